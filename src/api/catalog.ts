@@ -1,0 +1,90 @@
+/**
+ * Where templates come from: the built-in charts in templates/, then every `--templates DIR`
+ * (a chart folder, or a folder of chart folders; later ones win). A template is found by chart
+ * name or by k0rdent's ClusterTemplate name (`aws-standalone-cp-1-0-43`).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClustermintError } from '../util/errors.js';
+import { closest } from '../util/suggest.js';
+import { parseYamlSource } from '../util/yaml-source.js';
+import { type Chart, templateObjectName } from './chart.js';
+import { isChartDir, loadChart, readTextFile } from './load-chart.js';
+
+export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+interface Entry {
+  dir: string;
+  name: string;
+  version: string;
+}
+
+export class TemplateCatalog {
+  private entries: Entry[] | undefined;
+  private readonly loaded = new Map<string, Chart>();
+
+  /** `dirs` are searched after the built-ins; a later chart of the same name wins. */
+  constructor(private readonly dirs: readonly string[] = [], private readonly builtins = true) {
+    for (const d of dirs) {
+      if (!existsSync(d)) throw new ClustermintError('UNREADABLE', 'templates folder not found', { file: d });
+    }
+  }
+
+  /** A chart folder path, a chart name, or a ClusterTemplate name. */
+  resolve(ref: string): Chart {
+    if ((ref.includes('/') || ref.startsWith('.')) && existsSync(ref)) {
+      if (!isChartDir(ref)) throw new ClustermintError('UNREADABLE', 'not a chart folder: Chart.yaml not found', { file: ref });
+      return this.load(resolve(ref));
+    }
+    // Fast path for a built-in asked for by name: no scan.
+    if (this.dirs.length === 0 && this.builtins && /^[a-z0-9-]+$/.test(ref) && isChartDir(join(BUILTIN_TEMPLATES_DIR, ref))) {
+      return this.load(join(BUILTIN_TEMPLATES_DIR, ref));
+    }
+    const entries = this.list();
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
+      if (e.name === ref || templateObjectName(e) === ref) return this.load(e.dir);
+    }
+    const names = [...new Set(entries.flatMap((e) => [e.name, templateObjectName(e)]))];
+    const hint = closest(ref, names);
+    throw new ClustermintError(
+      'UNKNOWN_TEMPLATE',
+      `unknown template ${JSON.stringify(ref)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`,
+      undefined,
+      [`available: ${[...new Set(entries.map((e) => e.name))].sort().join(', ') || '(none)'}`],
+    );
+  }
+
+  /** Every chart known, built-ins first. */
+  list(): Entry[] {
+    if (!this.entries) {
+      const roots = [...(this.builtins ? [BUILTIN_TEMPLATES_DIR] : []), ...this.dirs];
+      this.entries = roots.flatMap((root) => (isChartDir(root) ? [root] : subdirs(root).filter(isChartDir))).map(readEntry);
+    }
+    return this.entries;
+  }
+
+  private load(dir: string): Chart {
+    let chart = this.loaded.get(dir);
+    if (!chart) {
+      chart = loadChart(dir);
+      this.loaded.set(dir, chart);
+    }
+    return chart;
+  }
+}
+
+function subdirs(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(root, d.name))
+    .sort();
+}
+
+function readEntry(dir: string): Entry {
+  const file = join(dir, 'Chart.yaml');
+  const [doc] = parseYamlSource(readTextFile(file), file);
+  const v = (doc?.value ?? {}) as { name?: unknown; version?: unknown };
+  return { dir, name: String(v.name ?? ''), version: String(v.version ?? '') };
+}

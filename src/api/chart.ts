@@ -1,0 +1,43 @@
+/** A ClusterTemplate chart held in memory: what the loader reads and the renderer consumes. */
+import type { TemplateSource } from '../render/chart/engine.js';
+import type { SourceDocument } from '../util/yaml-source.js';
+
+export interface ChartMetadata {
+  name: string;
+  version: string;
+  description?: string;
+  appVersion?: string;
+  kubeVersion?: string;
+  annotations: Record<string, string>;
+}
+
+export interface ValuesFile {
+  /** Path as given (or chart-relative), used in messages. */
+  file: string;
+  doc: SourceDocument;
+}
+
+export interface Chart {
+  /** Folder the chart was read from (for messages). */
+  dir: string;
+  metadata: ChartMetadata;
+  /** values.yaml, with positions. */
+  values: ValuesFile | undefined;
+  /** values.schema.json, parsed. */
+  schema: object | undefined;
+  schemaFile: string;
+  templates: TemplateSource[];
+  /** ci/*.yaml values files that lint renders too. */
+  ciValues: ValuesFile[];
+  /** From the `cluster.x-k8s.io/provider` annotation: sorted, de-duplicated. */
+  providers: string[];
+  /** `cluster.x-k8s.io/<provider>: <contract>` annotations. */
+  providerContracts: Record<string, string>;
+  /** `clustermint.io/k8s-version` or `k0rdent.mirantis.com/k8s-version`, if set. */
+  k8sVersion?: string;
+}
+
+/** k0rdent's ClusterTemplate name for a chart: `<name>-<version with . as ->`, e.g. aws-standalone-cp-1-0-43. */
+export function templateObjectName(meta: Pick<ChartMetadata, 'name' | 'version'>): string {
+  return `${meta.name}-${meta.version.replace(/^v/, '').replace(/\./g, '-')}`;
+}

@@ -1,0 +1,93 @@
+/** ClusterDeployment submissions (clustermint.io/v1alpha1; k0rdent's group is accepted too). */
+import { ClustermintError, type SourceLocation } from '../util/errors.js';
+import { emptyMap, isPlainObject, type PlainObject } from '../util/plain-object.js';
+import type { SourceDocument } from '../util/yaml-source.js';
+
+export const CLUSTERMINT_GROUP = 'clustermint.io';
+const ACCEPTED_API_VERSIONS = new Set([
+  'clustermint.io/v1alpha1',
+  'k0rdent.mirantis.com/v1beta1',
+  'k0rdent.mirantis.com/v1alpha1',
+]);
+const SPEC_FIELDS = new Set([
+  'template',
+  'config',
+  'credential',
+  'dryRun',
+  'propagateCredentials',
+  'cleanupOnDeletion',
+  'serviceSpec',
+  'clusterAuth',
+  'dataSource',
+  'auditPolicy',
+  'ipamClaim',
+]);
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export interface ClusterDeployment {
+  apiVersion: string;
+  kind: 'ClusterDeployment';
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  spec: { template: string; config: PlainObject; credential?: string; dryRun?: boolean };
+  /** The file and document it came from. */
+  source: { file: string; doc: SourceDocument };
+}
+
+export function isClusterDeployment(v: unknown): boolean {
+  return isPlainObject(v) && v.kind === 'ClusterDeployment' && typeof v.apiVersion === 'string' && ACCEPTED_API_VERSIONS.has(v.apiVersion);
+}
+
+/** Checks the shape of a ClusterDeployment document; throws a located error on the first problem. */
+export function readClusterDeployment(file: string, doc: SourceDocument): ClusterDeployment {
+  const v = doc.value as PlainObject;
+  const fail = (path: (string | number)[], message: string): never => {
+    const pos = doc.locate(path);
+    const loc: SourceLocation = { file, line: pos?.line, col: pos?.col, path: `$.${path.join('.')}` };
+    throw new ClustermintError('INVALID_SUBMISSION', message, loc);
+  };
+  const meta = v.metadata;
+  if (!isPlainObject(meta)) return fail(['metadata'], 'metadata is required');
+  if (typeof meta.name !== 'string' || meta.name.length > 253 || !NAME.test(meta.name)) {
+    return fail(['metadata', 'name'], 'metadata.name must be a DNS-1123 name (lowercase letters, digits, "-", ".")');
+  }
+  const namespace = meta.namespace ?? 'default';
+  if (typeof namespace !== 'string' || namespace.length > 63 || !NAMESPACE.test(namespace)) {
+    return fail(['metadata', 'namespace'], 'metadata.namespace must be a DNS-1123 label');
+  }
+  const labels: Record<string, string> = {};
+  if (meta.labels !== undefined) {
+    if (!isPlainObject(meta.labels)) return fail(['metadata', 'labels'], 'metadata.labels must be a map of strings');
+    for (const [k, l] of Object.entries(meta.labels)) {
+      if (typeof l !== 'string') return fail(['metadata', 'labels', k], 'label values must be strings');
+      labels[k] = l;
+    }
+  }
+  const spec = v.spec;
+  if (!isPlainObject(spec)) return fail(['spec'], 'spec is required');
+  for (const k of Object.keys(spec)) {
+    if (!SPEC_FIELDS.has(k)) return fail(['spec', k], `unknown field spec.${k}`);
+  }
+  if (typeof spec.template !== 'string' || spec.template === '' || spec.template.length > 253) {
+    return fail(['spec', 'template'], 'spec.template is required: the name of a ClusterTemplate');
+  }
+  if (spec.config !== undefined && spec.config !== null && !isPlainObject(spec.config)) {
+    return fail(['spec', 'config'], 'spec.config must be a map of values');
+  }
+  if (spec.credential !== undefined && typeof spec.credential !== 'string') {
+    return fail(['spec', 'credential'], 'spec.credential must be a string');
+  }
+  if (spec.dryRun !== undefined && typeof spec.dryRun !== 'boolean') return fail(['spec', 'dryRun'], 'spec.dryRun must be a boolean');
+  return {
+    apiVersion: v.apiVersion as string,
+    kind: 'ClusterDeployment',
+    metadata: { name: meta.name, namespace, labels },
+    spec: {
+      template: spec.template,
+      config: isPlainObject(spec.config) ? spec.config : emptyMap(),
+      ...(typeof spec.credential === 'string' ? { credential: spec.credential } : {}),
+      ...(typeof spec.dryRun === 'boolean' ? { dryRun: spec.dryRun } : {}),
+    },
+    source: { file, doc },
+  };
+}

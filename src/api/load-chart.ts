@@ -1,0 +1,158 @@
+/** Reads a chart folder from disk into a Chart (the only file I/O of the chart path). */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ClustermintError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
+import { isPlainObject } from '../util/plain-object.js';
+import { parseYamlSource } from '../util/yaml-source.js';
+import type { Chart, ChartMetadata, ValuesFile } from './chart.js';
+
+export function isChartDir(dir: string): boolean {
+  return existsSync(join(dir, 'Chart.yaml'));
+}
+
+export function readTextFile(file: string): string {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new ClustermintError('UNREADABLE', 'is a directory, expected a file', { file });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ClustermintError) throw e;
+    throw new ClustermintError('UNREADABLE', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      file,
+    });
+  }
+  if (size > LIMITS.maxFileBytes) {
+    throw new ClustermintError(
+      'TOO_LARGE',
+      `file is ${(size / 1048576).toFixed(1)} MiB, over the ${LIMITS.maxFileBytes / 1048576} MiB limit`,
+      { file },
+    );
+  }
+  return readFileSync(file, 'utf8');
+}
+
+export function loadChart(dir: string): Chart {
+  const chartFile = join(dir, 'Chart.yaml');
+  if (!existsSync(chartFile)) {
+    throw new ClustermintError('UNREADABLE', 'not a chart: Chart.yaml not found', { file: dir });
+  }
+  const [meta] = parseYamlSource(readTextFile(chartFile), chartFile);
+  const metadata = readMetadata(meta?.value, chartFile, meta?.locate);
+
+  const valuesPath = join(dir, 'values.yaml');
+  let values: ValuesFile | undefined;
+  if (existsSync(valuesPath)) {
+    const [doc] = parseYamlSource(readTextFile(valuesPath), valuesPath);
+    if (doc && doc.value !== null && !isPlainObject(doc.value)) {
+      throw new ClustermintError('INVALID_CHART', 'values.yaml must be a map', { file: valuesPath, line: 1, col: 1 });
+    }
+    if (doc) values = { file: valuesPath, doc };
+  }
+
+  const schemaFile = join(dir, 'values.schema.json');
+  let schema: object | undefined;
+  if (existsSync(schemaFile)) schema = parseJsonFile(schemaFile);
+
+  const templatesDir = join(dir, 'templates');
+  const templates = existsSync(templatesDir)
+    ? listFiles(templatesDir)
+        .filter((f) => f.endsWith('.hbs'))
+        .map((f) => ({ name: relative(dir, f).split('\\').join('/'), source: readTextFile(f) }))
+    : [];
+
+  const ciDir = join(dir, 'ci');
+  const ciValues: ValuesFile[] = existsSync(ciDir)
+    ? listFiles(ciDir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .flatMap((f) => parseYamlSource(readTextFile(f), f).map((doc) => ({ file: f, doc })))
+    : [];
+
+  const ann = metadata.annotations;
+  const providers = [
+    ...new Set(
+      (ann['cluster.x-k8s.io/provider'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
+  const providerContracts: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ann)) {
+    const m = /^cluster\.x-k8s\.io\/((?:bootstrap|control-plane|infrastructure)-.+)$/.exec(k);
+    if (m) providerContracts[m[1]] = v;
+  }
+  return {
+    dir,
+    metadata,
+    values,
+    schema,
+    schemaFile,
+    templates,
+    ciValues,
+    providers,
+    providerContracts,
+    k8sVersion: ann['clustermint.io/k8s-version'] ?? ann['k0rdent.mirantis.com/k8s-version'],
+  };
+}
+
+function readMetadata(v: unknown, file: string, locate?: (p: string[]) => { line: number; col: number } | undefined): ChartMetadata {
+  const fail = (msg: string, path: string[]) => {
+    const pos = locate?.(path);
+    return new ClustermintError('INVALID_CHART', msg, { file, line: pos?.line, col: pos?.col, path: `$.${path.join('.')}` });
+  };
+  if (!isPlainObject(v)) throw new ClustermintError('INVALID_CHART', 'Chart.yaml must be a map', { file });
+  if (typeof v.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v.name)) {
+    throw fail('chart name is required: lowercase letters, digits and "-"', ['name']);
+  }
+  if (typeof v.version !== 'string' || !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v.version)) {
+    throw fail('chart version is required and must be a semantic version such as 1.0.0', ['version']);
+  }
+  const annotations: Record<string, string> = {};
+  if (v.annotations !== undefined) {
+    if (!isPlainObject(v.annotations)) throw fail('annotations must be a map of strings', ['annotations']);
+    for (const [k, a] of Object.entries(v.annotations)) {
+      if (typeof a !== 'string') throw fail(`annotation ${JSON.stringify(k)} must be a string`, ['annotations', k]);
+      annotations[k] = a;
+    }
+  }
+  const opt = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  return {
+    name: v.name,
+    version: v.version,
+    description: opt('description'),
+    appVersion: opt('appVersion'),
+    kubeVersion: opt('kubeVersion'),
+    annotations,
+  };
+}
+
+export function parseJsonFile(file: string): object {
+  const text = readTextFile(file);
+  try {
+    const v = JSON.parse(text);
+    if (!isPlainObject(v)) throw new ClustermintError('INVALID_CHART', 'must hold a JSON object', { file });
+    return v;
+  } catch (e) {
+    if (e instanceof ClustermintError) throw e;
+    const m = /position (\d+)/.exec((e as Error).message);
+    const loc: { file: string; line?: number; col?: number } = { file };
+    if (m) {
+      const before = text.slice(0, Number(m[1])).split('\n');
+      loc.line = before.length;
+      loc.col = before[before.length - 1].length + 1;
+    }
+    throw new ClustermintError('INVALID_CHART', `invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, loc);
+  }
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p));
+    else if (entry.isFile()) out.push(p);
+  }
+  return out;
+}

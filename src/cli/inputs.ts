@@ -1,0 +1,65 @@
+/** Reading command-line inputs: values files, --set flags, submission files. */
+import { readClusterDeployment, isClusterDeployment, type ClusterDeployment } from '../api/cluster-deployment.js';
+import { readTextFile } from '../api/load-chart.js';
+import type { ValuesSource } from '../gate/chart-pipeline.js';
+import { parseSetArgument } from '../render/chart/values.js';
+import { ClustermintError } from '../util/errors.js';
+import { isPlainObject } from '../util/plain-object.js';
+import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
+
+export function readValuesFile(file: string): ValuesSource {
+  const text = file === '-' ? readStdin() : readTextFile(file);
+  const docs = parseYamlSource(text, file);
+  if (docs.length > 1) throw new ClustermintError('INVALID_SUBMISSION', 'a values file holds one YAML document', { file });
+  const doc = docs[0];
+  if (!doc || doc.value === null) return { label: file, value: Object.create(null) };
+  if (!isPlainObject(doc.value)) {
+    throw new ClustermintError('VALUES_INVALID', 'values must be a map (key: value)', { file, line: 1, col: 1 });
+  }
+  return { label: file, value: doc.value, doc };
+}
+
+export function readSetFlags(sets: readonly string[], setStrings: readonly string[]): ValuesSource[] {
+  return [
+    ...sets.map((s) => ({ label: `--set ${s}`, value: parseSetArgument(s) })),
+    ...setStrings.map((s) => ({ label: `--set-string ${s}`, value: parseSetArgument(s, true) })),
+  ];
+}
+
+export interface SubmissionFile {
+  file: string;
+  docs: SourceDocument[];
+}
+
+export function readSubmissionFile(file: string): SubmissionFile {
+  const text = file === '-' ? readStdin() : readTextFile(file);
+  return { file, docs: parseYamlSource(text, file) };
+}
+
+/** The ClusterDeployments among the documents, and a note per document of another kind. */
+export function clusterDeployments(f: SubmissionFile): { deployments: ClusterDeployment[]; skipped: string[] } {
+  const deployments: ClusterDeployment[] = [];
+  const skipped: string[] = [];
+  for (const doc of f.docs) {
+    if (doc.value === null) continue;
+    if (isClusterDeployment(doc.value)) deployments.push(readClusterDeployment(f.file, doc));
+    else {
+      const v = doc.value as Record<string, unknown>;
+      const pos = doc.locate([]);
+      skipped.push(`${f.file}:${pos?.line ?? 1}: skipped ${String(v?.kind ?? 'a document without kind')} (${String(v?.apiVersion ?? 'no apiVersion')})`);
+    }
+  }
+  return { deployments, skipped };
+}
+
+let stdinCache: string | undefined;
+function readStdin(): string {
+  if (stdinCache === undefined) {
+    try {
+      stdinCache = readTextFile('/dev/stdin');
+    } catch {
+      throw new ClustermintError('UNREADABLE', 'cannot read standard input', { file: '-' });
+    }
+  }
+  return stdinCache;
+}

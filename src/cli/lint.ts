@@ -1,0 +1,182 @@
+/** `clustermint lint PATH...`: static checks of charts and ClusterDeployment submissions. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { TemplateCatalog } from '../api/catalog.js';
+import type { Chart } from '../api/chart.js';
+import { isChartDir, loadChart } from '../api/load-chart.js';
+import { runChart } from '../gate/chart-pipeline.js';
+import { checkTemplateSyntax } from '../render/chart/engine.js';
+import { ClustermintError } from '../util/errors.js';
+import { compileValuesSchema } from '../validate/values-schema.js';
+import type { Violation } from '../validate/violation.js';
+import type { IO } from './io.js';
+import { clusterDeployments, readSubmissionFile } from './inputs.js';
+import { collect, type Wrap } from './main.js';
+import { formatViolation } from './print.js';
+
+export interface LintReport {
+  path: string;
+  kind: 'chart' | 'submissions';
+  errors: Violation[];
+  warnings: Violation[];
+}
+
+const LINT_RELEASE = { name: 'lint-check', namespace: 'default' };
+
+function fromError(e: ClustermintError, stage: Violation['stage'] = 'render'): Violation {
+  return {
+    stage,
+    severity: 'error',
+    code: e.code,
+    message: e.message,
+    location: e.location,
+    details: e.details.length ? e.details : undefined,
+  };
+}
+
+export function lintChart(dir: string): LintReport {
+  const report: LintReport = { path: dir, kind: 'chart', errors: [], warnings: [] };
+  let chart: Chart;
+  try {
+    chart = loadChart(dir);
+  } catch (e) {
+    if (!(e instanceof ClustermintError)) throw e;
+    report.errors.push(fromError(e, 'resolve'));
+    return report;
+  }
+  const warn = (message: string, file?: string) =>
+    report.warnings.push({ stage: 'resolve', severity: 'warning', code: 'LINT', message, location: file ? { file } : undefined });
+  if (!chart.metadata.description) warn('Chart.yaml has no description', join(dir, 'Chart.yaml'));
+  if (chart.providers.length === 0) warn('Chart.yaml has no cluster.x-k8s.io/provider annotation', join(dir, 'Chart.yaml'));
+  if (!chart.schema) warn('no values.schema.json: values are not validated');
+  else {
+    try {
+      compileValuesSchema(chart.schema, chart.schemaFile);
+    } catch (e) {
+      if (!(e instanceof ClustermintError)) throw e;
+      report.errors.push(fromError(e, 'values'));
+    }
+  }
+  if (chart.templates.filter((t) => !/(^|\/)_/.test(t.name)).length === 0) warn('the chart has no templates');
+  const syntax = checkTemplateSyntax(chart.templates).map((e) => fromError(e));
+  for (const v of syntax) v.location = { ...v.location, file: join(dir, v.location?.file ?? '') };
+  report.errors.push(...syntax);
+  if (report.errors.length > 0) return report;
+
+  const runs = [
+    { label: 'default values', sources: [] },
+    ...chart.ciValues.map((c) => ({ label: c.file, sources: [{ label: c.file, value: c.doc.value as any, doc: c.doc }] })),
+  ];
+  const seenWarnings = new Set<string>();
+  for (const run of runs) {
+    const result = runChart({ chart, sources: run.sources, release: LINT_RELEASE });
+    for (const v of result.violations) {
+      if (v.location?.file && !v.location.file.startsWith('/') && v.stage !== 'values') {
+        v.location = { ...v.location, file: join(dir, v.location.file) };
+      }
+      report.errors.push({ ...v, message: `${v.message} (with ${run.label})` });
+    }
+    for (const w of result.warnings) {
+      const key = `${w.code} ${w.message}`;
+      if (!seenWarnings.has(key)) {
+        seenWarnings.add(key);
+        report.warnings.push(w);
+      }
+    }
+  }
+  return report;
+}
+
+export function lintSubmissions(file: string, catalog: TemplateCatalog): LintReport {
+  const report: LintReport = { path: file, kind: 'submissions', errors: [], warnings: [] };
+  try {
+    const { deployments, skipped } = clusterDeployments(readSubmissionFile(file));
+    for (const s of skipped) report.warnings.push({ stage: 'resolve', severity: 'warning', code: 'SKIPPED', message: s });
+    if (deployments.length === 0) {
+      report.errors.push({ stage: 'resolve', severity: 'error', code: 'INVALID_SUBMISSION', message: 'no ClusterDeployment found', location: { file } });
+    }
+    for (const cd of deployments) {
+      let chart: Chart;
+      try {
+        chart = catalog.resolve(cd.spec.template);
+      } catch (e) {
+        if (!(e instanceof ClustermintError)) throw e;
+        const pos = cd.source.doc.locate(['spec', 'template']);
+        report.errors.push({
+          ...fromError(e, 'resolve'),
+          location: { file, line: pos?.line, col: pos?.col, path: '$.spec.template' },
+        });
+        continue;
+      }
+      const result = runChart({
+        chart,
+        sources: [{ label: file, value: cd.spec.config, doc: cd.source.doc, prefix: ['spec', 'config'] }],
+        release: { name: cd.metadata.name, namespace: cd.metadata.namespace },
+      });
+      report.errors.push(...result.violations);
+      report.warnings.push(...result.warnings);
+    }
+  } catch (e) {
+    if (!(e instanceof ClustermintError)) throw e;
+    report.errors.push(fromError(e, 'resolve'));
+  }
+  return report;
+}
+
+/** Expands PATH arguments: a chart, a folder of charts, or a submissions file. */
+export function lintPaths(paths: readonly string[], catalog: TemplateCatalog): LintReport[] {
+  const reports: LintReport[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new ClustermintError('UNREADABLE', 'no such file or folder', { file: p });
+    if (statSync(p).isDirectory()) {
+      if (isChartDir(p)) reports.push(lintChart(p));
+      else {
+        const charts = readdirSync(p, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && isChartDir(join(p, d.name)))
+          .map((d) => join(p, d.name))
+          .sort();
+        if (charts.length === 0) throw new ClustermintError('UNREADABLE', 'no charts (folders with Chart.yaml) found here', { file: p });
+        reports.push(...charts.map(lintChart));
+      }
+    } else reports.push(lintSubmissions(p, catalog));
+  }
+  return reports;
+}
+
+export function registerLint(program: Command, io: IO, wrap: Wrap): void {
+  program
+    .command('lint')
+    .summary('check charts, and ClusterDeployment files, without a cluster')
+    .description(
+      'Lint each PATH: a chart folder, a folder of charts, or a file of ClusterDeployments.\n' +
+        'Charts: Chart.yaml and values.schema.json are valid, every template parses, and the chart renders\n' +
+        'with its default values and with each ci/*.yaml into objects that pass their schemas.\n' +
+        'ClusterDeployments: the template exists, the values are valid and the objects render.',
+    )
+    .argument('<PATH...>', 'chart folder, folder of charts, or submissions file')
+    .option('--templates <dir>', 'extra folder of charts that submissions may name, repeatable', collect, [])
+    .option('--strict', 'fail on warnings too')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(
+      wrap((paths: string[], opts) => {
+        if (opts.output !== 'text' && opts.output !== 'json') {
+          throw new ClustermintError('USAGE', `--output must be text or json, got ${JSON.stringify(opts.output)}`);
+        }
+        const reports = lintPaths(paths, new TemplateCatalog(opts.templates));
+        const failed = reports.filter((r) => r.errors.length > 0 || (opts.strict && r.warnings.length > 0));
+        if (opts.output === 'json') {
+          io.out(`${JSON.stringify(reports, null, 2)}\n`);
+        } else {
+          for (const r of reports) {
+            io.out(`==> ${r.path}\n`);
+            for (const v of r.errors) io.out(`  ${formatViolation(v).replace(/\n/g, '\n  ')}\n`);
+            for (const v of r.warnings) io.out(`  ${formatViolation(v).replace(/\n/g, '\n  ')}\n`);
+            if (r.errors.length === 0 && r.warnings.length === 0) io.out('  ok\n');
+          }
+          io.out(`\n${reports.length} linted, ${failed.length} failed\n`);
+        }
+        return failed.length > 0 ? 1 : 0;
+      }),
+    );
+}

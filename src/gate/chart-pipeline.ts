@@ -1,0 +1,112 @@
+/**
+ * The chart half of the gate: values (merge + schema) -> render -> validate every object.
+ * Findings are returned as data; the caller decides how to print them.
+ */
+import type { Chart } from '../api/chart.js';
+import { coalesceValues, hasPath, mergeUserValues } from '../render/chart/values.js';
+import { type Release, renderChart } from '../render/chart/render.js';
+import type { ParsedDocument } from '../render/chart/parse-output.js';
+import { ClustermintError, type SourceLocation } from '../util/errors.js';
+import { formatPath, type PathSegment } from '../util/json-path.js';
+import type { PlainObject } from '../util/plain-object.js';
+import type { SourceDocument } from '../util/yaml-source.js';
+import { validateObject } from '../validate/objects.js';
+import { validateValues } from '../validate/values-schema.js';
+import type { Violation } from '../validate/violation.js';
+
+/** One origin of values: a -f file, a --set flag, or a submission's spec.config. */
+export interface ValuesSource {
+  /** File name, or a label such as `--set a=b`. */
+  label: string;
+  value: PlainObject;
+  /** The parsed document, to map a values path back to a line. */
+  doc?: SourceDocument;
+  /** Where the values sit inside `doc`, e.g. ['spec', 'config'] for a ClusterDeployment. */
+  prefix?: PathSegment[];
+}
+
+export interface ChartRunInput {
+  chart: Chart;
+  sources: ValuesSource[];
+  release: Release;
+  kubeVersion?: string;
+}
+
+export interface ChartRunResult {
+  /** The effective values after defaults and overrides (undefined if they could not be built). */
+  values?: PlainObject;
+  documents: ParsedDocument[];
+  violations: Violation[];
+  warnings: Violation[];
+}
+
+export function mergedValues(chart: Chart, sources: readonly ValuesSource[]): PlainObject {
+  return coalesceValues(chart.values?.doc.value ?? null, mergeUserValues(sources.map((s) => s.value)));
+}
+
+export function runChart(input: ChartRunInput): ChartRunResult {
+  const { chart, sources } = input;
+  const values = mergedValues(chart, sources);
+  const result: ChartRunResult = { values, documents: [], violations: [], warnings: [] };
+
+  if (chart.schema) {
+    for (const p of validateValues(chart.schema, chart.schemaFile, values)) {
+      result.violations.push({
+        stage: 'values',
+        severity: 'error',
+        code: 'VALUES_INVALID',
+        message: p.message,
+        path: formatPath(p.path),
+        location: locateValue(chart, sources, p.path),
+      });
+    }
+    if (result.violations.length > 0) return result;
+  }
+
+  try {
+    result.documents = renderChart({ chart, values, release: input.release, kubeVersion: input.kubeVersion });
+  } catch (e) {
+    if (!(e instanceof ClustermintError)) throw e;
+    result.violations.push({
+      stage: 'render',
+      severity: 'error',
+      code: e.code,
+      message: e.message,
+      location: e.location,
+      details: e.details.length ? e.details : undefined,
+    });
+    return result;
+  }
+
+  for (const d of result.documents) {
+    for (const v of validateObject(d.object)) {
+      const located = { ...v, location: { file: `${d.template} (rendered)`, line: d.line } };
+      (v.severity === 'error' ? result.violations : result.warnings).push(located);
+    }
+  }
+  return result;
+}
+
+/**
+ * Where a value at `path` came from: the last source that sets it (or its nearest parent), else
+ * the chart's values.yaml. This is how a schema error points at the line the user wrote.
+ */
+export function locateValue(chart: Chart, sources: readonly ValuesSource[], path: readonly PathSegment[]): SourceLocation {
+  const pathText = formatPath(path);
+  const at = (label: string, doc: SourceDocument | undefined, docPath: PathSegment[]): SourceLocation => {
+    const pos = doc?.locate(docPath);
+    return { file: label, line: pos?.line, col: pos?.col, path: pathText };
+  };
+  for (let n = path.length; n > 0; n--) {
+    const sub = path.slice(0, n);
+    for (let i = sources.length - 1; i >= 0; i--) {
+      const s = sources[i];
+      if (hasPath(s.value, sub)) return at(s.label, s.doc, [...(s.prefix ?? []), ...sub]);
+    }
+    if (chart.values && hasPath(chart.values.doc.value, sub)) return at(chart.values.file, chart.values.doc, sub);
+  }
+  const last = sources[sources.length - 1];
+  if (last) return at(last.label, last.doc, [...(last.prefix ?? [])]);
+  if (chart.values) return at(chart.values.file, chart.values.doc, []);
+  return { path: pathText };
+}

@@ -1,0 +1,288 @@
+/**
+ * The handlebars render engine for charts: one isolated handlebars environment per chart, the
+ * function map bound into it, `define`/`include` for named templates, and errors that name
+ * the template file, line and column. Compiled charts are cached by content hash.
+ */
+import { createHash } from 'node:crypto';
+import Handlebars from 'handlebars';
+import { ClustermintError } from '../../util/errors.js';
+import { LIMITS } from '../../util/limits.js';
+import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
+import { closest } from '../../util/suggest.js';
+import { checkArity, FUNCTIONS, FunctionError, RequiredError } from './functions.js';
+
+export interface TemplateSource {
+  /** Path inside the chart, e.g. `templates/cluster.yaml.hbs`. */
+  name: string;
+  source: string;
+}
+
+export interface RenderedTemplate {
+  name: string;
+  text: string;
+}
+
+export interface CompiledChart {
+  /** Renders every non-partial template, in name order. */
+  render(context: object): RenderedTemplate[];
+  /** Names of the `define` blocks the partials declare. */
+  defines: string[];
+}
+
+type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } }; name?: string };
+
+/** Partials are `_*.hbs` files: they define named templates and render nothing themselves. */
+export function isPartial(name: string): boolean {
+  return /(^|\/)_[^/]*$/.test(name);
+}
+
+const cache = new Map<string, CompiledChart>();
+const CACHE_SIZE = 64;
+
+export function compileChart(templates: readonly TemplateSource[]): CompiledChart {
+  const hash = createHash('sha256');
+  for (const t of templates) hash.update(t.name).update('\0').update(t.source).update('\0');
+  const key = hash.digest('hex');
+  let compiled = cache.get(key);
+  if (!compiled) {
+    compiled = buildChart(templates);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(key, compiled);
+  }
+  return compiled;
+}
+
+interface NamedTemplate {
+  fn: Handlebars.TemplateDelegate;
+  file: string;
+}
+
+function buildChart(templates: readonly TemplateSource[]): CompiledChart {
+  const hb = Handlebars.create();
+  const defines = new Map<string, NamedTemplate>();
+  // The file being executed (top-level template, or the partial file of an included define).
+  const fileStack: string[] = [];
+  let includeDepth = 0;
+  let registering: string | undefined;
+
+  const here = (options: HelperOptions | undefined) => ({
+    file: fileStack[fileStack.length - 1],
+    line: options?.loc?.start.line,
+    col: options?.loc ? options.loc.start.column + 1 : undefined,
+  });
+
+  for (const [name, spec] of Object.entries(FUNCTIONS)) {
+    hb.registerHelper(name, function (this: unknown, ...argsAndOptions: unknown[]) {
+      const options = argsAndOptions.pop() as HelperOptions;
+      try {
+        checkArity(name, spec, argsAndOptions.length);
+        return spec.fn(...argsAndOptions);
+      } catch (e) {
+        throw locate(e, here(options));
+      }
+    });
+  }
+
+  // Helm's lookup needs a cluster; offline it finds nothing (Helm client-only mode). With two
+  // arguments it is handlebars' own property lookup.
+  hb.registerHelper('lookup', (...argsAndOptions: unknown[]) => {
+    const options = argsAndOptions.pop() as HelperOptions;
+    if (argsAndOptions.length === 4) return emptyMap();
+    if (argsAndOptions.length === 2) {
+      const [obj, key] = argsAndOptions;
+      if (obj !== null && typeof obj === 'object' && hasOwn(obj, String(key))) return (obj as any)[String(key)];
+      return undefined;
+    }
+    throw locate(
+      new FunctionError(`lookup: expects 4 arguments (API_VERSION, KIND, NAMESPACE, NAME), got ${argsAndOptions.length}`),
+      here(options),
+    );
+  });
+
+  hb.registerHelper('define', (...argsAndOptions: unknown[]) => {
+    const options = argsAndOptions.pop() as HelperOptions;
+    const [name] = argsAndOptions;
+    if (argsAndOptions.length !== 1 || typeof name !== 'string' || typeof options.fn !== 'function') {
+      throw locate(new FunctionError('define: use as a block, {{#define "NAME"}}...{{/define}}'), here(options));
+    }
+    if (registering !== undefined) defines.set(name, { fn: options.fn, file: registering });
+    return '';
+  });
+
+  hb.registerHelper('include', (...argsAndOptions: unknown[]) => {
+    const options = argsAndOptions.pop() as HelperOptions;
+    if (argsAndOptions.length < 1 || argsAndOptions.length > 2) {
+      throw locate(new FunctionError(`include: expects 2 arguments (NAME, CONTEXT), got ${argsAndOptions.length}`), here(options));
+    }
+    const [name, ctx] = argsAndOptions;
+    const def = typeof name === 'string' ? defines.get(name) : undefined;
+    if (!def) {
+      const hint = closest(String(name), [...defines.keys()]);
+      throw locate(
+        new FunctionError(`include: no template named ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`),
+        here(options),
+      );
+    }
+    if (includeDepth >= LIMITS.maxIncludeDepth) {
+      throw locate(
+        new FunctionError(`include: nested more than ${LIMITS.maxIncludeDepth} deep (does "${name}" include itself?)`),
+        here(options),
+      );
+    }
+    const caller = here(options);
+    includeDepth++;
+    fileStack.push(def.file);
+    try {
+      return def.fn(ctx ?? null, { data: options.data });
+    } catch (e) {
+      const err = locate(e, { file: def.file });
+      err.details.push(`included from ${caller.file}:${caller.line}:${caller.col}`);
+      throw err;
+    } finally {
+      fileStack.pop();
+      includeDepth--;
+    }
+  });
+
+  hb.registerHelper('helperMissing', (...argsAndOptions: unknown[]) => {
+    const options = argsAndOptions.pop() as HelperOptions;
+    const name = options.name ?? '?';
+    const hint = closest(name, Object.keys(hb.helpers));
+    throw locate(
+      new FunctionError(`unknown function ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`),
+      here(options),
+    );
+  });
+
+  const compileOne = (t: TemplateSource) => {
+    let ast: hbs.AST.Program;
+    try {
+      ast = hb.parse(t.source);
+    } catch (e) {
+      throw syntaxError(e, t);
+    }
+    return hb.compile(ast, { noEscape: true, strict: false, preventIndent: true });
+  };
+
+  const partials = templates.filter((t) => isPartial(t.name));
+  const mains = templates.filter((t) => !isPartial(t.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const p of partials) {
+    const fn = compileOne(p);
+    const base = p.name.replace(/^.*\//, '').replace(/^_/, '').replace(/\.hbs$/, '');
+    hb.registerPartial(base, fn);
+    // Executing a partial file once registers its define blocks.
+    registering = p.name;
+    fileStack.push(p.name);
+    try {
+      fn({});
+    } catch (e) {
+      throw locate(e, { file: p.name });
+    } finally {
+      fileStack.pop();
+      registering = undefined;
+    }
+  }
+  const compiledMains = mains.map((t) => ({ name: t.name, fn: compileOne(t) }));
+
+  return {
+    defines: [...defines.keys()].sort(),
+    render(context: object): RenderedTemplate[] {
+      const out: RenderedTemplate[] = [];
+      let total = 0;
+      for (const t of compiledMains) {
+        fileStack.length = 0;
+        fileStack.push(t.name);
+        includeDepth = 0;
+        const data = Object.assign(emptyMap(), { Template: { Name: t.name, BasePath: 'templates' } });
+        let text: string;
+        try {
+          text = t.fn({ ...context, ...data });
+        } catch (e) {
+          throw locate(e, { file: t.name });
+        }
+        total += text.length;
+        if (total > LIMITS.maxRenderedBytes) {
+          throw new ClustermintError('TEMPLATE_EXEC', `rendered output is over ${LIMITS.maxRenderedBytes / 1048576} MiB`, {
+            file: t.name,
+          });
+        }
+        out.push({ name: t.name, text });
+      }
+      return out;
+    },
+  };
+}
+
+/** Turns anything thrown during execution into a located ClustermintError (innermost place wins). */
+function locate(e: unknown, where: { file?: string; line?: number; col?: number }): ClustermintError {
+  if (e instanceof ClustermintError) {
+    if (e.location?.file) return e;
+    return new ClustermintError(e.code, e.message, { ...where, ...stripUndefined(e.location ?? {}) }, e.details);
+  }
+  if (e instanceof RangeError) {
+    return new ClustermintError('TEMPLATE_EXEC', 'template recursion or nesting is too deep', where);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  const code = e instanceof RequiredError ? 'REQUIRED' : 'TEMPLATE_EXEC';
+  // Handlebars' own runtime errors (e.g. "Must pass iterator to #each") carry no position.
+  return new ClustermintError(code, message, stripUndefined(where));
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function syntaxError(e: unknown, t: TemplateSource): ClustermintError {
+  const err = e as Error & { lineNumber?: number; column?: number };
+  const lines = t.source.split('\n');
+  let line = err.lineNumber;
+  let col = err.column !== undefined ? err.column + 1 : undefined;
+  let message = err.message;
+  const m = /^Parse error on line (\d+):\n(.*)\n(-*)\^\n(.*)$/s.exec(err.message);
+  if (m) {
+    line = Number(m[1]);
+    const pre = m[2].slice(0, m[3].length).replace(/^\.\.\./, '');
+    const src = lines[line - 1] ?? '';
+    col = 1;
+    for (let k = Math.min(pre.length, src.length); k > 0; k--) {
+      if (src.startsWith(pre.slice(pre.length - k))) {
+        col = k + 1;
+        break;
+      }
+    }
+    message = `template syntax error: ${m[4].replace(/^Expecting .*, got /, 'unexpected ')}`;
+  } else {
+    message = `template syntax error: ${message.replace(/ - \d+:\d+$/, '')}`;
+  }
+  const details: string[] = [];
+  const srcLine = line !== undefined ? lines[line - 1] : undefined;
+  if (srcLine !== undefined) {
+    details.push(srcLine, `${' '.repeat(Math.max(0, (col ?? 1) - 1))}^`);
+    if (/}}}/.test(srcLine) && !/{{{/.test(srcLine)) {
+      details.push(
+        'hint: "}}}" closes a triple-stash in handlebars; in a YAML flow mapping write "{{x}} }" or use block style',
+      );
+    }
+  }
+  return new ClustermintError('TEMPLATE_SYNTAX', message, { file: t.name, line, col }, details);
+}
+
+/** Exposed for tests: the names every chart can call. */
+export function functionNames(): string[] {
+  return [...Object.keys(FUNCTIONS), 'include', 'define', 'lookup'].sort();
+}
+
+export { isPlainObject };
+
+/** Parses every template on its own, so lint reports each file's syntax error, not just the first. */
+export function checkTemplateSyntax(templates: readonly TemplateSource[]): ClustermintError[] {
+  const errors: ClustermintError[] = [];
+  for (const t of templates) {
+    try {
+      Handlebars.parse(t.source);
+    } catch (e) {
+      errors.push(syntaxError(e, t));
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,94 @@
+/**
+ * Rendered text -> objects. js-yaml parses here (about ten times faster than `yaml`, which we
+ * keep for files a person wrote, where every position matters); a test checks both agree on
+ * every built-in template. Strict: duplicate keys and tabs are errors; alias expansion, depth
+ * and node count are bounded while copying into prototype-less maps.
+ */
+import jsyaml from 'js-yaml';
+import { ClustermintError } from '../../util/errors.js';
+import { LIMITS } from '../../util/limits.js';
+import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-object.js';
+
+/** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
+const SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge]);
+
+export interface ParsedDocument {
+  /** The template the document came from. */
+  template: string;
+  /** Index of the document within the template's output. */
+  index: number;
+  /** 1-based line in the rendered output where the document starts. */
+  line: number;
+  object: PlainObject;
+}
+
+export function parseRenderedTemplate(template: string, text: string): ParsedDocument[] {
+  const out: ParsedDocument[] = [];
+  const lines = text.split('\n');
+  let start = 0;
+  let index = 0;
+  const flush = (end: number) => {
+    const body = lines.slice(start, end).join('\n');
+    if (/\S/.test(body.replace(/^\s*#.*$/gm, ''))) {
+      const object = parseDocument(template, body, start + 1);
+      if (object !== undefined) out.push({ template, index, line: start + 1, object });
+    }
+    index++;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    if (/^---(\s.*)?$/.test(lines[i])) {
+      flush(i);
+      start = i + 1;
+    }
+  }
+  flush(lines.length);
+  return out;
+}
+
+function parseDocument(template: string, body: string, firstLine: number): PlainObject | undefined {
+  let raw: unknown;
+  try {
+    raw = jsyaml.load(body, { schema: SCHEMA, filename: template });
+  } catch (e) {
+    const err = e as jsyaml.YAMLException;
+    const line = err.mark ? firstLine + err.mark.line : firstLine;
+    const col = err.mark ? err.mark.column + 1 : undefined;
+    const excerpt = body.split('\n')[err.mark?.line ?? 0];
+    throw new ClustermintError(
+      'YAML_SYNTAX',
+      `rendered output is not valid YAML: ${err.reason ?? err.message}`,
+      { file: `${template} (rendered)`, line, col },
+      excerpt !== undefined ? [excerpt, `${' '.repeat(Math.max(0, (col ?? 1) - 1))}^`] : [],
+    );
+  }
+  if (raw === null || raw === undefined) return undefined;
+  const where = { file: `${template} (rendered)`, line: firstLine };
+  const value = copyBounded(raw, where);
+  if (!isPlainObject(value)) {
+    throw new ClustermintError('OBJECT_INVALID', 'a rendered document must be a Kubernetes object (a map)', where);
+  }
+  return value;
+}
+
+/** Copies into prototype-less maps, expanding aliases, within the node and depth limits. */
+function copyBounded(root: unknown, where: { file: string; line: number }): unknown {
+  let nodes = 0;
+  const copy = (v: unknown, depth: number): unknown => {
+    if (++nodes > LIMITS.maxRenderedNodes) {
+      throw new ClustermintError(
+        'YAML_ALIASES',
+        `rendered document expands to over ${LIMITS.maxRenderedNodes} nodes (YAML alias bomb?)`,
+        where,
+      );
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > LIMITS.maxDepth) {
+      throw new ClustermintError('TOO_DEEP', `rendered document is nested deeper than ${LIMITS.maxDepth} levels`, where);
+    }
+    if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1));
+    const out = emptyMap();
+    for (const k of Object.keys(v)) out[k] = copy((v as PlainObject)[k], depth + 1);
+    return out;
+  };
+  return copy(root, 0);
+}

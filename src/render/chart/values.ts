@@ -1,0 +1,190 @@
+/**
+ * Helm values semantics: user sources (-f files in order, then --set) merge with each other
+ * (maps merge, everything else replaces), then coalesce onto the chart defaults, where a user
+ * `null` removes the key. Pure functions on prototype-less trees.
+ */
+import { ClustermintError } from '../../util/errors.js';
+import type { PathSegment } from '../../util/json-path.js';
+import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
+
+/** Merge user sources in order: later wins; maps merge; lists and scalars (and null) replace. */
+export function mergeUserValues(sources: readonly unknown[]): PlainObject {
+  const out = emptyMap();
+  for (const src of sources) if (isPlainObject(src)) mergeInto(out, src);
+  return out;
+}
+
+function mergeInto(dst: PlainObject, src: PlainObject): void {
+  for (const key of Object.keys(src)) {
+    const s = src[key];
+    const d = hasOwn(dst, key) ? dst[key] : undefined;
+    if (isPlainObject(s) && isPlainObject(d)) mergeInto(d, s);
+    else dst[key] = toSafeTree(s);
+  }
+}
+
+/** Chart defaults <- merged user values. A user `null` deletes the key. Returns a new tree. */
+export function coalesceValues(defaults: unknown, user: PlainObject): PlainObject {
+  const base = isPlainObject(defaults) ? (toSafeTree(defaults) as PlainObject) : emptyMap();
+  coalesceInto(base, user);
+  return base;
+}
+
+function coalesceInto(dst: PlainObject, user: PlainObject): void {
+  for (const key of Object.keys(user)) {
+    const u = user[key];
+    if (u === null) {
+      delete dst[key];
+      continue;
+    }
+    const d = hasOwn(dst, key) ? dst[key] : undefined;
+    if (isPlainObject(u) && isPlainObject(d)) coalesceInto(d, u);
+    else dst[key] = dropNulls(toSafeTree(u));
+  }
+}
+
+function dropNulls(v: unknown): unknown {
+  if (isPlainObject(v)) {
+    for (const k of Object.keys(v)) {
+      if (v[k] === null) delete v[k];
+      else dropNulls(v[k]);
+    }
+  }
+  return v;
+}
+
+/** Does the tree hold a value (possibly null) at `path`? */
+export function hasPath(tree: unknown, path: readonly PathSegment[]): boolean {
+  let cur: unknown = tree;
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(cur) || seg >= cur.length) return false;
+      cur = cur[seg];
+    } else {
+      if (!isPlainObject(cur) || !hasOwn(cur, seg)) return false;
+      cur = cur[seg];
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --set parsing (Helm's strvals): `a.b[0].c=v,x={1,2}`, `\,` `\.` `\=` escapes.
+
+const MAX_LIST_INDEX = 65_536;
+
+/**
+ * Parses one `--set` argument into a values tree. With `asString`, values stay strings
+ * (`--set-string`); otherwise `true`/`false`/`null` and integers are typed, like Helm.
+ */
+export function parseSetArgument(arg: string, asString = false): PlainObject {
+  const root = emptyMap();
+  for (const assignment of splitUnescaped(arg, ',', true)) {
+    if (assignment === '') continue;
+    const eq = indexOfUnescaped(assignment, '=');
+    if (eq <= 0) {
+      throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: expected key=value`);
+    }
+    const path = parseSetKey(assignment.slice(0, eq), assignment);
+    const raw = assignment.slice(eq + 1);
+    let value: unknown;
+    if (raw.startsWith('{') && raw.endsWith('}')) {
+      const inner = raw.slice(1, -1);
+      value = inner === '' ? [] : splitUnescaped(inner, ',', false).map((s) => typed(unescape(s), asString));
+    } else {
+      value = typed(unescape(raw), asString);
+    }
+    setPath(root, path, value, assignment);
+  }
+  return root;
+}
+
+function typed(s: string, asString: boolean): unknown {
+  if (asString) return s;
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  if (s === 'null') return null;
+  if (/^-?(0|[1-9][0-9]*)$/.test(s) && Number.isSafeInteger(Number(s))) return Number(s);
+  return s;
+}
+
+function parseSetKey(key: string, assignment: string): PathSegment[] {
+  const path: PathSegment[] = [];
+  for (const part of splitUnescaped(key, '.', false)) {
+    const m = /^((?:\\.|[^[\\])*)((?:\[\d+\])*)$/.exec(part);
+    if (!m || (m[1] === '' && path.length === 0)) {
+      throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: invalid key ${JSON.stringify(key)}`);
+    }
+    if (m[1] !== '') path.push(unescape(m[1]));
+    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) {
+      const n = Number(idx[1]);
+      if (n > MAX_LIST_INDEX) {
+        throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: list index ${n} is over ${MAX_LIST_INDEX}`);
+      }
+      path.push(n);
+    }
+  }
+  return path;
+}
+
+function setPath(root: PlainObject, path: PathSegment[], value: unknown, assignment: string): void {
+  let cur: any = root;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    const nextIsIndex = !last && typeof path[i + 1] === 'number';
+    if (typeof seg === 'number') {
+      if (!Array.isArray(cur)) {
+        throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: cannot index a non-list`);
+      }
+      while (cur.length <= seg) cur.push(null);
+      if (last) cur[seg] = value;
+      else {
+        if (nextIsIndex ? !Array.isArray(cur[seg]) : !isPlainObject(cur[seg])) cur[seg] = nextIsIndex ? [] : emptyMap();
+        cur = cur[seg];
+      }
+    } else {
+      if (last) cur[seg] = value;
+      else {
+        const existing = hasOwn(cur, seg) ? cur[seg] : undefined;
+        if (nextIsIndex ? !Array.isArray(existing) : !isPlainObject(existing)) cur[seg] = nextIsIndex ? [] : emptyMap();
+        cur = cur[seg];
+      }
+    }
+  }
+}
+
+/** Splits at `sep` not preceded by a backslash (and, with `braces`, not inside `{...}`). */
+function splitUnescaped(s: string, sep: string, braces: boolean): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\' && i + 1 < s.length) {
+      cur += c + s[i + 1];
+      i++;
+      continue;
+    }
+    if (braces && c === '{') depth++;
+    if (braces && c === '}' && depth > 0) depth--;
+    if (c === sep && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+function indexOfUnescaped(s: string, ch: string): number {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '\\') i++;
+    else if (s[i] === ch) return i;
+  }
+  return -1;
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(.)/g, '$1');
+}

@@ -1,0 +1,26 @@
+/** JSON paths as segments, printed as `$.a.b[0]["odd key"]`. */
+export type PathSegment = string | number;
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function formatPath(segments: readonly PathSegment[]): string {
+  let s = '$';
+  for (const seg of segments) {
+    if (typeof seg === 'number') s += `[${seg}]`;
+    else if (IDENT.test(seg)) s += `.${seg}`;
+    else s += `[${JSON.stringify(seg)}]`;
+  }
+  return s;
+}
+
+/** Decodes an RFC 6901 JSON pointer (as ajv's instancePath) into segments. */
+export function pointerToSegments(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => {
+      const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : seg;
+    });
+}

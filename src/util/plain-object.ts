@@ -1,0 +1,43 @@
+/**
+ * Maps built from user input have no prototype, so `__proto__`, `constructor` and `prototype`
+ * are plain keys (see DESIGN.md, cross-cutting rules).
+ */
+export type PlainObject = { [key: string]: unknown };
+
+export function isPlainObject(v: unknown): v is PlainObject {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype;
+}
+
+export function emptyMap(): PlainObject {
+  return Object.create(null) as PlainObject;
+}
+
+export function hasOwn(obj: object, key: string): boolean {
+  return Object.hasOwn(obj, key);
+}
+
+/** Deep copy into prototype-less maps; keeps JSON types only. */
+export function toSafeTree(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toSafeTree);
+  if (isPlainObject(v)) {
+    const out = emptyMap();
+    for (const k of Object.keys(v)) out[k] = toSafeTree(v[k]);
+    return out;
+  }
+  return v;
+}
+
+/** Depth of the deepest container; stops counting past `limit`. Iterative: no stack overflow. */
+export function exceedsDepth(root: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= limit) return true;
+    const children = Array.isArray(v) ? v : Object.values(v as object);
+    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return false;
+}

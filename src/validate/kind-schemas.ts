@@ -1,0 +1,49 @@
+/**
+ * The JSON schemas of the kinds clustermint renders (schemas/<group>/<version>/<Kind>.json,
+ * listed in schemas/index.json), compiled lazily on first use of a kind.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { createAjv } from './ajv.js';
+
+interface IndexEntry {
+  apiVersion: string;
+  kind: string;
+  file: string;
+}
+
+const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+let index: Map<string, IndexEntry> | undefined;
+const compiled = new Map<string, ValidateFunction>();
+let ajv: ReturnType<typeof createAjv> | undefined;
+
+function loadIndex(): Map<string, IndexEntry> {
+  if (!index) {
+    index = new Map();
+    const file = `${SCHEMA_DIR}index.json`;
+    if (existsSync(file)) {
+      for (const e of JSON.parse(readFileSync(file, 'utf8')) as IndexEntry[]) index.set(`${e.apiVersion}/${e.kind}`, e);
+    }
+  }
+  return index;
+}
+
+/** The validator of a kind, or undefined when clustermint has no schema for it. */
+export function kindValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
+  const key = `${apiVersion}/${kind}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const entry = loadIndex().get(key);
+  if (!entry) return undefined;
+  ajv ??= createAjv('draft-07');
+  const schema = JSON.parse(readFileSync(`${SCHEMA_DIR}${entry.file.replace(/^schemas\//, '')}`, 'utf8'));
+  const fn = ajv.compile(schema);
+  compiled.set(key, fn);
+  return fn;
+}
+
+export function knownKinds(): IndexEntry[] {
+  return [...loadIndex().values()];
+}

@@ -1,0 +1,63 @@
+/** ajv errors -> one plain sentence per problem, with the JSON path of the offending value. */
+import type { ErrorObject } from 'ajv';
+import { type PathSegment, pointerToSegments } from '../util/json-path.js';
+
+export interface SchemaProblem {
+  path: PathSegment[];
+  keyword: string;
+  message: string;
+}
+
+export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    const base = pointerToSegments(e.instancePath);
+    let path = base;
+    let message: string;
+    const p = e.params as Record<string, any>;
+    switch (e.keyword) {
+      case 'required':
+        path = [...base, p.missingProperty];
+        message = 'is required';
+        break;
+      case 'additionalProperties':
+        path = [...base, p.additionalProperty];
+        message = 'is not allowed here (unknown key)';
+        break;
+      case 'unevaluatedProperties':
+        path = [...base, p.unevaluatedProperty];
+        message = 'is not allowed here (unknown key)';
+        break;
+      case 'enum':
+        message = `must be one of ${p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
+        break;
+      case 'const':
+        message = `must be ${JSON.stringify(p.allowedValue)}`;
+        break;
+      case 'type':
+        message = `must be ${Array.isArray(p.type) ? p.type.join(' or ') : p.type}, got ${typeName(e.data)}`;
+        break;
+      case 'pattern':
+        message = `must match the pattern ${JSON.stringify(p.pattern)}, got ${JSON.stringify(e.data)}`;
+        break;
+      case 'if':
+        continue; // the failing branch reports the real problem
+      default:
+        message = e.message ?? e.keyword;
+    }
+    const key = `${JSON.stringify(path)} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path, keyword: e.keyword, message });
+  }
+  return out;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? `integer ${v}` : `number ${v}`;
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return typeof v;
+}
