@@ -25,7 +25,10 @@ export class TemplateCatalog {
   private readonly loaded = new Map<string, Chart>();
 
   /** `dirs` are searched after the built-ins; a later chart of the same name wins. */
-  constructor(private readonly dirs: readonly string[] = [], private readonly builtins = true) {
+  constructor(
+    private readonly dirs: readonly string[] = [],
+    private readonly builtins = true,
+  ) {
     for (const d of dirs) {
       if (!existsSync(d)) throw new ClustermintError('UNREADABLE', 'templates folder not found', { file: d });
     }
@@ -34,11 +37,17 @@ export class TemplateCatalog {
   /** A chart folder path, a chart name, or a ClusterTemplate name. */
   resolve(ref: string): Chart {
     if ((ref.includes('/') || ref.startsWith('.')) && existsSync(ref)) {
-      if (!isChartDir(ref)) throw new ClustermintError('UNREADABLE', 'not a chart folder: Chart.yaml not found', { file: ref });
+      if (!isChartDir(ref))
+        throw new ClustermintError('UNREADABLE', 'not a chart folder: Chart.yaml not found', { file: ref });
       return this.load(resolve(ref));
     }
     // Fast path for a built-in asked for by name: no scan.
-    if (this.dirs.length === 0 && this.builtins && /^[a-z0-9-]+$/.test(ref) && isChartDir(join(BUILTIN_TEMPLATES_DIR, ref))) {
+    if (
+      this.dirs.length === 0 &&
+      this.builtins &&
+      /^[a-z0-9-]+$/.test(ref) &&
+      isChartDir(join(BUILTIN_TEMPLATES_DIR, ref))
+    ) {
       return this.load(join(BUILTIN_TEMPLATES_DIR, ref));
     }
     const entries = this.list();
@@ -60,7 +69,9 @@ export class TemplateCatalog {
   list(): Entry[] {
     if (!this.entries) {
       const roots = [...(this.builtins ? [BUILTIN_TEMPLATES_DIR] : []), ...this.dirs];
-      this.entries = roots.flatMap((root) => (isChartDir(root) ? [root] : subdirs(root).filter(isChartDir))).map(readEntry);
+      this.entries = roots
+        .flatMap((root) => (isChartDir(root) ? [root] : subdirs(root).filter(isChartDir)))
+        .map(readEntry);
     }
     return this.entries;
   }

@@ -35,7 +35,12 @@ export interface ClusterDeployment {
 }
 
 export function isClusterDeployment(v: unknown): boolean {
-  return isPlainObject(v) && v.kind === 'ClusterDeployment' && typeof v.apiVersion === 'string' && ACCEPTED_API_VERSIONS.has(v.apiVersion);
+  return (
+    isPlainObject(v) &&
+    v.kind === 'ClusterDeployment' &&
+    typeof v.apiVersion === 'string' &&
+    ACCEPTED_API_VERSIONS.has(v.apiVersion)
+  );
 }
 
 /** Checks the shape of a ClusterDeployment document; throws a located error on the first problem. */
@@ -49,7 +54,10 @@ export function readClusterDeployment(file: string, doc: SourceDocument): Cluste
   const meta = v.metadata;
   if (!isPlainObject(meta)) return fail(['metadata'], 'metadata is required');
   if (typeof meta.name !== 'string' || meta.name.length > 253 || !NAME.test(meta.name)) {
-    return fail(['metadata', 'name'], 'metadata.name must be a DNS-1123 name (lowercase letters, digits, "-", ".")');
+    return fail(
+      ['metadata', 'name'],
+      'metadata.name must be a DNS-1123 name (lowercase letters, digits, "-", ".")',
+    );
   }
   const namespace = meta.namespace ?? 'default';
   if (typeof namespace !== 'string' || namespace.length > 63 || !NAMESPACE.test(namespace)) {
@@ -57,7 +65,8 @@ export function readClusterDeployment(file: string, doc: SourceDocument): Cluste
   }
   const labels: Record<string, string> = {};
   if (meta.labels !== undefined) {
-    if (!isPlainObject(meta.labels)) return fail(['metadata', 'labels'], 'metadata.labels must be a map of strings');
+    if (!isPlainObject(meta.labels))
+      return fail(['metadata', 'labels'], 'metadata.labels must be a map of strings');
     for (const [k, l] of Object.entries(meta.labels)) {
       if (typeof l !== 'string') return fail(['metadata', 'labels', k], 'label values must be strings');
       labels[k] = l;
@@ -77,7 +86,8 @@ export function readClusterDeployment(file: string, doc: SourceDocument): Cluste
   if (spec.credential !== undefined && typeof spec.credential !== 'string') {
     return fail(['spec', 'credential'], 'spec.credential must be a string');
   }
-  if (spec.dryRun !== undefined && typeof spec.dryRun !== 'boolean') return fail(['spec', 'dryRun'], 'spec.dryRun must be a boolean');
+  if (spec.dryRun !== undefined && typeof spec.dryRun !== 'boolean')
+    return fail(['spec', 'dryRun'], 'spec.dryRun must be a boolean');
   return {
     apiVersion: v.apiVersion as string,
     kind: 'ClusterDeployment',

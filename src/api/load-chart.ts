@@ -15,13 +15,18 @@ export function readTextFile(file: string): string {
   let size: number;
   try {
     const st = statSync(file);
-    if (st.isDirectory()) throw new ClustermintError('UNREADABLE', 'is a directory, expected a file', { file });
+    if (st.isDirectory())
+      throw new ClustermintError('UNREADABLE', 'is a directory, expected a file', { file });
     size = st.size;
   } catch (e) {
     if (e instanceof ClustermintError) throw e;
-    throw new ClustermintError('UNREADABLE', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      file,
-    });
+    throw new ClustermintError(
+      'UNREADABLE',
+      `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        file,
+      },
+    );
   }
   if (size > LIMITS.maxFileBytes) {
     throw new ClustermintError(
@@ -46,7 +51,11 @@ export function loadChart(dir: string): Chart {
   if (existsSync(valuesPath)) {
     const [doc] = parseYamlSource(readTextFile(valuesPath), valuesPath);
     if (doc && doc.value !== null && !isPlainObject(doc.value)) {
-      throw new ClustermintError('INVALID_CHART', 'values.yaml must be a map', { file: valuesPath, line: 1, col: 1 });
+      throw new ClustermintError('INVALID_CHART', 'values.yaml must be a map', {
+        file: valuesPath,
+        line: 1,
+        col: 1,
+      });
     }
     if (doc) values = { file: valuesPath, doc };
   }
@@ -97,23 +106,36 @@ export function loadChart(dir: string): Chart {
   };
 }
 
-function readMetadata(v: unknown, file: string, locate?: (p: string[]) => { line: number; col: number } | undefined): ChartMetadata {
+function readMetadata(
+  v: unknown,
+  file: string,
+  locate?: (p: string[]) => { line: number; col: number } | undefined,
+): ChartMetadata {
   const fail = (msg: string, path: string[]) => {
     const pos = locate?.(path);
-    return new ClustermintError('INVALID_CHART', msg, { file, line: pos?.line, col: pos?.col, path: `$.${path.join('.')}` });
+    return new ClustermintError('INVALID_CHART', msg, {
+      file,
+      line: pos?.line,
+      col: pos?.col,
+      path: `$.${path.join('.')}`,
+    });
   };
   if (!isPlainObject(v)) throw new ClustermintError('INVALID_CHART', 'Chart.yaml must be a map', { file });
   if (typeof v.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v.name)) {
     throw fail('chart name is required: lowercase letters, digits and "-"', ['name']);
   }
-  if (typeof v.version !== 'string' || !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v.version)) {
+  if (
+    typeof v.version !== 'string' ||
+    !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v.version)
+  ) {
     throw fail('chart version is required and must be a semantic version such as 1.0.0', ['version']);
   }
   const annotations: Record<string, string> = {};
   if (v.annotations !== undefined) {
     if (!isPlainObject(v.annotations)) throw fail('annotations must be a map of strings', ['annotations']);
     for (const [k, a] of Object.entries(v.annotations)) {
-      if (typeof a !== 'string') throw fail(`annotation ${JSON.stringify(k)} must be a string`, ['annotations', k]);
+      if (typeof a !== 'string')
+        throw fail(`annotation ${JSON.stringify(k)} must be a string`, ['annotations', k]);
       annotations[k] = a;
     }
   }
@@ -143,7 +165,11 @@ export function parseJsonFile(file: string): object {
       loc.line = before.length;
       loc.col = before[before.length - 1].length + 1;
     }
-    throw new ClustermintError('INVALID_CHART', `invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, loc);
+    throw new ClustermintError(
+      'INVALID_CHART',
+      `invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`,
+      loc,
+    );
   }
 }
 

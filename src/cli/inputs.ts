@@ -1,5 +1,9 @@
 /** Reading command-line inputs: values files, --set flags, submission files. */
-import { readClusterDeployment, isClusterDeployment, type ClusterDeployment } from '../api/cluster-deployment.js';
+import {
+  type ClusterDeployment,
+  isClusterDeployment,
+  readClusterDeployment,
+} from '../api/cluster-deployment.js';
 import { readTextFile } from '../api/load-chart.js';
 import type { ValuesSource } from '../gate/chart-pipeline.js';
 import { parseSetArgument } from '../render/chart/values.js';
@@ -10,11 +14,16 @@ import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
 export function readValuesFile(file: string): ValuesSource {
   const text = file === '-' ? readStdin() : readTextFile(file);
   const docs = parseYamlSource(text, file);
-  if (docs.length > 1) throw new ClustermintError('INVALID_SUBMISSION', 'a values file holds one YAML document', { file });
+  if (docs.length > 1)
+    throw new ClustermintError('INVALID_SUBMISSION', 'a values file holds one YAML document', { file });
   const doc = docs[0];
   if (!doc || doc.value === null) return { label: file, value: Object.create(null) };
   if (!isPlainObject(doc.value)) {
-    throw new ClustermintError('VALUES_INVALID', 'values must be a map (key: value)', { file, line: 1, col: 1 });
+    throw new ClustermintError('VALUES_INVALID', 'values must be a map (key: value)', {
+      file,
+      line: 1,
+      col: 1,
+    });
   }
   return { label: file, value: doc.value, doc };
 }
@@ -37,7 +46,10 @@ export function readSubmissionFile(file: string): SubmissionFile {
 }
 
 /** The ClusterDeployments among the documents, and a note per document of another kind. */
-export function clusterDeployments(f: SubmissionFile): { deployments: ClusterDeployment[]; skipped: string[] } {
+export function clusterDeployments(f: SubmissionFile): {
+  deployments: ClusterDeployment[];
+  skipped: string[];
+} {
   const deployments: ClusterDeployment[] = [];
   const skipped: string[] = [];
   for (const doc of f.docs) {
@@ -46,7 +58,9 @@ export function clusterDeployments(f: SubmissionFile): { deployments: ClusterDep
     else {
       const v = doc.value as Record<string, unknown>;
       const pos = doc.locate([]);
-      skipped.push(`${f.file}:${pos?.line ?? 1}: skipped ${String(v?.kind ?? 'a document without kind')} (${String(v?.apiVersion ?? 'no apiVersion')})`);
+      skipped.push(
+        `${f.file}:${pos?.line ?? 1}: skipped ${String(v?.kind ?? 'a document without kind')} (${String(v?.apiVersion ?? 'no apiVersion')})`,
+      );
     }
   }
   return { deployments, skipped };

@@ -10,8 +10,8 @@ import { checkTemplateSyntax } from '../render/chart/engine.js';
 import { ClustermintError } from '../util/errors.js';
 import { compileValuesSchema } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
-import type { IO } from './io.js';
 import { clusterDeployments, readSubmissionFile } from './inputs.js';
+import type { IO } from './io.js';
 import { collect, type Wrap } from './main.js';
 import { formatViolation } from './print.js';
 
@@ -46,9 +46,16 @@ export function lintChart(dir: string): LintReport {
     return report;
   }
   const warn = (message: string, file?: string) =>
-    report.warnings.push({ stage: 'resolve', severity: 'warning', code: 'LINT', message, location: file ? { file } : undefined });
+    report.warnings.push({
+      stage: 'resolve',
+      severity: 'warning',
+      code: 'LINT',
+      message,
+      location: file ? { file } : undefined,
+    });
   if (!chart.metadata.description) warn('Chart.yaml has no description', join(dir, 'Chart.yaml'));
-  if (chart.providers.length === 0) warn('Chart.yaml has no cluster.x-k8s.io/provider annotation', join(dir, 'Chart.yaml'));
+  if (chart.providers.length === 0)
+    warn('Chart.yaml has no cluster.x-k8s.io/provider annotation', join(dir, 'Chart.yaml'));
   if (!chart.schema) warn('no values.schema.json: values are not validated');
   else {
     try {
@@ -66,7 +73,10 @@ export function lintChart(dir: string): LintReport {
 
   const runs = [
     { label: 'default values', sources: [] },
-    ...chart.ciValues.map((c) => ({ label: c.file, sources: [{ label: c.file, value: c.doc.value as any, doc: c.doc }] })),
+    ...chart.ciValues.map((c) => ({
+      label: c.file,
+      sources: [{ label: c.file, value: c.doc.value as any, doc: c.doc }],
+    })),
   ];
   const seenWarnings = new Set<string>();
   for (const run of runs) {
@@ -92,9 +102,16 @@ export function lintSubmissions(file: string, catalog: TemplateCatalog): LintRep
   const report: LintReport = { path: file, kind: 'submissions', errors: [], warnings: [] };
   try {
     const { deployments, skipped } = clusterDeployments(readSubmissionFile(file));
-    for (const s of skipped) report.warnings.push({ stage: 'resolve', severity: 'warning', code: 'SKIPPED', message: s });
+    for (const s of skipped)
+      report.warnings.push({ stage: 'resolve', severity: 'warning', code: 'SKIPPED', message: s });
     if (deployments.length === 0) {
-      report.errors.push({ stage: 'resolve', severity: 'error', code: 'INVALID_SUBMISSION', message: 'no ClusterDeployment found', location: { file } });
+      report.errors.push({
+        stage: 'resolve',
+        severity: 'error',
+        code: 'INVALID_SUBMISSION',
+        message: 'no ClusterDeployment found',
+        location: { file },
+      });
     }
     for (const cd of deployments) {
       let chart: Chart;
@@ -136,7 +153,10 @@ export function lintPaths(paths: readonly string[], catalog: TemplateCatalog): L
           .filter((d) => d.isDirectory() && isChartDir(join(p, d.name)))
           .map((d) => join(p, d.name))
           .sort();
-        if (charts.length === 0) throw new ClustermintError('UNREADABLE', 'no charts (folders with Chart.yaml) found here', { file: p });
+        if (charts.length === 0)
+          throw new ClustermintError('UNREADABLE', 'no charts (folders with Chart.yaml) found here', {
+            file: p,
+          });
         reports.push(...charts.map(lintChart));
       }
     } else reports.push(lintSubmissions(p, catalog));
@@ -161,7 +181,10 @@ export function registerLint(program: Command, io: IO, wrap: Wrap): void {
     .action(
       wrap((paths: string[], opts) => {
         if (opts.output !== 'text' && opts.output !== 'json') {
-          throw new ClustermintError('USAGE', `--output must be text or json, got ${JSON.stringify(opts.output)}`);
+          throw new ClustermintError(
+            'USAGE',
+            `--output must be text or json, got ${JSON.stringify(opts.output)}`,
+          );
         }
         const reports = lintPaths(paths, new TemplateCatalog(opts.templates));
         const failed = reports.filter((r) => r.errors.length > 0 || (opts.strict && r.warnings.length > 0));

@@ -30,7 +30,8 @@ export function buildProgram(io: IO, setResult: (code: number) => void): Command
   registerTemplate(program, io, wrap);
   registerRender(program, io, wrap);
   registerLint(program, io, wrap);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const c of program.commands)
+    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
 
@@ -44,7 +45,12 @@ export async function cli(argv: readonly string[], io: IO): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
       if (e.code === 'commander.executeSubCommandAsync') return e.exitCode;
       return 2;
     }

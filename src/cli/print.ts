@@ -16,13 +16,20 @@ export function printObjects(objects: readonly SourcedObject[], format: OutputFo
     return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.map((o) => o.object) }, null, 2)}\n`;
   }
   return objects
-    .map((o) => `---\n${o.source ? `# Source: ${o.source}\n` : ''}${stringify(o.object, { lineWidth: 0, aliasDuplicateObjects: false })}`)
+    .map(
+      (o) =>
+        `---\n${o.source ? `# Source: ${o.source}\n` : ''}${stringify(o.object, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+    )
     .join('');
 }
 
 export function formatViolation(v: Violation): string {
   const where = formatLocation(v.location);
-  const subject = v.object ? `${v.object.kind}/${v.object.name}${v.path ? ` ${v.path}` : ''}` : (v.location?.path ? '' : v.path ?? '');
+  const subject = v.object
+    ? `${v.object.kind}/${v.object.name}${v.path ? ` ${v.path}` : ''}`
+    : v.location?.path
+      ? ''
+      : (v.path ?? '');
   const head = [v.severity, where, subject].filter(Boolean).join(': ');
   const lines = [`${head}: ${v.message}`];
   for (const d of v.details ?? []) lines.push(`    ${d}`);

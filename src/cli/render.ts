@@ -5,8 +5,8 @@ import type { Chart } from '../api/chart.js';
 import { runChart } from '../gate/chart-pipeline.js';
 import { ClustermintError } from '../util/errors.js';
 import type { Violation } from '../validate/violation.js';
-import type { IO } from './io.js';
 import { clusterDeployments, readSubmissionFile } from './inputs.js';
+import type { IO } from './io.js';
 import { collect, outputFormat, type Wrap } from './main.js';
 import { printObjects, printViolations, type SourcedObject } from './print.js';
 
@@ -19,13 +19,19 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
         '--templates) and print all objects. spec.config holds the values; the release is the\n' +
         "ClusterDeployment's name and namespace.",
     )
-    .option('-f, --filename <file>', 'file with ClusterDeployments (multi-document YAML), repeatable; - reads stdin', collect, [])
+    .option(
+      '-f, --filename <file>',
+      'file with ClusterDeployments (multi-document YAML), repeatable; - reads stdin',
+      collect,
+      [],
+    )
     .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
     .option('-o, --output <format>', 'yaml or json', 'yaml')
     .addHelpText('after', '\nExample:\n  clustermint render -f examples/simulated-cluster.yaml\n')
     .action(
       wrap((opts) => {
-        if (opts.filename.length === 0) throw new ClustermintError('USAGE', 'no input: give one or more -f FILE');
+        if (opts.filename.length === 0)
+          throw new ClustermintError('USAGE', 'no input: give one or more -f FILE');
         const format = outputFormat(opts.output);
         const catalog = new TemplateCatalog(opts.templates);
         const objects: SourcedObject[] = [];
@@ -55,15 +61,23 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
             }
             const result = runChart({
               chart,
-              sources: [{ label: file, value: cd.spec.config, doc: cd.source.doc, prefix: ['spec', 'config'] }],
+              sources: [
+                { label: file, value: cd.spec.config, doc: cd.source.doc, prefix: ['spec', 'config'] },
+              ],
               release: { name: cd.metadata.name, namespace: cd.metadata.namespace },
             });
             warnings.push(...result.warnings);
             violations.push(...result.violations);
-            objects.push(...result.documents.map((d) => ({ object: d.object, source: `${cd.metadata.namespace}/${cd.metadata.name} <- ${chart.metadata.name}/${d.template}` })));
+            objects.push(
+              ...result.documents.map((d) => ({
+                object: d.object,
+                source: `${cd.metadata.namespace}/${cd.metadata.name} <- ${chart.metadata.name}/${d.template}`,
+              })),
+            );
           }
         }
-        if (found === 0) throw new ClustermintError('INVALID_SUBMISSION', 'no ClusterDeployment found in the input');
+        if (found === 0)
+          throw new ClustermintError('INVALID_SUBMISSION', 'no ClusterDeployment found in the input');
         io.err(printViolations(warnings));
         if (violations.length > 0) {
           io.err(printViolations(violations));

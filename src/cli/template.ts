@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { TemplateCatalog } from '../api/catalog.js';
 import { runChart } from '../gate/chart-pipeline.js';
 import { ClustermintError } from '../util/errors.js';
-import type { IO } from './io.js';
 import { readSetFlags, readValuesFile } from './inputs.js';
+import type { IO } from './io.js';
 import { collect, outputFormat, type Wrap } from './main.js';
 import { printObjects, printViolations } from './print.js';
 
@@ -40,10 +40,17 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
           for (const e of catalog.list()) io.out(`${e.name}\t${e.version}\t${e.dir}\n`);
           return 0;
         }
-        if (!chartRef) throw new ClustermintError('USAGE', 'missing CHART: a chart folder or a template name (--list shows them)');
+        if (!chartRef)
+          throw new ClustermintError(
+            'USAGE',
+            'missing CHART: a chart folder or a template name (--list shows them)',
+          );
         const format = outputFormat(opts.output);
         if (!RELEASE_NAME.test(opts.name) || opts.name.length > 53) {
-          throw new ClustermintError('USAGE', `--name ${JSON.stringify(opts.name)}: a release name is a DNS-1123 label of at most 53 characters`);
+          throw new ClustermintError(
+            'USAGE',
+            `--name ${JSON.stringify(opts.name)}: a release name is a DNS-1123 label of at most 53 characters`,
+          );
         }
         const chart = catalog.resolve(chartRef);
         const sources = [...opts.values.map(readValuesFile), ...readSetFlags(opts.set, opts.setString)];
@@ -60,7 +67,10 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         }
         io.out(
           printObjects(
-            result.documents.map((d) => ({ object: d.object, source: `${chart.metadata.name}/${d.template}` })),
+            result.documents.map((d) => ({
+              object: d.object,
+              source: `${chart.metadata.name}/${d.template}`,
+            })),
             format,
           ),
         );

@@ -3,9 +3,9 @@
  * Findings are returned as data; the caller decides how to print them.
  */
 import type { Chart } from '../api/chart.js';
-import { coalesceValues, hasPath, mergeUserValues } from '../render/chart/values.js';
-import { type Release, renderChart } from '../render/chart/render.js';
 import type { ParsedDocument } from '../render/chart/parse-output.js';
+import { type Release, renderChart } from '../render/chart/render.js';
+import { coalesceValues, hasPath, mergeUserValues } from '../render/chart/values.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
@@ -91,7 +91,11 @@ export function runChart(input: ChartRunInput): ChartRunResult {
  * Where a value at `path` came from: the last source that sets it (or its nearest parent), else
  * the chart's values.yaml. This is how a schema error points at the line the user wrote.
  */
-export function locateValue(chart: Chart, sources: readonly ValuesSource[], path: readonly PathSegment[]): SourceLocation {
+export function locateValue(
+  chart: Chart,
+  sources: readonly ValuesSource[],
+  path: readonly PathSegment[],
+): SourceLocation {
   const pathText = formatPath(path);
   const at = (label: string, doc: SourceDocument | undefined, docPath: PathSegment[]): SourceLocation => {
     const pos = doc?.locate(docPath);
@@ -103,7 +107,8 @@ export function locateValue(chart: Chart, sources: readonly ValuesSource[], path
       const s = sources[i];
       if (hasPath(s.value, sub)) return at(s.label, s.doc, [...(s.prefix ?? []), ...sub]);
     }
-    if (chart.values && hasPath(chart.values.doc.value, sub)) return at(chart.values.file, chart.values.doc, sub);
+    if (chart.values && hasPath(chart.values.doc.value, sub))
+      return at(chart.values.file, chart.values.doc, sub);
   }
   const last = sources[sources.length - 1];
   if (last) return at(last.label, last.doc, [...(last.prefix ?? [])]);

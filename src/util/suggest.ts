@@ -10,7 +10,11 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     }
   }
   if (best === undefined) return undefined;
-  return bestScore <= Math.max(2, Math.floor(name.length / 3)) || best.startsWith(name) || name.startsWith(best) ? best : undefined;
+  return bestScore <= Math.max(2, Math.floor(name.length / 3)) ||
+    best.startsWith(name) ||
+    name.startsWith(best)
+    ? best
+    : undefined;
 }
 
 /** Levenshtein distance with a rolling row. */

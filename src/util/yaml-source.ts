@@ -2,7 +2,7 @@
  * Parsing YAML that a person wrote (values, submissions, Chart.yaml): strict (duplicate keys,
  * tabs), bounded (aliases, depth), and every value can be traced back to its line and column.
  */
-import { isNode, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { type Document, isNode, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { ClustermintError } from './errors.js';
 import type { PathSegment } from './json-path.js';
 import { LIMITS } from './limits.js';
@@ -33,7 +33,11 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, {
+      lineCounter,
+      uniqueKeys: true,
+      prettyErrors: false,
+    }) as Document.Parsed[];
   } catch (e) {
     throw rethrowDepth(e, file);
   }
@@ -43,6 +47,17 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     const err = doc.errors[0];
     if (err) {
       const pos = lineCounter.linePos(err.pos[0]);
+      if (/Maximum call stack/.test(err.message)) {
+        throw new ClustermintError(
+          'TOO_DEEP',
+          `YAML nesting is too deep (the limit is ${LIMITS.maxDepth} levels)`,
+          {
+            file,
+            line: pos.line,
+            col: pos.col,
+          },
+        );
+      }
       throw new ClustermintError('YAML_SYNTAX', `invalid YAML: ${firstLine(err.message)}`, {
         file,
         line: pos.line,
@@ -64,7 +79,9 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
       throw rethrowDepth(e, file);
     }
     if (exceedsDepth(value, LIMITS.maxDepth)) {
-      throw new ClustermintError('TOO_DEEP', `YAML nesting is deeper than ${LIMITS.maxDepth} levels`, { file });
+      throw new ClustermintError('TOO_DEEP', `YAML nesting is deeper than ${LIMITS.maxDepth} levels`, {
+        file,
+      });
     }
     out.push({
       value: toSafeTree(value),
@@ -88,9 +105,13 @@ function locateNode(doc: Document, lc: LineCounter, path: readonly PathSegment[]
 
 function rethrowDepth(e: unknown, file: string): unknown {
   if (e instanceof RangeError) {
-    return new ClustermintError('TOO_DEEP', `YAML nesting is too deep (the limit is ${LIMITS.maxDepth} levels)`, {
-      file,
-    });
+    return new ClustermintError(
+      'TOO_DEEP',
+      `YAML nesting is too deep (the limit is ${LIMITS.maxDepth} levels)`,
+      {
+        file,
+      },
+    );
   }
   return e;
 }

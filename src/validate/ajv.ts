@@ -37,7 +37,11 @@ export function dialectOf(schema: object): SchemaDialect {
 export function createAjv(dialect: SchemaDialect): Ajv {
   const ajv = dialect === '2020-12' ? new Ajv2020(OPTIONS) : new Ajv(OPTIONS);
   addFormats(ajv as Ajv);
-  for (const kw of ['x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-group-version-kind']) {
+  for (const kw of [
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-group-version-kind',
+  ]) {
     ajv.addKeyword(kw);
   }
   return ajv as Ajv;

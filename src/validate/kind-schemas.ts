@@ -24,7 +24,8 @@ function loadIndex(): Map<string, IndexEntry> {
     index = new Map();
     const file = `${SCHEMA_DIR}index.json`;
     if (existsSync(file)) {
-      for (const e of JSON.parse(readFileSync(file, 'utf8')) as IndexEntry[]) index.set(`${e.apiVersion}/${e.kind}`, e);
+      for (const e of JSON.parse(readFileSync(file, 'utf8')) as IndexEntry[])
+        index.set(`${e.apiVersion}/${e.kind}`, e);
     }
   }
   return index;

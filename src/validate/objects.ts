@@ -29,13 +29,15 @@ export function validateObject(o: PlainObject): Violation[] {
     path,
     object,
   });
-  if (typeof o.apiVersion !== 'string' || o.apiVersion === '') out.push(err('$.apiVersion', 'apiVersion is required'));
+  if (typeof o.apiVersion !== 'string' || o.apiVersion === '')
+    out.push(err('$.apiVersion', 'apiVersion is required'));
   if (typeof o.kind !== 'string' || o.kind === '') out.push(err('$.kind', 'kind is required'));
   const meta = o.metadata;
   if (!isPlainObject(meta)) out.push(err('$.metadata', 'metadata is required'));
   else {
     const name = meta.name;
-    if (typeof name !== 'string' || name === '') out.push(err('$.metadata.name', 'metadata.name is required'));
+    if (typeof name !== 'string' || name === '')
+      out.push(err('$.metadata.name', 'metadata.name is required'));
     else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
       out.push(
         err(
@@ -44,8 +46,18 @@ export function validateObject(o: PlainObject): Violation[] {
         ),
       );
     }
-    if (meta.namespace !== undefined && (typeof meta.namespace !== 'string' || meta.namespace.length > 63 || !DNS1123_LABEL.test(meta.namespace))) {
-      out.push(err('$.metadata.namespace', `metadata.namespace ${JSON.stringify(meta.namespace)} is not a valid namespace name`));
+    if (
+      meta.namespace !== undefined &&
+      (typeof meta.namespace !== 'string' ||
+        meta.namespace.length > 63 ||
+        !DNS1123_LABEL.test(meta.namespace))
+    ) {
+      out.push(
+        err(
+          '$.metadata.namespace',
+          `metadata.namespace ${JSON.stringify(meta.namespace)} is not a valid namespace name`,
+        ),
+      );
     }
   }
   if (out.length > 0) return out;

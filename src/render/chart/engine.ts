@@ -29,7 +29,10 @@ export interface CompiledChart {
   defines: string[];
 }
 
-type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } }; name?: string };
+type HelperOptions = Handlebars.HelperOptions & {
+  loc?: { start: { line: number; column: number } };
+  name?: string;
+};
 
 /** Partials are `_*.hbs` files: they define named templates and render nothing themselves. */
 export function isPartial(name: string): boolean {
@@ -90,11 +93,14 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
     if (argsAndOptions.length === 4) return emptyMap();
     if (argsAndOptions.length === 2) {
       const [obj, key] = argsAndOptions;
-      if (obj !== null && typeof obj === 'object' && hasOwn(obj, String(key))) return (obj as any)[String(key)];
+      if (obj !== null && typeof obj === 'object' && hasOwn(obj, String(key)))
+        return (obj as any)[String(key)];
       return undefined;
     }
     throw locate(
-      new FunctionError(`lookup: expects 4 arguments (API_VERSION, KIND, NAMESPACE, NAME), got ${argsAndOptions.length}`),
+      new FunctionError(
+        `lookup: expects 4 arguments (API_VERSION, KIND, NAMESPACE, NAME), got ${argsAndOptions.length}`,
+      ),
       here(options),
     );
   });
@@ -103,29 +109,43 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
     const options = argsAndOptions.pop() as HelperOptions;
     const [name] = argsAndOptions;
     if (argsAndOptions.length !== 1 || typeof name !== 'string' || typeof options.fn !== 'function') {
-      throw locate(new FunctionError('define: use as a block, {{#define "NAME"}}...{{/define}}'), here(options));
+      throw locate(
+        new FunctionError('define: use as a block, {{#define "NAME"}}...{{/define}}'),
+        here(options),
+      );
     }
-    if (registering !== undefined) defines.set(name, { fn: options.fn, file: registering });
+    // A define's body drops one trailing newline, as if it ended with Helm's `{{- end }}`.
+    const body = options.fn;
+    const fn = ((ctx: unknown, opts: unknown) =>
+      body(ctx, opts as any).replace(/\n$/, '')) as Handlebars.TemplateDelegate;
+    if (registering !== undefined) defines.set(name, { fn, file: registering });
     return '';
   });
 
   hb.registerHelper('include', (...argsAndOptions: unknown[]) => {
     const options = argsAndOptions.pop() as HelperOptions;
     if (argsAndOptions.length < 1 || argsAndOptions.length > 2) {
-      throw locate(new FunctionError(`include: expects 2 arguments (NAME, CONTEXT), got ${argsAndOptions.length}`), here(options));
+      throw locate(
+        new FunctionError(`include: expects 2 arguments (NAME, CONTEXT), got ${argsAndOptions.length}`),
+        here(options),
+      );
     }
     const [name, ctx] = argsAndOptions;
     const def = typeof name === 'string' ? defines.get(name) : undefined;
     if (!def) {
       const hint = closest(String(name), [...defines.keys()]);
       throw locate(
-        new FunctionError(`include: no template named ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`),
+        new FunctionError(
+          `include: no template named ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`,
+        ),
         here(options),
       );
     }
     if (includeDepth >= LIMITS.maxIncludeDepth) {
       throw locate(
-        new FunctionError(`include: nested more than ${LIMITS.maxIncludeDepth} deep (does "${name}" include itself?)`),
+        new FunctionError(
+          `include: nested more than ${LIMITS.maxIncludeDepth} deep (does "${name}" include itself?)`,
+        ),
         here(options),
       );
     }
@@ -149,7 +169,9 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
     const name = options.name ?? '?';
     const hint = closest(name, Object.keys(hb.helpers));
     throw locate(
-      new FunctionError(`unknown function ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`),
+      new FunctionError(
+        `unknown function ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`,
+      ),
       here(options),
     );
   });
@@ -165,10 +187,15 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
   };
 
   const partials = templates.filter((t) => isPartial(t.name));
-  const mains = templates.filter((t) => !isPartial(t.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const mains = templates
+    .filter((t) => !isPartial(t.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const p of partials) {
     const fn = compileOne(p);
-    const base = p.name.replace(/^.*\//, '').replace(/^_/, '').replace(/\.hbs$/, '');
+    const base = p.name
+      .replace(/^.*\//, '')
+      .replace(/^_/, '')
+      .replace(/\.hbs$/, '');
     hb.registerPartial(base, fn);
     // Executing a partial file once registers its define blocks.
     registering = p.name;
@@ -202,9 +229,13 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
         }
         total += text.length;
         if (total > LIMITS.maxRenderedBytes) {
-          throw new ClustermintError('TEMPLATE_EXEC', `rendered output is over ${LIMITS.maxRenderedBytes / 1048576} MiB`, {
-            file: t.name,
-          });
+          throw new ClustermintError(
+            'TEMPLATE_EXEC',
+            `rendered output is over ${LIMITS.maxRenderedBytes / 1048576} MiB`,
+            {
+              file: t.name,
+            },
+          );
         }
         out.push({ name: t.name, text });
       }
@@ -217,7 +248,12 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
 function locate(e: unknown, where: { file?: string; line?: number; col?: number }): ClustermintError {
   if (e instanceof ClustermintError) {
     if (e.location?.file) return e;
-    return new ClustermintError(e.code, e.message, { ...where, ...stripUndefined(e.location ?? {}) }, e.details);
+    return new ClustermintError(
+      e.code,
+      e.message,
+      { ...where, ...stripUndefined(e.location ?? {}) },
+      e.details,
+    );
   }
   if (e instanceof RangeError) {
     return new ClustermintError('TEMPLATE_EXEC', 'template recursion or nesting is too deep', where);
@@ -243,16 +279,29 @@ function syntaxError(e: unknown, t: TemplateSource): ClustermintError {
     line = Number(m[1]);
     const pre = m[2].slice(0, m[3].length).replace(/^\.\.\./, '');
     const src = lines[line - 1] ?? '';
+    // jison shows up to 20 characters before the error, newlines removed.
+    const at = src.indexOf(pre);
     col = 1;
-    for (let k = Math.min(pre.length, src.length); k > 0; k--) {
-      if (src.startsWith(pre.slice(pre.length - k))) {
-        col = k + 1;
-        break;
+    if (at >= 0 && pre !== '') col = at + pre.length + 1;
+    else {
+      for (let k = Math.min(pre.length, src.length); k > 0; k--) {
+        if (src.startsWith(pre.slice(pre.length - k))) {
+          col = k + 1;
+          break;
+        }
       }
     }
     message = `template syntax error: ${m[4].replace(/^Expecting .*, got /, 'unexpected ')}`;
   } else {
     message = `template syntax error: ${message.replace(/ - \d+:\d+$/, '')}`;
+  }
+  if (/unexpected 'EOF'/.test(message)) {
+    const open = unclosedBlock(t.source);
+    if (open) {
+      line = open.line;
+      col = open.col;
+      message = `template syntax error: {{#${open.name}}} is never closed (add {{/${open.name}}})`;
+    }
   }
   const details: string[] = [];
   const srcLine = line !== undefined ? lines[line - 1] : undefined;
@@ -265,6 +314,24 @@ function syntaxError(e: unknown, t: TemplateSource): ClustermintError {
     }
   }
   return new ClustermintError('TEMPLATE_SYNTAX', message, { file: t.name, line, col }, details);
+}
+
+/** The innermost block opened and never closed, for an "unexpected EOF" parse error. */
+function unclosedBlock(source: string): { name: string; line: number; col: number } | undefined {
+  const stack: Array<{ name: string; line: number; col: number }> = [];
+  const re = /{{~?\s*([#/])\s*([^\s}~]+)|{{!--[\s\S]*?--}}|{{![\s\S]*?}}/g;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    if (!m[1]) continue;
+    if (m[1] === '#') {
+      const before = source.slice(0, m.index).split('\n');
+      stack.push({
+        name: m[2].replace(/^[*>]/, ''),
+        line: before.length,
+        col: before[before.length - 1].length + 1,
+      });
+    } else stack.pop();
+  }
+  return stack[stack.length - 1];
 }
 
 /** Exposed for tests: the names every chart can call. */

@@ -75,7 +75,9 @@ function list(name: string, v: unknown, param: string): unknown[] {
 function basicCompare(name: string, a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  throw new FunctionError(`${name}: incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
+  throw new FunctionError(
+    `${name}: incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`,
+  );
 }
 
 function equal(a: unknown, b: unknown): boolean {
@@ -88,22 +90,28 @@ function equal(a: unknown, b: unknown): boolean {
 /** toYaml as Helm: sorted keys, lists not indented under their key, no trailing newline. */
 export function toYaml(v: unknown): string {
   if (v === undefined) return 'null';
-  return yamlStringify(v, { sortMapEntries: true, indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false }).replace(
-    /\n$/,
-    '',
-  );
+  return yamlStringify(v, {
+    sortMapEntries: true,
+    indentSeq: false,
+    lineWidth: 0,
+    aliasDuplicateObjects: false,
+  }).replace(/\n$/, '');
 }
 
 /** encoding/json: sorted map keys, HTML-safe escapes like Go. */
 export function toJson(v: unknown): string {
-  return JSON.stringify(sortKeys(v) ?? null).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(sortKeys(v) ?? null).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (isPlainObject(v)) {
     const out: PlainObject = {};
-    for (const k of Object.keys(v).sort()) Object.defineProperty(out, k, { value: sortKeys(v[k]), enumerable: true });
+    for (const k of Object.keys(v).sort())
+      Object.defineProperty(out, k, { value: sortKeys(v[k]), enumerable: true });
     return out;
   }
   return v;
@@ -116,10 +124,13 @@ function indent(n: number, s: string): string {
 
 /** Go regexp's Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
 function expandGo(template: string, group: (ref: string) => string | undefined): string {
-  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (m, all: string, braced?: string, bare?: string) => {
-    if (all === '$') return '$';
-    return group(braced ?? bare ?? '') ?? '';
-  });
+  return template.replace(
+    /\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
+    (_m, all: string, braced?: string, bare?: string) => {
+      if (all === '$') return '$';
+      return group(braced ?? bare ?? '') ?? '';
+    },
+  );
 }
 
 const regexCache = new Map<string, RE2JS>();
@@ -129,7 +140,9 @@ function re2(name: string, pattern: string): RE2JS {
     try {
       re = RE2JS.compile(pattern);
     } catch (e) {
-      throw new FunctionError(`${name}: invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+      throw new FunctionError(
+        `${name}: invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`,
+      );
     }
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(pattern, re);
@@ -159,7 +172,8 @@ function regexReplaceAll(pattern: string, s: string, repl: string): string {
 function deepMergeLeftWins(dst: PlainObject, src: PlainObject): void {
   for (const k of Object.keys(src)) {
     if (!hasOwn(dst, k) || nil(dst[k])) dst[k] = toSafeTree(src[k]);
-    else if (isPlainObject(dst[k]) && isPlainObject(src[k])) deepMergeLeftWins(dst[k] as PlainObject, src[k] as PlainObject);
+    else if (isPlainObject(dst[k]) && isPlainObject(src[k]))
+      deepMergeLeftWins(dst[k] as PlainObject, src[k] as PlainObject);
   }
 }
 
@@ -184,10 +198,30 @@ function indexInto(v: unknown, keys: unknown[]): unknown {
 
 export const FUNCTIONS: Record<string, FunctionSpec> = {
   // --- strings
-  quote: { params: ['VALUE...'], fn: (...vs) => vs.filter((v) => !nil(v)).map((v) => goQuote(goString(v))).join(' ') },
-  squote: { params: ['VALUE...'], fn: (...vs) => vs.filter((v) => !nil(v)).map((v) => `'${goString(v)}'`).join(' ') },
-  indent: { params: ['N', 'STRING'], fn: (n, s) => indent(int('indent', n, 'N'), str('indent', s, 'STRING')) },
-  nindent: { params: ['N', 'STRING'], fn: (n, s) => `\n${indent(int('nindent', n, 'N'), str('nindent', s, 'STRING'))}` },
+  quote: {
+    params: ['VALUE...'],
+    fn: (...vs) =>
+      vs
+        .filter((v) => !nil(v))
+        .map((v) => goQuote(goString(v)))
+        .join(' '),
+  },
+  squote: {
+    params: ['VALUE...'],
+    fn: (...vs) =>
+      vs
+        .filter((v) => !nil(v))
+        .map((v) => `'${goString(v)}'`)
+        .join(' '),
+  },
+  indent: {
+    params: ['N', 'STRING'],
+    fn: (n, s) => indent(int('indent', n, 'N'), str('indent', s, 'STRING')),
+  },
+  nindent: {
+    params: ['N', 'STRING'],
+    fn: (n, s) => `\n${indent(int('nindent', n, 'N'), str('nindent', s, 'STRING'))}`,
+  },
   trunc: {
     params: ['N', 'STRING'],
     fn: (n, s) => {
@@ -217,13 +251,25 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   },
   replace: {
     params: ['OLD', 'NEW', 'STRING'],
-    fn: (o, n, s) => str('replace', s, 'STRING').split(str('replace', o, 'OLD')).join(str('replace', n, 'NEW')),
+    fn: (o, n, s) =>
+      str('replace', s, 'STRING')
+        .split(str('replace', o, 'OLD'))
+        .join(str('replace', n, 'NEW')),
   },
   lower: { params: ['STRING'], fn: (s) => str('lower', s, 'STRING').toLowerCase() },
   upper: { params: ['STRING'], fn: (s) => str('upper', s, 'STRING').toUpperCase() },
-  contains: { params: ['SUBSTRING', 'STRING'], fn: (sub, s) => str('contains', s, 'STRING').includes(str('contains', sub, 'SUBSTRING')) },
-  hasPrefix: { params: ['PREFIX', 'STRING'], fn: (p, s) => str('hasPrefix', s, 'STRING').startsWith(str('hasPrefix', p, 'PREFIX')) },
-  hasSuffix: { params: ['SUFFIX', 'STRING'], fn: (p, s) => str('hasSuffix', s, 'STRING').endsWith(str('hasSuffix', p, 'SUFFIX')) },
+  contains: {
+    params: ['SUBSTRING', 'STRING'],
+    fn: (sub, s) => str('contains', s, 'STRING').includes(str('contains', sub, 'SUBSTRING')),
+  },
+  hasPrefix: {
+    params: ['PREFIX', 'STRING'],
+    fn: (p, s) => str('hasPrefix', s, 'STRING').startsWith(str('hasPrefix', p, 'PREFIX')),
+  },
+  hasSuffix: {
+    params: ['SUFFIX', 'STRING'],
+    fn: (p, s) => str('hasSuffix', s, 'STRING').endsWith(str('hasSuffix', p, 'SUFFIX')),
+  },
   split: {
     params: ['SEPARATOR', 'STRING'],
     fn: (sep, s) => {
@@ -236,7 +282,10 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
       return out;
     },
   },
-  splitList: { params: ['SEPARATOR', 'STRING'], fn: (sep, s) => str('splitList', s, 'STRING').split(str('splitList', sep, 'SEPARATOR')) },
+  splitList: {
+    params: ['SEPARATOR', 'STRING'],
+    fn: (sep, s) => str('splitList', s, 'STRING').split(str('splitList', sep, 'SEPARATOR')),
+  },
   join: {
     params: ['SEPARATOR', 'LIST'],
     fn: (sep, l) =>
@@ -245,23 +294,47 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
         .map(goString)
         .join(str('join', sep, 'SEPARATOR')),
   },
-  printf: { params: ['FORMAT', 'ARGS...'], fn: (f, ...args) => goSprintf(str('printf', f, 'FORMAT'), args.map((a: unknown) => (a === undefined ? null : a))) },
+  printf: {
+    params: ['FORMAT', 'ARGS...'],
+    fn: (f, ...args) =>
+      goSprintf(
+        str('printf', f, 'FORMAT'),
+        args.map((a: unknown) => (a === undefined ? null : a)),
+      ),
+  },
   toString: { params: ['VALUE'], fn: (v: unknown) => goString(v) },
-  b64enc: { params: ['STRING'], fn: (s) => Buffer.from(str('b64enc', s, 'STRING'), 'utf8').toString('base64') },
+  b64enc: {
+    params: ['STRING'],
+    fn: (s) => Buffer.from(str('b64enc', s, 'STRING'), 'utf8').toString('base64'),
+  },
   b64dec: {
     params: ['STRING'],
     fn: (s) => {
       const v = str('b64dec', s, 'STRING');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0) return 'illegal base64 data at input byte 0';
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0)
+        return 'illegal base64 data at input byte 0';
       return Buffer.from(v, 'base64').toString('utf8');
     },
   },
-  sha256sum: { params: ['STRING'], fn: (s) => createHash('sha256').update(str('sha256sum', s, 'STRING')).digest('hex') },
-  regexMatch: { params: ['REGEX', 'STRING'], fn: (re, s) => re2('regexMatch', str('regexMatch', re, 'REGEX')).test(str('regexMatch', s, 'STRING')) },
+  sha256sum: {
+    params: ['STRING'],
+    fn: (s) =>
+      createHash('sha256')
+        .update(str('sha256sum', s, 'STRING'))
+        .digest('hex'),
+  },
+  regexMatch: {
+    params: ['REGEX', 'STRING'],
+    fn: (re, s) => re2('regexMatch', str('regexMatch', re, 'REGEX')).test(str('regexMatch', s, 'STRING')),
+  },
   regexReplaceAll: {
     params: ['REGEX', 'STRING', 'REPLACEMENT'],
     fn: (re, s, r) =>
-      regexReplaceAll(str('regexReplaceAll', re, 'REGEX'), str('regexReplaceAll', s, 'STRING'), str('regexReplaceAll', r, 'REPLACEMENT')),
+      regexReplaceAll(
+        str('regexReplaceAll', re, 'REGEX'),
+        str('regexReplaceAll', s, 'STRING'),
+        str('regexReplaceAll', r, 'REPLACEMENT'),
+      ),
   },
   semverCompare: {
     params: ['CONSTRAINT', 'VERSION'],
@@ -326,7 +399,8 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     params: ['KEY_VALUE...'],
     fn: (...kv) => {
       const out = emptyMap();
-      for (let i = 0; i < kv.length; i += 2) out[goString(kv[i])] = i + 1 < kv.length ? (kv[i + 1] ?? null) : '';
+      for (let i = 0; i < kv.length; i += 2)
+        out[goString(kv[i])] = i + 1 < kv.length ? (kv[i + 1] ?? null) : '';
       return out;
     },
   },

@@ -68,67 +68,81 @@ export function goQuote(s: string): string {
 /** A subset of Go's Sprintf: %v %s %d %q %t %f %e %g %x %X %o %b %c %%, flags `-+0 `, width, precision. */
 export function goSprintf(format: string, args: readonly unknown[]): string {
   let argi = 0;
-  return format.replace(/%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, w, p, verb: string) => {
-    if (verb === '%') return '%';
-    if (argi >= args.length) return `%!${verb}(MISSING)`;
-    const arg = args[argi++];
-    let s: string;
-    const prec = p === undefined ? undefined : Number(p);
-    switch (verb) {
-      case 'v':
-      case 's':
-        s = goString(arg);
-        if (prec !== undefined) s = s.slice(0, prec);
-        break;
-      case 'q':
-        s = typeof arg === 'string' ? goQuote(arg) : goString(arg);
-        break;
-      case 'd':
-        s = typeof arg === 'number' && Number.isInteger(arg) ? String(arg) : `%!d(${goTypeName(arg)}=${goString(arg)})`;
-        if (flags.includes('+') && typeof arg === 'number' && arg >= 0) s = `+${s}`;
-        break;
-      case 't':
-        s = typeof arg === 'boolean' ? String(arg) : `%!t(${goTypeName(arg)}=${goString(arg)})`;
-        break;
-      case 'f':
-      case 'F':
-        s = typeof arg === 'number' ? arg.toFixed(prec ?? 6) : `%!f(${goTypeName(arg)}=${goString(arg)})`;
-        break;
-      case 'e':
-        s = typeof arg === 'number' ? goNumberExp(arg, prec ?? 6) : `%!e(${goTypeName(arg)}=${goString(arg)})`;
-        break;
-      case 'g':
-        s = typeof arg === 'number' ? goNumber(arg) : `%!g(${goTypeName(arg)}=${goString(arg)})`;
-        break;
-      case 'x':
-      case 'X': {
-        if (typeof arg === 'number' && Number.isInteger(arg)) s = arg.toString(16);
-        else s = Buffer.from(goString(arg)).toString('hex');
-        if (verb === 'X') s = s.toUpperCase();
-        break;
+  return (
+    format.replace(/%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, w, p, verb: string) => {
+      if (verb === '%') return '%';
+      if (argi >= args.length) return `%!${verb}(MISSING)`;
+      const arg = args[argi++];
+      let s: string;
+      const prec = p === undefined ? undefined : Number(p);
+      switch (verb) {
+        case 'v':
+        case 's':
+          s = goString(arg);
+          if (prec !== undefined) s = s.slice(0, prec);
+          break;
+        case 'q':
+          s = typeof arg === 'string' ? goQuote(arg) : goString(arg);
+          break;
+        case 'd':
+          s =
+            typeof arg === 'number' && Number.isInteger(arg)
+              ? String(arg)
+              : `%!d(${goTypeName(arg)}=${goString(arg)})`;
+          if (flags.includes('+') && typeof arg === 'number' && arg >= 0) s = `+${s}`;
+          break;
+        case 't':
+          s = typeof arg === 'boolean' ? String(arg) : `%!t(${goTypeName(arg)}=${goString(arg)})`;
+          break;
+        case 'f':
+        case 'F':
+          s = typeof arg === 'number' ? arg.toFixed(prec ?? 6) : `%!f(${goTypeName(arg)}=${goString(arg)})`;
+          break;
+        case 'e':
+          s =
+            typeof arg === 'number'
+              ? goNumberExp(arg, prec ?? 6)
+              : `%!e(${goTypeName(arg)}=${goString(arg)})`;
+          break;
+        case 'g':
+          s = typeof arg === 'number' ? goNumber(arg) : `%!g(${goTypeName(arg)}=${goString(arg)})`;
+          break;
+        case 'x':
+        case 'X': {
+          if (typeof arg === 'number' && Number.isInteger(arg)) s = arg.toString(16);
+          else s = Buffer.from(goString(arg)).toString('hex');
+          if (verb === 'X') s = s.toUpperCase();
+          break;
+        }
+        case 'o':
+          s = typeof arg === 'number' ? Math.trunc(arg).toString(8) : goString(arg);
+          break;
+        case 'b':
+          s = typeof arg === 'number' ? Math.trunc(arg).toString(2) : goString(arg);
+          break;
+        case 'c':
+          s = typeof arg === 'number' ? String.fromCodePoint(arg) : goString(arg);
+          break;
+        default:
+          s = `%!${verb}(${goTypeName(arg)}=${goString(arg)})`;
       }
-      case 'o':
-        s = typeof arg === 'number' ? Math.trunc(arg).toString(8) : goString(arg);
-        break;
-      case 'b':
-        s = typeof arg === 'number' ? Math.trunc(arg).toString(2) : goString(arg);
-        break;
-      case 'c':
-        s = typeof arg === 'number' ? String.fromCodePoint(arg) : goString(arg);
-        break;
-      default:
-        s = `%!${verb}(${goTypeName(arg)}=${goString(arg)})`;
-    }
-    const width = w === undefined ? 0 : Number(w);
-    if (s.length < width) {
-      if (flags.includes('-')) s = s.padEnd(width);
-      else if (flags.includes('0') && /^[dfeFxXob]$/.test(verb)) {
-        const neg = s.startsWith('-');
-        s = (neg ? '-' : '') + s.slice(neg ? 1 : 0).padStart(width - (neg ? 1 : 0), '0');
-      } else s = s.padStart(width);
-    }
-    return s;
-  }) + (argi < args.length ? `%!(EXTRA ${args.slice(argi).map((a) => `${goTypeName(a)}=${goString(a)}`).join(', ')})` : '');
+      const width = w === undefined ? 0 : Number(w);
+      if (s.length < width) {
+        if (flags.includes('-')) s = s.padEnd(width);
+        else if (flags.includes('0') && /^[dfeFxXob]$/.test(verb)) {
+          const neg = s.startsWith('-');
+          s = (neg ? '-' : '') + s.slice(neg ? 1 : 0).padStart(width - (neg ? 1 : 0), '0');
+        } else s = s.padStart(width);
+      }
+      return s;
+    }) +
+    (argi < args.length
+      ? `%!(EXTRA ${args
+          .slice(argi)
+          .map((a) => `${goTypeName(a)}=${goString(a)}`)
+          .join(', ')})`
+      : '')
+  );
 }
 
 function goNumberExp(n: number, prec: number): string {

@@ -10,7 +10,9 @@ import { LIMITS } from '../../util/limits.js';
 import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 
 /** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
-const SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge]);
+const SCHEMA = jsyaml.CORE_SCHEMA.extend([
+  (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge,
+]);
 
 export interface ParsedDocument {
   /** The template the document came from. */
@@ -65,7 +67,11 @@ function parseDocument(template: string, body: string, firstLine: number): Plain
   const where = { file: `${template} (rendered)`, line: firstLine };
   const value = copyBounded(raw, where);
   if (!isPlainObject(value)) {
-    throw new ClustermintError('OBJECT_INVALID', 'a rendered document must be a Kubernetes object (a map)', where);
+    throw new ClustermintError(
+      'OBJECT_INVALID',
+      'a rendered document must be a Kubernetes object (a map)',
+      where,
+    );
   }
   return value;
 }
@@ -83,7 +89,11 @@ function copyBounded(root: unknown, where: { file: string; line: number }): unkn
     }
     if (v === null || typeof v !== 'object') return v;
     if (depth > LIMITS.maxDepth) {
-      throw new ClustermintError('TOO_DEEP', `rendered document is nested deeper than ${LIMITS.maxDepth} levels`, where);
+      throw new ClustermintError(
+        'TOO_DEEP',
+        `rendered document is nested deeper than ${LIMITS.maxDepth} levels`,
+        where,
+      );
     }
     if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1));
     const out = emptyMap();

@@ -58,7 +58,8 @@ interface Group {
   notRanges: Array<[SemVer, SemVer]>;
 }
 
-const TERM = /^(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*v?(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const TERM =
+  /^(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*v?(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
 export function parseConstraint(input: string): Group[] {
   const groups: Group[] = [];
@@ -87,7 +88,12 @@ function addTerm(group: Group, term: string, input: string): void {
   const patch = minor < 0 || wild(m[4]) ? -1 : Number(m[4]);
   const pre = m[5] ?? '';
   if (pre) group.hasPrerelease = true;
-  const v = (a: number, b: number, c: number, p = ''): SemVer => ({ major: a, minor: b, patch: c, prerelease: p });
+  const v = (a: number, b: number, c: number, p = ''): SemVer => ({
+    major: a,
+    minor: b,
+    patch: c,
+    prerelease: p,
+  });
   const base = v(Math.max(major, 0), Math.max(minor, 0), Math.max(patch, 0), pre);
   // the first version past the wildcard range, e.g. 1.2.x -> 1.3.0
   const next =
@@ -149,10 +155,21 @@ export function satisfies(version: SemVer, groups: Group[]): boolean {
     for (const b of g.bounds) {
       const c = compareSemver(version, b.v);
       const ok =
-        b.op === '>=' ? c >= 0 : b.op === '>' ? c > 0 : b.op === '<' ? c < 0 : b.op === '<=' ? c <= 0 : b.op === '=' ? c === 0 : c !== 0;
+        b.op === '>='
+          ? c >= 0
+          : b.op === '>'
+            ? c > 0
+            : b.op === '<'
+              ? c < 0
+              : b.op === '<='
+                ? c <= 0
+                : b.op === '='
+                  ? c === 0
+                  : c !== 0;
       if (!ok) return false;
     }
-    for (const [lo, hi] of g.notRanges) if (compareSemver(version, lo) >= 0 && compareSemver(version, hi) < 0) return false;
+    for (const [lo, hi] of g.notRanges)
+      if (compareSemver(version, lo) >= 0 && compareSemver(version, hi) < 0) return false;
     return true;
   });
 }

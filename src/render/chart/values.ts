@@ -90,9 +90,10 @@ export function parseSetArgument(arg: string, asString = false): PlainObject {
     let value: unknown;
     if (raw.startsWith('{') && raw.endsWith('}')) {
       const inner = raw.slice(1, -1);
-      value = inner === '' ? [] : splitUnescaped(inner, ',', false).map((s) => typed(unescape(s), asString));
+      value =
+        inner === '' ? [] : splitUnescaped(inner, ',', false).map((s) => typed(unescapeSet(s), asString));
     } else {
-      value = typed(unescape(raw), asString);
+      value = typed(unescapeSet(raw), asString);
     }
     setPath(root, path, value, assignment);
   }
@@ -113,13 +114,19 @@ function parseSetKey(key: string, assignment: string): PathSegment[] {
   for (const part of splitUnescaped(key, '.', false)) {
     const m = /^((?:\\.|[^[\\])*)((?:\[\d+\])*)$/.exec(part);
     if (!m || (m[1] === '' && path.length === 0)) {
-      throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: invalid key ${JSON.stringify(key)}`);
+      throw new ClustermintError(
+        'BAD_SET',
+        `--set ${JSON.stringify(assignment)}: invalid key ${JSON.stringify(key)}`,
+      );
     }
-    if (m[1] !== '') path.push(unescape(m[1]));
+    if (m[1] !== '') path.push(unescapeSet(m[1]));
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) {
       const n = Number(idx[1]);
       if (n > MAX_LIST_INDEX) {
-        throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: list index ${n} is over ${MAX_LIST_INDEX}`);
+        throw new ClustermintError(
+          'BAD_SET',
+          `--set ${JSON.stringify(assignment)}: list index ${n} is over ${MAX_LIST_INDEX}`,
+        );
       }
       path.push(n);
     }
@@ -140,14 +147,16 @@ function setPath(root: PlainObject, path: PathSegment[], value: unknown, assignm
       while (cur.length <= seg) cur.push(null);
       if (last) cur[seg] = value;
       else {
-        if (nextIsIndex ? !Array.isArray(cur[seg]) : !isPlainObject(cur[seg])) cur[seg] = nextIsIndex ? [] : emptyMap();
+        if (nextIsIndex ? !Array.isArray(cur[seg]) : !isPlainObject(cur[seg]))
+          cur[seg] = nextIsIndex ? [] : emptyMap();
         cur = cur[seg];
       }
     } else {
       if (last) cur[seg] = value;
       else {
         const existing = hasOwn(cur, seg) ? cur[seg] : undefined;
-        if (nextIsIndex ? !Array.isArray(existing) : !isPlainObject(existing)) cur[seg] = nextIsIndex ? [] : emptyMap();
+        if (nextIsIndex ? !Array.isArray(existing) : !isPlainObject(existing))
+          cur[seg] = nextIsIndex ? [] : emptyMap();
         cur = cur[seg];
       }
     }
@@ -185,6 +194,6 @@ function indexOfUnescaped(s: string, ch: string): number {
   return -1;
 }
 
-function unescape(s: string): string {
+function unescapeSet(s: string): string {
   return s.replace(/\\(.)/g, '$1');
 }

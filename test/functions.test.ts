@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { compileChart } from '../src/render/chart/engine.js';
+import { goQuote, goSprintf } from '../src/render/chart/go-format.js';
+import { semverCompare } from '../src/render/chart/semver.js';
+import { ClustermintError } from '../src/util/errors.js';
+
+/** Renders one template string with a context. */
+function render(src: string, ctx: object = {}): string {
+  return compileChart([{ name: 'templates/t.yaml.hbs', source: src }]).render(ctx)[0].text;
+}
+
+function renderError(src: string, ctx: object = {}): ClustermintError {
+  try {
+    render(src, ctx);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ClustermintError);
+    return e as ClustermintError;
+  }
+  throw new Error('expected the render to fail');
+}
+
+describe('chart functions (sprig/Helm semantics)', () => {
+  const V = {
+    Values: {
+      s: 'hello',
+      n: 3,
+      zero: 0,
+      empty: '',
+      list: ['a', 'b', 'c'],
+      map: { b: 2, a: 1 },
+      ver: 'v1.33.4+k0s.0',
+      nested: { x: { y: 'deep' } },
+    },
+  };
+  const cases: Array<[string, string]> = [
+    ['{{quote Values.s}}', '"hello"'],
+    ['{{quote Values.n}}', '"3"'],
+    ['{{quote Values.missing}}', ''],
+    ['{{squote Values.s}}', "'hello'"],
+    ['{{quote "a\\"b"}}', '"a\\"b"'],
+    ['{{default "d" Values.missing}}', 'd'],
+    ['{{default "d" Values.zero}}', 'd'],
+    ['{{default "d" Values.empty}}', 'd'],
+    ['{{default "d" Values.s}}', 'hello'],
+    ['{{ternary "y" "n" true}}', 'y'],
+    ['{{ternary "y" "n" Values.n}}', 'n'],
+    ['{{trunc 3 Values.s}}', 'hel'],
+    ['{{trunc -2 Values.s}}', 'lo'],
+    ['{{trunc 63 Values.s}}', 'hello'],
+    ['{{trim "  x  "}}', 'x'],
+    ['{{trimPrefix "he" Values.s}}', 'llo'],
+    ['{{trimSuffix "lo" Values.s}}', 'hel'],
+    ['{{replace "l" "L" Values.s}}', 'heLLo'],
+    ['{{upper Values.s}}{{lower "ABC"}}', 'HELLOabc'],
+    ['{{index (split "+" Values.ver) "_0"}}', 'v1.33.4'],
+    ['{{index (split "+" Values.ver) "_1"}}', 'k0s.0'],
+    ['{{join "," Values.list}}', 'a,b,c'],
+    ['{{first Values.list}}-{{last Values.list}}', 'a-c'],
+    ['{{len Values.list}} {{len Values.map}} {{len Values.s}}', '3 2 5'],
+    ['{{int "42"}} {{int 3.9}} {{int "x"}}', '42 3 0'],
+    ['{{toString Values.n}}', '3'],
+    ['{{b64enc "hi"}} {{b64dec "aGk="}}', 'aGk= hi'],
+    ['{{sha256sum "abc"}}', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
+    ['{{printf "%s-%d-%v-%q" "a" 7 true "q"}}', 'a-7-true-"q"'],
+    ['{{printf "%05d|%-4s|%.2f" 42 "x" 3.14159}}', '00042|x   |3.14'],
+    ['{{regexReplaceAll "[^a-z0-9-]" "My_Cluster" "-"}}', '-y--luster'],
+    ['{{regexReplaceAll "(a)(b)" "xaby" "${2}$1"}}', 'xbay'],
+    ['{{regexMatch "^v[0-9]+" Values.ver}}', 'true'],
+    ['{{semverCompare ">=1.31.0" "v1.33.4+k0s.0"}}', 'true'],
+    ['{{semverCompare "<1.31" "1.30.9"}}', 'true'],
+    ['{{semverCompare "~1.33.0" "1.34.0"}}', 'false'],
+    ['{{#if (eq Values.n 3)}}yes{{/if}}', 'yes'],
+    ['{{#if (eq Values.s "x" "hello")}}any{{/if}}', 'any'],
+    ['{{#if (ne Values.s "x")}}ne{{/if}}', 'ne'],
+    ['{{#if (and (gt Values.n 2) (lt Values.n 4) (ge Values.n 3) (le Values.n 3))}}range{{/if}}', 'range'],
+    ['{{or Values.zero Values.empty "third"}}', 'third'],
+    ['{{and Values.n Values.zero}}', '0'],
+    ['{{#if (not Values.empty)}}empty{{/if}}', 'empty'],
+    ['{{toJson (dict "b" 1 "a" (list 1 "x"))}}', '{"a":[1,"x"],"b":1}'],
+    ['{{toYaml Values.map}}', 'a: 1\nb: 2'],
+    ['{{toYaml Values.list}}', '- a\n- b\n- c'],
+    ['x:{{nindent 2 (toYaml Values.nested)}}', 'x:\n  x:\n    y: deep'],
+    ['{{indent 2 "a\nb"}}', '  a\n  b'],
+    ['{{get Values.map "a"}}|{{get Values.map "zz"}}', '1|'],
+    ['{{hasKey Values.map "a"}} {{hasKey Values.map "z"}}', 'true false'],
+    ['{{index Values "nested" "x" "y"}} {{index Values.list 1}}', 'deep b'],
+    ['{{toJson (omit Values.map "a")}}', '{"b":2}'],
+    ['{{toJson (merge (dict "a" 1) (dict "a" 2 "b" 3))}}', '{"a":1,"b":3}'],
+    ['{{toJson (keys Values.map)}}', '["b","a"]'],
+    ['{{add 1 2 3}} {{sub 5 2}} {{mul 2 3}} {{div 7 2}} {{max 1 9 3}} {{min 4 2}}', '6 3 6 3 9 2'],
+    ['{{contains "ell" Values.s}} {{hasPrefix "he" Values.s}} {{hasSuffix "x" Values.s}}', 'true true false'],
+    ['{{coalesce Values.empty Values.zero "c"}}', 'c'],
+    ['{{empty Values.list}} {{empty Values.empty}}', 'false true'],
+    ['{{toJson (lookup "v1" "Secret" "ns" "name")}}', '{}'],
+    ['{{toJson (splitList "," "a,b")}}', '["a","b"]'],
+    ['{{required "need s" Values.s}}', 'hello'],
+  ];
+  it.each(cases)('%s', (src, expected) => {
+    expect(render(src, V)).toBe(expected);
+  });
+
+  it('never HTML-escapes', () => {
+    expect(render('{{Values.s}}', { Values: { s: '<a href="x">&\'' } })).toBe('<a href="x">&\'');
+  });
+
+  it('does not evaluate template syntax found in values (no template injection)', () => {
+    expect(render('v: {{quote Values.s}}', { Values: { s: '{{fail "boom"}}' } })).toBe(
+      'v: "{{fail \\"boom\\"}}"',
+    );
+  });
+
+  it('cannot reach prototypes through values', () => {
+    expect(
+      render('[{{Values.constructor}}][{{Values.__proto__}}][{{Values.toString}}]', { Values: {} }),
+    ).toBe('[][][]');
+  });
+});
+
+describe('function errors name the function, the template, line and column', () => {
+  it('required fails with the author message', () => {
+    const e = renderError('a: 1\nb: {{required "region is required" Values.region}}', { Values: {} });
+    expect(e.code).toBe('REQUIRED');
+    expect(e.message).toBe('region is required');
+    expect(e.location).toMatchObject({ file: 'templates/t.yaml.hbs', line: 2, col: 4 });
+  });
+
+  it('wrong arity', () => {
+    const e = renderError('x\n  y: {{nindent 4}}');
+    expect(e.message).toBe('nindent: expects 2 arguments (N, STRING), got 1');
+    expect(e.location).toMatchObject({ line: 2, col: 6 });
+  });
+
+  it('wrong argument kind', () => {
+    expect(renderError('{{nindent "four" "x"}}').message).toMatch(
+      /nindent: N must be an integer, got string four/,
+    );
+    expect(renderError('{{index 5 "a"}}').message).toMatch(/cannot index into int/);
+    expect(renderError('{{gt "a" 1}}').message).toMatch(/incompatible types for comparison: string and int/);
+  });
+
+  it('unknown function suggests the closest', () => {
+    const e = renderError('{{nindnet 4 "x"}}');
+    expect(e.message).toBe('unknown function "nindnet" (did you mean "nindent"?)');
+  });
+
+  it('invalid regular expressions are reported, and RE2 refuses backreferences', () => {
+    expect(renderError('{{regexMatch "(a)\\1" "aa"}}').message).toMatch(
+      /regexMatch: invalid regular expression/,
+    );
+  });
+
+  it('fail', () => {
+    expect(renderError('{{fail "unsupported"}}').message).toBe('unsupported');
+  });
+});
+
+describe('Go formatting helpers', () => {
+  it('quotes like strconv.Quote', () => {
+    expect(goQuote('a\nb\t"c"\\')).toBe('"a\\nb\\t\\"c\\"\\\\"');
+    expect(goQuote('\u0001é')).toBe('"\\x01é"');
+  });
+  it('printf reports missing and extra arguments like Go', () => {
+    expect(goSprintf('%s %s', ['a'])).toBe('a %!s(MISSING)');
+    expect(goSprintf('%s', ['a', 1])).toBe('a%!(EXTRA int=1)');
+    expect(goSprintf('%d', ['x'])).toBe('%!d(string=x)');
+  });
+});
+
+describe('semverCompare (Masterminds rules)', () => {
+  const table: Array<[string, string, boolean]> = [
+    ['>=1.2.3', '1.2.3', true],
+    ['>1.2', '1.2.9', false],
+    ['>1.2', '1.3.0', true],
+    ['<=1.2', '1.2.9', true],
+    ['1.2.x', '1.2.7', true],
+    ['1.2.x', '1.3.0', false],
+    ['^1.2.3', '1.9.0', true],
+    ['^1.2.3', '2.0.0', false],
+    ['^0.2.3', '0.3.0', false],
+    ['~1.2', '1.2.9', true],
+    ['>=1.0 <2.0', '1.5.0', true],
+    ['>=1.0, <2.0', '2.0.0', false],
+    ['<1.0 || >=3.0', '3.1.0', true],
+    ['1.1 - 1.3', '1.3.0', true],
+    ['!=1.2.3', '1.2.3', false],
+    ['>=1.2.0', '1.3.0-rc.1', false],
+    ['>=1.3.0-rc.0', '1.3.0-rc.1', true],
+    ['*', '9.9.9', true],
+  ];
+  it.each(table)('%s matches %s: %s', (c, v, want) => {
+    expect(semverCompare(c, v)).toBe(want);
+  });
+  it('rejects nonsense', () => {
+    expect(() => semverCompare('>=banana', '1.0.0')).toThrow(/improper constraint/);
+    expect(() => semverCompare('>=1.0.0', 'banana')).toThrow(/invalid semantic version/);
+  });
+});

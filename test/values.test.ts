@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { coalesceValues, mergeUserValues, parseSetArgument } from '../src/render/chart/values.js';
+
+const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
+
+describe('values merging (Helm semantics)', () => {
+  it('merges maps, replaces lists and scalars, later sources win', () => {
+    const defaults = { a: { b: 1, c: [1, 2] }, d: 'x' };
+    const user = mergeUserValues([{ a: { c: [9] } }, { a: { e: true }, d: 'y' }]);
+    expect(plain(coalesceValues(defaults, user))).toEqual({ a: { b: 1, c: [9], e: true }, d: 'y' });
+  });
+
+  it('a user null removes the key, also under a default map', () => {
+    const out = coalesceValues(
+      { a: { b: 1, c: 2 }, keep: 1 },
+      mergeUserValues([{ a: { b: null } }, { keep: null }]),
+    );
+    expect(plain(out)).toEqual({ a: { c: 2 } });
+  });
+
+  it('a later file can bring back a key an earlier file nulled', () => {
+    const out = coalesceValues({ a: { b: 1 } }, mergeUserValues([{ a: null }, { a: { c: 2 } }]));
+    expect(plain(out)).toEqual({ a: { b: 1, c: 2 } });
+  });
+
+  it('does not mutate its inputs', () => {
+    const defaults = { a: { b: 1 } };
+    const user = { a: { c: 2 } };
+    coalesceValues(defaults, mergeUserValues([user]));
+    expect(defaults).toEqual({ a: { b: 1 } });
+    expect(user).toEqual({ a: { c: 2 } });
+  });
+
+  it('treats __proto__ and constructor as plain keys (no prototype pollution)', () => {
+    const evil = JSON.parse(
+      '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}',
+    );
+    const out = coalesceValues({}, mergeUserValues([evil]));
+    expect(({} as any).polluted).toBeUndefined();
+    expect(Object.keys(out).sort()).toEqual(['__proto__', 'constructor']);
+    expect((out as any).__proto__).toEqual({ polluted: true });
+  });
+
+  // Property tests: arbitrary JSON trees.
+  const key = fc.constantFrom('a', 'b', 'c', 'd');
+  const scalar = fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.boolean());
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small' },
+      scalar,
+      fc.array(scalar, { maxLength: 3 }),
+      fc.dictionary(key, tie('tree'), { maxKeys: 3 }),
+    ),
+  }));
+  const map = fc.dictionary(key, tree, { maxKeys: 4 });
+
+  it('property: every top-level scalar or list of the last source wins', () => {
+    fc.assert(
+      fc.property(map, map, map, (defaults, first, last) => {
+        const out = coalesceValues(defaults, mergeUserValues([first, last]));
+        for (const [k, v] of Object.entries(last)) {
+          if (v === null || typeof v !== 'object' || Array.isArray(v))
+            expect(plain(out[k])).toEqual(plain(v));
+        }
+      }),
+    );
+  });
+
+  it('property: keys no source mentions keep their default', () => {
+    fc.assert(
+      fc.property(map, map, (defaults, user) => {
+        const out = coalesceValues(defaults, mergeUserValues([user]));
+        for (const [k, v] of Object.entries(defaults))
+          if (!(k in user)) expect(plain(out[k])).toEqual(plain(v));
+      }),
+    );
+  });
+
+  it('property: merging is idempotent (applying the same source twice changes nothing)', () => {
+    fc.assert(
+      fc.property(map, map, (defaults, user) => {
+        const once = coalesceValues(defaults, mergeUserValues([user]));
+        const twice = coalesceValues(defaults, mergeUserValues([user, user]));
+        expect(plain(twice)).toEqual(plain(once));
+      }),
+    );
+  });
+
+  it('property: no key set to null survives', () => {
+    fc.assert(
+      fc.property(map, fc.array(key, { maxLength: 3 }), (defaults, nulled) => {
+        const user = Object.fromEntries(nulled.map((k) => [k, null]));
+        const out = coalesceValues(defaults, mergeUserValues([user]));
+        for (const k of nulled) expect(k in out).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('--set (Helm strvals)', () => {
+  it('parses nested keys, list indexes and typed values', () => {
+    expect(plain(parseSetArgument('a.b[0].c=v,n=3,t=true,f=false,z=null,s=03'))).toEqual({
+      a: { b: [{ c: 'v' }] },
+      n: 3,
+      t: true,
+      f: false,
+      z: null,
+      s: '03',
+    });
+  });
+
+  it('parses lists in braces and escaped separators', () => {
+    expect(plain(parseSetArgument('l={a,b,1},k\\.dotted=x\\,y'))).toEqual({
+      l: ['a', 'b', 1],
+      'k.dotted': 'x,y',
+    });
+  });
+
+  it('keeps strings with --set-string', () => {
+    expect(plain(parseSetArgument('n=3,b=true', true))).toEqual({ n: '3', b: 'true' });
+  });
+
+  it('pads lists with null up to the index', () => {
+    expect(plain(parseSetArgument('l[2]=x'))).toEqual({ l: [null, null, 'x'] });
+  });
+
+  it('rejects an assignment without = and huge indexes', () => {
+    expect(() => parseSetArgument('novalue')).toThrow(/expected key=value/);
+    expect(() => parseSetArgument('a[99999999]=1')).toThrow(/list index/);
+  });
+
+  it('property: a.b.c=v round-trips any simple key path and integer', () => {
+    const seg = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/);
+    fc.assert(
+      fc.property(
+        fc.array(seg, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: -1e6, max: 1e6 }),
+        (path, n) => {
+          const out = parseSetArgument(`${path.join('.')}=${n}`);
+          let cur: any = out;
+          for (const p of path.slice(0, -1)) cur = cur[p];
+          expect(cur[path[path.length - 1]]).toBe(n);
+        },
+      ),
+    );
+  });
+});
