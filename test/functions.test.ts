@@ -29,7 +29,7 @@ describe('chart functions (sprig/Helm semantics)', () => {
       list: ['a', 'b', 'c'],
       map: { b: 2, a: 1 },
       ver: 'v1.33.4+k0s.0',
-      nested: { x: { y: 'deep' } },
+      nested: { x: { z: 'deep' } },
     },
   };
   const cases: Array<[string, string]> = [
@@ -79,11 +79,11 @@ describe('chart functions (sprig/Helm semantics)', () => {
     ['{{toJson (dict "b" 1 "a" (list 1 "x"))}}', '{"a":[1,"x"],"b":1}'],
     ['{{toYaml Values.map}}', 'a: 1\nb: 2'],
     ['{{toYaml Values.list}}', '- a\n- b\n- c'],
-    ['x:{{nindent 2 (toYaml Values.nested)}}', 'x:\n  x:\n    y: deep'],
+    ['x:{{nindent 2 (toYaml Values.nested)}}', 'x:\n  x:\n    z: deep'],
     ['{{indent 2 "a\nb"}}', '  a\n  b'],
     ['{{get Values.map "a"}}|{{get Values.map "zz"}}', '1|'],
     ['{{hasKey Values.map "a"}} {{hasKey Values.map "z"}}', 'true false'],
-    ['{{index Values "nested" "x" "y"}} {{index Values.list 1}}', 'deep b'],
+    ['{{index Values "nested" "x" "z"}} {{index Values.list 1}}', 'deep b'],
     ['{{toJson (omit Values.map "a")}}', '{"b":2}'],
     ['{{toJson (merge (dict "a" 1) (dict "a" 2 "b" 3))}}', '{"a":1,"b":3}'],
     ['{{toJson (keys Values.map)}}', '["b","a"]'],
@@ -97,6 +97,41 @@ describe('chart functions (sprig/Helm semantics)', () => {
   ];
   it.each(cases)('%s', (src, expected) => {
     expect(render(src, V)).toBe(expected);
+  });
+
+  it('toYaml quotes YAML 1.1 look-alikes as Helm does, so they stay strings', () => {
+    const out = render('{{toYaml Values.l}}', {
+      Values: { l: ['yes', 'on', 'N', '1_000', '2024-01-01', '1:20', 'plain'] },
+    });
+    expect(out).toBe('- "yes"\n- "on"\n- "N"\n- "1_000"\n- "2024-01-01"\n- "1:20"\n- plain');
+  });
+
+  it('blocks use Go truth: empty maps, lists, 0 and "" are false', () => {
+    const V = { Values: { m: {}, l: [], z: 0, s: '', full: { a: 1 } } };
+    expect(
+      render(
+        '{{#if Values.m}}T{{else}}F{{/if}}{{#if Values.l}}T{{else}}F{{/if}}{{#if Values.z}}T{{else}}F{{/if}}',
+        V,
+      ),
+    ).toBe('FFF');
+    expect(render('{{#with Values.m}}T{{else}}F{{/with}}{{#with Values.z}}T{{else}}F{{/with}}', V)).toBe(
+      'FF',
+    );
+    expect(
+      render('{{#with Values.full as |f|}}{{f.a}}{{a}}{{/with}}{{#unless Values.s}}U{{/unless}}', V),
+    ).toBe('11U');
+  });
+
+  it('dir, base and clean follow Go path semantics', () => {
+    expect(
+      render('{{dir "a/b/../c/d.log"}} {{dir "/var/log/x"}} {{dir "x"}} {{dir "a/b/c/../../../x"}}'),
+    ).toBe('a/c /var/log . .');
+    expect(render('{{base "/var/log/x.log"}} {{clean "a//b/./../c"}}')).toBe('x.log a/c');
+  });
+
+  it('adjacent numbers are concatenated as text, not added', () => {
+    expect(render('{{Values.n}}{{Values.n}}{{add 1 2}}{{add 1 2}}', { Values: { n: 1 } })).toBe('1133');
+    expect(render('{{#with Values.m as |m|}}{{m.a}}{{a}}{{/with}}', { Values: { m: { a: 1 } } })).toBe('11');
   });
 
   it('never HTML-escapes', () => {

@@ -8,6 +8,7 @@ import { isChartDir, loadChart } from '../api/load-chart.js';
 import { runChart } from '../gate/chart-pipeline.js';
 import { checkTemplateSyntax } from '../render/chart/engine.js';
 import { ClustermintError } from '../util/errors.js';
+import type { PlainObject } from '../util/plain-object.js';
 import { compileValuesSchema } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
 import { clusterDeployments, readSubmissionFile } from './inputs.js';
@@ -71,11 +72,16 @@ export function lintChart(dir: string): LintReport {
   report.errors.push(...syntax);
   if (report.errors.length > 0) return report;
 
+  // As chart-testing does: a chart with ci/*.yaml is judged by those values; its bare defaults
+  // are still rendered, but what fails only there is a warning (cloud charts ship placeholder
+  // defaults such as `region: ""` that no real cluster uses).
+  const hasCi = chart.ciValues.length > 0;
   const runs = [
-    { label: 'default values', sources: [] },
+    { label: 'default values', sources: [], severity: hasCi ? ('warning' as const) : ('error' as const) },
     ...chart.ciValues.map((c) => ({
       label: c.file,
-      sources: [{ label: c.file, value: c.doc.value as any, doc: c.doc }],
+      sources: [{ label: c.file, value: c.doc.value as PlainObject, doc: c.doc }],
+      severity: 'error' as const,
     })),
   ];
   const seenWarnings = new Set<string>();
@@ -85,7 +91,8 @@ export function lintChart(dir: string): LintReport {
       if (v.location?.file && !v.location.file.startsWith('/') && v.stage !== 'values') {
         v.location = { ...v.location, file: join(dir, v.location.file) };
       }
-      report.errors.push({ ...v, message: `${v.message} (with ${run.label})` });
+      const finding = { ...v, severity: run.severity, message: `${v.message} (with ${run.label})` };
+      (run.severity === 'error' ? report.errors : report.warnings).push(finding);
     }
     for (const w of result.warnings) {
       const key = `${w.code} ${w.message}`;
@@ -171,7 +178,8 @@ export function registerLint(program: Command, io: IO, wrap: Wrap): void {
     .description(
       'Lint each PATH: a chart folder, a folder of charts, or a file of ClusterDeployments.\n' +
         'Charts: Chart.yaml and values.schema.json are valid, every template parses, and the chart renders\n' +
-        'with its default values and with each ci/*.yaml into objects that pass their schemas.\n' +
+        'into objects that pass their schemas with each ci/*.yaml values file (as chart-testing does) or,\n' +
+        'without ci/ files, with its default values. With ci/ files, failures with the bare defaults are warnings.\n' +
         'ClusterDeployments: the template exists, the values are valid and the objects render.',
     )
     .argument('<PATH...>', 'chart folder, folder of charts, or submissions file')

@@ -41,3 +41,24 @@ export function exceedsDepth(root: unknown, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * A copy with ordinary objects for libraries that expect Object.prototype (ajv's deep-equal
+ * calls valueOf). Keys are defined, never assigned, so `__proto__` stays a plain own key.
+ */
+export function toOrdinaryTree(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toOrdinaryTree);
+  if (isPlainObject(v)) {
+    const out: PlainObject = {};
+    for (const k of Object.keys(v)) {
+      Object.defineProperty(out, k, {
+        value: toOrdinaryTree(v[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return v;
+}

@@ -10,9 +10,17 @@ import { RE2JS } from 're2js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
+const compiledPatterns = new Map<string, { test(s: string): boolean; toString(): string }>();
+
+// ajv caches patterns by the engine's toString(), so each wrapper must print its own pattern.
 function re2RegExp(pattern: string, _flags: string) {
-  const re = RE2JS.compile(pattern);
-  return { test: (s: string) => re.test(s) };
+  let rx = compiledPatterns.get(pattern);
+  if (!rx) {
+    const re = RE2JS.compile(pattern);
+    rx = { test: (s: string) => re.test(s), toString: () => `/${pattern}/` };
+    compiledPatterns.set(pattern, rx);
+  }
+  return rx;
 }
 re2RegExp.code = 'RE2JS (runtime only)';
 

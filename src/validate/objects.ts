@@ -73,8 +73,28 @@ export function validateObject(o: PlainObject): Violation[] {
       },
     ];
   }
-  if (!validate(o)) {
+  // The API server drops null fields before it validates, so a rendered `id:` with no value
+  // is not an error there; validate what it would store.
+  if (!validate(withoutNulls(o))) {
     for (const p of describeSchemaErrors(validate.errors)) out.push(err(formatPath(p.path), p.message));
   }
   return out;
+}
+
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (isPlainObject(v)) {
+    const out: PlainObject = {};
+    for (const k of Object.keys(v)) {
+      if (v[k] !== null)
+        Object.defineProperty(out, k, {
+          value: withoutNulls(v[k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+    }
+    return out;
+  }
+  return v;
 }

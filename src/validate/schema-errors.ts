@@ -41,6 +41,12 @@ export function describeSchemaErrors(errors: readonly ErrorObject[] | null | und
       case 'pattern':
         message = `must match the pattern ${JSON.stringify(p.pattern)}, got ${JSON.stringify(e.data)}`;
         break;
+      case 'minLength':
+        message = p.limit === 1 ? 'must not be empty' : `must be at least ${p.limit} characters long`;
+        break;
+      case 'maxLength':
+        message = `must be at most ${p.limit} characters long`;
+        break;
       case 'if':
         continue; // the failing branch reports the real problem
       default:

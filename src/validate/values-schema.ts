@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { ClustermintError } from '../util/errors.js';
+import { toOrdinaryTree } from '../util/plain-object.js';
 import { createAjv, dialectOf } from './ajv.js';
 import { describeSchemaErrors, type SchemaProblem } from './schema-errors.js';
 
@@ -27,5 +28,5 @@ export function compileValuesSchema(schema: object, file: string): ValidateFunct
 
 export function validateValues(schema: object, file: string, values: unknown): SchemaProblem[] {
   const validate = compileValuesSchema(schema, file);
-  return validate(values) ? [] : describeSchemaErrors(validate.errors);
+  return validate(toOrdinaryTree(values)) ? [] : describeSchemaErrors(validate.errors);
 }

@@ -9,7 +9,7 @@ import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
-import { checkArity, FUNCTIONS, FunctionError, RequiredError } from './functions.js';
+import { checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
 
 export interface TemplateSource {
   /** Path inside the chart, e.g. `templates/cluster.yaml.hbs`. */
@@ -60,8 +60,31 @@ interface NamedTemplate {
   file: string;
 }
 
+/**
+ * With `noEscape`, handlebars joins adjacent outputs with `+`, so `{{a}}{{b}}` with two numbers
+ * renders their sum. This compiler coerces every appended value to a string first.
+ */
+function stringAppendingCompiler(hb: typeof Handlebars): any {
+  const Base = (hb as any).JavaScriptCompiler;
+  function StringAppendingCompiler(this: any, ...args: unknown[]) {
+    Base.apply(this, args);
+  }
+  StringAppendingCompiler.prototype = Object.create(Base.prototype);
+  StringAppendingCompiler.prototype.compiler = StringAppendingCompiler;
+  StringAppendingCompiler.prototype.append = function (this: any) {
+    if (this.isInline()) {
+      this.replaceStack((current: unknown) => [' != null ? "" + ', current, ' : ""']);
+      this.pushSource(this.appendToBuffer(this.popStack()));
+    } else {
+      Base.prototype.append.call(this);
+    }
+  };
+  return StringAppendingCompiler;
+}
+
 function buildChart(templates: readonly TemplateSource[]): CompiledChart {
   const hb = Handlebars.create();
+  (hb as any).JavaScriptCompiler = stringAppendingCompiler(hb);
   const defines = new Map<string, NamedTemplate>();
   // The file being executed (top-level template, or the partial file of an included define).
   const fileStack: string[] = [];
@@ -85,6 +108,28 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
       }
     });
   }
+
+  // Go template truth for blocks: empty maps, empty lists, 0, "" and null are false.
+  hb.registerHelper('if', function (this: unknown, ...argsAndOptions: unknown[]) {
+    const options = argsAndOptions.pop() as HelperOptions;
+    if (argsAndOptions.length !== 1)
+      throw locate(new FunctionError('#if: expects 1 argument'), here(options));
+    return isEmpty(argsAndOptions[0]) ? options.inverse(this) : options.fn(this);
+  });
+  hb.registerHelper('unless', function (this: unknown, ...argsAndOptions: unknown[]) {
+    const options = argsAndOptions.pop() as HelperOptions;
+    if (argsAndOptions.length !== 1)
+      throw locate(new FunctionError('#unless: expects 1 argument'), here(options));
+    return isEmpty(argsAndOptions[0]) ? options.fn(this) : options.inverse(this);
+  });
+  hb.registerHelper('with', function (this: unknown, ...argsAndOptions: unknown[]) {
+    const options = argsAndOptions.pop() as HelperOptions;
+    if (argsAndOptions.length !== 1)
+      throw locate(new FunctionError('#with: expects 1 argument'), here(options));
+    const ctx = argsAndOptions[0];
+    if (isEmpty(ctx)) return options.inverse(this);
+    return options.fn(ctx, { data: options.data, blockParams: [ctx] });
+  });
 
   // Helm's lookup needs a cluster; offline it finds nothing (Helm client-only mode). With two
   // arguments it is handlebars' own property lookup.

@@ -90,7 +90,9 @@ function equal(a: unknown, b: unknown): boolean {
 /** toYaml as Helm: sorted keys, lists not indented under their key, no trailing newline. */
 export function toYaml(v: unknown): string {
   if (v === undefined) return 'null';
+  // YAML 1.1 rules for quoting, as Helm's go-yaml: `yes`, `on`, `1_000`, `2024-01-01` stay strings.
   return yamlStringify(v, {
+    version: '1.1',
     sortMapEntries: true,
     indentSeq: false,
     lineWidth: 0,
@@ -175,6 +177,36 @@ function deepMergeLeftWins(dst: PlainObject, src: PlainObject): void {
     else if (isPlainObject(dst[k]) && isPlainObject(src[k]))
       deepMergeLeftWins(dst[k] as PlainObject, src[k] as PlainObject);
   }
+}
+
+/** Go's path.Clean: lexical, slash-separated. */
+export function goPathClean(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+    } else out.push(part);
+  }
+  const joined = out.join('/');
+  return rooted ? `/${joined}` : joined || '.';
+}
+
+/** Go's path.Dir: everything but the last element, cleaned. */
+export function goPathDir(p: string): string {
+  const i = p.lastIndexOf('/');
+  return goPathClean(p.slice(0, i + 1));
+}
+
+/** Go's path.Base. */
+export function goPathBase(p: string): string {
+  if (p === '') return '.';
+  const trimmed = p.replace(/\/+$/, '');
+  if (trimmed === '') return '/';
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
 /** Go's `index`: maps by key, lists by integer; a missing map key is nil, a bad list index an error. */
@@ -316,6 +348,9 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
       return Buffer.from(v, 'base64').toString('utf8');
     },
   },
+  dir: { params: ['PATH'], fn: (p) => goPathDir(str('dir', p, 'PATH')) },
+  base: { params: ['PATH'], fn: (p) => goPathBase(str('base', p, 'PATH')) },
+  clean: { params: ['PATH'], fn: (p) => goPathClean(str('clean', p, 'PATH')) },
   sha256sum: {
     params: ['STRING'],
     fn: (s) =>

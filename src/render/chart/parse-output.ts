@@ -7,7 +7,7 @@
 import jsyaml from 'js-yaml';
 import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
-import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 
 /** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
 const SCHEMA = jsyaml.CORE_SCHEMA.extend([
@@ -96,8 +96,18 @@ function copyBounded(root: unknown, where: { file: string; line: number }): unkn
       );
     }
     if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1));
-    const out = emptyMap();
-    for (const k of Object.keys(v)) out[k] = copy((v as PlainObject)[k], depth + 1);
+    // Ordinary objects (ajv's deep-equal needs Object.prototype), built only with
+    // defineProperty so a `__proto__` key stays an own data key. Rendered objects are
+    // never assigned into by key afterwards.
+    const out: PlainObject = {};
+    for (const k of Object.keys(v)) {
+      Object.defineProperty(out, k, {
+        value: copy((v as PlainObject)[k], depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   };
   return copy(root, 0);
