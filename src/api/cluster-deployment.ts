@@ -46,8 +46,8 @@ export function isClusterDeployment(v: unknown): boolean {
 /** Checks the shape of a ClusterDeployment document; throws a located error on the first problem. */
 export function readClusterDeployment(file: string, doc: SourceDocument): ClusterDeployment {
   const v = doc.value as PlainObject;
-  const fail = (path: (string | number)[], message: string): never => {
-    const pos = doc.locate(path);
+  const fail = (path: (string | number)[], message: string, atKey = false): never => {
+    const pos = doc.locate(path, atKey);
     const loc: SourceLocation = { file, line: pos?.line, col: pos?.col, path: `$.${path.join('.')}` };
     throw new ClustermintError('INVALID_SUBMISSION', message, loc);
   };
@@ -75,7 +75,7 @@ export function readClusterDeployment(file: string, doc: SourceDocument): Cluste
   const spec = v.spec;
   if (!isPlainObject(spec)) return fail(['spec'], 'spec is required');
   for (const k of Object.keys(spec)) {
-    if (!SPEC_FIELDS.has(k)) return fail(['spec', k], `unknown field spec.${k}`);
+    if (!SPEC_FIELDS.has(k)) return fail(['spec', k], `unknown field spec.${k}`, true);
   }
   if (typeof spec.template !== 'string' || spec.template === '' || spec.template.length > 253) {
     return fail(['spec', 'template'], 'spec.template is required: the name of a ClusterTemplate');

@@ -7,9 +7,9 @@ import type { ParsedDocument } from '../render/chart/parse-output.js';
 import { type Release, renderChart } from '../render/chart/render.js';
 import { coalesceValues, hasPath, mergeUserValues } from '../render/chart/values.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
-import { formatPath, type PathSegment } from '../util/json-path.js';
+import { formatPath, type PathSegment, parsePath } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
-import type { SourceDocument } from '../util/yaml-source.js';
+import { locateInYaml, type SourceDocument } from '../util/yaml-source.js';
 import { validateObject } from '../validate/objects.js';
 import { validateValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
@@ -57,7 +57,12 @@ export function runChart(input: ChartRunInput): ChartRunResult {
         code: 'VALUES_INVALID',
         message: p.message,
         path: formatPath(p.path),
-        location: locateValue(chart, sources, p.path),
+        location: locateValue(
+          chart,
+          sources,
+          p.path,
+          p.keyword === 'additionalProperties' || p.keyword === 'unevaluatedProperties',
+        ),
       });
     }
     if (result.violations.length > 0) return result;
@@ -80,7 +85,12 @@ export function runChart(input: ChartRunInput): ChartRunResult {
 
   for (const d of result.documents) {
     for (const v of validateObject(d.object)) {
-      const located = { ...v, location: { file: `${d.template} (rendered)`, line: d.line } };
+      const pos = v.path ? locateInYaml(d.text, parsePath(v.path), /unknown key/.test(v.message)) : undefined;
+      const line = pos ? d.line + pos.line - 1 : d.line;
+      const located = {
+        ...v,
+        location: { file: `${d.template} (rendered)`, line, ...(pos ? { col: pos.col } : {}) },
+      };
       (v.severity === 'error' ? result.violations : result.warnings).push(located);
     }
   }
@@ -95,10 +105,11 @@ export function locateValue(
   chart: Chart,
   sources: readonly ValuesSource[],
   path: readonly PathSegment[],
+  atKey = false,
 ): SourceLocation {
   const pathText = formatPath(path);
   const at = (label: string, doc: SourceDocument | undefined, docPath: PathSegment[]): SourceLocation => {
-    const pos = doc?.locate(docPath);
+    const pos = doc?.locate(docPath, atKey && docPath.length > 0);
     return { file: label, line: pos?.line, col: pos?.col, path: pathText };
   };
   for (let n = path.length; n > 0; n--) {

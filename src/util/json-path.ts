@@ -24,3 +24,15 @@ export function pointerToSegments(pointer: string): PathSegment[] {
       return /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : seg;
     });
 }
+
+/** Parses a path printed by formatPath back into segments. */
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  const re = /\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3]) as string);
+  }
+  return out;
+}

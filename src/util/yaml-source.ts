@@ -2,7 +2,7 @@
  * Parsing YAML that a person wrote (values, submissions, Chart.yaml): strict (duplicate keys,
  * tabs), bounded (aliases, depth), and every value can be traced back to its line and column.
  */
-import { type Document, isNode, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { ClustermintError } from './errors.js';
 import type { PathSegment } from './json-path.js';
 import { LIMITS } from './limits.js';
@@ -18,8 +18,11 @@ export interface SourceDocument {
   value: unknown;
   /** Index of the document in its file (0-based). */
   index: number;
-  /** Position of the node at `path`, or of its nearest ancestor that exists. */
-  locate(path: readonly PathSegment[]): Position | undefined;
+  /**
+   * Position of the node at `path`, or of its nearest ancestor that exists. With `atKey`, the
+   * position of the map key rather than its value (for "unknown key" findings).
+   */
+  locate(path: readonly PathSegment[], atKey?: boolean): Position | undefined;
 }
 
 export function parseYamlSource(text: string, file: string): SourceDocument[] {
@@ -86,13 +89,30 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     out.push({
       value: toSafeTree(value),
       index,
-      locate: (path) => locateNode(doc, lineCounter, path),
+      locate: (path, atKey) => locateNode(doc, lineCounter, path, atKey),
     });
   });
   return out;
 }
 
-function locateNode(doc: Document, lc: LineCounter, path: readonly PathSegment[]): Position | undefined {
+function locateNode(
+  doc: Document,
+  lc: LineCounter,
+  path: readonly PathSegment[],
+  atKey = false,
+): Position | undefined {
+  const last = path[path.length - 1];
+  if (atKey && typeof last === 'string') {
+    const parent = doc.getIn(path.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last);
+      const key = pair?.key;
+      if (isNode(key) && key.range) {
+        const pos = lc.linePos(key.range[0]);
+        return { line: pos.line, col: pos.col };
+      }
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true);
     if (isNode(node) && (node as Node).range) {
@@ -118,4 +138,18 @@ function rethrowDepth(e: unknown, file: string): unknown {
 
 function firstLine(s: string): string {
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * Line and column of `path` inside a YAML text that already parsed once (used only on the
+ * error path, to point a rendered-object finding at its line).
+ */
+export function locateInYaml(
+  text: string,
+  path: readonly PathSegment[],
+  atKey = false,
+): Position | undefined {
+  const lineCounter = new LineCounter();
+  const [doc] = parseAllDocuments(text, { lineCounter, uniqueKeys: false }) as Document.Parsed[];
+  return doc ? locateNode(doc, lineCounter, path, atKey) : undefined;
 }

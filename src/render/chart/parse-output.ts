@@ -22,6 +22,8 @@ export interface ParsedDocument {
   /** 1-based line in the rendered output where the document starts. */
   line: number;
   object: PlainObject;
+  /** The document's rendered text, to locate a finding's line. */
+  text: string;
 }
 
 export function parseRenderedTemplate(template: string, text: string): ParsedDocument[] {
@@ -33,7 +35,7 @@ export function parseRenderedTemplate(template: string, text: string): ParsedDoc
     const body = lines.slice(start, end).join('\n');
     if (/\S/.test(body.replace(/^\s*#.*$/gm, ''))) {
       const object = parseDocument(template, body, start + 1);
-      if (object !== undefined) out.push({ template, index, line: start + 1, object });
+      if (object !== undefined) out.push({ template, index, line: start + 1, object, text: body });
     }
     index++;
   };

@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../src/api/catalog.js';
+import { runChart } from '../src/gate/chart-pipeline.js';
+import { parseRenderedTemplate } from '../src/render/chart/parse-output.js';
+import { renderChartText } from '../src/render/chart/render.js';
+import { run } from './helpers/cli.js';
+
+const GOLDEN = join(import.meta.dirname, 'fixtures', 'golden');
+const charts = readdirSync(BUILTIN_TEMPLATES_DIR).sort();
+const catalog = new TemplateCatalog();
+
+describe('built-in templates', () => {
+  it('has the six templates the design names', () => {
+    expect(charts).toEqual([
+      'aws-hosted-cp',
+      'aws-standalone-cp',
+      'docker-hosted-cp',
+      'hetzner-hosted-cp',
+      'openstack-standalone-cp',
+      'simulated-standalone-cp',
+    ]);
+  });
+
+  it('lint is clean on templates/', async () => {
+    const r = await run('lint', BUILTIN_TEMPLATES_DIR);
+    expect(r.stdout).toMatch(/6 linted, 0 failed/);
+    expect(r.code).toBe(0);
+  });
+
+  it('the simulated template renders a complete cluster with no values at all', () => {
+    const chart = catalog.resolve('simulated-standalone-cp');
+    const result = runChart({ chart, sources: [], release: { name: 'dev', namespace: 'default' } });
+    expect(result.violations).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.documents.map((d) => d.object.kind).sort()).toEqual([
+      'Cluster',
+      'K0sControlPlane',
+      'K0sWorkerConfigTemplate',
+      'MachineDeployment',
+      'SimulatedCluster',
+      'SimulatedMachineTemplate',
+      'SimulatedMachineTemplate',
+    ]);
+  });
+
+  // Golden files: reviewed by a person; regenerate with UPDATE_GOLDEN=1 and review the diff.
+  describe.each(charts)('%s', (name) => {
+    const chart = catalog.resolve(name);
+    const ciFile = join(BUILTIN_TEMPLATES_DIR, name, 'ci', 'example-values.yaml');
+
+    it('renders its example values to the golden output', async () => {
+      const r = await run('template', name, '-f', ciFile, '--name', 'demo', '--namespace', 'team-a');
+      expect(r.stderr.replace(/^warning:.*\n/gm, '')).toBe('');
+      expect(r.code).toBe(0);
+      const goldenFile = join(GOLDEN, `${name}.yaml`);
+      if (process.env.UPDATE_GOLDEN || !existsSync(goldenFile)) {
+        if (process.env.CI) throw new Error(`golden file missing: ${goldenFile}`);
+        mkdirSync(GOLDEN, { recursive: true });
+        writeFileSync(goldenFile, r.stdout);
+      }
+      expect(r.stdout).toBe(readFileSync(goldenFile, 'utf8'));
+    });
+
+    it('renders the same bytes twice (deterministic)', async () => {
+      const a = await run('template', name, '-f', ciFile, '--name', 'demo');
+      const b = await run('template', name, '-f', ciFile, '--name', 'demo');
+      expect(a.stdout).toBe(b.stdout);
+    });
+
+    it('js-yaml (the fast path) and yaml agree on its rendered output', () => {
+      const values = runChart({
+        chart,
+        sources: [{ label: ciFile, value: parseAllDocuments(readFileSync(ciFile, 'utf8'))[0].toJS() }],
+        release: { name: 'demo', namespace: 'team-a' },
+      }).values!;
+      for (const t of renderChartText({ chart, values, release: { name: 'demo', namespace: 'team-a' } })) {
+        const fast = parseRenderedTemplate(t.name, t.text).map((d) => JSON.parse(JSON.stringify(d.object)));
+        const careful = parseAllDocuments(t.text, { schema: 'core', merge: true, uniqueKeys: true })
+          .map((d) => d.toJS())
+          .filter((v) => v !== null);
+        expect(fast).toEqual(careful);
+      }
+    });
+  });
+});
