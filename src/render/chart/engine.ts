@@ -9,7 +9,7 @@ import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
-import { checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
+import { arityOf, checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
 
 export interface TemplateSource {
   /** Path inside the chart, e.g. `templates/cluster.yaml.hbs`. */
@@ -42,7 +42,12 @@ export function isPartial(name: string): boolean {
 const cache = new Map<string, CompiledChart>();
 const CACHE_SIZE = 64;
 
+const byArray = new WeakMap<readonly TemplateSource[], CompiledChart>();
+
 export function compileChart(templates: readonly TemplateSource[]): CompiledChart {
+  // A loaded chart keeps its template array: skip hashing on every render.
+  const known = byArray.get(templates);
+  if (known) return known;
   const hash = createHash('sha256');
   for (const t of templates) hash.update(t.name).update('\0').update(t.source).update('\0');
   const key = hash.digest('hex');
@@ -52,6 +57,7 @@ export function compileChart(templates: readonly TemplateSource[]): CompiledChar
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(key, compiled);
   }
+  byArray.set(templates, compiled);
   return compiled;
 }
 
@@ -91,18 +97,25 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
   let includeDepth = 0;
   let registering: string | undefined;
 
+  // Main templates run inside one driver program: their lines are offset within it.
+  const lineOffset = new Map<string, number>();
   const here = (options: HelperOptions | undefined) => ({
     file: fileStack[fileStack.length - 1],
-    line: options?.loc?.start.line,
+    line: options?.loc
+      ? options.loc.start.line - (lineOffset.get(fileStack[fileStack.length - 1]) ?? 0)
+      : undefined,
     col: options?.loc ? options.loc.start.column + 1 : undefined,
   });
 
   for (const [name, spec] of Object.entries(FUNCTIONS)) {
+    const { min, max } = arityOf(spec);
+    const fn = spec.fn;
     hb.registerHelper(name, function (this: unknown, ...argsAndOptions: unknown[]) {
       const options = argsAndOptions.pop() as HelperOptions;
       try {
-        checkArity(name, spec, argsAndOptions.length);
-        return spec.fn(...argsAndOptions);
+        if (argsAndOptions.length < min || argsAndOptions.length > max)
+          checkArity(name, spec, argsAndOptions.length);
+        return fn(...argsAndOptions);
       } catch (e) {
         throw locate(e, here(options));
       }
@@ -254,37 +267,69 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
       registering = undefined;
     }
   }
-  const compiledMains = mains.map((t) => ({ name: t.name, fn: compileOne(t) }));
+  // All main templates run as one handlebars program: handlebars re-wraps every helper on each
+  // top-level call, which cost more than the templates themselves. Each file is parsed alone
+  // first (so a syntax error names its file), then wrapped in a `__file` block whose tag sits
+  // on a line of its own (handlebars drops such lines), so output and columns are unchanged.
+  for (const t of mains) {
+    try {
+      hb.parse(t.source);
+    } catch (e) {
+      throw syntaxError(e, t);
+    }
+    if (/\b__file\b/.test(t.source)) {
+      throw new ClustermintError('TEMPLATE_SYNTAX', 'template syntax error: "__file" is reserved', {
+        file: t.name,
+      });
+    }
+  }
+  let driverSource = '';
+  let driverLine = 1;
+  for (const [i, t] of mains.entries()) {
+    const body = t.source;
+    driverSource += `{{#__file ${i}}}\n${body}{{/__file}}\n`;
+    lineOffset.set(t.name, driverLine);
+    driverLine += 2 + (body.match(/\n/g)?.length ?? 0);
+  }
+  const driver = hb.compile(hb.parse(driverSource), { noEscape: true, strict: false, preventIndent: true });
+  let outputs: RenderedTemplate[] = [];
+  let outputBytes = 0;
+  hb.registerHelper('__file', function (this: object, i: number, options: HelperOptions) {
+    const name = mains[i].name;
+    fileStack.length = 0;
+    fileStack.push(name);
+    includeDepth = 0;
+    let text: string;
+    try {
+      text = options.fn({ ...this, Template: { Name: name, BasePath: 'templates' } }, { data: options.data });
+    } catch (e) {
+      throw locate(e, { file: name });
+    }
+    outputBytes += text.length;
+    if (outputBytes > LIMITS.maxRenderedBytes) {
+      throw new ClustermintError(
+        'TEMPLATE_EXEC',
+        `rendered output is over ${LIMITS.maxRenderedBytes / 1048576} MiB`,
+        {
+          file: name,
+        },
+      );
+    }
+    outputs.push({ name, text });
+    return '';
+  });
 
   return {
     defines: [...defines.keys()].sort(),
     render(context: object): RenderedTemplate[] {
-      const out: RenderedTemplate[] = [];
-      let total = 0;
-      for (const t of compiledMains) {
-        fileStack.length = 0;
-        fileStack.push(t.name);
-        includeDepth = 0;
-        const data = Object.assign(emptyMap(), { Template: { Name: t.name, BasePath: 'templates' } });
-        let text: string;
-        try {
-          text = t.fn({ ...context, ...data });
-        } catch (e) {
-          throw locate(e, { file: t.name });
-        }
-        total += text.length;
-        if (total > LIMITS.maxRenderedBytes) {
-          throw new ClustermintError(
-            'TEMPLATE_EXEC',
-            `rendered output is over ${LIMITS.maxRenderedBytes / 1048576} MiB`,
-            {
-              file: t.name,
-            },
-          );
-        }
-        out.push({ name: t.name, text });
+      outputs = [];
+      outputBytes = 0;
+      try {
+        driver(context);
+      } catch (e) {
+        throw locate(e, { file: fileStack[0] });
       }
-      return out;
+      return outputs;
     },
   };
 }

@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
-import { stringify as yamlStringify } from 'yaml';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
 import { goNumber, goQuote, goSprintf, goString, goTypeName } from './go-format.js';
 import { semverCompare } from './semver.js';
+import { toYaml } from './to-yaml.js';
 
 /** A failure inside a function: the engine adds the template file, line and column. */
 export class FunctionError extends Error {}
@@ -85,19 +85,6 @@ function equal(a: unknown, b: unknown): boolean {
   if (typeof a !== typeof b) return false;
   if (typeof a === 'object') throw new FunctionError(`eq: cannot compare ${goTypeName(a)} values`);
   return a === b;
-}
-
-/** toYaml as Helm: sorted keys, lists not indented under their key, no trailing newline. */
-export function toYaml(v: unknown): string {
-  if (v === undefined) return 'null';
-  // YAML 1.1 rules for quoting, as Helm's go-yaml: `yes`, `on`, `1_000`, `2024-01-01` stay strings.
-  return yamlStringify(v, {
-    version: '1.1',
-    sortMapEntries: true,
-    indentSeq: false,
-    lineWidth: 0,
-    aliasDuplicateObjects: false,
-  }).replace(/\n$/, '');
 }
 
 /** encoding/json: sorted map keys, HTML-safe escapes like Go. */
@@ -515,9 +502,14 @@ export function describeArity(params: string[]): string {
 
 /** Checks the argument count against the spec; throws a FunctionError naming the signature. */
 export function checkArity(name: string, spec: FunctionSpec, got: number): void {
-  const fixed = spec.params.filter((p) => !p.endsWith('...')).length;
-  const variadic = spec.params.some((p) => p.endsWith('...'));
-  if (got < fixed || (!variadic && got > fixed)) arity(name, spec.params, got);
+  const { min, max } = arityOf(spec);
+  if (got < min || got > max) arity(name, spec.params, got);
+}
+
+/** The accepted argument counts of a function. */
+export function arityOf(spec: FunctionSpec): { min: number; max: number } {
+  const min = spec.params.filter((p) => !p.endsWith('...')).length;
+  return { min, max: spec.params.some((p) => p.endsWith('...')) ? Number.POSITIVE_INFINITY : min };
 }
 
 export { goNumber };

@@ -49,6 +49,8 @@ const ESCAPES: Record<string, string> = {
 
 /** strconv.Quote: double-quoted, Go escapes, printable Unicode kept as is. */
 export function goQuote(s: string): string {
+  // Fast path: printable ASCII without quotes or backslashes needs no escaping.
+  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const esc = ESCAPES[ch];

@@ -26,7 +26,34 @@ export interface ParsedDocument {
   text: string;
 }
 
+/**
+ * Parsed outputs by content: a template whose output did not change since an earlier render
+ * (most of them, when one value changes) is not parsed again. Entries are deeply frozen, so a
+ * shared result cannot be changed by whoever reads it.
+ */
+const parsed = new Map<string, readonly ParsedDocument[]>();
+let parsedBytes = 0;
+const CACHE_BYTES = 16 * 1024 * 1024;
+
 export function parseRenderedTemplate(template: string, text: string): ParsedDocument[] {
+  const key = `${template}\0${text}`;
+  const hit = parsed.get(key);
+  if (hit) return hit as ParsedDocument[];
+  const docs = parseUncached(template, text);
+  for (const d of docs) Object.freeze(d);
+  if (key.length < CACHE_BYTES / 16) {
+    while (parsedBytes + key.length > CACHE_BYTES && parsed.size > 0) {
+      const oldest = parsed.keys().next().value as string;
+      parsed.delete(oldest);
+      parsedBytes -= oldest.length;
+    }
+    parsed.set(key, Object.freeze(docs));
+    parsedBytes += key.length;
+  }
+  return docs;
+}
+
+function parseUncached(template: string, text: string): ParsedDocument[] {
   const out: ParsedDocument[] = [];
   const lines = text.split('\n');
   let start = 0;
@@ -97,20 +124,17 @@ function copyBounded(root: unknown, where: { file: string; line: number }): unkn
         where,
       );
     }
-    if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1));
-    // Ordinary objects (ajv's deep-equal needs Object.prototype), built only with
-    // defineProperty so a `__proto__` key stays an own data key. Rendered objects are
-    // never assigned into by key afterwards.
+    if (Array.isArray(v)) return Object.freeze(v.map((x) => copy(x, depth + 1)));
+    // Ordinary objects (ajv's deep-equal needs Object.prototype). Assigning is safe for every
+    // key but `__proto__` (a setter on ordinary objects), which is defined as an own data key.
     const out: PlainObject = {};
     for (const k of Object.keys(v)) {
-      Object.defineProperty(out, k, {
-        value: copy((v as PlainObject)[k], depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const c = copy((v as PlainObject)[k], depth + 1);
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+      else out[k] = c;
     }
-    return out;
+    return Object.freeze(out);
   };
   return copy(root, 0);
 }

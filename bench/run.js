@@ -1,0 +1,97 @@
+// clustermint benchmarks: `npm run bench` (builds first). Prints ops/s, p50/p99 latency and
+// heap for each hot path, and ratios where two ways of doing the same job run side by side.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsyaml from 'js-yaml';
+import { Bench } from 'tinybench';
+import { parseAllDocuments } from 'yaml';
+import { TemplateCatalog } from '../dist/api/catalog.js';
+import { runChart } from '../dist/gate/chart-pipeline.js';
+import { renderChart, renderChartText } from '../dist/render/chart/render.js';
+import { parseYamlSource } from '../dist/util/yaml-source.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHART = 'aws-standalone-cp';
+const valuesFile = join(ROOT, 'templates', CHART, 'ci', 'example-values.yaml');
+const time = Number(process.env.BENCH_TIME_MS ?? 1500);
+
+const chart = new TemplateCatalog().resolve(CHART);
+const [valuesDoc] = parseYamlSource(readFileSync(valuesFile, 'utf8'), valuesFile);
+const sources = [{ label: valuesFile, value: valuesDoc.value, doc: valuesDoc }];
+const release = { name: 'bench', namespace: 'team-a' };
+const values = runChart({ chart, sources, release }).values;
+const text = renderChartText({ chart, values, release })
+  .map((t) => t.text)
+  .join('\n---\n');
+
+let n = 0;
+const bench = new Bench({ time, warmupTime: 300 });
+bench
+  .add(`${CHART}: render text (handlebars)`, () => renderChartText({ chart, values, release }))
+  .add(`${CHART}: render + parse objects, same values (parse cache hits)`, () =>
+    renderChart({ chart, values, release }),
+  )
+  .add(`${CHART}: render + parse objects, new name and values every time (misses)`, () => {
+    n++;
+    renderChart({
+      chart,
+      values: { ...values, workersNumber: (n % 97) + 1 },
+      release: { name: `c${n}`, namespace: 'team-a' },
+    });
+  })
+  .add(`${CHART}: whole chart pipeline (values, schema, render, parse, validate)`, () =>
+    runChart({ chart, sources, release }),
+  )
+  .add(`parse rendered output: js-yaml (${(text.length / 1024).toFixed(1)} KiB)`, () =>
+    jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }),
+  )
+  .add(`parse rendered output: yaml (${(text.length / 1024).toFixed(1)} KiB)`, () =>
+    parseAllDocuments(text).map((d) => d.toJS()),
+  );
+
+const heapBefore = process.memoryUsage().heapUsed;
+await bench.run();
+const heapAfter = process.memoryUsage().heapUsed;
+
+const rows = bench.tasks.map((t) => {
+  const r = t.result;
+  return {
+    task: t.name,
+    'ops/s': Math.round(1000 / r.period).toLocaleString('en-US'),
+    'p50 ms': r.latency.p50.toFixed(3),
+    'p99 ms': r.latency.p99.toFixed(3),
+    samples: r.latency.samplesCount ?? r.latency.samples?.length ?? '',
+  };
+});
+console.log(`\nWarm, in process (Node ${process.version}, ${time} ms per task)`);
+console.table(rows);
+const opsOf = (i) => 1000 / bench.tasks[i].result.period;
+console.log(
+  `render + parse: ${Math.round(opsOf(1))} renders/s with repeated values, ${Math.round(opsOf(2))} renders/s with new values each time (target >= 5,000/s)`,
+);
+console.log(`js-yaml / yaml parse speed ratio: ${(opsOf(4) / opsOf(5)).toFixed(1)}x`);
+console.log(
+  `heap: ${(heapBefore / 1048576).toFixed(1)} MiB before, ${(heapAfter / 1048576).toFixed(1)} MiB after; rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB`,
+);
+
+// Cold start: the whole CLI as a user runs it, wall time per process.
+const runs = Number(process.env.BENCH_COLD_RUNS ?? 15);
+const bin = join(ROOT, 'bin', 'clustermint.js');
+const times = [];
+for (let i = 0; i < runs; i++) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [bin, 'template', CHART, '-f', valuesFile], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`clustermint template failed: ${r.stderr}`);
+  times.push(ms);
+}
+const node0 = process.hrtime.bigint();
+spawnSync(process.execPath, ['-e', '0']);
+const nodeMs = Number(process.hrtime.bigint() - node0) / 1e6;
+times.sort((a, b) => a - b);
+const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
+console.log(
+  `\nCold \`clustermint template ${CHART} -f ci/example-values.yaml\` (${runs} runs): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms (target <= 300 ms; bare \`node -e 0\`: ${nodeMs.toFixed(0)} ms)`,
+);
