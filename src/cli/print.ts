@@ -1,5 +1,5 @@
 /** Printing objects and findings: YAML/JSON for data, one line per finding for people. */
-import { stringify } from 'yaml';
+import jsyaml from 'js-yaml';
 import { formatLocation } from '../util/errors.js';
 import type { Violation } from '../validate/violation.js';
 
@@ -18,7 +18,7 @@ export function printObjects(objects: readonly SourcedObject[], format: OutputFo
   return objects
     .map(
       (o) =>
-        `---\n${o.source ? `# Source: ${o.source}\n` : ''}${stringify(o.object, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+        `---\n${o.source ? `# Source: ${o.source}\n` : ''}${jsyaml.dump(o.object, { lineWidth: -1, noRefs: true, noArrayIndent: true, quotingType: '"' })}`,
     )
     .join('');
 }

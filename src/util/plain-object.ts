@@ -29,19 +29,6 @@ export function toSafeTree(v: unknown): unknown {
   return v;
 }
 
-/** Depth of the deepest container; stops counting past `limit`. Iterative: no stack overflow. */
-export function exceedsDepth(root: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d >= limit) return true;
-    const children = Array.isArray(v) ? v : Object.values(v as object);
-    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
-  }
-  return false;
-}
-
 /**
  * A copy with ordinary objects for libraries that expect Object.prototype (ajv's deep-equal
  * calls valueOf). Keys are defined, never assigned, so `__proto__` stays a plain own key.

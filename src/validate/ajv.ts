@@ -1,39 +1,28 @@
 /**
  * One place that builds ajv instances: draft-07 and 2020-12, formats, all errors, and RE2 for
  * every `pattern` (schemas come from users; JavaScript regexps would differ from Kubernetes'
- * Go RE2 and could be made to backtrack for ever).
+ * Go RE2 and could be made to backtrack for ever). ajv is loaded on first use: the schemas
+ * clustermint ships are compiled at build time (see precompiled.ts), so most runs never need it.
  */
-import { Ajv, type Options } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { Ajv, Options } from 'ajv';
+import { compileRe2 } from '../util/re2.js';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const require = createRequire(import.meta.url);
 
-const compiledPatterns = new Map<string, { test(s: string): boolean; toString(): string }>();
+type RegExpLike = { test(s: string): boolean; toString(): string };
+const compiledPatterns = new Map<string, RegExpLike>();
 
-// ajv caches patterns by the engine's toString(), so each wrapper must print its own pattern.
-function re2RegExp(pattern: string, _flags: string) {
+/** An RE2 engine for ajv. ajv caches patterns by toString(), so each prints its own pattern. */
+export function re2RegExp(pattern: string, _flags?: string): RegExpLike {
   let rx = compiledPatterns.get(pattern);
   if (!rx) {
-    const re = RE2JS.compile(pattern);
+    const re = compileRe2(pattern); // compiled now, so a bad pattern fails the schema compile
     rx = { test: (s: string) => re.test(s), toString: () => `/${pattern}/` };
     compiledPatterns.set(pattern, rx);
   }
   return rx;
 }
-re2RegExp.code = 'RE2JS (runtime only)';
-
-const OPTIONS: Options = {
-  allErrors: true,
-  verbose: true,
-  strict: false,
-  // Keep schemas from pulling anything over the network or disk.
-  loadSchema: undefined,
-  code: { regExp: re2RegExp as any },
-  // Kubernetes int-or-string and friends are fine as unknown keywords.
-  validateFormats: true,
-};
 
 export type SchemaDialect = 'draft-07' | '2020-12';
 
@@ -42,9 +31,25 @@ export function dialectOf(schema: object): SchemaDialect {
   return typeof s === 'string' && /2020-12|2019-09/.test(s) ? '2020-12' : 'draft-07';
 }
 
-export function createAjv(dialect: SchemaDialect): Ajv {
-  const ajv = dialect === '2020-12' ? new Ajv2020(OPTIONS) : new Ajv(OPTIONS);
-  addFormats(ajv as Ajv);
+/**
+ * @param regExpCode for standalone code generation: the expression generated modules use to
+ *   reach the RE2 engine (a `require(...)` of a CommonJS copy of re2RegExp).
+ */
+export function createAjv(dialect: SchemaDialect, regExpCode?: string): Ajv {
+  const engine = Object.assign((p: string, f: string) => re2RegExp(p, f), {
+    code: regExpCode ?? 're2RegExp',
+  });
+  const options: Options = {
+    allErrors: true,
+    strict: false,
+    loadSchema: undefined, // never fetch a $ref over the network or from disk
+    code: { regExp: engine as any, ...(regExpCode ? { source: true } : {}) },
+    validateFormats: true,
+  };
+  const AjvClass = dialect === '2020-12' ? require('ajv/dist/2020').Ajv2020 : require('ajv').Ajv;
+  const ajv: Ajv = new AjvClass(options);
+  require('ajv-formats')(ajv);
+  // Kubernetes' extensions are accepted as annotations.
   for (const kw of [
     'x-kubernetes-int-or-string',
     'x-kubernetes-preserve-unknown-fields',
@@ -52,5 +57,5 @@ export function createAjv(dialect: SchemaDialect): Ajv {
   ]) {
     ajv.addKeyword(kw);
   }
-  return ajv as Ajv;
+  return ajv;
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
+import { precompiledValidator } from './precompiled.js';
 
 interface IndexEntry {
   apiVersion: string;
@@ -38,9 +39,12 @@ export function kindValidator(apiVersion: string, kind: string): ValidateFunctio
   if (hit) return hit;
   const entry = loadIndex().get(key);
   if (!entry) return undefined;
-  ajv ??= createAjv('draft-07');
   const schema = JSON.parse(readFileSync(`${SCHEMA_DIR}${entry.file.replace(/^schemas\//, '')}`, 'utf8'));
-  const fn = ajv.compile(schema);
+  let fn = precompiledValidator(schema);
+  if (!fn) {
+    ajv ??= createAjv('draft-07');
+    fn = ajv.compile(schema);
+  }
   compiled.set(key, fn);
   return fn;
 }

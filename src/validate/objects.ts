@@ -75,8 +75,10 @@ export function validateObject(o: PlainObject): Violation[] {
   }
   // The API server drops null fields before it validates, so a rendered `id:` with no value
   // is not an error there; validate what it would store.
-  if (!validate(withoutNulls(o))) {
-    for (const p of describeSchemaErrors(validate.errors)) out.push(err(formatPath(p.path), p.message));
+  const stored = withoutNulls(o);
+  if (!validate(stored)) {
+    for (const p of describeSchemaErrors(validate.errors, stored))
+      out.push(err(formatPath(p.path), p.message));
   }
   return out;
 }

@@ -8,7 +8,14 @@ export interface SchemaProblem {
   message: string;
 }
 
-export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
+/**
+ * @param data the validated value, to quote the offending value (read from the instance path:
+ *   ajv's `verbose` mode would do it, at the cost of much larger validators).
+ */
+export function describeSchemaErrors(
+  errors: readonly ErrorObject[] | null | undefined,
+  data?: unknown,
+): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
@@ -36,10 +43,10 @@ export function describeSchemaErrors(errors: readonly ErrorObject[] | null | und
         message = `must be ${JSON.stringify(p.allowedValue)}`;
         break;
       case 'type':
-        message = `must be ${Array.isArray(p.type) ? p.type.join(' or ') : p.type}, got ${typeName(e.data)}`;
+        message = `must be ${Array.isArray(p.type) ? p.type.join(' or ') : p.type}, got ${typeName(valueAt(data, base))}`;
         break;
       case 'pattern':
-        message = `must match the pattern ${JSON.stringify(p.pattern)}, got ${JSON.stringify(e.data)}`;
+        message = `must match the pattern ${JSON.stringify(p.pattern)}, got ${JSON.stringify(valueAt(data, base))}`;
         break;
       case 'minLength':
         message = p.limit === 1 ? 'must not be empty' : `must be at least ${p.limit} characters long`;
@@ -66,4 +73,13 @@ function typeName(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? `integer ${v}` : `number ${v}`;
   if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
   return typeof v;
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
 }

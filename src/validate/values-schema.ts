@@ -4,6 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { ClustermintError } from '../util/errors.js';
 import { toOrdinaryTree } from '../util/plain-object.js';
 import { createAjv, dialectOf } from './ajv.js';
+import { precompiledValidator } from './precompiled.js';
 import { describeSchemaErrors, type SchemaProblem } from './schema-errors.js';
 
 const compiled = new Map<string, ValidateFunction>();
@@ -16,7 +17,7 @@ export function compileValuesSchema(schema: object, file: string): ValidateFunct
   fn = compiled.get(key);
   if (!fn) {
     try {
-      fn = createAjv(dialectOf(schema)).compile(schema);
+      fn = precompiledValidator(schema) ?? createAjv(dialectOf(schema)).compile(schema);
     } catch (e) {
       throw new ClustermintError('INVALID_CHART', `invalid values schema: ${(e as Error).message}`, { file });
     }
@@ -28,5 +29,6 @@ export function compileValuesSchema(schema: object, file: string): ValidateFunct
 
 export function validateValues(schema: object, file: string, values: unknown): SchemaProblem[] {
   const validate = compileValuesSchema(schema, file);
-  return validate(toOrdinaryTree(values)) ? [] : describeSchemaErrors(validate.errors);
+  const data = toOrdinaryTree(values);
+  return validate(data) ? [] : describeSchemaErrors(validate.errors, data);
 }

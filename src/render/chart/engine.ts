@@ -4,7 +4,10 @@
  * the template file, line and column. Compiled charts are cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import Handlebars from 'handlebars';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type Handlebars from 'handlebars';
 import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
@@ -44,16 +47,31 @@ const CACHE_SIZE = 64;
 
 const byArray = new WeakMap<readonly TemplateSource[], CompiledChart>();
 
+const require = createRequire(import.meta.url);
+/** The full handlebars (parser and compiler), loaded only when a chart must be compiled now. */
+const fullHandlebars = (): typeof Handlebars => require('handlebars');
+/** The handlebars runtime alone: enough for charts precompiled at build time. */
+const runtimeHandlebars = (): typeof Handlebars => require('handlebars/runtime');
+
+export const PRECOMPILED_CHARTS_DIR = fileURLToPath(new URL('../../generated/charts/', import.meta.url));
+
+/** The content hash a chart's compiled form is cached and precompiled under. */
+export function chartKey(templates: readonly TemplateSource[]): string {
+  const hash = createHash('sha256');
+  for (const t of templates) hash.update(t.name).update('\0').update(t.source).update('\0');
+  return hash.digest('hex');
+}
+
 export function compileChart(templates: readonly TemplateSource[]): CompiledChart {
   // A loaded chart keeps its template array: skip hashing on every render.
   const known = byArray.get(templates);
   if (known) return known;
-  const hash = createHash('sha256');
-  for (const t of templates) hash.update(t.name).update('\0').update(t.source).update('\0');
-  const key = hash.digest('hex');
+  const key = chartKey(templates);
   let compiled = cache.get(key);
   if (!compiled) {
-    compiled = buildChart(templates);
+    const file = `${PRECOMPILED_CHARTS_DIR}${key}.cjs`;
+    const specs = existsSync(file) ? (require(file).specs as Record<string, object>) : undefined;
+    compiled = buildChart(templates, specs);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(key, compiled);
   }
@@ -70,7 +88,7 @@ interface NamedTemplate {
  * With `noEscape`, handlebars joins adjacent outputs with `+`, so `{{a}}{{b}}` with two numbers
  * renders their sum. This compiler coerces every appended value to a string first.
  */
-function stringAppendingCompiler(hb: typeof Handlebars): any {
+function stringAppendingCompiler(hb: typeof Handlebars): unknown {
   const Base = (hb as any).JavaScriptCompiler;
   function StringAppendingCompiler(this: any, ...args: unknown[]) {
     Base.apply(this, args);
@@ -88,9 +106,57 @@ function stringAppendingCompiler(hb: typeof Handlebars): any {
   return StringAppendingCompiler;
 }
 
-function buildChart(templates: readonly TemplateSource[]): CompiledChart {
-  const hb = Handlebars.create();
+const COMPILE_OPTIONS = { noEscape: true, strict: false, preventIndent: true } as const;
+
+/** Main templates run as one driver program (see buildChart); its source and each file's line offset. */
+function driverSource(mains: readonly TemplateSource[]): { source: string; offsets: Map<string, number> } {
+  let source = '';
+  let line = 1;
+  const offsets = new Map<string, number>();
+  for (const [i, t] of mains.entries()) {
+    source += `{{#__file ${i}}}\n${t.source}{{/__file}}\n`;
+    offsets.set(t.name, line);
+    line += 2 + (t.source.match(/\n/g)?.length ?? 0);
+  }
+  return { source, offsets };
+}
+
+function splitTemplates(templates: readonly TemplateSource[]): {
+  partials: TemplateSource[];
+  mains: TemplateSource[];
+} {
+  return {
+    partials: templates.filter((t) => isPartial(t.name)),
+    mains: templates
+      .filter((t) => !isPartial(t.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  };
+}
+
+/** A compiling handlebars environment with clustermint's compiler tweaks. */
+function compilingHandlebars(): typeof Handlebars {
+  const hb = fullHandlebars().create();
   (hb as any).JavaScriptCompiler = stringAppendingCompiler(hb);
+  return hb;
+}
+
+/**
+ * Precompiles a chart into a CommonJS module of handlebars template specs (used at build time
+ * for the built-in charts, so a cold CLI run needs neither the handlebars parser nor compiler).
+ */
+export function precompileChart(templates: readonly TemplateSource[]): string {
+  const hb = compilingHandlebars();
+  const { partials, mains } = splitTemplates(templates);
+  const specs: string[] = [];
+  for (const t of [...partials, ...mains]) hb.parse(t.source); // fail the build on a syntax error
+  for (const p of partials)
+    specs.push(`${JSON.stringify(p.name)}: ${hb.precompile(p.source, COMPILE_OPTIONS)}`);
+  specs.push(`"__driver": ${hb.precompile(driverSource(mains).source, COMPILE_OPTIONS)}`);
+  return `'use strict';\nmodule.exports = { specs: {\n${specs.join(',\n')}\n} };\n`;
+}
+
+function buildChart(templates: readonly TemplateSource[], specs?: Record<string, object>): CompiledChart {
+  const hb = specs ? runtimeHandlebars().create() : compilingHandlebars();
   const defines = new Map<string, NamedTemplate>();
   // The file being executed (top-level template, or the partial file of an included define).
   const fileStack: string[] = [];
@@ -234,20 +300,18 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
     );
   });
 
-  const compileOne = (t: TemplateSource) => {
+  const compileOne = (t: TemplateSource): Handlebars.TemplateDelegate => {
+    if (specs?.[t.name]) return hb.template(specs[t.name] as any);
     let ast: hbs.AST.Program;
     try {
       ast = hb.parse(t.source);
     } catch (e) {
       throw syntaxError(e, t);
     }
-    return hb.compile(ast, { noEscape: true, strict: false, preventIndent: true });
+    return hb.compile(ast, COMPILE_OPTIONS);
   };
 
-  const partials = templates.filter((t) => isPartial(t.name));
-  const mains = templates
-    .filter((t) => !isPartial(t.name))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const { partials, mains } = splitTemplates(templates);
   for (const p of partials) {
     const fn = compileOne(p);
     const base = p.name
@@ -273,7 +337,7 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
   // on a line of its own (handlebars drops such lines), so output and columns are unchanged.
   for (const t of mains) {
     try {
-      hb.parse(t.source);
+      if (!specs) hb.parse(t.source);
     } catch (e) {
       throw syntaxError(e, t);
     }
@@ -283,15 +347,9 @@ function buildChart(templates: readonly TemplateSource[]): CompiledChart {
       });
     }
   }
-  let driverSource = '';
-  let driverLine = 1;
-  for (const [i, t] of mains.entries()) {
-    const body = t.source;
-    driverSource += `{{#__file ${i}}}\n${body}{{/__file}}\n`;
-    lineOffset.set(t.name, driverLine);
-    driverLine += 2 + (body.match(/\n/g)?.length ?? 0);
-  }
-  const driver = hb.compile(hb.parse(driverSource), { noEscape: true, strict: false, preventIndent: true });
+  const driverProgram = driverSource(mains);
+  for (const [name, offset] of driverProgram.offsets) lineOffset.set(name, offset);
+  const driver = compileOne({ name: '__driver', source: driverProgram.source });
   let outputs: RenderedTemplate[] = [];
   let outputBytes = 0;
   hb.registerHelper('__file', function (this: object, i: number, options: HelperOptions) {
@@ -436,7 +494,7 @@ export function checkTemplateSyntax(templates: readonly TemplateSource[]): Clust
   const errors: ClustermintError[] = [];
   for (const t of templates) {
     try {
-      Handlebars.parse(t.source);
+      fullHandlebars().parse(t.source);
     } catch (e) {
       errors.push(syntaxError(e, t));
     }

@@ -5,8 +5,8 @@
  * misuse fails with the function's name and expected signature.
  */
 import { createHash } from 'node:crypto';
-import { RE2JS } from 're2js';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
+import { compileRe2, type RE2JS } from '../../util/re2.js';
 import { goNumber, goQuote, goSprintf, goString, goTypeName } from './go-format.js';
 import { semverCompare } from './semver.js';
 import { toYaml } from './to-yaml.js';
@@ -127,7 +127,7 @@ function re2(name: string, pattern: string): RE2JS {
   let re = regexCache.get(pattern);
   if (!re) {
     try {
-      re = RE2JS.compile(pattern);
+      re = compileRe2(pattern);
     } catch (e) {
       throw new FunctionError(
         `${name}: invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`,

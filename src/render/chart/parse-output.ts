@@ -8,11 +8,7 @@ import jsyaml from 'js-yaml';
 import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
-
-/** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
-const SCHEMA = jsyaml.CORE_SCHEMA.extend([
-  (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge,
-]);
+import { CORE_WITH_MERGE } from '../../util/yaml-source.js';
 
 export interface ParsedDocument {
   /** The template the document came from. */
@@ -79,7 +75,11 @@ function parseUncached(template: string, text: string): ParsedDocument[] {
 function parseDocument(template: string, body: string, firstLine: number): PlainObject | undefined {
   let raw: unknown;
   try {
-    raw = jsyaml.load(body, { schema: SCHEMA, filename: template });
+    raw = jsyaml.load(body, {
+      schema: CORE_WITH_MERGE,
+      filename: template,
+      maxDepth: LIMITS.maxDepth,
+    } as jsyaml.LoadOptions);
   } catch (e) {
     const err = e as jsyaml.YAMLException;
     const line = err.mark ? firstLine + err.mark.line : firstLine;
@@ -109,10 +109,10 @@ function parseDocument(template: string, body: string, firstLine: number): Plain
 function copyBounded(root: unknown, where: { file: string; line: number }): unknown {
   let nodes = 0;
   const copy = (v: unknown, depth: number): unknown => {
-    if (++nodes > LIMITS.maxRenderedNodes) {
+    if (++nodes > LIMITS.maxNodes) {
       throw new ClustermintError(
         'YAML_ALIASES',
-        `rendered document expands to over ${LIMITS.maxRenderedNodes} nodes (YAML alias bomb?)`,
+        `rendered document expands to over ${LIMITS.maxNodes} nodes (YAML alias bomb?)`,
         where,
       );
     }

@@ -1,0 +1,70 @@
+// Build step (after tsc): compiles what ships with clustermint ahead of time, so a cold CLI run
+// loads code instead of compiling it:
+// - the JSON schemas (kinds and built-in charts' values) into standalone ajv validators under
+//   dist/generated/validators/<sha256 of the schema>.cjs (see src/validate/precompiled.ts);
+// - the built-in charts' handlebars templates into template specs under
+//   dist/generated/charts/<chart content hash>.cjs (see src/render/chart/engine.ts).
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { loadChart } from '../dist/api/load-chart.js';
+import { chartKey, PRECOMPILED_CHARTS_DIR, precompileChart } from '../dist/render/chart/engine.js';
+import { createAjv, dialectOf } from '../dist/validate/ajv.js';
+import { PRECOMPILED_DIR, schemaKey } from '../dist/validate/precompiled.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const GENERATED = join(ROOT, 'dist', 'generated');
+
+rmSync(GENERATED, { recursive: true, force: true });
+mkdirSync(PRECOMPILED_DIR, { recursive: true });
+mkdirSync(PRECOMPILED_CHARTS_DIR, { recursive: true });
+
+// The generated modules are CommonJS and reach RE2 through this small CommonJS twin of
+// src/validate/ajv.ts's re2RegExp.
+writeFileSync(
+  join(GENERATED, 're2-regexp.cjs'),
+  `'use strict';
+let RE2JS; // loaded on first use
+const cache = new Map();
+function re2RegExp(pattern) {
+  let rx = cache.get(pattern);
+  if (!rx) {
+    let re; // compiled on first use: most patterns of a loaded validator never run
+    rx = {
+      test: (s) => {
+        RE2JS ??= require('re2js').RE2JS;
+        re ??= RE2JS.compile(pattern);
+        return re.test(s);
+      },
+      toString: () => '/' + pattern + '/',
+    };
+    cache.set(pattern, rx);
+  }
+  return rx;
+}
+module.exports = { re2RegExp };
+`,
+);
+
+const schemas = [];
+const index = JSON.parse(readFileSync(join(ROOT, 'schemas', 'index.json'), 'utf8'));
+for (const e of index) schemas.push(join(ROOT, 'schemas', e.file));
+for (const chart of readdirSync(join(ROOT, 'templates'))) {
+  const f = join(ROOT, 'templates', chart, 'values.schema.json');
+  if (existsSync(f)) schemas.push(f);
+}
+
+for (const file of schemas) {
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  const ajv = createAjv(dialectOf(schema), 'require("../re2-regexp.cjs").re2RegExp');
+  const validate = ajv.compile(schema);
+  writeFileSync(join(PRECOMPILED_DIR, `${schemaKey(schema)}.cjs`), standaloneCode(ajv, validate));
+}
+
+const charts = readdirSync(join(ROOT, 'templates')).sort();
+for (const name of charts) {
+  const chart = loadChart(join(ROOT, 'templates', name));
+  writeFileSync(join(PRECOMPILED_CHARTS_DIR, `${chartKey(chart.templates)}.cjs`), precompileChart(chart.templates));
+}
+console.log(`precompiled ${schemas.length} schema validators and ${charts.length} charts into dist/generated`);
