@@ -4,12 +4,20 @@
 //   dist/generated/validators/<sha256 of the schema>.cjs (see src/validate/precompiled.ts);
 // - the built-in charts' handlebars templates into template specs under
 //   dist/generated/charts/<chart content hash>.cjs (see src/render/chart/engine.ts).
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { loadChart } from '../dist/api/load-chart.js';
-import { chartKey, PRECOMPILED_CHARTS_DIR, precompileChart } from '../dist/render/chart/engine.js';
+import {
+  chartFromSpecs,
+  chartKey,
+  PRECOMPILED_CHARTS_DIR,
+  precompileChart,
+} from '../dist/render/chart/engine.js';
+import { renderContext } from '../dist/render/chart/render.js';
+import { coalesceValues, mergeUserValues } from '../dist/render/chart/values.js';
+import { writeCodeCache } from '../dist/util/load-generated.js';
 import { createAjv, dialectOf } from '../dist/validate/ajv.js';
 import { PRECOMPILED_DIR, schemaKey } from '../dist/validate/precompiled.js';
 
@@ -59,12 +67,34 @@ for (const file of schemas) {
   const schema = JSON.parse(readFileSync(file, 'utf8'));
   const ajv = createAjv(dialectOf(schema), 'require("../re2-regexp.cjs").re2RegExp');
   const validate = ajv.compile(schema);
-  writeFileSync(join(PRECOMPILED_DIR, `${schemaKey(schema)}.cjs`), standaloneCode(ajv, validate));
+  const out = join(PRECOMPILED_DIR, `${schemaKey(schema)}.cjs`);
+  writeFileSync(out, standaloneCode(ajv, validate));
+  // Warm with a few shapes, so the validator's main paths are in the code cache.
+  writeCodeCache(out, (mod) => {
+    const v = mod.default ?? mod;
+    for (const sample of [{}, { apiVersion: 'v1', kind: 'X', metadata: { name: 'a' }, spec: {} }, []])
+      v(sample);
+  });
 }
 
 const charts = readdirSync(join(ROOT, 'templates')).sort();
 for (const name of charts) {
   const chart = loadChart(join(ROOT, 'templates', name));
-  writeFileSync(join(PRECOMPILED_CHARTS_DIR, `${chartKey(chart.templates)}.cjs`), precompileChart(chart.templates));
+  const out = join(PRECOMPILED_CHARTS_DIR, `${chartKey(chart.templates)}.cjs`);
+  writeFileSync(out, precompileChart(chart.templates));
+  // Render it once with each example values file, so its template code is in the cache.
+  writeCodeCache(out, (mod) => {
+    const compiled = chartFromSpecs(chart.templates, mod.specs);
+    for (const ci of [{ doc: chart.values?.doc }, ...chart.ciValues]) {
+      const values = coalesceValues(chart.values?.doc.value ?? null, mergeUserValues([ci.doc?.value ?? {}]));
+      try {
+        compiled.render(renderContext({ chart, values, release: { name: 'warm-up', namespace: 'default' } }));
+      } catch {
+        // a chart whose defaults need values (aws-hosted-cp) still warms up to the failure
+      }
+    }
+  });
 }
-console.log(`precompiled ${schemas.length} schema validators and ${charts.length} charts into dist/generated`);
+console.log(
+  `precompiled ${schemas.length} schema validators and ${charts.length} charts into dist/generated`,
+);

@@ -6,11 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
+import { loadGenerated } from '../util/load-generated.js';
 
-const require = createRequire(import.meta.url);
 export const PRECOMPILED_DIR = fileURLToPath(new URL('../generated/validators/', import.meta.url));
 
 export function schemaKey(schema: object): string {
@@ -20,6 +19,6 @@ export function schemaKey(schema: object): string {
 export function precompiledValidator(schema: object): ValidateFunction | undefined {
   const file = `${PRECOMPILED_DIR}${schemaKey(schema)}.cjs`;
   if (!existsSync(file)) return undefined;
-  const mod = require(file);
-  return (mod.default ?? mod) as ValidateFunction;
+  const mod = loadGenerated(file) as ValidateFunction & { default?: ValidateFunction };
+  return mod.default ?? mod;
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
+import { loadGenerated } from '../../util/load-generated.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
 import { arityOf, checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
@@ -70,7 +71,9 @@ export function compileChart(templates: readonly TemplateSource[]): CompiledChar
   let compiled = cache.get(key);
   if (!compiled) {
     const file = `${PRECOMPILED_CHARTS_DIR}${key}.cjs`;
-    const specs = existsSync(file) ? (require(file).specs as Record<string, object>) : undefined;
+    const specs = existsSync(file)
+      ? (loadGenerated(file) as { specs: Record<string, object> }).specs
+      : undefined;
     compiled = buildChart(templates, specs);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(key, compiled);
@@ -155,7 +158,19 @@ export function precompileChart(templates: readonly TemplateSource[]): string {
   return `'use strict';\nmodule.exports = { specs: {\n${specs.join(',\n')}\n} };\n`;
 }
 
-function buildChart(templates: readonly TemplateSource[], specs?: Record<string, object>): CompiledChart {
+/** Build step: a chart from specs just precompiled (to run it once before caching V8's code). */
+export function chartFromSpecs(
+  templates: readonly TemplateSource[],
+  specs: Record<string, object>,
+): CompiledChart {
+  return buildChart(templates, specs);
+}
+
+function buildChart(
+  templates: readonly TemplateSource[],
+  givenSpecs?: Record<string, object>,
+): CompiledChart {
+  const specs = givenSpecs?.__driver ? givenSpecs : undefined;
   const hb = specs ? runtimeHandlebars().create() : compilingHandlebars();
   const defines = new Map<string, NamedTemplate>();
   // The file being executed (top-level template, or the partial file of an included define).
