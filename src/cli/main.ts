@@ -5,12 +5,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ClustermintError, formatError } from '../util/errors.js';
+import { registerCheck } from './check.js';
 import type { IO } from './io.js';
 import { registerLint } from './lint.js';
 import { registerRender } from './render.js';
+import { registerScan } from './scan.js';
 import { registerTemplate } from './template.js';
-
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 /** A command's result: its exit code. */
 export type Run = () => Promise<number> | number;
@@ -30,6 +31,8 @@ export function buildProgram(io: IO, setResult: (code: number) => void): Command
   registerTemplate(program, io, wrap);
   registerRender(program, io, wrap);
   registerLint(program, io, wrap);
+  registerScan(program, io, wrap);
+  registerCheck(program, io, wrap);
   for (const c of program.commands)
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

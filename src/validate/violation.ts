@@ -23,4 +23,8 @@ export interface Violation {
   object?: ObjectRef;
   /** Extra lines (excerpt, include trace, hint). */
   details?: string[];
+  /** For policy findings: the ValidatingPolicy and rule that decided, and the policy's file. */
+  policy?: string;
+  rule?: string;
+  policyFile?: string;
 }

@@ -5,9 +5,9 @@
  * misuse fails with the function's name and expected signature.
  */
 import { createHash } from 'node:crypto';
+import { goNumber, goQuote, goSprintf, goString, goTypeName } from '../../util/go-format.js';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
 import { compileRe2, type RE2JS } from '../../util/re2.js';
-import { goNumber, goQuote, goSprintf, goString, goTypeName } from './go-format.js';
 import { semverCompare } from './semver.js';
 import { toYaml } from './to-yaml.js';
 

@@ -1,0 +1,55 @@
+/** The run behind `clustermint check` (loaded only when that command runs). */
+import { TemplateCatalog } from '../api/catalog.js';
+import { runGate, type Verdict } from '../gate/index.js';
+import { loadPolicyFiles } from '../policy/policy-files.js';
+import { ClustermintError } from '../util/errors.js';
+import { isPlainObject } from '../util/plain-object.js';
+import { clusterDeployments, readSubmissionFile } from './inputs.js';
+import type { IO } from './io.js';
+import { jsonVerdicts, junitVerdicts, sarifVerdicts, textVerdicts } from './verdict-formats.js';
+
+export interface CheckOptions {
+  files: string[];
+  templates: string[];
+  policies: string[];
+  format: 'text' | 'json' | 'sarif' | 'junit';
+}
+
+export function runCheck(opts: CheckOptions, io: IO): number {
+  const policies = loadPolicyFiles(opts.policies);
+  const catalog = new TemplateCatalog(opts.templates);
+  const files = opts.files.map(readSubmissionFile);
+  // Namespace documents among the inputs give teams their labels.
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  for (const f of files) {
+    for (const d of f.docs) {
+      const v = d.value;
+      if (isPlainObject(v) && v.kind === 'Namespace' && v.apiVersion === 'v1' && isPlainObject(v.metadata)) {
+        const labels = isPlainObject(v.metadata.labels) ? (v.metadata.labels as Record<string, string>) : {};
+        namespaceLabels.set(String(v.metadata.name), { ...labels });
+      }
+    }
+  }
+  const verdicts: Verdict[] = [];
+  for (const f of files) {
+    const { deployments, skipped } = clusterDeployments(f);
+    for (const s of skipped) if (!/skipped Namespace \(v1\)/.test(s)) io.err(`warning: ${s}\n`);
+    for (const cd of deployments) {
+      verdicts.push(
+        runGate({
+          deployment: cd,
+          resolveTemplate: (name) => catalog.resolve(name),
+          policies,
+          teamLabels: namespaceLabels.get(cd.metadata.namespace),
+        }),
+      );
+    }
+  }
+  if (verdicts.length === 0)
+    throw new ClustermintError('INVALID_SUBMISSION', 'no ClusterDeployment found in the input');
+  const print = { text: textVerdicts, json: jsonVerdicts, sarif: sarifVerdicts, junit: junitVerdicts }[
+    opts.format
+  ];
+  io.out(print(verdicts));
+  return verdicts.every((v) => v.allowed) ? 0 : 1;
+}

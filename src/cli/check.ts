@@ -1,0 +1,45 @@
+/** `clustermint check`: the whole gate for each submission, with a verdict per submission. */
+import type { Command } from 'commander';
+import { ClustermintError } from '../util/errors.js';
+import type { IO } from './io.js';
+import { collect, type Wrap } from './main.js';
+
+export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
+  program
+    .command('check')
+    .summary('run the whole gate (values, render, schemas, team policies) on submissions')
+    .description(
+      'For every ClusterDeployment in the files: resolve its template, merge and validate its values,\n' +
+        'render it, validate every object, then apply the team policies (kyverno-json ValidatingPolicies)\n' +
+        'to the submission, its effective values and each rendered object. Prints a verdict per\n' +
+        'submission with every violation and where it points. Exit 1 if any submission is denied.\n' +
+        'Namespace documents in the files give the teams their labels ($teamLabels).',
+    )
+    .option('-f, --filename <file>', 'file with ClusterDeployments, repeatable', collect, [])
+    .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
+    .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--format <format>', 'sarif or junit (for CI systems); overrides --output')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  clustermint check -f examples/aws-cluster.yaml --policies policies/\n  clustermint check -f clusters/ --policies policies/ --format sarif > results.sarif\n',
+    )
+    .action(
+      wrap(async (opts) => {
+        if (opts.filename.length === 0)
+          throw new ClustermintError('USAGE', 'no input: give one or more -f FILE');
+        const format = opts.format ?? opts.output;
+        if (!['text', 'json', 'sarif', 'junit'].includes(format)) {
+          throw new ClustermintError(
+            'USAGE',
+            `unknown format ${JSON.stringify(format)}: use -o text|json or --format sarif|junit`,
+          );
+        }
+        const { runCheck } = await import('./check-run.js');
+        return runCheck(
+          { files: opts.filename, templates: opts.templates, policies: opts.policies, format },
+          io,
+        );
+      }),
+    );
+}

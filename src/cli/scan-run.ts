@@ -1,0 +1,137 @@
+/** The scan run behind `clustermint scan` (loaded only when that command runs). */
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import jsyaml from 'js-yaml';
+import { readTextFile } from '../api/load-chart.js';
+import { Bindings } from '../policy/bindings.js';
+import { compilePolicy, evaluateResource } from '../policy/engine.js';
+import { goV, type NumberOrigin } from '../policy/go-values.js';
+import { jpCompiler } from '../policy/jp/index.js';
+import { parsePolicies } from '../policy/load.js';
+import { jsonReport, plural, type ResourceResponse, textRuleLines } from '../policy/report.js';
+import { ClustermintError } from '../util/errors.js';
+import { matchesSelector, parseSelector } from '../util/label-selector.js';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { CORE_WITH_MERGE } from '../util/yaml-source.js';
+import type { IO } from './io.js';
+
+/** A policy path: a file, or a folder walked recursively in lexical order; only .yaml/.yml. */
+function policyFiles(path: string): string[] {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new ClustermintError('UNREADABLE', `lstat ${path}: no such file or directory`, { file: path });
+  }
+  if (!st.isDirectory()) return /\.ya?ml$/i.test(path) ? [path] : [];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => policyFiles(join(path, name)));
+}
+
+/** kyverno-json's payload loader: JSON (integers int64) or YAML (int; several documents = a list). */
+export function loadPayload(file: string): { value: unknown; origin: NumberOrigin } {
+  const ext = extname(file).toLowerCase();
+  const text = readTextFile(file);
+  if (ext === '.json') {
+    try {
+      return { value: JSON.parse(text), origin: 'int64' };
+    } catch (e) {
+      throw new ClustermintError('INVALID_SUBMISSION', (e as Error).message, { file });
+    }
+  }
+  if (ext === '.yaml' || ext === '.yml') {
+    let docs: unknown[];
+    try {
+      docs = jsyaml.loadAll(text, undefined, { schema: CORE_WITH_MERGE }).filter((d) => d !== undefined);
+    } catch (e) {
+      throw new ClustermintError(
+        'YAML_SYNTAX',
+        `invalid YAML: ${(e as jsyaml.YAMLException).reason ?? (e as Error).message}`,
+        { file },
+      );
+    }
+    for (const d of docs) {
+      if (d !== null && !isPlainObject(d)) {
+        throw new ClustermintError(
+          'INVALID_SUBMISSION',
+          'yaml: unmarshal errors: a payload document must be a mapping',
+          { file },
+        );
+      }
+    }
+    return { value: docs.length === 1 ? docs[0] : docs, origin: 'int' };
+  }
+  throw new ClustermintError('UNREADABLE', `unrecognized payload format, must be yaml or json (${file})`);
+}
+
+export interface ScanOptions {
+  payload: string;
+  policy: string[];
+  preProcess: string[];
+  bindings?: string;
+  labels: string[];
+  output: 'text' | 'json';
+  compat: 'main' | 'v0.0.3';
+}
+
+/** Runs a scan, writing as kyverno-json does; returns the exit code. */
+export function runScan(opts: ScanOptions, io: IO): number {
+  const text = opts.output === 'text';
+  const println = (s: string) => {
+    if (text) io.out(`${s}\n`);
+  };
+  println('Loading policies ...');
+  let policies = opts.policy.flatMap(policyFiles).flatMap((f) => parsePolicies(readTextFile(f), f));
+  if (opts.labels.length > 0) {
+    const selector = parseSelector(opts.labels.join(','));
+    policies = policies.filter((p) => {
+      const labels = (p.raw.metadata as PlainObject | undefined)?.labels;
+      return matchesSelector(
+        selector,
+        isPlainObject(labels) ? (labels as Record<string, string>) : undefined,
+      );
+    });
+  }
+  const compiled = policies.map((p) => compilePolicy(p.raw));
+
+  let bindings: Record<string, unknown> | undefined;
+  if (opts.bindings) {
+    println('Loading bindings ...');
+    const { value, origin } = loadPayload(opts.bindings);
+    if (value !== null && value !== undefined) {
+      if (!isPlainObject(value))
+        throw new ClustermintError('INVALID_SUBMISSION', 'bindings are not a map[string]any object');
+      bindings = value;
+      for (const [k, v] of Object.entries(value)) println(`- ${k} -> ${goV(v, origin)}`);
+    }
+  }
+  println('Loading payload ...');
+  const loaded = loadPayload(opts.payload);
+  let payload = loaded.value;
+  if (payload === null || payload === undefined)
+    throw new ClustermintError('INVALID_SUBMISSION', 'payload is `null`');
+  println('Pre processing ...');
+  for (const expr of opts.preProcess) {
+    payload = jpCompiler.compile(expr).evaluate(payload, Bindings.empty);
+    if (payload === null || payload === undefined) {
+      throw new ClustermintError('INVALID_SUBMISSION', `prepocessor resulted in \`null\` payload (${expr})`);
+    }
+  }
+  const resources = Array.isArray(payload) ? payload : [payload];
+  println(
+    `Running ( evaluating ${resources.length} ${plural(resources.length, 'resource', 'resources')} against ${compiled.length} ${plural(compiled.length, 'policy', 'policies')} ) ...`,
+  );
+  const ctx = { payloadOrigin: loaded.origin };
+  const responses: ResourceResponse[] = resources.map((resource) => ({
+    resource,
+    policies: evaluateResource(resource, compiled, bindings, ctx),
+  }));
+  if (text) {
+    for (const line of textRuleLines(responses, opts.compat)) io.out(`${line}\n`);
+  } else {
+    io.out(`${jsonReport(responses)}\n`);
+  }
+  println('Done');
+  return 0;
+}

@@ -1,0 +1,137 @@
+/** Printing gate verdicts: text for people, JSON for programs, SARIF for code scanning, JUnit for CI. */
+
+import type { Verdict } from '../gate/index.js';
+import { formatLocation } from '../util/errors.js';
+import type { Violation } from '../validate/violation.js';
+import { formatViolation } from './print.js';
+import { VERSION } from './version.js';
+
+const who = (v: Verdict) => `${v.submission.namespace}/${v.submission.name}`;
+
+function ruleId(v: Violation): string {
+  return v.stage === 'policy' ? `${v.policy}/${v.rule}` : `clustermint/${v.stage}/${v.code}`;
+}
+
+export function textVerdicts(verdicts: readonly Verdict[]): string {
+  let out = '';
+  for (const v of verdicts) {
+    const where = formatLocation({ file: v.submission.file, line: v.submission.line });
+    const warn = v.warnings.length
+      ? ` (${v.warnings.length} warning${v.warnings.length === 1 ? '' : 's'})`
+      : '';
+    out += `${v.allowed ? 'ALLOWED' : 'DENIED '} ${who(v)} (${where})${warn}\n`;
+    for (const x of v.violations) {
+      const tag = x.stage === 'policy' ? ` [${x.policy}/${x.rule}]` : ` [${x.stage}]`;
+      out += `  ${formatViolation(x).replace(/\n/g, '\n  ')}${tag}\n`;
+    }
+    for (const x of v.warnings) out += `  ${formatViolation(x).replace(/\n/g, '\n  ')}\n`;
+  }
+  const denied = verdicts.filter((v) => !v.allowed).length;
+  out += `\n${verdicts.length} submission${verdicts.length === 1 ? '' : 's'}: ${verdicts.length - denied} allowed, ${denied} denied\n`;
+  return out;
+}
+
+export function jsonVerdicts(verdicts: readonly Verdict[]): string {
+  return `${JSON.stringify(
+    verdicts.map(({ objects, ...rest }) => ({ ...rest, objectCount: objects.length })),
+    null,
+    2,
+  )}\n`;
+}
+
+/** SARIF 2.1.0, as GitHub code scanning reads it. */
+export function sarifVerdicts(verdicts: readonly Verdict[]): string {
+  const all = verdicts.flatMap((v) => [...v.violations, ...v.warnings].map((x) => ({ verdict: v, x })));
+  const rules = [...new Map(all.map(({ x }) => [ruleId(x), x])).entries()].map(([id, x]) => ({
+    id,
+    name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
+    shortDescription: {
+      text:
+        x.stage === 'policy'
+          ? `Policy ${x.policy}, rule ${x.rule}`
+          : `clustermint ${x.stage} check (${x.code})`,
+    },
+  }));
+  const results = all.map(({ verdict, x }) => {
+    const file =
+      x.location?.file && !x.location.file.endsWith('(rendered)') ? x.location.file : verdict.submission.file;
+    const line = x.location?.file === file ? x.location?.line : verdict.submission.line;
+    const col = x.location?.file === file ? x.location?.col : undefined;
+    const subject = x.object
+      ? ` (${x.object.kind}/${x.object.name}${x.path ? ` ${x.path}` : ''})`
+      : x.path
+        ? ` (${x.path})`
+        : '';
+    return {
+      ruleId: ruleId(x),
+      level: x.severity === 'error' ? 'error' : 'warning',
+      message: { text: `${who(verdict)}: ${x.message}${subject}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: file.replace(/\\/g, '/').replace(/^\.\//, '') },
+            ...(line ? { region: { startLine: line, ...(col ? { startColumn: col } : {}) } } : {}),
+          },
+        },
+      ],
+    };
+  });
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'clustermint',
+            version: VERSION,
+            informationUri: 'https://github.com/clustermint/clustermint',
+            rules,
+          },
+        },
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+const xml = (s: string) =>
+  s
+    .replace(
+      /[<>&"']/g,
+      (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+    )
+    .replace(
+      // characters XML 1.0 cannot carry
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g,
+      '',
+    );
+
+/** JUnit XML: a testsuite per submission, a testcase per submission x rule (and per gate stage). */
+export function junitVerdicts(verdicts: readonly Verdict[]): string {
+  let tests = 0;
+  let failures = 0;
+  const suites = verdicts.map((v) => {
+    const cases = new Map<string, Violation[]>();
+    for (const stage of ['resolve', 'values', 'render', 'object']) cases.set(`clustermint/${stage}`, []);
+    for (const rule of Object.keys(v.rules)) cases.set(rule, []);
+    for (const x of v.violations) {
+      const id = x.stage === 'policy' ? `${x.policy}/${x.rule}` : `clustermint/${x.stage}`;
+      cases.set(id, [...(cases.get(id) ?? []), x]);
+    }
+    let suiteFailures = 0;
+    const body = [...cases.entries()]
+      .map(([name, xs]) => {
+        tests++;
+        if (xs.length === 0) return `    <testcase classname="${xml(who(v))}" name="${xml(name)}"/>`;
+        failures++;
+        suiteFailures++;
+        const text = xs.map((x) => formatViolation(x)).join('\n');
+        return `    <testcase classname="${xml(who(v))}" name="${xml(name)}">\n      <failure message="${xml(xs[0].message)}" type="${xml(xs[0].code)}">${xml(text)}</failure>\n    </testcase>`;
+      })
+      .join('\n');
+    return `  <testsuite name="${xml(who(v))}" tests="${cases.size}" failures="${suiteFailures}" errors="0" skipped="0">\n${body}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="clustermint check" tests="${tests}" failures="${failures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,181 @@
+/**
+ * The gate (DESIGN.md): resolve -> values -> render -> validate -> policy -> verdict. The CLI's
+ * `check`, the webhook and the reconciler all call `runGate`, so an offline check predicts the
+ * cluster's verdict. Pure apart from the template resolver it is given.
+ */
+import type { Chart } from '../api/chart.js';
+import type { ClusterDeployment } from '../api/cluster-deployment.js';
+import { compilePolicy, evaluateResource } from '../policy/engine.js';
+import { parseKey } from '../policy/expression.js';
+import { errorBody } from '../policy/field.js';
+import type { LoadedPolicy } from '../policy/load.js';
+import { ClustermintError, type SourceLocation } from '../util/errors.js';
+import { formatPath, type PathSegment } from '../util/json-path.js';
+import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
+import { objectRef } from '../validate/objects.js';
+import type { Violation } from '../validate/violation.js';
+import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
+import { policyInput, type Team } from './policy-input.js';
+
+export interface GateInput {
+  deployment: ClusterDeployment;
+  /** Finds a template by name; throws ClustermintError UNKNOWN_TEMPLATE when there is none. */
+  resolveTemplate: (name: string) => Chart;
+  policies: readonly LoadedPolicy[];
+  /** Labels of the submission's namespace, when known. */
+  teamLabels?: Record<string, string>;
+}
+
+export interface Verdict {
+  submission: { kind: string; name: string; namespace: string; file: string; line?: number };
+  allowed: boolean;
+  violations: Violation[];
+  warnings: Violation[];
+  /** The rendered objects (desired state), empty when rendering failed. */
+  objects: PlainObject[];
+  values?: PlainObject;
+  /** Policy rules evaluated: `policy/rule` -> 'pass' | 'fail' | 'error'. */
+  rules: Record<string, 'pass' | 'fail' | 'error'>;
+}
+
+/** The plain-key prefix of a policy field path, as document segments (stops at an expression). */
+function plainPrefix(segments: ReadonlyArray<string | number>): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const s of segments) {
+    if (typeof s === 'number') {
+      out.push(s);
+      continue;
+    }
+    const k = parseKey(s);
+    if (k.compiler !== '') break;
+    out.push(k.statement);
+  }
+  return out;
+}
+
+export function runGate(input: GateInput): Verdict {
+  const cd = input.deployment;
+  const file = cd.source.file;
+  const start = cd.source.doc.locate([]);
+  const verdict: Verdict = {
+    submission: {
+      kind: 'ClusterDeployment',
+      name: cd.metadata.name,
+      namespace: cd.metadata.namespace,
+      file,
+      line: start?.line,
+    },
+    allowed: true,
+    violations: [],
+    warnings: [],
+    objects: [],
+    rules: {},
+  };
+  const at = (path: PathSegment[]): SourceLocation => {
+    const pos = cd.source.doc.locate(path);
+    return { file, line: pos?.line, col: pos?.col, path: formatPath(path) };
+  };
+
+  // resolve
+  let chart: Chart | undefined;
+  try {
+    chart = input.resolveTemplate(cd.spec.template);
+  } catch (e) {
+    if (!(e instanceof ClustermintError)) throw e;
+    verdict.violations.push({
+      stage: 'resolve',
+      severity: 'error',
+      code: e.code,
+      message: e.message,
+      location: at(['spec', 'template']),
+      details: e.details.length ? e.details : undefined,
+    });
+  }
+
+  // values -> render -> validate
+  const sources: ValuesSource[] = [
+    { label: file, value: cd.spec.config, doc: cd.source.doc, prefix: ['spec', 'config'] },
+  ];
+  if (chart) {
+    const result = runChart({
+      chart,
+      sources,
+      release: { name: cd.metadata.name, namespace: cd.metadata.namespace },
+    });
+    verdict.violations.push(...result.violations);
+    verdict.warnings.push(...result.warnings);
+    verdict.values = result.values;
+    verdict.objects = result.documents.map((d) => d.object);
+  }
+
+  // policy: on the submission, its effective values and every rendered object
+  const team: Team = { name: cd.metadata.namespace, labels: input.teamLabels ?? {} };
+  const submission = toOrdinaryTree(cd.source.doc.value) as PlainObject;
+  const values = verdict.values ? (toOrdinaryTree(verdict.values) as PlainObject) : undefined;
+  const pin = policyInput(submission, team, cd.spec.template, chart, values, verdict.objects);
+  const compiled = input.policies.map((p) => ({ loaded: p, compiled: compilePolicy(p.raw) }));
+  const ctx = { payloadOrigin: 'int64' as const };
+  for (const resource of pin.resources) {
+    const responses = evaluateResource(
+      resource.value,
+      compiled.map((c) => c.compiled),
+      pin.bindings,
+      ctx,
+    );
+    for (const [pi, response] of responses.entries()) {
+      const policyName = response.policy.name;
+      for (const rule of response.rules) {
+        const key = `${policyName}/${rule.ruleName}`;
+        const outcome = rule.error !== undefined ? 'error' : rule.violations.length ? 'fail' : 'pass';
+        const previous = verdict.rules[key];
+        if (!previous || outcome === 'error' || (outcome === 'fail' && previous === 'pass'))
+          verdict.rules[key] = outcome;
+        const base = {
+          stage: 'policy' as const,
+          severity: 'error' as const,
+          policy: policyName,
+          rule: rule.ruleName,
+          policyFile: compiled[pi].loaded.file,
+          ...(resource.role === 'object' ? { object: objectRef(resource.value) } : {}),
+        };
+        if (rule.error !== undefined) {
+          verdict.violations.push({
+            ...base,
+            code: 'POLICY_ERROR',
+            message: `rule could not be evaluated: ${rule.error}`,
+            location: resource.role === 'submission' ? at([]) : undefined,
+          });
+        }
+        for (const v of rule.violations) {
+          for (const e of v.errors) {
+            const segments = plainPrefix(e.segments);
+            let location: SourceLocation | undefined;
+            let path = formatPath(segments);
+            if (resource.role === 'submission') location = at(segments);
+            else if (
+              resource.role === 'values' &&
+              chart &&
+              segments[0] === 'spec' &&
+              segments[1] === 'values'
+            ) {
+              location = locateValue(chart, sources, segments.slice(2));
+              path = location.path ?? path;
+            }
+            verdict.violations.push({
+              ...base,
+              code: 'POLICY_VIOLATION',
+              // the author's message says it best; without one, the field error does
+              message: v.text ? v.text : errorBody(e),
+              path,
+              location,
+            });
+          }
+        }
+      }
+    }
+  }
+  verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
+  return verdict;
+}
+
+export { isPlainObject };

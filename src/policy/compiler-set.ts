@@ -1,0 +1,44 @@
+/**
+ * Which expression compiler a key, value or message uses: `(expr)` takes the default of its
+ * scope (`jp` unless a `compiler:` field above says otherwise), `(jp;expr)` and `(cel;expr)`
+ * name one. An unknown name yields no compiler, so the key is taken literally (as upstream).
+ */
+import { celCompiler } from './cel/index.js';
+import type { Compiler } from './compilers.js';
+import type { NumberOrigin } from './go-values.js';
+import { jpCompiler } from './jp/index.js';
+
+export interface NamedCompiler {
+  name: 'jp' | 'cel';
+  compiler: Compiler;
+  /** The Go type of integers its results hold: JMESPath numbers are float64, CEL ints int64. */
+  origin: NumberOrigin;
+}
+
+const JP: NamedCompiler = { name: 'jp', compiler: jpCompiler, origin: 'float64' };
+const CEL: NamedCompiler = { name: 'cel', compiler: celCompiler, origin: 'int64' };
+
+export class CompilerSet {
+  private constructor(readonly defaultCompiler: NamedCompiler) {}
+
+  static readonly standard = new CompilerSet(JP);
+
+  get jp(): NamedCompiler {
+    return JP;
+  }
+
+  /** A set whose default is `name` (unknown names keep the current default, as upstream). */
+  withDefault(name: string | undefined): CompilerSet {
+    if (name === 'jp') return new CompilerSet(JP);
+    if (name === 'cel') return new CompilerSet(CEL);
+    return this;
+  }
+
+  /** The compiler for a key's compiler field ('' = plain key, no compiler). */
+  pick(name: string): NamedCompiler | undefined {
+    if (name === 'jp') return JP;
+    if (name === 'cel') return CEL;
+    if (name === 'default') return this.defaultCompiler;
+    return undefined;
+  }
+}

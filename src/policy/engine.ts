@@ -1,0 +1,337 @@
+/**
+ * The kyverno-json engine (pkg/json-engine): for each resource, each policy, each rule:
+ * context -> match -> exclude -> assert, then identifier and feedback. Rules compile once (a
+ * compile error becomes that rule's ERROR, as upstream) and compiled policies are cached by
+ * content hash.
+ */
+import { createHash } from 'node:crypto';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
+import { Bindings } from './bindings.js';
+import { CompilerSet } from './compiler-set.js';
+import {
+  child,
+  type FieldError,
+  type FieldPath,
+  index,
+  internal,
+  invalid,
+  pathOf,
+  pathString,
+  RuleError,
+} from './field.js';
+import { goV } from './go-values.js';
+import { type Message, parseMessage } from './message.js';
+
+export interface Violation {
+  /** `<message> (CHECK=<path>)` or `(CHECK=<path>)`. */
+  message: string;
+  /** The assertion's own message, formatted (absent when it has none). */
+  text?: string;
+  /** The assertion's path, e.g. `spec.rules[0].assert.all[1]`. */
+  check: string;
+  errors: FieldError[];
+}
+
+export interface RuleResponse {
+  rule: PlainObject;
+  ruleName: string;
+  identifier: string;
+  /** The rule's ERROR text, if it errored. */
+  error?: string;
+  violations: Violation[];
+  feedback?: Record<string, { value?: unknown; error?: string }>;
+}
+
+export interface PolicyResponse {
+  policy: CompiledPolicy;
+  rules: RuleResponse[];
+}
+
+export interface CompiledRule {
+  name: string;
+  raw: PlainObject;
+  /** Set when the rule does not compile; every evaluation then reports it as the rule's error. */
+  compileError?: CompileError;
+  /** Undefined when the rule is skipped (match failed or exclude matched). */
+  evaluate(resource: unknown, bindings: Bindings, ctx: AssertContext): RuleResponse | undefined;
+}
+
+export interface CompiledPolicy {
+  name: string;
+  labels: Record<string, string>;
+  raw: PlainObject;
+  rules: CompiledRule[];
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const obj = (v: unknown): PlainObject | undefined => (isPlainObject(v) ? v : undefined);
+
+// --- compiling
+
+type Check = (resource: unknown, bindings: Bindings, ctx: AssertContext) => FieldError[];
+
+function compileTree(path: FieldPath, tree: unknown, compilers: CompilerSet): Check {
+  const node: Node = parseTree(path, tree, compilers);
+  return (resource, bindings, ctx) => node.assert(undefined, resource, bindings, ctx);
+}
+
+/** Go's %#v of a match/assert block, used in the "empty ... is not valid" errors. */
+function goStructText(type: 'Match' | 'Assert', v: PlainObject): string {
+  const list = (x: unknown, elem: string) =>
+    Array.isArray(x) ? `[]v1alpha1.${elem}{}` : `[]v1alpha1.${elem}(nil)`;
+  const elem = type === 'Match' ? 'AssertionTree' : 'Assertion';
+  const compiler = v.compiler === undefined ? '(*v1alpha1.Compiler)(nil)' : '(*v1alpha1.Compiler)(0x0)';
+  return `v1alpha1.${type}{Compiler:${compiler}, Any:${list(v.any, elem)}, All:${list(v.all, elem)}}`;
+}
+
+type MatchFn = (resource: unknown, bindings: Bindings, ctx: AssertContext) => FieldError[];
+
+function compileMatch(
+  path: FieldPath,
+  m: PlainObject | undefined,
+  compilers: CompilerSet,
+): MatchFn | undefined {
+  if (!m) return undefined;
+  const any = arr(m.any);
+  const all = arr(m.all);
+  if (any.length === 0 && all.length === 0) {
+    throw new CompileError({
+      ...invalid(path, undefined, 'an empty match is not valid', 'int64'),
+      badValue: goStructText('Match', m),
+    });
+  }
+  const c = compilers.withDefault(str(m.compiler));
+  const anyChecks = any.map((t, i) => compileTree(index(child(path, 'any'), i), t, c));
+  const allChecks = all.map((t, i) => compileTree(index(child(path, 'all'), i), t, c));
+  return (resource, bindings, ctx) => {
+    const errs: FieldError[] = [];
+    for (const check of anyChecks) {
+      const e = check(resource, bindings, ctx);
+      if (e.length === 0) return [];
+      errs.push(...e);
+    }
+    for (const check of allChecks) errs.push(...check(resource, bindings, ctx));
+    return errs;
+  };
+}
+
+type AssertionFn = (resource: unknown, bindings: Bindings, ctx: AssertContext) => Violation | undefined;
+
+function compileAssertion(path: FieldPath, a: PlainObject, compilers: CompilerSet): AssertionFn {
+  const c = compilers.withDefault(str(a.compiler));
+  const check = compileTree(child(path, 'check'), a.check, c);
+  const message: Message | undefined = typeof a.message === 'string' ? parseMessage(a.message) : undefined;
+  const checkPath = pathString(path);
+  const checkText = `(CHECK=${checkPath})`;
+  return (resource, bindings, ctx) => {
+    const errors = check(resource, bindings, ctx);
+    if (errors.length === 0) return undefined;
+    const text = message?.format(resource, bindings);
+    return {
+      message: text !== undefined ? `${text} ${checkText}` : checkText,
+      text,
+      check: checkPath,
+      errors,
+    };
+  };
+}
+
+type AssertFn = (resource: unknown, bindings: Bindings, ctx: AssertContext) => Violation[];
+
+function compileAssert(path: FieldPath, a: PlainObject, compilers: CompilerSet): AssertFn {
+  const c = compilers.withDefault(str(a.compiler));
+  const any = arr(a.any);
+  const all = arr(a.all);
+  if (any.length === 0 && all.length === 0) {
+    throw new CompileError({
+      ...invalid(path, undefined, 'an empty assert is not valid', 'int64'),
+      badValue: goStructText('Assert', a),
+    });
+  }
+  const anyFns = any.map((x, i) => compileAssertion(index(child(path, 'any'), i), obj(x) ?? {}, c));
+  const allFns = all.map((x, i) => compileAssertion(index(child(path, 'all'), i), obj(x) ?? {}, c));
+  return (resource, bindings, ctx) => {
+    if (anyFns.length > 0) {
+      const fails: Violation[] = [];
+      let passed = false;
+      for (const f of anyFns) {
+        const v = f(resource, bindings, ctx);
+        if (!v) {
+          passed = true;
+          break;
+        }
+        fails.push(v);
+      }
+      if (!passed) return fails;
+    }
+    const fails: Violation[] = [];
+    for (const f of allFns) {
+      const v = f(resource, bindings, ctx);
+      if (v) fails.push(v);
+    }
+    return fails;
+  };
+}
+
+type ContextFn = (resource: unknown, bindings: Bindings, ctx: AssertContext) => Bindings;
+
+function compileContext(path: FieldPath, entries: unknown[], compilers: CompilerSet): ContextFn {
+  const fns = entries.map((raw, i) => {
+    const e = obj(raw) ?? {};
+    const p = index(path, i);
+    const handler = parseScalar(
+      child(p, 'variable'),
+      e.variable ?? null,
+      compilers.withDefault(str(e.compiler)),
+    );
+    const name = String(e.name ?? '');
+    return (resource: unknown, bindings: Bindings) =>
+      bindings.withLazy(name, () => {
+        try {
+          return handler.evaluate(resource, bindings);
+        } catch (err) {
+          throw RuleError.of(internal(child(p, 'variable'), messageOf(err)));
+        }
+      });
+  });
+  return (resource, bindings) => {
+    let b = bindings;
+    for (const f of fns) b = f(resource, b);
+    return b;
+  };
+}
+
+function compileIdentifier(path: FieldPath, text: string | undefined, compilers: CompilerSet) {
+  if (!text) return (_r: unknown, _b: Bindings, _c: AssertContext) => '';
+  let program: ReturnType<typeof compilers.jp.compiler.compile>;
+  try {
+    program = compilers.jp.compiler.compile(text);
+  } catch (e) {
+    throw new CompileError(internal(path, messageOf(e)));
+  }
+  return (resource: unknown, bindings: Bindings, ctx: AssertContext) => {
+    try {
+      return goV(program.evaluate(resource, bindings), ctx.payloadOrigin);
+    } catch (e) {
+      return `(error: ${messageOf(e)})`;
+    }
+  };
+}
+
+function compileFeedback(path: FieldPath, entries: unknown[], compilers: CompilerSet) {
+  const fns = entries.map((raw, i) => {
+    const e = obj(raw) ?? {};
+    const handler = parseScalar(
+      child(index(path, i), 'value'),
+      e.value ?? null,
+      compilers.withDefault(str(e.compiler)),
+    );
+    return { name: String(e.name ?? ''), handler };
+  });
+  return (resource: unknown, bindings: Bindings) => {
+    if (fns.length === 0) return undefined;
+    const out: Record<string, { value?: unknown; error?: string }> = {};
+    for (const f of fns) {
+      try {
+        out[f.name] = { value: f.handler.evaluate(resource, bindings) };
+      } catch (e) {
+        out[f.name] = { error: messageOf(e) };
+      }
+    }
+    return out;
+  };
+}
+
+export function compileRule(path: FieldPath, raw: PlainObject, policyCompilers: CompilerSet): CompiledRule {
+  const name = String(raw.name ?? '');
+  const compilers = policyCompilers.withDefault(str(raw.compiler));
+  try {
+    const context = compileContext(child(path, 'context'), arr(raw.context), compilers);
+    const identifier = compileIdentifier(child(path, 'identifier'), str(raw.identifier), compilers);
+    const match = compileMatch(child(path, 'match'), obj(raw.match), compilers);
+    const exclude = compileMatch(child(path, 'exclude'), obj(raw.exclude), compilers);
+    const feedback = compileFeedback(child(path, 'feedback'), arr(raw.feedback), compilers);
+    const assert = compileAssert(child(path, 'assert'), obj(raw.assert) ?? {}, compilers);
+    return {
+      name,
+      raw,
+      evaluate(resource, outer, ctx) {
+        const bindings = context(resource, outer.with('rule', raw), ctx);
+        const respond = (extra: Partial<RuleResponse>): RuleResponse => ({
+          rule: raw,
+          ruleName: name,
+          identifier: identifier(resource, bindings, ctx),
+          violations: [],
+          feedback: feedback(resource, bindings),
+          ...extra,
+        });
+        try {
+          if (match && match(resource, bindings, ctx).length !== 0) return undefined;
+          if (exclude && exclude(resource, bindings, ctx).length === 0) return undefined;
+          return respond({ violations: assert(resource, bindings, ctx) });
+        } catch (e) {
+          return respond({ error: messageOf(e) });
+        }
+      },
+    };
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    return {
+      name,
+      raw,
+      compileError: e,
+      evaluate: () => ({ rule: raw, ruleName: name, identifier: '', error: e.message, violations: [] }),
+    };
+  }
+}
+
+const compiledByObject = new WeakMap<PlainObject, CompiledPolicy>();
+const compiledByHash = new Map<string, CompiledPolicy>();
+
+/** Compiles a ValidatingPolicy (already shape-checked by the loader); cached by content. */
+export function compilePolicy(raw: PlainObject): CompiledPolicy {
+  const hit = compiledByObject.get(raw);
+  if (hit) return hit;
+  const hash = createHash('sha256').update(JSON.stringify(raw)).digest('hex');
+  let compiled = compiledByHash.get(hash);
+  if (!compiled) {
+    const meta = obj(raw.metadata) ?? {};
+    const spec = obj(raw.spec) ?? {};
+    const compilers = CompilerSet.standard.withDefault(str(spec.compiler));
+    const rulesPath = pathOf('spec', 'rules');
+    compiled = {
+      name: String(meta.name ?? ''),
+      labels: Object.fromEntries(Object.entries(obj(meta.labels) ?? {}).map(([k, v]) => [k, String(v)])),
+      raw,
+      rules: arr(spec.rules).map((r, i) => compileRule(index(rulesPath, i), obj(r) ?? {}, compilers)),
+    };
+    if (compiledByHash.size > 1000) compiledByHash.clear();
+    compiledByHash.set(hash, compiled);
+  }
+  compiledByObject.set(raw, compiled);
+  return compiled;
+}
+
+/** Runs every policy on one resource (kyverno-json's resource engine). */
+export function evaluateResource(
+  resource: unknown,
+  policies: readonly CompiledPolicy[],
+  bindings: Record<string, unknown> | undefined,
+  ctx: AssertContext,
+): PolicyResponse[] {
+  let base = Bindings.empty;
+  for (const [k, v] of Object.entries(bindings ?? {})) base = base.with(k, v);
+  base = base.with('payload', resource);
+  return policies.map((policy) => {
+    const scope = base.with('policy', policy.raw);
+    const rules: RuleResponse[] = [];
+    for (const rule of policy.rules) {
+      const r = rule.evaluate(resource, scope, ctx);
+      if (r) rules.push(r);
+    }
+    return { policy, rules };
+  });
+}

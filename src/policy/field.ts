@@ -1,0 +1,139 @@
+/**
+ * Field paths and field errors as Kubernetes' apimachinery prints them (kyverno-json reports
+ * violations as a field.ErrorList): `spec.containers[0].image`, `Invalid value: "x": detail`.
+ */
+import { goQuote } from '../util/go-format.js';
+import { goValueText, type NumberOrigin } from './go-values.js';
+
+/** A path, innermost last. `undefined` is the nil root, which prints `<nil>`. */
+export type FieldPath = { parent: FieldPath | undefined; name?: string; index?: string } | undefined;
+
+export const child = (p: FieldPath, name: string): FieldPath => ({ parent: p, name });
+export const index = (p: FieldPath, i: number): FieldPath => ({ parent: p, index: String(i) });
+export const key = (p: FieldPath, k: string): FieldPath => ({ parent: p, index: k });
+
+export function pathOf(...names: string[]): FieldPath {
+  let p: FieldPath;
+  for (const n of names) p = child(p, n);
+  return p;
+}
+
+export function pathString(p: FieldPath): string {
+  if (!p) return '<nil>';
+  const parts: Array<{ name?: string; index?: string }> = [];
+  for (let q: FieldPath = p; q; q = q.parent) parts.push(q);
+  parts.reverse();
+  let s = '';
+  for (const [i, e] of parts.entries()) {
+    if (e.index !== undefined) s += `[${e.index}]`;
+    else s += i === 0 ? e.name : `.${e.name}`;
+  }
+  return s;
+}
+
+export type FieldErrorType =
+  | 'FieldValueRequired'
+  | 'FieldValueInvalid'
+  | 'FieldValueTypeInvalid'
+  | 'InternalError'
+  | 'FieldValueNotSupported'
+  | 'FieldValueForbidden';
+
+const TYPE_TEXT: Record<FieldErrorType, string> = {
+  FieldValueRequired: 'Required value',
+  FieldValueInvalid: 'Invalid value',
+  FieldValueTypeInvalid: 'Invalid value',
+  InternalError: 'Internal error',
+  FieldValueNotSupported: 'Unsupported value',
+  FieldValueForbidden: 'Forbidden',
+};
+
+export interface FieldError {
+  type: FieldErrorType;
+  field: string;
+  /** The same path as segments (policy keys as written, list indexes and map keys). */
+  segments: Array<string | number>;
+  /** The offending value (`""` for Required and Internal, as apimachinery sets it). */
+  badValue: unknown;
+  detail: string;
+  /** The Go type family of the bad value's integers, for printing. */
+  origin: NumberOrigin;
+}
+
+export function pathSegments(p: FieldPath): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (let q: FieldPath = p; q; q = q.parent) {
+    if (q.index !== undefined) out.push(/^\d+$/.test(q.index) ? Number(q.index) : q.index);
+    else out.push(q.name ?? '');
+  }
+  return out.reverse();
+}
+
+export const required = (p: FieldPath, detail: string): FieldError => ({
+  type: 'FieldValueRequired',
+  field: pathString(p),
+  segments: pathSegments(p),
+  badValue: '',
+  detail,
+  origin: 'int64',
+});
+
+export const invalid = (p: FieldPath, value: unknown, detail: string, origin: NumberOrigin): FieldError => ({
+  type: 'FieldValueInvalid',
+  field: pathString(p),
+  segments: pathSegments(p),
+  badValue: value,
+  detail,
+  origin,
+});
+
+export const typeInvalid = (
+  p: FieldPath,
+  value: unknown,
+  detail: string,
+  origin: NumberOrigin,
+): FieldError => ({
+  type: 'FieldValueTypeInvalid',
+  field: pathString(p),
+  segments: pathSegments(p),
+  badValue: value,
+  detail,
+  origin,
+});
+
+export const internal = (p: FieldPath, detail: string): FieldError => ({
+  type: 'InternalError',
+  field: pathString(p),
+  segments: pathSegments(p),
+  badValue: undefined,
+  detail,
+  origin: 'int64',
+});
+
+/** apimachinery's ErrorBody(). */
+export function errorBody(e: FieldError): string {
+  let s = TYPE_TEXT[e.type];
+  if (e.type !== 'FieldValueRequired' && e.type !== 'InternalError' && e.type !== 'FieldValueForbidden') {
+    const v = e.badValue;
+    s += `: ${v === null || v === undefined ? goQuote('null') : goValueText(v, e.origin)}`;
+  }
+  return e.detail ? `${s}: ${e.detail}` : s;
+}
+
+/** apimachinery's Error(): `<field>: <body>`. */
+export function errorText(e: FieldError): string {
+  return `${e.field}: ${errorBody(e)}`;
+}
+
+/** An error that stops a rule (kyverno-json returns it as the rule's `error`). */
+export class RuleError extends Error {
+  constructor(
+    readonly fieldError: FieldError | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+  static of(e: FieldError): RuleError {
+    return new RuleError(e, errorText(e));
+  }
+}

@@ -1,0 +1,66 @@
+/** go-jmespath's function caller: table lookup, arity check, type check, call. */
+import { invalidType, JpError, tooFewArguments, tooManyArguments } from './errors.js';
+import type { ArgSpec, FunctionEntry, JpType } from './types.js';
+import { ExpRef, isObject } from './values.js';
+
+export type FunctionTable = ReadonlyMap<string, FunctionEntry>;
+
+/** A table where later entries override earlier ones (default + custom + kyverno). */
+export function buildTable(...groups: FunctionEntry[][]): FunctionTable {
+  const table = new Map<string, FunctionEntry>();
+  for (const group of groups) for (const entry of group) table.set(entry.name, entry);
+  return table;
+}
+
+/** The arity error text for `count` arguments, if any. */
+export function arityError(entry: FunctionEntry, count: number): string | undefined {
+  const specs = entry.args;
+  if (specs.length === 0) return undefined;
+  const variadic = specs.some((s) => s.variadic);
+  const min = specs.filter((s) => !s.optional).length;
+  if (count < min) return tooFewArguments(entry.name, count, min, variadic);
+  if (!variadic && count > specs.length) return tooManyArguments(entry.name, count, specs.length);
+  return undefined;
+}
+
+function matches(type: JpType, v: unknown): boolean {
+  switch (type) {
+    case 'any':
+      return true;
+    case 'number':
+      return typeof v === 'number';
+    case 'string':
+      return typeof v === 'string';
+    case 'array':
+    case 'array[array]':
+      return Array.isArray(v);
+    case 'object':
+      return isObject(v);
+    case 'array[number]':
+      return Array.isArray(v) && v.every((x) => typeof x === 'number');
+    case 'array[string]':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'expref':
+      return v instanceof ExpRef;
+  }
+}
+
+function typeCheck(spec: ArgSpec, v: unknown): void {
+  if (!spec.types.some((t) => matches(t, v))) throw invalidType(v, spec.types);
+}
+
+export function callFunction(table: FunctionTable, name: string, args: unknown[]): unknown {
+  const entry = table.get(name);
+  if (!entry) throw new JpError(`unknown function: ${name}`);
+  const specs = entry.args;
+  if (specs.length > 0) {
+    const arity = arityError(entry, args.length);
+    if (arity) throw new JpError(arity);
+    specs.forEach((spec, i) => {
+      if (!spec.optional || i <= args.length - 1) typeCheck(spec, args[i]);
+    });
+    const last = specs[specs.length - 1];
+    if (last.variadic) for (let i = specs.length - 1; i < args.length; i++) typeCheck(last, args[i]);
+  }
+  return entry.handler(args);
+}

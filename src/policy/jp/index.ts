@@ -1,0 +1,109 @@
+/**
+ * kyverno-json's JMESPath dialect: jmespath-community/go-jmespath (pinned 6eb5a34) with the
+ * function table `default + custom + kyverno` (later names override earlier ones).
+ *
+ * Parsing uses `@jmespath-community/jmespath` 1.3.0; evaluation is our own tree interpreter with
+ * go-jmespath's semantics (see interpreter.ts) and our own function table. The npm runtime is
+ * not used for evaluation: its error texts differ from Go's, its expref functions (map,
+ * sort_by, …) lose `let`/`$var` scope, its variable lookup rejects falsy values from outer
+ * scopes, and its function table is a process-wide singleton other code may share.
+ *
+ * Numbers: Go distinguishes float64 (JSON literals, arithmetic) from int/int64 (payload
+ * integers) and rejects the latter for `number`-typed arguments, `type()` and `==` against a
+ * float. JavaScript has one number type, so we are permissive: every JS number is accepted
+ * wherever Go wants a float64, `type(1)` is "number", and `1 == \`1\`` is true. Numbers in
+ * error texts print as Go prints a float64 (`%v`, e.g. `1e+06`). All other error texts are
+ * kyverno-json's.
+ *
+ * Variables: `$name` resolves through `Bindings.get(name)` when (and only if) evaluated, so
+ * lazy bindings are computed on first use; a missing one is `variable not defined: $name`.
+ * `$` alone is the root document, which kyverno-json never sets: it evaluates to null.
+ *
+ * Known differences from kyverno-json: syntax-error texts are the npm parser's (prefixed
+ * `SyntaxError: `); unknown functions and arities are rejected at compile time, even in branches
+ * that would never run; object key order follows insertion where Go's map order is random;
+ * Go runtime panics (`at` out of range, uncomparable `label_match` values, `find_first` bounds)
+ * become evaluation errors with the panic text; parse_yaml error texts are the `yaml` package's;
+ * x509_decode prints certificate policy OIDs as dotted strings (Go ≥ 1.23); time zone
+ * abbreviations resolve as if the local zone were UTC; `random` supports the common regex subset.
+ */
+import { compile as parseJmespath } from '@jmespath-community/jmespath';
+import { BindingError, Bindings } from '../bindings.js';
+import { type Compiler, ExpressionCompileError, ExpressionEvalError, type Program } from '../compilers.js';
+import { arityError, buildTable, type FunctionTable } from './caller.js';
+import { JpError } from './errors.js';
+import { customFunctions } from './functions-custom.js';
+import { defaultFunctions } from './functions-default.js';
+import { kyvernoFunctions } from './functions-kyverno.js';
+import { type AstNode, evaluate } from './interpreter.js';
+
+/** The kyverno-json function table. */
+export const jpFunctions: FunctionTable = buildTable(defaultFunctions, customFunctions, kyvernoFunctions);
+
+/** Unknown functions and wrong arities are reported when the expression compiles. */
+function check(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const n of node) check(n);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const n = node as AstNode;
+  if (n.type === 'Literal') return;
+  if (n.type === 'Ternary') throw new ExpressionCompileError("SyntaxError: Unknown char: '?'");
+  if (n.type === 'Function') {
+    const entry = jpFunctions.get(n.name);
+    if (!entry) throw new ExpressionCompileError(`unknown function: ${n.name}`);
+    const arity = arityError(entry, n.children.length);
+    if (arity) throw new ExpressionCompileError(arity);
+  }
+  for (const value of Object.values(n)) if (value !== null && typeof value === 'object') check(value);
+}
+
+function parse(expression: string): AstNode {
+  try {
+    return parseJmespath(expression);
+  } catch (e) {
+    const msg = (e as Error).message.replace(/^Syntax error[:,]?\s*/i, '');
+    throw new ExpressionCompileError(`SyntaxError: ${msg}`);
+  }
+}
+
+function toEvalError(e: unknown): Error {
+  if (e instanceof ExpressionEvalError) return e;
+  if (e instanceof JpError || e instanceof BindingError) return new ExpressionEvalError(e.message);
+  if (e instanceof RangeError) return new ExpressionEvalError(`runtime error: ${e.message}`);
+  return e instanceof Error ? e : new ExpressionEvalError(String(e));
+}
+
+class JpProgram implements Program {
+  constructor(private readonly ast: AstNode) {}
+
+  evaluate(value: unknown, bindings: Bindings): unknown {
+    try {
+      return evaluate(this.ast, value ?? null, { bindings, functions: jpFunctions, root: null });
+    } catch (e) {
+      throw toEvalError(e);
+    }
+  }
+}
+
+const CACHE_LIMIT = 2048;
+const cache = new Map<string, Program>();
+
+export function compileJp(expression: string): Program {
+  const hit = cache.get(expression);
+  if (hit) return hit;
+  const ast = parse(expression);
+  check(ast);
+  const program = new JpProgram(ast);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(expression, program);
+  return program;
+}
+
+export const jpCompiler: Compiler = { compile: compileJp };
+
+/** Compile (cached) and evaluate `expression` with `@` = value. */
+export function searchJp(expression: string, value: unknown, bindings: Bindings = Bindings.empty): unknown {
+  return compileJp(expression).evaluate(value, bindings);
+}

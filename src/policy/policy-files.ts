@@ -1,0 +1,57 @@
+/**
+ * Policies for the gate (`check`, webhook, controller): read from files or folders, and checked
+ * strictly before anything runs: a rule that does not compile (bad JMESPath or CEL, unknown
+ * function, wrong arity, foreach on a value...) is reported with its file, line and rule name,
+ * where `scan` (like kyverno-json) would only report an ERROR per resource.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTextFile } from '../api/load-chart.js';
+import { ClustermintError } from '../util/errors.js';
+import { compilePolicy } from './engine.js';
+import { type LoadedPolicy, PolicyLoadError, parsePolicies } from './load.js';
+
+function yamlFiles(path: string): string[] {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new ClustermintError('UNREADABLE', 'no such file or folder', { file: path });
+  }
+  if (!st.isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((n) => {
+      const p = join(path, n);
+      return statSync(p).isDirectory() || /\.ya?ml$/i.test(n) ? yamlFiles(p) : [];
+    });
+}
+
+/** Loads and compiles every policy under the paths; throws on the first broken one. */
+export function loadPolicyFiles(paths: readonly string[]): LoadedPolicy[] {
+  const out: LoadedPolicy[] = [];
+  for (const file of paths.flatMap(yamlFiles)) {
+    let loaded: LoadedPolicy[];
+    try {
+      loaded = parsePolicies(readTextFile(file), file);
+    } catch (e) {
+      if (e instanceof PolicyLoadError)
+        throw new ClustermintError('INVALID_SUBMISSION', `invalid policy: ${e.message}`, e.location);
+      throw e;
+    }
+    for (const p of loaded) {
+      for (const rule of compilePolicy(p.raw).rules) {
+        if (!rule.compileError) continue;
+        const fe = rule.compileError.fieldError;
+        const pos = p.doc.locate(fe.segments, true);
+        throw new ClustermintError(
+          'INVALID_SUBMISSION',
+          `invalid policy ${JSON.stringify((p.raw.metadata as { name?: string })?.name ?? '')}, rule ${JSON.stringify(rule.name)}: ${rule.compileError.message}`,
+          { file, line: pos?.line, col: pos?.col },
+        );
+      }
+      out.push(p);
+    }
+  }
+  return out;
+}
