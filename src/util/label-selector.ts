@@ -52,7 +52,7 @@ export function matchesSelector(
   const l = labels ?? {};
   return reqs.every((r) => {
     const has = Object.hasOwn(l, r.key);
-    if (r.op === 'exists' || r.op === 'notexists') return r.op === 'exists' ? has : !has;
+    if (!('values' in r)) return r.op === 'exists' ? has : !has;
     const listed = has && r.values.includes(l[r.key]);
     return r.op === 'in' ? listed : !listed;
   });
