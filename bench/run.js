@@ -95,3 +95,117 @@ const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times
 console.log(
   `\nCold \`clustermint template ${CHART} -f ci/example-values.yaml\` (${runs} runs): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms (target <= 300 ms; bare \`node -e 0\`: ${nodeMs.toFixed(0)} ms)`,
 );
+
+// --- Policy engine: the example team policies on a gate input, in process.
+{
+  const { loadPolicyFiles } = await import('../dist/policy/policy-files.js');
+  const { compilePolicy, evaluateResource } = await import('../dist/policy/engine.js');
+  const { runGate } = await import('../dist/gate/index.js');
+  const { readSubmissionFile, clusterDeployments } = await import('../dist/cli/inputs.js');
+  const { policyInput } = await import('../dist/gate/policy-input.js');
+  const policies = loadPolicyFiles([join(ROOT, 'policies')]);
+  const compiled = policies.map((p) => compilePolicy(p.raw));
+  const [cd] = clusterDeployments(
+    readSubmissionFile(join(ROOT, 'examples/gate/team-a-denied.yaml')),
+  ).deployments;
+  const catalog = new TemplateCatalog();
+  const verdict = runGate({ deployment: cd, resolveTemplate: (n) => catalog.resolve(n), policies });
+  const input = policyInput(
+    JSON.parse(JSON.stringify(cd.source.doc.value)),
+    { name: 'team-a', labels: {} },
+    cd.spec.template,
+    catalog.resolve(cd.spec.template),
+    verdict.values,
+    verdict.objects,
+  );
+  const rulesPerPass = compiled.reduce((n, p) => n + p.rules.length, 0) * input.resources.length;
+  const ctx = { payloadOrigin: 'int64' };
+  const pb = new Bench({ time, warmupTime: 300 });
+  pb.add(`example team policies: ${rulesPerPass} rule evaluations (all resources of one submission)`, () => {
+    for (const r of input.resources) evaluateResource(r.value, compiled, input.bindings, ctx);
+  });
+  pb.add('whole gate for one submission (values, render, validate, policies)', () =>
+    runGate({ deployment: cd, resolveTemplate: (n) => catalog.resolve(n), policies }),
+  );
+  await pb.run();
+  console.log('\nPolicy engine');
+  console.table(
+    pb.tasks.map((t) => ({
+      task: t.name,
+      'ops/s': Math.round(1000 / t.result.period).toLocaleString('en-US'),
+      'p50 ms': t.result.latency.p50.toFixed(3),
+      'p99 ms': t.result.latency.p99.toFixed(3),
+    })),
+  );
+  const evalsPerSecond = (rulesPerPass * 1000) / pb.tasks[0].result.period;
+  console.log(
+    `rule evaluations/s: ${Math.round(evalsPerSecond).toLocaleString('en-US')} (target >= 100,000/s)`,
+  );
+}
+
+// --- clustermint scan vs the reference kyverno-json scan on 1,000 payloads, same run.
+{
+  const { existsSync, mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
+  const { tmpdir, homedir } = await import('node:os');
+  const cacheRoot = process.env.CLUSTERMINT_CACHE ?? join(homedir(), '.cache', 'clustermint');
+  let kj = process.env.KYVERNO_JSON_BIN;
+  if (!kj) {
+    const dir = join(cacheRoot, 'tools', 'kyverno-json');
+    const found = existsSync(dir)
+      ? readdirSync(dir)
+          .map((v) => join(dir, v, 'kyverno-json'))
+          .filter((p) => existsSync(p))
+      : [];
+    kj = found[0];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'clustermint-bench-'));
+  const payloads = Array.from({ length: 1000 }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `web-${i}`, labels: { team: i % 3 ? 'a' : 'b' } },
+    spec: {
+      containers: [
+        { name: 'app', image: i % 7 ? `nginx:1.${i % 30}` : 'nginx:latest' },
+        { name: 'side', image: `envoy:v1.${i % 5}` },
+      ],
+    },
+  }));
+  writeFileSync(join(dir, 'payload.json'), JSON.stringify(payloads));
+  const policy = join(
+    ROOT,
+    '..',
+    'shared',
+    'conformance',
+    'kyverno-json',
+    'main',
+    'test',
+    'commands',
+    'scan',
+    'pod-no-latest',
+    'policy.yaml',
+  );
+  if (!existsSync(policy)) {
+    console.log('\nscan comparison skipped: ../shared (the kyverno-json conformance policies) is not here');
+  } else {
+    const time1 = (cmd, args) => {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+      return { ms, out: r.stdout };
+    };
+    const args = ['scan', '--payload', join(dir, 'payload.json'), '--policy', policy];
+    const ours = [1, 2, 3].map(() => time1(process.execPath, [bin, ...args]));
+    const best = (xs) => Math.min(...xs.map((x) => x.ms));
+    console.log(`\nscan of 1,000 payloads with pod-no-latest: clustermint ${best(ours).toFixed(0)} ms`);
+    if (kj) {
+      const theirs = [1, 2, 3].map(() => time1(kj, args));
+      const same = theirs[0].out === ours[0].out;
+      console.log(
+        `kyverno-json ${best(theirs).toFixed(0)} ms -> clustermint is ${(best(theirs) / best(ours)).toFixed(1)}x faster (target >= 5x); outputs identical: ${same}`,
+      );
+    } else {
+      console.log('kyverno-json not installed (run scripts/install-kyverno-json.sh): no ratio');
+    }
+  }
+}

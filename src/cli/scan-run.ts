@@ -128,7 +128,8 @@ export function runScan(opts: ScanOptions, io: IO): number {
     policies: evaluateResource(resource, compiled, bindings, ctx),
   }));
   if (text) {
-    for (const line of textRuleLines(responses, opts.compat)) io.out(`${line}\n`);
+    const lines = textRuleLines(responses, opts.compat);
+    if (lines.length) io.out(`${lines.join('\n')}\n`); // one write: thousands of small ones cost more
   } else {
     io.out(`${jsonReport(responses)}\n`);
   }

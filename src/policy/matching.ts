@@ -3,9 +3,12 @@
  * numbers compared across numeric types, and any other type mix an error (not a mismatch).
  */
 import { isPlainObject } from '../util/plain-object.js';
+import { withoutStack } from './field.js';
 import { goKind, type NumberOrigin } from './go-values.js';
 
 export class MatchError extends Error {}
+
+const matchError = (message: string) => withoutStack(() => new MatchError(message));
 
 export interface Origins {
   expected: NumberOrigin;
@@ -16,14 +19,14 @@ export function match(expected: unknown, actual: unknown, o: Origins): boolean {
   if (expected !== null && expected !== undefined) {
     if (Array.isArray(expected)) {
       if (!Array.isArray(actual))
-        throw new MatchError(`invalid actual value, must be a slice, found ${goKind(actual, o.actual)}`);
+        throw matchError(`invalid actual value, must be a slice, found ${goKind(actual, o.actual)}`);
       if (expected.length !== actual.length) return false;
       for (let i = 0; i < expected.length; i++) if (!match(expected[i], actual[i], o)) return false;
       return true;
     }
     if (isPlainObject(expected)) {
       if (!isPlainObject(actual))
-        throw new MatchError(`invalid actual value, must be a map, found ${goKind(actual, o.actual)}`);
+        throw matchError(`invalid actual value, must be a map, found ${goKind(actual, o.actual)}`);
       for (const k of Object.keys(expected)) {
         if (!Object.hasOwn(actual, k)) return false;
         if (!match(expected[k], actual[k], o)) return false;
@@ -43,9 +46,7 @@ export function equal(expected: unknown, actual: unknown, o: Origins): boolean {
   // Same Go type for composite values: deep equality (reached only through Equal on maps/slices).
   if (Array.isArray(expected) && Array.isArray(actual)) return deepEqual(expected, actual);
   if (isPlainObject(expected) && isPlainObject(actual)) return deepEqual(expected, actual);
-  throw new MatchError(
-    `types are not comparable, ${goKind(expected, o.expected)} - ${goKind(actual, o.actual)}`,
-  );
+  throw matchError(`types are not comparable, ${goKind(expected, o.expected)} - ${goKind(actual, o.actual)}`);
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
