@@ -115,6 +115,44 @@ describe('clustermint check (the gate)', () => {
     );
   });
 
+  it.each([
+    ['bad CEL', '(cel;object.spec.template ==)', /Syntax error|ERROR: <input>/],
+    [
+      'wrong arity',
+      '(split(@))',
+      /invalid arity, the function 'split' expects 2 arguments but 1 were supplied/,
+    ],
+    ['bad JMESPath', '(spec.[)', /SyntaxError/],
+  ])('refuses a policy with %s, naming the rule and line', async (_what, key, message) => {
+    const dir = tmpTree({
+      'p.yaml': `apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata: {name: p}\nspec:\n  rules:\n  - name: r1\n    assert:\n      all:\n      - check:\n          "${key}": true\n`,
+    });
+    const r = await run('check', '-f', ALLOWED, '--policies', join(dir, 'p.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/p\.yaml:10:11: invalid policy "p", rule "r1": /);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('team labels from Namespace documents reach $teamLabels', async () => {
+    const dir = tmpTree({
+      'p.yaml': [
+        'apiVersion: json.kyverno.io/v1alpha1',
+        'kind: ValidatingPolicy',
+        'metadata: {name: dev-tier}',
+        'spec:',
+        '  rules:',
+        '  - name: development-teams-at-most-2-workers',
+        '    match: {all: [{($teamLabels.tier): development, kind: EffectiveValues}]}',
+        '    assert: {all: [{check: {spec: {values: {workersNumber: {(@ <= `2`): true}}}}}]}',
+        '',
+      ].join('\n'),
+    });
+    const r = await run('check', '-f', ALLOWED, '--policies', join(dir, 'p.yaml'), '-o', 'json');
+    const [v] = JSON.parse(r.stdout);
+    expect(v.rules['dev-tier/development-teams-at-most-2-workers']).toBe('fail');
+    expect(r.code).toBe(1);
+  });
+
   it('a payload that makes an expression throw gives an error for that rule only', async () => {
     const dir = tmpTree({
       'p.yaml': [
