@@ -93,7 +93,7 @@ export function runScan(opts: ScanOptions, io: IO): number {
       );
     });
   }
-  const compiled = policies.map((p) => compilePolicy(p.raw));
+  const compiled = policies.map((p) => compilePolicy(p.raw, 'kyverno-json'));
 
   let bindings: Record<string, unknown> | undefined;
   if (opts.bindings) {

@@ -6,7 +6,7 @@
 import { celCompiler } from './cel/index.js';
 import type { Compiler } from './compilers.js';
 import type { NumberOrigin } from './go-values.js';
-import { jpCompiler } from './jp/index.js';
+import { jpCompiler, jpCompilerDeferred } from './jp/index.js';
 
 export interface NamedCompiler {
   name: 'jp' | 'cel';
@@ -16,27 +16,41 @@ export interface NamedCompiler {
 }
 
 const JP: NamedCompiler = { name: 'jp', compiler: jpCompiler, origin: 'float64' };
+const JP_DEFERRED: NamedCompiler = { name: 'jp', compiler: jpCompilerDeferred, origin: 'float64' };
 const CEL: NamedCompiler = { name: 'cel', compiler: celCompiler, origin: 'int64' };
 
-export class CompilerSet {
-  private constructor(readonly defaultCompiler: NamedCompiler) {}
+/**
+ * How strictly policies compile: `strict` (the gate: unknown functions and wrong arities are
+ * compile errors, so a broken policy is refused up front) or `kyverno-json` (`scan`: they are
+ * evaluation errors, reported per resource exactly as kyverno-json does).
+ */
+export type CompileMode = 'strict' | 'kyverno-json';
 
-  static readonly standard = new CompilerSet(JP);
+export class CompilerSet {
+  private constructor(
+    readonly defaultCompiler: NamedCompiler,
+    private readonly jpCompiler: NamedCompiler,
+  ) {}
+
+  static forMode(mode: CompileMode): CompilerSet {
+    const jp = mode === 'strict' ? JP : JP_DEFERRED;
+    return new CompilerSet(jp, jp);
+  }
 
   get jp(): NamedCompiler {
-    return JP;
+    return this.jpCompiler;
   }
 
   /** A set whose default is `name` (unknown names keep the current default, as upstream). */
   withDefault(name: string | undefined): CompilerSet {
-    if (name === 'jp') return new CompilerSet(JP);
-    if (name === 'cel') return new CompilerSet(CEL);
+    if (name === 'jp') return new CompilerSet(this.jpCompiler, this.jpCompiler);
+    if (name === 'cel') return new CompilerSet(CEL, this.jpCompiler);
     return this;
   }
 
   /** The compiler for a key's compiler field ('' = plain key, no compiler). */
   pick(name: string): NamedCompiler | undefined {
-    if (name === 'jp') return JP;
+    if (name === 'jp') return this.jpCompiler;
     if (name === 'cel') return CEL;
     if (name === 'default') return this.defaultCompiler;
     return undefined;

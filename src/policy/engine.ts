@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
 import { Bindings } from './bindings.js';
-import { CompilerSet } from './compiler-set.js';
+import { type CompileMode, CompilerSet } from './compiler-set.js';
 import {
   child,
   type FieldError,
@@ -288,19 +288,26 @@ export function compileRule(path: FieldPath, raw: PlainObject, policyCompilers: 
   }
 }
 
-const compiledByObject = new WeakMap<PlainObject, CompiledPolicy>();
+const compiledByObject: Record<CompileMode, WeakMap<PlainObject, CompiledPolicy>> = {
+  strict: new WeakMap(),
+  'kyverno-json': new WeakMap(),
+};
 const compiledByHash = new Map<string, CompiledPolicy>();
 
-/** Compiles a ValidatingPolicy (already shape-checked by the loader); cached by content. */
-export function compilePolicy(raw: PlainObject): CompiledPolicy {
-  const hit = compiledByObject.get(raw);
+/**
+ * Compiles a ValidatingPolicy (already shape-checked by the loader); cached by content.
+ * `strict` (the gate's default) refuses unknown functions and wrong arities at compile time;
+ * `kyverno-json` (scan) reports them when evaluated, as kyverno-json does.
+ */
+export function compilePolicy(raw: PlainObject, mode: CompileMode = 'strict'): CompiledPolicy {
+  const hit = compiledByObject[mode].get(raw);
   if (hit) return hit;
-  const hash = createHash('sha256').update(JSON.stringify(raw)).digest('hex');
+  const hash = `${mode}:${createHash('sha256').update(JSON.stringify(raw)).digest('hex')}`;
   let compiled = compiledByHash.get(hash);
   if (!compiled) {
     const meta = obj(raw.metadata) ?? {};
     const spec = obj(raw.spec) ?? {};
-    const compilers = CompilerSet.standard.withDefault(str(spec.compiler));
+    const compilers = CompilerSet.forMode(mode).withDefault(str(spec.compiler));
     const rulesPath = pathOf('spec', 'rules');
     compiled = {
       name: String(meta.name ?? ''),
@@ -311,7 +318,7 @@ export function compilePolicy(raw: PlainObject): CompiledPolicy {
     if (compiledByHash.size > 1000) compiledByHash.clear();
     compiledByHash.set(hash, compiled);
   }
-  compiledByObject.set(raw, compiled);
+  compiledByObject[mode].set(raw, compiled);
   return compiled;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Bindings } from './bindings.js';
 import type { Program } from './compilers.js';
-import { jpCompiler } from './jp/index.js';
+import { jpCompilerDeferred as jpCompiler } from './jp/index.js';
 
 interface Substitution {
   placeholder: string;

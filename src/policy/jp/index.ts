@@ -90,18 +90,26 @@ class JpProgram implements Program {
 const CACHE_LIMIT = 2048;
 const cache = new Map<string, Program>();
 
-export function compileJp(expression: string): Program {
-  const hit = cache.get(expression);
+/**
+ * @param strict report unknown functions and wrong arities now (the gate refuses such a policy
+ *   before anything runs); without it they surface when the call is evaluated, as in kyverno-json.
+ */
+export function compileJp(expression: string, strict = true): Program {
+  const key = `${strict ? 's' : 'l'}${expression}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const ast = parse(expression);
-  check(ast);
+  if (strict) check(ast);
   const program = new JpProgram(ast);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(expression, program);
+  cache.set(key, program);
   return program;
 }
 
-export const jpCompiler: Compiler = { compile: compileJp };
+export const jpCompiler: Compiler = { compile: (e) => compileJp(e, true) };
+
+/** kyverno-json's own timing of function checks: at evaluation (used by `scan`). */
+export const jpCompilerDeferred: Compiler = { compile: (e) => compileJp(e, false) };
 
 /** Compile (cached) and evaluate `expression` with `@` = value. */
 export function searchJp(expression: string, value: unknown, bindings: Bindings = Bindings.empty): unknown {
