@@ -5,7 +5,10 @@
  * payload or a policy, `int` from a YAML payload, `float64` from a JMESPath expression. The
  * engine says which with a NumberOrigin.
  */
-import { goQuote } from '../util/go-format.js';
+import { goFloat, goQuote } from '../util/go-format.js';
+
+export { goFloat };
+
 import { isPlainObject } from '../util/plain-object.js';
 
 /** Where a value came from, which decides the Go type of its integers. */
@@ -19,27 +22,6 @@ export function goKind(v: unknown, origin: NumberOrigin): string {
   if (typeof v === 'number') return Number.isInteger(v) && origin !== 'float64' ? origin : 'float64';
   if (Array.isArray(v)) return 'slice';
   return 'map';
-}
-
-/** strconv.FormatFloat(f, 'g', -1, 64): Go's `%v` of a float64. */
-export function goFloat(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const [mant, expText] = n.toExponential().split('e');
-  const exp = Number(expText);
-  const negative = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  // %e when the exponent is < -4 or >= 6 (the precision Go uses for the shortest form)
-  if (exp < -4 || exp >= 6) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${negative ? '-' : ''}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  let s: string;
-  if (exp < 0) s = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  else if (digits.length <= exp + 1) s = digits + '0'.repeat(exp + 1 - digits.length);
-  else s = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return (negative ? '-' : '') + s;
 }
 
 /** Go's `%v` of a JSON value whose integers have the given origin. */

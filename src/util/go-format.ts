@@ -35,36 +35,44 @@ export function goNumber(n: number): string {
   return String(n);
 }
 
-const ESCAPES: Record<string, string> = {
-  '\u0007': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '"': '\\"',
-  '\\': '\\\\',
-};
+const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
 
-/** strconv.Quote: double-quoted, Go escapes, printable Unicode kept as is. */
+/** strconv.Quote. */
 export function goQuote(s: string): string {
-  // Fast path: printable ASCII without quotes or backslashes needs no escaping.
-  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
-    const esc = ESCAPES[ch];
-    if (esc) {
-      out += esc;
-      continue;
-    }
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if ((cp >= 0x80 && cp < 0xa0) || cp === 0x2028 || cp === 0x2029 || cp === 0xfeff)
-      out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += ch;
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (PRINTABLE.test(ch)) out += ch;
+    else if (c === 7) out += '\\a';
+    else if (c === 8) out += '\\b';
+    else if (c === 12) out += '\\f';
+    else if (c === 10) out += '\\n';
+    else if (c === 13) out += '\\r';
+    else if (c === 9) out += '\\t';
+    else if (c === 11) out += '\\v';
+    else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
+    else if (c < 0x80) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += `\\U${c.toString(16).padStart(8, '0')}`;
   }
   return `${out}"`;
+}
+
+/** `fmt.Sprintf("%v", f)` (= `%g` with the shortest precision) for a float64. */
+export function goFloat(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Number.POSITIVE_INFINITY) return '+Inf';
+  if (x === Number.NEGATIVE_INFINITY) return '-Inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mant, e] = x.toExponential().split('e');
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) {
+    const sign = exp < 0 ? '-' : '+';
+    const digits = String(Math.abs(exp)).padStart(2, '0');
+    return `${mant}e${sign}${digits}`;
+  }
+  return String(x);
 }
 
 /** A subset of Go's Sprintf: %v %s %d %q %t %f %e %g %x %X %o %b %c %%, flags `-+0 `, width, precision. */

@@ -3,53 +3,16 @@
  * `%v` / `%g` of a float64, `%v` of decoded JSON values, `%q` (strconv.Quote),
  * encoding/json's Marshal (sorted keys, HTML escaping) and string ordering by code point.
  */
+import { goFloat, goQuote } from '../../util/go-format.js';
 import { ExpRef, isObject } from './values.js';
 
-/** `fmt.Sprintf("%v", f)` (= `%g` with the shortest precision) for a float64. */
-export function goFloat(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Number.POSITIVE_INFINITY) return '+Inf';
-  if (x === Number.NEGATIVE_INFINITY) return '-Inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mant, e] = x.toExponential().split('e');
-  const exp = Number(e);
-  if (exp < -4 || exp >= 6) {
-    const sign = exp < 0 ? '-' : '+';
-    const digits = String(Math.abs(exp)).padStart(2, '0');
-    return `${mant}e${sign}${digits}`;
-  }
-  return String(x);
-}
+export { goFloat, goQuote };
 
 /** encoding/json's text for a float64 (`'f'`, or `'e'` below 1e-6 / from 1e21, `e-07` → `e-7`). */
 export function goJsonNumber(x: number): string {
   if (!Number.isFinite(x)) throw new Error(`json: unsupported value: ${goFloat(x)}`);
   if (Object.is(x, -0)) return '-0';
   return String(x);
-}
-
-const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
-
-/** strconv.Quote. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (PRINTABLE.test(ch)) out += ch;
-    else if (c === 7) out += '\\a';
-    else if (c === 8) out += '\\b';
-    else if (c === 12) out += '\\f';
-    else if (c === 10) out += '\\n';
-    else if (c === 13) out += '\\r';
-    else if (c === 9) out += '\\t';
-    else if (c === 11) out += '\\v';
-    else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
-    else if (c < 0x80) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += `\\U${c.toString(16).padStart(8, '0')}`;
-  }
-  return `${out}"`;
 }
 
 /** Compare strings as Go does (bytewise UTF-8 = code point order). */
