@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { processIO } from '../dist/cli/io.js';
-import { cli } from '../dist/cli/main.js';
+// The CLI is one bundled file loaded with a V8 code cache (see scripts/bundle.js).
+import { fileURLToPath } from 'node:url';
+import { loadGenerated } from '../dist/util/load-generated.js';
+
+const { cli, processIO } = loadGenerated(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)));
 
 // `clustermint template ... | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {

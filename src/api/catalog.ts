@@ -5,14 +5,14 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ClustermintError } from '../util/errors.js';
+import { PACKAGE_ROOT } from '../util/paths.js';
 import { closest } from '../util/suggest.js';
 import { parseYamlSource } from '../util/yaml-source.js';
 import { type Chart, templateObjectName } from './chart.js';
 import { isChartDir, loadChart, readTextFile } from './load-chart.js';
 
-export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const BUILTIN_TEMPLATES_DIR = `${PACKAGE_ROOT}templates/`;
 
 interface Entry {
   dir: string;

@@ -38,3 +38,13 @@ export function writeCodeCache(file: string, warm: (exports: unknown) => void = 
   warm(run(script, file));
   writeFileSync(`${file}.v8cache`, script.createCachedData());
 }
+
+/** writeCodeCache for a warm-up that is asynchronous (the CLI's commands are). */
+export async function writeCodeCacheAsync(
+  file: string,
+  warm: (exports: unknown) => Promise<void>,
+): Promise<void> {
+  const script = compile(file);
+  await warm(run(script, file));
+  writeFileSync(`${file}.v8cache`, script.createCachedData());
+}

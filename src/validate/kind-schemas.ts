@@ -3,8 +3,8 @@
  * listed in schemas/index.json), compiled lazily on first use of a kind.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT } from '../util/paths.js';
 import { createAjv } from './ajv.js';
 import { precompiledValidator } from './precompiled.js';
 
@@ -14,7 +14,7 @@ interface IndexEntry {
   file: string;
 }
 
-const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+const SCHEMA_DIR = `${PACKAGE_ROOT}schemas/`;
 
 let index: Map<string, IndexEntry> | undefined;
 const compiled = new Map<string, ValidateFunction>();

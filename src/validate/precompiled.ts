@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { loadGenerated } from '../util/load-generated.js';
+import { GENERATED_DIR } from '../util/paths.js';
 
-export const PRECOMPILED_DIR = fileURLToPath(new URL('../generated/validators/', import.meta.url));
+export const PRECOMPILED_DIR = `${GENERATED_DIR}validators/`;
 
 export function schemaKey(schema: object): string {
   return createHash('sha256').update(JSON.stringify(schema)).digest('hex');

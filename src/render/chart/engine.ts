@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type Handlebars from 'handlebars';
 import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { loadGenerated } from '../../util/load-generated.js';
+import { GENERATED_DIR } from '../../util/paths.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
 import { arityOf, checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
@@ -54,7 +54,7 @@ const fullHandlebars = (): typeof Handlebars => require('handlebars');
 /** The handlebars runtime alone: enough for charts precompiled at build time. */
 const runtimeHandlebars = (): typeof Handlebars => require('handlebars/runtime');
 
-export const PRECOMPILED_CHARTS_DIR = fileURLToPath(new URL('../../generated/charts/', import.meta.url));
+export const PRECOMPILED_CHARTS_DIR = `${GENERATED_DIR}charts/`;
 
 /** The content hash a chart's compiled form is cached and precompiled under. */
 export function chartKey(templates: readonly TemplateSource[]): string {

@@ -1,0 +1,12 @@
+/**
+ * Where the package's files are, found from this module: `dist/util/` when built, inside the
+ * single-file bundle `dist/bundle/` when bundled, `src/util/` under the tests. In each case the
+ * folder above is the build (or source) folder and the one above that the package root.
+ */
+import { fileURLToPath } from 'node:url';
+
+/** dist/ (or src/ when running from sources). */
+export const BUILD_DIR = fileURLToPath(new URL('../', import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Code generated at build time (dist/generated); absent when running from sources. */
+export const GENERATED_DIR = `${BUILD_DIR}generated/`;
