@@ -19,9 +19,12 @@
  * lazy bindings are computed on first use; a missing one is `variable not defined: $name`.
  * `$` alone is the root document, which kyverno-json never sets: it evaluates to null.
  *
+ * Unknown functions and wrong arities: `compileJp(expr)` (strict, the gate) rejects them at
+ * compile time, even in branches that would never run; `jpCompilerDeferred` (scan) reports them
+ * when the call is evaluated, with the same text, as kyverno-json does.
+ *
  * Known differences from kyverno-json: syntax-error texts are the npm parser's (prefixed
- * `SyntaxError: `); unknown functions and arities are rejected at compile time, even in branches
- * that would never run; object key order follows insertion where Go's map order is random;
+ * `SyntaxError: `); object key order follows insertion where Go's map order is random;
  * Go runtime panics (`at` out of range, uncomparable `label_match` values, `find_first` bounds)
  * become evaluation errors with the panic text; parse_yaml error texts are the `yaml` package's;
  * x509_decode prints certificate policy OIDs as dotted strings (Go ≥ 1.23); time zone
