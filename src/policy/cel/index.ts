@@ -32,16 +32,60 @@ function compileMessage(expression: string, summary: string, pos: number | undef
   return `ERROR: <input>:${line}:${col}: ${summary}\n | ${text}\n | ${'.'.repeat(col - 1)}^`;
 }
 
+/** Global functions cel-go knows in kyverno-json's environment (standard + ext strings/sets). */
+const KNOWN_GLOBALS = new Set([
+  'size',
+  'matches',
+  'int',
+  'uint',
+  'double',
+  'string',
+  'bytes',
+  'bool',
+  'duration',
+  'timestamp',
+  'type',
+  'dyn',
+  'has',
+  'optional',
+  'strings',
+  'sets',
+  'math',
+]);
+
+/** The library's wording of what cel-go reports differently. */
+function celGoSummary(
+  summary: string,
+  pos: number | undefined,
+): { summary: string; pos: number | undefined } {
+  const unknownVar = /^Unknown variable: (.+)$/.exec(summary);
+  if (unknownVar) return { summary: `undeclared reference to '${unknownVar[1]}' (in container '')`, pos };
+  const overload = /^found no matching overload for '([A-Za-z_][A-Za-z0-9_]*)\((.*)\)'$/.exec(summary);
+  if (overload) {
+    // cel-go places a call's error at its opening parenthesis
+    const at = pos === undefined ? undefined : pos + overload[1].length;
+    if (!KNOWN_GLOBALS.has(overload[1]))
+      return { summary: `undeclared reference to '${overload[1]}' (in container '')`, pos: at };
+    return {
+      summary: `found no matching overload for '${overload[1]}' applied to '(${overload[2]})'`,
+      pos: at,
+    };
+  }
+  return { summary, pos };
+}
+
 function compileError(expression: string, e: unknown): ExpressionCompileError {
   const err = e as CelLibraryError;
-  const summary = err?.summary ?? (err instanceof Error ? err.message : String(e));
-  return new ExpressionCompileError(compileMessage(expression, summary, err?.range?.start));
+  const raw = err?.summary ?? (err instanceof Error ? err.message : String(e));
+  const { summary, pos } = celGoSummary(raw, err?.range?.start);
+  return new ExpressionCompileError(compileMessage(expression, summary, pos));
 }
 
 function evalError(e: unknown): ExpressionEvalError {
   if (e instanceof ExpressionEvalError) return e;
-  if (e instanceof Error) return new ExpressionEvalError((e as CelLibraryError).summary ?? e.message);
-  return new ExpressionEvalError(String(e));
+  const message = e instanceof Error ? ((e as CelLibraryError).summary ?? e.message) : String(e);
+  // cel-go says only "no such overload" where the library adds the operand types
+  return new ExpressionEvalError(/^no such overload\b/.test(message) ? 'no such overload' : message);
 }
 
 class CelProgram implements Program {
