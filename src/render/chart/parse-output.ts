@@ -49,27 +49,43 @@ export function parseRenderedTemplate(template: string, text: string): ParsedDoc
   return docs;
 }
 
+/** A document body with nothing but blank lines and comments renders no object. */
+function isBlank(body: string): boolean {
+  const first = body.search(/\S/);
+  if (first < 0) return true;
+  if (body[first] !== '#') return false; // the usual case: no need to strip comments
+  return !/\S/.test(body.replace(/^\s*#.*$/gm, ''));
+}
+
+const SEPARATOR = /^---(?:[ \t].*)?$/gm;
+
 function parseUncached(template: string, text: string): ParsedDocument[] {
   const out: ParsedDocument[] = [];
-  const lines = text.split('\n');
-  let start = 0;
   let index = 0;
-  const flush = (end: number) => {
-    const body = lines.slice(start, end).join('\n');
-    if (/\S/.test(body.replace(/^\s*#.*$/gm, ''))) {
-      const object = parseDocument(template, body, start + 1);
-      if (object !== undefined) out.push({ template, index, line: start + 1, object, text: body });
+  let bodyStart = 0; // offset of the current document's first character
+  let line = 1; // its first line
+  const flush = (bodyEnd: number) => {
+    const body = text.slice(bodyStart, bodyEnd);
+    if (!isBlank(body)) {
+      const object = parseDocument(template, body, line);
+      if (object !== undefined) out.push({ template, index, line, object, text: body });
     }
     index++;
   };
-  for (let i = 0; i < lines.length; i++) {
-    if (/^---(\s.*)?$/.test(lines[i])) {
-      flush(i);
-      start = i + 1;
-    }
+  SEPARATOR.lastIndex = 0;
+  for (let m = SEPARATOR.exec(text); m; m = SEPARATOR.exec(text)) {
+    flush(m.index === 0 ? 0 : m.index - 1);
+    line += countLines(text, bodyStart, m.index) + 1;
+    bodyStart = Math.min(text.length, m.index + m[0].length + 1);
   }
-  flush(lines.length);
+  flush(text.length);
   return out;
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function parseDocument(template: string, body: string, firstLine: number): PlainObject | undefined {
@@ -107,8 +123,11 @@ function parseDocument(template: string, body: string, firstLine: number): Plain
 
 /** Copies into prototype-less maps, expanding aliases, within the node and depth limits. */
 function copyBounded(root: unknown, where: { file: string; line: number }): unknown {
+  // js-yaml builds ordinary objects (ajv's deep-equal needs Object.prototype) and defines a
+  // `__proto__` key as an own data key, so the tree is kept as it is: walked once to bound
+  // alias expansion and depth (which also stops a self-referencing alias), and frozen.
   let nodes = 0;
-  const copy = (v: unknown, depth: number): unknown => {
+  const walk = (v: unknown, depth: number): void => {
     if (++nodes > LIMITS.maxNodes) {
       throw new ClustermintError(
         'YAML_ALIASES',
@@ -116,7 +135,7 @@ function copyBounded(root: unknown, where: { file: string; line: number }): unkn
         where,
       );
     }
-    if (v === null || typeof v !== 'object') return v;
+    if (v === null || typeof v !== 'object') return;
     if (depth > LIMITS.maxDepth) {
       throw new ClustermintError(
         'TOO_DEEP',
@@ -124,17 +143,10 @@ function copyBounded(root: unknown, where: { file: string; line: number }): unkn
         where,
       );
     }
-    if (Array.isArray(v)) return Object.freeze(v.map((x) => copy(x, depth + 1)));
-    // Ordinary objects (ajv's deep-equal needs Object.prototype). Assigning is safe for every
-    // key but `__proto__` (a setter on ordinary objects), which is defined as an own data key.
-    const out: PlainObject = {};
-    for (const k of Object.keys(v)) {
-      const c = copy((v as PlainObject)[k], depth + 1);
-      if (k === '__proto__')
-        Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
-      else out[k] = c;
-    }
-    return Object.freeze(out);
+    if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else for (const k of Object.keys(v)) walk((v as PlainObject)[k], depth + 1);
+    Object.freeze(v);
   };
-  return copy(root, 0);
+  walk(root, 0);
+  return root;
 }
