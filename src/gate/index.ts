@@ -11,7 +11,7 @@ import { errorBody } from '../policy/field.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
-import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
+import { type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
 import { objectRef } from '../validate/objects.js';
 import type { Violation } from '../validate/violation.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
@@ -177,5 +177,3 @@ export function runGate(input: GateInput): Verdict {
   verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
   return verdict;
 }
-
-export { isPlainObject };

@@ -17,7 +17,6 @@ import {
   internal,
   invalid,
   key,
-  pathString,
   RuleError,
   required,
   typeInvalid,
@@ -211,5 +210,3 @@ function scalarNode(path: FieldPath, input: unknown, compilers: CompilerSet): No
     },
   };
 }
-
-export { pathString };

@@ -11,7 +11,7 @@ import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { loadGenerated } from '../../util/load-generated.js';
 import { GENERATED_DIR } from '../../util/paths.js';
-import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
+import { emptyMap, hasOwn } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
 import { arityOf, checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
 
@@ -501,8 +501,6 @@ function unclosedBlock(source: string): { name: string; line: number; col: numbe
 export function functionNames(): string[] {
   return [...Object.keys(FUNCTIONS), 'include', 'define', 'lookup'].sort();
 }
-
-export { isPlainObject };
 
 /** Parses every template on its own, so lint reports each file's syntax error, not just the first. */
 export function checkTemplateSyntax(templates: readonly TemplateSource[]): ClustermintError[] {

@@ -5,7 +5,7 @@
  * misuse fails with the function's name and expected signature.
  */
 import { createHash } from 'node:crypto';
-import { goNumber, goQuote, goSprintf, goString, goTypeName } from '../../util/go-format.js';
+import { goQuote, goSprintf, goString, goTypeName } from '../../util/go-format.js';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
 import { compileRe2, type RE2JS } from '../../util/re2.js';
 import { semverCompare } from './semver.js';
@@ -511,5 +511,3 @@ export function arityOf(spec: FunctionSpec): { min: number; max: number } {
   const min = spec.params.filter((p) => !p.endsWith('...')).length;
   return { min, max: spec.params.some((p) => p.endsWith('...')) ? Number.POSITIVE_INFINITY : min };
 }
-
-export { goNumber };
