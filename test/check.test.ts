@@ -39,6 +39,12 @@ describe('clustermint check (the gate)', () => {
     expect(out).not.toMatch(/control-plane nodes/); // 3 control planes are allowed
   });
 
+  it('-f takes a folder, like kubectl', async () => {
+    const r = await run('check', '-f', join(ROOT, 'examples/gate'), '--policies', POLICIES, '-o', 'json');
+    expect(JSON.parse(r.stdout).map((v: any) => `${v.submission.name}:${v.allowed}`)).toEqual(['dev-eu:true', 'big-us:false']);
+    expect(r.code).toBe(1);
+  });
+
   it('-o json carries the verdicts and rule outcomes', async () => {
     const r = await run('check', '-f', ALLOWED, '-f', DENIED, '--policies', POLICIES, '-o', 'json');
     expect(r.code).toBe(1);

@@ -4,7 +4,7 @@ import { runGate, type Verdict } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
-import { clusterDeployments, readSubmissionFile } from './inputs.js';
+import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { jsonVerdicts, junitVerdicts, sarifVerdicts, textVerdicts } from './verdict-formats.js';
 
@@ -18,7 +18,7 @@ export interface CheckOptions {
 export function runCheck(opts: CheckOptions, io: IO): number {
   const policies = loadPolicyFiles(opts.policies);
   const catalog = new TemplateCatalog(opts.templates);
-  const files = opts.files.map(readSubmissionFile);
+  const files = expandInputs(opts.files).map(readSubmissionFile);
   // Namespace documents among the inputs give teams their labels.
   const namespaceLabels = new Map<string, Record<string, string>>();
   for (const f of files) {

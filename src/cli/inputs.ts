@@ -1,4 +1,6 @@
 /** Reading command-line inputs: values files, --set flags, submission files. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type ClusterDeployment,
   isClusterDeployment,
@@ -38,6 +40,20 @@ export function readSetFlags(sets: readonly string[], setStrings: readonly strin
 export interface SubmissionFile {
   file: string;
   docs: SourceDocument[];
+}
+
+/** `-f` arguments: a file, `-` for stdin, or a folder, whose .yaml/.yml/.json files are read in name order (like kubectl -f). */
+export function expandInputs(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => {
+    if (p === '-' || !existsSync(p) || !statSync(p).isDirectory()) return [p];
+    const files = readdirSync(p)
+      .filter((n) => /\.(ya?ml|json)$/i.test(n))
+      .sort()
+      .map((n) => join(p, n));
+    if (files.length === 0)
+      throw new ClustermintError('UNREADABLE', 'no .yaml, .yml or .json files in this folder', { file: p });
+    return files;
+  });
 }
 
 export function readSubmissionFile(file: string): SubmissionFile {

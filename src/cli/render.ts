@@ -5,7 +5,7 @@ import type { Chart } from '../api/chart.js';
 import { runChart } from '../gate/chart-pipeline.js';
 import { ClustermintError } from '../util/errors.js';
 import type { Violation } from '../validate/violation.js';
-import { clusterDeployments, readSubmissionFile } from './inputs.js';
+import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { collect, outputFormat, type Wrap } from './main.js';
 import { printObjects, printViolations, type SourcedObject } from './print.js';
@@ -38,7 +38,7 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
         const violations: Violation[] = [];
         const warnings: Violation[] = [];
         let found = 0;
-        for (const file of opts.filename) {
+        for (const file of expandInputs(opts.filename)) {
           const { deployments, skipped } = clusterDeployments(readSubmissionFile(file));
           for (const s of skipped) io.err(`warning: ${s}\n`);
           for (const cd of deployments) {
