@@ -120,3 +120,19 @@ describe('clustermint scan: inputs and errors', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('compile errors print Go values as kyverno-json does', () => {
+  it('empty match and empty assert', async () => {
+    const dir = tmpTree({
+      'p.json': '{"spec":{"i":5}}',
+      'pol.yaml':
+        'apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata: {name: t}\nspec:\n  rules:\n    - name: r\n      match: {}\n      assert:\n        all:\n          - check: {a: 1}\n    - name: r2\n      assert: {}\n',
+    });
+    const r = await run('scan', '--payload', join(dir, 'p.json'), '--policy', join(dir, 'pol.yaml'));
+    // as printed by kyverno-json main@bd9932a0 for the same input
+    expect(r.stdout).toContain(
+      '- ERROR: spec.rules[0].match: Invalid value: v1alpha1.Match{Compiler:(*v1alpha1.Compiler)(nil), Any:[]v1alpha1.AssertionTree(nil), All:[]v1alpha1.AssertionTree(nil)}: an empty match is not valid (POLICY=t, RULE=r)\n' +
+        '- ERROR: spec.rules[1].assert: Invalid value: v1alpha1.Assert{Compiler:(*v1alpha1.Compiler)(nil), Any:[]v1alpha1.Assertion(nil), All:[]v1alpha1.Assertion(nil)}: an empty assert is not valid (POLICY=t, RULE=r2)\n',
+    );
+  });
+});

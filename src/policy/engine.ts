@@ -20,7 +20,7 @@ import {
   pathString,
   RuleError,
 } from './field.js';
-import { goV } from './go-values.js';
+import { GoLiteral, goV } from './go-values.js';
 import { type Message, parseMessage } from './message.js';
 
 export interface Violation {
@@ -98,10 +98,9 @@ function compileMatch(
   const any = arr(m.any);
   const all = arr(m.all);
   if (any.length === 0 && all.length === 0) {
-    throw new CompileError({
-      ...invalid(path, undefined, 'an empty match is not valid', 'int64'),
-      badValue: goStructText('Match', m),
-    });
+    throw new CompileError(
+      invalid(path, new GoLiteral(goStructText('Match', m)), 'an empty match is not valid', 'int64'),
+    );
   }
   const c = compilers.withDefault(str(m.compiler));
   const anyChecks = any.map((t, i) => compileTree(index(child(path, 'any'), i), t, c));
@@ -146,10 +145,9 @@ function compileAssert(path: FieldPath, a: PlainObject, compilers: CompilerSet):
   const any = arr(a.any);
   const all = arr(a.all);
   if (any.length === 0 && all.length === 0) {
-    throw new CompileError({
-      ...invalid(path, undefined, 'an empty assert is not valid', 'int64'),
-      badValue: goStructText('Assert', a),
-    });
+    throw new CompileError(
+      invalid(path, new GoLiteral(goStructText('Assert', a)), 'an empty assert is not valid', 'int64'),
+    );
   }
   const anyFns = any.map((x, i) => compileAssertion(index(child(path, 'any'), i), obj(x) ?? {}, c));
   const allFns = all.map((x, i) => compileAssertion(index(child(path, 'all'), i), obj(x) ?? {}, c));

@@ -49,15 +49,15 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
 };
 
 export interface FieldError {
-  type: FieldErrorType;
-  field: string;
+  readonly type: FieldErrorType;
+  readonly field: string;
   /** The same path as segments (policy keys as written, list indexes and map keys). */
-  segments: Array<string | number>;
+  readonly segments: Array<string | number>;
   /** The offending value (`""` for Required and Internal, as apimachinery sets it). */
-  badValue: unknown;
-  detail: string;
+  readonly badValue: unknown;
+  readonly detail: string;
   /** The Go type family of the bad value's integers, for printing. */
-  origin: NumberOrigin;
+  readonly origin: NumberOrigin;
 }
 
 export function pathSegments(p: FieldPath): Array<string | number> {
@@ -69,46 +69,41 @@ export function pathSegments(p: FieldPath): Array<string | number> {
   return out.reverse();
 }
 
-export const required = (p: FieldPath, detail: string): FieldError => ({
-  type: 'FieldValueRequired',
-  field: pathString(p),
-  segments: pathSegments(p),
-  badValue: '',
-  detail,
-  origin: 'int64',
-});
+/**
+ * A field error whose path text is built only when read: match and exclude trees produce many
+ * errors that are only counted, never printed.
+ */
+class LazyFieldError implements FieldError {
+  private fieldText?: string;
+  private pathParts?: Array<string | number>;
+  constructor(
+    readonly type: FieldErrorType,
+    private readonly path: FieldPath,
+    readonly badValue: unknown,
+    readonly detail: string,
+    readonly origin: NumberOrigin,
+  ) {}
+  get field(): string {
+    this.fieldText ??= pathString(this.path);
+    return this.fieldText;
+  }
+  get segments(): Array<string | number> {
+    this.pathParts ??= pathSegments(this.path);
+    return this.pathParts;
+  }
+}
 
-export const invalid = (p: FieldPath, value: unknown, detail: string, origin: NumberOrigin): FieldError => ({
-  type: 'FieldValueInvalid',
-  field: pathString(p),
-  segments: pathSegments(p),
-  badValue: value,
-  detail,
-  origin,
-});
+export const required = (p: FieldPath, detail: string): FieldError =>
+  new LazyFieldError('FieldValueRequired', p, '', detail, 'int64');
 
-export const typeInvalid = (
-  p: FieldPath,
-  value: unknown,
-  detail: string,
-  origin: NumberOrigin,
-): FieldError => ({
-  type: 'FieldValueTypeInvalid',
-  field: pathString(p),
-  segments: pathSegments(p),
-  badValue: value,
-  detail,
-  origin,
-});
+export const invalid = (p: FieldPath, value: unknown, detail: string, origin: NumberOrigin): FieldError =>
+  new LazyFieldError('FieldValueInvalid', p, value, detail, origin);
 
-export const internal = (p: FieldPath, detail: string): FieldError => ({
-  type: 'InternalError',
-  field: pathString(p),
-  segments: pathSegments(p),
-  badValue: undefined,
-  detail,
-  origin: 'int64',
-});
+export const typeInvalid = (p: FieldPath, value: unknown, detail: string, origin: NumberOrigin): FieldError =>
+  new LazyFieldError('FieldValueTypeInvalid', p, value, detail, origin);
+
+export const internal = (p: FieldPath, detail: string): FieldError =>
+  new LazyFieldError('InternalError', p, undefined, detail, 'int64');
 
 /** apimachinery's ErrorBody(). */
 export function errorBody(e: FieldError): string {

@@ -11,6 +11,17 @@ export { goFloat };
 
 import { isPlainObject } from '../util/plain-object.js';
 
+/**
+ * A Go value that is not JSON (a policy struct in a compile error), carried with the text Go's
+ * `%#v` prints for it; it marshals as the struct would with every field empty.
+ */
+export class GoLiteral {
+  constructor(readonly text: string) {}
+  toJSON(): object {
+    return {};
+  }
+}
+
 /** Where a value came from, which decides the Go type of its integers. */
 export type NumberOrigin = 'int' | 'int64' | 'float64';
 
@@ -60,6 +71,7 @@ export function goSharpV(v: unknown, origin: NumberOrigin, nested = false): stri
  * strings, `%#v` for the rest (apimachinery's ErrorBody and kyverno-json's expectValueMessage).
  */
 export function goValueText(v: unknown, origin: NumberOrigin): string {
+  if (v instanceof GoLiteral) return v.text;
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean') return goV(v, origin);
   return goSharpV(v, origin);
