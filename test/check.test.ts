@@ -41,7 +41,10 @@ describe('clustermint check (the gate)', () => {
 
   it('-f takes a folder, like kubectl', async () => {
     const r = await run('check', '-f', join(ROOT, 'examples/gate'), '--policies', POLICIES, '-o', 'json');
-    expect(JSON.parse(r.stdout).map((v: any) => `${v.submission.name}:${v.allowed}`)).toEqual(['dev-eu:true', 'big-us:false']);
+    expect(JSON.parse(r.stdout).map((v: any) => `${v.submission.name}:${v.allowed}`)).toEqual([
+      'dev-eu:true',
+      'big-us:false',
+    ]);
     expect(r.code).toBe(1);
   });
 
