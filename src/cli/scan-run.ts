@@ -1,6 +1,4 @@
-/** The scan run behind `clustermint scan` (loaded only when that command runs). */
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import jsyaml from 'js-yaml';
 import { readTextFile } from '../api/load-chart.js';
 import { Bindings } from '../policy/bindings.js';
@@ -8,26 +6,13 @@ import { compilePolicy, evaluateResource } from '../policy/engine.js';
 import { goV, type NumberOrigin } from '../policy/go-values.js';
 import { jpCompiler } from '../policy/jp/index.js';
 import { parsePolicies } from '../policy/load.js';
+import { policyFilePaths } from '../policy/policy-files.js';
 import { jsonReport, plural, type ResourceResponse, textRuleLines } from '../policy/report.js';
 import { ClustermintError } from '../util/errors.js';
 import { matchesSelector, parseSelector } from '../util/label-selector.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { CORE_WITH_MERGE } from '../util/yaml-source.js';
 import type { IO } from './io.js';
-
-/** A policy path: a file, or a folder walked recursively in lexical order; only .yaml/.yml. */
-function policyFiles(path: string): string[] {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new ClustermintError('UNREADABLE', `lstat ${path}: no such file or directory`, { file: path });
-  }
-  if (!st.isDirectory()) return /\.ya?ml$/i.test(path) ? [path] : [];
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => policyFiles(join(path, name)));
-}
 
 /** kyverno-json's payload loader: JSON (integers int64) or YAML (int; several documents = a list). */
 export function loadPayload(file: string): { value: unknown; origin: NumberOrigin } {
@@ -82,7 +67,9 @@ export function runScan(opts: ScanOptions, io: IO): number {
     if (text) io.out(`${s}\n`);
   };
   println('Loading policies ...');
-  let policies = opts.policy.flatMap(policyFiles).flatMap((f) => parsePolicies(readTextFile(f), f));
+  let policies = opts.policy
+    .flatMap((p) => policyFilePaths(p, true))
+    .flatMap((f) => parsePolicies(readTextFile(f), f));
   if (opts.labels.length > 0) {
     const selector = parseSelector(opts.labels.join(','));
     policies = policies.filter((p) => {

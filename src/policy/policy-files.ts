@@ -11,26 +11,31 @@ import { ClustermintError } from '../util/errors.js';
 import { compilePolicy } from './engine.js';
 import { type LoadedPolicy, PolicyLoadError, parsePolicies } from './load.js';
 
-function yamlFiles(path: string): string[] {
+/**
+ * The policy files under a path: a folder is walked recursively in name order and only its
+ * .yaml/.yml files are read (as kyverno-json walks it). A file named directly is read whatever
+ * its extension, unless `yamlOnly` (kyverno-json's `scan` skips it then).
+ */
+export function policyFilePaths(path: string, yamlOnly = false): string[] {
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch {
     throw new ClustermintError('UNREADABLE', 'no such file or folder', { file: path });
   }
-  if (!st.isDirectory()) return [path];
+  if (!st.isDirectory()) return !yamlOnly || /\.ya?ml$/i.test(path) ? [path] : [];
   return readdirSync(path)
     .sort()
     .flatMap((n) => {
       const p = join(path, n);
-      return statSync(p).isDirectory() || /\.ya?ml$/i.test(n) ? yamlFiles(p) : [];
+      return statSync(p).isDirectory() || /\.ya?ml$/i.test(n) ? policyFilePaths(p, yamlOnly) : [];
     });
 }
 
 /** Loads and compiles every policy under the paths; throws on the first broken one. */
 export function loadPolicyFiles(paths: readonly string[]): LoadedPolicy[] {
   const out: LoadedPolicy[] = [];
-  for (const file of paths.flatMap(yamlFiles)) {
+  for (const file of paths.flatMap((p) => policyFilePaths(p))) {
     let loaded: LoadedPolicy[];
     try {
       loaded = parsePolicies(readTextFile(file), file);
