@@ -37,7 +37,10 @@ export type FieldErrorType =
   | 'FieldValueTypeInvalid'
   | 'InternalError'
   | 'FieldValueNotSupported'
-  | 'FieldValueForbidden';
+  | 'FieldValueForbidden'
+  | 'FieldValueTooLong'
+  | 'FieldValueTooMany'
+  | 'FieldValueDuplicate';
 
 const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueRequired: 'Required value',
@@ -46,7 +49,13 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   InternalError: 'Internal error',
   FieldValueNotSupported: 'Unsupported value',
   FieldValueForbidden: 'Forbidden',
+  FieldValueTooLong: 'Too long',
+  FieldValueTooMany: 'Too many',
+  FieldValueDuplicate: 'Duplicate value',
 };
+
+/** apimachinery's omitValue: the error body prints no bad value. */
+export const OMIT_VALUE: unique symbol = Symbol('omitValue');
 
 export interface FieldError {
   readonly type: FieldErrorType;
@@ -105,10 +114,77 @@ export const typeInvalid = (p: FieldPath, value: unknown, detail: string, origin
 export const internal = (p: FieldPath, detail: string): FieldError =>
   new LazyFieldError('InternalError', p, undefined, detail, 'int64');
 
+export const forbidden = (p: FieldPath, detail: string): FieldError =>
+  new LazyFieldError('FieldValueForbidden', p, '', detail, 'int64');
+
+export const duplicate = (p: FieldPath, value: unknown): FieldError =>
+  new LazyFieldError('FieldValueDuplicate', p, value, '', 'int64');
+
+/** field.NotSupported: `supported values: "a", "b"` (each value Go-quoted). */
+export const notSupported = (p: FieldPath, value: unknown, supported: readonly string[]): FieldError =>
+  new LazyFieldError(
+    'FieldValueNotSupported',
+    p,
+    value,
+    supported.length ? `supported values: ${supported.map((v) => goQuote(v)).join(', ')}` : '',
+    'int64',
+  );
+
+/** field.TooLong with a byte limit (the body never prints the value). */
+export const tooLong = (p: FieldPath, value: unknown, maxLength: number): FieldError =>
+  new LazyFieldError(
+    'FieldValueTooLong',
+    p,
+    value,
+    maxLength >= 0 ? `may not be more than ${maxLength} bytes` : 'value is too long',
+    'int64',
+  );
+
+/** field.TooMany: `must have at most N items`; an unknown actual count omits the value. */
+export const tooMany = (p: FieldPath, actual: number, max: number): FieldError =>
+  new LazyFieldError(
+    'FieldValueTooMany',
+    p,
+    actual >= 0 ? actual : OMIT_VALUE,
+    max >= 0 ? `must have at most ${max} items` : 'has too many items',
+    'int64',
+  );
+
+/** A copy of an error with another path, bad value or detail (callers that re-root errors). */
+export function withChanges(
+  e: FieldError,
+  changes: { path?: FieldPath; field?: string; badValue?: unknown; detail?: string },
+): FieldError {
+  const badValue = 'badValue' in changes ? changes.badValue : e.badValue;
+  const detail = changes.detail ?? e.detail;
+  if (changes.path !== undefined) return new LazyFieldError(e.type, changes.path, badValue, detail, e.origin);
+  return new FixedFieldError(e.type, changes.field ?? e.field, badValue, detail, e.origin);
+}
+
+/** An error whose path is already text (paths that field.Path cannot build, such as `value.[1]`). */
+class FixedFieldError implements FieldError {
+  constructor(
+    readonly type: FieldErrorType,
+    readonly field: string,
+    readonly badValue: unknown,
+    readonly detail: string,
+    readonly origin: NumberOrigin,
+  ) {}
+  get segments(): Array<string | number> {
+    return [this.field];
+  }
+}
+
 /** apimachinery's ErrorBody(). */
 export function errorBody(e: FieldError): string {
   let s = TYPE_TEXT[e.type];
-  if (e.type !== 'FieldValueRequired' && e.type !== 'InternalError' && e.type !== 'FieldValueForbidden') {
+  if (
+    e.type !== 'FieldValueRequired' &&
+    e.type !== 'InternalError' &&
+    e.type !== 'FieldValueForbidden' &&
+    e.type !== 'FieldValueTooLong' &&
+    e.badValue !== OMIT_VALUE
+  ) {
     const v = e.badValue;
     s += `: ${v === null || v === undefined ? goQuote('null') : goValueText(v, e.origin)}`;
   }

@@ -109,17 +109,32 @@ const LIMITS = {
 };
 
 function createEnvironment(): Environment {
-  const env = new Environment({
-    unlistedVariablesAreDyn: false,
-    // Checked by literals.ts with cel-go's rules instead.
-    homogeneousAggregateLiterals: false,
-    enableOptionalTypes: true,
-    limits: LIMITS,
-  })
-    .registerType('bindings', { ctor: BindingsHandle, fields: {} })
-    .registerVariable('object', 'dyn')
-    .registerVariable('bindings', 'bindings')
-    .registerFunction('bindings.resolve(string): dyn', (b: BindingsHandle, name: string) => b.resolve(name))
+  return newCelEnvironment((env) =>
+    env
+      .registerType('bindings', { ctor: BindingsHandle, fields: {} })
+      .registerVariable('object', 'dyn')
+      .registerVariable('bindings', 'bindings')
+      .registerFunction('bindings.resolve(string): dyn', (b: BindingsHandle, name: string) =>
+        b.resolve(name),
+      ),
+  );
+}
+
+/**
+ * A new environment with the library (standard overloads fixed to cel-go, ext.Strings,
+ * ext.Sets); `declare` adds the variables and types of its user (kyverno-json's `object` and
+ * `bindings`, or a CRD schema's `self` and `oldSelf`).
+ */
+export function newCelEnvironment(declare: (env: Environment) => Environment): Environment {
+  const env = declare(
+    new Environment({
+      unlistedVariablesAreDyn: false,
+      // Checked by literals.ts with cel-go's rules instead.
+      homogeneousAggregateLiterals: false,
+      enableOptionalTypes: true,
+      limits: LIMITS,
+    }),
+  )
     // ext.Strings(): overloads the library lacks.
     .registerFunction('string.charAt(int): string', str.charAt)
     .registerFunction('string.replace(string, string): string', (s: string, o: string, n: string) =>

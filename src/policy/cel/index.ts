@@ -58,6 +58,9 @@ function celGoSummary(
   summary: string,
   pos: number | undefined,
 ): { summary: string; pos: number | undefined } {
+  // a field a typed object (a CRD schema's `self`) does not declare; cel-go points at the dot
+  const noField = /^No such key: (.+)$/.exec(summary);
+  if (noField) return { summary: `undefined field '${noField[1]}'`, pos: pos === undefined ? pos : pos - 1 };
   const unknownVar = /^Unknown variable: (.+)$/.exec(summary);
   if (unknownVar) return { summary: `undeclared reference to '${unknownVar[1]}' (in container '')`, pos };
   const overload = /^found no matching overload for '([A-Za-z_][A-Za-z0-9_]*)\((.*)\)'$/.exec(summary);
@@ -79,6 +82,16 @@ function compileError(expression: string, e: unknown): ExpressionCompileError {
   const raw = err?.summary ?? (err instanceof Error ? err.message : String(e));
   const { summary, pos } = celGoSummary(raw, err?.range?.start);
   return new ExpressionCompileError(compileMessage(expression, summary, pos));
+}
+
+/** cel-go's text of a parse or check error of the library (`ERROR: <input>:1:3: ...`). */
+export function celGoCompileMessage(expression: string, e: unknown): string {
+  return compileError(expression, e).message;
+}
+
+/** The library's bare text of an evaluation error. */
+export function celEvalMessage(e: unknown): string {
+  return evalError(e).message;
 }
 
 function evalError(e: unknown): ExpressionEvalError {
