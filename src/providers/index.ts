@@ -16,6 +16,7 @@ export { openSimulatedCloud, SimulatedCloud, type SimulatedCloudConfig } from '.
 export {
   ANNOTATION_PREFIX,
   KNOWN_ANNOTATIONS,
+  parseSimulatedCloudOptions,
   type SimulatedCloudOptions,
   type ZoneOutageSpec,
 } from './simulated/config.js';
