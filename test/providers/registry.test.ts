@@ -207,3 +207,84 @@ describe('registry errors', () => {
     );
   });
 });
+
+describe('from the rendered simulated chart to Nodes', () => {
+  it('ensures the cluster, boots control-plane and worker machines with generated user data', async () => {
+    const objects = render('simulated-standalone-cp', 'ci/example-values.yaml');
+    const clock = new ManualClock(Date.UTC(2025, 0, 1));
+    const sim = new SimulatedCloud({ clock });
+    try {
+      const reg = embeddedRegistry(sim);
+      const byName = (ref: { kind: string; name?: string }) =>
+        objects.find((o) => o.kind === ref.kind && o.metadata.name === ref.name)!;
+      const simCluster = find(objects, 'SimulatedCluster');
+      const infra = reg.infrastructureFor(simCluster);
+      const cluster = await infra.ensureCluster({ clusterId: 'team-a/demo', infrastructure: simCluster });
+      expect(cluster.controlPlaneEndpoint).toEqual({ host: '10.10.0.1', port: 6443 });
+      expect(cluster.failureDomains.map((f) => f.name)).toEqual(['sim-eu-a', 'sim-eu-b', 'sim-eu-c']);
+
+      const cp = reg.controlPlaneFor(find(objects, 'K0sControlPlane'));
+      if (cp.mode !== 'machines') throw new Error('expected a machine-based control plane');
+      const ids: string[] = [];
+      for (let i = 0; i < cp.spec.replicas; i++) {
+        const data = await cp.bootstrap.generate({
+          role: i === 0 ? 'control-plane-init' : 'control-plane-join',
+          machineName: `demo-cp-${i}`,
+          clusterName: 'demo',
+          version: cp.spec.version,
+          endpoint: cluster.controlPlaneEndpoint!,
+          ...(i === 0 ? {} : { joinToken: 'controller-token' }),
+          options: cp.spec.bootstrapOptions,
+        });
+        const m = await infra.createMachine({
+          machineId: `team-a/demo-cp-${i}`,
+          clusterId: 'team-a/demo',
+          infrastructure: byName(cp.spec.machineTemplate),
+          userData: data.userData,
+        });
+        expect(m.failureDomain).toBe('sim-eu-a'); // the template's zone
+        ids.push(m.machineId);
+      }
+      const md = find(objects, 'MachineDeployment') as any;
+      const boot = reg.bootstrapFor(byName(md.spec.template.spec.bootstrap.configRef));
+      for (let i = 0; i < md.spec.replicas; i++) {
+        const data = await boot.provider.generate({
+          role: 'worker',
+          machineName: `demo-md-${i}`,
+          clusterName: 'demo',
+          version: md.spec.template.spec.version,
+          endpoint: cluster.controlPlaneEndpoint!,
+          joinToken: 'worker-token',
+          options: boot.options,
+        });
+        const m = await infra.createMachine({
+          machineId: `team-a/demo-md-${i}`,
+          clusterId: 'team-a/demo',
+          infrastructure: byName(md.spec.template.spec.infrastructureRef),
+          userData: data.userData,
+        });
+        expect(m.failureDomain).not.toBe('sim-eu-c'); // down in faults.zoneOutage
+        ids.push(m.machineId);
+      }
+      clock.advance(2000); // cluster 1 s + boot 500 ms ± 20 %
+      const machines = await infra.listMachines('team-a/demo');
+      expect(machines.map((m) => m.machineId).sort()).toEqual(ids.sort());
+      for (const m of machines) {
+        expect(['Running', 'Failed']).toContain(m.phase);
+        if (m.phase === 'Failed') expect(m.failureReason).toBe('BootFailed');
+        else expect(m.node?.kubeletVersion).toBe('v1.33.4+k0s');
+      }
+      const cpNodes = machines.filter((m) => m.node?.labels['node-role.kubernetes.io/control-plane'] === 'true');
+      expect(cpNodes.map((m) => m.node?.name).sort()).toEqual(
+        machines.filter((m) => m.phase === 'Running' && m.machineId.includes('-cp-')).map((m) => `demo-cp-${m.machineId.at(-1)}`).sort(),
+      );
+      clock.advance(600_000); // notReadyAfter: 10m
+      const later = await infra.listMachines('team-a/demo');
+      for (const m of later.filter((x) => x.phase === 'Running')) {
+        expect(m.node?.conditions.find((c) => c.type === 'Ready')?.status).toBe('False');
+      }
+    } finally {
+      sim.close();
+    }
+  });
+});
