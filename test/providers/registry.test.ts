@@ -274,9 +274,14 @@ describe('from the rendered simulated chart to Nodes', () => {
         if (m.phase === 'Failed') expect(m.failureReason).toBe('BootFailed');
         else expect(m.node?.kubeletVersion).toBe('v1.33.4+k0s');
       }
-      const cpNodes = machines.filter((m) => m.node?.labels['node-role.kubernetes.io/control-plane'] === 'true');
+      const cpNodes = machines.filter(
+        (m) => m.node?.labels['node-role.kubernetes.io/control-plane'] === 'true',
+      );
       expect(cpNodes.map((m) => m.node?.name).sort()).toEqual(
-        machines.filter((m) => m.phase === 'Running' && m.machineId.includes('-cp-')).map((m) => `demo-cp-${m.machineId.at(-1)}`).sort(),
+        machines
+          .filter((m) => m.phase === 'Running' && m.machineId.includes('-cp-'))
+          .map((m) => `demo-cp-${m.machineId.at(-1)}`)
+          .sort(),
       );
       clock.advance(600_000); // notReadyAfter: 10m
       const later = await infra.listMachines('team-a/demo');
