@@ -1,0 +1,118 @@
+/**
+ * The simulated cloud's state in its own SQLite file (better-sqlite3), so a restarted
+ * reconciler finds the machines it created; `:memory:` for unit tests. Records are JSON
+ * documents keyed by the caller's ids.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { TerminalProviderError, TransientProviderError } from '../errors.js';
+
+const SCHEMA_VERSION = '1';
+
+export class SimulatedCloudDb {
+  private readonly db: Database.Database;
+  private readonly stmts: Record<string, Database.Statement>;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.db = new Database(path);
+      this.db.pragma('busy_timeout = 5000');
+      if (path !== ':memory:') {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+      }
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS clusters (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS machines (id TEXT PRIMARY KEY, cluster_id TEXT NOT NULL, doc TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS machines_by_cluster ON machines (cluster_id, id);
+        CREATE TABLE IF NOT EXISTS control_planes (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      `);
+    } catch (e) {
+      throw new TerminalProviderError(
+        'SimulatedCloudUnavailable',
+        `cannot open the simulated cloud at ${path}: ${(e as Error).message}`,
+      );
+    }
+    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
+    const v = (this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schema') as { value: string })
+      .value;
+    if (v !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new TerminalProviderError(
+        'SimulatedCloudUnavailable',
+        `${path} holds simulated cloud schema ${v}; this version reads ${SCHEMA_VERSION}`,
+      );
+    }
+    const sql = {
+      getCluster: 'SELECT doc FROM clusters WHERE id = ?',
+      putCluster:
+        'INSERT INTO clusters (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc',
+      getMachine: 'SELECT doc FROM machines WHERE id = ?',
+      putMachine:
+        'INSERT INTO machines (id, cluster_id, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET cluster_id = excluded.cluster_id, doc = excluded.doc',
+      listMachines: 'SELECT doc FROM machines WHERE cluster_id = ? ORDER BY id',
+      countMachines: 'SELECT count(*) AS n FROM machines',
+      getControlPlane: 'SELECT doc FROM control_planes WHERE id = ?',
+      putControlPlane:
+        'INSERT INTO control_planes (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc',
+    };
+    this.stmts = Object.fromEntries(Object.entries(sql).map(([k, s]) => [k, this.db.prepare(s)]));
+  }
+
+  private run<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+        throw new TransientProviderError(
+          'SimulatedCloudBusy',
+          `the simulated cloud's database is busy: ${(e as Error).message}`,
+          250,
+        );
+      }
+      throw e;
+    }
+  }
+
+  private one<T>(stmt: string, ...args: unknown[]): T | undefined {
+    const row = this.run(() => this.stmts[stmt].get(...args)) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as T) : undefined;
+  }
+
+  getCluster<T>(id: string): T | undefined {
+    return this.one<T>('getCluster', id);
+  }
+  putCluster(id: string, doc: unknown): void {
+    this.run(() => this.stmts.putCluster.run(id, JSON.stringify(doc)));
+  }
+  getMachine<T>(id: string): T | undefined {
+    return this.one<T>('getMachine', id);
+  }
+  putMachine(id: string, clusterId: string, doc: unknown): void {
+    this.run(() => this.stmts.putMachine.run(id, clusterId, JSON.stringify(doc)));
+  }
+  listMachines<T>(clusterId: string): T[] {
+    const rows = this.run(() => this.stmts.listMachines.all(clusterId)) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as T);
+  }
+  countMachines(): number {
+    return (this.run(() => this.stmts.countMachines.get()) as { n: number }).n;
+  }
+  getControlPlane<T>(id: string): T | undefined {
+    return this.one<T>('getControlPlane', id);
+  }
+  putControlPlane(id: string, doc: unknown): void {
+    this.run(() => this.stmts.putControlPlane.run(id, JSON.stringify(doc)));
+  }
+  /** Run f in one transaction (a read-then-write is atomic against other processes). */
+  transaction<T>(f: () => T): T {
+    return this.run(() => this.db.transaction(f).immediate());
+  }
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
