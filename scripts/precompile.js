@@ -77,7 +77,10 @@ for (const file of schemas) {
   });
 }
 
-const charts = readdirSync(join(ROOT, 'templates')).sort();
+// charts only: templates/ also holds built-in ClusterClasses (templates/clusterclasses)
+const charts = readdirSync(join(ROOT, 'templates'))
+  .filter((n) => existsSync(join(ROOT, 'templates', n, 'Chart.yaml')))
+  .sort();
 for (const name of charts) {
   const chart = loadChart(join(ROOT, 'templates', name));
   const out = join(PRECOMPILED_CHARTS_DIR, `${chartKey(chart.templates)}.cjs`);

@@ -2,9 +2,17 @@
 import { TemplateCatalog } from '../api/catalog.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
+import { isTopologyCluster } from '../render/topology/kinds.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
-import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
+import {
+  BUILTIN_CLUSTERCLASSES_DIR,
+  clusterDeployments,
+  expandInputs,
+  readSubmissionFile,
+  sourcedDocuments,
+  templateDirDocuments,
+} from './inputs.js';
 import type { IO } from './io.js';
 import { jsonVerdicts, junitVerdicts, sarifVerdicts, textVerdicts } from './verdict-formats.js';
 
@@ -45,8 +53,23 @@ export function runCheck(opts: CheckOptions, io: IO): number {
       );
     }
   }
+  const inputs = sourcedDocuments(files);
+  const topologyClusters = inputs.filter((d) => isTopologyCluster(d.value));
+  if (topologyClusters.length > 0) {
+    const candidates = [...inputs, ...templateDirDocuments([...opts.templates, BUILTIN_CLUSTERCLASSES_DIR])];
+    for (const cluster of topologyClusters) {
+      const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
+      const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
+      verdicts.push(
+        runGate({ topology: { cluster, candidates }, policies, teamLabels: namespaceLabels.get(ns) }),
+      );
+    }
+  }
   if (verdicts.length === 0)
-    throw new ClustermintError('INVALID_SUBMISSION', 'no ClusterDeployment found in the input');
+    throw new ClustermintError(
+      'INVALID_SUBMISSION',
+      'no ClusterDeployment or Cluster with spec.topology found in the input',
+    );
   const print = { text: textVerdicts, json: jsonVerdicts, sarif: sarifVerdicts, junit: junitVerdicts }[
     opts.format
   ];

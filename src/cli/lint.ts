@@ -6,12 +6,21 @@ import { TemplateCatalog } from '../api/catalog.js';
 import type { Chart } from '../api/chart.js';
 import { isChartDir, loadChart } from '../api/load-chart.js';
 import { runChart } from '../gate/chart-pipeline.js';
+import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { checkTemplateSyntax } from '../render/chart/engine.js';
+import { isClusterClass, isTopologyCluster } from '../render/topology/kinds.js';
 import { ClustermintError } from '../util/errors.js';
+import { formatPath } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
 import { compileValuesSchema } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
-import { clusterDeployments, readSubmissionFile } from './inputs.js';
+import {
+  BUILTIN_CLUSTERCLASSES_DIR,
+  clusterDeployments,
+  readSubmissionFile,
+  sourcedDocuments,
+  templateDirDocuments,
+} from './inputs.js';
 import type { IO } from './io.js';
 import { collect, type Wrap } from './main.js';
 import { formatViolation } from './print.js';
@@ -105,18 +114,75 @@ export function lintChart(dir: string): LintReport {
   return report;
 }
 
-export function lintSubmissions(file: string, catalog: TemplateCatalog): LintReport {
+// The topology engine loads only when a file holds topology documents (startup stays small).
+type TopologyModules = typeof import('../gate/topology-pipeline.js') &
+  typeof import('../render/topology/index.js');
+let topologyModules: TopologyModules | undefined;
+export async function loadTopologyModules(): Promise<void> {
+  if (!topologyModules)
+    topologyModules = {
+      ...(await import('../gate/topology-pipeline.js')),
+      ...(await import('../render/topology/index.js')),
+    };
+}
+
+/** ClusterClasses (patch and variable rules) and topology Clusters (variables, rendering) in a file. */
+function lintTopologyDocuments(
+  docs: SourcedDocument[],
+  templateDirs: readonly string[],
+  report: LintReport,
+): number {
+  let found = 0;
+  if (!docs.some((x) => isClusterClass(x.value) || isTopologyCluster(x.value))) return 0;
+  if (!topologyModules) throw new Error('lint: loadTopologyModules() was not called');
+  const { fieldToSegments, lintClusterClass, runTopologyPipeline } = topologyModules;
+  for (const d of docs.filter((x) => isClusterClass(x.value))) {
+    found++;
+    for (const issue of lintClusterClass(d.value)) {
+      const field = issue.field;
+      const segments = field ? fieldToSegments(field, d.value) : [];
+      let pos: { line: number; col: number } | undefined;
+      for (let n = segments.length; n >= 0 && !pos; n--) pos = d.doc.locate(segments.slice(0, n));
+      report.errors.push({
+        stage: 'resolve',
+        severity: 'error',
+        code: 'CLUSTERCLASS_INVALID',
+        message: issue.message,
+        location: { file: d.file, line: pos?.line, col: pos?.col, path: formatPath(segments) },
+      });
+    }
+  }
+  const clusters = docs.filter((x) => isTopologyCluster(x.value));
+  if (clusters.length > 0) {
+    const candidates = [...docs, ...templateDirDocuments([...templateDirs, BUILTIN_CLUSTERCLASSES_DIR])];
+    for (const c of clusters) {
+      found++;
+      const run = runTopologyPipeline(c, candidates);
+      report.errors.push(...run.violations);
+      report.warnings.push(...run.warnings);
+    }
+  }
+  return found;
+}
+
+export function lintSubmissions(
+  file: string,
+  catalog: TemplateCatalog,
+  templateDirs: readonly string[] = [],
+): LintReport {
   const report: LintReport = { path: file, kind: 'submissions', errors: [], warnings: [] };
   try {
-    const { deployments, skipped } = clusterDeployments(readSubmissionFile(file));
+    const f = readSubmissionFile(file);
+    const { deployments, skipped } = clusterDeployments(f);
     for (const s of skipped)
       report.warnings.push({ stage: 'resolve', severity: 'warning', code: 'SKIPPED', message: s });
-    if (deployments.length === 0) {
+    const topologyFound = lintTopologyDocuments(sourcedDocuments([f]), templateDirs, report);
+    if (deployments.length === 0 && topologyFound === 0) {
       report.errors.push({
         stage: 'resolve',
         severity: 'error',
         code: 'INVALID_SUBMISSION',
-        message: 'no ClusterDeployment found',
+        message: 'no ClusterDeployment, ClusterClass or Cluster with spec.topology found',
         location: { file },
       });
     }
@@ -149,7 +215,11 @@ export function lintSubmissions(file: string, catalog: TemplateCatalog): LintRep
 }
 
 /** Expands PATH arguments: a chart, a folder of charts, or a submissions file. */
-export function lintPaths(paths: readonly string[], catalog: TemplateCatalog): LintReport[] {
+export function lintPaths(
+  paths: readonly string[],
+  catalog: TemplateCatalog,
+  templateDirs: readonly string[] = [],
+): LintReport[] {
   const reports: LintReport[] = [];
   for (const p of paths) {
     if (!existsSync(p)) throw new ClustermintError('UNREADABLE', 'no such file or folder', { file: p });
@@ -166,7 +236,7 @@ export function lintPaths(paths: readonly string[], catalog: TemplateCatalog): L
           });
         reports.push(...charts.map(lintChart));
       }
-    } else reports.push(lintSubmissions(p, catalog));
+    } else reports.push(lintSubmissions(p, catalog, templateDirs));
   }
   return reports;
 }
@@ -174,27 +244,32 @@ export function lintPaths(paths: readonly string[], catalog: TemplateCatalog): L
 export function registerLint(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('lint')
-    .summary('check charts, and ClusterDeployment files, without a cluster')
+    .summary('check charts, ClusterClasses and submissions, without a cluster')
     .description(
       'Lint each PATH: a chart folder, a folder of charts, or a file of ClusterDeployments.\n' +
         'Charts: Chart.yaml and values.schema.json are valid, every template parses, and the chart renders\n' +
         'into objects that pass their schemas with each ci/*.yaml values file (as chart-testing does) or,\n' +
         'without ci/ files, with its default values. With ci/ files, failures with the bare defaults are warnings.\n' +
-        'ClusterDeployments: the template exists, the values are valid and the objects render.',
+        'ClusterDeployments: the template exists, the values are valid and the objects render.\n' +
+        "ClusterClasses: the ClusterClass webhook's rules for patches (ops, paths, array indexes, values,\n" +
+        'templates that parse, variables and builtins that exist, selectors that match a template) and for\n' +
+        'variable schemas (types, defaults, CEL rules).\n' +
+        'Clusters with spec.topology: variables default and validate against the ClusterClass, and render.',
     )
     .argument('<PATH...>', 'chart folder, folder of charts, or submissions file')
     .option('--templates <dir>', 'extra folder of charts that submissions may name, repeatable', collect, [])
     .option('--strict', 'fail on warnings too')
     .option('-o, --output <format>', 'text or json', 'text')
     .action(
-      wrap((paths: string[], opts) => {
+      wrap(async (paths: string[], opts) => {
         if (opts.output !== 'text' && opts.output !== 'json') {
           throw new ClustermintError(
             'USAGE',
             `--output must be text or json, got ${JSON.stringify(opts.output)}`,
           );
         }
-        const reports = lintPaths(paths, new TemplateCatalog(opts.templates));
+        await loadTopologyModules();
+        const reports = lintPaths(paths, new TemplateCatalog(opts.templates), opts.templates);
         const failed = reports.filter((r) => r.errors.length > 0 || (opts.strict && r.warnings.length > 0));
         if (opts.output === 'json') {
           io.out(`${JSON.stringify(reports, null, 2)}\n`);

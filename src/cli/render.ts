@@ -3,9 +3,18 @@ import type { Command } from 'commander';
 import { TemplateCatalog } from '../api/catalog.js';
 import type { Chart } from '../api/chart.js';
 import { runChart } from '../gate/chart-pipeline.js';
+import { isTopologyCluster } from '../render/topology/kinds.js';
 import { ClustermintError } from '../util/errors.js';
 import type { Violation } from '../validate/violation.js';
-import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
+import { type ExplainedCluster, explainText } from './explain.js';
+import {
+  BUILTIN_CLUSTERCLASSES_DIR,
+  clusterDeployments,
+  expandInputs,
+  readSubmissionFile,
+  sourcedDocuments,
+  templateDirDocuments,
+} from './inputs.js';
 import type { IO } from './io.js';
 import { collect, outputFormat, type Wrap } from './main.js';
 import { printObjects, printViolations, type SourcedObject } from './print.js';
@@ -15,9 +24,12 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
     .command('render')
     .summary('render submissions (ClusterDeployments) into Cluster API objects')
     .description(
-      'Render every ClusterDeployment found in the files with its template (built-ins, plus charts under\n' +
-        '--templates) and print all objects. spec.config holds the values; the release is the\n' +
-        "ClusterDeployment's name and namespace.",
+      'Render every submission found in the files and print all objects.\n' +
+        'ClusterDeployments render with their chart (built-ins, plus charts under --templates); spec.config\n' +
+        "holds the values and the release is the ClusterDeployment's name and namespace.\n" +
+        'Clusters with spec.topology render with their ClusterClass (v1beta1 or v1beta2) as Cluster API\n' +
+        'would: variable defaults and validation, desired objects, inline JSON patches. The ClusterClass and\n' +
+        'its templates come from the -f files or from YAML files under --templates.',
     )
     .option(
       '-f, --filename <file>',
@@ -27,9 +39,18 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
     )
     .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
     .option('-o, --output <format>', 'yaml or json', 'yaml')
-    .addHelpText('after', '\nExample:\n  clustermint render -f examples/simulated-cluster.yaml\n')
+    .option(
+      '--explain',
+      'for topology Clusters, print which ClusterClass patch set which path of which object (instead of the objects)',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  clustermint render -f examples/simulated-cluster.yaml\n' +
+        '  clustermint render -f examples/topology/cluster.yaml -f examples/topology/clusterclass.yaml\n' +
+        '  clustermint render -f examples/topology/cluster.yaml --templates examples/topology --explain\n',
+    )
     .action(
-      wrap((opts) => {
+      wrap(async (opts) => {
         if (opts.filename.length === 0)
           throw new ClustermintError('USAGE', 'no input: give one or more -f FILE');
         const format = outputFormat(opts.output);
@@ -37,9 +58,35 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
         const objects: SourcedObject[] = [];
         const violations: Violation[] = [];
         const warnings: Violation[] = [];
+        const explained: ExplainedCluster[] = [];
         let found = 0;
-        for (const file of expandInputs(opts.filename)) {
-          const { deployments, skipped } = clusterDeployments(readSubmissionFile(file));
+        const files = expandInputs(opts.filename).map(readSubmissionFile);
+        const inputs = sourcedDocuments(files);
+        const topologyClusters = inputs.filter((d) => isTopologyCluster(d.value));
+        if (topologyClusters.length > 0) {
+          const candidates = [
+            ...inputs,
+            ...templateDirDocuments([...opts.templates, BUILTIN_CLUSTERCLASSES_DIR]),
+          ];
+          const { runTopologyPipeline } = await import('../gate/topology-pipeline.js');
+          for (const cluster of topologyClusters) {
+            found++;
+            const run = runTopologyPipeline(cluster, candidates);
+            warnings.push(...run.warnings);
+            violations.push(...run.violations);
+            const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
+            const className = String(
+              (run.clusterClass?.metadata as Record<string, unknown> | undefined)?.name ?? '',
+            );
+            const label = `${String(meta.namespace ?? 'default')}/${String(meta.name ?? '')}`;
+            explained.push({ cluster: label, objects: run.objects, trace: run.trace });
+            objects.push(
+              ...run.objects.map((object) => ({ object, source: `${label} <- ClusterClass ${className}` })),
+            );
+          }
+        }
+        for (const { file, docs } of files) {
+          const { deployments, skipped } = clusterDeployments({ file, docs });
           for (const s of skipped) io.err(`warning: ${s}\n`);
           for (const cd of deployments) {
             found++;
@@ -77,11 +124,18 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
           }
         }
         if (found === 0)
-          throw new ClustermintError('INVALID_SUBMISSION', 'no ClusterDeployment found in the input');
+          throw new ClustermintError(
+            'INVALID_SUBMISSION',
+            'no ClusterDeployment or Cluster with spec.topology found in the input',
+          );
         io.err(printViolations(warnings));
         if (violations.length > 0) {
           io.err(printViolations(violations));
           return 1;
+        }
+        if (opts.explain) {
+          io.out(format === 'json' ? `${JSON.stringify(explained, null, 2)}\n` : explainText(explained));
+          return 0;
         }
         io.out(printObjects(objects, format));
         return 0;

@@ -11,16 +11,20 @@ import { errorBody } from '../policy/field.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
-import { type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
+import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
 import { objectRef } from '../validate/objects.js';
 import type { Violation } from '../validate/violation.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
-import { policyInput, type Team } from './policy-input.js';
+import { type PolicyInput, policyInput, type Team } from './policy-input.js';
+import { fieldToSegments, runTopologyPipeline, type SourcedDocument } from './topology-pipeline.js';
 
 export interface GateInput {
-  deployment: ClusterDeployment;
+  /** A ClusterDeployment submission, rendered with a chart... */
+  deployment?: ClusterDeployment;
   /** Finds a template by name; throws ClustermintError UNKNOWN_TEMPLATE when there is none. */
-  resolveTemplate: (name: string) => Chart;
+  resolveTemplate?: (name: string) => Chart;
+  /** ...or a Cluster with spec.topology, rendered with a ClusterClass found among `candidates`. */
+  topology?: { cluster: SourcedDocument; candidates: readonly SourcedDocument[] };
   policies: readonly LoadedPolicy[];
   /** Labels of the submission's namespace, when known. */
   teamLabels?: Record<string, string>;
@@ -54,7 +58,10 @@ function plainPrefix(segments: ReadonlyArray<string | number>): PathSegment[] {
 }
 
 export function runGate(input: GateInput): Verdict {
+  if (input.topology) return runTopologyGate(input, input.topology);
   const cd = input.deployment;
+  if (!cd || !input.resolveTemplate)
+    throw new Error('runGate: a deployment and a template resolver, or a topology');
   const file = cd.source.file;
   const start = cd.source.doc.locate([]);
   const verdict: Verdict = {
@@ -113,7 +120,24 @@ export function runGate(input: GateInput): Verdict {
   const submission = toOrdinaryTree(cd.source.doc.value) as PlainObject;
   const values = verdict.values ? (toOrdinaryTree(verdict.values) as PlainObject) : undefined;
   const pin = policyInput(submission, team, cd.spec.template, chart, values, verdict.objects);
-  const compiled = input.policies.map((p) => ({ loaded: p, compiled: compilePolicy(p.raw) }));
+  runPolicies(verdict, input.policies, pin, at, (segments) =>
+    chart && segments[0] === 'spec' && segments[1] === 'values'
+      ? locateValue(chart, sources, segments.slice(2))
+      : undefined,
+  );
+  verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
+  return verdict;
+}
+
+/** Policies on every resource of the input; findings go into the verdict. */
+function runPolicies(
+  verdict: Verdict,
+  policies: readonly LoadedPolicy[],
+  pin: PolicyInput,
+  at: (path: PathSegment[]) => SourceLocation,
+  locateInValues: (segments: PathSegment[]) => SourceLocation | undefined,
+): void {
+  const compiled = policies.map((p) => ({ loaded: p, compiled: compilePolicy(p.raw) }));
   const ctx = { payloadOrigin: 'int64' as const };
   for (const resource of pin.resources) {
     const responses = evaluateResource(
@@ -152,14 +176,9 @@ export function runGate(input: GateInput): Verdict {
             let location: SourceLocation | undefined;
             let path = formatPath(segments);
             if (resource.role === 'submission') location = at(segments);
-            else if (
-              resource.role === 'values' &&
-              chart &&
-              segments[0] === 'spec' &&
-              segments[1] === 'values'
-            ) {
-              location = locateValue(chart, sources, segments.slice(2));
-              path = location.path ?? path;
+            else if (resource.role === 'values') {
+              location = locateInValues(segments);
+              path = location?.path ?? path;
             }
             verdict.violations.push({
               ...base,
@@ -174,6 +193,74 @@ export function runGate(input: GateInput): Verdict {
       }
     }
   }
+}
+
+/** The gate for a Cluster with spec.topology: ClusterClass engine, then the same policies. */
+function runTopologyGate(input: GateInput, topo: NonNullable<GateInput['topology']>): Verdict {
+  const { cluster } = topo;
+  const meta = (isPlainObject(cluster.value.metadata) ? cluster.value.metadata : {}) as PlainObject;
+  const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
+  const start = cluster.doc.locate([]);
+  const verdict: Verdict = {
+    submission: {
+      kind: 'Cluster',
+      name: String(meta.name ?? ''),
+      namespace,
+      file: cluster.file,
+      line: start?.line,
+    },
+    allowed: true,
+    violations: [],
+    warnings: [],
+    objects: [],
+    rules: {},
+  };
+  const at = (path: PathSegment[]): SourceLocation => {
+    const pos = cluster.doc.locate(path);
+    return { file: cluster.file, line: pos?.line, col: pos?.col, path: formatPath(path) };
+  };
+  const run = runTopologyPipeline(cluster, topo.candidates);
+  verdict.violations.push(...run.violations);
+  verdict.warnings.push(...run.warnings);
+  verdict.objects = run.violations.length ? [] : run.objects;
+  const values: PlainObject = {};
+  for (const v of run.variables)
+    Object.defineProperty(values, v.name, {
+      value: v.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  verdict.values = values;
+  const classMeta = (run.clusterClass?.metadata ?? {}) as PlainObject;
+  const className = String(classMeta.name ?? '');
+  const team: Team = { name: namespace, labels: input.teamLabels ?? {} };
+  const submission = toOrdinaryTree(run.cluster) as PlainObject;
+  // the rendered Cluster is the submission itself (defaulted): policies see it once, as the submission
+  const rendered = verdict.objects.filter((o) => o !== run.desired?.cluster);
+  const pin = policyInput(
+    submission,
+    team,
+    className,
+    undefined,
+    toOrdinaryTree(values) as PlainObject,
+    rendered,
+  );
+  runPolicies(verdict, input.policies, pin, at, (segments) => {
+    // EffectiveValues spec.values.<variable>... -> the variable's entry in spec.topology.variables
+    if (segments[0] !== 'spec' || segments[1] !== 'values' || typeof segments[2] !== 'string')
+      return undefined;
+    const field = `spec.topology.variables[${segments[2]}].value${segments
+      .slice(3)
+      .map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`))
+      .join('')}`;
+    const segs = fieldToSegments(field, cluster.value);
+    for (let n = segs.length; n >= 0; n--) {
+      const pos = cluster.doc.locate(segs.slice(0, n));
+      if (pos) return { file: cluster.file, line: pos.line, col: pos.col, path: formatPath(segs) };
+    }
+    return undefined;
+  });
   verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
   return verdict;
 }

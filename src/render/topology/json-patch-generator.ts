@@ -1,0 +1,289 @@
+/**
+ * The inline JSON patch generator of Cluster API topology (`patches/inline/json_patch_generator.go`):
+ * for each request item, the patch's definitions whose selector matches, `enabledIf`, and each
+ * `jsonPatches[]` entry with its value computed from `value`, `valueFrom.variable` or
+ * `valueFrom.template`. Pure: the same request gives the same response.
+ */
+import { parse as parseYaml } from 'yaml';
+import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
+import { getVariableValue, type Variables } from './variable-value.js';
+
+export interface HolderReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  fieldPath: string;
+}
+
+export interface RequestItem {
+  uid: string;
+  holder: HolderReference;
+  /** The template being patched (patches accumulate on it). */
+  object: PlainObject;
+  /** Item-specific variables: overrides plus the item's `builtin`. */
+  variables: Variables;
+}
+
+export interface PatchRequest {
+  /** Global variables: the Cluster's topology variables plus `builtin.cluster`. */
+  variables: Variables;
+  items: RequestItem[];
+}
+
+export interface JsonPatchOperation {
+  op: string;
+  path: string;
+  value?: unknown;
+}
+
+/** Where an operation came from, for `--explain`. */
+export interface OperationOrigin {
+  patch: string;
+  definition: number;
+  jsonPatch: number;
+}
+
+export interface ResponseItem {
+  uid: string;
+  patch: JsonPatchOperation[];
+  origins: OperationOrigin[];
+}
+
+export interface ClassPatch {
+  name: string;
+  enabledIf?: string;
+  definitions?: PatchDefinition[];
+  external?: unknown;
+}
+
+export interface PatchDefinition {
+  selector: PatchSelector;
+  jsonPatches: JsonPatchSpec[];
+}
+
+export interface PatchSelector {
+  apiVersion: string;
+  kind: string;
+  matchResources?: {
+    infrastructureCluster?: boolean;
+    controlPlane?: boolean;
+    machineDeploymentClass?: { names?: string[] };
+    machinePoolClass?: { names?: string[] };
+  };
+}
+
+export interface JsonPatchSpec {
+  op: string;
+  path: string;
+  value?: unknown;
+  valueFrom?: { variable?: string; template?: string };
+}
+
+export const CP_MACHINE_TEMPLATE_REF_V1BETA1 = 'spec.machineTemplate.infrastructureRef';
+export const CP_MACHINE_TEMPLATE_REF_V1BETA2 = 'spec.machineTemplate.spec.infrastructureRef';
+const MD_FIELD_PATHS = new Set([
+  'spec.template.spec.bootstrap.configRef',
+  'spec.template.spec.infrastructureRef',
+]);
+
+/** Selector name forms: exact, `*`, `*suffix`, `prefix*`. */
+export function classNameMatches(pattern: string, name: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return name.endsWith(pattern.slice(1));
+  if (pattern.endsWith('*')) return name.startsWith(pattern.slice(0, -1));
+  return pattern === name;
+}
+
+function builtinString(vars: Variables, path: string): string | undefined {
+  try {
+    const v = getVariableValue(vars, path);
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function matchesSelector(item: RequestItem, selector: PatchSelector): boolean {
+  if (item.object.apiVersion !== selector.apiVersion || item.object.kind !== selector.kind) return false;
+  const m = selector.matchResources ?? {};
+  const h = item.holder;
+  if (m.infrastructureCluster && h.kind === 'Cluster' && h.fieldPath === 'spec.infrastructureRef')
+    return true;
+  if (m.controlPlane) {
+    if (h.kind === 'Cluster' && h.fieldPath === 'spec.controlPlaneRef') return true;
+    if (h.fieldPath === CP_MACHINE_TEMPLATE_REF_V1BETA1 || h.fieldPath === CP_MACHINE_TEMPLATE_REF_V1BETA2)
+      return true;
+  }
+  const names = (list: { names?: string[] } | undefined, holderKind: string, builtin: string) => {
+    if (!list?.names?.length || h.kind !== holderKind || !MD_FIELD_PATHS.has(h.fieldPath)) return false;
+    const cls = builtinString(item.variables, builtin);
+    if (cls === undefined) return false;
+    return list.names.some((n) => classNameMatches(n, cls));
+  };
+  if (names(m.machineDeploymentClass, 'MachineDeployment', 'builtin.machineDeployment.class')) return true;
+  if (names(m.machinePoolClass, 'MachinePool', 'builtin.machinePool.class')) return true;
+  return false;
+}
+
+function deepMerge(a: unknown, b: unknown): unknown {
+  if (!isPlainObject(a) || !isPlainObject(b)) return b;
+  const out: PlainObject = Object.create(null);
+  for (const k of Object.keys(a)) out[k] = a[k];
+  for (const k of Object.keys(b)) out[k] = k in out ? deepMerge(out[k], b[k]) : b[k];
+  return out;
+}
+
+/** `MergeVariableMaps`: later maps win; `builtin` is merged deeply (item fields over global ones). */
+export function mergeVariableMaps(...maps: Variables[]): Variables {
+  const out: Variables = Object.create(null);
+  for (const m of maps) {
+    for (const k of Object.keys(m)) {
+      out[k] = k === 'builtin' && k in out ? deepMerge(out[k], m[k]) : m[k];
+    }
+  }
+  return out;
+}
+
+// Compiled templates by source text: a ClusterClass's templates run once per item and cluster.
+const compiled = new Map<string, GoTemplate>();
+const COMPILED_MAX = 2000;
+
+function compile(text: string): GoTemplate {
+  let t = compiled.get(text);
+  if (!t) {
+    t = parseGoTemplate(text, { name: 'tpl', funcs: hermeticSprigFuncs });
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    compiled.set(text, t);
+  }
+  return t;
+}
+
+/** Parses a template as the ClusterClass webhook does; returns the error text or undefined. */
+export function templateParseError(text: string): string | undefined {
+  try {
+    compile(text);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** The JSON text of a value as Go's encoding/json writes it (compact). */
+const goJson = (v: unknown): string => JSON.stringify(v) ?? 'null';
+
+/**
+ * `renderValueTemplate`: execute, then read the output as YAML (sigs.k8s.io/yaml, YAML 1.1
+ * like go-yaml v2) into a JSON value.
+ */
+export function renderValueTemplate(text: string, variables: Variables): unknown {
+  let tpl: GoTemplate;
+  try {
+    tpl = compile(text);
+  } catch (e) {
+    throw new Error(`failed to parse template: ${goJson(text)}: ${(e as Error).message}`);
+  }
+  let out: string;
+  try {
+    out = tpl.execute(variables);
+  } catch (e) {
+    throw new Error(`failed to render template: ${goJson(text)}: ${(e as Error).message}`);
+  }
+  try {
+    const v = parseYaml(out, { version: '1.1', uniqueKeys: false, maxAliasCount: 100 });
+    return v === undefined ? null : v;
+  } catch (e) {
+    const first = (e as Error).message.split('\n')[0];
+    throw new Error(`failed to unmarshal rendered template: ${goJson(out)}: ${first}`);
+  }
+}
+
+export function patchIsEnabled(enabledIf: string | undefined, variables: Variables): boolean {
+  if (!enabledIf) return true;
+  let v: unknown;
+  try {
+    v = renderValueTemplate(enabledIf, variables);
+  } catch (e) {
+    throw new Error(`failed to calculate value for enabledIf: ${(e as Error).message}`);
+  }
+  return v === true;
+}
+
+export function calculateValue(p: JsonPatchSpec, variables: Variables): unknown {
+  // a JSON null decodes to a nil pointer upstream: not set
+  const hasValue = p.value !== undefined && p.value !== null;
+  const vf = p.valueFrom ?? undefined;
+  if (!hasValue && vf === undefined)
+    throw new Error('failed to calculate value: neither .value nor .valueFrom are set');
+  if (hasValue && vf !== undefined)
+    throw new Error('failed to calculate value: both .value and .valueFrom are set');
+  if (vf !== undefined && !vf.variable && !vf.template)
+    throw new Error(
+      'failed to calculate value: .valueFrom is set, but neither .valueFrom.variable nor .valueFrom.template are set',
+    );
+  if (vf?.variable && vf.template)
+    throw new Error(
+      'failed to calculate value: .valueFrom is set, but both .valueFrom.variable and .valueFrom.template are set',
+    );
+  if (hasValue) return p.value;
+  if (vf?.variable) {
+    try {
+      return getVariableValue(variables, vf.variable);
+    } catch (e) {
+      throw new Error(`failed to calculate value: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return renderValueTemplate(vf?.template as string, variables);
+  } catch (e) {
+    throw new Error(`failed to calculate value for template: ${(e as Error).message}`);
+  }
+}
+
+/** Errors of one patch, aggregated across items as upstream does. */
+export class PatchGenerationError extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
+  }
+}
+
+/** Generates the response of one inline patch for a request. */
+export function generateInlinePatch(patch: ClassPatch, req: PatchRequest): ResponseItem[] {
+  const out: ResponseItem[] = [];
+  const errors: string[] = [];
+  for (const item of req.items) {
+    const kind = String(item.object.kind ?? '');
+    const matching: Array<[number, PatchDefinition]> = [];
+    for (const [i, d] of (patch.definitions ?? []).entries()) {
+      if (matchesSelector(item, d.selector)) matching.push([i, d]);
+    }
+    if (matching.length === 0) continue;
+    const variables = mergeVariableMaps(req.variables, item.variables);
+    let enabled: boolean;
+    try {
+      enabled = patchIsEnabled(patch.enabledIf, variables);
+    } catch (e) {
+      errors.push(`failed to calculate if patch is enabled for ${goJson(kind)}: ${(e as Error).message}`);
+      continue;
+    }
+    if (!enabled) continue;
+    for (const [di, d] of matching) {
+      try {
+        const ops: JsonPatchOperation[] = [];
+        const origins: OperationOrigin[] = [];
+        for (const [ji, jp] of (d.jsonPatches ?? []).entries()) {
+          const op: JsonPatchOperation = { op: jp.op, path: jp.path };
+          if (jp.op === 'add' || jp.op === 'replace') op.value = calculateValue(jp, variables);
+          ops.push(op);
+          origins.push({ patch: patch.name, definition: di, jsonPatch: ji });
+        }
+        out.push({ uid: item.uid, patch: ops, origins });
+      } catch (e) {
+        errors.push(`failed to generate JSON patches for ${goJson(kind)}: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (errors.length) throw new PatchGenerationError(errors);
+  return out;
+}

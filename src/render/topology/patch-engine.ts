@@ -1,0 +1,594 @@
+/**
+ * The ClusterClass patch engine (`core/reconcilers/topology/cluster/patches/engine.go`): one
+ * request item per template, patches applied in array order and cumulatively, then only
+ * `spec`, `metadata.labels` and `metadata.annotations` copied back into the desired objects with
+ * the fields the topology controller owns preserved. Every operation is traced, so `--explain`
+ * can say which patch set which path of which object, and which changes were dropped.
+ */
+import fastJsonPatch from 'fast-json-patch';
+import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { CAPI_V1BETA2 } from './convert.js';
+import {
+  ANNOTATION_CLONED_FROM_GROUPKIND,
+  ANNOTATION_CLONED_FROM_NAME,
+  ANNOTATION_LAST_APPLIED,
+  type Blueprint,
+  type DesiredState,
+  LABEL_CLUSTER_NAME,
+  LABEL_DEPLOYMENT_NAME,
+  LABEL_POOL_NAME,
+  LABEL_TOPOLOGY_OWNED,
+} from './desired-state.js';
+import {
+  type ClassPatch,
+  CP_MACHINE_TEMPLATE_REF_V1BETA1,
+  CP_MACHINE_TEMPLATE_REF_V1BETA2,
+  generateInlinePatch,
+  type JsonPatchOperation,
+  type PatchRequest,
+  type RequestItem,
+} from './json-patch-generator.js';
+import type { Variables } from './variable-value.js';
+
+const ANNOTATION_CONVERSION_DATA = 'cluster.x-k8s.io/conversion-data';
+
+export interface VariableDefinitionFrom {
+  name: string;
+  from: string;
+}
+
+export interface TraceEntry {
+  patch: string;
+  definition: number;
+  jsonPatch: number;
+  op: string;
+  /** The path in the template the patch addressed. */
+  path: string;
+  value?: unknown;
+  /** The desired object the template belongs to. */
+  target: { apiVersion: string; kind: string; name: string };
+  /** Where the change lands in the object (JSON pointer), when it is copied back. */
+  objectPath?: string;
+  /** applied; discarded (outside what is copied back); preserved (a field the topology owns). */
+  outcome: 'applied' | 'discarded' | 'preserved';
+  reason?: string;
+}
+
+export class PatchEngineError extends Error {}
+
+const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const clone = <T>(v: T): T => structuredClone(v);
+
+function cleanAnnotations(a: unknown): PlainObject | undefined {
+  if (!isPlainObject(a)) return undefined;
+  const out: PlainObject = { ...a };
+  delete out[ANNOTATION_LAST_APPLIED];
+  delete out[ANNOTATION_CONVERSION_DATA];
+  return out;
+}
+
+function metadataBuiltin(meta: PlainObject): PlainObject | undefined {
+  if (meta.labels === undefined && meta.annotations === undefined) return undefined;
+  const out: PlainObject = {};
+  if (isPlainObject(meta.labels) && Object.keys(meta.labels).length) out.labels = meta.labels;
+  const ann = cleanAnnotations(meta.annotations);
+  if (ann && Object.keys(ann).length) out.annotations = ann;
+  return out;
+}
+
+function withoutUndefined(obj: PlainObject): PlainObject {
+  for (const k of Object.keys(obj)) if (obj[k] === undefined) delete obj[k];
+  return obj;
+}
+
+/** `builtin.cluster` (variables.Global), from the desired Cluster. */
+export function clusterBuiltin(cluster: PlainObject): PlainObject {
+  const meta = o(cluster.metadata);
+  const spec = o(cluster.spec);
+  const topology = o(spec.topology);
+  const classRef = o(topology.classRef);
+  const namespace = str(meta.namespace);
+  const classNamespace = str(classRef.namespace) || namespace;
+  const net = o(spec.clusterNetwork);
+  const network = withoutUndefined({
+    serviceDomain: str(net.serviceDomain) || undefined,
+    services: Array.isArray(o(net.services).cidrBlocks) ? o(net.services).cidrBlocks : undefined,
+    pods: Array.isArray(o(net.pods).cidrBlocks) ? o(net.pods).cidrBlocks : undefined,
+  });
+  return withoutUndefined({
+    name: meta.name,
+    namespace,
+    uid: str(meta.uid) || undefined,
+    metadata: metadataBuiltin(meta),
+    topology: withoutUndefined({
+      version: str(topology.version) || undefined,
+      classRef: { name: str(classRef.name), namespace: classNamespace },
+      class: str(classRef.name) || undefined,
+      classNamespace: classNamespace || undefined,
+    }),
+    network: Object.keys(network).length ? network : undefined,
+  });
+}
+
+function overrides(topologyPart: PlainObject, defs: Set<string>): Variables {
+  const out: Variables = Object.create(null);
+  for (const v of Array.isArray(o(topologyPart.variables).overrides)
+    ? (o(topologyPart.variables).overrides as unknown[])
+    : []) {
+    const name = str(o(v).name);
+    if (defs.has(name)) out[name] = o(v).value;
+  }
+  return out;
+}
+
+/** A request item's template: the class template with the desired object's labels/annotations synced in. */
+function syncedTemplate(
+  template: PlainObject,
+  desired: PlainObject,
+  into: 'template' | 'metadata',
+): PlainObject {
+  const t = clone(template);
+  const dm = o(desired.metadata);
+  const target =
+    into === 'metadata'
+      ? o(t.metadata)
+      : (() => {
+          const spec = o(t.spec);
+          const tpl = o(spec.template);
+          const m = o(tpl.metadata);
+          tpl.metadata = m;
+          spec.template = tpl;
+          t.spec = spec;
+          return m;
+        })();
+  if (into === 'metadata') t.metadata = target;
+  if (dm.labels !== undefined) target.labels = clone(dm.labels);
+  if (dm.annotations !== undefined) target.annotations = clone(dm.annotations);
+  // cleanupUnstructured: last-applied and conversion data are never sent; an empty map is dropped
+  const tm = o(t.metadata);
+  const ann = cleanAnnotations(tm.annotations);
+  if (ann) {
+    if (Object.keys(ann).length) tm.annotations = ann;
+    else delete tm.annotations;
+  }
+  return t;
+}
+
+interface EngineItem extends RequestItem {
+  target: PlainObject;
+  /** objects copy spec.template.spec -> spec; templates keep their shape. */
+  shape: 'object' | 'template';
+  preserve: string[][];
+}
+
+const ALWAYS_PRESERVE: string[][] = [
+  ['metadata', 'labels', LABEL_CLUSTER_NAME],
+  ['metadata', 'labels', LABEL_TOPOLOGY_OWNED],
+  ['metadata', 'labels', LABEL_DEPLOYMENT_NAME],
+  ['metadata', 'labels', LABEL_POOL_NAME],
+  ['metadata', 'annotations', ANNOTATION_CLONED_FROM_NAME],
+  ['metadata', 'annotations', ANNOTATION_CLONED_FROM_GROUPKIND],
+];
+
+const CONTROL_PLANE_PRESERVE: string[][] = [
+  ['spec', 'machineTemplate', 'metadata'],
+  ['spec', 'machineTemplate', 'readinessGates'],
+  ['spec', 'machineTemplate', 'spec', 'readinessGates'],
+  ['spec', 'machineTemplate', 'taints'],
+  ['spec', 'machineTemplate', 'spec', 'taints'],
+  ['spec', 'machineTemplate', 'infrastructureRef'],
+  ['spec', 'machineTemplate', 'spec', 'infrastructureRef'],
+  ['spec', 'machineTemplate', 'nodeDrainTimeout'],
+  ['spec', 'machineTemplate', 'nodeVolumeDetachTimeout'],
+  ['spec', 'machineTemplate', 'nodeDeletionTimeout'],
+  ['spec', 'machineTemplate', 'spec', 'deletion', 'nodeDrainTimeoutSeconds'],
+  ['spec', 'machineTemplate', 'spec', 'deletion', 'nodeVolumeDetachTimeoutSeconds'],
+  ['spec', 'machineTemplate', 'spec', 'deletion', 'nodeDeletionTimeoutSeconds'],
+  ['spec', 'replicas'],
+  ['spec', 'version'],
+  ['spec', 'rollout', 'after'],
+  ...ALWAYS_PRESERVE,
+];
+
+/** Template path -> object path, for the fields patchObject / patchTemplate copy. */
+const OBJECT_FIELDS: Array<[string[], string[]]> = [
+  [['spec', 'template', 'spec'], ['spec']],
+  [
+    ['spec', 'template', 'metadata', 'labels'],
+    ['metadata', 'labels'],
+  ],
+  [
+    ['spec', 'template', 'metadata', 'annotations'],
+    ['metadata', 'annotations'],
+  ],
+];
+const TEMPLATE_FIELDS: Array<[string[], string[]]> = [
+  [
+    ['metadata', 'labels'],
+    ['metadata', 'labels'],
+  ],
+  [
+    ['metadata', 'annotations'],
+    ['metadata', 'annotations'],
+  ],
+  [
+    ['spec', 'template', 'spec'],
+    ['spec', 'template', 'spec'],
+  ],
+  [
+    ['spec', 'template', 'metadata', 'labels'],
+    ['spec', 'template', 'metadata', 'labels'],
+  ],
+  [
+    ['spec', 'template', 'metadata', 'annotations'],
+    ['spec', 'template', 'metadata', 'annotations'],
+  ],
+];
+
+const pointerSegments = (p: string): string[] =>
+  p === ''
+    ? []
+    : p
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+const toPointer = (segs: string[]): string =>
+  segs.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+const startsWith = (a: string[], prefix: string[]) =>
+  prefix.length <= a.length && prefix.every((p, i) => a[i] === p);
+
+function getPath(obj: unknown, path: string[]): { found: boolean; value?: unknown } {
+  let cur = obj;
+  for (const p of path) {
+    if (!isPlainObject(cur) || !Object.hasOwn(cur, p)) return { found: false };
+    cur = cur[p];
+  }
+  return { found: true, value: cur };
+}
+function setPath(obj: PlainObject, path: string[], value: unknown): void {
+  let cur = obj;
+  for (const p of path.slice(0, -1)) {
+    if (!isPlainObject(cur[p])) cur[p] = {};
+    cur = cur[p] as PlainObject;
+  }
+  cur[path[path.length - 1]] = value;
+}
+
+/** `CopyFields`: copy src fields into dest, then restore dest's preserved fields. */
+function copyFields(
+  dest: PlainObject,
+  src: PlainObject,
+  fields: Array<[string[], string[]]>,
+  preserve: string[][],
+): void {
+  const kept = preserve
+    .map((p) => ({ p, g: getPath(dest, p) }))
+    .filter((x) => x.g.found)
+    .map((x) => ({ p: x.p, v: clone(x.g.value) }));
+  for (const [s, d] of fields) {
+    const g = getPath(src, s);
+    if (g.found) setPath(dest, d, clone(g.value));
+  }
+  for (const k of kept) setPath(dest, k.p, k.v);
+}
+
+function traceOutcome(item: EngineItem, path: string): Pick<TraceEntry, 'objectPath' | 'outcome' | 'reason'> {
+  const segs = pointerSegments(path);
+  const fields = item.shape === 'object' ? OBJECT_FIELDS : TEMPLATE_FIELDS;
+  for (const [s, d] of fields) {
+    if (!startsWith(segs, s)) continue;
+    const objSegs = [...d, ...segs.slice(s.length)];
+    const objectPath = toPointer(objSegs);
+    const owner = item.preserve.find((p) => startsWith(objSegs, p) || startsWith(p, objSegs));
+    if (owner)
+      return {
+        objectPath,
+        outcome: 'preserved',
+        reason: `${owner.join('.')} is set by the topology controller; the patched value is not used`,
+      };
+    return { objectPath, outcome: 'applied' };
+  }
+  const kept = fields.map(([s]) => s.join('.')).join(', ');
+  return { outcome: 'discarded', reason: `only ${kept} of the template are copied to the object` };
+}
+
+function applyJsonPatch(doc: PlainObject, ops: JsonPatchOperation[]): PlainObject {
+  const copy = clone(doc);
+  for (const op of ops) {
+    try {
+      fastJsonPatch.applyOperation(copy, op as fastJsonPatch.Operation, true, true, true);
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      let why = (e as Error).message.split('\n')[0];
+      if (name === 'OPERATION_PATH_UNRESOLVABLE' || name === 'OPERATION_PATH_CANNOT_ADD')
+        why = `${op.op} operation does not apply: doc is missing path: ${JSON.stringify(op.path)}: missing value`;
+      else if (name === 'OPERATION_VALUE_OUT_OF_BOUNDS')
+        why = `${op.op} operation does not apply: index out of bounds: ${JSON.stringify(op.path)}`;
+      throw new Error(`failed to apply patch: error applying json patch (RFC6902): ${why}`);
+    }
+  }
+  return copy;
+}
+
+export interface PatchEngineResult {
+  trace: TraceEntry[];
+}
+
+/**
+ * Applies the ClusterClass's patches to the desired state in place. `definitions` are the
+ * class's variable definitions with their origin (`inline` or an external patch's name).
+ */
+export function applyPatches(
+  bp: Blueprint,
+  desired: DesiredState,
+  definitions: readonly VariableDefinitionFrom[],
+): PatchEngineResult {
+  const patches = (
+    Array.isArray(o(bp.clusterClass.spec).patches) ? o(bp.clusterClass.spec).patches : []
+  ) as ClassPatch[];
+  const trace: TraceEntry[] = [];
+  if (patches.length === 0) return { trace };
+
+  const cluster = desired.cluster;
+  const topology = o(o(cluster.spec).topology);
+  const ref = (obj: PlainObject) => ({
+    apiVersion: str(obj.apiVersion),
+    kind: str(obj.kind),
+    name: str(o(obj.metadata).name),
+  });
+  const holder = (obj: PlainObject, kind: string, apiVersion: string, fieldPath: string) => ({
+    apiVersion,
+    kind,
+    name: str(o(obj.metadata).name),
+    namespace: str(o(obj.metadata).namespace),
+    fieldPath,
+  });
+
+  // createRequest
+  const items: EngineItem[] = [];
+  let uid = 0;
+  const add = (i: Omit<EngineItem, 'uid' | 'variables'>) =>
+    items.push({ ...i, uid: String(++uid), variables: {} });
+  add({
+    holder: holder(cluster, 'Cluster', CAPI_V1BETA2, 'spec.infrastructureRef'),
+    object: syncedTemplate(bp.infrastructureClusterTemplate, desired.infrastructureCluster, 'template'),
+    target: desired.infrastructureCluster,
+    shape: 'object',
+    preserve: ALWAYS_PRESERVE,
+  });
+  const cp = desired.controlPlane.object;
+  add({
+    holder: holder(cluster, 'Cluster', CAPI_V1BETA2, 'spec.controlPlaneRef'),
+    object: syncedTemplate(bp.controlPlaneTemplate, cp, 'template'),
+    target: cp,
+    shape: 'object',
+    preserve: CONTROL_PLANE_PRESERVE,
+  });
+  if (bp.controlPlaneInfrastructureMachineTemplate && desired.controlPlane.infrastructureMachineTemplate) {
+    add({
+      holder: holder(
+        cp,
+        str(cp.kind),
+        str(cp.apiVersion),
+        desired.controlPlane.contractVersion === 'v1beta1'
+          ? CP_MACHINE_TEMPLATE_REF_V1BETA1
+          : CP_MACHINE_TEMPLATE_REF_V1BETA2,
+      ),
+      object: syncedTemplate(
+        bp.controlPlaneInfrastructureMachineTemplate,
+        desired.controlPlane.infrastructureMachineTemplate,
+        'metadata',
+      ),
+      target: desired.controlPlane.infrastructureMachineTemplate,
+      shape: 'template',
+      preserve: ALWAYS_PRESERVE,
+    });
+  }
+  const mdItems: Array<{ md: DesiredState['machineDeployments'][number]; items: EngineItem[] }> = [];
+  for (const md of desired.machineDeployments) {
+    const mdBp = bp.machineDeployments.get(str(md.topology.class));
+    if (!mdBp)
+      throw new PatchEngineError(
+        `failed to lookup MachineDeployment class ${JSON.stringify(md.topology.class)} in ClusterClass`,
+      );
+    const before = items.length;
+    add({
+      holder: holder(md.object, 'MachineDeployment', CAPI_V1BETA2, 'spec.template.spec.bootstrap.configRef'),
+      object: syncedTemplate(mdBp.bootstrapTemplate, md.bootstrapTemplate, 'metadata'),
+      target: md.bootstrapTemplate,
+      shape: 'template',
+      preserve: ALWAYS_PRESERVE,
+    });
+    add({
+      holder: holder(md.object, 'MachineDeployment', CAPI_V1BETA2, 'spec.template.spec.infrastructureRef'),
+      object: syncedTemplate(
+        mdBp.infrastructureMachineTemplate,
+        md.infrastructureMachineTemplate,
+        'metadata',
+      ),
+      target: md.infrastructureMachineTemplate,
+      shape: 'template',
+      preserve: ALWAYS_PRESERVE,
+    });
+    mdItems.push({ md, items: items.slice(before) });
+  }
+  const mpItems: Array<{ mp: DesiredState['machinePools'][number]; items: EngineItem[] }> = [];
+  for (const mp of desired.machinePools) {
+    const mpBp = bp.machinePools.get(str(mp.topology.class));
+    if (!mpBp)
+      throw new PatchEngineError(
+        `failed to lookup MachinePool class ${JSON.stringify(mp.topology.class)} in ClusterClass`,
+      );
+    const before = items.length;
+    add({
+      holder: holder(mp.object, 'MachinePool', CAPI_V1BETA2, 'spec.template.spec.bootstrap.configRef'),
+      object: syncedTemplate(mpBp.bootstrapTemplate, mp.bootstrapObject, 'template'),
+      target: mp.bootstrapObject,
+      shape: 'object',
+      preserve: ALWAYS_PRESERVE,
+    });
+    add({
+      holder: holder(mp.object, 'MachinePool', CAPI_V1BETA2, 'spec.template.spec.infrastructureRef'),
+      object: syncedTemplate(
+        mpBp.infrastructureMachinePoolTemplate,
+        mp.infrastructureMachinePoolObject,
+        'template',
+      ),
+      target: mp.infrastructureMachinePoolObject,
+      shape: 'object',
+      preserve: ALWAYS_PRESERVE,
+    });
+    mpItems.push({ mp, items: items.slice(before) });
+  }
+
+  // builtins that do not change between patches
+  const clusterBuiltinValue = clusterBuiltin(cluster);
+  const cpTopology = o(topology.controlPlane);
+  const cpMeta = o(cp.metadata);
+  const cpBuiltin = withoutUndefined({
+    version: o(cp.spec).version,
+    metadata: metadataBuiltin(cpMeta),
+    name: cpMeta.name,
+    replicas:
+      cpTopology.replicas !== undefined && cpTopology.replicas !== null ? o(cp.spec).replicas : undefined,
+    machineTemplate: desired.controlPlane.infrastructureMachineTemplate
+      ? { infrastructureRef: { name: o(desired.controlPlane.infrastructureMachineTemplate.metadata).name } }
+      : undefined,
+  });
+  const machineBuiltin = (
+    topo: PlainObject,
+    object: PlainObject,
+    bootstrap: PlainObject,
+    infra: PlainObject,
+  ): PlainObject => {
+    const meta = o(object.metadata);
+    const spec = o(object.spec);
+    return withoutUndefined({
+      version: o(o(spec.template).spec).version,
+      metadata: metadataBuiltin(meta),
+      class: topo.class,
+      name: meta.name,
+      topologyName: topo.name,
+      replicas: spec.replicas ?? undefined,
+      bootstrap: { configRef: { name: o(bootstrap.metadata).name } },
+      infrastructureRef: { name: o(infra.metadata).name },
+    });
+  };
+
+  for (const patch of patches) {
+    const definitionFrom = patch.definitions?.length ? 'inline' : patch.name;
+    const defs = new Set(definitions.filter((d) => d.from === definitionFrom).map((d) => d.name));
+    // addVariablesForPatch
+    const global: Variables = Object.create(null);
+    for (const v of Array.isArray(topology.variables) ? topology.variables : []) {
+      const name = str(o(v).name);
+      if (name !== 'builtin' && defs.has(name)) global[name] = o(v).value;
+    }
+    global.builtin = { cluster: clusterBuiltinValue };
+    for (const item of items) item.variables = Object.create(null);
+    const cpVars = { ...overrides(cpTopology, defs), builtin: { controlPlane: cpBuiltin } };
+    items[1].variables = cpVars;
+    if (items[2]?.holder.fieldPath.startsWith('spec.machineTemplate')) items[2].variables = cpVars;
+    for (const { md, items: its } of mdItems) {
+      const vars = {
+        ...overrides(md.topology, defs),
+        builtin: {
+          machineDeployment: machineBuiltin(
+            md.topology,
+            md.object,
+            md.bootstrapTemplate,
+            md.infrastructureMachineTemplate,
+          ),
+        },
+      };
+      for (const it of its) it.variables = vars;
+    }
+    for (const { mp, items: its } of mpItems) {
+      const vars = {
+        ...overrides(mp.topology, defs),
+        builtin: {
+          machinePool: machineBuiltin(
+            mp.topology,
+            mp.object,
+            mp.bootstrapObject,
+            mp.infrastructureMachinePoolObject,
+          ),
+        },
+      };
+      for (const it of its) it.variables = vars;
+    }
+
+    if (!patch.definitions?.length) {
+      throw new PatchEngineError(
+        patch.external
+          ? `failed to apply patches for patch ${JSON.stringify(patch.name)}: external patches need a Runtime Extension; clustermint renders inline patches only`
+          : `failed to create patch generator for patch ${JSON.stringify(patch.name)}`,
+      );
+    }
+    const req: PatchRequest = { variables: global, items };
+    let response: ReturnType<typeof generateInlinePatch>;
+    try {
+      response = generateInlinePatch(patch, req);
+    } catch (e) {
+      throw new PatchEngineError(
+        `failed to generate patches for patch ${JSON.stringify(patch.name)}: ${(e as Error).message}`,
+      );
+    }
+    for (const r of response) {
+      const item = items.find((i) => i.uid === r.uid) as EngineItem;
+      if (r.patch.length === 0) continue;
+      let patched: PlainObject;
+      try {
+        patched = applyJsonPatch(item.object, r.patch);
+      } catch (e) {
+        throw new PatchEngineError(
+          `failed to apply patches for patch ${JSON.stringify(patch.name)}: ${str(item.object.kind)} ${str(o(item.object.metadata).name)}: ${(e as Error).message}`,
+        );
+      }
+      // only spec, metadata.labels and metadata.annotations of the patched copy are kept
+      const next = clone(item.object);
+      for (const f of [['spec'], ['metadata', 'labels'], ['metadata', 'annotations']]) {
+        const g = getPath(patched, f);
+        if (g.found) setPath(next, f, g.value);
+        else if (getPath(next, f).found) {
+          const parent = getPath(next, f.slice(0, -1)).value as PlainObject;
+          delete parent[f[f.length - 1]];
+        }
+      }
+      item.object = next;
+      for (const [i, op] of r.patch.entries()) {
+        const origin = r.origins[i];
+        const inMeta = pointerSegments(op.path);
+        const keptByEngine =
+          startsWith(inMeta, ['spec']) ||
+          startsWith(inMeta, ['metadata', 'labels']) ||
+          startsWith(inMeta, ['metadata', 'annotations']);
+        trace.push({
+          ...origin,
+          op: op.op,
+          path: op.path,
+          ...(op.value !== undefined ? { value: op.value } : {}),
+          target: ref(item.target),
+          ...(keptByEngine
+            ? traceOutcome(item, op.path)
+            : {
+                outcome: 'discarded',
+                reason: 'only spec, metadata.labels and metadata.annotations of a patched template are kept',
+              }),
+        });
+      }
+    }
+  }
+
+  // updateDesiredState
+  for (const item of items) {
+    copyFields(
+      item.target,
+      item.object,
+      item.shape === 'object' ? OBJECT_FIELDS : TEMPLATE_FIELDS,
+      item.preserve,
+    );
+  }
+  return { trace };
+}
