@@ -10,6 +10,8 @@ import { parseAllDocuments } from 'yaml';
 import { TemplateCatalog } from '../dist/api/catalog.js';
 import { runChart } from '../dist/gate/chart-pipeline.js';
 import { renderChart, renderChartText } from '../dist/render/chart/render.js';
+import { hermeticSprigFuncs, parseGoTemplate } from '../dist/render/gotemplate/index.js';
+import { renderTopology } from '../dist/render/topology/index.js';
 import { parseYamlSource } from '../dist/util/yaml-source.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -50,6 +52,25 @@ bench
   .add(`parse rendered output: yaml (${(text.length / 1024).toFixed(1)} KiB)`, () =>
     parseAllDocuments(text).map((d) => d.toJS()),
   );
+
+// ClusterClass topology: the example Cluster with the built-in class (defaulting, validation with
+// CEL, desired state, 5 patches), and one Go patch template.
+const topoDocs = [
+  ...jsyaml.loadAll(readFileSync(join(ROOT, 'templates', 'clusterclasses', 'simulated-k0s.yaml'), 'utf8')),
+];
+const topoCluster = jsyaml.load(readFileSync(join(ROOT, 'examples', 'topology', 'cluster.yaml'), 'utf8'));
+const goTpl =
+  '{{ if semverCompare ">=1.30.0" .builtin.cluster.topology.version }}{{ index .zones 0 | quote }}{{ else }}{{ .region | default "x" }}{{ end }}';
+const goData = { builtin: { cluster: { topology: { version: 'v1.31.2' } } }, zones: ['a', 'b'], region: 'r' };
+const goParsed = parseGoTemplate(goTpl, { funcs: hermeticSprigFuncs });
+bench
+  .add('topology: render the example Cluster with ClusterClass simulated-k0s (9 objects)', () =>
+    renderTopology({ cluster: topoCluster, objects: topoDocs }),
+  )
+  .add('go template: parse + execute a patch template', () =>
+    parseGoTemplate(goTpl, { funcs: hermeticSprigFuncs }).execute(goData),
+  )
+  .add('go template: execute (parsed once)', () => goParsed.execute(goData));
 
 const heapBefore = process.memoryUsage().heapUsed;
 await bench.run();

@@ -49,3 +49,29 @@ export function toOrdinaryTree(v: unknown): unknown {
   }
   return v;
 }
+
+/**
+ * Deep copy of a JSON tree (objects keep a null or Object prototype, as they had). Several times
+ * faster than structuredClone on the small documents the renderers copy.
+ */
+export function cloneTree<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = cloneTree(v[i]);
+    return out as T;
+  }
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.getPrototypeOf(src) === null ? Object.create(null) : {};
+  for (const k of Object.keys(src)) {
+    if (k === '__proto__')
+      Object.defineProperty(out, k, {
+        value: cloneTree(src[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[k] = cloneTree(src[k]);
+  }
+  return out as T;
+}

@@ -4,7 +4,7 @@
  * machine template), Cluster, MachineDeployments and MachinePools with their templates, and
  * MachineHealthChecks. Objects are v1beta2 shapes; names come from the naming templates.
  */
-import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { CAPI_V1BETA2 } from './convert.js';
 import { simpleName, templateName } from './names.js';
 
@@ -80,7 +80,7 @@ export interface DesiredVersions {
 }
 
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = <T>(v: T): T => cloneTree(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 type StringMap = Record<string, string>;
 const smap = (v: unknown): StringMap => {

@@ -5,7 +5,7 @@
  * `valueFrom.template`. Pure: the same request gives the same response.
  */
 import { parse as parseYaml } from 'yaml';
-import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
 import { getVariableValue, type Variables } from './variable-value.js';
 
@@ -190,13 +190,32 @@ export function renderValueTemplate(text: string, variables: Variables): unknown
   } catch (e) {
     throw new Error(`failed to render template: ${goJson(text)}: ${(e as Error).message}`);
   }
+  return readRenderedYaml(out);
+}
+
+// YAML 1.1 words that are not strings (go-yaml v2): a plain word outside this set is a string.
+const YAML11_WORDS =
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9._/+@-]*$/;
+const parsedOutputs = new Map<string, unknown>();
+
+/** The rendered text as a JSON value; plain words skip the parser, other outputs are cached. */
+function readRenderedYaml(out: string): unknown {
+  const trimmed = out.trim();
+  if (PLAIN_WORD.test(trimmed) && !YAML11_WORDS.test(trimmed)) return trimmed;
+  const known = parsedOutputs.get(out);
+  if (known !== undefined) return cloneTree(known);
+  let v: unknown;
   try {
-    const v = parseYaml(out, { version: '1.1', uniqueKeys: false, maxAliasCount: 100 });
-    return v === undefined ? null : v;
+    v = parseYaml(out, { version: '1.1', uniqueKeys: false, maxAliasCount: 100 });
+    if (v === undefined) v = null;
   } catch (e) {
     const first = (e as Error).message.split('\n')[0];
     throw new Error(`failed to unmarshal rendered template: ${goJson(out)}: ${first}`);
   }
+  if (parsedOutputs.size >= COMPILED_MAX) parsedOutputs.clear();
+  parsedOutputs.set(out, v);
+  return cloneTree(v);
 }
 
 export function patchIsEnabled(enabledIf: string | undefined, variables: Variables): boolean {

@@ -6,7 +6,7 @@
  * can say which patch set which path of which object, and which changes were dropped.
  */
 import fastJsonPatch from 'fast-json-patch';
-import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { CAPI_V1BETA2 } from './convert.js';
 import {
   ANNOTATION_CLONED_FROM_GROUPKIND,
@@ -58,7 +58,7 @@ export class PatchEngineError extends Error {}
 
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = <T>(v: T): T => cloneTree(v);
 
 function cleanAnnotations(a: unknown): PlainObject | undefined {
   if (!isPlainObject(a)) return undefined;
@@ -547,15 +547,16 @@ export function applyPatches(
         );
       }
       // only spec, metadata.labels and metadata.annotations of the patched copy are kept
-      const next = clone(item.object);
-      for (const f of [['spec'], ['metadata', 'labels'], ['metadata', 'annotations']]) {
-        const g = getPath(patched, f);
-        if (g.found) setPath(next, f, g.value);
-        else if (getPath(next, f).found) {
-          const parent = getPath(next, f.slice(0, -1)).value as PlainObject;
-          delete parent[f[f.length - 1]];
-        }
+      const next: PlainObject = { ...item.object };
+      if (patched.spec !== undefined) next.spec = patched.spec;
+      else delete next.spec;
+      const meta: PlainObject = { ...o(item.object.metadata) };
+      const pmeta = o(patched.metadata);
+      for (const k of ['labels', 'annotations']) {
+        if (pmeta[k] !== undefined) meta[k] = pmeta[k];
+        else delete meta[k];
       }
+      next.metadata = meta;
       item.object = next;
       for (const [i, op] of r.patch.entries()) {
         const origin = r.origins[i];

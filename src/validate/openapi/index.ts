@@ -62,7 +62,18 @@ const cache = new Map<string, CompiledSchema>();
 export const schemaHash = (schema: JSONSchemaProps): string =>
   createHash('sha256').update(canonicalJSON(schema)).digest('hex');
 
+// The same schema object (a parsed ClusterClass rendering many Clusters) skips the hash.
+const byIdentity = new WeakMap<object, CompiledSchema>();
+
 export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
+  const known = byIdentity.get(schema as object);
+  if (known) return known;
+  const c = compileSchemaByHash(schema);
+  byIdentity.set(schema as object, c);
+  return c;
+}
+
+function compileSchemaByHash(schema: JSONSchemaProps): CompiledSchema {
   const h = schemaHash(schema);
   let c = cache.get(h);
   if (c !== undefined) return c;
