@@ -232,4 +232,34 @@ describe('check', () => {
       'team-a-sizes/topology-at-most-5-workers-3-control-planes: team-a may run at most 5 workers, not 9',
     ]);
   });
+  it('a policy on the variables points at the variable in the submitted file', async () => {
+    const dir = tmpTree({
+      'p.yaml': [
+        'apiVersion: json.kyverno.io/v1alpha1',
+        'kind: ValidatingPolicy',
+        'metadata: { name: sizes }',
+        'spec:',
+        '  rules:',
+        '  - name: small-machines',
+        '    match: { all: [ { kind: EffectiveValues, ($team): team-a } ] }',
+        '    assert:',
+        '      all:',
+        '      - message: team-a uses sim.small',
+        '        check: { spec: { values: { instanceType: sim.small } } }',
+        '',
+      ].join('\n'),
+    });
+    const r = await run('check', '-f', EXAMPLE, '--policies', dir, '-o', 'json');
+    expect(r.code).toBe(1);
+    const verdicts = JSON.parse(r.stdout);
+    const v = (Array.isArray(verdicts) ? verdicts : verdicts.verdicts)[0];
+    const line = readExample().split('\n').findIndex((l) => l.includes('value: sim.large')) + 1;
+    expect(v.violations).toEqual([
+      expect.objectContaining({
+        rule: 'small-machines',
+        message: 'team-a uses sim.small',
+        location: expect.objectContaining({ file: EXAMPLE, line }),
+      }),
+    ]);
+  });
 });
