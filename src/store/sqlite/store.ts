@@ -1,0 +1,474 @@
+/**
+ * The embedded Store: one SQLite file (better-sqlite3, WAL, synchronous=NORMAL). Every write is
+ * one transaction that stores the object row and an event row under the next resourceVersion
+ * (one global counter). Watches read the events table from their own cursor, so a slow reader
+ * costs no memory and sees writes of other processes too: the store polls `PRAGMA data_version`
+ * while a watch waits. Events beyond the retention are compacted; watching from before the
+ * compaction point is Expired (410).
+ */
+import { randomUUID } from 'node:crypto';
+import { alreadyExists, badRequest, expired, notFound } from '../errors.js';
+import {
+  checkPreconditions,
+  compileFilter,
+  type Filter,
+  markDeleting,
+  matchesKey,
+  matchesLabels,
+  type Prepared,
+  prepareCreate,
+  prepareStatusUpdate,
+  prepareUpdate,
+  refOf,
+  typeKey,
+} from '../semantics.js';
+import {
+  type Clock,
+  type DeleteOptions,
+  type DeleteResult,
+  type KubeObject,
+  type ListOptions,
+  type ListResult,
+  type NewObject,
+  type ObjectRef,
+  type ResourceType,
+  type Store,
+  systemClock,
+  type Watch,
+  type WatchEvent,
+  type WatchOptions,
+} from '../types.js';
+import { type Database, DEFAULT_STATE_PATH, fileError, openDatabase } from './schema.js';
+
+export interface SqliteStoreOptions {
+  clock?: Clock;
+  /** Events kept for watches that resume from an older resourceVersion (default 10,000). */
+  eventRetention?: number;
+  /** How often a waiting watch looks for writes of other processes (ms, default 50). */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process's lock (ms, default 5,000). */
+  busyTimeoutMs?: number;
+  /** Random numbers for generateName suffixes (default Math.random). */
+  random?: () => number;
+}
+
+/** Rows a watch reads from the events table at a time. */
+const WATCH_BATCH = 256;
+
+interface StateRow {
+  rv: number;
+  compacted: number;
+}
+interface ObjectRow {
+  ns: string;
+  name: string;
+  labels: string | null;
+  body: string;
+}
+interface EventRow {
+  id: number;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  ns: string;
+  name: string;
+  labels: string | null;
+  prev_labels: string | null;
+  body: string;
+}
+
+type Labels = Record<string, string> | undefined;
+const labelsOf = (text: string | null): Labels => (text === null ? undefined : JSON.parse(text));
+/** Whether a row passes the filter; labels are parsed only when a label selector asks. */
+const rowMatches = (filter: Filter, ns: string, name: string, labels: string | null): boolean =>
+  matchesKey(filter, ns, name) && (filter.labels.length === 0 || matchesLabels(filter, labelsOf(labels)));
+const labelsText = (obj: KubeObject): string | null =>
+  obj.metadata.labels ? JSON.stringify(obj.metadata.labels) : null;
+
+function parseVersion(rv: string): number {
+  if (!/^\d{1,15}$/.test(rv)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  return Number(rv);
+}
+
+export class SqliteStore implements Store {
+  readonly path: string;
+  private readonly db: Database;
+  private readonly clock: Clock;
+  private readonly retention: number;
+  private readonly pollMs: number;
+  private readonly random: () => number;
+  private readonly watches = new Set<SqliteWatch>();
+  private readonly waiters = new Map<SqliteWatch, { dataVersion: number; wake: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
+  private wakeScheduled = false;
+  private closed = false;
+  private readonly sql: ReturnType<SqliteStore['prepare']>;
+
+  constructor(db: Database, path: string, options: SqliteStoreOptions = {}) {
+    this.db = db;
+    this.path = path;
+    this.clock = options.clock ?? systemClock;
+    this.retention = Math.max(1, options.eventRetention ?? 10_000);
+    this.pollMs = options.pollIntervalMs ?? 50;
+    this.random = options.random ?? Math.random;
+    this.sql = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      state: db.prepare('SELECT rv, compacted FROM state WHERE id = 1'),
+      setRv: db.prepare('UPDATE state SET rv = ? WHERE id = 1'),
+      compact: db.prepare('UPDATE state SET compacted = ? WHERE id = 1'),
+      dropEvents: db.prepare('DELETE FROM events WHERE id <= ?'),
+      get: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?').pluck(),
+      listAll: db.prepare(
+        'SELECT ns, name, labels, body FROM objects WHERE grp = ? AND kind = ? ORDER BY ns, name',
+      ),
+      listNs: db.prepare(
+        'SELECT ns, name, labels, body FROM objects WHERE grp = ? AND kind = ? AND ns = ? ORDER BY name',
+      ),
+      put: db.prepare(
+        `INSERT INTO objects (grp, kind, ns, name, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (grp, kind, ns, name) DO UPDATE SET rv = excluded.rv, labels = excluded.labels, body = excluded.body`,
+      ),
+      remove: db.prepare('DELETE FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?'),
+      event: db.prepare(
+        'INSERT INTO events (id, type, grp, kind, ns, name, labels, prev_labels, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      events: db.prepare(
+        'SELECT id, type, ns, name, labels, prev_labels, body FROM events WHERE grp = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?',
+      ),
+    };
+  }
+
+  /** Runs fn inside a transaction; SQLite file errors become ClustermintErrors. */
+  private run<T>(fn: () => T, write: boolean): T {
+    if (this.closed) throw new Error('the store is closed');
+    try {
+      const tx = this.db.transaction(fn);
+      return write ? tx.immediate() : tx.deferred();
+    } catch (e) {
+      throw fileError(this.path, e);
+    }
+  }
+
+  private state(): StateRow {
+    return this.sql.state.get() as StateRow;
+  }
+
+  private read(ref: ObjectRef): KubeObject | undefined {
+    const { group, kind } = typeKey(ref);
+    const body = this.sql.get.get(group, kind, ref.namespace ?? '', ref.name) as string | undefined;
+    return body === undefined ? undefined : JSON.parse(body);
+  }
+
+  /** Stores `obj` (or removes it for DELETED) under the next resourceVersion, with its event. */
+  private commit(
+    type: 'ADDED' | 'MODIFIED' | 'DELETED',
+    obj: KubeObject,
+    prevLabels: string | null,
+  ): KubeObject {
+    const st = this.state();
+    const rv = st.rv + 1;
+    obj.metadata.resourceVersion = String(rv);
+    const { group, kind } = typeKey(obj);
+    const ns = obj.metadata.namespace ?? '';
+    const name = obj.metadata.name;
+    const body = JSON.stringify(obj);
+    const labels = labelsText(obj);
+    if (type === 'DELETED') this.sql.remove.run(group, kind, ns, name);
+    else this.sql.put.run(group, kind, ns, name, rv, labels, body);
+    this.sql.event.run(rv, type, group, kind, ns, name, labels, prevLabels, body);
+    this.sql.setRv.run(rv);
+    // Compact in steps of a tenth of the retention, so the delete is amortised over many writes.
+    const slack = Math.max(1, Math.floor(this.retention / 10));
+    if (rv - st.compacted >= this.retention + slack) {
+      this.sql.dropEvents.run(rv - this.retention);
+      this.sql.compact.run(rv - this.retention);
+    }
+    return obj;
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject> {
+    const obj = this.run(() => this.read(ref), false);
+    if (!obj) throw notFound(ref);
+    return obj;
+  }
+
+  async list(type: ResourceType, options?: ListOptions): Promise<ListResult> {
+    const filter = compileFilter(options);
+    return this.run(() => {
+      const rows = this.rows(type, filter);
+      const items: KubeObject[] = [];
+      for (const r of rows) if (rowMatches(filter, r.ns, r.name, r.labels)) items.push(JSON.parse(r.body));
+      return { items, resourceVersion: String(this.state().rv) };
+    }, false);
+  }
+
+  private rows(type: ResourceType, filter: Filter): ObjectRow[] {
+    const { group, kind } = typeKey(type);
+    return (
+      filter.namespace !== undefined
+        ? this.sql.listNs.all(group, kind, filter.namespace)
+        : this.sql.listAll.all(group, kind)
+    ) as ObjectRow[];
+  }
+
+  async create(input: NewObject): Promise<KubeObject> {
+    const obj = prepareCreate(input, { uid: randomUUID(), now: this.clock.now(), random: this.random });
+    const ref = refOf(obj);
+    const out = this.run(() => {
+      if (this.read(ref)) throw alreadyExists(ref);
+      return this.commit('ADDED', obj, null);
+    }, true);
+    this.changed();
+    return out;
+  }
+
+  async update(input: KubeObject): Promise<KubeObject> {
+    return this.replace(input, prepareUpdate);
+  }
+
+  async updateStatus(input: KubeObject): Promise<KubeObject> {
+    return this.replace(input, prepareStatusUpdate);
+  }
+
+  private replace(
+    input: KubeObject,
+    prepare: (old: KubeObject, incoming: KubeObject) => Prepared,
+  ): KubeObject {
+    const ref = refOf(input);
+    let wrote = false;
+    const out = this.run(() => {
+      const old = this.read(ref);
+      if (!old) throw notFound(ref);
+      const next = prepare(old, input);
+      if (!next.changed) return old;
+      wrote = true;
+      // Removing the last finalizer of a deleting object deletes it; the event carries the
+      // last stored state, as the apiserver's does.
+      if (next.finalized) return this.commit('DELETED', old, null);
+      return this.commit('MODIFIED', next.object, labelsText(old));
+    }, true);
+    if (wrote) this.changed();
+    return out;
+  }
+
+  async delete(ref: ObjectRef, options?: DeleteOptions): Promise<DeleteResult> {
+    let wrote = true;
+    const out = this.run((): DeleteResult => {
+      const old = this.read(ref);
+      if (!old) throw notFound(ref);
+      checkPreconditions(old, options?.preconditions);
+      if (!old.metadata.finalizers?.length)
+        return { object: this.commit('DELETED', old, null), deleted: true };
+      const marked = markDeleting(old, this.clock.now());
+      if (!marked) {
+        wrote = false;
+        return { object: old, deleted: false };
+      }
+      return { object: this.commit('MODIFIED', marked, labelsText(old)), deleted: false };
+    }, true);
+    if (wrote) this.changed();
+    return out;
+  }
+
+  async watch(type: ResourceType, options?: WatchOptions): Promise<Watch> {
+    const filter = compileFilter(options);
+    const rv = options?.resourceVersion;
+    const from = rv === undefined || rv === '' || rv === '0' ? undefined : parseVersion(rv);
+    const w = this.run(() => {
+      const st = this.state();
+      if (from === undefined) {
+        // Synthetic ADDED events for what exists now, then the changes after it.
+        const initial: WatchEvent[] = [];
+        for (const r of this.rows(type, filter))
+          if (rowMatches(filter, r.ns, r.name, r.labels))
+            initial.push({ type: 'ADDED', object: JSON.parse(r.body) });
+        return new SqliteWatch(this, type, filter, st.rv, initial);
+      }
+      if (from < st.compacted) throw expired(String(from), String(st.compacted + 1));
+      return new SqliteWatch(this, type, filter, from, []);
+    }, false);
+    this.watches.add(w);
+    return w;
+  }
+
+  /**
+   * @internal Events of `type` after `cursor` (up to one batch) and the cursor to continue
+   * from. Expired when the events after the cursor have been compacted away.
+   */
+  readEvents(type: ResourceType, cursor: number): { rows: EventRow[]; cursor: number; dataVersion: number } {
+    // data_version first: a write of another process after this point wakes the watch.
+    const dataVersion = this.dataVersion();
+    return this.run(() => {
+      const st = this.state();
+      if (cursor < st.compacted) throw expired(String(cursor), String(st.compacted + 1));
+      const { group, kind } = typeKey(type);
+      const rows = this.sql.events.all(group, kind, cursor, WATCH_BATCH) as EventRow[];
+      let next = rows.length ? rows[rows.length - 1].id : cursor;
+      // A short batch read everything up to the head: skip past other kinds' events.
+      if (rows.length < WATCH_BATCH) next = Math.max(next, st.rv);
+      return { rows, cursor: next, dataVersion };
+    }, false);
+  }
+
+  private dataVersion(): number {
+    try {
+      return this.db.pragma('data_version', { simple: true }) as number;
+    } catch (e) {
+      throw fileError(this.path, e);
+    }
+  }
+
+  /** @internal Resolves on the next change (this process's or another's) or on close. */
+  waitForChange(w: SqliteWatch, dataVersion: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.set(w, { dataVersion, wake: resolve });
+      this.timer ??= setInterval(() => this.poll(), this.pollMs);
+    });
+  }
+
+  /** @internal */
+  release(w: SqliteWatch): void {
+    this.waiters.get(w)?.wake();
+    this.waiters.delete(w);
+    this.watches.delete(w);
+    this.stopTimerIfIdle();
+  }
+
+  private poll(): void {
+    if (this.closed) return;
+    let current: number;
+    try {
+      current = this.db.pragma('data_version', { simple: true }) as number;
+    } catch {
+      // The file went away or broke: let the watches read it and report the error.
+      this.wakeAll();
+      return;
+    }
+    for (const [w, waiter] of this.waiters)
+      if (waiter.dataVersion !== current) {
+        this.waiters.delete(w);
+        waiter.wake();
+      }
+    this.stopTimerIfIdle();
+  }
+
+  private stopTimerIfIdle(): void {
+    if (this.waiters.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** After a write of this process: wake the waiting watches once the current task ends. */
+  private changed(): void {
+    if (this.waiters.size === 0 || this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.wakeAll();
+    });
+  }
+
+  private wakeAll(): void {
+    const all = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const w of all) w.wake();
+    this.stopTimerIfIdle();
+  }
+
+  /**
+   * Drops every retained event: watching from any resourceVersion before now is Expired.
+   * For tests and maintenance; retention compacts on its own.
+   */
+  compact(): void {
+    this.run(() => {
+      const st = this.state();
+      this.sql.dropEvents.run(st.rv);
+      this.sql.compact.run(st.rv);
+    }, true);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const w of [...this.watches]) w.close();
+    this.wakeAll();
+    this.closed = true;
+    this.db.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+/** A watch reading the events table from its cursor. */
+class SqliteWatch implements Watch {
+  private buffer: WatchEvent[];
+  private closed = false;
+
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly type: ResourceType,
+    private readonly filter: Filter,
+    private cursor: number,
+    initial: WatchEvent[],
+  ) {
+    this.buffer = initial.reverse();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<WatchEvent, undefined>> {
+    for (;;) {
+      const e = this.buffer.pop();
+      if (e) return { value: e, done: false };
+      if (this.closed || this.store.isClosed) return { value: undefined, done: true };
+      const read = this.store.readEvents(this.type, this.cursor);
+      this.cursor = read.cursor;
+      const events: WatchEvent[] = [];
+      for (const row of read.rows) {
+        const ev = this.toEvent(row);
+        if (ev) events.push(ev);
+      }
+      this.buffer = events.reverse();
+      if (this.buffer.length === 0) await this.store.waitForChange(this, read.dataVersion);
+    }
+  }
+
+  async return(): Promise<IteratorResult<WatchEvent, undefined>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffer = [];
+    this.store.release(this);
+  }
+
+  /** The event a selector watch sees: objects entering the selection are ADDED, leaving it DELETED. */
+  private toEvent(row: EventRow): WatchEvent | undefined {
+    const now = rowMatches(this.filter, row.ns, row.name, row.labels);
+    if (row.type !== 'MODIFIED') return now ? { type: row.type, object: JSON.parse(row.body) } : undefined;
+    const before = rowMatches(this.filter, row.ns, row.name, row.prev_labels);
+    if (!now && !before) return undefined;
+    return { type: now && before ? 'MODIFIED' : now ? 'ADDED' : 'DELETED', object: JSON.parse(row.body) };
+  }
+}
+
+/**
+ * Opens (creating when absent) the state file at `path` (default `./.clustermint/state.db`).
+ * Throws a ClustermintError (UNREADABLE) for a file that is damaged, not ours, or newer.
+ */
+export function openSqliteStore(
+  path: string = DEFAULT_STATE_PATH,
+  options: SqliteStoreOptions = {},
+): SqliteStore {
+  const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  return new SqliteStore(db, path, options);
+}
