@@ -46,6 +46,12 @@ CREATE TABLE events (
   body TEXT NOT NULL
 );
 CREATE INDEX events_by_kind ON events (grp, kind, id);
+CREATE TABLE compactions (
+  grp TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  upto INTEGER NOT NULL,      -- the last compacted event of this kind: watching from before it is Expired
+  PRIMARY KEY (grp, kind)
+) WITHOUT ROWID;
 `;
 
 export const DEFAULT_STATE_PATH = './.clustermint/state.db';

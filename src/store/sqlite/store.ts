@@ -119,6 +119,12 @@ export class SqliteStore implements Store {
       setRv: db.prepare('UPDATE state SET rv = ? WHERE id = 1'),
       compact: db.prepare('UPDATE state SET compacted = ? WHERE id = 1'),
       dropEvents: db.prepare('DELETE FROM events WHERE id <= ?'),
+      // Before dropping events, remember per kind the last one dropped.
+      noteCompaction: db.prepare(
+        `INSERT INTO compactions (grp, kind, upto) SELECT grp, kind, max(id) FROM events WHERE id <= ? GROUP BY grp, kind
+         ON CONFLICT (grp, kind) DO UPDATE SET upto = excluded.upto`,
+      ),
+      compactedUpto: db.prepare('SELECT upto FROM compactions WHERE grp = ? AND kind = ?').pluck(),
       get: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?').pluck(),
       listAll: db.prepare(
         'SELECT ns, name, labels, body FROM objects WHERE grp = ? AND kind = ? ORDER BY ns, name',
@@ -181,10 +187,7 @@ export class SqliteStore implements Store {
     this.sql.setRv.run(rv);
     // Compact in steps of a tenth of the retention, so the delete is amortised over many writes.
     const slack = Math.max(1, Math.floor(this.retention / 10));
-    if (rv - st.compacted >= this.retention + slack) {
-      this.sql.dropEvents.run(rv - this.retention);
-      this.sql.compact.run(rv - this.retention);
-    }
+    if (rv - st.compacted >= this.retention + slack) this.compactTo(rv - this.retention);
     return obj;
   }
 
@@ -286,7 +289,7 @@ export class SqliteStore implements Store {
             initial.push({ type: 'ADDED', object: JSON.parse(r.body) });
         return new SqliteWatch(this, type, filter, st.rv, initial);
       }
-      if (from < st.compacted) throw expired(String(from), String(st.compacted + 1));
+      this.checkNotExpired(type, from);
       return new SqliteWatch(this, type, filter, from, []);
     }, false);
     this.watches.add(w);
@@ -302,7 +305,7 @@ export class SqliteStore implements Store {
     const dataVersion = this.dataVersion();
     return this.run(() => {
       const st = this.state();
-      if (cursor < st.compacted) throw expired(String(cursor), String(st.compacted + 1));
+      this.checkNotExpired(type, cursor);
       const { group, kind } = typeKey(type);
       const rows = this.sql.events.all(group, kind, cursor, WATCH_BATCH) as EventRow[];
       let next = rows.length ? rows[rows.length - 1].id : cursor;
@@ -383,11 +386,23 @@ export class SqliteStore implements Store {
    * For tests and maintenance; retention compacts on its own.
    */
   compact(): void {
-    this.run(() => {
-      const st = this.state();
-      this.sql.dropEvents.run(st.rv);
-      this.sql.compact.run(st.rv);
-    }, true);
+    this.run(() => this.compactTo(this.state().rv), true);
+  }
+
+  private compactTo(upto: number): void {
+    this.sql.noteCompaction.run(upto);
+    this.sql.dropEvents.run(upto);
+    this.sql.compact.run(upto);
+  }
+
+  /**
+   * Expired when events of the type after `cursor` were compacted away. Per kind, so a watch
+   * of a quiet kind is not expired by another kind's traffic.
+   */
+  private checkNotExpired(type: ResourceType, cursor: number): void {
+    const { group, kind } = typeKey(type);
+    const upto = this.sql.compactedUpto.get(group, kind) as number | undefined;
+    if (upto !== undefined && cursor < upto) throw expired(String(cursor), String(upto + 1));
   }
 
   async close(): Promise<void> {
