@@ -18,12 +18,6 @@ export const APPLICATION_ID = 0x434d5354;
 export const SCHEMA_VERSION = 1;
 
 const SCHEMA = `
-CREATE TABLE state (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  rv INTEGER NOT NULL,        -- the last resourceVersion given out
-  compacted INTEGER NOT NULL  -- events with id <= compacted are gone
-);
-INSERT INTO state (id, rv, compacted) VALUES (1, 0, 0);
 CREATE TABLE objects (
   grp TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -34,6 +28,7 @@ CREATE TABLE objects (
   body TEXT NOT NULL,         -- the object as JSON
   PRIMARY KEY (grp, kind, ns, name)
 ) WITHOUT ROWID;
+-- One row per write; the newest is never compacted, so max(id) is the store's resourceVersion.
 CREATE TABLE events (
   id INTEGER PRIMARY KEY,     -- the resourceVersion the write produced
   type TEXT NOT NULL,         -- ADDED, MODIFIED, DELETED
@@ -45,7 +40,6 @@ CREATE TABLE events (
   prev_labels TEXT,           -- labels before a MODIFIED, for selector watches
   body TEXT NOT NULL
 );
-CREATE INDEX events_by_kind ON events (grp, kind, id);
 CREATE TABLE compactions (
   grp TEXT NOT NULL,
   kind TEXT NOT NULL,

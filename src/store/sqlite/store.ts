@@ -7,6 +7,7 @@
  * compaction point is Expired (410).
  */
 import { randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
 import { alreadyExists, badRequest, expired, notFound } from '../errors.js';
 import {
   checkPreconditions,
@@ -44,7 +45,7 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** Events kept for watches that resume from an older resourceVersion (default 10,000). */
   eventRetention?: number;
-  /** How often a waiting watch looks for writes of other processes (ms, default 50). */
+  /** How often a waiting watch looks for writes of other processes (ms, default 25). */
   pollIntervalMs?: number;
   /** How long a write waits for another process's lock (ms, default 5,000). */
   busyTimeoutMs?: number;
@@ -55,15 +56,10 @@ export interface SqliteStoreOptions {
 /** Rows a watch reads from the events table at a time. */
 const WATCH_BATCH = 256;
 
-interface StateRow {
-  rv: number;
-  compacted: number;
-}
-interface ObjectRow {
+interface ObjectKeyRow {
   ns: string;
   name: string;
   labels: string | null;
-  body: string;
 }
 interface EventRow {
   id: number;
@@ -101,23 +97,25 @@ export class SqliteStore implements Store {
   private wakeScheduled = false;
   private closed = false;
   private readonly sql: ReturnType<SqliteStore['prepare']>;
+  /** One transaction wrapper for all calls (better-sqlite3 prepares BEGIN/COMMIT per wrapper). */
+  private readonly tx: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(db: Database, path: string, options: SqliteStoreOptions = {}) {
     this.db = db;
     this.path = path;
     this.clock = options.clock ?? systemClock;
     this.retention = Math.max(1, options.eventRetention ?? 10_000);
-    this.pollMs = options.pollIntervalMs ?? 50;
+    this.pollMs = options.pollIntervalMs ?? 25;
     this.random = options.random ?? Math.random;
     this.sql = this.prepare();
+    this.tx = db.transaction((fn: () => unknown) => fn());
   }
 
   private prepare() {
     const db = this.db;
     return {
-      state: db.prepare('SELECT rv, compacted FROM state WHERE id = 1'),
-      setRv: db.prepare('UPDATE state SET rv = ? WHERE id = 1'),
-      compact: db.prepare('UPDATE state SET compacted = ? WHERE id = 1'),
+      head: db.prepare('SELECT max(id) FROM events').pluck(),
+      oldest: db.prepare('SELECT min(id) FROM events').pluck(),
       dropEvents: db.prepare('DELETE FROM events WHERE id <= ?'),
       // Before dropping events, remember per kind the last one dropped.
       noteCompaction: db.prepare(
@@ -126,11 +124,15 @@ export class SqliteStore implements Store {
       ),
       compactedUpto: db.prepare('SELECT upto FROM compactions WHERE grp = ? AND kind = ?').pluck(),
       get: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?').pluck(),
-      listAll: db.prepare(
-        'SELECT ns, name, labels, body FROM objects WHERE grp = ? AND kind = ? ORDER BY ns, name',
+      listAll: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? ORDER BY ns, name').pluck(),
+      listNs: db
+        .prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? ORDER BY name')
+        .pluck(),
+      keysAll: db.prepare(
+        'SELECT ns, name, labels FROM objects WHERE grp = ? AND kind = ? ORDER BY ns, name',
       ),
-      listNs: db.prepare(
-        'SELECT ns, name, labels, body FROM objects WHERE grp = ? AND kind = ? AND ns = ? ORDER BY name',
+      keysNs: db.prepare(
+        'SELECT ns, name, labels FROM objects WHERE grp = ? AND kind = ? AND ns = ? ORDER BY name',
       ),
       put: db.prepare(
         `INSERT INTO objects (grp, kind, ns, name, rv, labels, body) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -141,7 +143,9 @@ export class SqliteStore implements Store {
         'INSERT INTO events (id, type, grp, kind, ns, name, labels, prev_labels, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       events: db.prepare(
-        'SELECT id, type, ns, name, labels, prev_labels, body FROM events WHERE grp = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?',
+        // No index on kind: a watch that keeps up reads the few newest rows; one replaying
+        // scans at most the retained events. An index would cost every write a page.
+        'SELECT id, type, ns, name, labels, prev_labels, body FROM events WHERE id > ? AND grp = ? AND kind = ? ORDER BY id LIMIT ?',
       ),
     };
   }
@@ -150,15 +154,15 @@ export class SqliteStore implements Store {
   private run<T>(fn: () => T, write: boolean): T {
     if (this.closed) throw new Error('the store is closed');
     try {
-      const tx = this.db.transaction(fn);
-      return write ? tx.immediate() : tx.deferred();
+      return (write ? this.tx.immediate(fn) : this.tx.deferred(fn)) as T;
     } catch (e) {
       throw fileError(this.path, e);
     }
   }
 
-  private state(): StateRow {
-    return this.sql.state.get() as StateRow;
+  /** The store's resourceVersion: the last event's id. */
+  private head(): number {
+    return (this.sql.head.get() as number | null) ?? 0;
   }
 
   private read(ref: ObjectRef): KubeObject | undefined {
@@ -173,8 +177,7 @@ export class SqliteStore implements Store {
     obj: KubeObject,
     prevLabels: string | null,
   ): KubeObject {
-    const st = this.state();
-    const rv = st.rv + 1;
+    const rv = this.head() + 1;
     obj.metadata.resourceVersion = String(rv);
     const { group, kind } = typeKey(obj);
     const ns = obj.metadata.namespace ?? '';
@@ -184,10 +187,10 @@ export class SqliteStore implements Store {
     if (type === 'DELETED') this.sql.remove.run(group, kind, ns, name);
     else this.sql.put.run(group, kind, ns, name, rv, labels, body);
     this.sql.event.run(rv, type, group, kind, ns, name, labels, prevLabels, body);
-    this.sql.setRv.run(rv);
     // Compact in steps of a tenth of the retention, so the delete is amortised over many writes.
     const slack = Math.max(1, Math.floor(this.retention / 10));
-    if (rv - st.compacted >= this.retention + slack) this.compactTo(rv - this.retention);
+    if (rv - ((this.sql.oldest.get() as number | null) ?? rv) >= this.retention + slack)
+      this.compactTo(rv - this.retention);
     return obj;
   }
 
@@ -200,20 +203,28 @@ export class SqliteStore implements Store {
   async list(type: ResourceType, options?: ListOptions): Promise<ListResult> {
     const filter = compileFilter(options);
     return this.run(() => {
-      const rows = this.rows(type, filter);
-      const items: KubeObject[] = [];
-      for (const r of rows) if (rowMatches(filter, r.ns, r.name, r.labels)) items.push(JSON.parse(r.body));
-      return { items, resourceVersion: String(this.state().rv) };
+      const items = this.matching(type, filter).map((body) => JSON.parse(body) as KubeObject);
+      return { items, resourceVersion: String(this.head()) };
     }, false);
   }
 
-  private rows(type: ResourceType, filter: Filter): ObjectRow[] {
+  /** The bodies of the objects of `type` that pass the filter, sorted by namespace and name. */
+  private matching(type: ResourceType, filter: Filter): string[] {
     const { group, kind } = typeKey(type);
-    return (
-      filter.namespace !== undefined
-        ? this.sql.listNs.all(group, kind, filter.namespace)
-        : this.sql.listAll.all(group, kind)
-    ) as ObjectRow[];
+    const ns = filter.namespace;
+    if (filter.labels.length === 0 && filter.fields.length === 0)
+      return (
+        ns !== undefined ? this.sql.listNs.all(group, kind, ns) : this.sql.listAll.all(group, kind)
+      ) as string[];
+    // With selectors: keys and labels first, then only the bodies of the objects that match.
+    const keys = (
+      ns !== undefined ? this.sql.keysNs.all(group, kind, ns) : this.sql.keysAll.all(group, kind)
+    ) as ObjectKeyRow[];
+    const out: string[] = [];
+    for (const k of keys)
+      if (rowMatches(filter, k.ns, k.name, k.labels))
+        out.push(this.sql.get.get(group, kind, k.ns, k.name) as string);
+    return out;
   }
 
   async create(input: NewObject): Promise<KubeObject> {
@@ -280,14 +291,13 @@ export class SqliteStore implements Store {
     const rv = options?.resourceVersion;
     const from = rv === undefined || rv === '' || rv === '0' ? undefined : parseVersion(rv);
     const w = this.run(() => {
-      const st = this.state();
+      const head = this.head();
       if (from === undefined) {
         // Synthetic ADDED events for what exists now, then the changes after it.
-        const initial: WatchEvent[] = [];
-        for (const r of this.rows(type, filter))
-          if (rowMatches(filter, r.ns, r.name, r.labels))
-            initial.push({ type: 'ADDED', object: JSON.parse(r.body) });
-        return new SqliteWatch(this, type, filter, st.rv, initial);
+        const initial = this.matching(type, filter).map(
+          (body): WatchEvent => ({ type: 'ADDED', object: JSON.parse(body) }),
+        );
+        return new SqliteWatch(this, type, filter, head, initial);
       }
       this.checkNotExpired(type, from);
       return new SqliteWatch(this, type, filter, from, []);
@@ -304,13 +314,13 @@ export class SqliteStore implements Store {
     // data_version first: a write of another process after this point wakes the watch.
     const dataVersion = this.dataVersion();
     return this.run(() => {
-      const st = this.state();
+      const head = this.head();
       this.checkNotExpired(type, cursor);
       const { group, kind } = typeKey(type);
-      const rows = this.sql.events.all(group, kind, cursor, WATCH_BATCH) as EventRow[];
+      const rows = this.sql.events.all(cursor, group, kind, WATCH_BATCH) as EventRow[];
       let next = rows.length ? rows[rows.length - 1].id : cursor;
       // A short batch read everything up to the head: skip past other kinds' events.
-      if (rows.length < WATCH_BATCH) next = Math.max(next, st.rv);
+      if (rows.length < WATCH_BATCH) next = Math.max(next, head);
       return { rows, cursor: next, dataVersion };
     }, false);
   }
@@ -386,13 +396,13 @@ export class SqliteStore implements Store {
    * For tests and maintenance; retention compacts on its own.
    */
   compact(): void {
-    this.run(() => this.compactTo(this.state().rv), true);
+    this.run(() => this.compactTo(this.head()), true);
   }
 
+  /** Events up to `upto` are compacted (the newest row stays: it holds the store's version). */
   private compactTo(upto: number): void {
     this.sql.noteCompaction.run(upto);
-    this.sql.dropEvents.run(upto);
-    this.sql.compact.run(upto);
+    this.sql.dropEvents.run(Math.min(upto, this.head() - 1));
   }
 
   /**
