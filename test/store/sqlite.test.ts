@@ -142,6 +142,15 @@ describe('sqlite store', () => {
     expect((await next(w)).object).toEqual(v3);
   });
 
+  it('close() ends waiting watches; calls after close fail', async () => {
+    const s = openSqliteStore(join(tmp(), 'state.db'));
+    const w = await s.watch(CD, { resourceVersion: (await s.list(CD)).resourceVersion });
+    const pending = w.next();
+    await s.close();
+    expect((await pending).done).toBe(true);
+    await expect(s.get({ ...CD, namespace: 'ns', name: 'x' })).rejects.toThrow('the store is closed');
+  });
+
   it('identifies objects by API group and kind, not version', async () => {
     const s = store(join(tmp(), 'state.db'));
     await s.create({
