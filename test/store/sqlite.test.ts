@@ -193,6 +193,18 @@ describe('sqlite store', () => {
     expect(object.metadata.deletionGracePeriodSeconds).toBe(0);
   });
 
+  it('refuses objects over 1.5 MiB (RequestEntityTooLarge, 413) and stores nothing', async () => {
+    const s = store(join(tmp(), 'state.db'));
+    const big = { ...deployment('ns', 'big'), spec: { blob: 'x'.repeat(1.6 * 1024 * 1024) } };
+    await expect(s.create(big)).rejects.toMatchObject({ reason: 'RequestEntityTooLarge', code: 413 });
+    await expect(s.get({ ...CD, namespace: 'ns', name: 'big' })).rejects.toMatchObject({
+      reason: 'NotFound',
+    });
+    const small = await s.create(deployment('ns', 'small'));
+    await expect(s.update({ ...small, spec: big.spec })).rejects.toMatchObject({ code: 413 });
+    expect(await s.get({ ...CD, namespace: 'ns', name: 'small' })).toEqual(small);
+  });
+
   it('words errors as the apiserver does', async () => {
     const s = store(join(tmp(), 'state.db'));
     const v1 = await s.create(deployment('ns', 'w'));
