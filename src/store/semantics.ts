@@ -26,7 +26,7 @@ const META_FIELDS = [
 
 /** RFC 3339 with seconds, as metav1.Time serializes. */
 export function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+  return `${d.toISOString().slice(0, 19)}Z`;
 }
 
 export function refOf(obj: {
