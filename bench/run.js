@@ -245,3 +245,9 @@ console.log(
     }
   }
 }
+
+// --- embedded store (SQLite): writes, reads, lists, watch latency
+{
+  const { benchStore, printStoreFigures } = await import('./store.js');
+  printStoreFigures(await benchStore({ n: 5_000, watchSamples: 100 }));
+}

@@ -145,7 +145,7 @@ async function watchLatency(watcher, writer, samples) {
   return latencies(out);
 }
 
-function print(r) {
+export function printStoreFigures(r) {
   const f = (x) => Math.round(x).toLocaleString('en-US');
   const l = (x) => `p50 ${x.p50.toFixed(3)} ms, p99 ${x.p99.toFixed(3)} ms`;
   console.log(
@@ -163,4 +163,4 @@ function print(r) {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) print(await benchStore());
+if (process.argv[1] === fileURLToPath(import.meta.url)) printStoreFigures(await benchStore());
