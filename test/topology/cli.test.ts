@@ -253,7 +253,10 @@ describe('check', () => {
     expect(r.code).toBe(1);
     const verdicts = JSON.parse(r.stdout);
     const v = (Array.isArray(verdicts) ? verdicts : verdicts.verdicts)[0];
-    const line = readExample().split('\n').findIndex((l) => l.includes('value: sim.large')) + 1;
+    const line =
+      readExample()
+        .split('\n')
+        .findIndex((l) => l.includes('value: sim.large')) + 1;
     expect(v.violations).toEqual([
       expect.objectContaining({
         rule: 'small-machines',
