@@ -9,7 +9,9 @@ import { renderChartText } from '../src/render/chart/render.js';
 import { run } from './helpers/cli.js';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures', 'golden');
-const charts = readdirSync(BUILTIN_TEMPLATES_DIR).sort();
+const charts = readdirSync(BUILTIN_TEMPLATES_DIR)
+  .filter((n) => existsSync(join(BUILTIN_TEMPLATES_DIR, n, 'Chart.yaml')))
+  .sort();
 const catalog = new TemplateCatalog();
 
 describe('built-in templates', () => {
