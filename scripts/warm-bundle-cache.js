@@ -1,13 +1,13 @@
-// Runs the bundled CLI once per common command in this process, then stores V8's code cache for
-// the bundle (see scripts/bundle.js). Functions a warm-up never calls are compiled lazily on each
-// cold run, so the warm-up covers the main paths of each command, scan included.
+// Runs each bundled CLI (see scripts/bundle.js) once per common command in this process, then
+// stores V8's code cache for it. Functions a warm-up never calls are compiled lazily on each cold
+// run, so the warm-up covers the main paths of each command, scan included.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCodeCacheAsync } from '../dist/util/load-generated.js';
 
-const bundle = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
+const bundle = (name) => fileURLToPath(new URL(`../dist/bundle/${name}`, import.meta.url));
 const example = fileURLToPath(new URL('../examples/simulated-cluster.yaml', import.meta.url));
 const policies = fileURLToPath(new URL('../policies', import.meta.url));
 
@@ -70,28 +70,32 @@ spec:
 `,
 );
 const sink = { out() {}, err() {} };
+const scans = async (mod) => {
+  for (const payload of ['payload.json', 'payload.yaml']) {
+    for (const output of [[], ['--output', 'json']]) {
+      await mod.cli(
+        [
+          'scan',
+          '--payload',
+          join(dir, payload),
+          '--policy',
+          `${join(dir, 'policy.yaml')},${policies}`,
+          '--bindings',
+          join(dir, 'bindings.yaml'),
+          ...output,
+        ],
+        sink,
+      );
+    }
+  }
+};
 try {
-  await writeCodeCacheAsync(bundle, async (mod) => {
+  await writeCodeCacheAsync(bundle('cli.cjs'), async (mod) => {
     await mod.cli(['template', 'simulated-standalone-cp'], sink);
     await mod.cli(['render', '-f', example], sink);
-    for (const payload of ['payload.json', 'payload.yaml']) {
-      for (const output of [[], ['--output', 'json']]) {
-        await mod.cli(
-          [
-            'scan',
-            '--payload',
-            join(dir, payload),
-            '--policy',
-            `${join(dir, 'policy.yaml')},${policies}`,
-            '--bindings',
-            join(dir, 'bindings.yaml'),
-            ...output,
-          ],
-          sink,
-        );
-      }
-    }
+    await scans(mod);
   });
+  await writeCodeCacheAsync(bundle('scan.cjs'), scans);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

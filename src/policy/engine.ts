@@ -2,9 +2,8 @@
  * The kyverno-json engine (pkg/json-engine): for each resource, each policy, each rule:
  * context -> match -> exclude -> assert, then identifier and feedback. Rules compile once (a
  * compile error becomes that rule's ERROR, as upstream) and compiled policies are cached by
- * content hash.
+ * content.
  */
-import { createHash } from 'node:crypto';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
 import { Bindings } from './bindings.js';
@@ -302,7 +301,7 @@ const compiledByObject: Record<CompileMode, WeakMap<PlainObject, CompiledPolicy>
   strict: new WeakMap(),
   'kyverno-json': new WeakMap(),
 };
-const compiledByHash = new Map<string, CompiledPolicy>();
+const compiledByContent = new Map<string, CompiledPolicy>();
 
 /**
  * Compiles a ValidatingPolicy (already shape-checked by the loader); cached by content.
@@ -312,8 +311,9 @@ const compiledByHash = new Map<string, CompiledPolicy>();
 export function compilePolicy(raw: PlainObject, mode: CompileMode = 'strict'): CompiledPolicy {
   const hit = compiledByObject[mode].get(raw);
   if (hit) return hit;
-  const hash = `${mode}:${createHash('sha256').update(JSON.stringify(raw)).digest('hex')}`;
-  let compiled = compiledByHash.get(hash);
+  // keyed by the policy's JSON text itself: hashing it would load node:crypto on a cold start
+  const key = `${mode}:${JSON.stringify(raw)}`;
+  let compiled = compiledByContent.get(key);
   if (!compiled) {
     const meta = obj(raw.metadata) ?? {};
     const spec = obj(raw.spec) ?? {};
@@ -325,8 +325,8 @@ export function compilePolicy(raw: PlainObject, mode: CompileMode = 'strict'): C
       raw,
       rules: arr(spec.rules).map((r, i) => compileRule(index(rulesPath, i), obj(r) ?? {}, compilers)),
     };
-    if (compiledByHash.size > 1000) compiledByHash.clear();
-    compiledByHash.set(hash, compiled);
+    if (compiledByContent.size > 1000) compiledByContent.clear();
+    compiledByContent.set(key, compiled);
   }
   compiledByObject[mode].set(raw, compiled);
   return compiled;
