@@ -22,7 +22,7 @@ import {
   typeInvalid,
 } from './field.js';
 import { goValueText, type NumberOrigin } from './go-values.js';
-import { MatchError, match } from './matching.js';
+import { MatchError, match, type Origins } from './matching.js';
 
 /** What the engine knows about the data being checked. */
 export interface AssertContext {
@@ -262,8 +262,16 @@ class LiteralHandler implements ScalarHandler {
   }
 }
 
+/** Origins of a literal (int64, as a policy's numbers) against each payload origin. */
+const LITERAL_ORIGINS: Record<NumberOrigin, Origins> = {
+  int: { expected: 'int64', actual: 'int' },
+  int64: { expected: 'int64', actual: 'int64' },
+  float64: { expected: 'int64', actual: 'float64' },
+};
+
 function scalarNode(path: FieldPath, input: unknown, compilers: CompilerSet): Node {
   const handler = parseScalar(path, input, compilers);
+  if (handler instanceof LiteralHandler) return literalNode(handler.value);
   const origins = { expected: handler.origin, actual: 'int64' as NumberOrigin };
   const originsInt = { expected: handler.origin, actual: 'int' as NumberOrigin };
   return {
@@ -293,6 +301,23 @@ function scalarNode(path: FieldPath, input: unknown, compilers: CompilerSet): No
         errs.push(
           invalid(p, value, `Expected value: ${goValueText(expected, handler.origin)}`, ctx.payloadOrigin),
         );
+    },
+  };
+}
+
+/** A scalarNode whose expected value is a literal (no expression to evaluate). */
+function literalNode(expected: unknown): Node {
+  const expectedText = goValueText(expected, 'int64');
+  return {
+    assert(p, value, _bindings, ctx, errs) {
+      let ok: boolean;
+      try {
+        ok = match(expected, value, LITERAL_ORIGINS[ctx.payloadOrigin]);
+      } catch (e) {
+        if (e instanceof MatchError) throw RuleError.of(internal(p, e.message));
+        throw e;
+      }
+      if (!ok) errs.push(invalid(p, value, `Expected value: ${expectedText}`, ctx.payloadOrigin));
     },
   };
 }
