@@ -1,25 +1,53 @@
-// Build step: the CLI as one CommonJS file (dist/bundle/cli.cjs) with a V8 code cache beside it.
+// Build step: the CLI as one CommonJS file (dist/bundle/cli.cjs) with a V8 code cache beside it,
+// plus a smaller one for `clustermint scan` alone (dist/bundle/scan.cjs): a scan's cold start is
+// most of its run, and loading the render/validate/gate code it never calls costs time.
 // Loading ~150 small ES modules cost a cold start more than running them, and Node 20 has no
-// module compile cache; bin/clustermint.js loads this file through src/util/load-generated.ts.
+// module compile cache; bin/clustermint.js loads these files through src/util/load-generated.ts.
 // Heavy dependencies that the code loads on demand (createRequire: handlebars, ajv, yaml, re2js)
-// stay outside the bundle and load only when needed.
+// stay outside the bundles and load only when needed.
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['dist/cli/entry.js'],
-  outfile: 'dist/bundle/cli.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
-  // The sources find their files from import.meta.url; in CommonJS that is this file's URL.
-  define: { 'import.meta.url': '__cmModuleUrl' },
-  banner: { js: "const __cmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+// node:child_process (with net, stream, dgram, ...) is required at the top of commander, which
+// needs it only for executable subcommands (we have none): a proxy loads it on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => {
+      if (args.namespace === 'lazy-builtin') return { path: 'node:child_process', external: true };
+      // only commander's (plain property access); an ES import would need the real module's keys
+      if (!/[\\/]commander[\\/]/.test(args.importer)) return undefined;
+      return { path: 'child_process', namespace: 'lazy-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents:
+        "let m;\nmodule.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });\n",
+      loader: 'js',
+    }));
+  },
+};
 
-// Warm the code cache with real runs (the cache keeps the functions they compiled).
+const bundles = [
+  ['dist/cli/entry.js', 'dist/bundle/cli.cjs'],
+  ['dist/cli/scan-entry.js', 'dist/bundle/scan.cjs'],
+];
+for (const [entry, outfile] of bundles) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [lazyChildProcess],
+    // The sources find their files from import.meta.url; in CommonJS that is this file's URL.
+    define: { 'import.meta.url': '__cmModuleUrl' },
+    banner: { js: "const __cmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+}
+
+// Warm the code caches with real runs (a cache keeps the functions its runs compiled).
 const warm = spawnSync(process.execPath, ['scripts/warm-bundle-cache.js'], { stdio: 'inherit' });
 if (warm.status !== 0) throw new Error('warming the bundle code cache failed');
-console.log('bundled the CLI into dist/bundle/cli.cjs');
+console.log('bundled the CLI into dist/bundle/cli.cjs and dist/bundle/scan.cjs');

@@ -2,12 +2,12 @@ import { extname } from 'node:path';
 import jsyaml from 'js-yaml';
 import { readTextFile } from '../api/load-chart.js';
 import { Bindings } from '../policy/bindings.js';
-import { compilePolicy, evaluateResource } from '../policy/engine.js';
+import { compilePolicy, evaluateResource, rootBindings } from '../policy/engine.js';
 import { goV, type NumberOrigin } from '../policy/go-values.js';
 import { jpCompiler } from '../policy/jp/index.js';
 import { parsePolicies } from '../policy/load.js';
 import { policyFilePaths } from '../policy/policy-files.js';
-import { jsonReport, plural, type ResourceResponse, textRuleLines } from '../policy/report.js';
+import { jsonReport, plural, type ResourceResponse, resourceText } from '../policy/report.js';
 import { ClustermintError } from '../util/errors.js';
 import { matchesSelector, parseSelector } from '../util/label-selector.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
@@ -48,6 +48,27 @@ export function loadPayload(file: string): { value: unknown; origin: NumberOrigi
     return { value: docs.length === 1 ? docs[0] : docs, origin: 'int' };
   }
   throw new ClustermintError('UNREADABLE', `unrecognized payload format, must be yaml or json (${file})`);
+}
+
+/** A growing UTF-8 buffer: the text appended to it is short-lived, the bytes are not objects. */
+class TextBuffer {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  length = 0;
+
+  append(s: string): void {
+    if (s.length === 0) return;
+    const need = this.length + Buffer.byteLength(s);
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    this.length += this.buf.write(s, this.length);
+  }
+
+  text(): string {
+    return this.buf.toString('utf8', 0, this.length);
+  }
 }
 
 export interface ScanOptions {
@@ -110,14 +131,23 @@ export function runScan(opts: ScanOptions, io: IO): number {
     `Running ( evaluating ${resources.length} ${plural(resources.length, 'resource', 'resources')} against ${compiled.length} ${plural(compiled.length, 'policy', 'policies')} ) ...`,
   );
   const ctx = { payloadOrigin: loaded.origin };
-  const responses: ResourceResponse[] = resources.map((resource) => ({
-    resource,
-    policies: evaluateResource(resource, compiled, bindings, ctx),
-  }));
+  const scope = rootBindings(bindings);
   if (text) {
-    const lines = textRuleLines(responses, opts.compat);
-    if (lines.length) io.out(`${lines.join('\n')}\n`); // one write: thousands of small ones cost more
+    // Each resource's lines are rendered as soon as it is evaluated (its responses are then
+    // garbage) into one buffer, written at once: thousands of small writes cost more.
+    const out = new TextBuffer();
+    for (let i = 0; i < resources.length; i++) {
+      const resource = resources[i];
+      out.append(
+        resourceText({ resource, policies: evaluateResource(resource, compiled, scope, ctx) }, opts.compat),
+      );
+    }
+    if (out.length > 0) io.out(out.text());
   } else {
+    const responses: ResourceResponse[] = resources.map((resource) => ({
+      resource,
+      policies: evaluateResource(resource, compiled, scope, ctx),
+    }));
     io.out(`${jsonReport(responses)}\n`);
   }
   println('Done');

@@ -22,7 +22,7 @@ import {
   typeInvalid,
 } from './field.js';
 import { goValueText, type NumberOrigin } from './go-values.js';
-import { MatchError, match } from './matching.js';
+import { MatchError, match, type Origins } from './matching.js';
 
 /** What the engine knows about the data being checked. */
 export interface AssertContext {
@@ -31,7 +31,8 @@ export interface AssertContext {
 }
 
 export interface Node {
-  assert(path: FieldPath, value: unknown, bindings: Bindings, ctx: AssertContext): FieldError[];
+  /** Appends the field errors of `value` at `path` to `errs`; throws a RuleError for an ERROR. */
+  assert(path: FieldPath, value: unknown, bindings: Bindings, ctx: AssertContext, errs: FieldError[]): void;
 }
 
 /** A policy that does not compile: the field error kyverno-json reports for the rule. */
@@ -57,36 +58,99 @@ export function parseTree(path: FieldPath, tree: unknown, compilers: CompilerSet
   return scalarNode(path, tree, compilers);
 }
 
+// The assert functions below run for every node of every resource: they append to one error
+// list, loop by index and avoid per-call closures, tuples and spreads, which cost most while
+// the code still runs unoptimized (a CLI run is over before much of it gets optimized).
+
 // --- slice
 
 function sliceNode(items: Node[]): Node {
+  const paths = new IndexPaths();
   return {
-    assert(path, value, bindings, ctx) {
-      if (value === null || value === undefined)
-        return [invalid(path, value, 'value is null', ctx.payloadOrigin)];
+    assert(path, value, bindings, ctx, errs) {
+      if (value === null || value === undefined) {
+        errs.push(invalid(path, value, 'value is null', ctx.payloadOrigin));
+        return;
+      }
       if (!Array.isArray(value))
         throw RuleError.of(typeInvalid(path, value, 'expected a slice', ctx.payloadOrigin));
       if (value.length !== items.length) {
-        return [invalid(path, value, "lengths of slices don't match", ctx.payloadOrigin)];
+        errs.push(invalid(path, value, "lengths of slices don't match", ctx.payloadOrigin));
+        return;
       }
-      const errs: FieldError[] = [];
       for (let i = 0; i < items.length; i++)
-        errs.push(...items[i].assert(index(path, i), value[i], bindings, ctx));
-      return errs;
+        items[i].assert(paths.get(path, i), value[i], bindings, ctx, errs);
     },
   };
 }
 
+/**
+ * Paths `parent[0]`, `parent[1]`, ... made once per parent path: outside a foreach the parent
+ * path is the same object on every evaluation, so a tree's paths are built once, not per
+ * resource. (Only the latest parent is kept; paths are never mutated, errors may hold them.)
+ */
+class IndexPaths {
+  declare private parent: FieldPath | null;
+  declare private readonly paths: FieldPath[];
+  constructor() {
+    this.parent = null; // none yet (undefined is the root path)
+    this.paths = [];
+  }
+  get(parent: FieldPath, i: number): FieldPath {
+    if (parent !== this.parent) {
+      this.parent = parent;
+      this.paths.length = 0;
+    }
+    let p = this.paths[i];
+    if (p === undefined) {
+      p = index(parent, i);
+      if (i === this.paths.length) this.paths.push(p);
+    }
+    return p;
+  }
+}
+
+/** The paths `parent.<key>` of a map node's keys, for the latest parent path (see IndexPaths). */
+class KeyPaths {
+  declare private parent: FieldPath | null;
+  declare private readonly paths: FieldPath[];
+  declare private readonly keys: readonly string[];
+  constructor(keys: readonly string[]) {
+    this.parent = null;
+    this.paths = keys.map(() => undefined);
+    this.keys = keys;
+  }
+  of(parent: FieldPath): readonly FieldPath[] {
+    if (parent !== this.parent) {
+      this.parent = parent;
+      for (let i = 0; i < this.keys.length; i++) this.paths[i] = child(parent, this.keys[i]);
+    }
+    return this.paths;
+  }
+}
+
 // --- map
+
+/** A projection's result when the key is absent from the value. */
+const NOT_FOUND = Symbol('not found');
 
 interface Projection {
   key: string;
   foreach: boolean;
   foreachName: string;
   binding: string;
-  /** [value, found]; throws on an evaluation error. */
-  project(value: unknown, bindings: Bindings): [unknown, boolean];
+  /** An expression, or undefined for a plain key (looked up as `literal`). */
+  program: Program | undefined;
+  literal: string;
   node: Node;
+}
+
+/** The value a key selects: NOT_FOUND when a plain key is absent; throws on an evaluation error. */
+function project(p: Projection, value: unknown, bindings: Bindings): unknown {
+  if (p.program !== undefined) return p.program.evaluate(value, bindings);
+  if (value === null || value === undefined) return NOT_FOUND;
+  if (isPlainObject(value)) return Object.hasOwn(value, p.literal) ? value[p.literal] : NOT_FOUND;
+  throw new Error('projection not recognized');
 }
 
 function mapNode(path: FieldPath, tree: Record<string, unknown>, compilers: CompilerSet): Node {
@@ -94,68 +158,59 @@ function mapNode(path: FieldPath, tree: Record<string, unknown>, compilers: Comp
     const keyPath = child(path, k);
     const e = parseKey(k);
     const nc = compilers.pick(e.compiler);
-    let project: Projection['project'];
-    if (nc) {
-      const program = compileExpression(keyPath, nc, e.statement);
-      project = (value, bindings) => [program.evaluate(value, bindings), true];
-    } else {
-      const literal = e.statement;
-      project = (value) => {
-        if (value === null || value === undefined) return [undefined, false];
-        if (isPlainObject(value))
-          return Object.hasOwn(value, literal) ? [value[literal], true] : [undefined, false];
-        throw new Error('projection not recognized');
-      };
-    }
     return {
       key: k,
       foreach: e.foreach,
       foreachName: e.foreachName,
       binding: e.binding,
-      project,
+      program: nc ? compileExpression(keyPath, nc, e.statement) : undefined,
+      literal: e.statement,
       node: parseTree(keyPath, tree[k], compilers),
     };
   });
+  const paths = new KeyPaths(entries.map((e) => e.key));
+  const foreachPaths = entries.map(() => new IndexPaths());
   return {
-    assert(path, value, bindings, ctx) {
+    assert(path, value, bindings, ctx, errs) {
       if (entries.length === 0) {
-        return value === null || value === undefined
-          ? [invalid(path, value, 'invalid value, must not be null', ctx.payloadOrigin)]
-          : [];
+        if (value === null || value === undefined)
+          errs.push(invalid(path, value, 'invalid value, must not be null', ctx.payloadOrigin));
+        return;
       }
-      const errs: FieldError[] = [];
       let scope = bindings; // a binding is visible to the siblings after it
-      for (const p of entries) {
-        const keyPath = child(path, p.key);
+      const keyPaths = paths.of(path);
+      for (let n = 0; n < entries.length; n++) {
+        const p = entries[n];
+        const keyPath = keyPaths[n];
         let projected: unknown;
-        let found: boolean;
         try {
-          [projected, found] = p.project(value, scope);
+          projected = project(p, value, scope);
         } catch (e) {
           throw RuleError.of(internal(keyPath, messageOf(e)));
         }
-        if (!found) {
+        if (projected === NOT_FOUND) {
           errs.push(required(keyPath, 'field not found in the input object'));
           continue;
         }
         if (p.binding) scope = scope.with(p.binding, projected);
         if (!p.foreach) {
-          errs.push(...p.node.assert(keyPath, projected, scope, ctx));
+          p.node.assert(keyPath, projected, scope, ctx, errs);
         } else if (Array.isArray(projected)) {
           for (let i = 0; i < projected.length; i++) {
             const s = p.foreachName ? scope.with(p.foreachName, i) : scope;
-            errs.push(...p.node.assert(index(keyPath, i), projected[i], s, ctx));
+            p.node.assert(foreachPaths[n].get(keyPath, i), projected[i], s, ctx, errs);
           }
         } else if (isPlainObject(projected)) {
-          for (const k of Object.keys(projected)) {
+          const keys = Object.keys(projected);
+          for (let i = 0; i < keys.length; i++) {
+            const k = keys[i];
             const s = p.foreachName ? scope.with(p.foreachName, k) : scope;
-            errs.push(...p.node.assert(key(keyPath, k), projected[k], s, ctx));
+            p.node.assert(key(keyPath, k), projected[k], s, ctx, errs);
           }
         } else {
           throw RuleError.of(typeInvalid(keyPath, projected, 'expected a slice or a map', ctx.payloadOrigin));
         }
       }
-      return errs;
     },
   };
 }
@@ -177,20 +232,50 @@ export function parseScalar(path: FieldPath, input: unknown, compilers: Compiler
     if (e.binding)
       throw new CompileError(invalid(path, input, 'binding is not supported in scalar projections', 'int64'));
     const nc = compilers.pick(e.compiler);
-    if (nc) {
-      const program = compileExpression(path, nc, e.statement);
-      return { evaluate: (value, bindings) => program.evaluate(value, bindings), origin: nc.origin };
-    }
-    const literal = e.statement;
-    return { evaluate: () => literal, origin: 'int64' };
+    if (nc) return new ProgramHandler(compileExpression(path, nc, e.statement), nc.origin);
+    return new LiteralHandler(e.statement);
   }
-  return { evaluate: () => input, origin: 'int64' };
+  return new LiteralHandler(input);
 }
+
+class ProgramHandler implements ScalarHandler {
+  declare readonly program: Program;
+  declare readonly origin: NumberOrigin;
+  constructor(program: Program, origin: NumberOrigin) {
+    this.program = program;
+    this.origin = origin;
+  }
+  evaluate(value: unknown, bindings: Bindings): unknown {
+    return this.program.evaluate(value, bindings);
+  }
+}
+
+class LiteralHandler implements ScalarHandler {
+  declare readonly value: unknown;
+  declare readonly origin: NumberOrigin;
+  constructor(value: unknown) {
+    this.value = value;
+    this.origin = 'int64';
+  }
+  evaluate(): unknown {
+    return this.value;
+  }
+}
+
+/** Origins of a literal (int64, as a policy's numbers) against each payload origin. */
+const LITERAL_ORIGINS: Record<NumberOrigin, Origins> = {
+  int: { expected: 'int64', actual: 'int' },
+  int64: { expected: 'int64', actual: 'int64' },
+  float64: { expected: 'int64', actual: 'float64' },
+};
 
 function scalarNode(path: FieldPath, input: unknown, compilers: CompilerSet): Node {
   const handler = parseScalar(path, input, compilers);
+  if (handler instanceof LiteralHandler) return literalNode(handler.value);
+  const origins = { expected: handler.origin, actual: 'int64' as NumberOrigin };
+  const originsInt = { expected: handler.origin, actual: 'int' as NumberOrigin };
   return {
-    assert(p, value, bindings, ctx) {
+    assert(p, value, bindings, ctx, errs) {
       let expected: unknown;
       try {
         expected = handler.evaluate(value, bindings);
@@ -199,14 +284,40 @@ function scalarNode(path: FieldPath, input: unknown, compilers: CompilerSet): No
       }
       let ok: boolean;
       try {
-        ok = match(expected, value, { expected: handler.origin, actual: ctx.payloadOrigin });
+        ok = match(
+          expected,
+          value,
+          ctx.payloadOrigin === 'int64'
+            ? origins
+            : ctx.payloadOrigin === 'int'
+              ? originsInt
+              : { expected: handler.origin, actual: ctx.payloadOrigin },
+        );
       } catch (e) {
         if (e instanceof MatchError) throw RuleError.of(internal(p, e.message));
         throw e;
       }
-      return ok
-        ? []
-        : [invalid(p, value, `Expected value: ${goValueText(expected, handler.origin)}`, ctx.payloadOrigin)];
+      if (!ok)
+        errs.push(
+          invalid(p, value, `Expected value: ${goValueText(expected, handler.origin)}`, ctx.payloadOrigin),
+        );
+    },
+  };
+}
+
+/** A scalarNode whose expected value is a literal (no expression to evaluate). */
+function literalNode(expected: unknown): Node {
+  const expectedText = goValueText(expected, 'int64');
+  return {
+    assert(p, value, _bindings, ctx, errs) {
+      let ok: boolean;
+      try {
+        ok = match(expected, value, LITERAL_ORIGINS[ctx.payloadOrigin]);
+      } catch (e) {
+        if (e instanceof MatchError) throw RuleError.of(internal(p, e.message));
+        throw e;
+      }
+      if (!ok) errs.push(invalid(p, value, `Expected value: ${expectedText}`, ctx.payloadOrigin));
     },
   };
 }

@@ -7,42 +7,53 @@
 
 export class BindingError extends Error {}
 
-type Entry = { name: string; value: unknown; thunk?: () => unknown; done: boolean };
-
 export class Bindings {
-  private constructor(
-    private readonly entry: Entry | undefined,
-    private readonly parent: Bindings | undefined,
-  ) {}
+  // One object per binding (name, value, parent), fields assigned in the constructor: a scan
+  // makes several per rule and resource.
+  declare private readonly name: string | undefined;
+  declare private value: unknown;
+  declare private thunk: (() => unknown) | undefined;
+  declare private readonly parent: Bindings | undefined;
 
-  static readonly empty = new Bindings(undefined, undefined);
+  private constructor(
+    name: string | undefined,
+    value: unknown,
+    thunk: (() => unknown) | undefined,
+    parent: Bindings | undefined,
+  ) {
+    this.name = name;
+    this.value = value;
+    this.thunk = thunk;
+    this.parent = parent;
+  }
+
+  static readonly empty = new Bindings(undefined, undefined, undefined, undefined);
 
   /** A new scope with `name` bound to `value` (names are stored without the `$`). */
   with(name: string, value: unknown): Bindings {
-    return new Bindings({ name, value, done: true }, this);
+    return new Bindings(name, value, undefined, this);
   }
 
   /** A new scope with `name` bound to a value computed on first use, at most once. */
   withLazy(name: string, thunk: () => unknown): Bindings {
-    return new Bindings({ name, value: undefined, thunk, done: false }, this);
+    return new Bindings(name, undefined, thunk, this);
   }
 
   has(name: string): boolean {
-    for (let b: Bindings | undefined = this; b; b = b.parent) if (b.entry?.name === name) return true;
+    for (let b: Bindings | undefined = this; b; b = b.parent) if (b.name === name) return true;
     return false;
   }
 
   /** The value of `$name`; throws `variable not defined: $name` like go-jmespath. */
   get(name: string): unknown {
     for (let b: Bindings | undefined = this; b; b = b.parent) {
-      const e = b.entry;
-      if (e?.name === name) {
-        if (!e.done) {
-          e.value = e.thunk!();
-          e.done = true;
-          e.thunk = undefined;
+      if (b.name === name) {
+        const thunk = b.thunk;
+        if (thunk !== undefined) {
+          b.value = thunk();
+          b.thunk = undefined;
         }
-        return e.value;
+        return b.value;
       }
     }
     throw new BindingError(`variable not defined: $${name}`);
@@ -52,7 +63,7 @@ export class Bindings {
   names(): string[] {
     const seen = new Set<string>();
     for (let b: Bindings | undefined = this; b; b = b.parent)
-      if (b.entry && !seen.has(b.entry.name)) seen.add(b.entry.name);
+      if (b.name !== undefined && !seen.has(b.name)) seen.add(b.name);
     return [...seen];
   }
 }

@@ -2,9 +2,8 @@
  * The kyverno-json engine (pkg/json-engine): for each resource, each policy, each rule:
  * context -> match -> exclude -> assert, then identifier and feedback. Rules compile once (a
  * compile error becomes that rule's ERROR, as upstream) and compiled policies are cached by
- * content hash.
+ * content.
  */
-import { createHash } from 'node:crypto';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
 import { Bindings } from './bindings.js';
@@ -64,6 +63,9 @@ export interface CompiledPolicy {
   rules: CompiledRule[];
 }
 
+/** Shared by every response without violations (never mutated). */
+const NO_VIOLATIONS: Violation[] = [];
+
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -75,7 +77,11 @@ type Check = (resource: unknown, bindings: Bindings, ctx: AssertContext) => Fiel
 
 function compileTree(path: FieldPath, tree: unknown, compilers: CompilerSet): Check {
   const node: Node = parseTree(path, tree, compilers);
-  return (resource, bindings, ctx) => node.assert(undefined, resource, bindings, ctx);
+  return (resource, bindings, ctx) => {
+    const errs: FieldError[] = [];
+    node.assert(undefined, resource, bindings, ctx, errs);
+    return errs;
+  };
 }
 
 /** Go's %#v of a match/assert block, used in the "empty ... is not valid" errors. */
@@ -87,7 +93,8 @@ function goStructText(type: 'Match' | 'Assert', v: PlainObject): string {
   return `v1alpha1.${type}{Compiler:${compiler}, Any:${list(v.any, elem)}, All:${list(v.all, elem)}}`;
 }
 
-type MatchFn = (resource: unknown, bindings: Bindings, ctx: AssertContext) => FieldError[];
+/** True when the block yields field errors (a match that fails, an exclude that does not apply). */
+type MatchFn = (resource: unknown, bindings: Bindings, ctx: AssertContext) => boolean;
 
 function compileMatch(
   path: FieldPath,
@@ -105,15 +112,16 @@ function compileMatch(
   const c = compilers.withDefault(str(m.compiler));
   const anyChecks = any.map((t, i) => compileTree(index(child(path, 'any'), i), t, c));
   const allChecks = all.map((t, i) => compileTree(index(child(path, 'all'), i), t, c));
+  // Only whether a tree yields errors matters here (they are never printed).
   return (resource, bindings, ctx) => {
-    const errs: FieldError[] = [];
-    for (const check of anyChecks) {
-      const e = check(resource, bindings, ctx);
-      if (e.length === 0) return [];
-      errs.push(...e);
+    let failed = false;
+    for (let i = 0; i < anyChecks.length; i++) {
+      if (anyChecks[i](resource, bindings, ctx).length === 0) return false;
+      failed = true;
     }
-    for (const check of allChecks) errs.push(...check(resource, bindings, ctx));
-    return errs;
+    for (let i = 0; i < allChecks.length; i++)
+      if (allChecks[i](resource, bindings, ctx).length !== 0) failed = true;
+    return failed;
   };
 }
 
@@ -155,8 +163,8 @@ function compileAssert(path: FieldPath, a: PlainObject, compilers: CompilerSet):
     if (anyFns.length > 0) {
       const fails: Violation[] = [];
       let passed = false;
-      for (const f of anyFns) {
-        const v = f(resource, bindings, ctx);
+      for (let i = 0; i < anyFns.length; i++) {
+        const v = anyFns[i](resource, bindings, ctx);
         if (!v) {
           passed = true;
           break;
@@ -166,8 +174,8 @@ function compileAssert(path: FieldPath, a: PlainObject, compilers: CompilerSet):
       if (!passed) return fails;
     }
     const fails: Violation[] = [];
-    for (const f of allFns) {
-      const v = f(resource, bindings, ctx);
+    for (let i = 0; i < allFns.length; i++) {
+      const v = allFns[i](resource, bindings, ctx);
       if (v) fails.push(v);
     }
     return fails;
@@ -197,7 +205,7 @@ function compileContext(path: FieldPath, entries: unknown[], compilers: Compiler
   });
   return (resource, bindings) => {
     let b = bindings;
-    for (const f of fns) b = f(resource, b);
+    for (let i = 0; i < fns.length; i++) b = fns[i](resource, b);
     return b;
   };
 }
@@ -258,21 +266,24 @@ export function compileRule(path: FieldPath, raw: PlainObject, policyCompilers: 
       raw,
       evaluate(resource, outer, ctx) {
         const bindings = context(resource, outer.with('rule', raw), ctx);
-        const respond = (extra: Partial<RuleResponse>): RuleResponse => ({
+        let violations: Violation[] = NO_VIOLATIONS;
+        let error: string | undefined;
+        try {
+          if (match?.(resource, bindings, ctx)) return undefined;
+          if (exclude && !exclude(resource, bindings, ctx)) return undefined;
+          violations = assert(resource, bindings, ctx);
+        } catch (e) {
+          error = messageOf(e);
+        }
+        const response: RuleResponse = {
           rule: raw,
           ruleName: name,
           identifier: identifier(resource, bindings, ctx),
-          violations: [],
+          violations,
           feedback: feedback(resource, bindings),
-          ...extra,
-        });
-        try {
-          if (match && match(resource, bindings, ctx).length !== 0) return undefined;
-          if (exclude && exclude(resource, bindings, ctx).length === 0) return undefined;
-          return respond({ violations: assert(resource, bindings, ctx) });
-        } catch (e) {
-          return respond({ error: messageOf(e) });
-        }
+        };
+        if (error !== undefined) response.error = error;
+        return response;
       },
     };
   } catch (e) {
@@ -290,7 +301,7 @@ const compiledByObject: Record<CompileMode, WeakMap<PlainObject, CompiledPolicy>
   strict: new WeakMap(),
   'kyverno-json': new WeakMap(),
 };
-const compiledByHash = new Map<string, CompiledPolicy>();
+const compiledByContent = new Map<string, CompiledPolicy>();
 
 /**
  * Compiles a ValidatingPolicy (already shape-checked by the loader); cached by content.
@@ -300,8 +311,9 @@ const compiledByHash = new Map<string, CompiledPolicy>();
 export function compilePolicy(raw: PlainObject, mode: CompileMode = 'strict'): CompiledPolicy {
   const hit = compiledByObject[mode].get(raw);
   if (hit) return hit;
-  const hash = `${mode}:${createHash('sha256').update(JSON.stringify(raw)).digest('hex')}`;
-  let compiled = compiledByHash.get(hash);
+  // keyed by the policy's JSON text itself: hashing it would load node:crypto on a cold start
+  const key = `${mode}:${JSON.stringify(raw)}`;
+  let compiled = compiledByContent.get(key);
   if (!compiled) {
     const meta = obj(raw.metadata) ?? {};
     const spec = obj(raw.spec) ?? {};
@@ -313,30 +325,38 @@ export function compilePolicy(raw: PlainObject, mode: CompileMode = 'strict'): C
       raw,
       rules: arr(spec.rules).map((r, i) => compileRule(index(rulesPath, i), obj(r) ?? {}, compilers)),
     };
-    if (compiledByHash.size > 1000) compiledByHash.clear();
-    compiledByHash.set(hash, compiled);
+    if (compiledByContent.size > 1000) compiledByContent.clear();
+    compiledByContent.set(key, compiled);
   }
   compiledByObject[mode].set(raw, compiled);
   return compiled;
+}
+
+/** The scope every rule starts from: the caller's bindings (`$<key>`), made once per scan. */
+export function rootBindings(bindings: Record<string, unknown> | undefined): Bindings {
+  let base = Bindings.empty;
+  if (bindings) for (const k of Object.keys(bindings)) base = base.with(k, bindings[k]);
+  return base;
 }
 
 /** Runs every policy on one resource (kyverno-json's resource engine). */
 export function evaluateResource(
   resource: unknown,
   policies: readonly CompiledPolicy[],
-  bindings: Record<string, unknown> | undefined,
+  bindings: Record<string, unknown> | Bindings | undefined,
   ctx: AssertContext,
 ): PolicyResponse[] {
-  let base = Bindings.empty;
-  for (const [k, v] of Object.entries(bindings ?? {})) base = base.with(k, v);
-  base = base.with('payload', resource);
-  return policies.map((policy) => {
+  const base = (bindings instanceof Bindings ? bindings : rootBindings(bindings)).with('payload', resource);
+  const out: PolicyResponse[] = [];
+  for (let p = 0; p < policies.length; p++) {
+    const policy = policies[p];
     const scope = base.with('policy', policy.raw);
     const rules: RuleResponse[] = [];
-    for (const rule of policy.rules) {
-      const r = rule.evaluate(resource, scope, ctx);
+    for (let i = 0; i < policy.rules.length; i++) {
+      const r = policy.rules[i].evaluate(resource, scope, ctx);
       if (r) rules.push(r);
     }
-    return { policy, rules };
-  });
+    out.push({ policy, rules });
+  }
+  return out;
 }

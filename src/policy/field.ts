@@ -6,11 +6,18 @@ import { goQuote } from '../util/go-format.js';
 import { goValueText, type NumberOrigin } from './go-values.js';
 
 /** A path, innermost last. `undefined` is the nil root, which prints `<nil>`. */
-export type FieldPath = { parent: FieldPath | undefined; name?: string; index?: string } | undefined;
+export type FieldPath = PathNode | undefined;
 
-export const child = (p: FieldPath, name: string): FieldPath => ({ parent: p, name });
-export const index = (p: FieldPath, i: number): FieldPath => ({ parent: p, index: String(i) });
-export const key = (p: FieldPath, k: string): FieldPath => ({ parent: p, index: k });
+/** One step of a path: a field name or an index (list position or map key). Fixed shape. */
+export interface PathNode {
+  readonly parent: FieldPath;
+  readonly name: string | undefined;
+  readonly index: string | undefined;
+}
+
+export const child = (p: FieldPath, name: string): FieldPath => ({ parent: p, name, index: undefined });
+export const index = (p: FieldPath, i: number): FieldPath => ({ parent: p, name: undefined, index: `${i}` });
+export const key = (p: FieldPath, k: string): FieldPath => ({ parent: p, name: undefined, index: k });
 
 export function pathOf(...names: string[]): FieldPath {
   let p: FieldPath;
@@ -20,13 +27,10 @@ export function pathOf(...names: string[]): FieldPath {
 
 export function pathString(p: FieldPath): string {
   if (!p) return '<nil>';
-  const parts: Array<{ name?: string; index?: string }> = [];
-  for (let q: FieldPath = p; q; q = q.parent) parts.push(q);
-  parts.reverse();
   let s = '';
-  for (const [i, e] of parts.entries()) {
-    if (e.index !== undefined) s += `[${e.index}]`;
-    else s += i === 0 ? e.name : `.${e.name}`;
+  for (let q: FieldPath = p; q; q = q.parent) {
+    if (q.index !== undefined) s = `[${q.index}]${s}`;
+    else s = q.parent ? `.${q.name}${s}` : `${q.name}${s}`;
   }
   return s;
 }
@@ -80,24 +84,39 @@ export function pathSegments(p: FieldPath): Array<string | number> {
 
 /**
  * A field error whose path text is built only when read: match and exclude trees produce many
- * errors that are only counted, never printed.
+ * errors that are only counted, never printed. (Fields are assigned in the constructor, not
+ * declared with initializers: this is built thousands of times per scan, often before the
+ * engine's code is optimized.)
  */
 class LazyFieldError implements FieldError {
-  private fieldText?: string;
-  private pathParts?: Array<string | number>;
+  declare readonly type: FieldErrorType;
+  declare readonly badValue: unknown;
+  declare readonly detail: string;
+  declare readonly origin: NumberOrigin;
+  declare private readonly path: FieldPath;
+  declare private fieldText: string | undefined;
+  declare private pathParts: Array<string | number> | undefined;
   constructor(
-    readonly type: FieldErrorType,
-    private readonly path: FieldPath,
-    readonly badValue: unknown,
-    readonly detail: string,
-    readonly origin: NumberOrigin,
-  ) {}
+    type: FieldErrorType,
+    path: FieldPath,
+    badValue: unknown,
+    detail: string,
+    origin: NumberOrigin,
+  ) {
+    this.type = type;
+    this.path = path;
+    this.badValue = badValue;
+    this.detail = detail;
+    this.origin = origin;
+    this.fieldText = undefined;
+    this.pathParts = undefined;
+  }
   get field(): string {
-    this.fieldText ??= pathString(this.path);
+    if (this.fieldText === undefined) this.fieldText = pathString(this.path);
     return this.fieldText;
   }
   get segments(): Array<string | number> {
-    this.pathParts ??= pathSegments(this.path);
+    if (this.pathParts === undefined) this.pathParts = pathSegments(this.path);
     return this.pathParts;
   }
 }
@@ -198,14 +217,21 @@ export function errorText(e: FieldError): string {
 
 /** An error that stops a rule (kyverno-json returns it as the rule's `error`). */
 export class RuleError extends Error {
-  constructor(
-    readonly fieldError: FieldError | undefined,
-    message: string,
-  ) {
+  declare readonly fieldError: FieldError | undefined;
+  constructor(fieldError: FieldError | undefined, message: string) {
     super(message);
+    this.fieldError = fieldError;
   }
+  /**
+   * A rule error for a field error, made without running Error's constructor (no stack trace):
+   * rule errors are data (a payload that does not fit a policy), raised thousands of times in a
+   * scan. It is still an Error (prototype chain, own `message`).
+   */
   static of(e: FieldError): RuleError {
-    return withoutStack(() => new RuleError(e, errorText(e)));
+    const err = Object.create(RuleError.prototype) as { fieldError: FieldError; message: string };
+    err.fieldError = e;
+    err.message = errorText(e);
+    return err as RuleError;
   }
 }
 

@@ -4,7 +4,7 @@
  * (unknown fields rejected, required ones present), reported with a path and a line.
  */
 import type { SourceLocation } from '../util/errors.js';
-import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
 
 export interface LoadedPolicy {
@@ -137,6 +137,27 @@ function check(v: unknown, shape: Shape, path: (string | number)[], out: Problem
   }
 }
 
+/**
+ * util/plain-object's toOrdinaryTree (a copy with ordinary objects, `__proto__` kept as a plain
+ * own key), assigning keys rather than defining each one: the same properties, made faster.
+ */
+function ordinaryTree(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(ordinaryTree);
+  if (!isPlainObject(v)) return v;
+  const out: PlainObject = {};
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__')
+      Object.defineProperty(out, k, {
+        value: ordinaryTree(v[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[k] = ordinaryTree(v[k]);
+  }
+  return out;
+}
+
 function pathText(path: (string | number)[]): string {
   return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
@@ -184,7 +205,7 @@ export function parsePolicies(text: string, file: string): LoadedPolicy[] {
         `failed to parse document (${detail})`,
       );
     }
-    out.push({ raw: toOrdinaryTree(v) as PlainObject, file, doc });
+    out.push({ raw: ordinaryTree(v) as PlainObject, file, doc });
   }
   return out;
 }

@@ -16,7 +16,7 @@ export interface Origins {
 }
 
 export function match(expected: unknown, actual: unknown, o: Origins): boolean {
-  if (expected !== null && expected !== undefined) {
+  if (typeof expected === 'object' && expected !== null) {
     if (Array.isArray(expected)) {
       if (!Array.isArray(actual))
         throw matchError(`invalid actual value, must be a slice, found ${goKind(actual, o.actual)}`);
@@ -38,6 +38,9 @@ export function match(expected: unknown, actual: unknown, o: Origins): boolean {
 }
 
 export function equal(expected: unknown, actual: unknown, o: Origins): boolean {
+  // the common case first: two strings, numbers or booleans
+  const te = typeof expected;
+  if (te === typeof actual && te !== 'object' && te !== 'undefined') return expected === actual;
   const en = expected === null || expected === undefined;
   const an = actual === null || actual === undefined;
   if (en || an) return en && an;

@@ -18,32 +18,47 @@ function status(r: RuleResponse): string {
   return r.violations.length ? 'FAILED' : 'PASSED';
 }
 
-/** The rule lines of the text report (everything between "Running ..." and "Done"). */
-export function textRuleLines(responses: readonly ResourceResponse[], format: TextFormat): string[] {
-  const lines: string[] = [];
-  for (const response of responses) {
-    for (const p of response.policies) {
-      for (const r of p.rules) {
-        if (format === 'main') {
-          const id = r.identifier ? `, ID=${r.identifier}` : '';
-          lines.push(`- ${status(r)} (POLICY=${p.policy.name}, RULE=${r.ruleName}${id})`);
-          for (const v of r.violations) {
-            if (v.message) lines.push(` -> ${v.message}`);
-            for (const e of v.errors) lines.push(`  -> ${errorBody(e)} (PATH=${e.field})`);
-          }
-        } else {
-          lines.push(`- ${p.policy.name} / ${r.ruleName} / ${r.identifier} ${status(r)}`);
-          for (const v of r.violations) {
-            // v0.0.3 printed the assertion's own message, and paths relative to the assert block
-            if (v.text) lines.push(`-> ${v.text}`);
-            const prefix = `${v.check.replace(/^spec\.rules\[\d+\]\.assert\./, '')}.check.`;
-            for (const e of v.errors) lines.push(` -> ${prefix}${e.field}: ${errorBody(e)}`);
-          }
+const CHECK_PREFIX = /^spec\.rules\[\d+\]\.assert\./;
+
+/**
+ * The text report's lines for one resource (part of what is between "Running ..." and "Done"),
+ * each ended by a line break; '' when no rule applied. A scan writes it as soon as the resource
+ * is evaluated, so responses do not pile up in memory.
+ */
+export function resourceText(response: ResourceResponse, format: TextFormat): string {
+  let out = '';
+  const policies = response.policies;
+  for (let p = 0; p < policies.length; p++) {
+    const policyName = policies[p].policy.name;
+    const rules = policies[p].rules;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
+      const violations = rule.violations;
+      if (format === 'main') {
+        const id = rule.identifier ? `, ID=${rule.identifier}` : '';
+        out += `- ${status(rule)} (POLICY=${policyName}, RULE=${rule.ruleName}${id})\n`;
+        for (let v = 0; v < violations.length; v++) {
+          const violation = violations[v];
+          if (violation.message) out += ` -> ${violation.message}\n`;
+          const errors = violation.errors;
+          for (let e = 0; e < errors.length; e++)
+            out += `  -> ${errorBody(errors[e])} (PATH=${errors[e].field})\n`;
+        }
+      } else {
+        out += `- ${policyName} / ${rule.ruleName} / ${rule.identifier} ${status(rule)}\n`;
+        for (let v = 0; v < violations.length; v++) {
+          const violation = violations[v];
+          // v0.0.3 printed the assertion's own message, and paths relative to the assert block
+          if (violation.text) out += `-> ${violation.text}\n`;
+          const prefix = `${violation.check.replace(CHECK_PREFIX, '')}.check.`;
+          const errors = violation.errors;
+          for (let e = 0; e < errors.length; e++)
+            out += ` -> ${prefix}${errors[e].field}: ${errorBody(errors[e])}\n`;
         }
       }
     }
   }
-  return lines;
+  return out;
 }
 
 export function plural(n: number, one: string, many: string): string {

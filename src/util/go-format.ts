@@ -37,8 +37,12 @@ export function goNumber(n: number): string {
 
 const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
 
+/** Printable ASCII other than `"` and `\`: strconv.Quote leaves such a string as it is. */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** strconv.Quote. */
 export function goQuote(s: string): string {
+  if (PLAIN_ASCII.test(s)) return `"${s}"`; // the common case, without the per-character walk
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

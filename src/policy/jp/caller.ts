@@ -46,21 +46,30 @@ function matches(type: JpType, v: unknown): boolean {
 }
 
 function typeCheck(spec: ArgSpec, v: unknown): void {
-  if (!spec.types.some((t) => matches(t, v))) throw invalidType(v, spec.types);
+  const types = spec.types;
+  for (let i = 0; i < types.length; i++) if (matches(types[i], v)) return;
+  throw invalidType(v, types);
 }
 
 export function callFunction(table: FunctionTable, name: string, args: unknown[]): unknown {
   const entry = table.get(name);
   if (!entry) throw new JpError(`unknown function: ${name}`);
   const specs = entry.args;
-  if (specs.length > 0) {
-    const arity = arityError(entry, args.length);
-    if (arity) throw new JpError(arity);
-    specs.forEach((spec, i) => {
+  const n = specs.length;
+  if (n > 0) {
+    // the arity check, without arityError's allocations when the count is plainly right
+    let fixed = args.length === n;
+    for (let i = 0; fixed && i < n; i++) if (specs[i].variadic) fixed = false;
+    if (!fixed) {
+      const arity = arityError(entry, args.length);
+      if (arity) throw new JpError(arity);
+    }
+    for (let i = 0; i < n; i++) {
+      const spec = specs[i];
       if (!spec.optional || i <= args.length - 1) typeCheck(spec, args[i]);
-    });
-    const last = specs[specs.length - 1];
-    if (last.variadic) for (let i = specs.length - 1; i < args.length; i++) typeCheck(last, args[i]);
+    }
+    const last = specs[n - 1];
+    if (last.variadic) for (let i = n - 1; i < args.length; i++) typeCheck(last, args[i]);
   }
   return entry.handler(args);
 }

@@ -1,5 +1,5 @@
 /** kyverno's JMESPath functions (pkg/jp/kyverno/functions.go), in upstream order. */
-import { parseAllDocuments, Scalar, visit } from 'yaml';
+import { createRequire } from 'node:module';
 import { arithmeticFunctions } from './arithmetic.js';
 import { argTypeError, fnError, JpError } from './errors.js';
 import { timeFunctions } from './functions-time.js';
@@ -15,6 +15,10 @@ import { arg, type FunctionEntry } from './types.js';
 import { isObject, type JsonObject, setField } from './values.js';
 import { wildcardMatch } from './wildcard.js';
 import { x509Decode } from './x509.js';
+
+// `yaml` is large and only parse_yaml needs it: loaded on first use, not on every cold start.
+const require = createRequire(import.meta.url);
+const yamlLib = (): typeof import('yaml') => require('yaml');
 
 /** kyverno's validateArg for a string argument (`argument #n is not of type string`). */
 function str(fn: string, args: unknown[], i: number): string {
@@ -68,6 +72,7 @@ function parseJson(text: string): unknown {
 
 /** sigs.k8s.io/yaml YAMLToJSON (YAML 1.1, first document) then JSON decoding. */
 function parseYaml(text: string): unknown {
+  const { parseAllDocuments, Scalar, visit } = yamlLib();
   const docs = parseAllDocuments(text, {
     version: '1.1',
     customTags: (tags) =>

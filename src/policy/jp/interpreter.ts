@@ -50,6 +50,7 @@ function slice<T>(items: T[], start: number | null, stop: number | null, step: n
 const toNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
+  // the most frequent node types first: a string switch tests its cases in order
   switch (node.type) {
     case 'Field':
       return isObject(value) ? getField(value, node.name) : null;
@@ -58,10 +59,16 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
     case 'Identity':
     case 'Current':
       return value;
-    case 'Root':
-      return scope.root;
+    case 'Function': {
+      const children = node.children;
+      const args: unknown[] = [];
+      for (let i = 0; i < children.length; i++) args.push(evaluate(children[i], value, scope));
+      return callFunction(scope.functions, node.name, args);
+    }
     case 'Variable':
       return scope.bindings.get(node.name);
+    case 'Root':
+      return scope.root;
     case 'LetExpression': {
       let bindings = scope.bindings;
       for (const b of node.bindings)
@@ -92,12 +99,14 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       return null;
     }
     case 'Projection': {
-      const allowString = node.left.type === 'IndexExpression' && node.left.right.type === 'Slice';
       const left = evaluate(node.left, value, scope);
-      if (!Array.isArray(left)) return allowString && typeof left === 'string' ? left : null;
+      if (!Array.isArray(left)) {
+        const allowString = node.left.type === 'IndexExpression' && node.left.right.type === 'Slice';
+        return allowString && typeof left === 'string' ? left : null;
+      }
       const out: unknown[] = [];
-      for (const el of left) {
-        const r = evaluate(node.right, el, scope);
+      for (let i = 0; i < left.length; i++) {
+        const r = evaluate(node.right, left[i], scope);
         if (r !== null && r !== undefined) out.push(r);
       }
       return out;
@@ -111,8 +120,9 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       }
       if (!isObject(left)) return null;
       const out: unknown[] = [];
-      for (const el of Object.values(left)) {
-        const r = evaluate(node.right, el, scope);
+      const values = Object.values(left);
+      for (let i = 0; i < values.length; i++) {
+        const r = evaluate(node.right, values[i], scope);
         if (r !== null && r !== undefined) out.push(r);
       }
       return out;
@@ -126,7 +136,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       }
       if (!Array.isArray(left)) return null;
       const out: unknown[] = [];
-      for (const el of left) {
+      for (let i = 0; i < left.length; i++) {
+        const el = left[i];
         if (isFalse(evaluate(node.condition, el, scope))) continue;
         const r = evaluate(node.right, el, scope);
         if (r !== null && r !== undefined) out.push(r);
@@ -142,8 +153,9 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       }
       if (!Array.isArray(left)) return null;
       const out: unknown[] = [];
-      for (const el of left) {
-        if (Array.isArray(el)) out.push(...el);
+      for (let i = 0; i < left.length; i++) {
+        const el = left[i];
+        if (Array.isArray(el)) for (let j = 0; j < el.length; j++) out.push(el[j]);
         else out.push(el);
       }
       return out;
@@ -214,10 +226,6 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
     case 'ExpressionReference': {
       const child = node.child;
       return new ExpRef((v) => evaluate(child, v, scope));
-    }
-    case 'Function': {
-      const args = node.children.map((c) => evaluate(c, value, scope));
-      return callFunction(scope.functions, node.name, args);
     }
     case 'Ternary':
       throw new JpError("SyntaxError: Unknown char: '?'");

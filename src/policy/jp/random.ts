@@ -4,7 +4,6 @@
  * carry Go's `error parsing regexp: …` text. Supported: literals, escapes, `.`, classes,
  * groups, alternation, quantifiers; anchors and word boundaries generate nothing.
  */
-import { randomInt } from 'node:crypto';
 import { compileRe2 } from '../../util/re2.js';
 
 type Node =
@@ -13,6 +12,9 @@ type Node =
   | { t: 'seq'; items: Node[] }
   | { t: 'alt'; items: Node[] }
   | { t: 'rep'; node: Node; min: number; max: number };
+
+/** crypto.randomInt, loaded on first use: node:crypto costs a cold start that rarely needs it. */
+const randomInt = (max: number): number => process.getBuiltinModule('node:crypto').randomInt(max);
 
 const MAX_REPEAT = 10;
 const PRINTABLE: [number, number] = [0x20, 0x7e];
