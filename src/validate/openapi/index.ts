@@ -11,6 +11,7 @@ import {
   type FieldError,
   type FieldPath,
   forbidden,
+  index,
   invalid,
   key,
   required,
@@ -156,8 +157,7 @@ class Compiled implements CompiledSchema {
       }
     } else if (Array.isArray(value) && s.items) {
       // atomic lists: items cannot be correlated with the old list
-      for (const [i, v] of value.entries())
-        this.celNode(s.items, v, undefined, { parent: p, index: String(i) }, out, budget);
+      for (const [i, v] of value.entries()) this.celNode(s.items, v, undefined, index(p, i), out, budget);
     }
   }
 }
