@@ -1,7 +1,9 @@
 // The test environment is a real API server: CRDs, custom objects, watches, leases, dry-run,
 // optimistic concurrency, schema validation and RBAC behave as on a cluster.
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { createServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type {
   CoreV1Api,
   CustomObjectsApi,
@@ -10,7 +12,13 @@ import type {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_USER } from '../testenv/cluster.js';
-import { clientNode, kubeConfig, kubeTestenv, type TestenvInfo } from '../testenv/index.js';
+import {
+  clientNode,
+  kubeConfig,
+  kubeTestenv,
+  type TestenvInfo,
+  webhookCertificates,
+} from '../testenv/index.js';
 
 const env = await kubeTestenv('kube smoke test');
 // Loaded only when there is a server to talk to, so that a run without one skips cleanly.
@@ -120,14 +128,10 @@ describe.skipIf(!env)('kube-apiserver test environment', () => {
 
   it('enforces RBAC on an unauthenticated client', async () => {
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(
-        `${info.server}/api/v1/namespaces`,
-        { ca: kc.getCurrentCluster()?.caData && Buffer.from(kc.getCurrentCluster()!.caData!, 'base64') },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode);
-        },
-      );
+      const req = request(`${info.server}/api/v1/namespaces`, { ca: readFileSync(info.caFile) }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
       req.on('error', reject);
       req.end();
     });
@@ -234,5 +238,80 @@ describe.skipIf(!env)('kube-apiserver test environment', () => {
     expect(await statusOf(core.createNamespacedConfigMap({ namespace, body: invalid, dryRun: 'All' }))).toBe(
       422,
     );
+  });
+
+  it('calls a validating admission webhook served on loopback', async () => {
+    const certs = webhookCertificates();
+    const reviews: string[] = [];
+    const server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const review = JSON.parse(body);
+        const obj = review.request.object;
+        reviews.push(`${review.request.operation} ${obj.metadata.name}`);
+        const allowed = obj.spec?.color !== 'red';
+        res.setHeader('Content-Type', 'application/json');
+        res.end(
+          JSON.stringify({
+            apiVersion: 'admission.k8s.io/v1',
+            kind: 'AdmissionReview',
+            response: {
+              uid: review.request.uid,
+              allowed,
+              ...(allowed ? {} : { status: { code: 403, message: 'red widgets are not allowed' } }),
+            },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const admission = kc.makeApiClient(k8s!.AdmissionregistrationV1Api);
+    const name = `deny-red-${namespace}`;
+    try {
+      await admission.createValidatingWebhookConfiguration({
+        body: {
+          metadata: { name },
+          webhooks: [
+            {
+              name: `deny-red.${GROUP}`,
+              clientConfig: { url: `https://127.0.0.1:${port}/validate`, caBundle: certs.caBundle },
+              rules: [
+                {
+                  apiGroups: [GROUP],
+                  apiVersions: [VERSION],
+                  operations: ['CREATE'],
+                  resources: [PLURAL],
+                  scope: 'Namespaced',
+                },
+              ],
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+              admissionReviewVersions: ['v1'],
+              sideEffects: 'None',
+              failurePolicy: 'Fail',
+              timeoutSeconds: 5,
+            },
+          ],
+        },
+      });
+      const red = (n: string) => ({ ...widget(n, 1), spec: { size: 1, color: 'red' } });
+      // The server picks up a new webhook configuration asynchronously: retry (dry-run) until it applies.
+      const denied = await eventually('the webhook to deny', async () => {
+        try {
+          await custom.createNamespacedCustomObject({ ...objects, body: red('probe'), dryRun: 'All' });
+          return undefined;
+        } catch (e) {
+          return e instanceof k8s!.ApiException ? e : undefined;
+        }
+      });
+      expect(denied.code).toBe(403);
+      expect(JSON.stringify(denied.body)).toContain('red widgets are not allowed');
+      await custom.createNamespacedCustomObject({ ...objects, body: widget('plain', 1) });
+      expect(reviews).toContain('CREATE plain');
+    } finally {
+      await admission.deleteValidatingWebhookConfiguration({ name }).catch(() => {});
+      server.close();
+    }
   });
 });
