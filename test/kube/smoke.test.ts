@@ -121,6 +121,7 @@ describe.skipIf(!env)('kube-apiserver test environment', () => {
   });
 
   it('authenticates the admin client certificate (system:masters)', async () => {
+    expect(process.env.CLUSTERMINT_TEST_KUBECONFIG).toBe(info.kubeconfig);
     const review = await kc.makeApiClient(k8s!.AuthenticationV1Api).createSelfSubjectReview({ body: {} });
     expect(review.status?.userInfo?.username).toBe(ADMIN_USER);
     expect(review.status?.userInfo?.groups).toContain('system:masters');
@@ -206,8 +207,8 @@ describe.skipIf(!env)('kube-apiserver test environment', () => {
         spec: {
           holderIdentity: 'replica-a',
           leaseDurationSeconds: 15,
-          acquireTime: new Date(),
-          renewTime: new Date(),
+          acquireTime: new k8s!.V1MicroTime(),
+          renewTime: new k8s!.V1MicroTime(),
         },
       },
     });
@@ -215,7 +216,7 @@ describe.skipIf(!env)('kube-apiserver test environment', () => {
     const renewed = await leases.replaceNamespacedLease({
       name: 'clustermint-controller',
       namespace,
-      body: { ...lease, spec: { ...lease.spec, renewTime: new Date() } },
+      body: { ...lease, spec: { ...lease.spec, renewTime: new k8s!.V1MicroTime() } },
     });
     expect(renewed.metadata?.resourceVersion).not.toBe(lease.metadata?.resourceVersion);
     // A contender that read the lease before the renewal cannot take it over.

@@ -170,6 +170,8 @@ export async function startTestenv(bin: { etcd: string; kubeApiserver: string })
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
+      // The "kubernetes" Service endpoint cannot be a loopback address; nothing here needs it.
+      '--endpoint-reconciler-type=none',
       `--secure-port=${apiPort}`,
       `--tls-cert-file=${serving.certFile}`,
       `--tls-private-key-file=${serving.keyFile}`,

@@ -11,9 +11,12 @@ export type { TestenvInfo } from './cluster.js';
 
 const READY_TIMEOUT_MS = 120_000;
 
-function tail(file: string, lines = 30): string {
+/** The log's errors (klog E/F lines, or JSON "level":"error"/"fatal") and its last lines. */
+function tail(file: string, lines = 15): string {
   if (!existsSync(file)) return '(no log)';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  const all = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const errors = all.filter((l) => /^[EF]\d{4} |"level":"(error|fatal|panic)"/.test(l)).slice(-10);
+  return [...errors, '...', ...all.slice(-lines)].join('\n');
 }
 
 function readyz(info: TestenvInfo): Promise<boolean> {
