@@ -1,0 +1,92 @@
+/**
+ * What an operator watches: Prometheus metrics (reconcile duration, queue depth, errors by
+ * reason, leadership), `/healthz` (the process serves) and `/readyz` (caches synced, and for a
+ * leader-elected controller: it knows whether it leads). prom-client and node:http; loaded only
+ * by `clustermint controller`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ControllerMetrics {
+  registry: Registry;
+  reconcileDuration: Histogram<'kind' | 'result'>;
+  reconcileErrors: Counter<'kind' | 'reason'>;
+  queueDepth: Gauge<'kind'>;
+  isLeader: Gauge;
+}
+
+export function controllerMetrics(): ControllerMetrics {
+  const registry = new Registry();
+  return {
+    registry,
+    reconcileDuration: new Histogram({
+      name: 'clustermint_reconcile_duration_seconds',
+      help: 'Time per reconcile, by kind and result (success, requeue, error).',
+      labelNames: ['kind', 'result'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    reconcileErrors: new Counter({
+      name: 'clustermint_reconcile_errors_total',
+      help: 'Reconcile errors by kind and reason (Conflict, Transient, Terminal, ...).',
+      labelNames: ['kind', 'reason'],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'clustermint_workqueue_depth',
+      help: 'Keys waiting in the work queue, by kind.',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    isLeader: new Gauge({
+      name: 'clustermint_leader',
+      help: '1 while this replica holds the leader Lease.',
+      registers: [registry],
+    }),
+  };
+}
+
+export interface OpsServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves /metrics, /healthz and /readyz on `port` (0 = any free port) of `host`. */
+export async function startOpsServer(opts: {
+  port: number;
+  host?: string;
+  metrics: ControllerMetrics;
+  ready: () => boolean;
+}): Promise<OpsServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else if (path === '/readyz') {
+      const ok = opts.ready();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'not ready\n');
+    } else if (path === '/metrics') {
+      opts.metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': opts.metrics.registry.contentType }).end(text),
+        (e) => res.writeHead(500).end(String(e)),
+      );
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
