@@ -19,6 +19,8 @@ export interface RequestSpec {
   body?: unknown;
   /** Default application/json. */
   contentType?: string;
+  /** Default application/json (e.g. `application/json;as=Table;v=v1;g=meta.k8s.io` for kubectl's tables). */
+  accept?: string;
 }
 
 /** Largest response body read into memory (a list of many objects). */
@@ -88,7 +90,7 @@ export class KubeHttp {
       timeout: timeoutMs,
       headers: {
         ...auth.headers,
-        Accept: 'application/json',
+        Accept: spec.accept ?? 'application/json',
         'User-Agent': this.userAgent,
         ...(spec.body === undefined ? {} : { 'Content-Type': spec.contentType ?? 'application/json' }),
       },
