@@ -30,6 +30,7 @@ const STORE_REASONS = new Set<StatusReason>([
   'Gone',
   'Invalid',
   'BadRequest',
+  'RequestEntityTooLarge',
 ]);
 
 /** A failure the Store contract has no reason for: the apiserver's own reason and HTTP code. */

@@ -174,11 +174,16 @@ export class KubeStore implements Store {
   async watch(type: ResourceType, options: WatchOptions = {}): Promise<Watch> {
     this.check();
     const r = await this.resource(type);
+    // Without a version the apiserver streams the current objects as ADDED first (watch-list),
+    // then a BOOKMARK marking their end, then changes.
+    const initial = !options.resourceVersion;
     const query: Query = {
       watch: 'true',
       allowWatchBookmarks: 'true',
       timeoutSeconds: this.watchTimeoutSeconds,
       resourceVersion: options.resourceVersion || undefined,
+      sendInitialEvents: initial ? 'true' : undefined,
+      resourceVersionMatch: initial ? 'NotOlderThan' : undefined,
       labelSelector: options.labelSelector || undefined,
       fieldSelector: options.fieldSelector || undefined,
     };
