@@ -1,6 +1,6 @@
 // The Store conformance suite against a real kube-apiserver (the test environment of
 // test/testenv/), through the Kubernetes backend.
-import { inject } from 'vitest';
+import { describe, inject } from 'vitest';
 import { loadKubeconfig } from '../../src/store/kube/config.js';
 import { installCrds } from '../../src/store/kube/crds.js';
 import { KubeStore } from '../../src/store/kube/store.js';
@@ -21,9 +21,9 @@ async function environment() {
 
 const env = await environment();
 
-if (env) {
+describe.skipIf(!env)('Kubernetes backend', () => {
   describeStoreConformance('kubernetes', async () => {
-    const store = new KubeStore(loadKubeconfig(env.kubeconfig), { fieldManager: 'clustermint-conformance' });
+    const store = new KubeStore(loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-conformance' });
     await installCrds(store);
     return {
       store,
@@ -35,4 +35,4 @@ if (env) {
       },
     };
   });
-}
+});
