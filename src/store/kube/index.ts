@@ -1,0 +1,24 @@
+/** The Kubernetes backend of the Store (imported on its own: it loads @kubernetes/client-node). */
+
+export {
+  type ClientNodeKubeConfig,
+  defaultKubeconfigPaths,
+  fromClientNode,
+  inClusterConfig,
+  type KubeEndpoint,
+  type LoadedKubeconfig,
+  loadKubeconfig,
+  type RequestAuth,
+} from './config.js';
+export { CRD_DIR, type InstallCrdsOptions, installCrds, loadCrds } from './crds.js';
+export { KubeApiError, type KubeStatus, statusError } from './errors.js';
+export { KubeHttp, type KubeHttpOptions } from './http.js';
+export { type ResourceEntry, type ResourceInfo, ResourceMapper } from './resources.js';
+export {
+  type ApplyOptions,
+  KubeStore,
+  type KubeStoreOptions,
+  type OpenKubeStoreOptions,
+  openKubeStore,
+} from './store.js';
+export { KubeWatch } from './watch.js';
