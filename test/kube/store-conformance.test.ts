@@ -4,9 +4,9 @@ import { describe, inject } from 'vitest';
 import { loadKubeconfig } from '../../src/store/kube/config.js';
 import { installCrds } from '../../src/store/kube/crds.js';
 import { KubeStore } from '../../src/store/kube/store.js';
+import { describeStoreConformance } from '../store/conformance.js';
 import { kubeTestenv } from '../testenv/index.js';
 import { PROVIDE_KEY } from '../testenv/state.js';
-import { describeStoreConformance } from './conformance.js';
 
 /** The environment, or undefined (skip) when this file runs outside the `kube` vitest project. */
 async function environment() {
