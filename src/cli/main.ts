@@ -12,6 +12,7 @@ import { registerRender } from './render.js';
 import { registerScan } from './scan.js';
 import { registerTemplate } from './template.js';
 import { VERSION } from './version.js';
+import { registerWebhook } from './webhook.js';
 
 /** A command's result: its exit code. */
 export type Run = () => Promise<number> | number;
@@ -33,6 +34,7 @@ export function buildProgram(io: IO, setResult: (code: number) => void): Command
   registerLint(program, io, wrap);
   registerScan(program, io, wrap);
   registerCheck(program, io, wrap);
+  registerWebhook(program, io, wrap);
   for (const c of program.commands)
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
