@@ -4,7 +4,7 @@ import { ClustermintError } from '../util/errors.js';
 import { inClusterConnection, KubeClient, loadKubeconfig } from '../webhook/kube-client.js';
 import { createLogger, type LogLevel } from '../webhook/log.js';
 import { startWebhookServer } from '../webhook/server.js';
-import { Sources } from '../webhook/sources.js';
+import { Sources, warmUp } from '../webhook/sources.js';
 import type { IO } from './io.js';
 
 export interface WebhookOptions {
@@ -48,6 +48,7 @@ export async function runWebhook(opts: WebhookOptions, _io: IO): Promise<number>
     },
     log,
   );
+  warmUp(sources.snapshot(), log);
   let server: Awaited<ReturnType<typeof startWebhookServer>>;
   try {
     server = await startWebhookServer({

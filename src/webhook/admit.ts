@@ -14,11 +14,10 @@ import { clusterToV1beta2 } from '../render/topology/convert.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { ClustermintError, formatLocation } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
-import type { SourceDocument } from '../util/yaml-source.js';
 import type { Violation } from '../validate/violation.js';
 import { deploymentDefaults, type PatchOperation, topologyDefaults } from './defaults.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
-import { resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
+import { jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
 import {
   availableUpgrades,
   chartKubeVersion,
@@ -36,11 +35,6 @@ const DEPLOYMENT_GROUPS = new Set(['clustermint.io', 'k0rdent.mirantis.com']);
 /** Warnings beyond this length may be truncated by the API server. */
 const MAX_WARNING = 256;
 const MAX_WARNINGS = 20;
-
-/** An input document without positions (it came as JSON): paths stand in for lines. */
-function jsonDocument(value: unknown): SourceDocument {
-  return { value, index: 0, locate: () => undefined };
-}
 
 /** Same JSON value (key order ignored). */
 function sameJson(a: unknown, b: unknown): boolean {

@@ -8,6 +8,7 @@ import { type Chart, templateObjectName } from '../api/chart.js';
 import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import { ClustermintError } from '../util/errors.js';
+import type { SourceDocument } from '../util/yaml-source.js';
 
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -77,4 +78,9 @@ export function templateKnown(snap: Snapshot, name: string, namespace: string): 
     if (e instanceof ClustermintError) return false;
     throw e;
   }
+}
+
+/** A document that came as JSON: no lines to point at, paths stand in for them. */
+export function jsonDocument(value: unknown): SourceDocument {
+  return { value, index: 0, locate: () => undefined };
 }
