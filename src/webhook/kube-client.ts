@@ -83,6 +83,7 @@ export class KubeApiError extends Error {
     readonly status: number,
     message: string,
     readonly body: unknown,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -106,13 +107,27 @@ export class KubeClient {
     });
   }
 
-  /** A JSON request; non-2xx answers throw KubeApiError with the server's Status message. */
-  request(
+  /**
+   * A JSON request; non-2xx answers throw KubeApiError with the server's Status message. A 429
+   * (the server is starting, or throttling) is retried a few times after its Retry-After.
+   */
+  async request(
     method: string,
     path: string,
     body?: unknown,
     contentType = 'application/json',
   ): Promise<PlainObject> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(method, path, body, contentType);
+      } catch (e) {
+        if (!(e instanceof KubeApiError && e.status === 429) || attempt >= 10) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(e.retryAfterSeconds ?? 1, 2) * 1000));
+      }
+    }
+  }
+
+  private once(method: string, path: string, body: unknown, contentType: string): Promise<PlainObject> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
@@ -151,6 +166,7 @@ export class KubeClient {
                   status,
                   `${method} ${path}: ${status} ${str(obj(parsed).message) ?? res.statusMessage ?? ''}`,
                   parsed,
+                  Number(res.headers['retry-after']) || undefined,
                 ),
               );
           });
