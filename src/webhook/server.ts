@@ -5,6 +5,7 @@
  * The serving certificate and key are re-read when their files change (new connections get the
  * new certificate; open keep-alive connections keep theirs until they close).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -72,6 +73,30 @@ export function requestTimeout(url: string | undefined, fallbackMs: number): num
   if (!m) return fallbackMs;
   const n = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
   return n > 0 ? Math.min(n, fallbackMs) : fallbackMs;
+}
+
+const CACHE_SIZE = 1000;
+let cache: { snap: Snapshot; entries: Map<string, AdmissionResponse> } | undefined;
+
+/**
+ * Decisions are pure functions of the request (less its uid) and the snapshot, so the same
+ * review (the validating call after the mutating one, a retry, a re-apply) is answered from a
+ * small LRU cache, emptied whenever the snapshot changes.
+ */
+function cachedAdmit(request: AdmissionRequest, snap: Snapshot, mode: AdmissionMode): AdmissionResponse {
+  if (cache?.snap !== snap) cache = { snap, entries: new Map() };
+  const { uid, ...rest } = request;
+  const key = createHash('sha256').update(mode).update(JSON.stringify(rest)).digest('base64');
+  const hit = cache.entries.get(key);
+  if (hit) {
+    cache.entries.delete(key);
+    cache.entries.set(key, hit);
+    return { ...hit, uid };
+  }
+  const response = admit(request, snap, mode);
+  cache.entries.set(key, response);
+  if (cache.entries.size > CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value as string);
+  return response;
 }
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
@@ -213,7 +238,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     }
     let response: AdmissionResponse;
     try {
-      response = admit(request, opts.snapshot(), mode);
+      response = cachedAdmit(request, opts.snapshot(), mode);
     } catch (e) {
       log.error(
         {
