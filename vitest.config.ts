@@ -11,6 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/kube/**'],
         },
@@ -21,6 +22,8 @@ export default defineConfig({
           name: 'kube',
           include: ['test/kube/**/*.test.ts'],
           globalSetup: ['test/testenv/global-setup.ts'],
+          // After the unit tests, by when the API server (started before them) is ready.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

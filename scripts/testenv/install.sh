@@ -76,6 +76,8 @@ start=$SECONDS
   nice -n 19 go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
 ) >&2
 [ -x "$tmp/kube-apiserver" ] && [ -x "$tmp/etcd" ] || { echo "error: the build produced no binaries" >&2; exit 1; }
+"$tmp/kube-apiserver" --version >&2
+"$tmp/etcd" --version | head -1 >&2
 
 rm -rf "$DEST"
 chmod 755 "$tmp"

@@ -14,6 +14,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined;
   }
   let env: Awaited<ReturnType<typeof startTestenv>>;
+  const t0 = performance.now();
   try {
     env = await startTestenv(found);
   } catch (e) {
@@ -24,5 +25,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   // processes they spawn inherit it).
   process.env.CLUSTERMINT_TEST_KUBECONFIG = env.info.kubeconfig;
   project.provide(PROVIDE_KEY, { info: env.info });
+  const ms = Math.round(performance.now() - t0);
+  console.log(`kube test environment: starting at ${env.info.server} from ${found.dir} (setup ${ms} ms)`);
   return () => env.stop();
 }
