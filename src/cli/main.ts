@@ -8,6 +8,7 @@ import { buildProgram as buildCommandTree, runProgram, type Wrap } from './progr
 import { registerRender } from './render.js';
 import { registerScan } from './scan.js';
 import { registerTemplate } from './template.js';
+import { registerWebhook } from './webhook.js';
 
 /** A command's result: its exit code. */
 export type Run = () => Promise<number> | number;
@@ -20,6 +21,7 @@ function registerAll(program: Command, io: IO, wrap: Wrap): void {
   registerLint(program, io, wrap);
   registerScan(program, io, wrap);
   registerCheck(program, io, wrap);
+  registerWebhook(program, io, wrap);
 }
 
 export function buildProgram(io: IO, setResult: (code: number) => void): Command {

@@ -88,13 +88,15 @@ describe.skipIf(!env)('deploy/ on a real API server', () => {
   });
 
   it('the controller may do what it needs and no more (RBAC as written)', async () => {
-    const rbac = manifests('manifests').filter((x) => x.obj.kind === 'ClusterRole');
+    const rbac = [...manifests('manifests'), ...manifests('webhook')].filter(
+      (x) => x.obj.kind === 'ClusterRole',
+    );
     const controller = rbac.find((x) => x.obj.metadata?.name === 'clustermint-controller')?.obj as any;
     const webhook = rbac.find((x) => x.obj.metadata?.name === 'clustermint-webhook')?.obj as any;
     expect(controller).toBeDefined();
     const verbsOf = (role: any) => role.rules.flatMap((r: any) => r.verbs);
     // the webhook only reads
-    expect(new Set(verbsOf(webhook))).toEqual(new Set(['get', 'list', 'watch']));
+    for (const verb of verbsOf(webhook)) expect(['get', 'list', 'watch']).toContain(verb);
     // no wildcard verbs and no secrets anywhere
     for (const role of [controller, webhook]) {
       expect(verbsOf(role)).not.toContain('*');

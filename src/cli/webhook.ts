@@ -1,0 +1,91 @@
+/** `clustermint webhook`: the admission webhook server (the work is in webhook-run.ts, loaded on use). */
+import type { Command } from 'commander';
+import { ClustermintError } from '../util/errors.js';
+import type { IO } from './io.js';
+import { collect, type Wrap } from './main.js';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function positive(flag: string, value: string, integer = false): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new ClustermintError(
+      'USAGE',
+      `${flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`,
+    );
+  return n;
+}
+
+export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
+  program
+    .command('webhook')
+    .summary('serve the admission webhook (AdmissionReview v1) with the same gate as check')
+    .description(
+      'An HTTPS server for the Kubernetes API server: POST /validate runs the gate of `clustermint check`\n' +
+        'on ClusterDeployments, topology Clusters, ClusterTemplates and ClusterTemplateChains; POST /mutate\n' +
+        'fills in chart defaults and ClusterClass variable defaults (JSON Patch). GET /healthz and /readyz\n' +
+        'for probes. Policies and templates come from folders (re-read when they change) and, with\n' +
+        '--kubeconfig or --in-cluster, from the cluster. Logs are JSON lines on standard output.\n' +
+        'See docs/webhook.md and deploy/webhook/.',
+    )
+    .requiredOption('--tls-cert <file>', 'serving certificate (PEM); re-read when it changes')
+    .requiredOption('--tls-key <file>', 'its private key (PEM); re-read when it changes')
+    .option('--port <n>', 'port to listen on', '9443')
+    .option('--address <ip>', 'address to listen on (default: all)')
+    .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option(
+      '--templates <dir>',
+      'folder of charts, ClusterClasses and their templates, repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--kubeconfig <file>',
+      'read ClusterTemplates, ValidatingPolicies, ClusterClasses and namespace labels from this cluster',
+    )
+    .option('--in-cluster', "same, with the pod's service account")
+    .option('--max-request-bytes <n>', 'largest AdmissionReview body', String(3 * 1024 * 1024))
+    .option(
+      '--timeout <seconds>',
+      'longest time to read a request (the API server sends its own, smaller ones)',
+      '10',
+    )
+    .option('--reload-interval <seconds>', 'how often to look for changed files', '2')
+    .option('--cluster-refresh <seconds>', 'how often to re-list the cluster objects', '30')
+    .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/\n' +
+        '  clustermint webhook --tls-cert /certs/tls.crt --tls-key /certs/tls.key --policies /policies --in-cluster\n',
+    )
+    .action(
+      wrap(async (opts) => {
+        if (!LEVELS.includes(opts.logLevel))
+          throw new ClustermintError('USAGE', `--log-level must be one of ${LEVELS.join(', ')}`);
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new ClustermintError('USAGE', `--port must be 0..65535, got ${JSON.stringify(opts.port)}`);
+        if (opts.kubeconfig && opts.inCluster)
+          throw new ClustermintError('USAGE', '--kubeconfig and --in-cluster exclude each other');
+        const { runWebhook } = await import('./webhook-run.js');
+        return runWebhook(
+          {
+            certFile: opts.tlsCert,
+            keyFile: opts.tlsKey,
+            port,
+            address: opts.address,
+            policies: opts.policies,
+            templates: opts.templates,
+            kubeconfig: opts.kubeconfig,
+            inCluster: opts.inCluster === true,
+            maxBodyBytes: positive('--max-request-bytes', opts.maxRequestBytes, true),
+            timeoutMs: positive('--timeout', opts.timeout) * 1000,
+            reloadIntervalMs: positive('--reload-interval', opts.reloadInterval) * 1000,
+            clusterRefreshMs: positive('--cluster-refresh', opts.clusterRefresh) * 1000,
+            logLevel: opts.logLevel,
+          },
+          io,
+        );
+      }),
+    );
+}

@@ -1,0 +1,396 @@
+/**
+ * Admission decisions: an AdmissionRequest and a Snapshot in, an AdmissionResponse out. The
+ * validating path runs the same gate as `clustermint check`; the mutating path adds defaults.
+ * No I/O: the server (server.ts) reads and writes, the sources (sources.ts) load.
+ *
+ * Kinds: clustermint.io/v1alpha1 ClusterDeployment (k0rdent's groups too), ClusterTemplate and
+ * ClusterTemplateChain, and cluster.x-k8s.io Clusters with spec.topology. Other requests are
+ * allowed with a warning (a webhook configuration that sends them is too broad).
+ */
+import { isClusterDeployment, readClusterDeployment } from '../api/cluster-deployment.js';
+import { runGate, type Verdict } from '../gate/index.js';
+import type { SourcedDocument } from '../gate/topology-pipeline.js';
+import { clusterToV1beta2 } from '../render/topology/convert.js';
+import { isTopologyCluster } from '../render/topology/kinds.js';
+import { ClustermintError, formatLocation } from '../util/errors.js';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import type { Violation } from '../validate/violation.js';
+import { deploymentDefaults, type PatchOperation, topologyDefaults } from './defaults.js';
+import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
+import { jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
+import {
+  availableUpgrades,
+  chartKubeVersion,
+  renderedKubeVersion,
+  templateChangeError,
+  versionSkewError,
+} from './upgrade.js';
+
+export type AdmissionMode = 'validate' | 'mutate';
+
+const obj = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+const DEPLOYMENT_GROUPS = new Set(['clustermint.io', 'k0rdent.mirantis.com']);
+/** Warnings beyond this length may be truncated by the API server. */
+const MAX_WARNING = 256;
+const MAX_WARNINGS = 20;
+
+/** Same JSON value (key order ignored). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    return (
+      ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]))
+    );
+  }
+  return false;
+}
+
+/** The submission as the gate should see it: the request's namespace, a name even with generateName. */
+function withIdentity(object: PlainObject, req: AdmissionRequest): PlainObject {
+  const meta = { ...obj(object.metadata) };
+  if (!str(meta.namespace) && req.namespace) meta.namespace = req.namespace;
+  if (!str(meta.name)) meta.name = req.name || `${str(meta.generateName) || 'unnamed-'}generated`;
+  const out = { ...object };
+  Object.defineProperty(out, 'metadata', {
+    value: meta,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return out;
+}
+
+function describe(req: AdmissionRequest, kind: string): string {
+  const name = str(obj(obj(req.object).metadata).name) || req.name;
+  const who = req.userInfo.username ? ` (user ${req.userInfo.username})` : '';
+  return `${kind} ${req.namespace ? `${req.namespace}/` : ''}${name || '(generated name)'}${who}`;
+}
+
+/** One line per finding: `[policy/rule] Kind/name $.path: message (file:line)`. */
+export function violationLine(v: Violation, submissionFile: string): string {
+  const tag = v.stage === 'policy' ? `[${v.policy}/${v.rule}]` : `[${v.stage}]`;
+  const path = v.location?.path ?? v.path;
+  const subject = v.object ? `${v.object.kind}/${v.object.name}${v.path ? ` ${v.path}` : ''}` : (path ?? '');
+  const fileLoc =
+    v.location?.file && v.location.file !== submissionFile
+      ? formatLocation({ file: v.location.file, line: v.location.line, col: v.location.col })
+      : '';
+  const where = [fileLoc, v.policyFile && v.policyFile !== v.location?.file ? v.policyFile : '']
+    .filter(Boolean)
+    .join(', ');
+  const details = (v.details ?? []).map((d) => `\n    ${d}`).join('');
+  return `${tag} ${subject ? `${subject}: ` : ''}${v.message}${where ? ` (${where})` : ''}${details}`;
+}
+
+function warningLines(vs: readonly Violation[], file: string): string[] {
+  const lines = vs.map((v) => {
+    const line = violationLine(v, file).replace(/\n\s*/g, ' ');
+    return line.length > MAX_WARNING ? `${line.slice(0, MAX_WARNING - 3)}...` : line;
+  });
+  if (lines.length > MAX_WARNINGS)
+    return [...lines.slice(0, MAX_WARNINGS - 1), `... and ${lines.length - MAX_WARNINGS + 1} more warnings`];
+  return lines;
+}
+
+/** Deny with every violation listed, or allow with the warnings. */
+function decide(
+  req: AdmissionRequest,
+  what: string,
+  errors: readonly string[],
+  warnings: readonly string[],
+): AdmissionResponse {
+  if (errors.length === 0) return allow(req.uid, [...warnings]);
+  const n = errors.length;
+  const message = `${what} denied by clustermint: ${n} violation${n === 1 ? '' : 's'}:\n${errors.map((e) => `- ${e.replace(/\n/g, '\n  ')}`).join('\n')}`;
+  return deny(req.uid, message, [...warnings]);
+}
+
+function verdictLines(verdict: Verdict, file: string): { errors: string[]; warnings: string[] } {
+  return {
+    errors: verdict.violations.filter((v) => v.severity === 'error').map((v) => violationLine(v, file)),
+    warnings: warningLines(
+      [...verdict.violations.filter((v) => v.severity !== 'error'), ...verdict.warnings],
+      file,
+    ),
+  };
+}
+
+/** The decision for one request. Throws nothing for bad objects: they are denials. */
+export function admit(req: AdmissionRequest, snap: Snapshot, mode: AdmissionMode): AdmissionResponse {
+  if (req.operation === 'DELETE' || req.operation === 'CONNECT') return allow(req.uid);
+  if (req.subResource) return allow(req.uid); // status and scale updates are not submissions
+  const object = req.object;
+  if (!object) return deny(req.uid, `request.object is required for ${req.operation}`);
+  const { group, kind } = req.kind;
+  if (kind === 'ClusterDeployment' && DEPLOYMENT_GROUPS.has(group))
+    return mode === 'mutate' ? mutateDeployment(req, object, snap) : validateDeployment(req, object, snap);
+  if (kind === 'Cluster' && group === 'cluster.x-k8s.io') {
+    if (!isTopologyCluster(object)) return allow(req.uid); // a Cluster without topology is not rendered here
+    return mode === 'mutate' ? mutateTopology(req, object, snap) : validateTopology(req, object, snap);
+  }
+  if (group === 'clustermint.io' && kind === 'ClusterTemplate')
+    return mode === 'mutate' ? allow(req.uid) : validateClusterTemplate(req, object, snap);
+  if (group === 'clustermint.io' && kind === 'ClusterTemplateChain')
+    return mode === 'mutate' ? allow(req.uid) : validateChain(req, object, snap);
+  return allow(req.uid, [
+    `clustermint webhook: ${group || 'core'}/${req.kind.version} ${kind} is not a kind it checks; narrow the webhook configuration's rules`,
+  ]);
+}
+
+function patchResponse(uid: string, ops: readonly PatchOperation[]): AdmissionResponse {
+  if (ops.length === 0) return allow(uid);
+  return {
+    uid,
+    allowed: true,
+    patchType: 'JSONPatch',
+    patch: Buffer.from(JSON.stringify(ops)).toString('base64'),
+  };
+}
+
+// --- ClusterDeployment ------------------------------------------------------------------
+
+function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snapshot): AdmissionResponse {
+  if (obj(object.metadata).deletionTimestamp) return allow(req.uid);
+  const template = str(obj(object.spec).template);
+  if (!template) return allow(req.uid); // validation says what is missing
+  try {
+    const chart = resolveTemplate(snap, template, req.namespace || 'default');
+    const defaults = chart.values?.doc.value;
+    return patchResponse(req.uid, deploymentDefaults(object, isPlainObject(defaults) ? defaults : undefined));
+  } catch (e) {
+    if (e instanceof ClustermintError) return allow(req.uid); // unknown template: validation denies
+    throw e;
+  }
+}
+
+function gateDeployment(object: PlainObject, snap: Snapshot, file: string): Verdict {
+  const cd = readClusterDeployment(file, jsonDocument(object));
+  return runGate({
+    deployment: cd,
+    resolveTemplate: (name) => resolveTemplate(snap, name, cd.metadata.namespace),
+    policies: snap.policies,
+    teamLabels: snap.namespaceLabels.get(cd.metadata.namespace),
+  });
+}
+
+function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snapshot): AdmissionResponse {
+  const what = describe(req, 'ClusterDeployment');
+  const object = withIdentity(raw, req);
+  const meta = obj(object.metadata);
+  const file = `ClusterDeployment ${str(meta.namespace)}/${str(meta.name)}`;
+  const old = req.operation === 'UPDATE' ? req.oldObject : undefined;
+  // Finalizers, labels and deletion go through even when policies changed since the create.
+  if (meta.deletionTimestamp) return allow(req.uid);
+  if (old && sameJson(obj(old).spec, object.spec)) return allow(req.uid);
+  if (!isClusterDeployment(object))
+    return decide(
+      req,
+      what,
+      [
+        `apiVersion ${JSON.stringify(object.apiVersion)} is not a ClusterDeployment version clustermint reads`,
+      ],
+      [],
+    );
+  let verdict: Verdict;
+  try {
+    verdict = gateDeployment(object, snap, file);
+  } catch (e) {
+    if (!(e instanceof ClustermintError)) throw e;
+    return decide(req, what, [`${e.location?.path ? `${e.location.path}: ` : ''}${e.message}`], []);
+  }
+  const { errors, warnings } = verdictLines(verdict, file);
+  if (old) errors.push(...deploymentUpdateErrors(old, object, verdict, req, snap, file));
+  return decide(req, what, errors, warnings);
+}
+
+/** k0rdent's upgrade path and the version skew rules, for a changed ClusterDeployment. */
+function deploymentUpdateErrors(
+  old: PlainObject,
+  object: PlainObject,
+  verdict: Verdict,
+  req: AdmissionRequest,
+  snap: Snapshot,
+  file: string,
+): string[] {
+  const errors: string[] = [];
+  const from = str(obj(old.spec).template);
+  const to = str(obj(object.spec).template);
+  if (from && to && from !== to) {
+    const e = templateChangeError(from, to, availableUpgrades(old));
+    if (e) errors.push(e);
+  }
+  const newVersion = verdict.allowed ? renderedKubeVersion(verdict.objects) : undefined;
+  if (!newVersion) return errors;
+  // the running version (status, set by the controller) or the old spec rendered the same way
+  let oldVersion = str(obj(old.status).k8sVersion) || undefined;
+  if (!oldVersion) {
+    try {
+      const oldVerdict = gateDeployment(withIdentity(old, req), { ...snap, policies: [] }, `${file} (old)`);
+      oldVersion = renderedKubeVersion(oldVerdict.objects);
+      if (!oldVersion && from) oldVersion = chartKubeVersion(resolveTemplate(snap, from, req.namespace));
+    } catch (e) {
+      if (!(e instanceof ClustermintError)) throw e;
+    }
+  }
+  if (oldVersion) {
+    const skew = versionSkewError(from !== to ? 'spec.template' : 'spec.config', oldVersion, newVersion);
+    if (skew) errors.push(skew);
+  }
+  return errors;
+}
+
+// --- topology Cluster -------------------------------------------------------------------
+
+function mutateTopology(req: AdmissionRequest, object: PlainObject, snap: Snapshot): AdmissionResponse {
+  if (obj(object.metadata).deletionTimestamp) return allow(req.uid);
+  const named = withIdentity(object, req);
+  const ops = topologyDefaults(
+    named,
+    snap.candidates.map((c) => c.value),
+    req.operation === 'UPDATE' ? req.oldObject : undefined,
+  );
+  return patchResponse(req.uid, ops);
+}
+
+function validateTopology(req: AdmissionRequest, raw: PlainObject, snap: Snapshot): AdmissionResponse {
+  const what = describe(req, 'Cluster');
+  const object = withIdentity(raw, req);
+  const meta = obj(object.metadata);
+  const file = `Cluster ${str(meta.namespace)}/${str(meta.name)}`;
+  const old = req.operation === 'UPDATE' ? req.oldObject : undefined;
+  if (meta.deletionTimestamp) return allow(req.uid);
+  if (old && sameJson(obj(old).spec, object.spec)) return allow(req.uid);
+  const cluster: SourcedDocument = { file, doc: jsonDocument(object), value: object };
+  const verdict = runGate({
+    topology: { cluster, candidates: snap.candidates },
+    policies: snap.policies,
+    teamLabels: snap.namespaceLabels.get(str(meta.namespace)),
+  });
+  const { errors, warnings } = verdictLines(verdict, file);
+  if (old) {
+    const version = (c: PlainObject) => str(obj(obj(clusterToV1beta2(c).spec).topology).version);
+    const skew = versionSkewError('spec.topology.version', version(old), version(object));
+    if (skew) errors.push(skew);
+  }
+  return decide(req, what, errors, warnings);
+}
+
+// --- ClusterTemplate and ClusterTemplateChain -------------------------------------------
+
+function validateClusterTemplate(
+  req: AdmissionRequest,
+  object: PlainObject,
+  snap: Snapshot,
+): AdmissionResponse {
+  const what = describe(req, 'ClusterTemplate');
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const spec = object.spec;
+  if (req.operation === 'UPDATE' && req.oldObject && !sameJson(obj(req.oldObject).spec, spec))
+    errors.push('spec: Invalid value: Spec is immutable');
+  if (!isPlainObject(spec) || !isPlainObject(spec.helm)) {
+    errors.push('spec.helm: Required value');
+    return decide(req, what, errors, warnings);
+  }
+  const helm = spec.helm;
+  const set = ['chartSpec', 'chartRef', 'chartSource'].filter(
+    (k) => helm[k] !== undefined && helm[k] !== null,
+  );
+  if (set.length === 0)
+    errors.push('spec.helm: Invalid value: one of chartSpec, chartRef or chartSource must be set');
+  if (set.length > 1)
+    errors.push('spec.helm: Invalid value: chartSpec, chartSource and chartRef are mutually exclusive');
+  if (set.includes('chartSource'))
+    errors.push('spec.helm.chartSource: Forbidden: chartSource is not supported for ClusterTemplates');
+  if (isPlainObject(helm.chartSpec)) {
+    const chart = helm.chartSpec.chart;
+    const version = helm.chartSpec.version;
+    if (typeof chart !== 'string' || chart === '') errors.push('spec.helm.chartSpec.chart: Required value');
+    else if (version !== undefined && typeof version !== 'string')
+      errors.push('spec.helm.chartSpec.version: Invalid value: must be a string');
+    else {
+      const name =
+        typeof version === 'string' && version
+          ? `${chart}-${version.replace(/^v/, '').replace(/\./g, '-')}`
+          : chart;
+      if (!templateKnown(snap, name, '') && !templateKnown(snap, chart, ''))
+        warnings.push(
+          `chart ${chart}${version ? ` ${version}` : ''} is not among the webhook's templates: ClusterDeployments that use this ClusterTemplate will be denied`,
+        );
+      else if (version && !templateKnown(snap, name, ''))
+        warnings.push(
+          `chart ${chart} is known, but not at version ${version}: the webhook renders the version it has`,
+        );
+    }
+  }
+  return decide(req, what, errors, warnings);
+}
+
+function validateChain(req: AdmissionRequest, object: PlainObject, snap: Snapshot): AdmissionResponse {
+  const what = describe(req, 'ClusterTemplateChain');
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (req.operation === 'UPDATE' && req.oldObject && !sameJson(obj(req.oldObject).spec, object.spec))
+    errors.push('spec: Invalid value: Spec is immutable');
+  const list = obj(object.spec).supportedTemplates;
+  if (list !== undefined && !Array.isArray(list)) {
+    errors.push('spec.supportedTemplates: Invalid value: must be a list');
+    return decide(req, what, errors, warnings);
+  }
+  const entries = (list ?? []) as unknown[];
+  const names = new Set<string>();
+  for (const [i, e] of entries.entries()) {
+    const name = str(obj(e).name);
+    if (!name) errors.push(`spec.supportedTemplates[${i}].name: Required value`);
+    else if (names.has(name))
+      errors.push(`spec.supportedTemplates[${i}].name: Duplicate value: ${JSON.stringify(name)}`);
+    names.add(name);
+  }
+  const namespace = req.namespace || str(obj(object.metadata).namespace);
+  for (const [i, e] of entries.entries()) {
+    const name = str(obj(e).name);
+    if (name && !templateKnown(snap, name, namespace))
+      errors.push(`spec.supportedTemplates[${i}].name: Not found: ${JSON.stringify(name)}`);
+    const upgrades = obj(e).availableUpgrades;
+    if (upgrades !== undefined && !Array.isArray(upgrades)) {
+      errors.push(`spec.supportedTemplates[${i}].availableUpgrades: Invalid value: must be a list`);
+      continue;
+    }
+    for (const [j, u] of ((upgrades ?? []) as unknown[]).entries()) {
+      const target = str(obj(u).name);
+      const field = `spec.supportedTemplates[${i}].availableUpgrades[${j}].name`;
+      if (!target) {
+        errors.push(`${field}: Required value`);
+        continue;
+      }
+      if (!names.has(target)) warnings.push(`${field}: ${target} is not itself in spec.supportedTemplates`);
+      if (!name) continue;
+      const skew = chainEdgeSkew(snap, name, target, namespace, field);
+      if (skew) errors.push(skew);
+    }
+  }
+  return decide(req, what, errors, warnings);
+}
+
+/** The version skew rule on one upgrade edge of a chain, when both charts are known here. */
+function chainEdgeSkew(
+  snap: Snapshot,
+  from: string,
+  to: string,
+  namespace: string,
+  field: string,
+): string | undefined {
+  try {
+    const a = chartKubeVersion(resolveTemplate(snap, from, namespace));
+    const b = chartKubeVersion(resolveTemplate(snap, to, namespace));
+    return a && b ? versionSkewError(field, a, b) : undefined;
+  } catch (e) {
+    if (e instanceof ClustermintError) return undefined;
+    throw e;
+  }
+}

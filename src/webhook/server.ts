@@ -1,0 +1,303 @@
+/**
+ * The admission HTTPS server: /validate and /mutate (AdmissionReview v1), /healthz, /readyz.
+ * Never crashes on input: a body that is not an AdmissionReview is a 400, an oversize one a 413,
+ * a client that sends too slowly a 408; an error of ours is a denial with code 500, logged.
+ * The serving certificate and key are re-read when their files change (new connections get the
+ * new certificate; open keep-alive connections keep theirs until they close).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import { type AdmissionMode, admit } from './admit.js';
+import type { Logger } from './log.js';
+import {
+  type AdmissionRequest,
+  type AdmissionResponse,
+  BadReview,
+  parseAdmissionReview,
+  reviewResponse,
+} from './review.js';
+import type { Snapshot } from './snapshot.js';
+import { pollChanges } from './watch.js';
+
+export interface WebhookServerOptions {
+  certFile: string;
+  keyFile: string;
+  port?: number;
+  host?: string;
+  /** The decisions' inputs, read per request (a reload swaps them). */
+  snapshot: () => Snapshot;
+  log: Logger;
+  /** Largest request body (default 3 MiB). */
+  maxBodyBytes?: number;
+  /** Longest time to read a request, when the API server's `?timeout=` is not smaller (default 10 s). */
+  timeoutMs?: number;
+  /** Poll interval for the certificate files (default 2 s). */
+  reloadIntervalMs?: number;
+  /** Whether the sources are ready (for /readyz). */
+  ready?: () => boolean;
+}
+
+export interface WebhookServer {
+  server: Server;
+  port: number;
+  /** Re-read the certificate and key now (also done on change). */
+  reloadCertificate(): boolean;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const ADMISSION_PATHS: Record<string, AdmissionMode> = {
+  '/validate': 'validate',
+  '/mutate': 'mutate',
+};
+
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** A metav1.Status body for an HTTP error. */
+function statusBody(code: number, reason: string, message: string): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
+}
+
+/** The API server appends `?timeout=10s` (the webhook's timeoutSeconds) to the URL. */
+export function requestTimeout(url: string | undefined, fallbackMs: number): number {
+  const m = /[?&]timeout=(\d+(?:\.\d+)?)(ms|s|m)?(?:&|$)/.exec(url ?? '');
+  if (!m) return fallbackMs;
+  const n = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
+  return n > 0 ? Math.min(n, fallbackMs) : fallbackMs;
+}
+
+const CACHE_SIZE = 1000;
+let cache: { snap: Snapshot; entries: Map<string, AdmissionResponse> } | undefined;
+
+/**
+ * Decisions are pure functions of the request (less its uid) and the snapshot, so the same
+ * review (the validating call after the mutating one, a retry, a re-apply) is answered from a
+ * small LRU cache, emptied whenever the snapshot changes.
+ */
+function cachedAdmit(request: AdmissionRequest, snap: Snapshot, mode: AdmissionMode): AdmissionResponse {
+  if (cache?.snap !== snap) cache = { snap, entries: new Map() };
+  const { uid, ...rest } = request;
+  const key = createHash('sha256').update(mode).update(JSON.stringify(rest)).digest('base64');
+  const hit = cache.entries.get(key);
+  if (hit) {
+    cache.entries.delete(key);
+    cache.entries.set(key, hit);
+    return { ...hit, uid };
+  }
+  const response = admit(request, snap, mode);
+  cache.entries.set(key, response);
+  if (cache.entries.size > CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value as string);
+  return response;
+}
+
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const { log } = opts;
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const fallbackTimeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let closing = false;
+
+  const readPair = () => ({ cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile) });
+  const server = createServer({ ...readPair() }, (req, res) => handle(req, res));
+  server.headersTimeout = fallbackTimeout;
+  server.requestTimeout = fallbackTimeout + 1000;
+  server.keepAliveTimeout = 30_000;
+  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+  server.on('clientError', (err, socket) => {
+    log.warn({ err: err.message }, 'bad HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  const reloadCertificate = (): boolean => {
+    try {
+      const pair = readPair();
+      createSecureContext(pair); // throws when the key does not match the certificate
+      server.setSecureContext(pair);
+      log.info({ cert: opts.certFile }, 'reloaded the serving certificate');
+      return true;
+    } catch (e) {
+      // a half-rotated pair (certificate written, key not yet): the next change retries
+      log.error(
+        { err: (e as Error).message, cert: opts.certFile },
+        'cannot load the serving certificate; keeping the previous one',
+      );
+      return false;
+    }
+  };
+  const stopPolling = pollChanges([opts.certFile, opts.keyFile], opts.reloadIntervalMs ?? 2000, () => {
+    reloadCertificate();
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      sendJson(res, 200, '{"status":"ok"}');
+      return;
+    }
+    if (path === '/readyz') {
+      const ok = !closing && (opts.ready?.() ?? true);
+      sendJson(res, ok ? 200 : 503, ok ? '{"status":"ready"}' : '{"status":"not ready"}');
+      return;
+    }
+    const mode = ADMISSION_PATHS[path];
+    if (!mode) {
+      sendJson(res, 404, statusBody(404, 'NotFound', `no such path ${path}: use /validate or /mutate`));
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, statusBody(405, 'MethodNotAllowed', `${path} takes POST with an AdmissionReview`));
+      return;
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBody) {
+      tooLarge(req, res, declared);
+      return;
+    }
+    const started = performance.now();
+    const budget = requestTimeout(req.url, fallbackTimeout);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      log.warn({ path, bytes: size, ms: budget }, 'request body not received in time');
+      sendJson(res, 408, statusBody(408, 'Timeout', `request body not received within ${budget} ms`));
+      req.destroy();
+    }, budget);
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > maxBody) {
+        done = true;
+        clearTimeout(timer);
+        tooLarge(req, res, size);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('error', (e) => {
+      done = true;
+      clearTimeout(timer);
+      log.warn({ path, err: e.message }, 'request stream failed');
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        review(Buffer.concat(chunks).toString('utf8'), mode, res, started, budget);
+      } catch (e) {
+        log.error({ path, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
+        sendJson(res, 500, statusBody(500, 'InternalError', `internal error: ${(e as Error).message}`));
+      }
+    });
+  }
+
+  function tooLarge(req: IncomingMessage, res: ServerResponse, bytes: number): void {
+    log.warn({ path: req.url, bytes, limit: maxBody }, 'request body too large');
+    res.setHeader('Connection', 'close');
+    sendJson(
+      res,
+      413,
+      statusBody(
+        413,
+        'RequestEntityTooLarge',
+        `request body of ${bytes} bytes is over the ${maxBody}-byte limit`,
+      ),
+    );
+    // stop reading the rest; the response above is already on its way
+    req.unpipe();
+    res.on('finish', () => req.destroy());
+  }
+
+  function review(
+    text: string,
+    mode: AdmissionMode,
+    res: ServerResponse,
+    started: number,
+    budget: number,
+  ): void {
+    let request: AdmissionRequest;
+    try {
+      request = parseAdmissionReview(text);
+    } catch (e) {
+      if (!(e instanceof BadReview)) throw e;
+      log.warn({ mode, err: e.message }, 'not an AdmissionReview');
+      sendJson(res, 400, statusBody(400, 'BadRequest', `not an AdmissionReview: ${e.message}`));
+      return;
+    }
+    let response: AdmissionResponse;
+    try {
+      response = cachedAdmit(request, opts.snapshot(), mode);
+    } catch (e) {
+      log.error(
+        {
+          mode,
+          uid: request.uid,
+          kind: request.kind.kind,
+          err: (e as Error).message,
+          stack: (e as Error).stack,
+        },
+        'admission failed with an internal error',
+      );
+      response = {
+        uid: request.uid,
+        allowed: false,
+        status: {
+          code: 500,
+          reason: 'InternalError',
+          message: `clustermint webhook internal error: ${(e as Error).message}`,
+        },
+      };
+    }
+    const ms = performance.now() - started;
+    const entry = {
+      mode,
+      uid: request.uid,
+      kind: request.kind.kind,
+      namespace: request.namespace,
+      name: request.name || undefined,
+      operation: request.operation,
+      user: request.userInfo.username || undefined,
+      allowed: response.allowed,
+      patched: response.patch !== undefined,
+      ms: Math.round(ms * 100) / 100,
+    };
+    if (ms > budget) log.warn(entry, 'admission took longer than the request timeout');
+    else if (!response.allowed) log.info({ ...entry, message: response.status?.message }, 'denied');
+    else log.debug(entry, 'admitted');
+    sendJson(res, 200, reviewResponse(response));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 9443, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (e) => log.error({ err: e.message }, 'server error'));
+
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    reloadCertificate,
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        stopPolling();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What the webhook decides with: the policies, the template catalog, the ClusterClasses and
+ * their templates, and (with --kubeconfig) the cluster's ClusterTemplates and namespace labels.
+ * One immutable value, swapped whole when a source changes, so a request never sees half a reload.
+ */
+import type { TemplateCatalog } from '../api/catalog.js';
+import { type Chart, templateObjectName } from '../api/chart.js';
+import type { SourcedDocument } from '../gate/topology-pipeline.js';
+import type { LoadedPolicy } from '../policy/load.js';
+import { ClustermintError } from '../util/errors.js';
+import type { SourceDocument } from '../util/yaml-source.js';
+
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** A ClusterTemplate object read from the cluster (k0rdent's shape). */
+export interface ClusterTemplateObject {
+  namespace: string;
+  name: string;
+  /** spec.helm.chartSpec.chart and .version. */
+  chart?: string;
+  version?: string;
+  /** status.valid / status.validationError, when the controller set them. */
+  valid?: boolean;
+  validationError?: string;
+}
+
+export interface Snapshot {
+  policies: readonly LoadedPolicy[];
+  catalog: TemplateCatalog;
+  /** ClusterClasses and the templates they reference. */
+  candidates: readonly SourcedDocument[];
+  /** From the cluster (`namespace/name`), when the webhook reads one. */
+  clusterTemplates?: ReadonlyMap<string, ClusterTemplateObject>;
+  namespaceLabels: ReadonlyMap<string, Record<string, string>>;
+}
+
+/**
+ * The chart behind a ClusterDeployment's `spec.template`: the cluster's ClusterTemplate of that
+ * name in the namespace (its chart and version, looked up in the catalog) when there is one,
+ * else the catalog by chart or ClusterTemplate name. Throws ClustermintError as the catalog does.
+ */
+export function resolveTemplate(snap: Snapshot, name: string, namespace: string): Chart {
+  // an object name, never a path: the catalog would read a chart folder from the webhook's disk
+  if (!OBJECT_NAME.test(name))
+    throw new ClustermintError(
+      'UNKNOWN_TEMPLATE',
+      `unknown template ${JSON.stringify(name)}: a template is named by a DNS-1123 name`,
+    );
+  const obj = snap.clusterTemplates?.get(`${namespace}/${name}`);
+  if (obj) {
+    if (obj.valid === false)
+      throw new ClustermintError(
+        'INVALID_CHART',
+        `the ClusterTemplate ${name} is invalid with the error: ${obj.validationError ?? '(no message)'}`,
+      );
+    if (obj.chart) {
+      if (obj.version) {
+        try {
+          return snap.catalog.resolve(templateObjectName({ name: obj.chart, version: obj.version }));
+        } catch {
+          // fall through to the chart name
+        }
+      }
+      return snap.catalog.resolve(obj.chart);
+    }
+  }
+  return snap.catalog.resolve(name);
+}
+
+/** Whether a template of that name is known in the namespace (catalog or cluster). */
+export function templateKnown(snap: Snapshot, name: string, namespace: string): boolean {
+  if (snap.clusterTemplates?.has(`${namespace}/${name}`)) return true;
+  if (!OBJECT_NAME.test(name)) return false;
+  try {
+    snap.catalog.resolve(name);
+    return true;
+  } catch (e) {
+    if (e instanceof ClustermintError) return false;
+    throw e;
+  }
+}
+
+/** A document that came as JSON: no lines to point at, paths stand in for them. */
+export function jsonDocument(value: unknown): SourceDocument {
+  return { value, index: 0, locate: () => undefined };
+}

@@ -1,0 +1,321 @@
+/**
+ * Where the webhook's policies and templates come from, kept current:
+ * - folders (`--policies`, `--templates`: mounted ConfigMaps, a GitOps checkout), re-read when a
+ *   file under them changes (polled fingerprint);
+ * - with a cluster connection, the cluster's ValidatingPolicies, ClusterTemplates, ClusterClasses
+ *   (and the templates they reference) and namespace labels, re-listed every `clusterRefreshMs`.
+ * A failed reload keeps the last good snapshot and logs why.
+ */
+import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../api/catalog.js';
+import { readClusterDeployment } from '../api/cluster-deployment.js';
+import { BUILTIN_CLUSTERCLASSES_DIR, templateDirDocuments } from '../cli/inputs.js';
+import { runGate } from '../gate/index.js';
+import type { SourcedDocument } from '../gate/topology-pipeline.js';
+import { compilePolicy } from '../policy/engine.js';
+import { type LoadedPolicy, parsePolicies } from '../policy/load.js';
+import { loadPolicyFiles } from '../policy/policy-files.js';
+import { ClustermintError, formatError } from '../util/errors.js';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { copyBounded } from '../util/yaml-source.js';
+import { KubeApiError, type KubeClient } from './kube-client.js';
+import type { Logger } from './log.js';
+import { type ClusterTemplateObject, jsonDocument, type Snapshot } from './snapshot.js';
+import { pollChanges } from './watch.js';
+
+const obj = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+export interface SourceOptions {
+  policies: readonly string[];
+  templates: readonly string[];
+  /** Poll interval of the folders (ms). */
+  reloadIntervalMs?: number;
+  kube?: KubeClient;
+  /** Re-list interval of the cluster's objects (ms). */
+  clusterRefreshMs?: number;
+}
+
+type DirPart = Pick<Snapshot, 'policies' | 'catalog' | 'candidates'>;
+type ClusterPart = Omit<Snapshot, 'catalog'>;
+
+/** Reads the folders; throws ClustermintError on a broken policy or an unreadable folder. */
+export function loadDirectories(policies: readonly string[], templates: readonly string[]): DirPart {
+  const catalog = new TemplateCatalog(templates);
+  catalog.list(); // read every Chart.yaml now, not on the first request
+  return {
+    policies: loadPolicyFiles(policies),
+    catalog,
+    candidates: templateDirDocuments([...templates, BUILTIN_CLUSTERCLASSES_DIR]),
+  };
+}
+
+/** An object from the API server as an input document. */
+function sourced(kind: string, o: PlainObject): SourcedDocument {
+  const value = copyBounded(o, kind) as PlainObject;
+  const meta = obj(value.metadata);
+  const file = `cluster ${kind} ${meta.namespace ? `${str(meta.namespace)}/` : ''}${str(meta.name)}`;
+  return { file, value, doc: jsonDocument(value) };
+}
+
+/** Every `{apiVersion, kind, name}` reference inside a ClusterClass's spec. */
+function templateRefs(cc: PlainObject): Array<{ apiVersion: string; kind: string; name: string }> {
+  const out: Array<{ apiVersion: string; kind: string; name: string }> = [];
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 12) return;
+    if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else if (isPlainObject(v)) {
+      if (str(v.apiVersion) && str(v.kind) && str(v.name))
+        out.push({ apiVersion: str(v.apiVersion), kind: str(v.kind), name: str(v.name) });
+      for (const k of Object.keys(v)) walk(v[k], depth + 1);
+    }
+  };
+  walk(cc.spec, 0);
+  return out;
+}
+
+/** Lists what the webhook reads from a cluster. Kinds whose CRD is not installed are empty. */
+export async function loadCluster(kube: KubeClient, log: Logger): Promise<ClusterPart> {
+  const [templates, policyObjects, namespaces] = await Promise.all([
+    kube.list('/apis/clustermint.io/v1alpha1/clustertemplates'),
+    kube.list('/apis/json.kyverno.io/v1alpha1/validatingpolicies'),
+    kube.list('/api/v1/namespaces'),
+  ]);
+  const clusterTemplates = new Map<string, ClusterTemplateObject>();
+  for (const t of templates) {
+    const meta = obj(t.metadata);
+    const chartSpec = obj(obj(obj(t.spec).helm).chartSpec);
+    const status = obj(t.status);
+    clusterTemplates.set(`${str(meta.namespace)}/${str(meta.name)}`, {
+      namespace: str(meta.namespace),
+      name: str(meta.name),
+      ...(str(chartSpec.chart) ? { chart: str(chartSpec.chart) } : {}),
+      ...(str(chartSpec.version) ? { version: str(chartSpec.version) } : {}),
+      ...(typeof status.valid === 'boolean' ? { valid: status.valid } : {}),
+      ...(str(status.validationError) ? { validationError: str(status.validationError) } : {}),
+    });
+  }
+  const policies: LoadedPolicy[] = [];
+  for (const p of policyObjects) {
+    const meta = obj(p.metadata);
+    const name = str(meta.name);
+    const clean = {
+      apiVersion: p.apiVersion,
+      kind: p.kind,
+      metadata: {
+        name,
+        ...(isPlainObject(meta.labels) ? { labels: meta.labels } : {}),
+        ...(isPlainObject(meta.annotations) ? { annotations: meta.annotations } : {}),
+      },
+      spec: p.spec,
+    };
+    try {
+      for (const loaded of parsePolicies(JSON.stringify(clean), `cluster ValidatingPolicy ${name}`)) {
+        const broken = compilePolicy(loaded.raw).rules.find((r) => r.compileError);
+        if (broken) throw new Error(`rule ${JSON.stringify(broken.name)}: ${broken.compileError?.message}`);
+        policies.push(loaded);
+      }
+    } catch (e) {
+      log.error(
+        { policy: name, err: (e as Error).message },
+        'skipping a ValidatingPolicy from the cluster that does not load',
+      );
+    }
+  }
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  for (const n of namespaces) {
+    const meta = obj(n.metadata);
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(obj(meta.labels))) if (typeof v === 'string') labels[k] = v;
+    namespaceLabels.set(str(meta.name), labels);
+  }
+  return { clusterTemplates, policies, namespaceLabels, candidates: await loadClusterClasses(kube, log) };
+}
+
+async function loadClusterClasses(kube: KubeClient, log: Logger): Promise<SourcedDocument[]> {
+  let classes: PlainObject[] = [];
+  for (const version of ['v1beta2', 'v1beta1']) {
+    try {
+      const res = await kube.request('GET', `/apis/cluster.x-k8s.io/${version}/clusterclasses`);
+      classes = Array.isArray(res.items) ? res.items.map(obj) : [];
+      break;
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
+    }
+  }
+  const out = classes.map((c) => sourced('ClusterClass', c));
+  // the templates the classes reference: discovery gives each kind's resource name
+  const plurals = new Map<string, Map<string, string> | undefined>();
+  const pluralOf = async (apiVersion: string, kind: string): Promise<string | undefined> => {
+    if (!plurals.has(apiVersion)) {
+      try {
+        const res = await kube.request(
+          'GET',
+          apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`,
+        );
+        const m = new Map<string, string>();
+        for (const r of Array.isArray(res.resources) ? res.resources.map(obj) : [])
+          if (!str(r.name).includes('/')) m.set(str(r.kind), str(r.name));
+        plurals.set(apiVersion, m);
+      } catch (e) {
+        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
+        plurals.set(apiVersion, undefined);
+      }
+    }
+    return plurals.get(apiVersion)?.get(kind);
+  };
+  const seen = new Set<string>();
+  for (const c of classes) {
+    const ns = str(obj(c.metadata).namespace);
+    for (const ref of templateRefs(c)) {
+      const key = `${ref.apiVersion}/${ref.kind}/${ns}/${ref.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const plural = await pluralOf(ref.apiVersion, ref.kind);
+      if (!plural) continue;
+      const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+      try {
+        out.push(
+          sourced(ref.kind, await kube.request('GET', `${base}/namespaces/${ns}/${plural}/${ref.name}`)),
+        );
+      } catch (e) {
+        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
+        log.warn({ ref: key }, 'a ClusterClass references a template that does not exist');
+      }
+    }
+  }
+  return out;
+}
+
+function describeError(e: unknown): string {
+  return e instanceof ClustermintError ? formatError(e) : (e as Error).message;
+}
+
+/** The current snapshot, reloaded in the background. */
+export class Sources {
+  private dirs: DirPart;
+  private cluster: ClusterPart | undefined;
+  private current: Snapshot;
+  private readonly stops: Array<() => void> = [];
+  /** How many times the folders and the cluster were (re)loaded successfully. */
+  generation = 1;
+
+  private constructor(
+    private readonly opts: SourceOptions,
+    private readonly log: Logger,
+    dirs: DirPart,
+    cluster: ClusterPart | undefined,
+  ) {
+    this.dirs = dirs;
+    this.cluster = cluster;
+    this.current = this.combine();
+  }
+
+  /** Loads everything once (a failure here is a startup error), then keeps it current. */
+  static async start(opts: SourceOptions, log: Logger): Promise<Sources> {
+    const dirs = loadDirectories(opts.policies, opts.templates);
+    const cluster = opts.kube ? await loadCluster(opts.kube, log) : undefined;
+    const s = new Sources(opts, log, dirs, cluster);
+    s.logLoaded('loaded');
+    const watched = [...opts.policies, ...opts.templates];
+    if (watched.length)
+      s.stops.push(pollChanges(watched, opts.reloadIntervalMs ?? 2000, () => s.reloadDirectories()));
+    if (opts.kube) {
+      const timer = setInterval(() => void s.reloadCluster(), opts.clusterRefreshMs ?? 30_000);
+      timer.unref();
+      s.stops.push(() => clearInterval(timer));
+    }
+    return s;
+  }
+
+  snapshot(): Snapshot {
+    return this.current;
+  }
+
+  reloadDirectories(): void {
+    try {
+      this.dirs = loadDirectories(this.opts.policies, this.opts.templates);
+      this.current = this.combine();
+      this.generation++;
+      this.logLoaded('reloaded the policy and template folders');
+    } catch (e) {
+      this.log.error(
+        { err: describeError(e) },
+        'reloading the folders failed; keeping the previous policies and templates',
+      );
+    }
+  }
+
+  async reloadCluster(): Promise<void> {
+    if (!this.opts.kube) return;
+    try {
+      this.cluster = await loadCluster(this.opts.kube, this.log);
+      this.current = this.combine();
+      this.generation++;
+    } catch (e) {
+      this.log.error(
+        { err: describeError(e) },
+        'listing the cluster objects failed; keeping the previous ones',
+      );
+    }
+  }
+
+  stop(): void {
+    for (const s of this.stops) s();
+    this.opts.kube?.close();
+  }
+
+  private combine(): Snapshot {
+    const c = this.cluster;
+    return {
+      catalog: this.dirs.catalog,
+      policies: c ? [...this.dirs.policies, ...c.policies] : this.dirs.policies,
+      candidates: c ? [...c.candidates, ...this.dirs.candidates] : this.dirs.candidates,
+      clusterTemplates: c?.clusterTemplates,
+      namespaceLabels: c?.namespaceLabels ?? new Map(),
+    };
+  }
+
+  private logLoaded(msg: string): void {
+    const s = this.current;
+    this.log.info(
+      {
+        policies: s.policies.length,
+        templates: s.catalog.list().length,
+        candidates: s.candidates.length,
+        clusterTemplates: s.clusterTemplates?.size,
+        builtinTemplates: BUILTIN_TEMPLATES_DIR,
+      },
+      msg,
+    );
+  }
+}
+
+/**
+ * Runs the gate once per chart and ClusterClass with their defaults, so that the first
+ * admission does not pay for loading the validators and compiling the templates (over a
+ * second on a cold process, against the API server's 10 s default timeout).
+ */
+export function warmUp(snap: Snapshot, log: Logger): void {
+  const started = performance.now();
+  for (const entry of snap.catalog.list()) {
+    try {
+      const chart = snap.catalog.resolve(entry.dir);
+      runGate({
+        deployment: readClusterDeployment(
+          'warm-up',
+          jsonDocument({
+            apiVersion: 'clustermint.io/v1alpha1',
+            kind: 'ClusterDeployment',
+            metadata: { name: 'warm-up', namespace: 'warm-up' },
+            spec: { template: chart.metadata.name },
+          }),
+        ),
+        resolveTemplate: () => chart,
+        policies: snap.policies,
+      });
+    } catch (e) {
+      log.warn({ chart: entry.dir, err: describeError(e) }, 'warming up a chart failed');
+    }
+  }
+  log.info({ ms: Math.round(performance.now() - started) }, 'warmed up');
+}
