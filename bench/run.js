@@ -304,3 +304,10 @@ console.log(
   const { benchStore, printStoreFigures } = await import('./store.js');
   printStoreFigures(await benchStore({ n: 5_000, watchSamples: 100 }));
 }
+
+// --- admission webhook over HTTPS (its own process: it starts a server and a client)
+console.log('');
+spawnSync(process.execPath, [join(ROOT, 'bench', 'webhook.js')], {
+  env: { ...process.env, BENCH_SECONDS: process.env.BENCH_SECONDS ?? '2' },
+  stdio: 'inherit',
+});
