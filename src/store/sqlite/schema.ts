@@ -1,0 +1,134 @@
+/**
+ * Opening the state file: one SQLite database in WAL mode, marked as ours (application_id) and
+ * versioned (user_version). A file that is not a database, belongs to something else, is
+ * damaged or comes from a newer clustermint is refused with a clear error.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { ClustermintError } from '../../util/errors.js';
+
+export type Database = BetterSqlite3.Database;
+
+const require = createRequire(import.meta.url);
+
+/** 'CMST' */
+export const APPLICATION_ID = 0x434d5354;
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE objects (
+  grp TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ns TEXT NOT NULL,
+  name TEXT NOT NULL,
+  rv INTEGER NOT NULL,
+  labels TEXT,                -- JSON of metadata.labels, to filter without parsing the body
+  body TEXT NOT NULL,         -- the object as JSON
+  PRIMARY KEY (grp, kind, ns, name)
+) WITHOUT ROWID;
+-- One row per write; the newest is never compacted, so max(id) is the store's resourceVersion.
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,     -- the resourceVersion the write produced
+  type TEXT NOT NULL,         -- ADDED, MODIFIED, DELETED
+  grp TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ns TEXT NOT NULL,
+  name TEXT NOT NULL,
+  labels TEXT,
+  prev_labels TEXT,           -- labels before a MODIFIED, for selector watches
+  body TEXT NOT NULL
+);
+CREATE TABLE compactions (
+  grp TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  upto INTEGER NOT NULL,      -- the last compacted event of this kind: watching from before it is Expired
+  PRIMARY KEY (grp, kind)
+) WITHOUT ROWID;
+`;
+
+export const DEFAULT_STATE_PATH = './.clustermint/state.db';
+
+function unreadable(path: string, message: string, details: string[] = []): ClustermintError {
+  return new ClustermintError('UNREADABLE', `state file ${path}: ${message}`, { file: path }, details);
+}
+
+/** SQLite failures that mean the file cannot be used (as opposed to a bug in a query). */
+const FILE_ERRORS = /^SQLITE_(CORRUPT|NOTADB|CANTOPEN|IOERR|FULL|READONLY|BUSY|LOCKED|PERM|AUTH|PROTOCOL)/;
+
+/** A SQLite error about the file turned into a ClustermintError; anything else unchanged. */
+export function fileError(path: string, e: unknown): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === 'string' && FILE_ERRORS.test(code)) {
+    const hint =
+      code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'
+        ? ['the file is damaged or is not a clustermint state file; restore it or start from a new file']
+        : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+          ? ['another process holds the file locked for longer than the busy timeout']
+          : [];
+    return unreadable(path, `${(e as Error).message} (${code})`, hint);
+  }
+  return e;
+}
+
+export interface OpenOptions {
+  /** How long a write waits for another process's write lock (ms). */
+  busyTimeoutMs: number;
+}
+
+/** Opens (creating when absent) and checks the state file. */
+export function openDatabase(path: string, options: OpenOptions): Database {
+  const memory = path === ':memory:';
+  if (!memory) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw unreadable(path, `cannot create its folder: ${(e as Error).message}`);
+    }
+  }
+  const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+  let db: Database;
+  try {
+    db = new Sqlite(path, { timeout: options.busyTimeoutMs });
+  } catch (e) {
+    throw unreadable(path, `cannot open: ${(e as Error).message}`);
+  }
+  try {
+    if (!memory) db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed write survives a process kill (not a power loss).
+    db.pragma('synchronous = NORMAL');
+    checkSchema(db, path);
+    return db;
+  } catch (e) {
+    db.close();
+    throw fileError(path, e);
+  }
+}
+
+function checkSchema(db: Database, path: string): void {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const tables = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n;
+  if (appId === APPLICATION_ID) {
+    if (version > SCHEMA_VERSION)
+      throw unreadable(
+        path,
+        `written by a newer clustermint (schema version ${version}; this one reads up to ${SCHEMA_VERSION})`,
+        ['upgrade clustermint, or point --state at another file'],
+      );
+    if (version === SCHEMA_VERSION) return;
+  } else if (appId !== 0 || tables > 0) {
+    throw unreadable(path, 'not a clustermint state file (a SQLite database of another program)', [
+      'point --state at another file',
+    ]);
+  }
+  // New file (or one another process is creating right now): create the schema once.
+  db.transaction(() => {
+    const v = db.pragma('user_version', { simple: true }) as number;
+    if (v === SCHEMA_VERSION) return;
+    db.exec(SCHEMA);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
