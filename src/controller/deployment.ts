@@ -253,7 +253,9 @@ class Pass {
             c.reason !== 'UpgradeCompleted' &&
             c.reason !== 'NoUpgrade';
       if (c.type === 'UpgradeInProgress' && c.status === 'False' && c.reason === 'NoUpgrade') continue;
-      await this.event(c.status === 'True' ? c.type : c.reason, c.message, warning ? 'Warning' : 'Normal');
+      const reason =
+        c.status === 'True' && c.type !== 'Deleting' && c.type !== 'UpgradeInProgress' ? c.type : c.reason;
+      await this.event(reason, c.message, warning ? 'Warning' : 'Normal');
     }
     if (JSON.stringify(this.cd.status ?? {}) !== JSON.stringify(this.status)) {
       this.cd = await this.o.store.updateStatus({ ...this.cd, status: this.status });

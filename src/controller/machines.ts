@@ -222,6 +222,23 @@ export function statusFrom(m: Machine, st: MachineStatus, nowMs: number): Machin
       message: c.message,
       lastTransitionTime: c.lastTransitionTime,
     }));
+  } else if (m.status?.nodeName) {
+    // The node is gone (or unreachable): as Cluster API sees a deleted Node, its conditions are Unknown.
+    const was = m.status.nodeConditions?.find((c) => c.type === 'Ready');
+    out.nodeName = m.status.nodeName;
+    if (m.status.kubeletVersion) out.kubeletVersion = m.status.kubeletVersion;
+    out.nodeConditions = [
+      {
+        type: 'Ready',
+        status: 'Unknown',
+        reason: 'NodeNotFound',
+        message: `the machine reports no node (phase ${st.phase})`,
+        lastTransitionTime:
+          was?.status === 'Unknown' && was.lastTransitionTime
+            ? was.lastTransitionTime
+            : new Date(nowMs).toISOString(),
+      },
+    ];
   }
   const since = m.status?.readySince ?? (ready ? new Date(nowMs).toISOString() : undefined);
   if (since) out.readySince = since;
