@@ -588,6 +588,7 @@ class Pass {
           },
           {},
           recipe,
+          cpMachines.map((x) => x.metadata.name),
         );
         cpMachines.push(m);
         machines.push(m);
@@ -733,6 +734,7 @@ class Pass {
             },
             md.machineLabels,
             recipe,
+            poolMachines.map((x) => x.metadata.name),
           );
           poolMachines.push(m);
           live.push(m);

@@ -103,18 +103,21 @@ export async function listMachines(store: Store, namespace: string, deployment: 
   return l.items as Machine[];
 }
 
-let counter = 0;
-
-/** Stores a new Machine of the pool and starts it at the provider. */
+/**
+ * Stores a new Machine of the pool and starts it at the provider. Its name is derived from the
+ * deployment, the pool, the time and the pool's current machines (`taken`), so a run with the
+ * same inputs and clock names machines the same way.
+ */
 export async function createMachine(
   ctx: MachineContext,
   spec: Omit<MachineSpec, 'clusterName'>,
   labels: Record<string, string>,
   recipe: BootRecipe,
+  taken: readonly string[],
 ): Promise<Machine> {
   const now = ctx.clock.now();
   const cd = ctx.deployment;
-  const suffix = BigInt(`0x${hashOf([cd.metadata.uid, spec.pool, now, counter++])}`)
+  const suffix = BigInt(`0x${hashOf([cd.metadata.namespace, cd.metadata.name, spec.pool, now, [...taken].sort()])}`)
     .toString(36)
     .slice(0, 5)
     .padStart(5, '0');
