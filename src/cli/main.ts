@@ -5,9 +5,15 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ClustermintError, formatError } from '../util/errors.js';
+import { registerApply } from './apply.js';
 import { registerCheck } from './check.js';
+import { registerController } from './controller.js';
+import { registerDelete } from './delete.js';
+import { registerDescribe } from './describe.js';
+import { registerGet } from './get.js';
 import type { IO } from './io.js';
 import { registerLint } from './lint.js';
+import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
 import { registerScan } from './scan.js';
 import { registerTemplate } from './template.js';
@@ -33,6 +39,12 @@ export function buildProgram(io: IO, setResult: (code: number) => void): Command
   registerLint(program, io, wrap);
   registerScan(program, io, wrap);
   registerCheck(program, io, wrap);
+  registerPlan(program, io, wrap);
+  registerApply(program, io, wrap);
+  registerGet(program, io, wrap);
+  registerDescribe(program, io, wrap);
+  registerDelete(program, io, wrap);
+  registerController(program, io, wrap);
   for (const c of program.commands)
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
