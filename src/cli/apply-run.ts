@@ -136,7 +136,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   }
 
   const lines: string[] = [];
-  const emb = openEmbedded({
+  const emb = await openEmbedded({
     state: o.state,
     templates: o.templates,
     policies: o.policies,

@@ -23,7 +23,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
     .action(
       wrap(async (opts) => {
         const { eventLine, openEmbedded } = await import('./embedded-run.js');
-        const emb = openEmbedded({
+        const emb = await openEmbedded({
           state: opts.state,
           templates: opts.templates,
           policies: opts.policies,

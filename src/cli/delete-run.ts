@@ -30,7 +30,7 @@ export async function runDelete(o: DeleteOptions, io: IO): Promise<number> {
     for (const cd of clusterDeployments(f).deployments)
       targets.push({ namespace: cd.metadata.namespace, name: cd.metadata.name });
   openState(o.state, true).close();
-  const emb = openEmbedded({
+  const emb = await openEmbedded({
     state: o.state,
     templates: o.templates,
     policies: [],

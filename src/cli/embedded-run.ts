@@ -4,13 +4,14 @@
  * (simulated-cloud.db) and the reconciler on the wall clock.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TemplateCatalog } from '../api/catalog.js';
 import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { type Controller, createController, type EventInput } from '../controller/index.js';
 import { CLUSTER_DEPLOYMENT_TYPE } from '../controller/runtime.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
+import { isNotFound } from '../store/errors.js';
 import { DEFAULT_STATE_PATH, openSqliteStore, type SqliteStore } from '../store/index.js';
 import type { KubeObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
@@ -51,10 +52,60 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
-export function openEmbedded(o: EmbeddedOptions): Embedded {
-  const policies = loadPolicyFiles(o.policies);
-  const catalog = new TemplateCatalog(o.templates);
+/**
+ * The reconciler's settings live with the state (a ConfigMap clustermint-system/embedded-config):
+ * `--policies` / `--templates` given to apply or controller are remembered (as absolute paths),
+ * so a later `controller` or `delete --wait` gates with the same policies and finds the same charts.
+ */
+const CONFIG_REF = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  namespace: 'clustermint-system',
+  name: 'embedded-config',
+};
+
+async function settings(
+  store: SqliteStore,
+  o: EmbeddedOptions,
+): Promise<{ policies: string[]; templates: string[] }> {
+  let saved: { policies: string[]; templates: string[] } = { policies: [], templates: [] };
+  let old: KubeObject | undefined;
+  try {
+    old = await store.get(CONFIG_REF);
+    const data = (old.data ?? {}) as Record<string, string>;
+    saved = { policies: JSON.parse(data.policies ?? '[]'), templates: JSON.parse(data.templates ?? '[]') };
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  const next = {
+    policies: o.policies.length ? o.policies.map((p) => resolve(p)) : saved.policies,
+    templates: o.templates.length ? o.templates.map((p) => resolve(p)) : saved.templates,
+  };
+  const data = { policies: JSON.stringify(next.policies), templates: JSON.stringify(next.templates) };
+  if (!old) {
+    if (next.policies.length || next.templates.length)
+      await store.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: CONFIG_REF.name, namespace: CONFIG_REF.namespace },
+        data,
+      });
+  } else await store.update({ ...old, data });
+  return next;
+}
+
+export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const store = openState(o.state);
+  let policies: ReturnType<typeof loadPolicyFiles>;
+  let catalog: TemplateCatalog;
+  try {
+    const s = await settings(store, o);
+    policies = loadPolicyFiles(s.policies);
+    catalog = new TemplateCatalog(s.templates);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const cloud = new SimulatedCloud({ clock: systemClock, path: cloudPathFor(o.state) });
   const controller = createController({
     store,
