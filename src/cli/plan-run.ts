@@ -57,7 +57,9 @@ function leaves(v: unknown, path: string, out: Map<string, string>): void {
     for (const [k, x] of entries) leaves(x, path ? `${path}.${k}` : k, out);
   } else if (Array.isArray(v)) {
     if (v.length === 0) out.set(path, '[]');
-    v.forEach((x, i) => leaves(x, `${path}[${i}]`, out));
+    v.forEach((x, i) => {
+      leaves(x, `${path}[${i}]`, out);
+    });
   } else out.set(path, JSON.stringify(v));
 }
 

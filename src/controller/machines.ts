@@ -117,7 +117,9 @@ export async function createMachine(
 ): Promise<Machine> {
   const now = ctx.clock.now();
   const cd = ctx.deployment;
-  const suffix = BigInt(`0x${hashOf([cd.metadata.namespace, cd.metadata.name, spec.pool, now, [...taken].sort()])}`)
+  const suffix = BigInt(
+    `0x${hashOf([cd.metadata.namespace, cd.metadata.name, spec.pool, now, [...taken].sort()])}`,
+  )
     .toString(36)
     .slice(0, 5)
     .padStart(5, '0');
