@@ -11,7 +11,8 @@ export type StatusReason =
   | 'Expired'
   | 'Gone'
   | 'Invalid'
-  | 'BadRequest';
+  | 'BadRequest'
+  | 'RequestEntityTooLarge';
 
 const CODES: Record<StatusReason, number> = {
   NotFound: 404,
@@ -21,6 +22,7 @@ const CODES: Record<StatusReason, number> = {
   Gone: 410,
   Invalid: 422,
   BadRequest: 400,
+  RequestEntityTooLarge: 413,
 };
 
 export class StoreError extends Error {
@@ -112,4 +114,14 @@ export function expired(requested: string, oldest: string): StoreError {
 
 export function badRequest(message: string): StoreError {
   return new StoreError('BadRequest', message);
+}
+
+/** The largest stored object, as etcd's default request limit (1.5 MiB). */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+export function tooLarge(ref: ObjectRef, bytes: number): StoreError {
+  return new StoreError(
+    'RequestEntityTooLarge',
+    `${qualifiedResource(ref)} "${ref.name}" is too large: ${bytes} bytes, the limit is ${MAX_OBJECT_BYTES}`,
+  );
 }

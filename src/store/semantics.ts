@@ -26,7 +26,7 @@ const META_FIELDS = [
 
 /** RFC 3339 with seconds, as metav1.Time serializes. */
 export function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+  return `${d.toISOString().slice(0, 19)}Z`;
 }
 
 export function refOf(obj: {
@@ -182,9 +182,12 @@ function checkType(obj: { apiVersion?: unknown; kind?: unknown; metadata?: unkno
     throw invalid({ apiVersion: String(obj?.apiVersion ?? ''), kind: String(obj?.kind ?? '') }, problems);
 }
 
-/** Copy of a JSON value (objects passed in are never kept or modified). */
+/**
+ * Copy of a JSON value, as it would travel over the wire: undefined properties vanish (so they
+ * are no change), objects passed in are never kept or modified.
+ */
 function copy<T>(v: T): T {
-  return structuredClone(v);
+  return JSON.parse(JSON.stringify(v));
 }
 
 const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

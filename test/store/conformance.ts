@@ -255,6 +255,22 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const v3 = await store.update(v2);
         expect(v3.metadata.resourceVersion).toBe(v2.metadata.resourceVersion);
         expect(v3).toEqual(v2);
+        // Key order is not a change.
+        const reordered = await store.update({
+          metadata: v2.metadata,
+          spec: { config: { region: 'eu-west-1' }, template: 'aws-standalone-cp-0-1-0' },
+          kind: v2.kind,
+          apiVersion: v2.apiVersion,
+        });
+        expect(reordered.metadata.resourceVersion).toBe(v2.metadata.resourceVersion);
+        // Nor is an undefined property (it does not exist in JSON).
+        const undef = await store.update({
+          ...v2,
+          spec: { ...(v2.spec as object), extra: undefined },
+          other: undefined,
+        });
+        expect(undef.metadata.resourceVersion).toBe(v2.metadata.resourceVersion);
+        expect(undef.metadata.generation).toBe(1);
       });
     });
 

@@ -142,6 +142,15 @@ describe('sqlite store', () => {
     expect((await next(w)).object).toEqual(v3);
   });
 
+  it('close() ends waiting watches; calls after close fail', async () => {
+    const s = openSqliteStore(join(tmp(), 'state.db'));
+    const w = await s.watch(CD, { resourceVersion: (await s.list(CD)).resourceVersion });
+    const pending = w.next();
+    await s.close();
+    expect((await pending).done).toBe(true);
+    await expect(s.get({ ...CD, namespace: 'ns', name: 'x' })).rejects.toThrow('the store is closed');
+  });
+
   it('identifies objects by API group and kind, not version', async () => {
     const s = store(join(tmp(), 'state.db'));
     await s.create({
@@ -182,6 +191,18 @@ describe('sqlite store', () => {
     const { object } = await s.delete({ ...CD, namespace: 'ns', name: 'c' });
     expect(object.metadata.deletionTimestamp).toBe('2025-01-02T03:05:05Z');
     expect(object.metadata.deletionGracePeriodSeconds).toBe(0);
+  });
+
+  it('refuses objects over 1.5 MiB (RequestEntityTooLarge, 413) and stores nothing', async () => {
+    const s = store(join(tmp(), 'state.db'));
+    const big = { ...deployment('ns', 'big'), spec: { blob: 'x'.repeat(1.6 * 1024 * 1024) } };
+    await expect(s.create(big)).rejects.toMatchObject({ reason: 'RequestEntityTooLarge', code: 413 });
+    await expect(s.get({ ...CD, namespace: 'ns', name: 'big' })).rejects.toMatchObject({
+      reason: 'NotFound',
+    });
+    const small = await s.create(deployment('ns', 'small'));
+    await expect(s.update({ ...small, spec: big.spec })).rejects.toMatchObject({ code: 413 });
+    expect(await s.get({ ...CD, namespace: 'ns', name: 'small' })).toEqual(small);
   });
 
   it('words errors as the apiserver does', async () => {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { alreadyExists, badRequest, expired, notFound } from '../errors.js';
+import { alreadyExists, badRequest, expired, MAX_OBJECT_BYTES, notFound, tooLarge } from '../errors.js';
 import {
   checkPreconditions,
   compileFilter,
@@ -183,6 +183,9 @@ export class SqliteStore implements Store {
     const ns = obj.metadata.namespace ?? '';
     const name = obj.metadata.name;
     const body = JSON.stringify(obj);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only for bodies that may be over.
+    if (body.length > MAX_OBJECT_BYTES / 3 && Buffer.byteLength(body) > MAX_OBJECT_BYTES)
+      throw tooLarge(refOf(obj), Buffer.byteLength(body));
     const labels = labelsText(obj);
     if (type === 'DELETED') this.sql.remove.run(group, kind, ns, name);
     else this.sql.put.run(group, kind, ns, name, rv, labels, body);
