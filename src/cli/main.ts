@@ -1,9 +1,15 @@
 /** `clustermint` entry: every command of the full CLI (program.ts builds the tree and maps exit codes). */
 import type { Command } from 'commander';
 import { ClustermintError } from '../util/errors.js';
+import { registerApply } from './apply.js';
 import { registerCheck } from './check.js';
+import { registerController } from './controller.js';
+import { registerDelete } from './delete.js';
+import { registerDescribe } from './describe.js';
+import { registerGet } from './get.js';
 import type { IO } from './io.js';
 import { registerLint } from './lint.js';
+import { registerPlan } from './plan.js';
 import { buildProgram as buildCommandTree, runProgram, type Wrap } from './program.js';
 import { registerRender } from './render.js';
 import { registerScan } from './scan.js';
@@ -21,6 +27,12 @@ function registerAll(program: Command, io: IO, wrap: Wrap): void {
   registerLint(program, io, wrap);
   registerScan(program, io, wrap);
   registerCheck(program, io, wrap);
+  registerPlan(program, io, wrap);
+  registerApply(program, io, wrap);
+  registerGet(program, io, wrap);
+  registerDescribe(program, io, wrap);
+  registerDelete(program, io, wrap);
+  registerController(program, io, wrap);
   registerWebhook(program, io, wrap);
 }
 

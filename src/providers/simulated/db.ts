@@ -4,11 +4,15 @@
  * documents keyed by the caller's ids.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { TerminalProviderError, TransientProviderError } from '../errors.js';
 
 const SCHEMA_VERSION = '1';
+
+// Loaded at run time (as the store does), so the CLI bundle keeps the native addon outside.
+const require = createRequire(import.meta.url);
 
 export class SimulatedCloudDb {
   private readonly db: Database.Database;
@@ -17,7 +21,8 @@ export class SimulatedCloudDb {
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
-      this.db = new Database(path);
+      const Sqlite = require('better-sqlite3') as typeof Database;
+      this.db = new Sqlite(path);
       this.db.pragma('busy_timeout = 5000');
       if (path !== ':memory:') {
         this.db.pragma('journal_mode = WAL');

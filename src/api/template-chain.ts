@@ -1,0 +1,77 @@
+/**
+ * `clustermint.io/v1alpha1 ClusterTemplateChain` (k0rdent's ClusterTemplateChain): which
+ * template a ClusterDeployment may move to from which. A deployment's `availableUpgrades` is the
+ * sorted union of `availableUpgrades[].name` over every chain of its namespace that lists its
+ * current template.
+ */
+import { isPlainObject } from '../util/plain-object.js';
+
+export const CHAIN_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterTemplateChain' } as const;
+const CHAIN_API_VERSIONS = new Set(['clustermint.io/v1alpha1', 'k0rdent.mirantis.com/v1beta1']);
+
+export interface SupportedTemplate {
+  name: string;
+  availableUpgrades?: { name: string; version?: string }[];
+}
+
+export interface ClusterTemplateChainSpec {
+  supportedTemplates: SupportedTemplate[];
+}
+
+export function isClusterTemplateChain(v: unknown): boolean {
+  return (
+    isPlainObject(v) &&
+    v.kind === 'ClusterTemplateChain' &&
+    typeof v.apiVersion === 'string' &&
+    CHAIN_API_VERSIONS.has(v.apiVersion)
+  );
+}
+
+/** The supported templates of a chain object, ignoring malformed entries. */
+export function supportedTemplates(chain: { spec?: unknown }): SupportedTemplate[] {
+  const spec = chain.spec;
+  if (!isPlainObject(spec) || !Array.isArray(spec.supportedTemplates)) return [];
+  const out: SupportedTemplate[] = [];
+  for (const t of spec.supportedTemplates) {
+    if (!isPlainObject(t) || typeof t.name !== 'string') continue;
+    const ups = Array.isArray(t.availableUpgrades)
+      ? t.availableUpgrades
+          .filter(
+            (u): u is { name: string; version?: string } => isPlainObject(u) && typeof u.name === 'string',
+          )
+          .map((u) => ({ name: u.name, ...(typeof u.version === 'string' ? { version: u.version } : {}) }))
+      : [];
+    out.push({ name: t.name, availableUpgrades: ups });
+  }
+  return out;
+}
+
+/** Problems of a chain's spec, as sentences (empty when valid). */
+export function chainProblems(chain: { spec?: unknown }): string[] {
+  const spec = chain.spec;
+  if (!isPlainObject(spec) || !Array.isArray(spec.supportedTemplates))
+    return ['spec.supportedTemplates is required: a list of {name, availableUpgrades}'];
+  const problems: string[] = [];
+  const names = new Set<string>();
+  spec.supportedTemplates.forEach((t, i) => {
+    if (!isPlainObject(t) || typeof t.name !== 'string' || t.name === '')
+      problems.push(`spec.supportedTemplates[${i}].name is required`);
+    else names.add(t.name);
+  });
+  for (const t of supportedTemplates(chain))
+    for (const u of t.availableUpgrades ?? [])
+      if (!names.has(u.name))
+        problems.push(
+          `upgrade target ${JSON.stringify(u.name)} of ${JSON.stringify(t.name)} is not a supported template of the chain`,
+        );
+  return problems;
+}
+
+/** The templates `template` may move to, over all chains (sorted, no duplicates). */
+export function availableUpgrades(chains: readonly { spec?: unknown }[], template: string): string[] {
+  const out = new Set<string>();
+  for (const c of chains)
+    for (const t of supportedTemplates(c))
+      if (t.name === template) for (const u of t.availableUpgrades ?? []) out.add(u.name);
+  return [...out].sort();
+}

@@ -1,0 +1,209 @@
+/** The run behind `clustermint apply`. */
+import { TemplateCatalog } from '../api/catalog.js';
+import type { ClusterDeployment } from '../api/cluster-deployment.js';
+import { chainProblems, isClusterTemplateChain } from '../api/template-chain.js';
+import { runGate } from '../gate/index.js';
+import { loadPolicyFiles } from '../policy/policy-files.js';
+import { isAlreadyExists, isNotFound } from '../store/errors.js';
+import type { KubeObject, NewObject, Store } from '../store/types.js';
+import { ClustermintError } from '../util/errors.js';
+import { isPlainObject } from '../util/plain-object.js';
+import { CD_TYPE, eventLine, type Outcome, openEmbedded, outcomeOf, parseTimeout } from './embedded-run.js';
+import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
+import type { IO } from './io.js';
+import { printViolations } from './print.js';
+
+export interface ApplyOptions {
+  files: string[];
+  state: string;
+  templates: string[];
+  policies: string[];
+  wait: boolean;
+  timeout: string;
+}
+
+/** Creates the object or replaces its spec (and labels, annotations); says which. */
+export async function upsert(store: Store, obj: NewObject): Promise<'created' | 'configured' | 'unchanged'> {
+  const ref = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name!,
+  };
+  try {
+    await store.create(obj);
+    return 'created';
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+  const old = await store.get(ref);
+  const { metadata: m, ...rest } = obj;
+  const next: KubeObject = {
+    ...old,
+    ...rest,
+    status: old.status,
+    metadata: {
+      ...old.metadata,
+      ...(m.labels ? { labels: m.labels } : {}),
+      ...(m.annotations ? { annotations: m.annotations } : {}),
+    },
+  };
+  if (!m.labels) delete next.metadata.labels;
+  const stored = await store.update(next);
+  return stored.metadata.resourceVersion === old.metadata.resourceVersion ? 'unchanged' : 'configured';
+}
+
+function deploymentObject(cd: ClusterDeployment): NewObject {
+  const raw = cd.source.doc.value as Record<string, unknown>;
+  const meta = (isPlainObject(raw.metadata) ? raw.metadata : {}) as Record<string, unknown>;
+  const annotations = isPlainObject(meta.annotations)
+    ? (meta.annotations as Record<string, string>)
+    : undefined;
+  return {
+    apiVersion: 'clustermint.io/v1alpha1',
+    kind: 'ClusterDeployment',
+    metadata: {
+      name: cd.metadata.name,
+      namespace: cd.metadata.namespace,
+      ...(Object.keys(cd.metadata.labels).length ? { labels: cd.metadata.labels } : {}),
+      ...(annotations ? { annotations: { ...annotations } } : {}),
+    },
+    spec: JSON.parse(JSON.stringify(raw.spec)),
+  };
+}
+
+export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
+  const timeoutMs = parseTimeout(o.timeout);
+  const policies = loadPolicyFiles(o.policies);
+  const catalog = new TemplateCatalog(o.templates);
+  const files = expandInputs(o.files).map(readSubmissionFile);
+  const deployments: ClusterDeployment[] = [];
+  const others: NewObject[] = [];
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  for (const f of files) {
+    const { deployments: ds, skipped } = clusterDeployments(f);
+    deployments.push(...ds);
+    for (const d of f.docs) {
+      const v = d.value;
+      if (!isPlainObject(v)) continue;
+      const meta = isPlainObject(v.metadata) ? v.metadata : {};
+      const at = d.locate([]);
+      if (isClusterTemplateChain(v)) {
+        const problems = chainProblems(v as { spec?: unknown });
+        if (problems.length)
+          throw new ClustermintError(
+            'INVALID_SUBMISSION',
+            `invalid ClusterTemplateChain: ${problems.join('; ')}`,
+            {
+              file: f.file,
+              line: at?.line,
+            },
+          );
+        others.push({
+          apiVersion: 'clustermint.io/v1alpha1',
+          kind: 'ClusterTemplateChain',
+          metadata: { name: String(meta.name), namespace: String(meta.namespace ?? 'default') },
+          spec: JSON.parse(JSON.stringify(v.spec)),
+        });
+      } else if (v.kind === 'Namespace' && v.apiVersion === 'v1') {
+        const labels = isPlainObject(meta.labels)
+          ? (JSON.parse(JSON.stringify(meta.labels)) as Record<string, string>)
+          : {};
+        namespaceLabels.set(String(meta.name), labels);
+        others.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: String(meta.name), labels } });
+      }
+    }
+    for (const s of skipped)
+      if (!/skipped (Namespace|ClusterTemplateChain) /.test(s)) io.err(`warning: ${s}\n`);
+  }
+  if (deployments.length === 0 && others.length === 0)
+    throw new ClustermintError(
+      'INVALID_SUBMISSION',
+      'no ClusterDeployment or ClusterTemplateChain found in the input',
+    );
+
+  // The gate first, with the files' positions: what apply will be told.
+  const denied = new Map<string, string>();
+  for (const cd of deployments) {
+    const v = runGate({
+      deployment: cd,
+      resolveTemplate: (n) => catalog.resolve(n),
+      policies,
+      teamLabels: namespaceLabels.get(cd.metadata.namespace),
+    });
+    io.err(printViolations(v.warnings));
+    if (!v.allowed) denied.set(`${cd.metadata.namespace}/${cd.metadata.name}`, printViolations(v.violations));
+  }
+
+  const lines: string[] = [];
+  const emb = await openEmbedded({
+    state: o.state,
+    templates: o.templates,
+    policies: o.policies,
+    onEvent: (e) => {
+      if (o.wait) io.err(eventLine(e));
+    },
+  });
+  try {
+    for (const obj of others) {
+      const what = await upsert(emb.store, obj);
+      lines.push(`${obj.kind.toLowerCase()}/${obj.metadata.name} ${what}\n`);
+    }
+    for (const cd of deployments) {
+      const what = await upsert(emb.store, deploymentObject(cd));
+      lines.push(`clusterdeployment.clustermint.io/${cd.metadata.name} ${what}\n`);
+    }
+    io.out(lines.join(''));
+    const keys = deployments.map((cd) => `${cd.metadata.namespace}/${cd.metadata.name}`);
+    if (!o.wait) {
+      if (keys.length) io.out('not waiting: run `clustermint controller` to reconcile\n');
+      return 0;
+    }
+    const outcomes = new Map<string, { outcome: Outcome; message: string }>();
+    const check = async () => {
+      for (const key of keys) {
+        const [namespace, name] = key.split('/');
+        let cd: KubeObject | undefined;
+        try {
+          cd = await emb.store.get({ ...CD_TYPE, namespace, name });
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+        outcomes.set(key, outcomeOf(cd));
+      }
+      return [...outcomes.values()].every((x) => x.outcome !== 'pending');
+    };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await emb.controller.runtime.runRealtime({ signal: controller.signal, until: check });
+    } finally {
+      clearTimeout(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    await check();
+    let code = 0;
+    for (const key of keys) {
+      const r = outcomes.get(key) ?? { outcome: 'pending', message: '' };
+      if (r.outcome === 'ready') io.out(`${key} Ready: ${r.message}\n`);
+      else if (r.outcome === 'denied') {
+        io.out(`${key} denied: nothing was created\n`);
+        io.err(denied.get(key) ?? '');
+        code = 1;
+      } else if (r.outcome === 'failed') {
+        io.out(`${key} failed: ${r.message}\n`);
+        code = 1;
+      } else {
+        io.out(`${key} not Ready after ${o.timeout}: ${r.message}\n`);
+        code = 1;
+      }
+    }
+    return code;
+  } finally {
+    await emb.close();
+  }
+}

@@ -1,0 +1,55 @@
+/** `clustermint apply -f FILE...`: store ClusterDeployments and reconcile them until Ready. */
+import type { Command } from 'commander';
+import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
+import { ClustermintError } from '../util/errors.js';
+import type { IO } from './io.js';
+import { collect, type Wrap } from './main.js';
+
+export function registerApply(program: Command, io: IO, wrap: Wrap): void {
+  program
+    .command('apply')
+    .summary('store ClusterDeployments and reconcile them (embedded store and simulated cloud)')
+    .description(
+      'Check every ClusterDeployment in the files with the gate, store it (with ClusterTemplateChains and\n' +
+        'Namespaces found in the files) in the state file, then run the embedded reconciler in the\n' +
+        'foreground, printing its events, until each deployment is Ready, denied by the gate, or failed.\n' +
+        'Exit 0 when all are Ready, 1 when one is denied, refused or failed, or the timeout passes.\n' +
+        'With --no-wait, only store them: `clustermint controller` reconciles them later.',
+    )
+    .option(
+      '-f, --filename <file>',
+      'file or folder with ClusterDeployments, repeatable; - reads stdin',
+      collect,
+      [],
+    )
+    .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
+    .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
+    .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option('--wait', 'reconcile until Ready, denied or failed (default)', true)
+    .option('--no-wait', 'only store the deployments')
+    .option('--timeout <duration>', 'how long --wait waits', '10m')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  clustermint apply -f examples/simulated-cluster.yaml\n' +
+        '  clustermint apply -f clusters/ --policies policies/ --timeout 5m\n' +
+        '  clustermint apply -f my-cluster.yaml --no-wait && clustermint controller\n',
+    )
+    .action(
+      wrap(async (opts) => {
+        if (opts.filename.length === 0)
+          throw new ClustermintError('USAGE', 'no input: give one or more -f FILE');
+        const { runApply } = await import('./apply-run.js');
+        return runApply(
+          {
+            files: opts.filename,
+            state: opts.state,
+            templates: opts.templates,
+            policies: opts.policies,
+            wait: opts.wait !== false,
+            timeout: opts.timeout,
+          },
+          io,
+        );
+      }),
+    );
+}

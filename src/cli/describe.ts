@@ -1,0 +1,25 @@
+/** `clustermint describe clusterdeployment NAME`: conditions, machines, upgrade progress, events. */
+import type { Command } from 'commander';
+import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
+import type { IO } from './io.js';
+import type { Wrap } from './main.js';
+
+export function registerDescribe(program: Command, io: IO, wrap: Wrap): void {
+  program
+    .command('describe')
+    .summary('show a ClusterDeployment: conditions, machines, upgrade progress, events')
+    .argument('<type>', 'clusterdeployment (cd)')
+    .argument('<name>', 'its name')
+    .option('-n, --namespace <ns>', 'its namespace (found by name when unique)')
+    .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  clustermint describe clusterdeployment dev-1\n  clustermint describe cd dev-1 -n team-a\n',
+    )
+    .action(
+      wrap(async (type: string, name: string, opts) => {
+        const { runDescribe } = await import('./get-run.js');
+        return runDescribe(type, name, { state: opts.state, namespace: opts.namespace }, io);
+      }),
+    );
+}

@@ -1,0 +1,194 @@
+/**
+ * The embedded runtime behind apply / get / describe / delete / plan / controller: the SQLite
+ * state file (`--state`, default ./.clustermint/state.db), the simulated cloud's file beside it
+ * (simulated-cloud.db) and the reconciler on the wall clock.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { TemplateCatalog } from '../api/catalog.js';
+import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
+import { type Controller, createController, type EventInput } from '../controller/index.js';
+import { CLUSTER_DEPLOYMENT_TYPE } from '../controller/runtime.js';
+import { loadPolicyFiles } from '../policy/policy-files.js';
+import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
+import { isNotFound } from '../store/errors.js';
+import { DEFAULT_STATE_PATH, openSqliteStore, type SqliteStore } from '../store/index.js';
+import type { KubeObject } from '../store/types.js';
+import { ClustermintError } from '../util/errors.js';
+
+export { DEFAULT_STATE_PATH };
+export const CD_TYPE = CLUSTER_DEPLOYMENT_TYPE;
+
+export interface StateOptions {
+  state: string;
+}
+
+export interface EmbeddedOptions extends StateOptions {
+  templates: string[];
+  policies: string[];
+  onEvent?: (e: EventInput) => void;
+}
+
+export function cloudPathFor(state: string): string {
+  return join(dirname(state), 'simulated-cloud.db');
+}
+
+export function openState(state: string, mustExist = false): SqliteStore {
+  if (mustExist && !existsSync(state))
+    throw new ClustermintError(
+      'UNREADABLE',
+      'no state file: nothing has been applied yet (see clustermint apply)',
+      {
+        file: state,
+      },
+    );
+  return openSqliteStore(state);
+}
+
+export interface Embedded {
+  store: SqliteStore;
+  cloud: SimulatedCloud;
+  controller: Controller;
+  close(): Promise<void>;
+}
+
+/**
+ * The reconciler's settings live with the state (a ConfigMap clustermint-system/embedded-config):
+ * `--policies` / `--templates` given to apply or controller are remembered (as absolute paths),
+ * so a later `controller` or `delete --wait` gates with the same policies and finds the same charts.
+ */
+const CONFIG_REF = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  namespace: 'clustermint-system',
+  name: 'embedded-config',
+};
+
+async function settings(
+  store: SqliteStore,
+  o: EmbeddedOptions,
+): Promise<{ policies: string[]; templates: string[] }> {
+  let saved: { policies: string[]; templates: string[] } = { policies: [], templates: [] };
+  let old: KubeObject | undefined;
+  try {
+    old = await store.get(CONFIG_REF);
+    const data = (old.data ?? {}) as Record<string, string>;
+    saved = { policies: JSON.parse(data.policies ?? '[]'), templates: JSON.parse(data.templates ?? '[]') };
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  const next = {
+    policies: o.policies.length ? o.policies.map((p) => resolve(p)) : saved.policies,
+    templates: o.templates.length ? o.templates.map((p) => resolve(p)) : saved.templates,
+  };
+  const data = { policies: JSON.stringify(next.policies), templates: JSON.stringify(next.templates) };
+  if (!old) {
+    if (next.policies.length || next.templates.length)
+      await store.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: CONFIG_REF.name, namespace: CONFIG_REF.namespace },
+        data,
+      });
+  } else await store.update({ ...old, data });
+  return next;
+}
+
+export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
+  const store = openState(o.state);
+  let policies: ReturnType<typeof loadPolicyFiles>;
+  let catalog: TemplateCatalog;
+  try {
+    const s = await settings(store, o);
+    policies = loadPolicyFiles(s.policies);
+    catalog = new TemplateCatalog(s.templates);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const cloud = new SimulatedCloud({ clock: systemClock, path: cloudPathFor(o.state) });
+  const controller = createController({
+    store,
+    registry: embeddedRegistry(cloud),
+    clock: systemClock,
+    catalog,
+    policies,
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+  });
+  return {
+    store,
+    cloud,
+    controller,
+    async close() {
+      await controller.runtime.stop();
+      await store.close();
+      cloud.close();
+    },
+  };
+}
+
+/** `10m`, `90s`, `1h30m`, `500ms` -> ms. */
+export function parseTimeout(text: string): number {
+  const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text.trim());
+  if (!m || text.trim() === '')
+    throw new ClustermintError(
+      'USAGE',
+      `--timeout ${JSON.stringify(text)} is not a duration such as 10m, 90s or 1h`,
+    );
+  const [h, mi, s, ms] = m.slice(1).map((x) => Number(x ?? 0));
+  return ((h * 60 + mi) * 60 + s) * 1000 + ms;
+}
+
+/** One progress line for an event. */
+export function eventLine(e: EventInput, nowMs = Date.now()): string {
+  const t = new Date(nowMs).toISOString().slice(11, 19);
+  const what =
+    e.involved.kind === 'ClusterDeployment' ? '' : ` ${e.involved.kind.toLowerCase()}/${e.involved.name}`;
+  return `${t} ${e.namespace}/${e.deployment}${what} ${e.type === 'Warning' ? 'Warning ' : ''}${e.reason}: ${e.message}\n`;
+}
+
+export async function deploymentEvents(
+  store: SqliteStore,
+  namespace: string,
+  name: string,
+): Promise<ClusterEvent[]> {
+  const l = await store.list(EVENT_TYPE, {
+    namespace,
+    labelSelector: `clustermint.io/cluster-deployment=${name}`,
+  });
+  return (l.items as ClusterEvent[]).sort(compareEvents);
+}
+
+export type Outcome = 'ready' | 'denied' | 'failed' | 'deleted' | 'pending';
+
+/** Ready conditions whose reason means the deployment will not become Ready without a change. */
+const FAILED_REASONS = new Set([
+  'ProviderError',
+  'DowngradeRefused',
+  'SkippedMinor',
+  'UpgradeNotAllowed',
+  'TemplateNotFound',
+  'ValuesInvalid',
+  'MissingObject',
+  'NoCluster',
+  'NoVersion',
+  'InvalidVersion',
+  'DryRun',
+]);
+
+export function outcomeOf(cd: KubeObject | undefined): { outcome: Outcome; message: string } {
+  if (!cd) return { outcome: 'deleted', message: 'deleted' };
+  const st = (cd.status ?? {}) as {
+    observedGeneration?: number;
+    conditions?: { type: string; status: string; reason: string; message: string }[];
+  };
+  if (st.observedGeneration !== cd.metadata.generation)
+    return { outcome: 'pending', message: 'not yet reconciled' };
+  const ready = st.conditions?.find((c) => c.type === 'Ready');
+  if (!ready) return { outcome: 'pending', message: 'not yet reconciled' };
+  if (ready.status === 'True') return { outcome: 'ready', message: ready.message };
+  if (ready.reason === 'PolicyDenied') return { outcome: 'denied', message: ready.message };
+  if (FAILED_REASONS.has(ready.reason))
+    return { outcome: 'failed', message: `${ready.reason}: ${ready.message}` };
+  return { outcome: 'pending', message: ready.message };
+}

@@ -1,0 +1,31 @@
+/** `clustermint get` and `clustermint describe`: what the embedded store holds. */
+import type { Command } from 'commander';
+import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
+import type { IO } from './io.js';
+import type { Wrap } from './main.js';
+
+export function registerGet(program: Command, io: IO, wrap: Wrap): void {
+  program
+    .command('get')
+    .summary('list ClusterDeployments, Machines or Events of the embedded store')
+    .description(
+      'Print a table of the objects of a type (all namespaces unless -n), or one object by name.\n' +
+        'Types: clusterdeployments (cd), machines, events.',
+    )
+    .argument('<type>', 'clusterdeployments | machines | events')
+    .argument('[name]', 'one object')
+    .option('-n, --namespace <ns>', 'only this namespace')
+    .option('-o, --output <format>', 'wide, yaml or json')
+    .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  clustermint get clusterdeployments\n  clustermint get machines -n team-a -o wide\n' +
+        '  clustermint get cd dev-1 -o yaml\n  clustermint get events -n team-a\n',
+    )
+    .action(
+      wrap(async (type: string, name: string | undefined, opts) => {
+        const { runGet } = await import('./get-run.js');
+        return runGet(type, name, { state: opts.state, namespace: opts.namespace, output: opts.output }, io);
+      }),
+    );
+}

@@ -1,0 +1,260 @@
+/** The run behind `clustermint plan`. */
+import { existsSync } from 'node:fs';
+import { TemplateCatalog } from '../api/catalog.js';
+import { MACHINE_TYPE, type Machine } from '../api/machine.js';
+import { availableUpgrades, CHAIN_TYPE, supportedTemplates } from '../api/template-chain.js';
+import type { DeploymentStatus } from '../controller/deployment.js';
+import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../controller/deployment.js';
+import { type DesiredCluster, desiredCluster } from '../controller/desired.js';
+import {
+  compareKubernetes,
+  KNOWN_KUBERNETES_VERSIONS,
+  kubernetesVersion,
+  planControlPlaneUpgrade,
+} from '../controller/versions.js';
+import { runGate } from '../gate/index.js';
+import { loadPolicyFiles } from '../policy/policy-files.js';
+import { isNotFound } from '../store/errors.js';
+import type { KubeObject, Store } from '../store/types.js';
+import { CD_TYPE, openState } from './embedded-run.js';
+import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
+import type { IO } from './io.js';
+import { printViolations } from './print.js';
+
+export interface PlanOptions {
+  files: string[];
+  state: string;
+  templates: string[];
+  policies: string[];
+  output: 'text' | 'json';
+}
+
+type Obj = { apiVersion?: string; kind?: string; metadata?: { name?: string }; [k: string]: unknown };
+
+export interface ObjectChange {
+  action: 'create' | 'update' | 'delete';
+  object: string;
+  /** For updates: `path: old -> new`. */
+  changes?: string[];
+}
+
+export interface DeploymentPlan {
+  deployment: string;
+  allowed: boolean;
+  violations: string[];
+  refused?: string;
+  objects: ObjectChange[];
+  machines: string[];
+  upgradeSteps: string[];
+}
+
+const idOf = (o: Obj) => `${o.kind}/${o.metadata?.name ?? ''}`;
+
+function leaves(v: unknown, path: string, out: Map<string, string>): void {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const entries = Object.entries(v);
+    if (entries.length === 0) out.set(path, '{}');
+    for (const [k, x] of entries) leaves(x, path ? `${path}.${k}` : k, out);
+  } else if (Array.isArray(v)) {
+    if (v.length === 0) out.set(path, '[]');
+    v.forEach((x, i) => {
+      leaves(x, `${path}[${i}]`, out);
+    });
+  } else out.set(path, JSON.stringify(v));
+}
+
+export function diffObjects(before: Obj[], after: Obj[]): ObjectChange[] {
+  const old = new Map(before.map((o) => [idOf(o), o]));
+  const out: ObjectChange[] = [];
+  for (const o of after) {
+    const prev = old.get(idOf(o));
+    old.delete(idOf(o));
+    if (!prev) {
+      out.push({ action: 'create', object: idOf(o) });
+      continue;
+    }
+    const a = new Map<string, string>();
+    const b = new Map<string, string>();
+    leaves(prev, '', a);
+    leaves(o, '', b);
+    const changes: string[] = [];
+    for (const [p, v] of b) if (a.get(p) !== v) changes.push(`${p}: ${a.get(p) ?? '(none)'} -> ${v}`);
+    for (const [p, v] of a) if (!b.has(p)) changes.push(`${p}: ${v} -> (none)`);
+    if (changes.length) out.push({ action: 'update', object: idOf(o), changes: changes.sort() });
+  }
+  for (const id of old.keys()) out.push({ action: 'delete', object: id });
+  return out;
+}
+
+async function planOne(
+  store: Store | undefined,
+  ns: string,
+  name: string,
+  objects: Obj[],
+  catalog: TemplateCatalog,
+  template: string,
+): Promise<Omit<DeploymentPlan, 'deployment' | 'allowed' | 'violations'>> {
+  let stored: KubeObject | undefined;
+  if (store)
+    try {
+      stored = await store.get({ ...CD_TYPE, namespace: ns, name });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  const st = (stored?.status ?? {}) as DeploymentStatus;
+  const plan: Omit<DeploymentPlan, 'deployment' | 'allowed' | 'violations'> = {
+    objects: diffObjects((st.applied?.objects ?? []) as Obj[], objects),
+    machines: [],
+    upgradeSteps: [],
+  };
+  const chains = store ? (await store.list(CHAIN_TYPE, { namespace: ns })).items : [];
+  if (st.applied && st.applied.template !== template) {
+    const ups = availableUpgrades(chains, st.applied.template);
+    if (!ups.includes(template))
+      plan.refused = `cluster can't be upgraded from ${st.applied.template} to ${template}: no ClusterTemplateChain in ${ns} allows it`;
+  }
+  let d: DesiredCluster;
+  try {
+    d = desiredCluster(objects as never);
+  } catch (e) {
+    plan.refused ??= (e as Error).message;
+    return plan;
+  }
+  const machines = store
+    ? (
+        (
+          await store.list(MACHINE_TYPE, {
+            namespace: ns,
+            labelSelector: `clustermint.io/cluster-deployment=${name}`,
+          })
+        ).items as Machine[]
+      ).filter((m) => !m.metadata.deletionTimestamp)
+    : [];
+  const known = [...KNOWN_KUBERNETES_VERSIONS];
+  for (const c of chains)
+    for (const t of supportedTemplates(c)) {
+      try {
+        const v = (catalog.resolve(t.name).metadata as { appVersion?: string }).appVersion;
+        if (v) known.push(kubernetesVersion(v));
+      } catch {
+        /* a chain may name templates that are not here */
+      }
+    }
+  const cpSpec = d.controlPlane.spec as { replicas?: number; version?: string };
+  const cpTarget = kubernetesVersion(String(cpSpec.version ?? ''));
+  const cpReplicas = typeof cpSpec.replicas === 'number' ? cpSpec.replicas : 1;
+  const cpMachines = machines.filter((m) => m.spec.role === 'control-plane');
+  const cpCurrent = st.controlPlane?.version;
+  let steps: string[] = [];
+  if (cpCurrent) {
+    const p = planControlPlaneUpgrade(cpCurrent, cpTarget, known);
+    if (!p.ok) plan.refused ??= p.message;
+    else steps = p.steps;
+  }
+  if (!st.controlPlane) plan.machines.push(`create ${cpReplicas} control-plane machine(s) at ${cpTarget}`);
+  else {
+    if (cpMachines.length < cpReplicas)
+      plan.machines.push(`create ${cpReplicas - cpMachines.length} control-plane machine(s)`);
+    if (cpMachines.length > cpReplicas)
+      plan.machines.push(
+        `delete ${cpMachines.length - cpReplicas} control-plane machine(s) (unhealthy first, then oldest)`,
+      );
+    if (steps.length)
+      plan.machines.push(
+        `replace ${cpReplicas} control-plane machine(s) ${steps.length} time(s), one at a time with surge`,
+      );
+  }
+  for (const [i, s] of steps.entries())
+    plan.upgradeSteps.push(`${i + 1}. control plane ${i === 0 ? cpCurrent : steps[i - 1]} -> ${s}`);
+  let held = false;
+  let n = steps.length;
+  for (const md of d.machineDeployments) {
+    if (ANNOTATION_HOLD_UPGRADE_SEQUENCE in md.annotations) held = true;
+    const deferred = ANNOTATION_DEFER_UPGRADE in md.annotations;
+    const pool = machines.filter((m) => m.spec.role === 'worker' && m.spec.pool === md.name);
+    const cur = st.machineDeployments?.find((p) => p.name === md.name)?.version;
+    const target = kubernetesVersion(md.version);
+    if (!cur) {
+      plan.machines.push(`create ${md.replicas} worker machine(s) in ${md.name} at ${target}`);
+      continue;
+    }
+    if (pool.length < md.replicas)
+      plan.machines.push(`create ${md.replicas - pool.length} worker machine(s) in ${md.name}`);
+    if (pool.length > md.replicas)
+      plan.machines.push(
+        `delete ${pool.length - md.replicas} worker machine(s) in ${md.name} (unhealthy first, then oldest)`,
+      );
+    if (compareKubernetes(target, cur) < 0)
+      plan.refused ??= `MachineDeployment ${md.name}: version cannot be decreased from ${cur} to ${target}`;
+    else if (target !== cur) {
+      const note = deferred ? ' (deferred: defer-upgrade)' : held ? ' (held: hold-upgrade-sequence)' : '';
+      plan.upgradeSteps.push(`${++n}. workers ${md.name} ${cur} -> ${target}${note}`);
+      if (!note)
+        plan.machines.push(
+          `replace ${md.replicas} worker machine(s) in ${md.name} (maxSurge ${md.maxSurge}, maxUnavailable ${md.maxUnavailable})`,
+        );
+    }
+  }
+  return plan;
+}
+
+export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
+  const policies = loadPolicyFiles(o.policies);
+  const catalog = new TemplateCatalog(o.templates);
+  const files = expandInputs(o.files).map(readSubmissionFile);
+  const store = existsSync(o.state) ? openState(o.state) : undefined;
+  const plans: DeploymentPlan[] = [];
+  try {
+    for (const f of files)
+      for (const cd of clusterDeployments(f).deployments) {
+        const v = runGate({ deployment: cd, resolveTemplate: (n) => catalog.resolve(n), policies });
+        const base = {
+          deployment: `${cd.metadata.namespace}/${cd.metadata.name}`,
+          allowed: v.allowed,
+          violations: printViolations(v.violations).split('\n').filter(Boolean),
+        };
+        if (!v.allowed) {
+          plans.push({ ...base, objects: [], machines: [], upgradeSteps: [] });
+          continue;
+        }
+        plans.push({
+          ...base,
+          ...(await planOne(
+            store,
+            cd.metadata.namespace,
+            cd.metadata.name,
+            v.objects as Obj[],
+            catalog,
+            cd.spec.template,
+          )),
+        });
+      }
+  } finally {
+    await store?.close();
+  }
+  if (o.output === 'json') io.out(`${JSON.stringify(plans, null, 2)}\n`);
+  else {
+    const out: string[] = [];
+    for (const p of plans) {
+      out.push(`${p.deployment}: ${p.allowed ? (p.refused ? 'refused' : 'allowed') : 'denied by the gate'}`);
+      for (const v of p.violations) out.push(`  ${v}`);
+      if (p.refused) out.push(`  refused: ${p.refused}`);
+      if (p.allowed) {
+        out.push('  objects:');
+        if (!p.objects.length) out.push('    (no change)');
+        for (const c of p.objects) {
+          out.push(`    ${c.action === 'create' ? '+' : c.action === 'delete' ? '-' : '~'} ${c.object}`);
+          for (const ch of c.changes ?? []) out.push(`        ${ch}`);
+        }
+        out.push('  machines:');
+        out.push(...(p.machines.length ? p.machines.map((m) => `    ${m}`) : ['    (no change)']));
+        if (p.upgradeSteps.length) {
+          out.push('  upgrade steps:');
+          out.push(...p.upgradeSteps.map((s) => `    ${s}`));
+        }
+      }
+    }
+    io.out(`${out.join('\n')}\n`);
+  }
+  return plans.every((p) => p.allowed && !p.refused) ? 0 : 1;
+}

@@ -1,0 +1,92 @@
+/**
+ * Running the gate on a stored ClusterDeployment: the same `runGate` as `check` and the
+ * webhook, on the stored object's spec, with the controller's templates and policies. Verdicts
+ * are cached by the submission's content (the gate is a pure function of it).
+ */
+import { createHash } from 'node:crypto';
+import jsyaml from 'js-yaml';
+import type { TemplateCatalog } from '../api/catalog.js';
+import { readClusterDeployment } from '../api/cluster-deployment.js';
+import { runGate, type Verdict } from '../gate/index.js';
+import type { LoadedPolicy } from '../policy/load.js';
+import type { KubeObject } from '../store/types.js';
+import { ClustermintError } from '../util/errors.js';
+import { parseYamlSource } from '../util/yaml-source.js';
+
+/** The submission as the gate sees it: what a person wrote, without server-set fields. */
+export function submissionOf(cd: KubeObject): Record<string, unknown> {
+  const m = cd.metadata;
+  return {
+    apiVersion: cd.apiVersion,
+    kind: cd.kind,
+    metadata: {
+      name: m.name,
+      namespace: m.namespace ?? 'default',
+      ...(m.labels && Object.keys(m.labels).length ? { labels: m.labels } : {}),
+    },
+    spec: cd.spec ?? {},
+  };
+}
+
+export class GateRunner {
+  private readonly cache = new Map<string, Verdict>();
+
+  constructor(
+    private readonly catalog: TemplateCatalog,
+    private readonly policies: readonly LoadedPolicy[],
+    private readonly maxEntries = 4096,
+  ) {}
+
+  run(cd: KubeObject, teamLabels?: Record<string, string>): Verdict {
+    const text = jsyaml.dump(submissionOf(cd), { noRefs: true, lineWidth: -1, sortKeys: true });
+    const key = createHash('sha256')
+      .update(text)
+      .update(JSON.stringify(teamLabels ?? {}))
+      .digest('hex');
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const file = `ClusterDeployment ${cd.metadata.namespace ?? 'default'}/${cd.metadata.name}`;
+    let verdict: Verdict;
+    try {
+      const [doc] = parseYamlSource(text, file);
+      const deployment = readClusterDeployment(file, doc);
+      verdict = runGate({
+        deployment,
+        resolveTemplate: (name) => this.catalog.resolve(name),
+        policies: this.policies,
+        teamLabels,
+      });
+    } catch (e) {
+      if (!(e instanceof ClustermintError)) throw e;
+      verdict = {
+        submission: {
+          kind: 'ClusterDeployment',
+          name: cd.metadata.name,
+          namespace: cd.metadata.namespace ?? 'default',
+          file,
+        },
+        allowed: false,
+        violations: [
+          { stage: 'values', severity: 'error', code: e.code, message: e.message, location: e.location },
+        ],
+        warnings: [],
+        objects: [],
+        rules: {},
+      };
+    }
+    if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, verdict);
+    return verdict;
+  }
+
+  /** The Kubernetes version a template installs by default (its chart's appVersion), if any. */
+  templateVersion(name: string): string | undefined {
+    try {
+      const chart = this.catalog.resolve(name);
+      const v = (chart.metadata as { appVersion?: unknown }).appVersion;
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The embedded reconciler (docs/reconciler.md): a ControllerRuntime (watch-driven work queue)
+ * running the DeploymentReconciler against a Store and provider plugins.
+ */
+import type { TemplateCatalog } from '../api/catalog.js';
+import type { LoadedPolicy } from '../policy/load.js';
+import type { Clock } from '../providers/contract.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { Store } from '../store/types.js';
+import { DeploymentReconciler } from './deployment.js';
+import { type EventInput, EventRecorder } from './events.js';
+import { GateRunner } from './gate.js';
+import type { HealthCheck } from './health.js';
+import { ControllerRuntime, type ReconcileResult } from './runtime.js';
+import { KNOWN_KUBERNETES_VERSIONS } from './versions.js';
+
+export { CD_FINALIZER, DeploymentReconciler, type DeploymentStatus, type PoolStatus } from './deployment.js';
+export { type EventInput, EventRecorder } from './events.js';
+export { GateRunner } from './gate.js';
+export { evaluateHealth, type HealthCheck, healthCheckFrom, machineHealth } from './health.js';
+export { planPool } from './pool.js';
+export {
+  CLUSTER_DEPLOYMENT_TYPE,
+  ControllerRuntime,
+  keyOf,
+  type ReconcileResult,
+  type Reconciler,
+} from './runtime.js';
+export { KNOWN_KUBERNETES_VERSIONS, nextWorkerVersion, planControlPlaneUpgrade } from './versions.js';
+
+export interface ControllerOptions {
+  store: Store;
+  registry: ProviderRegistry;
+  clock: Clock;
+  catalog: TemplateCatalog;
+  policies: readonly LoadedPolicy[];
+  knownVersions?: readonly string[];
+  pollMs?: number;
+  resyncMs?: number;
+  defaultHealthCheck?: Omit<HealthCheck, 'name' | 'selector'> | null;
+  onEvent?: (e: EventInput) => void;
+  onReconciled?: (key: string, result: ReconcileResult | Error) => void;
+}
+
+export interface Controller {
+  runtime: ControllerRuntime;
+  reconciler: DeploymentReconciler;
+  events: EventRecorder;
+  gate: GateRunner;
+}
+
+export function createController(o: ControllerOptions): Controller {
+  const events = new EventRecorder(o.store, o.clock, o.onEvent);
+  const gate = new GateRunner(o.catalog, o.policies);
+  const reconciler = new DeploymentReconciler({
+    store: o.store,
+    registry: o.registry,
+    clock: o.clock,
+    gate,
+    events,
+    knownVersions: o.knownVersions ?? KNOWN_KUBERNETES_VERSIONS,
+    ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+    ...(o.resyncMs !== undefined ? { resyncMs: o.resyncMs } : {}),
+    ...(o.defaultHealthCheck !== undefined ? { defaultHealthCheck: o.defaultHealthCheck } : {}),
+  });
+  const runtime = new ControllerRuntime({
+    store: o.store,
+    reconciler,
+    clock: o.clock,
+    ...(o.onReconciled ? { onReconciled: o.onReconciled } : {}),
+  });
+  return { runtime, reconciler, events, gate };
+}

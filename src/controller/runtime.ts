@@ -1,0 +1,253 @@
+/**
+ * The controller runtime, like controller-runtime's: watches on the store feed a work queue of
+ * ClusterDeployment keys; a worker takes the next due key, reconciles it, and requeues it after
+ * what the reconciler asked for, or with exponential backoff after an error (at least a
+ * transient provider error's retryAfter). Time comes from an injected clock: `runManual`
+ * advances a ManualClock to the next due key, so a test run is deterministic; `runRealtime`
+ * sleeps on the wall clock for the CLI.
+ */
+import { LABEL_CLUSTER_DEPLOYMENT, MACHINE_TYPE } from '../api/machine.js';
+import { CHAIN_TYPE } from '../api/template-chain.js';
+import type { ManualClock } from '../providers/clock.js';
+import type { Clock } from '../providers/contract.js';
+import { isTransientProviderError } from '../providers/errors.js';
+import { isExpired } from '../store/errors.js';
+import type { KubeObject, ResourceType, Store, Watch } from '../store/types.js';
+import { Backoff, WorkQueue } from './queue.js';
+
+export const CLUSTER_DEPLOYMENT_TYPE = {
+  apiVersion: 'clustermint.io/v1alpha1',
+  kind: 'ClusterDeployment',
+} as const;
+
+export interface ReconcileResult {
+  /** Reconcile again after this long (ms); absent: only when something changes. */
+  requeueAfterMs?: number;
+}
+
+export interface Reconciler {
+  reconcile(key: string): Promise<ReconcileResult>;
+}
+
+export interface RuntimeOptions {
+  store: Store;
+  reconciler: Reconciler;
+  clock: Clock;
+  /** Called after each reconcile (for progress output and metrics). */
+  onReconciled?: (key: string, result: ReconcileResult | Error) => void;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export const keyOf = (o: { metadata: { namespace?: string; name: string } }): string =>
+  `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+
+export function splitKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf('/');
+  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** What about an object makes its deployment worth reconciling again (status changes are not). */
+function fingerprint(o: KubeObject): string {
+  return JSON.stringify([
+    o.metadata.generation,
+    o.metadata.deletionTimestamp ?? '',
+    o.metadata.annotations ?? {},
+    o.metadata.labels ?? {},
+  ]);
+}
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+export class ControllerRuntime {
+  readonly queue = new WorkQueue();
+  private readonly backoff: Backoff;
+  private readonly watches: Watch[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private readonly seen = new Map<string, string>();
+  private readonly deployments = new Set<string>();
+  private started = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  /** Reconciles run so far. */
+  reconciles = 0;
+
+  constructor(private readonly opts: RuntimeOptions) {
+    this.backoff = new Backoff(opts.backoffBaseMs ?? 500, opts.backoffMaxMs ?? 60_000);
+  }
+
+  enqueue(key: string, afterMs = 0): void {
+    this.queue.add(key, this.opts.clock.now() + afterMs);
+    this.wake?.();
+  }
+
+  /** Starts the watches; every existing ClusterDeployment is queued. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.watchType(CLUSTER_DEPLOYMENT_TYPE, (type, o) => {
+      const key = keyOf(o);
+      if (type === 'DELETED') {
+        this.deployments.delete(key);
+        this.seen.delete(`cd:${key}`);
+        return;
+      }
+      this.deployments.add(key);
+      const fp = fingerprint(o);
+      if (this.seen.get(`cd:${key}`) === fp) return;
+      this.seen.set(`cd:${key}`, fp);
+      this.enqueue(key);
+    });
+    await this.watchType(MACHINE_TYPE, (type, o) => {
+      const owner = o.metadata.labels?.[LABEL_CLUSTER_DEPLOYMENT];
+      if (!owner) return;
+      const mk = `m:${keyOf(o)}`;
+      if (type === 'DELETED') {
+        this.seen.delete(mk);
+        this.enqueue(`${o.metadata.namespace ?? 'default'}/${owner}`);
+        return;
+      }
+      const fp = fingerprint(o);
+      if (this.seen.get(mk) === fp) return;
+      const first = !this.seen.has(mk);
+      this.seen.set(mk, fp);
+      // A machine appearing is our own doing; a change to one (annotation, deletion) may not be.
+      if (!first || type !== 'ADDED') this.enqueue(`${o.metadata.namespace ?? 'default'}/${owner}`);
+    });
+    await this.watchType(CHAIN_TYPE, (_type, o) => {
+      const ns = o.metadata.namespace ?? 'default';
+      for (const k of this.deployments) if (splitKey(k).namespace === ns) this.enqueue(k);
+    });
+  }
+
+  private async watchType(type: ResourceType, handle: (t: string, o: KubeObject) => void): Promise<void> {
+    const { store } = this.opts;
+    const first = await store.list(type);
+    for (const o of first.items) handle('ADDED', o);
+    let rv = first.resourceVersion;
+    const loop = async () => {
+      while (!this.stopped) {
+        let w: Watch;
+        try {
+          w = await store.watch(type, { resourceVersion: rv });
+        } catch (e) {
+          if (this.stopped) return;
+          if (isExpired(e)) {
+            const l = await store.list(type);
+            for (const o of l.items) handle('ADDED', o);
+            rv = l.resourceVersion;
+            continue;
+          }
+          throw e;
+        }
+        this.watches.push(w);
+        try {
+          for await (const ev of w) {
+            if (ev.type === 'BOOKMARK') {
+              rv = ev.object.metadata.resourceVersion;
+              continue;
+            }
+            rv = ev.object.metadata.resourceVersion;
+            handle(ev.type, ev.object);
+          }
+        } catch (e) {
+          if (this.stopped) return;
+          if (!isExpired(e)) throw e;
+          const l = await store.list(type);
+          for (const o of l.items) handle('ADDED', o);
+          rv = l.resourceVersion;
+        }
+      }
+    };
+    this.loops.push(loop().catch(() => undefined));
+  }
+
+  /** Reconciles one key now (it must have been popped); requeues as asked. */
+  private async runKey(key: string): Promise<void> {
+    this.reconciles++;
+    let outcome: ReconcileResult | Error;
+    try {
+      outcome = await this.opts.reconciler.reconcile(key);
+      this.backoff.reset(key);
+      if (outcome.requeueAfterMs !== undefined)
+        this.queue.add(key, this.opts.clock.now() + outcome.requeueAfterMs);
+    } catch (e) {
+      outcome = e instanceof Error ? e : new Error(String(e));
+      const retry = isTransientProviderError(e) ? e.retryAfterMs : 0;
+      this.queue.add(key, this.opts.clock.now() + this.backoff.next(key, retry));
+    } finally {
+      this.queue.done(key);
+    }
+    this.opts.onReconciled?.(key, outcome);
+  }
+
+  /**
+   * Runs with a ManualClock: reconciles every due key, then moves the clock to the next due
+   * time, until `until` holds (true), the queue is empty (true), or `maxVirtualMs` of simulated
+   * time or `maxSteps` reconciles pass (false).
+   */
+  async runManual(
+    clock: ManualClock,
+    options: { until?: () => boolean | Promise<boolean>; maxVirtualMs?: number; maxSteps?: number } = {},
+  ): Promise<boolean> {
+    await this.start();
+    await settle();
+    const deadline = clock.now() + (options.maxVirtualMs ?? 3_600_000);
+    const maxSteps = options.maxSteps ?? 1_000_000;
+    for (let steps = 0; steps < maxSteps; ) {
+      if (options.until && (await options.until())) return true;
+      const key = this.queue.pop(clock.now());
+      if (key !== undefined) {
+        await this.runKey(key);
+        await settle();
+        steps++;
+        continue;
+      }
+      const next = this.queue.nextDue();
+      if (next === undefined) return options.until ? Boolean(await options.until()) : true;
+      if (next > deadline) return false;
+      clock.set(Math.max(clock.now(), next));
+    }
+    return false;
+  }
+
+  /** Runs on the wall clock until `signal` aborts (the current reconcile finishes first) or `until` holds. */
+  async runRealtime(
+    options: { signal?: AbortSignal; until?: () => boolean | Promise<boolean> } = {},
+  ): Promise<void> {
+    await this.start();
+    const { signal } = options;
+    while (!signal?.aborted) {
+      if (options.until && (await options.until())) return;
+      const key = this.queue.pop(this.opts.clock.now());
+      if (key !== undefined) {
+        await this.runKey(key);
+        continue;
+      }
+      const next = this.queue.nextDue();
+      const wait = Math.max(1, Math.min(next === undefined ? 250 : next - this.opts.clock.now(), 250));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, wait);
+        const onAbort = () => done();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.wake = done;
+        function done() {
+          clearTimeout(t);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Ends the watches. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.watches) w.close();
+    this.wake?.();
+    await Promise.all(this.loops);
+  }
+}
