@@ -57,7 +57,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
   const cd = (name: string, spec: object): NewObject => ({ ...CD, metadata: { name, namespace: ns }, spec });
 
   beforeAll(async () => {
-    store = new KubeStore(loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-test' });
+    store = new KubeStore(await loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-test' });
     await installCrds(store);
     await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
@@ -116,7 +116,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
 
   describe('watch', () => {
     it('passes bookmarks through and ends when the server ends the stream', async () => {
-      const short = new KubeStore(loadKubeconfig(env!.kubeconfig), { watchTimeoutSeconds: 2 });
+      const short = new KubeStore(await loadKubeconfig(env!.kubeconfig), { watchTimeoutSeconds: 2 });
       try {
         await store.create(cd('bookmarked', { template: 't' }));
         // From no version: the current objects, then a bookmark marking their end.
@@ -217,7 +217,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
       const cfg = JSON.parse(readFileSync(env!.kubeconfig, 'utf8'));
       cfg.users[0].user = {};
       writeFileSync(join(dir, 'config'), JSON.stringify(cfg));
-      const anon = new KubeStore(loadKubeconfig(join(dir, 'config')), {
+      const anon = new KubeStore(await loadKubeconfig(join(dir, 'config')), {
         resources: { '/Namespace': { plural: 'namespaces', namespaced: false } },
       });
       try {
@@ -260,7 +260,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
         context: { cluster: cfg.clusters[0].name, user: 'exec-user', namespace: ns },
       });
       writeFileSync(join(dir, 'config'), JSON.stringify(cfg));
-      const loaded = loadKubeconfig(join(dir, 'config'), 'exec');
+      const loaded = await loadKubeconfig(join(dir, 'config'), 'exec');
       expect(loaded.namespace).toBe(ns);
       const viaExec = new KubeStore(loaded);
       try {
@@ -269,7 +269,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
       } finally {
         await viaExec.close();
       }
-      expect(() => loadKubeconfig(join(dir, 'config'), 'nope')).toThrow(/context "nope" is not in/);
+      await expect(loadKubeconfig(join(dir, 'config'), 'nope')).rejects.toThrow(/context "nope" is not in/);
     });
   });
 });
