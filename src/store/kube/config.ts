@@ -5,6 +5,7 @@
  * first use, so commands that never talk to a cluster do not load it.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -13,11 +14,18 @@ import { ClustermintError } from '../../util/errors.js';
 import { isPlainObject } from '../../util/plain-object.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
-let clientNode: Promise<ClientNode> | undefined;
+let clientNode: ClientNode | undefined;
+const requireHere = createRequire(import.meta.url);
 
-/** @kubernetes/client-node, imported once on first use. */
-export function loadClientNode(): Promise<ClientNode> {
-  clientNode ??= import('@kubernetes/client-node');
+/**
+ * @kubernetes/client-node, loaded once on first use (about a second of a cold start). Loaded
+ * with require (an ES module without top-level await: Node >= 20.19 requires it), not
+ * import(): the CLI runs from a bundle compiled with vm.Script (src/util/load-generated.ts),
+ * where import() has no loader, and a require the bundler cannot see keeps the package out of
+ * dist/bundle/cli.cjs (it would grow it tenfold for every command).
+ */
+export async function loadClientNode(): Promise<ClientNode> {
+  clientNode ??= requireHere('@kubernetes/client-node') as ClientNode;
   return clientNode;
 }
 
