@@ -123,7 +123,15 @@ describe.skipIf(!env)('clustermint webhook through kube-apiserver', () => {
         });
 
     const certs = webhookCertificates();
-    const log = createLogger('info', new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }));
+    const log = createLogger(
+      'info',
+      new Writable({
+        write: (c, _e, cb) => {
+          logs.push(String(c));
+          cb();
+        },
+      }),
+    );
     // policies from the folder, and from the cluster through the kubeconfig
     sources = await Sources.start(
       {
