@@ -1,7 +1,7 @@
 /** The run behind `clustermint webhook` (loaded only when that command runs). */
 import { existsSync } from 'node:fs';
+import type { KubeStore } from '../store/kube/store.js';
 import { ClustermintError } from '../util/errors.js';
-import { inClusterConnection, KubeClient, loadKubeconfig } from '../webhook/kube-client.js';
 import { createLogger, type LogLevel } from '../webhook/log.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { Sources, warmUp } from '../webhook/sources.js';
@@ -26,16 +26,15 @@ export interface WebhookOptions {
 export async function runWebhook(opts: WebhookOptions, _io: IO): Promise<number> {
   for (const f of [opts.certFile, opts.keyFile])
     if (!existsSync(f)) throw new ClustermintError('UNREADABLE', 'no such file', { file: f });
-  let kube: KubeClient | undefined;
-  if (opts.kubeconfig) kube = new KubeClient(loadKubeconfig(opts.kubeconfig));
-  else if (opts.inCluster) {
-    const conn = inClusterConnection();
-    if (!conn)
-      throw new ClustermintError(
-        'USAGE',
-        '--in-cluster: no service account here (KUBERNETES_SERVICE_HOST and the token are missing)',
-      );
-    kube = new KubeClient(conn);
+  let kube: KubeStore | undefined;
+  if (opts.kubeconfig || opts.inCluster) {
+    // Loaded only with a cluster: the store brings @kubernetes/client-node.
+    const { openKubeStore } = await import('../store/kube/store.js');
+    kube = await openKubeStore(
+      opts.kubeconfig
+        ? { kubeconfig: opts.kubeconfig, fieldManager: 'clustermint-webhook' }
+        : { inCluster: true },
+    );
   }
   const log = createLogger(opts.logLevel);
   const sources = await Sources.start(

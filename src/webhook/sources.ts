@@ -14,10 +14,13 @@ import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { compilePolicy } from '../policy/engine.js';
 import { type LoadedPolicy, parsePolicies } from '../policy/load.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
+import { isNotFound } from '../store/errors.js';
+import { KubeApiError } from '../store/kube/errors.js';
+import type { KubeStore } from '../store/kube/store.js';
+import type { ResourceType } from '../store/types.js';
 import { ClustermintError, formatError } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { copyBounded } from '../util/yaml-source.js';
-import { KubeApiError, type KubeClient } from './kube-client.js';
 import type { Logger } from './log.js';
 import { type ClusterTemplateObject, jsonDocument, type Snapshot } from './snapshot.js';
 import { pollChanges } from './watch.js';
@@ -30,7 +33,8 @@ export interface SourceOptions {
   templates: readonly string[];
   /** Poll interval of the folders (ms). */
   reloadIntervalMs?: number;
-  kube?: KubeClient;
+  /** The cluster, read through the Kubernetes store (list and get). */
+  kube?: KubeStore;
   /** Re-list interval of the cluster's objects (ms). */
   clusterRefreshMs?: number;
 }
@@ -73,12 +77,27 @@ function templateRefs(cc: PlainObject): Array<{ apiVersion: string; kind: string
   return out;
 }
 
+/** A kind the server does not serve (its CRD is not installed): the store's discovery says 404. */
+function notServed(e: unknown): boolean {
+  return e instanceof KubeApiError && e.code === 404;
+}
+
+/** Every object of a kind, as plain objects; a kind the server does not serve has none. */
+async function listAll(kube: KubeStore, type: ResourceType): Promise<PlainObject[]> {
+  try {
+    return (await kube.list(type)).items as unknown as PlainObject[];
+  } catch (e) {
+    if (notServed(e)) return [];
+    throw e;
+  }
+}
+
 /** Lists what the webhook reads from a cluster. Kinds whose CRD is not installed are empty. */
-export async function loadCluster(kube: KubeClient, log: Logger): Promise<ClusterPart> {
+export async function loadCluster(kube: KubeStore, log: Logger): Promise<ClusterPart> {
   const [templates, policyObjects, namespaces] = await Promise.all([
-    kube.list('/apis/clustermint.io/v1alpha1/clustertemplates'),
-    kube.list('/apis/json.kyverno.io/v1alpha1/validatingpolicies'),
-    kube.list('/api/v1/namespaces'),
+    listAll(kube, { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterTemplate' }),
+    listAll(kube, { apiVersion: 'json.kyverno.io/v1alpha1', kind: 'ValidatingPolicy' }),
+    listAll(kube, { apiVersion: 'v1', kind: 'Namespace' }),
   ]);
   const clusterTemplates = new Map<string, ClusterTemplateObject>();
   for (const t of templates) {
@@ -131,38 +150,19 @@ export async function loadCluster(kube: KubeClient, log: Logger): Promise<Cluste
   return { clusterTemplates, policies, namespaceLabels, candidates: await loadClusterClasses(kube, log) };
 }
 
-async function loadClusterClasses(kube: KubeClient, log: Logger): Promise<SourcedDocument[]> {
+async function loadClusterClasses(kube: KubeStore, log: Logger): Promise<SourcedDocument[]> {
   let classes: PlainObject[] = [];
   for (const version of ['v1beta2', 'v1beta1']) {
     try {
-      const res = await kube.request('GET', `/apis/cluster.x-k8s.io/${version}/clusterclasses`);
-      classes = Array.isArray(res.items) ? res.items.map(obj) : [];
+      const listed = await kube.list({ apiVersion: `cluster.x-k8s.io/${version}`, kind: 'ClusterClass' });
+      classes = listed.items as unknown as PlainObject[];
       break;
     } catch (e) {
-      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
+      if (!notServed(e)) throw e;
     }
   }
   const out = classes.map((c) => sourced('ClusterClass', c));
-  // the templates the classes reference: discovery gives each kind's resource name
-  const plurals = new Map<string, Map<string, string> | undefined>();
-  const pluralOf = async (apiVersion: string, kind: string): Promise<string | undefined> => {
-    if (!plurals.has(apiVersion)) {
-      try {
-        const res = await kube.request(
-          'GET',
-          apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`,
-        );
-        const m = new Map<string, string>();
-        for (const r of Array.isArray(res.resources) ? res.resources.map(obj) : [])
-          if (!str(r.name).includes('/')) m.set(str(r.kind), str(r.name));
-        plurals.set(apiVersion, m);
-      } catch (e) {
-        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
-        plurals.set(apiVersion, undefined);
-      }
-    }
-    return plurals.get(apiVersion)?.get(kind);
-  };
+  // the templates the classes reference (the store's discovery finds each kind's resource)
   const seen = new Set<string>();
   for (const c of classes) {
     const ns = str(obj(c.metadata).namespace);
@@ -170,15 +170,17 @@ async function loadClusterClasses(kube: KubeClient, log: Logger): Promise<Source
       const key = `${ref.apiVersion}/${ref.kind}/${ns}/${ref.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const plural = await pluralOf(ref.apiVersion, ref.kind);
-      if (!plural) continue;
-      const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
       try {
-        out.push(
-          sourced(ref.kind, await kube.request('GET', `${base}/namespaces/${ns}/${plural}/${ref.name}`)),
-        );
+        const got = await kube.get({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          namespace: ns,
+          name: ref.name,
+        });
+        out.push(sourced(ref.kind, got as unknown as PlainObject));
       } catch (e) {
-        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
+        if (notServed(e)) continue;
+        if (!isNotFound(e)) throw e;
         log.warn({ ref: key }, 'a ClusterClass references a template that does not exist');
       }
     }
@@ -261,7 +263,7 @@ export class Sources {
 
   stop(): void {
     for (const s of this.stops) s();
-    this.opts.kube?.close();
+    void this.opts.kube?.close();
   }
 
   private combine(): Snapshot {

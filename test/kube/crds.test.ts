@@ -112,7 +112,7 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
   const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
 
   beforeAll(async () => {
-    store = new KubeStore(loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-crd-test' });
+    store = new KubeStore(await loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-crd-test' });
     await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     installed = await installCrds(store);
   });

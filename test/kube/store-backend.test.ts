@@ -1,17 +1,19 @@
 // What the Kubernetes backend adds to the Store contract, against the real kube-apiserver:
 // server-side apply, bookmarks and server-ended watches, a seen version expiring, errors the
-// Store has no reason for, and kubeconfig loading (files, contexts, exec plugins).
+// Store has no reason for, and finding the cluster through client-node (kubeconfig files,
+// contexts, exec plugins, token files, the in-cluster service account).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isConflict, isExpired, isNotFound } from '../../src/store/errors.js';
-import { loadKubeconfig } from '../../src/store/kube/config.js';
+import { inClusterConfig, loadKubeconfig } from '../../src/store/kube/config.js';
 import { installCrds } from '../../src/store/kube/crds.js';
 import { KubeApiError } from '../../src/store/kube/errors.js';
 import { KubeStore } from '../../src/store/kube/store.js';
 import type { NewObject, Watch, WatchEvent } from '../../src/store/types.js';
+import { ClustermintError, formatError } from '../../src/util/errors.js';
 import { kubeTestenv } from '../testenv/index.js';
 import { PROVIDE_KEY } from '../testenv/state.js';
 
@@ -57,7 +59,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
   const cd = (name: string, spec: object): NewObject => ({ ...CD, metadata: { name, namespace: ns }, spec });
 
   beforeAll(async () => {
-    store = new KubeStore(loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-test' });
+    store = new KubeStore(await loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-test' });
     await installCrds(store);
     await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
@@ -116,7 +118,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
 
   describe('watch', () => {
     it('passes bookmarks through and ends when the server ends the stream', async () => {
-      const short = new KubeStore(loadKubeconfig(env!.kubeconfig), { watchTimeoutSeconds: 2 });
+      const short = new KubeStore(await loadKubeconfig(env!.kubeconfig), { watchTimeoutSeconds: 2 });
       try {
         await store.create(cd('bookmarked', { template: 't' }));
         // From no version: the current objects, then a bookmark marking their end.
@@ -217,7 +219,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
       const cfg = JSON.parse(readFileSync(env!.kubeconfig, 'utf8'));
       cfg.users[0].user = {};
       writeFileSync(join(dir, 'config'), JSON.stringify(cfg));
-      const anon = new KubeStore(loadKubeconfig(join(dir, 'config')), {
+      const anon = new KubeStore(await loadKubeconfig(join(dir, 'config')), {
         resources: { '/Namespace': { plural: 'namespaces', namespaced: false } },
       });
       try {
@@ -260,7 +262,7 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
         context: { cluster: cfg.clusters[0].name, user: 'exec-user', namespace: ns },
       });
       writeFileSync(join(dir, 'config'), JSON.stringify(cfg));
-      const loaded = loadKubeconfig(join(dir, 'config'), 'exec');
+      const loaded = await loadKubeconfig(join(dir, 'config'), 'exec');
       expect(loaded.namespace).toBe(ns);
       const viaExec = new KubeStore(loaded);
       try {
@@ -269,7 +271,128 @@ describe.skipIf(!env)('Kubernetes store backend', () => {
       } finally {
         await viaExec.close();
       }
-      expect(() => loadKubeconfig(join(dir, 'config'), 'nope')).toThrow(/context "nope" is not in/);
+      await expect(loadKubeconfig(join(dir, 'config'), 'nope')).rejects.toThrow(/context "nope" is not in/);
+    });
+
+    /** A bound token of a new service account of the test namespace (TokenRequest). */
+    async function serviceAccountToken(name: string): Promise<string> {
+      await store.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } });
+      const review = await store.http.request<{ status: { token: string } }>({
+        method: 'POST',
+        path: `/api/v1/namespaces/${ns}/serviceaccounts/${name}/token`,
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { expirationSeconds: 600 },
+        },
+      });
+      return review.status.token;
+    }
+
+    /** The user a store authenticates as: RBAC grants a new service account nothing, and says whom it refused. */
+    async function whoIsRefused(s: KubeStore): Promise<string> {
+      const e = await failure(s.list({ apiVersion: 'v1', kind: 'Secret' }, { namespace: 'kube-system' }));
+      expect(e).toBeInstanceOf(KubeApiError);
+      return /User "([^"]+)"/.exec((e as Error).message)?.[1] ?? String(e);
+    }
+
+    it("reads kubectl's tokenFile (relative to the kubeconfig), and the first file of several wins", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'clustermint-kubeconfig-'));
+      const cfg = JSON.parse(readFileSync(env!.kubeconfig, 'utf8'));
+      writeFileSync(join(dir, 'sa.token'), await serviceAccountToken('token-file-reader'));
+      const cluster = cfg.clusters[0].name;
+      // the first file: a token-file user and its context; the second: the admin under the same names
+      writeFileSync(
+        join(dir, 'first'),
+        JSON.stringify({
+          clusters: cfg.clusters,
+          users: [{ name: 'reader', user: { tokenFile: 'sa.token' } }],
+          contexts: [{ name: 'reader', context: { cluster, user: 'reader' } }],
+          'current-context': 'reader',
+        }),
+      );
+      writeFileSync(
+        join(dir, 'second'),
+        JSON.stringify({
+          ...cfg,
+          users: [...cfg.users, { ...cfg.users[0], name: 'reader' }],
+          contexts: [...cfg.contexts, { name: 'reader', context: { cluster, user: cfg.users[0].name } }],
+        }),
+      );
+      const reader = new KubeStore(await loadKubeconfig([join(dir, 'first'), join(dir, 'second')]));
+      try {
+        expect(await whoIsRefused(reader)).toBe(`system:serviceaccount:${ns}:token-file-reader`);
+      } finally {
+        await reader.close();
+      }
+      // the second file's own context reaches the admin
+      const admin = new KubeStore(
+        await loadKubeconfig([join(dir, 'first'), join(dir, 'second')], cfg['current-context']),
+      );
+      try {
+        expect(
+          (await admin.list({ apiVersion: 'v1', kind: 'Secret' }, { namespace: 'kube-system' })).items,
+        ).toEqual(expect.any(Array));
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('authenticates as the pod service account in cluster (token, CA and namespace files)', async () => {
+      const prefix = mkdtempSync(join(tmpdir(), 'clustermint-pod-'));
+      const sa = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+      mkdirSync(sa, { recursive: true });
+      const cfg = JSON.parse(readFileSync(env!.kubeconfig, 'utf8'));
+      writeFileSync(join(sa, 'token'), await serviceAccountToken('in-cluster'));
+      writeFileSync(
+        join(sa, 'ca.crt'),
+        Buffer.from(cfg.clusters[0].cluster['certificate-authority-data'], 'base64'),
+      );
+      writeFileSync(join(sa, 'namespace'), `${ns}\n`);
+      const server = new URL(env!.server);
+      const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+      try {
+        delete process.env.KUBERNETES_SERVICE_HOST;
+        expect(await inClusterConfig(prefix)).toBeUndefined(); // not in a pod
+        process.env.KUBERNETES_SERVICE_HOST = server.hostname;
+        process.env.KUBERNETES_SERVICE_PORT = server.port;
+        const target = await inClusterConfig(prefix);
+        expect({ server: target?.server, namespace: target?.namespace }).toEqual({
+          server: `https://${server.host}`,
+          namespace: ns,
+        });
+        const pod = new KubeStore(target!);
+        try {
+          expect(await whoIsRefused(pod)).toBe(`system:serviceaccount:${ns}:in-cluster`);
+        } finally {
+          await pod.close();
+        }
+      } finally {
+        for (const [k, v] of [
+          ['KUBERNETES_SERVICE_HOST', saved.host],
+          ['KUBERNETES_SERVICE_PORT', saved.port],
+        ] as const)
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+      }
+    });
+
+    it('names what is wrong with a kubeconfig', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'clustermint-kubeconfig-'));
+      const missing = await failure(loadKubeconfig(join(dir, 'absent')));
+      expect(missing).toBeInstanceOf(ClustermintError);
+      expect((missing as Error).message).toBe(`no kubeconfig at ${join(dir, 'absent')}`);
+      writeFileSync(join(dir, 'broken'), 'clusters: [{name: c}]\n');
+      const broken = await failure(loadKubeconfig(join(dir, 'broken')));
+      expect(formatError(broken as ClustermintError)).toBe(
+        `${join(dir, 'broken')}: not a readable kubeconfig: clusters[0].cluster is missing`,
+      );
+      const cfg = JSON.parse(readFileSync(env!.kubeconfig, 'utf8'));
+      cfg.contexts[0].context.user = 'ghost';
+      writeFileSync(join(dir, 'ghost'), JSON.stringify(cfg));
+      await expect(loadKubeconfig(join(dir, 'ghost'))).rejects.toThrow(
+        `context "${cfg.contexts[0].name}": user "ghost" is not in the kubeconfig`,
+      );
     });
   });
 });

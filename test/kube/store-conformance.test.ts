@@ -23,7 +23,9 @@ const env = await environment();
 
 describe.skipIf(!env)('Kubernetes backend', () => {
   describeStoreConformance('kubernetes', async () => {
-    const store = new KubeStore(loadKubeconfig(env!.kubeconfig), { fieldManager: 'clustermint-conformance' });
+    const store = new KubeStore(await loadKubeconfig(env!.kubeconfig), {
+      fieldManager: 'clustermint-conformance',
+    });
     await installCrds(store);
     return {
       store,

@@ -1,15 +1,19 @@
 // `clustermint webhook` behind a real kube-apiserver (test/testenv): the shipped webhook
 // configurations (deploy/webhook/) pointed at the server on loopback, objects created and
 // updated through the API, the denials and defaults the API server hands back.
-// Requests go through src/webhook/kube-client.ts: @kubernetes/client-node 2 (undici 8) needs
-// Node 22 and does not load on this project's Node 20.
+// Requests go through the Kubernetes store (src/store/kube), the client the webhook reads the
+// cluster with.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import jsyaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeApiError, KubeClient, loadKubeconfig } from '../../src/webhook/kube-client.js';
+import { isAlreadyExists, isNotFound, StoreError } from '../../src/store/errors.js';
+import { loadKubeconfig } from '../../src/store/kube/config.js';
+import { KubeApiError } from '../../src/store/kube/errors.js';
+import { KubeStore } from '../../src/store/kube/store.js';
+import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { createLogger } from '../../src/webhook/log.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { Sources, warmUp } from '../../src/webhook/sources.js';
@@ -74,57 +78,66 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-/** The API error a call fails with. */
-async function failure(call: Promise<unknown>): Promise<KubeApiError> {
+/** The API error a call fails with (a webhook denial keeps the apiserver's 403 Forbidden). */
+async function failure(call: Promise<unknown>): Promise<KubeApiError | StoreError> {
   try {
     await call;
   } catch (e) {
-    if (e instanceof KubeApiError) return e;
+    if (e instanceof KubeApiError || e instanceof StoreError) return e;
     throw e;
   }
   throw new Error('the call succeeded');
 }
 
 const CD_PATH = (ns: string) => `/apis/clustermint.io/v1alpha1/namespaces/${ns}/clusterdeployments`;
-const CLUSTER_PATH = (ns: string) => `/apis/cluster.x-k8s.io/v1beta2/namespaces/${ns}/clusters`;
+const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
+const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
 
 describe.skipIf(!env)('clustermint webhook through kube-apiserver', () => {
-  let kube: KubeClient;
+  let kube: KubeStore;
   let server: WebhookServer;
   let sources: Sources;
   const logs: string[] = [];
+  /** A server-side dry-run create: admitted (or denied) by the webhooks, never stored. */
+  const dryRunCreate = (ns: string, o: object) =>
+    kube.http.request({ method: 'POST', path: CD_PATH(ns), query: { dryRun: 'All' }, body: o });
 
   beforeAll(async () => {
-    kube = new KubeClient(loadKubeconfig(env!.kubeconfig));
-    for (const c of CRDS) {
-      await kube.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', c).catch((e) => {
-        if (!(e instanceof KubeApiError && e.status === 409)) throw e;
+    kube = new KubeStore(await loadKubeconfig(env!.kubeconfig));
+    // created, not applied: other files may have installed the full CRDs on this server
+    for (const c of CRDS)
+      await kube.create(c as NewObject).catch((e) => {
+        if (!isAlreadyExists(e)) throw e;
       });
-    }
     for (const c of CRDS)
       await eventually(`CRD ${c.metadata.name}`, async () => {
-        const got = await kube.request(
-          'GET',
-          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${c.metadata.name}`,
-        );
+        const got = await kube.get({ ...CRD, name: c.metadata.name });
         const conds = (got.status as any)?.conditions ?? [];
         return conds.some((x: any) => x.type === 'Established' && x.status === 'True') ? true : undefined;
       });
     for (const ns of [TEAM, OTHER])
       await kube
-        .request('POST', '/api/v1/namespaces', { metadata: { name: ns, labels: { [LABEL]: run } } })
+        .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [LABEL]: run } } })
         .catch((e) => {
-          if (!(e instanceof KubeApiError && e.status === 409)) throw e;
+          if (!isAlreadyExists(e)) throw e;
         });
 
     const certs = webhookCertificates();
-    const log = createLogger('info', new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }));
+    const log = createLogger(
+      'info',
+      new Writable({
+        write: (c, _e, cb) => {
+          logs.push(String(c));
+          cb();
+        },
+      }),
+    );
     // policies from the folder, and from the cluster through the kubeconfig
     sources = await Sources.start(
       {
         policies: [join(ROOT, 'policies')],
         templates: [],
-        kube: new KubeClient(loadKubeconfig(env!.kubeconfig)),
+        kube: new KubeStore(await loadKubeconfig(env!.kubeconfig)),
         clusterRefreshMs: 200,
       },
       log,
@@ -152,40 +165,33 @@ describe.skipIf(!env)('clustermint webhook through kube-apiserver', () => {
         };
         w.namespaceSelector = { matchLabels: { [LABEL]: run } };
       }
-      const plural =
-        config.kind === 'MutatingWebhookConfiguration'
-          ? 'mutatingwebhookconfigurations'
-          : 'validatingwebhookconfigurations';
-      await kube.request('POST', `/apis/admissionregistration.k8s.io/v1/${plural}`, config);
+      await kube.create(config);
     }
     // the API server picks configurations up asynchronously: wait until a denial comes back
     const denied = doc('examples/gate/team-a-denied.yaml', 'ClusterDeployment');
     await eventually('the webhook to be called', async () => {
       try {
-        await kube.request('POST', `${CD_PATH(TEAM)}?dryRun=All`, {
-          ...denied,
-          metadata: { name: 'probe', namespace: TEAM },
-        });
+        await dryRunCreate(TEAM, { ...denied, metadata: { name: 'probe', namespace: TEAM } });
         return undefined;
       } catch (e) {
-        return e instanceof KubeApiError && e.status === 403 ? true : undefined;
+        return e instanceof KubeApiError && e.code === 403 ? true : undefined;
       }
     });
   }, 120_000);
 
   afterAll(async () => {
-    for (const plural of ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'])
+    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'])
       await kube
-        ?.request('DELETE', `/apis/admissionregistration.k8s.io/v1/${plural}/clustermint-${run}`)
+        ?.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind, name: `clustermint-${run}` })
         .catch(() => {});
     await server?.close();
     sources?.stop();
-    kube?.close();
+    await kube?.close();
   });
 
   it('admits an allowed ClusterDeployment and stores it with the chart defaults', async () => {
     const cd = doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment');
-    const created = await kube.request('POST', CD_PATH(TEAM), cd);
+    const created = await kube.create(cd as NewObject);
     const config = (created.spec as any).config;
     const defaults = jsyaml.load(
       readFileSync(join(ROOT, 'templates/aws-standalone-cp/values.yaml'), 'utf8'),
@@ -193,15 +199,15 @@ describe.skipIf(!env)('clustermint webhook through kube-apiserver', () => {
     expect(config.region).toBe('eu-central-1'); // the user's value stays
     expect(config.k0s).toEqual(defaults.k0s); // missing ones come from values.yaml
     expect(config.worker.rootVolumeSize).toBe(defaults.worker.rootVolumeSize);
-    const got = await kube.request('GET', `${CD_PATH(TEAM)}/${cd.metadata.name}`);
+    const got = await kube.get({ ...CD_TYPE, namespace: TEAM, name: cd.metadata.name });
     expect((got.spec as any).config.k0s.version).toBe(defaults.k0s.version);
   });
 
   it('rejects a denied ClusterDeployment with every violation in the message', async () => {
     const cd = doc('examples/gate/team-a-denied.yaml', 'ClusterDeployment');
-    const e = await failure(kube.request('POST', CD_PATH(TEAM), cd));
-    expect(e.status).toBe(403);
-    const message = (e.body as any).message as string;
+    const e = await failure(kube.create(cd as NewObject));
+    expect(e.code).toBe(403);
+    const message = e.message;
     expect(message).toContain('admission webhook "gate.clustermint.io" denied the request');
     expect(message).toContain(
       `ClusterDeployment team-a/big-us (user ${ADMIN_USER}) denied by clustermint: 4 violations`,
@@ -214,45 +220,43 @@ describe.skipIf(!env)('clustermint webhook through kube-apiserver', () => {
       '[own-credentials/credential-of-the-team] $.spec.credential',
     ])
       expect(message).toContain(expected);
-    expect(await failure(kube.request('GET', `${CD_PATH(TEAM)}/big-us`))).toMatchObject({ status: 404 });
+    expect(isNotFound(await failure(kube.get({ ...CD_TYPE, namespace: TEAM, name: 'big-us' })))).toBe(true);
   });
 
   it('rejects an update to a template not in status.availableUpgrades, and allows a listed one', async () => {
     const cd = doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment');
     cd.metadata.name = 'upgrading';
-    let current = await kube.request('POST', CD_PATH(TEAM), cd);
+    let current: KubeObject = await kube.create(cd as NewObject);
     // the controller's part: what this deployment may move to
-    current = await kube.request('PUT', `${CD_PATH(TEAM)}/upgrading/status`, {
+    current = await kube.updateStatus({
       ...current,
       status: { availableUpgrades: ['aws-hosted-cp-1-0-45'] },
     });
     const to = (template: string) => ({ ...current, spec: { ...(current.spec as any), template } });
-    const e = await failure(kube.request('PUT', `${CD_PATH(TEAM)}/upgrading`, to('openstack-standalone-cp')));
-    expect(e.status).toBe(403);
-    expect((e.body as any).message).toContain(
+    const e = await failure(kube.update(to('openstack-standalone-cp')));
+    expect(e.code).toBe(403);
+    expect(e.message).toContain(
       'spec.template: cluster upgrade is forbidden: cannot upgrade from aws-standalone-cp to openstack-standalone-cp',
     );
-    expect((e.body as any).message).toContain('status.availableUpgrades: aws-hosted-cp-1-0-45');
+    expect(e.message).toContain('status.availableUpgrades: aws-hosted-cp-1-0-45');
     // a listed target passes the upgrade rule (the gate may still have its say on the values)
-    const listed = await failure(
-      kube.request('PUT', `${CD_PATH(TEAM)}/upgrading`, to('aws-hosted-cp-1-0-45')),
-    ).catch(() => undefined);
-    if (listed) expect((listed.body as any).message).not.toContain('cluster upgrade is forbidden');
+    const listed = await failure(kube.update(to('aws-hosted-cp-1-0-45'))).catch(() => undefined);
+    if (listed) expect(listed.message).not.toContain('cluster upgrade is forbidden');
   });
 
   it('rejects a topology Cluster with a bad variable, naming the variable', async () => {
     const cluster = doc('examples/topology/cluster.yaml', 'Cluster');
     cluster.metadata.namespace = OTHER;
     cluster.spec.topology.variables.find((v: any) => v.name === 'zones').value = [];
-    const e = await failure(kube.request('POST', CLUSTER_PATH(OTHER), cluster));
-    expect(e.status).toBe(403);
-    expect((e.body as any).message).toContain('spec.topology.variables[zones].value');
+    const e = await failure(kube.create(cluster as NewObject));
+    expect(e.code).toBe(403);
+    expect(e.message).toContain('spec.topology.variables[zones].value');
   });
 
   it('admits a topology Cluster with its variable defaults filled in', async () => {
     const cluster = doc('examples/topology/cluster.yaml', 'Cluster');
     cluster.metadata.namespace = OTHER;
-    const created = await kube.request('POST', CLUSTER_PATH(OTHER), cluster);
+    const created = await kube.create(cluster as NewObject);
     const vars = Object.fromEntries(
       ((created.spec as any).topology.variables as any[]).map((v) => [v.name, v.value]),
     );
@@ -286,18 +290,18 @@ describe.skipIf(!env)('clustermint webhook through kube-apiserver', () => {
         ],
       },
     };
-    await kube.request('POST', '/apis/json.kyverno.io/v1alpha1/validatingpolicies', policy);
+    await kube.create(policy);
     const cd = doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment');
     cd.metadata.name = 'dev-second';
     const e = await eventually('the cluster policy to apply', async () => {
       try {
-        await kube.request('POST', `${CD_PATH(TEAM)}?dryRun=All`, cd);
+        await dryRunCreate(TEAM, cd);
         return undefined;
       } catch (x) {
         return x instanceof KubeApiError ? x : undefined;
       }
     });
-    expect((e.body as any).message).toContain(
+    expect(e.message).toContain(
       `[no-dev-names-${run}/no-dev] $.metadata.name: names may not start with dev-`,
     );
   });

@@ -1,13 +1,21 @@
 /**
- * A small JSON-over-HTTPS client for the Kubernetes API: an endpoint (config.ts) supplies the
- * server, TLS material and credentials; requests go through node:http(s) with a keep-alive
- * agent, so that the store controls status codes, content types (apply patches) and watch
- * streams itself.
+ * A small JSON-over-HTTPS client for the Kubernetes API. client-node's KubeConfig finds the
+ * server and authenticates every request (`applyToHTTPSOptions`: CA, client certificates,
+ * tokens, token files, exec and auth-provider plugins, proxies); the requests themselves go
+ * through node:http(s) with a keep-alive agent.
+ *
+ * Why not client-node's API classes for the requests: KubernetesObjectApi deserializes answers
+ * into its typed models (timestamps become Date objects, fields a built-in kind's model lacks
+ * are dropped), cannot address subresources (PUT .../status, apply to status) and throws the
+ * failure body unparsed; the Store needs the apiserver's JSON as is and its Status reasons
+ * (errors.ts). Its Watch drops the Status body of a refused watch, skips malformed lines
+ * silently and cannot pause a stream for a slow reader (watch.ts does).
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { StoreError } from '../errors.js';
-import type { KubeEndpoint } from './config.js';
+import type { KubeTarget } from './config.js';
 import { KubeApiError, statusError } from './errors.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -30,36 +38,49 @@ export interface KubeHttpOptions {
   /** Per request (not for watches). Default 30 s. */
   requestTimeoutMs?: number;
   userAgent?: string;
+  /** Retries of a request the server answers 429 (starting up, or throttling). Default 10. */
+  maxRetries429?: number;
 }
+
+/** What applyToHTTPSOptions fills in. */
+interface AuthOptions extends RequestOptions {
+  headers?: Record<string, string>;
+}
+
+/** Longest wait between two tries of a throttled request, whatever Retry-After says. */
+const MAX_RETRY_WAIT_MS = 2000;
 
 export class KubeHttp {
   private readonly base: URL;
+  private readonly kc: KubeConfig;
+  private readonly proxied: boolean;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
+  private readonly maxRetries429: number;
   private agent: HttpAgent | undefined;
   private agentKey = '';
 
-  constructor(
-    private readonly endpoint: KubeEndpoint,
-    options: KubeHttpOptions = {},
-  ) {
-    const server = endpoint.server;
+  constructor(target: KubeTarget, options: KubeHttpOptions = {}) {
+    const server = target.server;
+    this.kc = target.kubeConfig;
     this.base = new URL(server.endsWith('/') ? server : `${server}/`);
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:')
       throw new Error(`unsupported API server URL ${server}`);
+    this.proxied = Boolean(this.kc.getCurrentCluster()?.proxyUrl);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'clustermint';
+    this.maxRetries429 = options.maxRetries429 ?? 10;
   }
 
   get server(): string {
     return this.base.href;
   }
 
-  /** TLS material and credentials, fresh per request (tokens rotate). */
-  private async options(spec: RequestSpec, timeoutMs: number | undefined): Promise<RequestOptions> {
-    const auth = await this.endpoint.auth();
-    // One keep-alive agent per TLS identity (an exec plugin may hand out a new client certificate).
-    const key = `${auth.cert?.toString('base64') ?? ''}|${auth.key?.length ?? 0}`;
+  /** The agent for a request: one keep-alive agent per TLS identity (an exec plugin may hand out a new certificate). */
+  private agentFor(auth: AuthOptions): HttpAgent {
+    // Through a proxy: the proxy agent client-node built for this request.
+    if (this.proxied && auth.agent instanceof HttpAgent) return auth.agent;
+    const key = `${String(auth.cert ?? '')}|${String(auth.key ?? '').length}|${String(auth.ca ?? '').length}`;
     if (this.agent === undefined || key !== this.agentKey) {
       this.agent?.destroy();
       this.agentKey = key;
@@ -77,6 +98,23 @@ export class KubeHttp {
                 : { rejectUnauthorized: auth.rejectUnauthorized }),
             });
     }
+    return this.agent;
+  }
+
+  /** TLS material and credentials from client-node, fresh per request (tokens rotate). */
+  private async options(spec: RequestSpec, timeoutMs: number | undefined): Promise<RequestOptions> {
+    const auth: AuthOptions = {};
+    try {
+      await this.kc.applyToHTTPSOptions(auth);
+    } catch (e) {
+      throw new KubeApiError(
+        401,
+        'Unauthorized',
+        `credentials for ${this.base.host}: ${(e as Error).message}`,
+      );
+    }
+    const headers: Record<string, string> = { ...(auth.headers ?? {}) };
+    if (auth.auth) headers.Authorization = `Basic ${Buffer.from(auth.auth).toString('base64')}`;
     const url = new URL(spec.path.replace(/^\//, ''), this.base);
     for (const [k, v] of Object.entries(spec.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -86,10 +124,10 @@ export class KubeHttp {
       hostname: url.hostname,
       port: url.port,
       path: `${url.pathname}${url.search}`,
-      agent: this.agent,
+      agent: this.agentFor(auth),
       timeout: timeoutMs,
       headers: {
-        ...auth.headers,
+        ...headers,
         Accept: spec.accept ?? 'application/json',
         'User-Agent': this.userAgent,
         ...(spec.body === undefined ? {} : { 'Content-Type': spec.contentType ?? 'application/json' }),
@@ -97,7 +135,7 @@ export class KubeHttp {
     };
   }
 
-  private send(spec: RequestSpec, timeoutMs: number | undefined): Promise<IncomingMessage> {
+  private sendOnce(spec: RequestSpec, timeoutMs: number | undefined): Promise<IncomingMessage> {
     return this.options(spec, timeoutMs).then(
       (opts) =>
         new Promise<IncomingMessage>((resolve, reject) => {
@@ -129,6 +167,18 @@ export class KubeHttp {
           } else req.end();
         }),
     );
+  }
+
+  /** A response other than 429: a throttled request is tried again after its Retry-After (at most 2 s). */
+  private async send(spec: RequestSpec, timeoutMs: number | undefined): Promise<IncomingMessage> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.sendOnce(spec, timeoutMs);
+      if (res.statusCode !== 429 || attempt >= this.maxRetries429) return res;
+      res.resume(); // drain: the socket goes back to the agent
+      const after = Number(res.headers['retry-after']);
+      const waitMs = Math.min(Number.isFinite(after) && after > 0 ? after * 1000 : 1000, MAX_RETRY_WAIT_MS);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
   }
 
   /** The parsed JSON answer of a request; a StoreError or KubeApiError for a failure status. */

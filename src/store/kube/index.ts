@@ -1,14 +1,12 @@
-/** The Kubernetes backend of the Store (imported on its own: it loads @kubernetes/client-node). */
+/** The Kubernetes backend of the Store (imported on its own; @kubernetes/client-node is loaded on first use). */
 
 export {
-  type ClientNodeKubeConfig,
   defaultKubeconfigPaths,
-  fromClientNode,
+  fromKubeConfig,
   inClusterConfig,
-  type KubeEndpoint,
-  type LoadedKubeconfig,
+  type KubeTarget,
+  loadClientNode,
   loadKubeconfig,
-  type RequestAuth,
 } from './config.js';
 export { CRD_DIR, type InstallCrdsOptions, installCrds, loadCrds } from './crds.js';
 export { KubeApiError, type KubeStatus, statusError } from './errors.js';

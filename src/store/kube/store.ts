@@ -4,6 +4,9 @@
  * subresource, watch history); this backend maps kinds to resources, shapes requests and maps
  * failures to the Store's errors. Beyond the Store: server-side apply (`apply`).
  */
+
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClustermintError } from '../../util/errors.js';
 import { isConflict, StoreError } from '../errors.js';
 import type {
   DeleteOptions,
@@ -18,14 +21,7 @@ import type {
   Watch,
   WatchOptions,
 } from '../types.js';
-import {
-  type ClientNodeKubeConfig,
-  fromClientNode,
-  inClusterConfig,
-  isClientNodeKubeConfig,
-  type KubeEndpoint,
-  loadKubeconfig,
-} from './config.js';
+import { fromKubeConfig, inClusterConfig, type KubeTarget, loadKubeconfig } from './config.js';
 import { KubeHttp, type KubeHttpOptions, type Query } from './http.js';
 import { type ResourceEntry, type ResourceInfo, ResourceMapper } from './resources.js';
 import { KubeWatch } from './watch.js';
@@ -78,9 +74,9 @@ export class KubeStore implements Store {
   private readonly watches = new Set<Watch>();
   private closed = false;
 
-  /** `target`: an endpoint (loadKubeconfig, inClusterConfig) or a @kubernetes/client-node KubeConfig. */
-  constructor(target: KubeEndpoint | ClientNodeKubeConfig, options: KubeStoreOptions = {}) {
-    this.http = new KubeHttp(isClientNodeKubeConfig(target) ? fromClientNode(target) : target, options);
+  /** `target`: from loadKubeconfig or inClusterConfig, or a @kubernetes/client-node KubeConfig (its current context). */
+  constructor(target: KubeTarget | KubeConfig, options: KubeStoreOptions = {}) {
+    this.http = new KubeHttp('kubeConfig' in target ? target : fromKubeConfig(target), options);
     this.mapper = new ResourceMapper(this.http, options.resources);
     this.fieldManager = options.fieldManager ?? 'clustermint';
     this.keepManagedFields = options.keepManagedFields ?? false;
@@ -320,14 +316,24 @@ export interface OpenKubeStoreOptions extends KubeStoreOptions {
   kubeconfig?: string;
   /** A context of the kubeconfig other than its current one. */
   context?: string;
+  /** Only the pod's service account: fail outside a pod instead of reading a kubeconfig. */
+  inCluster?: boolean;
 }
 
-/** A KubeStore from a kubeconfig file, or the default rules of client tools. */
-export function openKubeStore(options: OpenKubeStoreOptions = {}): KubeStore {
-  const endpoint =
-    options.kubeconfig !== undefined
-      ? loadKubeconfig(options.kubeconfig, options.context)
-      : ((options.context === undefined ? inClusterConfig() : undefined) ??
-        loadKubeconfig(undefined, options.context));
-  return new KubeStore(endpoint, options);
+/** A KubeStore from a kubeconfig file, the pod's service account, or the default rules of client tools. */
+export async function openKubeStore(options: OpenKubeStoreOptions = {}): Promise<KubeStore> {
+  let target: KubeTarget | undefined;
+  if (options.kubeconfig !== undefined) target = await loadKubeconfig(options.kubeconfig, options.context);
+  else if (options.inCluster) {
+    target = await inClusterConfig();
+    if (!target)
+      throw new ClustermintError(
+        'USAGE',
+        'in-cluster: no service account here (KUBERNETES_SERVICE_HOST/PORT or the token are missing)',
+      );
+  } else
+    target =
+      (options.context === undefined ? await inClusterConfig() : undefined) ??
+      (await loadKubeconfig(undefined, options.context));
+  return new KubeStore(target, options);
 }
