@@ -12,6 +12,7 @@ import type { LoadedPolicy } from '../policy/load.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
+import type { SourceDocument } from '../util/yaml-source.js';
 import { objectRef } from '../validate/objects.js';
 import type { Violation } from '../validate/violation.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
@@ -64,24 +65,14 @@ export function runGate(input: GateInput): Verdict {
     throw new Error('runGate: a deployment and a template resolver, or a topology');
   const file = cd.source.file;
   const start = cd.source.doc.locate([]);
-  const verdict: Verdict = {
-    submission: {
-      kind: 'ClusterDeployment',
-      name: cd.metadata.name,
-      namespace: cd.metadata.namespace,
-      file,
-      line: start?.line,
-    },
-    allowed: true,
-    violations: [],
-    warnings: [],
-    objects: [],
-    rules: {},
-  };
-  const at = (path: PathSegment[]): SourceLocation => {
-    const pos = cd.source.doc.locate(path);
-    return { file, line: pos?.line, col: pos?.col, path: formatPath(path) };
-  };
+  const verdict = emptyVerdict(
+    'ClusterDeployment',
+    cd.metadata.name,
+    cd.metadata.namespace,
+    file,
+    start?.line,
+  );
+  const at = locator(file, cd.source.doc);
 
   // resolve
   let chart: Chart | undefined;
@@ -127,6 +118,25 @@ export function runGate(input: GateInput): Verdict {
   );
   verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
   return verdict;
+}
+
+function emptyVerdict(kind: string, name: string, namespace: string, file: string, line?: number): Verdict {
+  return {
+    submission: { kind, name, namespace, file, line },
+    allowed: true,
+    violations: [],
+    warnings: [],
+    objects: [],
+    rules: {},
+  };
+}
+
+/** Where a path of a submitted document is: its file, line and column. */
+function locator(file: string, doc: SourceDocument): (path: PathSegment[]) => SourceLocation {
+  return (path) => {
+    const pos = doc.locate(path);
+    return { file, line: pos?.line, col: pos?.col, path: formatPath(path) };
+  };
 }
 
 /** Policies on every resource of the input; findings go into the verdict. */
@@ -201,24 +211,8 @@ function runTopologyGate(input: GateInput, topo: NonNullable<GateInput['topology
   const meta = (isPlainObject(cluster.value.metadata) ? cluster.value.metadata : {}) as PlainObject;
   const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
   const start = cluster.doc.locate([]);
-  const verdict: Verdict = {
-    submission: {
-      kind: 'Cluster',
-      name: String(meta.name ?? ''),
-      namespace,
-      file: cluster.file,
-      line: start?.line,
-    },
-    allowed: true,
-    violations: [],
-    warnings: [],
-    objects: [],
-    rules: {},
-  };
-  const at = (path: PathSegment[]): SourceLocation => {
-    const pos = cluster.doc.locate(path);
-    return { file: cluster.file, line: pos?.line, col: pos?.col, path: formatPath(path) };
-  };
+  const verdict = emptyVerdict('Cluster', String(meta.name ?? ''), namespace, cluster.file, start?.line);
+  const at = locator(cluster.file, cluster.doc);
   const run = runTopologyPipeline(cluster, topo.candidates);
   verdict.violations.push(...run.violations);
   verdict.warnings.push(...run.warnings);
