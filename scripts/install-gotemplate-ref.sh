@@ -22,17 +22,9 @@ if [ -x "$bin" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "error: Go is not installed (no 'go' on PATH); gotemplate-ref must be built with 'go build'." >&2
-  echo "       Install Go >= 1.22 (https://go.dev/dl/) and rerun $0." >&2
-  exit 2
-fi
-
-export GOMODCACHE=$CACHE_ROOT/go/mod
-export GOCACHE=$CACHE_ROOT/go/build
-mkdir -p "$GOMODCACHE" "$GOCACHE" "$TOOLS_DIR"
-
-echo "using $(go version)" >&2
+TOOL_NAME=gotemplate-ref
+# shellcheck source=lib/go-env.sh
+source "$(dirname "$0")/lib/go-env.sh"
 tmp=$(mktemp -d "$TOOLS_DIR/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS

@@ -31,17 +31,9 @@ for v in "${candidates[@]}"; do
   fi
 done
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "error: Go is not installed (no 'go' on PATH); kyverno-json must be built with 'go install'." >&2
-  echo "       Install Go >= 1.22 (https://go.dev/dl/) and rerun $0." >&2
-  exit 2
-fi
-
-export GOMODCACHE=$CACHE_ROOT/go/mod
-export GOCACHE=$CACHE_ROOT/go/build
-mkdir -p "$GOMODCACHE" "$GOCACHE" "$TOOLS_DIR"
-
-echo "using $(go version)" >&2
+TOOL_NAME=kyverno-json
+# shellcheck source=lib/go-env.sh
+source "$(dirname "$0")/lib/go-env.sh"
 last_status=1
 for v in "${candidates[@]}"; do
   dest=$TOOLS_DIR/$v
