@@ -311,3 +311,12 @@ spawnSync(process.execPath, [join(ROOT, 'bench', 'webhook.js')], {
   env: { ...process.env, BENCH_SECONDS: process.env.BENCH_SECONDS ?? '2' },
   stdio: 'inherit',
 });
+
+// --- ClusterClass: 10 patches, 3 MachineDeployments (issue 3's benchmark)
+{
+  const { benchTopology } = await import('./topology.js');
+  const r = benchTopology();
+  console.log(
+    `\nClusterClass render (10 patches, 3 MachineDeployments, ${r.objects} objects): ${Math.round(r.rendersPerSec).toLocaleString('en-US')} renders/s warm, p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms (target >= 2,000/s)`,
+  );
+}

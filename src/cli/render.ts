@@ -71,7 +71,7 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
           const { runTopologyPipeline } = await import('../gate/topology-pipeline.js');
           for (const cluster of topologyClusters) {
             found++;
-            const run = runTopologyPipeline(cluster, candidates);
+            const run = runTopologyPipeline(cluster, candidates, { trace: opts.explain === true });
             warnings.push(...run.warnings);
             violations.push(...run.violations);
             const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;

@@ -67,8 +67,13 @@ function locate(src: SourcedDocument | undefined, field: string | undefined): So
 export function runTopologyPipeline(
   cluster: SourcedDocument,
   candidates: readonly SourcedDocument[],
+  options: { trace?: boolean } = {},
 ): TopologyRun {
-  const result = renderTopology({ cluster: cluster.value, objects: candidates.map((c) => c.value) });
+  const result = renderTopology({
+    cluster: cluster.value,
+    objects: candidates.map((c) => c.value),
+    trace: options.trace,
+  });
   const classSource = result.clusterClass
     ? candidates.find(
         (c) =>

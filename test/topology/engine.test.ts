@@ -30,7 +30,7 @@ function render(
   mutateClass?: (cc: PlainObject) => void,
   classAdmission = true,
 ): TopologyResult {
-  const r = renderTopology({ ...fixture(patches, mutateClass), classAdmission });
+  const r = renderTopology({ ...fixture(patches, mutateClass), classAdmission, trace: true });
   expect(r.findings).toEqual([]);
   return r;
 }

@@ -57,6 +57,8 @@ export interface TopologyInput {
    * Off only to reproduce what the engine does with a class admission would have refused.
    */
   classAdmission?: boolean;
+  /** Record every patch operation for `--explain` (off by default: the gate does not need it). */
+  trace?: boolean;
 }
 
 export interface TopologyResult {
@@ -237,6 +239,42 @@ export function lintClusterClass(raw: PlainObject): Array<{ field: string; messa
   ];
 }
 
+interface ClassArtifacts {
+  cc: PlainObject;
+  admission: TopologyFinding[];
+  definitions: ReturnType<typeof classVariableDefinitions>;
+}
+
+// What depends on the ClusterClass alone (conversion, admission rules, variable definitions) is
+// computed once per parsed class object: a class renders many Clusters (webhook, reconciler).
+const classCache = new WeakMap<object, ClassArtifacts>();
+
+function classArtifacts(rawClass: PlainObject): ClassArtifacts {
+  const known = classCache.get(rawClass);
+  if (known) return known;
+  const cc = clusterClassToV1beta2(rawClass);
+  const admission: TopologyFinding[] = [];
+  for (const i of validatePatches(cc))
+    admission.push({
+      stage: 'resolve',
+      code: 'CLUSTERCLASS_INVALID',
+      message: issueText(i),
+      field: i.field,
+      in: 'clusterClass',
+    });
+  for (const e of validateClassVariables(cc))
+    admission.push({
+      stage: 'resolve',
+      code: 'CLUSTERCLASS_INVALID',
+      message: errorText(e),
+      field: e.field,
+      in: 'clusterClass',
+    });
+  const artifacts = { cc, admission, definitions: classVariableDefinitions(cc) };
+  classCache.set(rawClass, artifacts);
+  return artifacts;
+}
+
 export function renderTopology(input: TopologyInput): TopologyResult {
   const findings: TopologyFinding[] = [];
   const cluster = cloneTree(clusterToV1beta2(input.cluster));
@@ -277,30 +315,11 @@ export function renderTopology(input: TopologyInput): TopologyResult {
     });
     return result;
   }
-  const cc = clusterClassToV1beta2(rawClass);
+  const { cc, admission, definitions } = classArtifacts(rawClass);
   result.clusterClass = cc;
-
-  if (input.classAdmission !== false) {
-    for (const i of validatePatches(cc))
-      findings.push({
-        stage: 'resolve',
-        code: 'CLUSTERCLASS_INVALID',
-        message: issueText(i),
-        field: i.field,
-        in: 'clusterClass',
-      });
-    for (const e of validateClassVariables(cc))
-      findings.push({
-        stage: 'resolve',
-        code: 'CLUSTERCLASS_INVALID',
-        message: errorText(e),
-        field: e.field,
-        in: 'clusterClass',
-      });
-  }
+  if (input.classAdmission !== false) findings.push(...admission);
 
   // variables: defaulting, then validation, with the class's definitions
-  const definitions = classVariableDefinitions(cc);
   const defaulted = defaultAndValidateTopologyVariables(cluster, definitions);
   const effective = o(defaulted.cluster);
   result.cluster = effective;
@@ -324,7 +343,7 @@ export function renderTopology(input: TopologyInput): TopologyResult {
   if (!bp) return result;
   try {
     const desired = computeDesiredState(bp, effective, input.versions);
-    const { trace } = applyPatches(bp, desired, definitions);
+    const { trace } = applyPatches(bp, desired, definitions, { trace: input.trace === true });
     result.desired = desired;
     result.trace = trace;
     result.objects = desiredObjects(desired);

@@ -4,7 +4,6 @@
  * the object's role, so the same inputs render the same names (DESIGN.md: deterministic output)
  * while names stay unique per cluster and role.
  */
-import { createHash } from 'node:crypto';
 import { parseGoTemplate } from '../gotemplate/index.js';
 
 const MAX_NAME = 63;
@@ -13,12 +12,21 @@ const MAX_GENERATED = MAX_NAME - RANDOM_LENGTH;
 // apimachinery's utilrand alphabet: no vowels, no confusable characters
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** Five characters from a 64-bit FNV-1a hash of the seed: stable, cheap, no crypto needed. */
 export function randomSuffix(seed: string): string {
-  const h = createHash('sha256').update(seed).digest();
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < seed.length; i++)
+    h = BigInt.asUintN(64, (h ^ BigInt(seed.charCodeAt(i))) * 0x100000001b3n);
   let s = '';
-  for (let i = 0; i < RANDOM_LENGTH; i++) s += ALPHANUMS[h[i] % ALPHANUMS.length];
+  for (let i = 0; i < RANDOM_LENGTH; i++) {
+    s += ALPHANUMS[Number(h % 27n)];
+    h /= 27n;
+  }
   return s;
 }
+
+// Parsed naming templates by text: a class's templates name every cluster's objects.
+const parsedNames = new Map<string, ReturnType<typeof parseGoTemplate>>();
 
 /** `SimpleNameGenerator`: base (cut to 58) + 5 characters. */
 export function simpleName(base: string, seed: string): string {
@@ -30,15 +38,19 @@ export function simpleName(base: string, seed: string): string {
  * 63 characters is cut to 58 plus 5 characters. Throws with upstream's wording.
  */
 export function templateName(template: string, data: Record<string, unknown>, seed: string): string {
-  let tpl: ReturnType<typeof parseGoTemplate>;
+  let tpl = parsedNames.get(template);
   try {
-    tpl = parseGoTemplate(template, { name: 'template name generator', missingKey: 'error' });
+    if (!tpl) {
+      tpl = parseGoTemplate(template, { name: 'template name generator', missingKey: 'error' });
+      if (parsedNames.size >= 1000) parsedNames.clear();
+      parsedNames.set(template, tpl);
+    }
   } catch (e) {
     throw new Error(`parsing template ${JSON.stringify(template)}: ${(e as Error).message}`);
   }
   let name: string;
   try {
-    name = tpl.execute({ ...data, random: randomSuffix(seed) });
+    name = (tpl as NonNullable<typeof tpl>).execute({ ...data, random: randomSuffix(seed) });
   } catch (e) {
     throw new Error(`rendering template: ${(e as Error).message}`);
   }

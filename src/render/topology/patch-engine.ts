@@ -293,11 +293,22 @@ function traceOutcome(item: EngineItem, path: string): Pick<TraceEntry, 'objectP
   return { outcome: 'discarded', reason: `only ${kept} of the template are copied to the object` };
 }
 
+/** Paths whose changes are kept: a patch touching only these can be applied in place. */
+const KEPT_PREFIX = /^\/(spec(\/|$)|metadata\/(labels|annotations)(\/|$))/;
+
+/**
+ * Applies the operations to `doc` (in place when every path is kept anyway, else to a copy) and
+ * returns the result. Values are copied in: a variable's value must not be shared between
+ * templates, or a later patch on one would change the others.
+ */
 function applyJsonPatch(doc: PlainObject, ops: JsonPatchOperation[]): PlainObject {
-  const copy = clone(doc);
+  const target = ops.every((op) => KEPT_PREFIX.test(op.path)) ? doc : clone(doc);
   for (const op of ops) {
+    const operation = (
+      op.value === undefined ? op : { ...op, value: clone(op.value) }
+    ) as fastJsonPatch.Operation;
     try {
-      fastJsonPatch.applyOperation(copy, op as fastJsonPatch.Operation, true, true, true);
+      fastJsonPatch.applyOperation(target, operation, true, true, true);
     } catch (e) {
       const name = (e as { name?: string }).name;
       let why = (e as Error).message.split('\n')[0];
@@ -308,7 +319,7 @@ function applyJsonPatch(doc: PlainObject, ops: JsonPatchOperation[]): PlainObjec
       throw new Error(`failed to apply patch: error applying json patch (RFC6902): ${why}`);
     }
   }
-  return copy;
+  return target;
 }
 
 export interface PatchEngineResult {
@@ -323,6 +334,7 @@ export function applyPatches(
   bp: Blueprint,
   desired: DesiredState,
   definitions: readonly VariableDefinitionFrom[],
+  options: { trace?: boolean } = {},
 ): PatchEngineResult {
   const patches = (
     Array.isArray(o(bp.clusterClass.spec).patches) ? o(bp.clusterClass.spec).patches : []
@@ -546,18 +558,21 @@ export function applyPatches(
           `failed to apply patches for patch ${JSON.stringify(patch.name)}: ${str(item.object.kind)} ${str(o(item.object.metadata).name)}: ${(e as Error).message}`,
         );
       }
-      // only spec, metadata.labels and metadata.annotations of the patched copy are kept
-      const next: PlainObject = { ...item.object };
-      if (patched.spec !== undefined) next.spec = patched.spec;
-      else delete next.spec;
-      const meta: PlainObject = { ...o(item.object.metadata) };
-      const pmeta = o(patched.metadata);
-      for (const k of ['labels', 'annotations']) {
-        if (pmeta[k] !== undefined) meta[k] = pmeta[k];
-        else delete meta[k];
+      // applied to a copy (a path outside what is kept): keep only spec, labels and annotations
+      if (patched !== item.object) {
+        const next: PlainObject = { ...item.object };
+        if (patched.spec !== undefined) next.spec = patched.spec;
+        else delete next.spec;
+        const meta: PlainObject = { ...o(item.object.metadata) };
+        const pmeta = o(patched.metadata);
+        for (const k of ['labels', 'annotations']) {
+          if (pmeta[k] !== undefined) meta[k] = pmeta[k];
+          else delete meta[k];
+        }
+        next.metadata = meta;
+        item.object = next;
       }
-      next.metadata = meta;
-      item.object = next;
+      if (!options.trace) continue;
       for (const [i, op] of r.patch.entries()) {
         const origin = r.origins[i];
         const inMeta = pointerSegments(op.path);

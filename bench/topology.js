@@ -1,0 +1,35 @@
+// ClusterClass rendering: a class with 10 patches and 3 MachineDeployment classes, a Cluster
+// with 3 MachineDeployments (bench/fixtures/topology-10-patches.yaml): renders/s, warm.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import jsyaml from 'js-yaml';
+import { renderTopology } from '../dist/render/topology/index.js';
+
+const file = fileURLToPath(new URL('./fixtures/topology-10-patches.yaml', import.meta.url));
+const [cluster, ...objects] = jsyaml.loadAll(readFileSync(file, 'utf8'));
+
+/** Warm renders/s and latency percentiles of the fixture (each render starts from the parsed documents). */
+export function benchTopology({ ms = 1500 } = {}) {
+  const first = renderTopology({ cluster, objects });
+  if (first.findings.length) throw new Error(first.findings.map((f) => f.message).join('\n'));
+  for (let i = 0; i < 200; i++) renderTopology({ cluster, objects });
+  const samples = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    const s = performance.now();
+    renderTopology({ cluster, objects });
+    samples.push(performance.now() - s);
+  }
+  const total = performance.now() - t0;
+  samples.sort((a, b) => a - b);
+  const q = (p) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
+  return {
+    objects: first.objects.length,
+    patchOperations: first.trace.length,
+    rendersPerSec: (samples.length * 1000) / total,
+    p50: q(50),
+    p99: q(99),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(benchTopology());
