@@ -110,6 +110,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
             'USAGE',
             'leader election needs --retry-period < --renew-deadline < --lease-duration',
           );
+        const metricsPort = port(opts.metricsPort ?? '8080');
         const { runKubeController } = await import('./controller-run.js');
         return runKubeController(
           {
@@ -122,7 +123,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
             leaseDurationMs,
             renewDeadlineMs,
             retryPeriodMs,
-            metricsPort: port(opts.metricsPort ?? '8080'),
+            metricsPort,
             metricsAddress: opts.metricsAddress,
             simulatedState: opts.simulatedState ?? DEFAULT_SIMULATED_STATE,
             policies: opts.policies,
