@@ -17,6 +17,7 @@ export interface KubeRunOptions {
   kubeconfig?: string;
   inCluster: boolean;
   context?: string;
+  namespace?: string;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -75,6 +76,7 @@ export async function runKubeController(o: KubeRunOptions, io: IO): Promise<numb
       catalog,
       policies,
       logger: log,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
       ops: { port: o.metricsPort, ...(o.metricsAddress ? { host: o.metricsAddress } : {}) },
       ...(o.leaderElect
         ? {

@@ -17,6 +17,7 @@ const KUBE_OPTIONS = [
   'kubeconfig',
   'inCluster',
   'context',
+  'namespace',
   'leaderElect',
   'leaderElectionNamespace',
   'leaderElectionId',
@@ -69,6 +70,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
     .option('--kubeconfig <file>', 'reconcile in this cluster')
     .option('--in-cluster', "reconcile in the pod's cluster, with its service account")
     .option('--context <name>', 'a kubeconfig context other than the current one')
+    .option('--namespace <ns>', "reconcile only this namespace's ClusterDeployments (default: all)")
     .option('--leader-elect', 'reconcile only while holding the Lease (for several replicas)')
     .option('--leader-election-namespace <ns>', "the Lease's namespace (default: clustermint-system)")
     .option('--leader-election-id <name>', "the Lease's name (default: clustermint-controller)")
@@ -117,6 +119,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
             kubeconfig: opts.kubeconfig,
             inCluster: opts.inCluster === true,
             context: opts.context,
+            namespace: opts.namespace,
             leaderElect: opts.leaderElect === true,
             leaseNamespace: opts.leaderElectionNamespace ?? 'clustermint-system',
             leaseName: opts.leaderElectionId ?? 'clustermint-controller',

@@ -61,6 +61,8 @@ export interface KubeControllerOptions {
   catalog: TemplateCatalog;
   policies: readonly LoadedPolicy[];
   logger: Logger;
+  /** Reconcile only this namespace's ClusterDeployments (and watch only its Machines and chains). */
+  namespace?: string;
   /** Absent: this process reconciles alone (no Lease). */
   leaderElection?: LeaderElectionSettings;
   /** Serve /metrics, /healthz, /readyz on this port (0: any free one); absent: no server. */
@@ -78,6 +80,21 @@ export function errorReason(e: unknown): string {
   if (isTransientProviderError(e)) return 'Transient';
   if (isTerminalProviderError(e)) return 'Terminal';
   return 'Internal';
+}
+
+/** The store seen by a controller of one namespace: lists and watches without one get it. */
+export function namespacedStore(store: Store, namespace: string): Store {
+  return {
+    get: (ref) => store.get(ref),
+    list: (type, options = {}) => store.list(type, { ...options, namespace: options.namespace ?? namespace }),
+    watch: (type, options = {}) =>
+      store.watch(type, { ...options, namespace: options.namespace ?? namespace }),
+    create: (o) => store.create(o),
+    update: (o) => store.update(o),
+    updateStatus: (o) => store.updateStatus(o),
+    delete: (ref, options) => store.delete(ref, options),
+    close: () => store.close(),
+  };
 }
 
 /** Leases through the Store: the three calls LeaderElector makes, with the apiserver's status codes. */
@@ -126,7 +143,10 @@ export class KubeController {
   /** Why the controller stopped by itself (its runtime failed); undefined after a requested stop. */
   error: Error | undefined;
 
+  private readonly store: Store;
+
   constructor(private readonly o: KubeControllerOptions) {
+    this.store = o.namespace ? namespacedStore(o.store, o.namespace) : o.store;
     this.metrics = o.metrics ?? controllerMetrics();
     this.log = o.logger;
     this.identity = o.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
@@ -156,7 +176,7 @@ export class KubeController {
       this.log.info({ port: this.ops.port, paths: ['/metrics', '/healthz', '/readyz'] }, 'serving');
     }
     try {
-      await o.store.list(CLUSTER_DEPLOYMENT_TYPE, { namespace: 'default' });
+      await o.store.list(CLUSTER_DEPLOYMENT_TYPE, { namespace: o.namespace ?? 'default' });
     } catch (e) {
       await this.ops?.close();
       throw e;
@@ -252,7 +272,7 @@ export class KubeController {
     const { o } = this;
     const controller = createController({
       ...(o.controller ?? {}),
-      store: o.store,
+      store: this.store,
       registry: o.registry,
       clock: o.clock,
       catalog: o.catalog,
@@ -261,7 +281,7 @@ export class KubeController {
     });
     // Our own runtime over the reconciler, so that every reconcile is timed for the metrics.
     const runtime = new ControllerRuntime({
-      store: o.store,
+      store: this.store,
       reconciler: this.instrumented(controller.reconciler),
       clock: o.clock,
       onReconciled: this.onReconciled,

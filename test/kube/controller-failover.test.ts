@@ -83,6 +83,8 @@ describe.skipIf(!env)('controller leader failover (two CLI processes, one Lease)
     const r = new Replica(name, [
       '--kubeconfig',
       env!.kubeconfig,
+      '--namespace',
+      ns,
       '--leader-elect',
       '--leader-election-namespace',
       ns,

@@ -79,6 +79,8 @@ describe.skipIf(!env)('clustermint controller on a real kube-apiserver', () => {
       policies: [],
       logger: createLogger({ level: 'debug', component: 'clustermint-controller', destination: log.stream }),
       ops: { port: 0, host: '127.0.0.1' },
+      // other test files create ClusterDeployments in their namespaces at the same time
+      namespace: ns,
       controller: { pollMs: 200 },
     });
   });
