@@ -23,10 +23,13 @@ export interface ClusterEvent extends KubeObject {
   /** RFC 3339 (seconds). */
   firstTimestamp: string;
   lastTimestamp: string;
-  /** RFC 3339 with milliseconds, as events.k8s.io/v1 eventTime. */
+  /** RFC 3339 with six fractional digits (Kubernetes MicroTime), as events.k8s.io/v1 eventTime. */
   eventTime: string;
   count: number;
   source: { component: string };
+  action?: string;
+  reportingComponent?: string;
+  reportingInstance?: string;
 }
 
 /** Events in the order they happened: eventTime, then name. */

@@ -1,48 +1,168 @@
-/** `clustermint controller`: run the embedded reconciler in the foreground until interrupted. */
+/**
+ * `clustermint controller`: the reconciler in the foreground until interrupted. Embedded (the
+ * SQLite state file) by default; against a Kubernetes API server with --kubeconfig, --in-cluster
+ * or any other Kubernetes-mode option (controller-run.ts, docs/kubernetes.md).
+ */
 import type { Command } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
+import { ClustermintError } from '../util/errors.js';
+import { isLogLevel, LOG_LEVELS } from '../util/log.js';
 import type { IO } from './io.js';
 import { collect, type Wrap } from './main.js';
+
+const DEFAULT_SIMULATED_STATE = '.clustermint/simulated-cloud.db';
+
+/** Options that only the Kubernetes mode has: giving any of them selects it. */
+const KUBE_OPTIONS = [
+  'kubeconfig',
+  'inCluster',
+  'context',
+  'namespace',
+  'leaderElect',
+  'leaderElectionNamespace',
+  'leaderElectionId',
+  'leaseDuration',
+  'renewDeadline',
+  'retryPeriod',
+  'metricsPort',
+  'metricsAddress',
+  'simulatedState',
+  'logLevel',
+] as const;
+
+/** `15s`, `500ms`, `1m` -> ms (> 0). */
+export function parseDurationFlag(flag: string, text: string): number {
+  const m = /^(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(text.trim());
+  const ms =
+    m && text.trim() !== '' ? Number(m[1] ?? 0) * 60_000 + Number(m[2] ?? 0) * 1000 + Number(m[3] ?? 0) : 0;
+  if (!(ms > 0))
+    throw new ClustermintError(
+      'USAGE',
+      `${flag} ${JSON.stringify(text)} is not a duration such as 15s, 500ms or 1m`,
+    );
+  return Math.round(ms);
+}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535)
+    throw new ClustermintError('USAGE', `--metrics-port must be 0..65535, got ${JSON.stringify(text)}`);
+  return n;
+}
 
 export function registerController(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('controller')
-    .summary('run the embedded reconciler until interrupted')
+    .summary('run the reconciler until interrupted (embedded, or in a Kubernetes cluster)')
     .description(
-      'Reconcile every ClusterDeployment in the state file through the provider plugins (the simulated\n' +
-        'cloud beside the state file), printing events. SIGINT or SIGTERM: finish the current step, close\n' +
-        'the store, exit 0.',
+      'Reconcile every ClusterDeployment through the provider plugins, printing events. SIGINT or SIGTERM:\n' +
+        'finish the current step, close the store, exit 0.\n\n' +
+        'Embedded (default): the state file (--state) and the simulated cloud beside it.\n\n' +
+        'Kubernetes (--kubeconfig, --in-cluster, or any option below --state): ClusterDeployments,\n' +
+        'Machines, Events and ClusterTemplateChains in the cluster (install deploy/crds/ first); the\n' +
+        "simulated provider's cloud in --simulated-state; with --leader-elect only the holder of the\n" +
+        'Lease reconciles; /metrics, /healthz and /readyz on --metrics-port; JSON logs on standard\n' +
+        'output. SIGTERM also releases the Lease. See docs/kubernetes.md.',
     )
-    .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
+    .option('--state <path>', `state file of the embedded store (default: ${DEFAULT_STATE_PATH})`)
     .option('--templates <dir>', 'folder of charts, repeatable', collect, [])
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option('--kubeconfig <file>', 'reconcile in this cluster')
+    .option('--in-cluster', "reconcile in the pod's cluster, with its service account")
+    .option('--context <name>', 'a kubeconfig context other than the current one')
+    .option('--namespace <ns>', "reconcile only this namespace's ClusterDeployments (default: all)")
+    .option('--leader-elect', 'reconcile only while holding the Lease (for several replicas)')
+    .option('--leader-election-namespace <ns>', "the Lease's namespace (default: clustermint-system)")
+    .option('--leader-election-id <name>', "the Lease's name (default: clustermint-controller)")
+    .option('--lease-duration <d>', 'how long a Lease holds without renewal (default: 15s)')
+    .option('--renew-deadline <d>', 'the leader steps down when it cannot renew within this (default: 10s)')
+    .option('--retry-period <d>', 'how often candidates try and the leader renews (default: 2s)')
+    .option('--metrics-port <n>', 'port of /metrics, /healthz, /readyz; 0: any free one (default: 8080)')
+    .option('--metrics-address <ip>', 'address to serve them on (default: all)')
+    .option(
+      '--simulated-state <path>',
+      `file of the simulated provider's cloud (default: ${DEFAULT_SIMULATED_STATE})`,
+    )
+    .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')} (default: info)`)
     .addHelpText(
       'after',
-      '\nExamples:\n  clustermint controller\n  clustermint controller --state /var/lib/clustermint/state.db --policies policies/\n',
+      '\nExamples:\n  clustermint controller\n  clustermint controller --state /var/lib/clustermint/state.db --policies policies/\n' +
+        '  clustermint controller --kubeconfig ~/.kube/config --policies policies/\n' +
+        '  clustermint controller --in-cluster --leader-elect --metrics-port 8080\n',
     )
     .action(
       wrap(async (opts) => {
-        const { eventLine, openEmbedded } = await import('./embedded-run.js');
-        const emb = await openEmbedded({
-          state: opts.state,
-          templates: opts.templates,
-          policies: opts.policies,
-          onEvent: (e) => io.out(eventLine(e)),
-        });
-        const ac = new AbortController();
-        const stop = () => ac.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        io.err(`reconciling ${opts.state} (Ctrl-C to stop)\n`);
-        try {
-          await emb.controller.runtime.runRealtime({ signal: ac.signal });
-        } finally {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          await emb.close();
-        }
-        io.err('stopped\n');
-        return 0;
+        const kube = KUBE_OPTIONS.filter((k) => opts[k] !== undefined);
+        if (kube.length === 0) return runEmbedded(opts, io);
+        if (opts.state !== undefined)
+          throw new ClustermintError(
+            'USAGE',
+            '--state is the embedded store; it does not go with --kubeconfig, --in-cluster or the other Kubernetes options',
+          );
+        if (opts.kubeconfig !== undefined && opts.inCluster)
+          throw new ClustermintError('USAGE', '--kubeconfig and --in-cluster exclude each other');
+        const logLevel = opts.logLevel ?? 'info';
+        if (!isLogLevel(logLevel))
+          throw new ClustermintError('USAGE', `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+        const leaseDurationMs = parseDurationFlag('--lease-duration', opts.leaseDuration ?? '15s');
+        const renewDeadlineMs = parseDurationFlag('--renew-deadline', opts.renewDeadline ?? '10s');
+        const retryPeriodMs = parseDurationFlag('--retry-period', opts.retryPeriod ?? '2s');
+        if (!(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs))
+          throw new ClustermintError(
+            'USAGE',
+            'leader election needs --retry-period < --renew-deadline < --lease-duration',
+          );
+        const metricsPort = port(opts.metricsPort ?? '8080');
+        const { runKubeController } = await import('./controller-run.js');
+        return runKubeController(
+          {
+            kubeconfig: opts.kubeconfig,
+            inCluster: opts.inCluster === true,
+            context: opts.context,
+            namespace: opts.namespace,
+            leaderElect: opts.leaderElect === true,
+            leaseNamespace: opts.leaderElectionNamespace ?? 'clustermint-system',
+            leaseName: opts.leaderElectionId ?? 'clustermint-controller',
+            leaseDurationMs,
+            renewDeadlineMs,
+            retryPeriodMs,
+            metricsPort,
+            metricsAddress: opts.metricsAddress,
+            simulatedState: opts.simulatedState ?? DEFAULT_SIMULATED_STATE,
+            policies: opts.policies,
+            templates: opts.templates,
+            logLevel,
+          },
+          io,
+        );
       }),
     );
+}
+
+async function runEmbedded(
+  opts: { state?: string; templates: string[]; policies: string[] },
+  io: IO,
+): Promise<number> {
+  const state = opts.state ?? DEFAULT_STATE_PATH;
+  const { eventLine, openEmbedded } = await import('./embedded-run.js');
+  const emb = await openEmbedded({
+    state,
+    templates: opts.templates,
+    policies: opts.policies,
+    onEvent: (e) => io.out(eventLine(e)),
+  });
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  io.err(`reconciling ${state} (Ctrl-C to stop)\n`);
+  try {
+    await emb.controller.runtime.runRealtime({ signal: ac.signal });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await emb.close();
+  }
+  io.err('stopped\n');
+  return 0;
 }

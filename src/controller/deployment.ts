@@ -75,6 +75,12 @@ export interface PoolStatus {
   note?: string;
 }
 
+export interface MachineCounts {
+  desired: number;
+  ready: number;
+  upToDate: number;
+}
+
 export interface DeploymentStatus {
   observedGeneration?: number;
   conditions?: Condition[];
@@ -85,7 +91,12 @@ export interface DeploymentStatus {
   endpoint?: string;
   controlPlane?: PoolStatus & { mode: 'machines' | 'hosted'; initialized?: boolean };
   machineDeployments?: PoolStatus[];
-  machines?: { total: number; ready: number; controlPlane: number; workers: number };
+  machines?: {
+    total: number;
+    ready: number;
+    controlPlane: MachineCounts;
+    workers: MachineCounts;
+  };
   upgrade?: { from: string; to: string; controlPlaneSteps: string[]; stage: string };
   /** The desired state last applied (the gate's objects), for `plan` and for keeping a cluster as it is when a change is refused. */
   applied?: { template: string; generation: number; objects: PlainObject[] };
@@ -775,11 +786,22 @@ class Pass {
     }
     this.status.machineDeployments = pools;
     const allLive = machines.filter((m) => !isDeleting(m));
+    // Shaped as the CRD's status.machines (its printer columns read controlPlane.ready, workers.ready).
+    const cpPool = this.status.controlPlane;
+    const sum = (f: (p: PoolStatus) => number) => pools.reduce((n, p) => n + f(p), 0);
     this.status.machines = {
       total: allLive.length,
       ready: allLive.filter(isReady).length,
-      controlPlane: allLive.filter((m) => m.spec.role === 'control-plane').length,
-      workers: allLive.filter((m) => m.spec.role === 'worker').length,
+      controlPlane: {
+        desired: cpPool?.replicas ?? 0,
+        ready: cpPool?.readyReplicas ?? 0,
+        upToDate: cpPool?.updatedReplicas ?? 0,
+      },
+      workers: {
+        desired: sum((p) => p.replicas),
+        ready: sum((p) => p.readyReplicas),
+        upToDate: sum((p) => p.updatedReplicas),
+      },
     };
     const wantWorkers = workerPools.reduce((n, md) => n + md.replicas, 0);
     const readyWorkers = pools.reduce((n, p) => n + p.readyReplicas, 0);

@@ -4,6 +4,7 @@
  * same instant is stored once.
  */
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type ClusterEvent, EVENT_COMPONENT, EVENT_TYPE, type InvolvedObject } from '../api/event.js';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../api/machine.js';
 import type { Clock } from '../providers/contract.js';
@@ -19,6 +20,10 @@ export interface EventInput {
   reason: string;
   message: string;
 }
+
+/** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits (the apiserver refuses three). */
+const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
+const REPORTING_INSTANCE = hostname().slice(0, 128) || EVENT_COMPONENT;
 
 export class EventRecorder {
   private seq = 0;
@@ -48,15 +53,19 @@ export class EventRecorder {
         namespace: e.namespace,
         labels: { [LABEL_CLUSTER_DEPLOYMENT]: e.deployment },
       },
-      involvedObject: e.involved,
+      involvedObject: { namespace: e.namespace, ...e.involved },
       reason: e.reason,
       message: e.message,
       type: e.type ?? 'Normal',
       firstTimestamp: isoSeconds(now),
       lastTimestamp: isoSeconds(now),
-      eventTime: new Date(now).toISOString(),
+      eventTime: microTime(now),
       count: 1,
       source: { component: EVENT_COMPONENT },
+      // The apiserver requires these on a core/v1 Event that has an eventTime.
+      action: 'Reconcile',
+      reportingComponent: EVENT_COMPONENT,
+      reportingInstance: REPORTING_INSTANCE,
     };
     try {
       await this.store.create(event as never);

@@ -1,20 +1,8 @@
-/**
- * JSON-lines logging (pino), loaded on demand so that the CLI bundle does not carry it. Tests
- * and the benchmark pass their own destination or level `silent`.
- */
-import { createRequire } from 'node:module';
-import type { DestinationStream, Logger } from 'pino';
+/** The webhook's logger: src/util/log.ts with component `clustermint-webhook`. */
+import { createLogger as create, type DestinationStream, type Logger, type LogLevel } from '../util/log.js';
 
-const require = createRequire(import.meta.url);
-
-export type { Logger };
-
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export type { Logger, LogLevel };
 
 export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
-  const pino = require('pino') as typeof import('pino').default;
-  return pino(
-    { level, base: { component: 'clustermint-webhook' }, timestamp: pino.stdTimeFunctions.isoTime },
-    destination ?? pino.destination({ dest: 1, sync: false }),
-  );
+  return create({ level, component: 'clustermint-webhook', ...(destination ? { destination } : {}) });
 }

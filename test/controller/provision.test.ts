@@ -30,7 +30,12 @@ describe('provisioning', () => {
     });
     expect(st.observedGeneration).toBe(cd.metadata.generation);
     expect(st.k8sVersion).toBe('v1.33.4');
-    expect(st.machines).toEqual({ total: 5, ready: 5, controlPlane: 3, workers: 2 });
+    expect(st.machines).toEqual({
+      total: 5,
+      ready: 5,
+      controlPlane: { desired: 3, ready: 3, upToDate: 3 },
+      workers: { desired: 2, ready: 2, upToDate: 2 },
+    });
     expect(cd.metadata.finalizers).toContain('clustermint.io/cluster-deployment');
     const machines = await h.machines();
     expect(machines).toHaveLength(5);

@@ -49,7 +49,7 @@ describe('scaling', () => {
     await h.untilReady('s');
     await h.runFor(5_000);
     await h.apply('s', spec(4));
-    await h.until(async () => (await h!.cd('s')).status?.machines?.workers === 4);
+    await h.until(async () => (await h!.machines()).filter((m) => m.spec.role === 'worker').length === 4);
     await h.untilReady('s');
     const workers = (await h.machines()).filter((m) => m.spec.role === 'worker');
     expect(workers).toHaveLength(4);

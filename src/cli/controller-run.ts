@@ -1,0 +1,129 @@
+/**
+ * The Kubernetes mode of `clustermint controller` (loaded only when it runs): the reconciler over
+ * the cluster's ClusterDeployments, Machines, Events and ClusterTemplateChains, the simulated
+ * provider's cloud in a local file, leader election, /metrics /healthz /readyz, JSON logs.
+ */
+import { existsSync } from 'node:fs';
+import { TemplateCatalog } from '../api/catalog.js';
+import { type KubeController, startKubeController } from '../controller/kube-mode.js';
+import { loadPolicyFiles } from '../policy/policy-files.js';
+import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
+import { type KubeStore, openKubeStore } from '../store/kube/index.js';
+import { ClustermintError } from '../util/errors.js';
+import { createLogger, type LogLevel } from '../util/log.js';
+import type { IO } from './io.js';
+
+export interface KubeRunOptions {
+  kubeconfig?: string;
+  inCluster: boolean;
+  context?: string;
+  namespace?: string;
+  leaderElect: boolean;
+  leaseNamespace: string;
+  leaseName: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  metricsPort: number;
+  metricsAddress?: string;
+  simulatedState: string;
+  policies: string[];
+  templates: string[];
+  logLevel: LogLevel;
+}
+
+const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+function openStore(o: KubeRunOptions): KubeStore {
+  if (o.inCluster && !(process.env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)))
+    throw new ClustermintError(
+      'USAGE',
+      '--in-cluster: no service account here (KUBERNETES_SERVICE_HOST or its token is missing)',
+    );
+  try {
+    return openKubeStore({
+      ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
+      ...(o.context !== undefined ? { context: o.context } : {}),
+      fieldManager: 'clustermint-controller',
+    });
+  } catch (e) {
+    throw new ClustermintError(
+      'UNREADABLE',
+      `cannot load the kubeconfig: ${(e as Error).message}`,
+      o.kubeconfig ? { file: o.kubeconfig } : undefined,
+    );
+  }
+}
+
+export async function runKubeController(o: KubeRunOptions, io: IO): Promise<number> {
+  const policies = loadPolicyFiles(o.policies);
+  const catalog = new TemplateCatalog(o.templates);
+  const store = openStore(o);
+  const log = createLogger({ level: o.logLevel, component: 'clustermint-controller' });
+  let cloud: SimulatedCloud;
+  try {
+    cloud = new SimulatedCloud({ clock: systemClock, path: o.simulatedState });
+  } catch (e) {
+    await store.close();
+    throw new ClustermintError('UNREADABLE', (e as Error).message, { file: o.simulatedState });
+  }
+  let ctl: KubeController;
+  try {
+    ctl = await startKubeController({
+      store,
+      registry: embeddedRegistry(cloud),
+      clock: systemClock,
+      catalog,
+      policies,
+      logger: log,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      ops: { port: o.metricsPort, ...(o.metricsAddress ? { host: o.metricsAddress } : {}) },
+      ...(o.leaderElect
+        ? {
+            leaderElection: {
+              namespace: o.leaseNamespace,
+              name: o.leaseName,
+              leaseDurationMs: o.leaseDurationMs,
+              renewDeadlineMs: o.renewDeadlineMs,
+              retryPeriodMs: o.retryPeriodMs,
+            },
+          }
+        : {}),
+    });
+  } catch (e) {
+    await store.close();
+    cloud.close();
+    log.flush();
+    if (e instanceof ClustermintError) throw e;
+    const code = (e as { code?: unknown }).code;
+    throw new ClustermintError(
+      code === 'EADDRINUSE' || code === 'EACCES' ? 'USAGE' : 'UNREADABLE',
+      code === 'EADDRINUSE' || code === 'EACCES'
+        ? `--metrics-port ${o.metricsPort}: ${(e as Error).message}`
+        : `cannot reach the cluster: ${(e as Error).message}`,
+    );
+  }
+  io.err(
+    `${o.leaderElect ? `candidate ${ctl.identity} for Lease ${o.leaseNamespace}/${o.leaseName}` : 'reconciling'}` +
+      ` (metrics on :${ctl.ops?.port}; Ctrl-C to stop)\n`,
+  );
+  const stop = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down');
+    void ctl.stop({ release: true });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await ctl.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await store.close();
+    cloud.close();
+  }
+  if (ctl.error) log.fatal({ error: ctl.error.message }, 'controller stopped');
+  else log.info({ reconciles: ctl.reconciles }, 'stopped');
+  log.flush();
+  io.err('stopped\n');
+  return ctl.error ? 1 : 0;
+}
