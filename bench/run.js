@@ -320,3 +320,12 @@ spawnSync(process.execPath, [join(ROOT, 'bench', 'webhook.js')], {
     `\nClusterClass render (10 patches, 3 MachineDeployments, ${r.objects} objects): ${Math.round(r.rendersPerSec).toLocaleString('en-US')} renders/s warm, p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms (target >= 2,000/s)`,
   );
 }
+
+// --- the controller against a real kube-apiserver (200 deployments; ~2.5 min): BENCH_KUBE=1
+if (process.env.BENCH_KUBE === '1') {
+  spawnSync(process.execPath, [join(ROOT, 'bench', 'controller-kube.js')], { stdio: 'inherit' });
+} else {
+  console.log(
+    '\ncontroller on a real API server: skipped (BENCH_KUBE=1 npm run bench, or node bench/controller-kube.js)',
+  );
+}
