@@ -34,16 +34,17 @@ export interface KubeRunOptions {
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
-function openStore(o: KubeRunOptions): KubeStore {
+async function openStore(o: KubeRunOptions): Promise<KubeStore> {
   if (o.inCluster && !(process.env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)))
     throw new ClustermintError(
       'USAGE',
       '--in-cluster: no service account here (KUBERNETES_SERVICE_HOST or its token is missing)',
     );
   try {
-    return openKubeStore({
+    return await openKubeStore({
       ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
       ...(o.context !== undefined ? { context: o.context } : {}),
+      ...(o.inCluster ? { inCluster: true } : {}),
       fieldManager: 'clustermint-controller',
     });
   } catch (e) {
@@ -58,7 +59,7 @@ function openStore(o: KubeRunOptions): KubeStore {
 export async function runKubeController(o: KubeRunOptions, io: IO): Promise<number> {
   const policies = loadPolicyFiles(o.policies);
   const catalog = new TemplateCatalog(o.templates);
-  const store = openStore(o);
+  const store = await openStore(o);
   const log = createLogger({ level: o.logLevel, component: 'clustermint-controller' });
   let cloud: SimulatedCloud;
   try {

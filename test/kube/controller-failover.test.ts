@@ -108,7 +108,7 @@ describe.skipIf(!env)('controller leader failover (two CLI processes, one Lease)
   };
 
   beforeAll(async () => {
-    store = openKubeStore({ kubeconfig: env!.kubeconfig });
+    store = await openKubeStore({ kubeconfig: env!.kubeconfig });
     await installCrds(store);
     await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });

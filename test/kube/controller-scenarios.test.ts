@@ -60,7 +60,7 @@ describe.skipIf(!env)('clustermint controller on a real kube-apiserver', () => {
   const log = logSink();
 
   beforeAll(async () => {
-    store = openKubeStore({ kubeconfig: env!.kubeconfig, fieldManager: 'clustermint-controller' });
+    store = await openKubeStore({ kubeconfig: env!.kubeconfig, fieldManager: 'clustermint-controller' });
     await installCrds(store);
     await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     cloud = new SimulatedCloud({
