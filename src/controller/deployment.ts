@@ -304,6 +304,12 @@ class Pass {
             generation: this.cd.metadata.generation,
             objects,
           };
+          // Stored before any provider call: a reconciler killed after ensureCluster must leave
+          // a deployment whose deletion still finds (and deletes) its infrastructure.
+          this.cd = await this.o.store.updateStatus({
+            ...this.cd,
+            status: { ...(this.cd.status ?? {}), applied: this.status.applied },
+          });
           if (applied)
             await this.event(
               'Applied',
