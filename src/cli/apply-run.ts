@@ -8,10 +8,12 @@ import { isAlreadyExists, isNotFound } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
+import { LiveLines, progressLine, progressOf } from './apply-progress.js';
 import { CD_TYPE, eventLine, type Outcome, openEmbedded, outcomeOf, parseTimeout } from './embedded-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { printViolations } from './print.js';
+import { textVerdicts } from './verdict-formats.js';
 
 export interface ApplyOptions {
   files: string[];
@@ -20,6 +22,10 @@ export interface ApplyOptions {
   policies: string[];
   wait: boolean;
   timeout: string;
+  /** `live`: redraw one progress line per deployment (a terminal); `events`: print event lines. */
+  progress: 'live' | 'events';
+  /** The terminal's width, for the live display. */
+  columns?: () => number;
 }
 
 /** Creates the object or replaces its spec (and labels, annotations); says which. */
@@ -74,8 +80,6 @@ function deploymentObject(cd: ClusterDeployment): NewObject {
 
 export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   const timeoutMs = parseTimeout(o.timeout);
-  const policies = loadPolicyFiles(o.policies);
-  const catalog = new TemplateCatalog(o.templates);
   const files = expandInputs(o.files).map(readSubmissionFile);
   const deployments: ClusterDeployment[] = [];
   const others: NewObject[] = [];
@@ -122,44 +126,60 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       'no ClusterDeployment or ClusterTemplateChain found in the input',
     );
 
-  // The gate first, with the files' positions: what apply will be told.
-  const denied = new Map<string, string>();
-  for (const cd of deployments) {
-    const v = runGate({
-      deployment: cd,
-      resolveTemplate: (n) => catalog.resolve(n),
-      policies,
-      teamLabels: namespaceLabels.get(cd.metadata.namespace),
-    });
-    io.err(printViolations(v.warnings));
-    if (!v.allowed) denied.set(`${cd.metadata.namespace}/${cd.metadata.name}`, printViolations(v.violations));
-  }
-
   const lines: string[] = [];
+  const live = o.progress === 'live';
   const emb = await openEmbedded({
     state: o.state,
     templates: o.templates,
     policies: o.policies,
     onEvent: (e) => {
-      if (o.wait) io.err(eventLine(e));
+      if (o.wait && !live) io.err(eventLine(e));
     },
   });
   try {
+    // The gate first, with the files' positions and the policies and templates the reconciler
+    // will use (remembered with the state): a denied deployment is not stored.
+    const effective = await effectiveSettings(emb.store, o);
+    const policies = loadPolicyFiles(effective.policies);
+    const catalog = new TemplateCatalog(effective.templates);
+    const allowed: ClusterDeployment[] = [];
+    const denied: string[] = [];
+    for (const cd of deployments) {
+      const v = runGate({
+        deployment: cd,
+        resolveTemplate: (n) => catalog.resolve(n),
+        policies,
+        teamLabels: namespaceLabels.get(cd.metadata.namespace),
+      });
+      io.err(printViolations(v.warnings));
+      if (v.allowed) allowed.push(cd);
+      else {
+        denied.push(`${cd.metadata.namespace}/${cd.metadata.name}`);
+        // As `check` prints it, without its summary line.
+        io.err(textVerdicts([v]).replace(/\n\d+ submissions?: [^\n]*\n$/, ''));
+      }
+    }
     for (const obj of others) {
       const what = await upsert(emb.store, obj);
       lines.push(`${obj.kind.toLowerCase()}/${obj.metadata.name} ${what}\n`);
     }
     for (const cd of deployments) {
+      if (!allowed.includes(cd)) {
+        lines.push(`clusterdeployment.clustermint.io/${cd.metadata.name} denied (not stored)\n`);
+        continue;
+      }
       const what = await upsert(emb.store, deploymentObject(cd));
       lines.push(`clusterdeployment.clustermint.io/${cd.metadata.name} ${what}\n`);
     }
     io.out(lines.join(''));
-    const keys = deployments.map((cd) => `${cd.metadata.namespace}/${cd.metadata.name}`);
-    if (!o.wait) {
+    const deniedCode = denied.length ? 1 : 0;
+    const keys = allowed.map((cd) => `${cd.metadata.namespace}/${cd.metadata.name}`);
+    if (!o.wait || keys.length === 0) {
       if (keys.length) io.out('not waiting: run `clustermint controller` to reconcile\n');
-      return 0;
+      return deniedCode;
     }
     const outcomes = new Map<string, { outcome: Outcome; message: string }>();
+    const current = new Map<string, KubeObject | undefined>();
     const check = async () => {
       for (const key of keys) {
         const [namespace, name] = key.split('/');
@@ -169,12 +189,23 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         } catch (e) {
           if (!isNotFound(e)) throw e;
         }
+        current.set(key, cd);
         outcomes.set(key, outcomeOf(cd));
       }
       return [...outcomes.values()].every((x) => x.outcome !== 'pending');
     };
+    const display = live ? new LiveLines(io.err, o.columns ?? (() => 80)) : undefined;
+    const frame = () => keys.map((k) => progressLine(k, progressOf(current.get(k))));
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const redraw = display
+      ? setInterval(() => {
+          void check().then(
+            () => display.render(frame()),
+            () => undefined,
+          );
+        }, 250)
+      : undefined;
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -182,17 +213,18 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       await emb.controller.runtime.runRealtime({ signal: controller.signal, until: check });
     } finally {
       clearTimeout(timer);
+      if (redraw) clearInterval(redraw);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     }
     await check();
-    let code = 0;
+    display?.done(frame());
+    let code = deniedCode;
     for (const key of keys) {
       const r = outcomes.get(key) ?? { outcome: 'pending', message: '' };
       if (r.outcome === 'ready') io.out(`${key} Ready: ${r.message}\n`);
       else if (r.outcome === 'denied') {
-        io.out(`${key} denied: nothing was created\n`);
-        io.err(denied.get(key) ?? '');
+        io.out(`${key} denied by the reconciler's gate: ${r.message}\n`);
         code = 1;
       } else if (r.outcome === 'failed') {
         io.out(`${key} failed: ${r.message}\n`);
@@ -206,4 +238,30 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   } finally {
     await emb.close();
   }
+}
+
+/**
+ * The policies and templates the embedded reconciler gates with: the ones given now, else the
+ * ones remembered with the state (embedded-run.ts stores them in this ConfigMap).
+ */
+async function effectiveSettings(
+  store: Store,
+  o: ApplyOptions,
+): Promise<{ policies: string[]; templates: string[] }> {
+  let data: Record<string, string> = {};
+  try {
+    const cm = await store.get({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'clustermint-system',
+      name: 'embedded-config',
+    });
+    data = (cm.data ?? {}) as Record<string, string>;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  return {
+    policies: o.policies.length ? o.policies : JSON.parse(data.policies ?? '[]'),
+    templates: o.templates.length ? o.templates : JSON.parse(data.templates ?? '[]'),
+  };
 }

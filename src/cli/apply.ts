@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
-import type { IO } from './io.js';
+import { type IO, processIO } from './io.js';
 import { collect, type Wrap } from './main.js';
 
 export function registerApply(program: Command, io: IO, wrap: Wrap): void {
@@ -28,9 +28,10 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
     .option('--wait', 'reconcile until Ready, denied or failed (default)', true)
     .option('--no-wait', 'only store the deployments')
     .option('--timeout <duration>', 'how long --wait waits', '10m')
+    .option('--progress <mode>', 'auto (live on a terminal), live or events', 'auto')
     .addHelpText(
       'after',
-      '\nExamples:\n  clustermint apply -f examples/simulated-cluster.yaml\n' +
+      '\nExamples:\n  clustermint apply --wait -f examples/dev-cluster.yaml\n' +
         '  clustermint apply -f clusters/ --policies policies/ --timeout 5m\n' +
         '  clustermint apply -f my-cluster.yaml --no-wait && clustermint controller\n',
     )
@@ -38,6 +39,12 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
       wrap(async (opts) => {
         if (opts.filename.length === 0)
           throw new ClustermintError('USAGE', 'no input: give one or more -f FILE');
+        if (!['auto', 'live', 'events'].includes(opts.progress))
+          throw new ClustermintError(
+            'USAGE',
+            `--progress must be auto, live or events, got ${JSON.stringify(opts.progress)}`,
+          );
+        const terminal = io === processIO && process.stderr.isTTY === true && process.env.TERM !== 'dumb';
         const { runApply } = await import('./apply-run.js');
         return runApply(
           {
@@ -47,6 +54,8 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
             policies: opts.policies,
             wait: opts.wait !== false,
             timeout: opts.timeout,
+            progress: opts.progress === 'live' || (opts.progress === 'auto' && terminal) ? 'live' : 'events',
+            columns: () => process.stderr.columns || 100,
           },
           io,
         );

@@ -4,8 +4,10 @@ import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
 import { isNotFound } from '../store/errors.js';
+import type { SqliteStore } from '../store/index.js';
 import type { KubeObject, ResourceType } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
+import { upgradeSteps } from './apply-progress.js';
 import { CD_TYPE, deploymentEvents, openState } from './embedded-run.js';
 import type { IO } from './io.js';
 
@@ -13,6 +15,9 @@ export interface GetOptions {
   state: string;
   namespace?: string;
   output?: string;
+  /** Print the objects, then every change, until `signal` aborts. */
+  watch?: boolean;
+  signal?: AbortSignal;
 }
 
 const KINDS: Record<string, ResourceType> = {
@@ -133,6 +138,7 @@ export async function runGet(kind: string, name: string | undefined, o: GetOptio
     throw new ClustermintError('USAGE', `--output must be wide, yaml or json, got ${JSON.stringify(output)}`);
   const store = openState(o.state, true);
   try {
+    if (o.watch) return await watchGet(store, type, name, o, io, o.signal ?? new AbortController().signal);
     let items: KubeObject[];
     if (name) {
       const ns = o.namespace ?? (await findNamespace(store, type, name));
@@ -166,17 +172,95 @@ export async function runGet(kind: string, name: string | undefined, o: GetOptio
       io.err(`No resources found${o.namespace ? ` in ${o.namespace} namespace` : ''}.\n`);
       return 0;
     }
-    const rows =
-      type.kind === 'ClusterDeployment'
-        ? deploymentRows(items, output === 'wide')
-        : type.kind === 'Machine'
-          ? machineRows(items as Machine[], output === 'wide')
-          : eventRows(items as ClusterEvent[]);
-    io.out(table(rows));
+    io.out(table(rowsOf(type, items, output === 'wide')));
     return 0;
   } finally {
     await store.close();
   }
+}
+
+function rowsOf(type: ResourceType, items: KubeObject[], wide: boolean): string[][] {
+  return type.kind === 'ClusterDeployment'
+    ? deploymentRows(items, wide)
+    : type.kind === 'Machine'
+      ? machineRows(items as Machine[], wide)
+      : eventRows(items as ClusterEvent[]);
+}
+
+/**
+ * `get -w`: the current objects, then one line (or document) per change, as kubectl does, until
+ * `signal` aborts. Table rows keep the columns' widths; a change that leaves an object's row as
+ * it was (a status field the table does not show) prints nothing.
+ */
+async function watchGet(
+  store: SqliteStore,
+  type: ResourceType,
+  name: string | undefined,
+  o: GetOptions,
+  io: IO,
+  signal: AbortSignal,
+): Promise<number> {
+  const output = o.output ?? '';
+  const ns = name ? (o.namespace ?? (await findNamespace(store, type, name))) : o.namespace;
+  const selector = {
+    ...(ns ? { namespace: ns } : {}),
+    ...(name ? { fieldSelector: `metadata.name=${name}` } : {}),
+  };
+  const first = await store.list(type, selector);
+  const wide = output === 'wide';
+  const head = rowsOf(type, [], wide)[0];
+  const ageColumn = head.indexOf(type.kind === 'Event' ? 'LAST SEEN' : 'AGE');
+  let widths = head.map((h) => h.length);
+  let headed = false;
+  const last = new Map<string, string>();
+  const print = (obj: KubeObject, deleted: boolean) => {
+    if (output === 'json') return io.out(`${JSON.stringify(obj, null, 2)}\n`);
+    if (output === 'yaml') return io.out(`---\n${jsyaml.dump(obj, { lineWidth: -1, noRefs: true })}`);
+    const row = rowsOf(type, [obj], wide)[1];
+    if (deleted && type.kind !== 'Event') row[head.indexOf('PHASE')] = 'Deleted';
+    const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    const seen = JSON.stringify(row.filter((_, i) => i !== ageColumn));
+    if (last.get(key) === seen) return;
+    last.set(key, seen);
+    const rows = headed ? [row] : [head, row];
+    widths = widths.map((w, i) => Math.max(w, ...rows.map((r) => (r[i] ?? '').length)));
+    io.out(
+      `${rows
+        .map((r) =>
+          `${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('   ')}`.trimEnd(),
+        )
+        .join('\n')}\n`,
+    );
+    headed = true;
+  };
+  if (first.items.length === 0 && output !== 'json' && output !== 'yaml')
+    io.err(`No resources found${ns ? ` in ${ns} namespace` : ''}; watching.\n`);
+  else {
+    if (!output || wide) {
+      const initial = rowsOf(type, first.items, wide);
+      widths = widths.map((w, i) => Math.max(w, ...initial.map((r) => (r[i] ?? '').length)));
+    }
+    for (const obj of type.kind === 'Event'
+      ? (first.items as ClusterEvent[]).sort(compareEvents)
+      : first.items)
+      print(obj, false);
+  }
+  const watch = await store.watch(type, { ...selector, resourceVersion: first.resourceVersion });
+  const stop = () => watch.close();
+  if (signal.aborted) stop();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const ev of watch) {
+      if (ev.type === 'BOOKMARK') continue;
+      print(ev.object, ev.type === 'DELETED');
+    }
+  } catch (e) {
+    if (!signal.aborted) throw e;
+  } finally {
+    signal.removeEventListener('abort', stop);
+    watch.close();
+  }
+  return 0;
 }
 
 /** The namespace of the only object of that name (across namespaces), else `default`. */
@@ -253,10 +337,22 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
         ]).trimEnd(),
       );
     }
-    if (st.upgrade)
+    if (st.upgrade) {
+      const steps = upgradeSteps(st);
+      const current = steps.findIndex((x) => x.state === 'in progress');
+      const next = steps.findIndex((x) => x.state === 'pending');
+      out.push(`Upgrade:            ${st.upgrade.from} -> ${st.upgrade.to} (stage ${st.upgrade.stage})`);
       out.push(
-        `Upgrade:            ${st.upgrade.from} -> ${st.upgrade.to}, stage ${st.upgrade.stage}, control-plane steps ${st.upgrade.controlPlaneSteps.join(' -> ') || '-'}`,
+        `  Current step:     ${current >= 0 ? `${current + 1}. ${steps[current].text}: ${steps[current].detail}` : next >= 0 ? `next ${next + 1}. ${steps[next].text} (${cond(cd, 'UpgradeInProgress')?.message ?? 'waiting'})` : (cond(cd, 'UpgradeInProgress')?.message ?? '-')}`,
       );
+      out.push('  Planned steps:');
+      out.push(
+        table([
+          ['    STEP', 'STATE', 'DETAIL'],
+          ...steps.map((x, i) => [`    ${i + 1}. ${x.text}`, x.state, x.detail ?? '']),
+        ]).trimEnd(),
+      );
+    }
     const machines = (
       await store.list(MACHINE_TYPE, {
         namespace: ns,

@@ -10,22 +10,46 @@ export function registerGet(program: Command, io: IO, wrap: Wrap): void {
     .summary('list ClusterDeployments, Machines or Events of the embedded store')
     .description(
       'Print a table of the objects of a type (all namespaces unless -n), or one object by name.\n' +
-        'Types: clusterdeployments (cd), machines, events.',
+        'Types: clusterdeployments (cd), machines, events. With -w, keep watching: one more row (or\n' +
+        'document with -o yaml|json) per change, until Ctrl-C.',
     )
     .argument('<type>', 'clusterdeployments | machines | events')
     .argument('[name]', 'one object')
     .option('-n, --namespace <ns>', 'only this namespace')
     .option('-o, --output <format>', 'wide, yaml or json')
+    .option('-w, --watch', 'after the list, print a line (or document) per change until interrupted')
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint get clusterdeployments\n  clustermint get machines -n team-a -o wide\n' +
-        '  clustermint get cd dev-1 -o yaml\n  clustermint get events -n team-a\n',
+        '  clustermint get cd dev-1 -o yaml\n  clustermint get events -n team-a\n  clustermint get clusterdeployments -w\n',
     )
     .action(
       wrap(async (type: string, name: string | undefined, opts) => {
         const { runGet } = await import('./get-run.js');
-        return runGet(type, name, { state: opts.state, namespace: opts.namespace, output: opts.output }, io);
+        const ac = new AbortController();
+        const stop = () => ac.abort();
+        if (opts.watch) {
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        }
+        try {
+          return await runGet(
+            type,
+            name,
+            {
+              state: opts.state,
+              namespace: opts.namespace,
+              output: opts.output,
+              watch: opts.watch === true,
+              signal: ac.signal,
+            },
+            io,
+          );
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
       }),
     );
 }
