@@ -38,12 +38,8 @@ export function upgradeSteps(st: DeploymentStatus): UpgradeStep[] {
   ]);
   const cpSteps = plan.ok ? plan.steps : up.controlPlaneSteps;
   const out: UpgradeStep[] = [];
-  // A step is done once its machines are updated and ready and no old one is left running.
-  const cpRolled =
-    cp !== undefined &&
-    cp.updatedReplicas >= cp.replicas &&
-    cp.readyReplicas >= cp.replicas &&
-    (st.machines?.controlPlane ?? cp.replicas) <= cp.replicas;
+  // A step is done once its machines are updated and ready.
+  const cpRolled = cp !== undefined && cp.updatedReplicas >= cp.replicas && cp.readyReplicas >= cp.replicas;
   for (const [i, v] of cpSteps.entries()) {
     const from = i === 0 ? up.from : cpSteps[i - 1];
     const state =
