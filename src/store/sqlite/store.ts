@@ -39,7 +39,15 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../types.js';
-import { type Database, DEFAULT_STATE_PATH, fileError, openDatabase } from './schema.js';
+import {
+  type Database,
+  DEFAULT_STATE_PATH,
+  fileError,
+  INDEXED_LABELS,
+  labelExpression,
+  labelIndexName,
+  openDatabase,
+} from './schema.js';
 
 export interface SqliteStoreOptions {
   clock?: Clock;
@@ -60,6 +68,9 @@ interface ObjectKeyRow {
   ns: string;
   name: string;
   labels: string | null;
+}
+interface ObjectRow extends ObjectKeyRow {
+  body: string;
 }
 interface EventRow {
   id: number;
@@ -142,6 +153,17 @@ export class SqliteStore implements Store {
       event: db.prepare(
         'INSERT INTO events (id, type, grp, kind, ns, name, labels, prev_labels, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      // Per indexed label: the objects of a kind with that label value (in a namespace, or all).
+      // INDEXED BY: without statistics the planner would take the primary key's namespace range.
+      byLabel: INDEXED_LABELS.map((key, i) => ({
+        key,
+        ns: db.prepare(
+          `SELECT ns, name, labels, body FROM objects INDEXED BY ${labelIndexName(i)} WHERE grp = ? AND kind = ? AND ${labelExpression(key)} = ? AND ns = ? ORDER BY name`,
+        ),
+        all: db.prepare(
+          `SELECT ns, name, labels, body FROM objects INDEXED BY ${labelIndexName(i)} WHERE grp = ? AND kind = ? AND ${labelExpression(key)} = ? ORDER BY ns, name`,
+        ),
+      })),
       events: db.prepare(
         // No index on kind: a watch that keeps up reads the few newest rows; one replaying
         // scans at most the retained events. An index would cost every write a page.
@@ -155,6 +177,16 @@ export class SqliteStore implements Store {
     if (this.closed) throw new Error('the store is closed');
     try {
       return (write ? this.tx.immediate(fn) : this.tx.deferred(fn)) as T;
+    } catch (e) {
+      throw fileError(this.path, e);
+    }
+  }
+
+  /** One read statement: atomic on its own, so it needs no transaction. */
+  private read1<T>(fn: () => T): T {
+    if (this.closed) throw new Error('the store is closed');
+    try {
+      return fn();
     } catch (e) {
       throw fileError(this.path, e);
     }
@@ -198,7 +230,7 @@ export class SqliteStore implements Store {
   }
 
   async get(ref: ObjectRef): Promise<KubeObject> {
-    const obj = this.run(() => this.read(ref), false);
+    const obj = this.read1(() => this.read(ref));
     if (!obj) throw notFound(ref);
     return obj;
   }
@@ -219,6 +251,18 @@ export class SqliteStore implements Store {
       return (
         ns !== undefined ? this.sql.listNs.all(group, kind, ns) : this.sql.listAll.all(group, kind)
       ) as string[];
+    // An equality on an indexed label: only the objects with that value are read.
+    for (const r of filter.labels) {
+      if (r.op !== 'in' || r.values.length !== 1) continue;
+      const q = this.sql.byLabel.find((b) => b.key === r.key);
+      if (!q) continue;
+      const rows = (
+        ns !== undefined ? q.ns.all(group, kind, r.values[0], ns) : q.all.all(group, kind, r.values[0])
+      ) as ObjectRow[];
+      const out: string[] = [];
+      for (const row of rows) if (rowMatches(filter, row.ns, row.name, row.labels)) out.push(row.body);
+      return out;
+    }
     // With selectors: keys and labels first, then only the bodies of the objects that match.
     const keys = (
       ns !== undefined ? this.sql.keysNs.all(group, kind, ns) : this.sql.keysAll.all(group, kind)
