@@ -151,6 +151,7 @@ class Pass {
   private readonly ns: string;
   private retryMs: number | undefined;
   private busy = false;
+  private chains: KubeObject[] = [];
 
   constructor(
     private readonly o: DeploymentReconcilerOptions,
@@ -267,6 +268,7 @@ class Pass {
 
   async run(): Promise<ReconcileResult> {
     const chains = (await this.o.store.list(CHAIN_TYPE, { namespace: this.ns })).items;
+    this.chains = chains;
     const applied = this.status.applied;
     const current = applied?.template ?? this.spec.template;
     this.status.availableUpgrades = availableUpgrades(chains, current);
@@ -537,7 +539,8 @@ class Pass {
         (m) => m.spec.pool === md.name && !isDeleting(m) && kubernetesVersion(m.spec.version) !== version,
       );
     const workersUpgrading = workerPools.some((md) => mdUpgrading(md, workerVersionOf(md)));
-    const known = this.knownVersions((await this.o.store.list(CHAIN_TYPE, { namespace: this.ns })).items);
+    // The chains this pass read at its start (a change to one requeues the deployment).
+    const known = this.knownVersions(this.chains);
     const cpPlan = planControlPlaneUpgrade(cpVersion, cpTarget, known);
     const cpSteps = cpPlan.ok ? cpPlan.steps : [];
     let cpStable: boolean;

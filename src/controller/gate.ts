@@ -51,7 +51,11 @@ export class GateRunner {
     return verdict;
   }
 
-  private judge(cd: KubeObject, submission: Record<string, unknown>, teamLabels?: Record<string, string>): Verdict {
+  private judge(
+    cd: KubeObject,
+    submission: Record<string, unknown>,
+    teamLabels?: Record<string, string>,
+  ): Verdict {
     const text = jsyaml.dump(submission, { noRefs: true, lineWidth: -1, sortKeys: true });
     const key = createHash('sha256')
       .update(text)

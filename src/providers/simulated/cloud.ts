@@ -107,7 +107,7 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
     const settings = clusterSettings(req.clusterId, req.infrastructure, this.options);
     const rec = this.db.transaction(() => {
       const old = this.db.getCluster<ClusterRecord>(req.clusterId);
-      if (old && observeCluster(old, this.db.listMachines(old.clusterId), now).phase !== 'Deleted') {
+      if (old && observeCluster(old, this.machinesWhileDeleting(old), now).phase !== 'Deleted') {
         if (old.deleteRequestedAt !== undefined) {
           throw new TransientProviderError(
             'ClusterDeleting',
@@ -116,6 +116,8 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
           );
         }
         this.apiError(settings, 'ensureCluster', req.clusterId, now);
+        // Unchanged settings (the usual case): nothing to write.
+        if (JSON.stringify(old.settings) === JSON.stringify(settings)) return old;
         const next = { ...old, settings };
         this.db.putCluster(req.clusterId, next);
         return next;
@@ -132,7 +134,12 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
       this.db.putCluster(req.clusterId, fresh);
       return fresh;
     });
-    return observeCluster(rec, this.db.listMachines(rec.clusterId), now);
+    return observeCluster(rec, this.machinesWhileDeleting(rec), now);
+  }
+
+  /** observeCluster looks at the machines only while the cluster is being deleted. */
+  private machinesWhileDeleting(c: ClusterRecord): MachineRecord[] {
+    return c.deleteRequestedAt === undefined ? [] : this.db.listMachines(c.clusterId);
   }
 
   async getCluster(clusterId: string): Promise<InfraClusterStatus | undefined> {

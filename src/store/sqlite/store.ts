@@ -90,6 +90,11 @@ const rowMatches = (filter: Filter, ns: string, name: string, labels: string | n
 const labelsText = (obj: KubeObject): string | null =>
   obj.metadata.labels ? JSON.stringify(obj.metadata.labels) : null;
 
+const kindKey = (type: ResourceType): string => {
+  const { group, kind } = typeKey(type);
+  return `${group}/${kind}`;
+};
+
 function parseVersion(rv: string): number {
   if (!/^\d{1,15}$/.test(rv)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
   return Number(rv);
@@ -103,9 +108,11 @@ export class SqliteStore implements Store {
   private readonly pollMs: number;
   private readonly random: () => number;
   private readonly watches = new Set<SqliteWatch>();
-  private readonly waiters = new Map<SqliteWatch, { dataVersion: number; wake: () => void }>();
+  private readonly waiters = new Map<SqliteWatch, { dataVersion: number; kind: string; wake: () => void }>();
   private timer: NodeJS.Timeout | undefined;
   private wakeScheduled = false;
+  /** Kinds (`group/kind`) this process wrote since the waiting watches were last woken. */
+  private readonly writtenKinds = new Set<string>();
   private closed = false;
   private readonly sql: ReturnType<SqliteStore['prepare']>;
   /** One transaction wrapper for all calls (better-sqlite3 prepares BEGIN/COMMIT per wrapper). */
@@ -281,7 +288,7 @@ export class SqliteStore implements Store {
       if (this.read(ref)) throw alreadyExists(ref);
       return this.commit('ADDED', obj, null);
     }, true);
-    this.changed();
+    this.changed(obj);
     return out;
   }
 
@@ -310,7 +317,7 @@ export class SqliteStore implements Store {
       if (next.finalized) return this.commit('DELETED', old, null);
       return this.commit('MODIFIED', next.object, labelsText(old));
     }, true);
-    if (wrote) this.changed();
+    if (wrote) this.changed(ref);
     return out;
   }
 
@@ -329,7 +336,7 @@ export class SqliteStore implements Store {
       }
       return { object: this.commit('MODIFIED', marked, labelsText(old)), deleted: false };
     }, true);
-    if (wrote) this.changed();
+    if (wrote) this.changed(ref);
     return out;
   }
 
@@ -381,9 +388,9 @@ export class SqliteStore implements Store {
   }
 
   /** @internal Resolves on the next change (this process's or another's) or on close. */
-  waitForChange(w: SqliteWatch, dataVersion: number): Promise<void> {
+  waitForChange(w: SqliteWatch, type: ResourceType, dataVersion: number): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.set(w, { dataVersion, wake: resolve });
+      this.waiters.set(w, { dataVersion, kind: kindKey(type), wake: resolve });
       this.timer ??= setInterval(() => this.poll(), this.pollMs);
     });
   }
@@ -422,13 +429,26 @@ export class SqliteStore implements Store {
   }
 
   /** After a write of this process: wake the waiting watches once the current task ends. */
-  private changed(): void {
-    if (this.waiters.size === 0 || this.wakeScheduled) return;
+  private changed(type: ResourceType): void {
+    if (this.waiters.size === 0) return;
+    this.writtenKinds.add(kindKey(type));
+    if (this.wakeScheduled) return;
     this.wakeScheduled = true;
     setImmediate(() => {
       this.wakeScheduled = false;
-      this.wakeAll();
+      this.wakeWritten();
     });
+  }
+
+  /** Wakes the watches of the kinds written (a watch of another kind would read nothing new). */
+  private wakeWritten(): void {
+    for (const [w, waiter] of this.waiters)
+      if (this.writtenKinds.has(waiter.kind)) {
+        this.waiters.delete(w);
+        waiter.wake();
+      }
+    this.writtenKinds.clear();
+    this.stopTimerIfIdle();
   }
 
   private wakeAll(): void {
@@ -507,7 +527,7 @@ class SqliteWatch implements Watch {
         if (ev) events.push(ev);
       }
       this.buffer = events.reverse();
-      if (this.buffer.length === 0) await this.store.waitForChange(this, read.dataVersion);
+      if (this.buffer.length === 0) await this.store.waitForChange(this, this.type, read.dataVersion);
     }
   }
 
