@@ -125,6 +125,7 @@ export class DeploymentReconciler implements Reconciler {
       if (isNotFound(e)) return {};
       throw e;
     }
+    this.o.events.defer();
     try {
       if (cd.metadata.deletionTimestamp) return await new Pass(this.o, cd).deleting();
       if (!(cd.metadata.finalizers ?? []).includes(CD_FINALIZER)) {
@@ -137,6 +138,9 @@ export class DeploymentReconciler implements Reconciler {
     } catch (e) {
       if (isConflict(e)) return { requeueAfterMs: 0 };
       throw e;
+    } finally {
+      // Events recorded after the status was written, or before an error.
+      await this.o.events.flush();
     }
   }
 }
@@ -258,9 +262,10 @@ class Pass {
         c.status === 'True' && c.type !== 'Deleting' && c.type !== 'UpgradeInProgress' ? c.type : c.reason;
       await this.event(reason, c.message, warning ? 'Warning' : 'Normal');
     }
-    if (JSON.stringify(this.cd.status ?? {}) !== JSON.stringify(this.status)) {
-      this.cd = await this.o.store.updateStatus({ ...this.cd, status: this.status });
-    }
+    // The pass's events and its status in one store transaction.
+    const changed = JSON.stringify(this.cd.status ?? {}) !== JSON.stringify(this.status);
+    const stored = await this.o.events.flush(changed ? { ...this.cd, status: this.status } : undefined);
+    if (stored) this.cd = stored;
     return result;
   }
 

@@ -8,7 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { alreadyExists, badRequest, expired, MAX_OBJECT_BYTES, notFound, tooLarge } from '../errors.js';
+import {
+  alreadyExists,
+  badRequest,
+  expired,
+  isStoreError,
+  MAX_OBJECT_BYTES,
+  notFound,
+  StoreError,
+  tooLarge,
+} from '../errors.js';
 import {
   checkPreconditions,
   compileFilter,
@@ -60,6 +69,9 @@ export interface SqliteStoreOptions {
   /** Random numbers for generateName suffixes (default Math.random). */
   random?: () => number;
 }
+
+/** One write of SqliteStore.writeMany. */
+export type StoreWrite = { op: 'create'; object: NewObject } | { op: 'updateStatus'; object: KubeObject };
 
 /** Rows a watch reads from the events table at a time. */
 const WATCH_BATCH = 256;
@@ -142,6 +154,7 @@ export class SqliteStore implements Store {
       ),
       compactedUpto: db.prepare('SELECT upto FROM compactions WHERE grp = ? AND kind = ?').pluck(),
       get: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?').pluck(),
+      exists: db.prepare('SELECT 1 FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?').pluck(),
       listAll: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? ORDER BY ns, name').pluck(),
       listNs: db
         .prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? ORDER BY name')
@@ -282,14 +295,22 @@ export class SqliteStore implements Store {
   }
 
   async create(input: NewObject): Promise<KubeObject> {
-    const obj = prepareCreate(input, { uid: randomUUID(), now: this.clock.now(), random: this.random });
-    const ref = refOf(obj);
-    const out = this.run(() => {
-      if (this.read(ref)) throw alreadyExists(ref);
-      return this.commit('ADDED', obj, null);
-    }, true);
+    const obj = this.prepareNew(input);
+    const out = this.run(() => this.createIn(obj), true);
     this.changed(obj);
     return out;
+  }
+
+  private prepareNew(input: NewObject): KubeObject {
+    return prepareCreate(input, { uid: randomUUID(), now: this.clock.now(), random: this.random });
+  }
+
+  /** The create itself, inside a write transaction. */
+  private createIn(obj: KubeObject): KubeObject {
+    const ref = refOf(obj);
+    if (this.sql.exists.get(typeKey(ref).group, ref.kind, ref.namespace ?? '', ref.name) !== undefined)
+      throw alreadyExists(ref);
+    return this.commit('ADDED', obj, null);
   }
 
   async update(input: KubeObject): Promise<KubeObject> {
@@ -300,25 +321,77 @@ export class SqliteStore implements Store {
     return this.replace(input, prepareStatusUpdate);
   }
 
+  /**
+   * Several creates and status updates in one transaction (one commit instead of one each),
+   * for a writer with many small writes at once (the reconciler's events of a pass). Each
+   * write has the semantics of its own call; one refused (AlreadyExists, Conflict, Invalid...)
+   * is reported in its place and writes nothing, the others are written. Not part of the Store
+   * interface: callers check for it and fall back to one call per write.
+   */
+  async writeMany(writes: readonly StoreWrite[]): Promise<(KubeObject | StoreError)[]> {
+    const prepared = writes.map((w) => {
+      if (w.op !== 'create') return w;
+      try {
+        return { op: 'create' as const, object: this.prepareNew(w.object) };
+      } catch (e) {
+        if (isStoreError(e)) return e;
+        throw e;
+      }
+    });
+    const written = new Set<string>();
+    const out = this.run(
+      () =>
+        prepared.map((w): KubeObject | StoreError => {
+          if (w instanceof StoreError) return w;
+          try {
+            if (w.op === 'updateStatus')
+              return this.replaceIn(w.object, prepareStatusUpdate, () => written.add(kindKey(w.object)));
+            const r = this.createIn(w.object as KubeObject);
+            written.add(kindKey(r));
+            return r;
+          } catch (e) {
+            if (isStoreError(e)) return e;
+            throw e;
+          }
+        }),
+      true,
+    );
+    for (const k of written) this.changedKind(k);
+    return out;
+  }
+
   private replace(
     input: KubeObject,
     prepare: (old: KubeObject, incoming: KubeObject) => Prepared,
   ): KubeObject {
-    const ref = refOf(input);
     let wrote = false;
-    const out = this.run(() => {
-      const old = this.read(ref);
-      if (!old) throw notFound(ref);
-      const next = prepare(old, input);
-      if (!next.changed) return old;
-      wrote = true;
-      // Removing the last finalizer of a deleting object deletes it; the event carries the
-      // last stored state, as the apiserver's does.
-      if (next.finalized) return this.commit('DELETED', old, null);
-      return this.commit('MODIFIED', next.object, labelsText(old));
-    }, true);
-    if (wrote) this.changed(ref);
+    const out = this.run(
+      () =>
+        this.replaceIn(input, prepare, () => {
+          wrote = true;
+        }),
+      true,
+    );
+    if (wrote) this.changed(input);
     return out;
+  }
+
+  /** An update inside a write transaction; `onWrite` when it writes. */
+  private replaceIn(
+    input: KubeObject,
+    prepare: (old: KubeObject, incoming: KubeObject) => Prepared,
+    onWrite: () => void,
+  ): KubeObject {
+    const ref = refOf(input);
+    const old = this.read(ref);
+    if (!old) throw notFound(ref);
+    const next = prepare(old, input);
+    if (!next.changed) return old;
+    onWrite();
+    // Removing the last finalizer of a deleting object deletes it; the event carries the
+    // last stored state, as the apiserver's does.
+    if (next.finalized) return this.commit('DELETED', old, null);
+    return this.commit('MODIFIED', next.object, labelsText(old));
   }
 
   async delete(ref: ObjectRef, options?: DeleteOptions): Promise<DeleteResult> {
@@ -430,8 +503,12 @@ export class SqliteStore implements Store {
 
   /** After a write of this process: wake the waiting watches once the current task ends. */
   private changed(type: ResourceType): void {
+    this.changedKind(kindKey(type));
+  }
+
+  private changedKind(key: string): void {
     if (this.waiters.size === 0) return;
-    this.writtenKinds.add(kindKey(type));
+    this.writtenKinds.add(key);
     if (this.wakeScheduled) return;
     this.wakeScheduled = true;
     setImmediate(() => {
