@@ -45,6 +45,7 @@ import {
   hashOf,
   listMachines,
   type MachineContext,
+  sameJson,
   syncMachine,
 } from './machines.js';
 import { isDeleting, isReady, planPool } from './pool.js';
@@ -263,7 +264,7 @@ class Pass {
       await this.event(reason, c.message, warning ? 'Warning' : 'Normal');
     }
     // The pass's events and its status in one store transaction.
-    const changed = JSON.stringify(this.cd.status ?? {}) !== JSON.stringify(this.status);
+    const changed = !sameJson(this.cd.status ?? {}, this.status);
     const stored = await this.o.events.flush(changed ? { ...this.cd, status: this.status } : undefined);
     if (stored) this.cd = stored;
     return result;

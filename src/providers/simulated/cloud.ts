@@ -105,6 +105,18 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
     checkId('clusterId', req.clusterId);
     const now = this.clock.now();
     const settings = clusterSettings(req.clusterId, req.infrastructure, this.options);
+    // The usual call: the cluster exists, unchanged. The transaction below would write nothing
+    // and return it: answer from one consistent read instead of taking the write lock.
+    const known = this.db.getCluster<ClusterRecord>(req.clusterId);
+    if (
+      known &&
+      known.deleteRequestedAt === undefined &&
+      observeCluster(known, [], now).phase !== 'Deleted' &&
+      JSON.stringify(known.settings) === JSON.stringify(settings)
+    ) {
+      this.apiError(settings, 'ensureCluster', req.clusterId, now);
+      return observeCluster(known, [], now);
+    }
     const rec = this.db.transaction(() => {
       const old = this.db.getCluster<ClusterRecord>(req.clusterId);
       if (old && observeCluster(old, this.machinesWhileDeleting(old), now).phase !== 'Deleted') {
