@@ -312,6 +312,12 @@ class Pass {
             generation: this.cd.metadata.generation,
             objects,
           };
+          // Stored before any provider call: a reconciler killed after ensureCluster must leave
+          // a deployment whose deletion still finds (and deletes) its infrastructure.
+          this.cd = await this.o.store.updateStatus({
+            ...this.cd,
+            status: { ...(this.cd.status ?? {}), applied: this.status.applied },
+          });
           if (applied)
             await this.event(
               'Applied',
@@ -484,7 +490,9 @@ class Pass {
     const cpTarget = kubernetesVersion(cp.spec.version);
     const cpMachinesAll = machines.filter((m) => m.spec.role === 'control-plane');
     let cpVersion =
-      this.status.controlPlane?.version ?? maxVersion(cpMachinesAll.map((m) => m.spec.version)) ?? cpTarget;
+      rolledTo(this.status.controlPlane?.version, cpMachinesAll, cpTarget) ??
+      maxVersion(cpMachinesAll.map((m) => m.spec.version)) ??
+      cpTarget;
 
     // Hosted control plane: its endpoint is where workers join.
     let hosted: HostedControlPlaneStatus | undefined;
@@ -538,7 +546,11 @@ class Pass {
     const cpMachines = machines.filter((m) => m.spec.role === 'control-plane');
     const workerPools = d.machineDeployments;
     const workerVersionOf = (md: DesiredMachineDeployment) =>
-      this.status.machineDeployments?.find((p) => p.name === md.name)?.version;
+      rolledTo(
+        this.status.machineDeployments?.find((p) => p.name === md.name)?.version,
+        machines.filter((m) => m.spec.role === 'worker' && m.spec.pool === md.name),
+        kubernetesVersion(md.version),
+      );
     const mdUpgrading = (md: DesiredMachineDeployment, version: string | undefined) =>
       version !== undefined &&
       machines.some(
@@ -1137,6 +1149,20 @@ function stripVersion(spec: unknown): unknown {
   const s = structuredClone(spec) as { template?: { spec?: { version?: unknown } } } | undefined;
   if (s?.template?.spec) delete s.template.spec.version;
   return s;
+}
+
+/**
+ * The version a pool is rolling to: the stored status's, or newer when live machines of a
+ * later step exist (a reconciler killed after creating them, before storing its status), so
+ * that a restart continues the step instead of replacing the new machines with old ones.
+ */
+function rolledTo(stored: string | undefined, machines: Machine[], target: string): string | undefined {
+  if (stored === undefined) return undefined;
+  const newer = machines
+    .filter((m) => !isDeleting(m))
+    .map((m) => kubernetesVersion(m.spec.version))
+    .filter((v) => compareKubernetes(v, stored) > 0 && compareKubernetes(v, target) <= 0);
+  return maxVersion([stored, ...newer]);
 }
 
 function maxVersion(vs: string[]): string | undefined {
