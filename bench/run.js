@@ -310,7 +310,10 @@ console.log(
 // per process). BENCH_RECONCILER="N W CP" for another size.
 spawnSync(
   process.execPath,
-  [join(ROOT, 'bench', 'reconciler.js'), ...(process.env.BENCH_RECONCILER ?? '').split(/\s+/).filter(Boolean)],
+  [
+    join(ROOT, 'bench', 'reconciler.js'),
+    ...(process.env.BENCH_RECONCILER ?? '').split(/\s+/).filter(Boolean),
+  ],
   { stdio: 'inherit' },
 );
 
