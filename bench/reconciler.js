@@ -1,97 +1,159 @@
-// Reconciler benchmark: N ClusterDeployments x (CP control-plane + W worker machines) on the
-// simulated provider with zero boot delay, driven by a ManualClock (simulated time jumps to the
-// next requeue, so the wall time is the reconciler's own cost). Prints time to Ready, a rolling
-// upgrade of all of them (v1.33.4 -> v1.34.1), reconciles/s and peak RSS.
-// Usage: node bench/reconciler.js [N=100] [W=10] [CP=3]   (npm run build first)
+// Reconciler benchmark (issue 5): N ClusterDeployments x (CP control-plane + W worker machines)
+// on the simulated provider with zero boot delay, driven by a ManualClock (simulated time jumps
+// to the next requeue, so the wall time is the reconciler's own cost). The state is a SQLite file
+// in a temporary folder, as `clustermint controller` keeps it (`--memory`: in memory). Prints the
+// time to Ready, a rolling upgrade of all of them (v1.33.4 -> v1.34.1, one minor), reconciles/s
+// and peak RSS, each against the issue's target (1,000 x (3+10): <= 60 s, <= 120 s, <= 1 GiB).
+// Usage: node bench/reconciler.js [N=1000] [W=10] [CP=3] [--memory]   (npm run build first)
+// bench/run.js runs it in its own process (peak RSS is per process).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TemplateCatalog } from '../dist/api/catalog.js';
 import { createController } from '../dist/controller/index.js';
 import { embeddedRegistry, ManualClock, SimulatedCloud } from '../dist/providers/index.js';
 import { openSqliteStore } from '../dist/store/index.js';
 
-const N = Number(process.argv[2] ?? 100);
-const W = Number(process.argv[3] ?? 10);
-const CP = Number(process.argv[4] ?? 3);
 const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
+export const TARGETS = { provisionSeconds: 60, upgradeSeconds: 120, peakRssMiB: 1024 };
 
-const clock = new ManualClock();
-const store = openSqliteStore(':memory:', { clock: { now: () => new Date(clock.now()) } });
-const cloud = new SimulatedCloud({
-  clock,
-  bootDelayMs: 0,
-  bootJitter: 0,
-  clusterDelayMs: 0,
-  deleteDelayMs: 0,
-});
-const { runtime } = createController({
-  store,
-  registry: embeddedRegistry(cloud),
-  clock,
-  catalog: new TemplateCatalog(),
-  policies: [],
-});
-let peakRss = 0;
-const sample = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 50);
+const ready = (cd) => cd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-const spec = (version) => ({
-  template: 'simulated-standalone-cp',
-  config: {
-    controlPlaneNumber: CP,
-    workersNumber: W,
-    bootDelay: '0s',
-    zones: ['a', 'b', 'c'],
-    k0s: { version },
-  },
-});
-const count = async (pred) => {
-  let n = 0;
-  for (const cd of (await store.list(CD)).items) if (pred(cd)) n++;
-  return n;
-};
-const ready = (cd) => cd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-const upgraded = (cd) =>
-  ready(cd) &&
-  cd.status?.k8sVersion === 'v1.34.1' &&
-  cd.status?.observedGeneration === cd.metadata.generation;
-
-async function phase(name, until) {
-  const r0 = runtime.reconciles;
-  const t0 = performance.now();
-  const sim0 = clock.now();
-  let checks = 0;
-  const ok = await runtime.runManual(clock, {
-    // Counting all deployments is costly: look every 200 reconciles.
-    until: async () => ++checks % 200 === 0 && (await count(until)) === N,
-    maxVirtualMs: 24 * 3_600_000,
+/** Runs the workload; returns the figures. */
+export async function benchReconciler({ n = 1000, workers = 10, controlPlane = 3, memory = false } = {}) {
+  const dir = memory ? undefined : mkdtempSync(join(tmpdir(), 'clustermint-bench-reconciler-'));
+  const clock = new ManualClock();
+  const store = openSqliteStore(dir ? join(dir, 'state.db') : ':memory:', {
+    clock: { now: () => new Date(clock.now()) },
   });
-  const ms = performance.now() - t0;
-  const recs = runtime.reconciles - r0;
+  const cloud = new SimulatedCloud({
+    clock,
+    path: dir ? join(dir, 'simulated-cloud.db') : ':memory:',
+    bootDelayMs: 0,
+    bootJitter: 0,
+    clusterDelayMs: 0,
+    deleteDelayMs: 0,
+  });
+  // Which deployments are done: the ones reconciled since the last look are read again.
+  const touched = new Set();
+  const { runtime } = createController({
+    store,
+    registry: embeddedRegistry(cloud),
+    clock,
+    catalog: new TemplateCatalog(),
+    policies: [],
+    onReconciled: (key) => touched.add(key),
+  });
+  const spec = (version) => ({
+    template: 'simulated-standalone-cp',
+    config: {
+      controlPlaneNumber: controlPlane,
+      workersNumber: workers,
+      bootDelay: '0s',
+      zones: ['a', 'b', 'c'],
+      k0s: { version },
+    },
+  });
+
+  async function phase(done) {
+    const finished = new Set();
+    touched.clear();
+    const r0 = runtime.reconciles;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const sim0 = clock.now();
+    const ok = await runtime.runManual(clock, {
+      until: async () => {
+        for (const key of touched) {
+          const [namespace, name] = key.split('/');
+          const cd = await store.get({ ...CD, namespace, name });
+          if (done(cd)) finished.add(key);
+          else finished.delete(key);
+        }
+        touched.clear();
+        return finished.size === n;
+      },
+      maxVirtualMs: 24 * 3_600_000,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const reconciles = runtime.reconciles - r0;
+    return {
+      done: ok,
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      simulatedSeconds: (clock.now() - sim0) / 1000,
+      reconciles,
+      reconcilesPerSecond: reconciles / seconds,
+    };
+  }
+
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++)
+      await store.create({
+        ...CD,
+        metadata: { name: `c${i}`, namespace: `team-${i % 10}` },
+        spec: spec('v1.33.4+k0s.0'),
+      });
+    const storeSeconds = (performance.now() - t0) / 1000;
+    const provision = await phase(ready);
+    for (const cd of (await store.list(CD)).items) await store.update({ ...cd, spec: spec('v1.34.1+k0s.0') });
+    const upgrade = await phase(
+      (cd) =>
+        ready(cd) &&
+        cd.status?.k8sVersion === 'v1.34.1' &&
+        cd.status?.observedGeneration === cd.metadata.generation,
+    );
+    const machines = (await store.list({ apiVersion: 'clustermint.io/v1alpha1', kind: 'Machine' })).items;
+    const upToDate = machines.filter((m) => m.status?.kubeletVersion?.startsWith('v1.34.1')).length;
+    return {
+      n,
+      workers,
+      controlPlane,
+      state: dir ? 'file' : 'memory',
+      storeSeconds,
+      provision,
+      upgrade,
+      machines: machines.length,
+      machinesExpected: n * (controlPlane + workers),
+      machinesUpgraded: upToDate,
+      // ru_maxrss: the process's peak resident set (KiB on Linux).
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await runtime.stop();
+    await store.close();
+    cloud.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printReconcilerFigures(r) {
+  const full = r.n === 1000 && r.workers === 10 && r.controlPlane === 3;
+  const vs = (value, target, unit) =>
+    full ? ` (target <= ${target} ${unit}: ${value <= target ? 'met' : 'NOT MET'})` : '';
+  const line = (name, p, target) =>
+    `${name}: ${p.done ? '' : 'NOT DONE after '}${p.seconds.toFixed(1)} s wall${vs(p.seconds, target, 's')}, ` +
+    `${p.cpuSeconds.toFixed(1)} s CPU, ${p.simulatedSeconds.toFixed(0)} s simulated, ${p.reconciles} reconciles, ` +
+    `${Math.round(p.reconcilesPerSecond)} reconciles/s`;
   console.log(
-    `${name}: ${ok ? 'done' : 'NOT DONE'} in ${(ms / 1000).toFixed(1)} s wall (${((clock.now() - sim0) / 1000).toFixed(0)} s simulated), ` +
-      `${recs} reconciles, ${Math.round(recs / (ms / 1000))} reconciles/s`,
+    `\nReconciler: ${r.n} ClusterDeployments x (${r.controlPlane} control-plane + ${r.workers} worker machines), ` +
+      `zero boot delay, state in a SQLite ${r.state === 'file' ? 'file' : 'database in memory'} (Node ${process.version})` +
+      (full ? '' : ' [not the issue workload of 1,000 x (3+10): no targets]'),
+  );
+  console.log(`  ${line('provision to Ready', r.provision, TARGETS.provisionSeconds)}`);
+  console.log(`  ${line('rolling upgrade v1.33.4 -> v1.34.1', r.upgrade, TARGETS.upgradeSeconds)}`);
+  console.log(
+    `  machines: ${r.machines} (expected ${r.machinesExpected}), ${r.machinesUpgraded} at v1.34.1; ` +
+      `peak RSS ${r.peakRssMiB.toFixed(0)} MiB${vs(r.peakRssMiB, TARGETS.peakRssMiB, 'MiB')}`,
   );
 }
 
-const t0 = performance.now();
-for (let i = 0; i < N; i++)
-  await store.create({
-    ...CD,
-    metadata: { name: `c${i}`, namespace: `team-${i % 10}` },
-    spec: spec('v1.33.4+k0s.0'),
-  });
-console.log(
-  `${N} ClusterDeployments x (${CP} control-plane + ${W} worker machines), stored in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
-);
-await phase('provision to Ready', ready);
-for (const cd of (await store.list(CD)).items) await store.update({ ...cd, spec: spec('v1.34.1+k0s.0') });
-await phase('rolling upgrade v1.33.4 -> v1.34.1', upgraded);
-const machines = (await store.list({ apiVersion: 'clustermint.io/v1alpha1', kind: 'Machine' })).items.length;
-clearInterval(sample);
-peakRss = Math.max(peakRss, process.memoryUsage().rss);
-console.log(
-  `machines: ${machines} (expected ${N * (CP + W)}), peak RSS ${(peakRss / 1048576).toFixed(0)} MiB`,
-);
-await runtime.stop();
-await store.close();
-cloud.close();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const memory = process.argv.includes('--memory');
+  const [n = 1000, workers = 10, controlPlane = 3] = args.map(Number);
+  printReconcilerFigures(await benchReconciler({ n, workers, controlPlane, memory }));
+}

@@ -305,6 +305,18 @@ console.log(
   printStoreFigures(await benchStore({ n: 5_000, watchSamples: 100 }));
 }
 
+// --- embedded reconciler, issue 5's workload: 1,000 ClusterDeployments x (3 + 10) machines,
+// provision and a rolling upgrade, each against its target (its own process: peak RSS is
+// per process). BENCH_RECONCILER="N W CP" for another size.
+spawnSync(
+  process.execPath,
+  [
+    join(ROOT, 'bench', 'reconciler.js'),
+    ...(process.env.BENCH_RECONCILER ?? '').split(/\s+/).filter(Boolean),
+  ],
+  { stdio: 'inherit' },
+);
+
 // --- admission webhook over HTTPS (its own process: it starts a server and a client)
 console.log('');
 spawnSync(process.execPath, [join(ROOT, 'bench', 'webhook.js')], {

@@ -45,6 +45,7 @@ import {
   hashOf,
   listMachines,
   type MachineContext,
+  sameJson,
   syncMachine,
 } from './machines.js';
 import { isDeleting, isReady, planPool } from './pool.js';
@@ -136,6 +137,7 @@ export class DeploymentReconciler implements Reconciler {
       if (isNotFound(e)) return {};
       throw e;
     }
+    this.o.events.defer();
     try {
       if (cd.metadata.deletionTimestamp) return await new Pass(this.o, cd).deleting();
       if (!(cd.metadata.finalizers ?? []).includes(CD_FINALIZER)) {
@@ -148,6 +150,9 @@ export class DeploymentReconciler implements Reconciler {
     } catch (e) {
       if (isConflict(e)) return { requeueAfterMs: 0 };
       throw e;
+    } finally {
+      // Events recorded after the status was written, or before an error.
+      await this.o.events.flush();
     }
   }
 }
@@ -162,6 +167,7 @@ class Pass {
   private readonly ns: string;
   private retryMs: number | undefined;
   private busy = false;
+  private chains: KubeObject[] = [];
 
   constructor(
     private readonly o: DeploymentReconcilerOptions,
@@ -169,7 +175,8 @@ class Pass {
   ) {
     this.now = o.clock.now();
     this.nowIso = isoSeconds(this.now);
-    this.status = structuredClone((cd.status ?? {}) as DeploymentStatus);
+    // A JSON copy (the status is JSON as stored): cheaper than structuredClone.
+    this.status = JSON.parse(JSON.stringify(cd.status ?? {})) as DeploymentStatus;
     this.oldConditions = this.status.conditions ?? [];
     this.conditions = [...this.oldConditions];
     this.ns = cd.metadata.namespace ?? 'default';
@@ -268,9 +275,10 @@ class Pass {
         c.status === 'True' && c.type !== 'Deleting' && c.type !== 'UpgradeInProgress' ? c.type : c.reason;
       await this.event(reason, c.message, warning ? 'Warning' : 'Normal');
     }
-    if (JSON.stringify(this.cd.status ?? {}) !== JSON.stringify(this.status)) {
-      this.cd = await this.o.store.updateStatus({ ...this.cd, status: this.status });
-    }
+    // The pass's events and its status in one store transaction.
+    const changed = !sameJson(this.cd.status ?? {}, this.status);
+    const stored = await this.o.events.flush(changed ? { ...this.cd, status: this.status } : undefined);
+    if (stored) this.cd = stored;
     return result;
   }
 
@@ -278,6 +286,7 @@ class Pass {
 
   async run(): Promise<ReconcileResult> {
     const chains = (await this.o.store.list(CHAIN_TYPE, { namespace: this.ns })).items;
+    this.chains = chains;
     const applied = this.status.applied;
     const current = applied?.template ?? this.spec.template;
     this.status.availableUpgrades = availableUpgrades(chains, current);
@@ -560,7 +569,8 @@ class Pass {
         (m) => m.spec.pool === md.name && !isDeleting(m) && kubernetesVersion(m.spec.version) !== version,
       );
     const workersUpgrading = workerPools.some((md) => mdUpgrading(md, workerVersionOf(md)));
-    const known = this.knownVersions((await this.o.store.list(CHAIN_TYPE, { namespace: this.ns })).items);
+    // The chains this pass read at its start (a change to one requeues the deployment).
+    const known = this.knownVersions(this.chains);
     const cpPlan = planControlPlaneUpgrade(cpVersion, cpTarget, known);
     const cpSteps = cpPlan.ok ? cpPlan.steps : [];
     let cpStable: boolean;

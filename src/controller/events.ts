@@ -8,8 +8,8 @@ import { hostname } from 'node:os';
 import { type ClusterEvent, EVENT_COMPONENT, EVENT_TYPE, type InvolvedObject } from '../api/event.js';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../api/machine.js';
 import type { Clock } from '../providers/contract.js';
-import { isAlreadyExists } from '../store/errors.js';
-import type { Store } from '../store/types.js';
+import { isAlreadyExists, StoreError } from '../store/errors.js';
+import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { isoSeconds } from './conditions.js';
 
 export interface EventInput {
@@ -24,9 +24,20 @@ export interface EventInput {
 /** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits (the apiserver refuses three). */
 const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
 const REPORTING_INSTANCE = hostname().slice(0, 128) || EVENT_COMPONENT;
+/** A store that writes several objects in one transaction (the SQLite store). */
+interface BatchingStore {
+  writeMany(
+    writes: readonly ({ op: 'create'; object: NewObject } | { op: 'updateStatus'; object: KubeObject })[],
+  ): Promise<(KubeObject | StoreError)[]>;
+}
+
+const batching = (s: Store): s is Store & BatchingStore =>
+  typeof (s as Partial<BatchingStore>).writeMany === 'function';
 
 export class EventRecorder {
   private seq = 0;
+  /** While deferring (a reconcile pass): events recorded but not yet stored. */
+  private pending: NewObject[] | undefined;
   /** Events recorded by this process (also when storing them failed). */
   readonly recorded: EventInput[] = [];
 
@@ -67,10 +78,43 @@ export class EventRecorder {
       reportingComponent: EVENT_COMPONENT,
       reportingInstance: REPORTING_INSTANCE,
     };
-    try {
-      await this.store.create(event as never);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
+    if (this.pending) this.pending.push(event as unknown as NewObject);
+    else await this.store.create(event as never).catch(ignoreExisting);
   }
+
+  /**
+   * From now until flush(), events are kept and stored together: a pass's events (and its
+   * status) cost one store transaction instead of one each. Names and times are fixed when
+   * an event is recorded, so their order is the same.
+   */
+  defer(): void {
+    this.pending ??= [];
+  }
+
+  /**
+   * Stores the deferred events (deferring ends) and, when given, a status update after them,
+   * in one transaction where the store can; returns the stored status object. The status
+   * update's error (Conflict...) is thrown after the events are stored.
+   */
+  async flush(status?: KubeObject): Promise<KubeObject | undefined> {
+    const events = this.pending ?? [];
+    this.pending = undefined;
+    if (!batching(this.store)) {
+      for (const e of events) await this.store.create(e).catch(ignoreExisting);
+      return status ? this.store.updateStatus(status) : undefined;
+    }
+    if (events.length === 0 && !status) return undefined;
+    const results = await this.store.writeMany([
+      ...events.map((object) => ({ op: 'create' as const, object })),
+      ...(status ? [{ op: 'updateStatus' as const, object: status }] : []),
+    ]);
+    for (const r of results.slice(0, events.length)) if (r instanceof StoreError) ignoreExisting(r);
+    const last = status ? results[results.length - 1] : undefined;
+    if (last instanceof StoreError) throw last;
+    return last;
+  }
+}
+
+function ignoreExisting(err: unknown): void {
+  if (!isAlreadyExists(err)) throw err;
 }

@@ -30,6 +30,7 @@ export function submissionOf(cd: KubeObject): Record<string, unknown> {
 
 export class GateRunner {
   private readonly cache = new Map<string, Verdict>();
+  private readonly quick = new Map<string, Verdict>();
 
   constructor(
     private readonly catalog: TemplateCatalog,
@@ -38,7 +39,24 @@ export class GateRunner {
   ) {}
 
   run(cd: KubeObject, teamLabels?: Record<string, string>): Verdict {
-    const text = jsyaml.dump(submissionOf(cd), { noRefs: true, lineWidth: -1, sortKeys: true });
+    const submission = submissionOf(cd);
+    // Most passes see a submission already judged: find it by its JSON (no YAML dump, no hash).
+    // Equal content written in another key order misses here and hits the content cache below.
+    const quick = JSON.stringify([submission, teamLabels ?? {}]);
+    const seen = this.quick.get(quick);
+    if (seen) return seen;
+    const verdict = this.judge(cd, submission, teamLabels);
+    if (this.quick.size >= this.maxEntries) this.quick.delete(this.quick.keys().next().value as string);
+    this.quick.set(quick, verdict);
+    return verdict;
+  }
+
+  private judge(
+    cd: KubeObject,
+    submission: Record<string, unknown>,
+    teamLabels?: Record<string, string>,
+  ): Verdict {
+    const text = jsyaml.dump(submission, { noRefs: true, lineWidth: -1, sortKeys: true });
     const key = createHash('sha256')
       .update(text)
       .update(JSON.stringify(teamLabels ?? {}))

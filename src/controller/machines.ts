@@ -37,6 +37,30 @@ import { isNotFound } from '../store/errors.js';
 import type { KubeObject, Store } from '../store/types.js';
 import type { EventRecorder } from './events.js';
 
+/**
+ * Whether two JSON values are equal as the store compares them (undefined properties are
+ * absent, key order does not matter), without serialising them.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k) || x[k] === undefined) continue;
+    n++;
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
+  }
+  for (const k in y) if (Object.hasOwn(y, k) && y[k] !== undefined) n--;
+  return n === 0;
+}
+
 export function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 10);
 }
@@ -253,7 +277,7 @@ export function statusFrom(m: Machine, st: MachineStatus, nowMs: number): Machin
 }
 
 async function writeStatus(ctx: MachineContext, m: Machine, status: MachineStatusFields): Promise<void> {
-  if (JSON.stringify(m.status ?? {}) === JSON.stringify(status)) return;
+  if (sameJson(m.status ?? {}, status)) return;
   const was = m.status;
   try {
     const stored = (await ctx.store.updateStatus({ ...m, status })) as Machine;

@@ -3,8 +3,19 @@
  * (due time, arrival) order so a run with a ManualClock is repeatable. Keys being reconciled
  * are not handed out twice; adding one meanwhile queues it again for after.
  */
+interface Entry {
+  key: string;
+  at: number;
+  seq: number;
+}
+
+const before = (a: Entry, b: Entry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
 export class WorkQueue {
-  private readonly due = new Map<string, { at: number; seq: number }>();
+  /** The live entry of each queued key; heap entries not in here are stale and skipped. */
+  private readonly due = new Map<string, Entry>();
+  /** Binary min-heap on (at, seq): pop and nextDue are O(log n), not a scan of every key. */
+  private readonly heap: Entry[] = [];
   private readonly active = new Set<string>();
   private seq = 0;
 
@@ -12,27 +23,18 @@ export class WorkQueue {
   add(key: string, at: number): void {
     const old = this.due.get(key);
     if (old && old.at <= at) return;
-    this.due.set(key, { at, seq: old?.seq ?? this.seq++ });
+    const e: Entry = { key, at, seq: old?.seq ?? this.seq++ };
+    this.due.set(key, e);
+    this.push(e);
   }
 
   /** The next key due at or before `now`, marked active; undefined when none is due. */
   pop(now: number): string | undefined {
-    let best: string | undefined;
-    let bestAt = Number.POSITIVE_INFINITY;
-    let bestSeq = Number.POSITIVE_INFINITY;
-    for (const [k, d] of this.due) {
-      if (this.active.has(k) || d.at > now) continue;
-      if (d.at < bestAt || (d.at === bestAt && d.seq < bestSeq)) {
-        best = k;
-        bestAt = d.at;
-        bestSeq = d.seq;
-      }
-    }
-    if (best !== undefined) {
-      this.due.delete(best);
-      this.active.add(best);
-    }
-    return best;
+    const e = this.first();
+    if (e === undefined || e.at > now) return undefined;
+    this.due.delete(e.key);
+    this.active.add(e.key);
+    return e.key;
   }
 
   done(key: string): void {
@@ -41,9 +43,7 @@ export class WorkQueue {
 
   /** The earliest due time of a key that is not active, or undefined when the queue is empty. */
   nextDue(): number | undefined {
-    let min: number | undefined;
-    for (const [k, d] of this.due) if (!this.active.has(k) && (min === undefined || d.at < min)) min = d.at;
-    return min;
+    return this.first()?.at;
   }
 
   get size(): number {
@@ -56,6 +56,62 @@ export class WorkQueue {
 
   remove(key: string): void {
     this.due.delete(key);
+  }
+
+  /** The earliest live entry whose key is not active (stale entries are dropped on the way). */
+  private first(): Entry | undefined {
+    let found: Entry | undefined;
+    const skipped: Entry[] = [];
+    while (this.heap.length) {
+      const top = this.heap[0];
+      if (this.due.get(top.key) !== top) {
+        this.take();
+        continue;
+      }
+      if (this.active.has(top.key)) {
+        skipped.push(this.take());
+        continue;
+      }
+      found = top;
+      break;
+    }
+    // Active keys' entries go back (they are due once the key is done); `found` stays in the
+    // heap: pop drops it from `due`, which makes it stale.
+    for (const e of skipped) this.push(e);
+    return found;
+  }
+
+  private push(e: Entry): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(e);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(e, h[p])) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = e;
+  }
+
+  private take(): Entry {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && before(h[r], h[l]) ? r : l;
+        if (!before(h[c], last)) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
   }
 }
 

@@ -105,9 +105,21 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
     checkId('clusterId', req.clusterId);
     const now = this.clock.now();
     const settings = clusterSettings(req.clusterId, req.infrastructure, this.options);
+    // The usual call: the cluster exists, unchanged. The transaction below would write nothing
+    // and return it: answer from one consistent read instead of taking the write lock.
+    const known = this.db.getCluster<ClusterRecord>(req.clusterId);
+    if (
+      known &&
+      known.deleteRequestedAt === undefined &&
+      observeCluster(known, [], now).phase !== 'Deleted' &&
+      JSON.stringify(known.settings) === JSON.stringify(settings)
+    ) {
+      this.apiError(settings, 'ensureCluster', req.clusterId, now);
+      return observeCluster(known, [], now);
+    }
     const rec = this.db.transaction(() => {
       const old = this.db.getCluster<ClusterRecord>(req.clusterId);
-      if (old && observeCluster(old, this.db.listMachines(old.clusterId), now).phase !== 'Deleted') {
+      if (old && observeCluster(old, this.machinesWhileDeleting(old), now).phase !== 'Deleted') {
         if (old.deleteRequestedAt !== undefined) {
           throw new TransientProviderError(
             'ClusterDeleting',
@@ -116,6 +128,8 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
           );
         }
         this.apiError(settings, 'ensureCluster', req.clusterId, now);
+        // Unchanged settings (the usual case): nothing to write.
+        if (JSON.stringify(old.settings) === JSON.stringify(settings)) return old;
         const next = { ...old, settings };
         this.db.putCluster(req.clusterId, next);
         return next;
@@ -132,7 +146,12 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
       this.db.putCluster(req.clusterId, fresh);
       return fresh;
     });
-    return observeCluster(rec, this.db.listMachines(rec.clusterId), now);
+    return observeCluster(rec, this.machinesWhileDeleting(rec), now);
+  }
+
+  /** observeCluster looks at the machines only while the cluster is being deleted. */
+  private machinesWhileDeleting(c: ClusterRecord): MachineRecord[] {
+    return c.deleteRequestedAt === undefined ? [] : this.db.listMachines(c.clusterId);
   }
 
   async getCluster(clusterId: string): Promise<InfraClusterStatus | undefined> {

@@ -14,9 +14,27 @@ const SCHEMA_VERSION = '1';
 // Loaded at run time (as the store does), so the CLI bundle keeps the native addon outside.
 const require = createRequire(import.meta.url);
 
+/** Records are shared with callers: frozen, so a caller that changes one fails loudly. */
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 export class SimulatedCloudDb {
   private readonly db: Database.Database;
   private readonly stmts: Record<string, Database.Statement>;
+  /**
+   * Parsed records by table and id, so a reconcile looking at a cluster's machines reads no
+   * SQL and parses no JSON. Writes of this connection go through it; a write of another
+   * connection (seen as a new `PRAGMA data_version`) empties it.
+   */
+  private readonly docs = new Map<string, unknown>();
+  private readonly shared: boolean;
+  private dataVersion: number | undefined;
+  private inTransaction = false;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -27,6 +45,7 @@ export class SimulatedCloudDb {
       if (path !== ':memory:') {
         this.db.pragma('journal_mode = WAL');
         this.db.pragma('synchronous = NORMAL');
+        this.db.pragma('mmap_size = 268435456');
       }
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,6 +84,31 @@ export class SimulatedCloudDb {
         'INSERT INTO control_planes (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc',
     };
     this.stmts = Object.fromEntries(Object.entries(sql).map(([k, s]) => [k, this.db.prepare(s)]));
+    this.shared = path !== ':memory:';
+    if (this.shared) this.stmts.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+  }
+
+  /** Empties the cache when another connection committed since the last look. */
+  private sync(): void {
+    if (!this.shared || this.inTransaction) return;
+    const v = this.run(() => this.stmts.dataVersion.get()) as number;
+    if (v !== this.dataVersion) {
+      this.docs.clear();
+      this.dataVersion = v;
+    }
+  }
+
+  private cached<T>(table: string, stmt: string, id: string): T | undefined {
+    this.sync();
+    const key = `${table}\0${id}`;
+    if (this.docs.has(key)) return this.docs.get(key) as T | undefined;
+    const doc = deepFreeze(this.one<T>(stmt, id));
+    this.docs.set(key, doc);
+    return doc;
+  }
+
+  private remember(table: string, id: string, doc: unknown): void {
+    this.docs.set(`${table}\0${id}`, deepFreeze(doc));
   }
 
   private run<T>(f: () => T): T {
@@ -89,16 +133,18 @@ export class SimulatedCloudDb {
   }
 
   getCluster<T>(id: string): T | undefined {
-    return this.one<T>('getCluster', id);
+    return this.cached<T>('clusters', 'getCluster', id);
   }
   putCluster(id: string, doc: unknown): void {
     this.run(() => this.stmts.putCluster.run(id, JSON.stringify(doc)));
+    this.remember('clusters', id, doc);
   }
   getMachine<T>(id: string): T | undefined {
-    return this.one<T>('getMachine', id);
+    return this.cached<T>('machines', 'getMachine', id);
   }
   putMachine(id: string, clusterId: string, doc: unknown): void {
     this.run(() => this.stmts.putMachine.run(id, clusterId, JSON.stringify(doc)));
+    this.remember('machines', id, doc);
   }
   listMachines<T>(clusterId: string): T[] {
     const rows = this.run(() => this.stmts.listMachines.all(clusterId)) as { doc: string }[];
@@ -108,14 +154,33 @@ export class SimulatedCloudDb {
     return (this.run(() => this.stmts.countMachines.get()) as { n: number }).n;
   }
   getControlPlane<T>(id: string): T | undefined {
-    return this.one<T>('getControlPlane', id);
+    return this.cached<T>('control_planes', 'getControlPlane', id);
   }
   putControlPlane(id: string, doc: unknown): void {
     this.run(() => this.stmts.putControlPlane.run(id, JSON.stringify(doc)));
+    this.remember('control_planes', id, doc);
   }
   /** Run f in one transaction (a read-then-write is atomic against other processes). */
   transaction<T>(f: () => T): T {
-    return this.run(() => this.db.transaction(f).immediate());
+    try {
+      return this.run(() =>
+        this.db
+          .transaction(() => {
+            // Holding the write lock now: what others committed before is visible.
+            this.sync();
+            this.inTransaction = true;
+            return f();
+          })
+          .immediate(),
+      );
+    } catch (e) {
+      // Rolled back: writes f made to the cache did not happen.
+      this.docs.clear();
+      this.dataVersion = undefined;
+      throw e;
+    } finally {
+      this.inTransaction = false;
+    }
   }
   close(): void {
     if (this.db.open) this.db.close();

@@ -4,7 +4,7 @@
  * computed, so a test can jump the clock and a restarted process sees the same state.
  */
 import type { BootPlan } from '../bootstrap/inspect.js';
-import { isoTime } from '../clock.js';
+import { isoTime as formatIso } from '../clock.js';
 import type {
   ConditionStatus,
   Endpoint,
@@ -16,6 +16,21 @@ import type {
 } from '../contract.js';
 import type { ClusterSettings, MachineKnobs } from './config.js';
 import { unitHash } from './random.js';
+
+/**
+ * isoTime for the few instants a cloud's records hold (creation, boot, transitions), which
+ * every observation formats again: remembered, bounded.
+ */
+const isoCache = new Map<number, string>();
+function isoTime(ms: number): string {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size >= 10_000) isoCache.clear();
+    s = formatIso(ms);
+    isoCache.set(ms, s);
+  }
+  return s;
+}
 
 export interface ClusterRecord {
   clusterId: string;

@@ -8,7 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { alreadyExists, badRequest, expired, MAX_OBJECT_BYTES, notFound, tooLarge } from '../errors.js';
+import {
+  alreadyExists,
+  badRequest,
+  expired,
+  isStoreError,
+  MAX_OBJECT_BYTES,
+  notFound,
+  StoreError,
+  tooLarge,
+} from '../errors.js';
 import {
   checkPreconditions,
   compileFilter,
@@ -39,7 +48,15 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../types.js';
-import { type Database, DEFAULT_STATE_PATH, fileError, openDatabase } from './schema.js';
+import {
+  type Database,
+  DEFAULT_STATE_PATH,
+  fileError,
+  INDEXED_LABELS,
+  labelExpression,
+  labelIndexName,
+  openDatabase,
+} from './schema.js';
 
 export interface SqliteStoreOptions {
   clock?: Clock;
@@ -53,6 +70,9 @@ export interface SqliteStoreOptions {
   random?: () => number;
 }
 
+/** One write of SqliteStore.writeMany. */
+export type StoreWrite = { op: 'create'; object: NewObject } | { op: 'updateStatus'; object: KubeObject };
+
 /** Rows a watch reads from the events table at a time. */
 const WATCH_BATCH = 256;
 
@@ -60,6 +80,9 @@ interface ObjectKeyRow {
   ns: string;
   name: string;
   labels: string | null;
+}
+interface ObjectRow extends ObjectKeyRow {
+  body: string;
 }
 interface EventRow {
   id: number;
@@ -79,6 +102,11 @@ const rowMatches = (filter: Filter, ns: string, name: string, labels: string | n
 const labelsText = (obj: KubeObject): string | null =>
   obj.metadata.labels ? JSON.stringify(obj.metadata.labels) : null;
 
+const kindKey = (type: ResourceType): string => {
+  const { group, kind } = typeKey(type);
+  return `${group}/${kind}`;
+};
+
 function parseVersion(rv: string): number {
   if (!/^\d{1,15}$/.test(rv)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
   return Number(rv);
@@ -92,9 +120,11 @@ export class SqliteStore implements Store {
   private readonly pollMs: number;
   private readonly random: () => number;
   private readonly watches = new Set<SqliteWatch>();
-  private readonly waiters = new Map<SqliteWatch, { dataVersion: number; wake: () => void }>();
+  private readonly waiters = new Map<SqliteWatch, { dataVersion: number; kind: string; wake: () => void }>();
   private timer: NodeJS.Timeout | undefined;
   private wakeScheduled = false;
+  /** Kinds (`group/kind`) this process wrote since the waiting watches were last woken. */
+  private readonly writtenKinds = new Set<string>();
   private closed = false;
   private readonly sql: ReturnType<SqliteStore['prepare']>;
   /** One transaction wrapper for all calls (better-sqlite3 prepares BEGIN/COMMIT per wrapper). */
@@ -124,6 +154,7 @@ export class SqliteStore implements Store {
       ),
       compactedUpto: db.prepare('SELECT upto FROM compactions WHERE grp = ? AND kind = ?').pluck(),
       get: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?').pluck(),
+      exists: db.prepare('SELECT 1 FROM objects WHERE grp = ? AND kind = ? AND ns = ? AND name = ?').pluck(),
       listAll: db.prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? ORDER BY ns, name').pluck(),
       listNs: db
         .prepare('SELECT body FROM objects WHERE grp = ? AND kind = ? AND ns = ? ORDER BY name')
@@ -142,6 +173,17 @@ export class SqliteStore implements Store {
       event: db.prepare(
         'INSERT INTO events (id, type, grp, kind, ns, name, labels, prev_labels, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      // Per indexed label: the objects of a kind with that label value (in a namespace, or all).
+      // INDEXED BY: without statistics the planner would take the primary key's namespace range.
+      byLabel: INDEXED_LABELS.map((key, i) => ({
+        key,
+        ns: db.prepare(
+          `SELECT ns, name, labels, body FROM objects INDEXED BY ${labelIndexName(i)} WHERE grp = ? AND kind = ? AND ${labelExpression(key)} = ? AND ns = ? ORDER BY name`,
+        ),
+        all: db.prepare(
+          `SELECT ns, name, labels, body FROM objects INDEXED BY ${labelIndexName(i)} WHERE grp = ? AND kind = ? AND ${labelExpression(key)} = ? ORDER BY ns, name`,
+        ),
+      })),
       events: db.prepare(
         // No index on kind: a watch that keeps up reads the few newest rows; one replaying
         // scans at most the retained events. An index would cost every write a page.
@@ -155,6 +197,16 @@ export class SqliteStore implements Store {
     if (this.closed) throw new Error('the store is closed');
     try {
       return (write ? this.tx.immediate(fn) : this.tx.deferred(fn)) as T;
+    } catch (e) {
+      throw fileError(this.path, e);
+    }
+  }
+
+  /** One read statement: atomic on its own, so it needs no transaction. */
+  private read1<T>(fn: () => T): T {
+    if (this.closed) throw new Error('the store is closed');
+    try {
+      return fn();
     } catch (e) {
       throw fileError(this.path, e);
     }
@@ -198,7 +250,7 @@ export class SqliteStore implements Store {
   }
 
   async get(ref: ObjectRef): Promise<KubeObject> {
-    const obj = this.run(() => this.read(ref), false);
+    const obj = this.read1(() => this.read(ref));
     if (!obj) throw notFound(ref);
     return obj;
   }
@@ -219,6 +271,18 @@ export class SqliteStore implements Store {
       return (
         ns !== undefined ? this.sql.listNs.all(group, kind, ns) : this.sql.listAll.all(group, kind)
       ) as string[];
+    // An equality on an indexed label: only the objects with that value are read.
+    for (const r of filter.labels) {
+      if (r.op !== 'in' || r.values.length !== 1) continue;
+      const q = this.sql.byLabel.find((b) => b.key === r.key);
+      if (!q) continue;
+      const rows = (
+        ns !== undefined ? q.ns.all(group, kind, r.values[0], ns) : q.all.all(group, kind, r.values[0])
+      ) as ObjectRow[];
+      const out: string[] = [];
+      for (const row of rows) if (rowMatches(filter, row.ns, row.name, row.labels)) out.push(row.body);
+      return out;
+    }
     // With selectors: keys and labels first, then only the bodies of the objects that match.
     const keys = (
       ns !== undefined ? this.sql.keysNs.all(group, kind, ns) : this.sql.keysAll.all(group, kind)
@@ -231,14 +295,22 @@ export class SqliteStore implements Store {
   }
 
   async create(input: NewObject): Promise<KubeObject> {
-    const obj = prepareCreate(input, { uid: randomUUID(), now: this.clock.now(), random: this.random });
-    const ref = refOf(obj);
-    const out = this.run(() => {
-      if (this.read(ref)) throw alreadyExists(ref);
-      return this.commit('ADDED', obj, null);
-    }, true);
-    this.changed();
+    const obj = this.prepareNew(input);
+    const out = this.run(() => this.createIn(obj), true);
+    this.changed(obj);
     return out;
+  }
+
+  private prepareNew(input: NewObject): KubeObject {
+    return prepareCreate(input, { uid: randomUUID(), now: this.clock.now(), random: this.random });
+  }
+
+  /** The create itself, inside a write transaction. */
+  private createIn(obj: KubeObject): KubeObject {
+    const ref = refOf(obj);
+    if (this.sql.exists.get(typeKey(ref).group, ref.kind, ref.namespace ?? '', ref.name) !== undefined)
+      throw alreadyExists(ref);
+    return this.commit('ADDED', obj, null);
   }
 
   async update(input: KubeObject): Promise<KubeObject> {
@@ -249,25 +321,77 @@ export class SqliteStore implements Store {
     return this.replace(input, prepareStatusUpdate);
   }
 
+  /**
+   * Several creates and status updates in one transaction (one commit instead of one each),
+   * for a writer with many small writes at once (the reconciler's events of a pass). Each
+   * write has the semantics of its own call; one refused (AlreadyExists, Conflict, Invalid...)
+   * is reported in its place and writes nothing, the others are written. Not part of the Store
+   * interface: callers check for it and fall back to one call per write.
+   */
+  async writeMany(writes: readonly StoreWrite[]): Promise<(KubeObject | StoreError)[]> {
+    const prepared = writes.map((w) => {
+      if (w.op !== 'create') return w;
+      try {
+        return { op: 'create' as const, object: this.prepareNew(w.object) };
+      } catch (e) {
+        if (isStoreError(e)) return e;
+        throw e;
+      }
+    });
+    const written = new Set<string>();
+    const out = this.run(
+      () =>
+        prepared.map((w): KubeObject | StoreError => {
+          if (w instanceof StoreError) return w;
+          try {
+            if (w.op === 'updateStatus')
+              return this.replaceIn(w.object, prepareStatusUpdate, () => written.add(kindKey(w.object)));
+            const r = this.createIn(w.object as KubeObject);
+            written.add(kindKey(r));
+            return r;
+          } catch (e) {
+            if (isStoreError(e)) return e;
+            throw e;
+          }
+        }),
+      true,
+    );
+    for (const k of written) this.changedKind(k);
+    return out;
+  }
+
   private replace(
     input: KubeObject,
     prepare: (old: KubeObject, incoming: KubeObject) => Prepared,
   ): KubeObject {
-    const ref = refOf(input);
     let wrote = false;
-    const out = this.run(() => {
-      const old = this.read(ref);
-      if (!old) throw notFound(ref);
-      const next = prepare(old, input);
-      if (!next.changed) return old;
-      wrote = true;
-      // Removing the last finalizer of a deleting object deletes it; the event carries the
-      // last stored state, as the apiserver's does.
-      if (next.finalized) return this.commit('DELETED', old, null);
-      return this.commit('MODIFIED', next.object, labelsText(old));
-    }, true);
-    if (wrote) this.changed();
+    const out = this.run(
+      () =>
+        this.replaceIn(input, prepare, () => {
+          wrote = true;
+        }),
+      true,
+    );
+    if (wrote) this.changed(input);
     return out;
+  }
+
+  /** An update inside a write transaction; `onWrite` when it writes. */
+  private replaceIn(
+    input: KubeObject,
+    prepare: (old: KubeObject, incoming: KubeObject) => Prepared,
+    onWrite: () => void,
+  ): KubeObject {
+    const ref = refOf(input);
+    const old = this.read(ref);
+    if (!old) throw notFound(ref);
+    const next = prepare(old, input);
+    if (!next.changed) return old;
+    onWrite();
+    // Removing the last finalizer of a deleting object deletes it; the event carries the
+    // last stored state, as the apiserver's does.
+    if (next.finalized) return this.commit('DELETED', old, null);
+    return this.commit('MODIFIED', next.object, labelsText(old));
   }
 
   async delete(ref: ObjectRef, options?: DeleteOptions): Promise<DeleteResult> {
@@ -285,7 +409,7 @@ export class SqliteStore implements Store {
       }
       return { object: this.commit('MODIFIED', marked, labelsText(old)), deleted: false };
     }, true);
-    if (wrote) this.changed();
+    if (wrote) this.changed(ref);
     return out;
   }
 
@@ -337,9 +461,9 @@ export class SqliteStore implements Store {
   }
 
   /** @internal Resolves on the next change (this process's or another's) or on close. */
-  waitForChange(w: SqliteWatch, dataVersion: number): Promise<void> {
+  waitForChange(w: SqliteWatch, type: ResourceType, dataVersion: number): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.set(w, { dataVersion, wake: resolve });
+      this.waiters.set(w, { dataVersion, kind: kindKey(type), wake: resolve });
       this.timer ??= setInterval(() => this.poll(), this.pollMs);
     });
   }
@@ -378,13 +502,30 @@ export class SqliteStore implements Store {
   }
 
   /** After a write of this process: wake the waiting watches once the current task ends. */
-  private changed(): void {
-    if (this.waiters.size === 0 || this.wakeScheduled) return;
+  private changed(type: ResourceType): void {
+    this.changedKind(kindKey(type));
+  }
+
+  private changedKind(key: string): void {
+    if (this.waiters.size === 0) return;
+    this.writtenKinds.add(key);
+    if (this.wakeScheduled) return;
     this.wakeScheduled = true;
     setImmediate(() => {
       this.wakeScheduled = false;
-      this.wakeAll();
+      this.wakeWritten();
     });
+  }
+
+  /** Wakes the watches of the kinds written (a watch of another kind would read nothing new). */
+  private wakeWritten(): void {
+    for (const [w, waiter] of this.waiters)
+      if (this.writtenKinds.has(waiter.kind)) {
+        this.waiters.delete(w);
+        waiter.wake();
+      }
+    this.writtenKinds.clear();
+    this.stopTimerIfIdle();
   }
 
   private wakeAll(): void {
@@ -463,7 +604,7 @@ class SqliteWatch implements Watch {
         if (ev) events.push(ev);
       }
       this.buffer = events.reverse();
-      if (this.buffer.length === 0) await this.store.waitForChange(this, read.dataVersion);
+      if (this.buffer.length === 0) await this.store.waitForChange(this, this.type, read.dataVersion);
     }
   }
 
