@@ -13,6 +13,7 @@ import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
 import { objectRef } from '../validate/objects.js';
+import { ordinaryValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
 import { type PolicyInput, policyInput, type Team } from './policy-input.js';
@@ -118,7 +119,7 @@ export function runGate(input: GateInput): Verdict {
   // policy: on the submission, its effective values and every rendered object
   const team: Team = { name: cd.metadata.namespace, labels: input.teamLabels ?? {} };
   const submission = toOrdinaryTree(cd.source.doc.value) as PlainObject;
-  const values = verdict.values ? (toOrdinaryTree(verdict.values) as PlainObject) : undefined;
+  const values = verdict.values ? (ordinaryValues(verdict.values) as PlainObject) : undefined;
   const pin = policyInput(submission, team, cd.spec.template, chart, values, verdict.objects);
   runPolicies(verdict, input.policies, pin, at, (segments) =>
     chart && segments[0] === 'spec' && segments[1] === 'values'
