@@ -7,13 +7,14 @@
 // of the same server at the same rate (TLS, autocannon and this machine, no gate) and DESIGN.md's
 // plain-HTTP figure.
 //   npm run build && node bench/webhook.js
-//   BENCH_RATE=1000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_WORKERS=1 (node:cluster workers)
+//   BENCH_RATE=1000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_WORKERS=1 (node:cluster workers),
+//   BENCH_PROFILE=DIR (a CPU profile of the webhook process)
 
 import { execFileSync, fork } from 'node:child_process';
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +37,20 @@ async function serve({ cert, key, workers, port }) {
       cluster.fork().on('message', (m) => {
         if (m?.listening && ++listening === workers) process.send?.(m);
       });
+    // CPU time of the workers, summed, for the parent (it asks with 'cpu')
+    process.on('message', (m) => {
+      if (m !== 'cpu') return;
+      const all = Object.values(cluster.workers);
+      let ms = 0;
+      let answered = 0;
+      for (const w of all) {
+        w.once('message', (r) => {
+          ms += r.cpuMs;
+          if (++answered === all.length) process.send?.({ cpuMs: ms });
+        });
+        w.send('cpu');
+      }
+    });
     process.on('SIGTERM', () => {
       for (const w of Object.values(cluster.workers)) w.kill();
       process.exit(0);
@@ -58,6 +73,11 @@ async function serve({ cert, key, workers, port }) {
     log,
   });
   process.send?.({ listening: true, port: server.port, policies: sources.snapshot().policies.length });
+  process.on('message', (m) => {
+    if (m !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMs: (user + system) / 1000 });
+  });
   process.on('SIGTERM', () => process.exit(0));
 }
 
@@ -69,6 +89,7 @@ async function main() {
   const seconds = env('BENCH_SECONDS', 10);
   const connections = env('BENCH_CONNECTIONS', 16);
   const workers = env('BENCH_WORKERS', 1);
+  const [load1] = loadavg();
 
   // a throwaway serving certificate (EC P-256, self-signed)
   const dir = mkdtempSync(join(tmpdir(), 'cm-bench-webhook-'));
@@ -86,6 +107,8 @@ async function main() {
 
   const child = fork(SELF, ['--serve', JSON.stringify({ cert, key, workers, port: 0 })], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_PROFILE=DIR: a CPU profile of the webhook process, written when it stops
+    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [],
   });
   const ready = await new Promise((resolve, reject) => {
     child.once('message', resolve);
@@ -185,9 +208,17 @@ async function main() {
   ]);
 
   // Each response's latency to the microsecond (autocannon's histogram keeps whole milliseconds).
+  const serverCpu = () =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve(m.cpuMs));
+      child.send('cpu');
+    });
   const load = (opts) =>
     new Promise((resolve, reject) => {
       const times = [];
+      const clientStart = process.cpuUsage();
+      let serverStart = Number.NaN;
+      serverCpu().then((ms) => (serverStart = ms));
       const instance = autocannon(
         {
           url: base,
@@ -198,7 +229,13 @@ async function main() {
           tlsOptions,
           ...opts,
         },
-        (err, result) => (err ? reject(err) : resolve({ ...result, times: times.sort((a, b) => a - b) })),
+        (err, result) => {
+          if (err) return reject(err);
+          const clientMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(clientStart));
+          serverCpu().then((ms) =>
+            resolve({ ...result, times: times.sort((a, b) => a - b), serverMs: ms - serverStart, clientMs }),
+          );
+        },
       );
       instance.on('response', (_client, status, _bytes, ms) => status === 200 && times.push(ms));
     });
@@ -213,6 +250,8 @@ async function main() {
     'max ms': r.times[r.times.length - 1]?.toFixed(1),
     'p99 corrected': r.latency.p99,
     'non-2xx': r.non2xx + r.errors + r.timeouts,
+    'server CPU ms/req': (r.serverMs / r.requests.total).toFixed(3),
+    'client CPU ms/req': (r.clientMs / r.requests.total).toFixed(3),
   });
 
   await load({ duration: 3, requests }); // warm the JIT and the caches of the templates
@@ -221,6 +260,9 @@ async function main() {
   const gate = await load({ requests });
   child.kill('SIGTERM');
 
+  console.log(
+    `machine: ${cpus().length} cores, load average ${load1.toFixed(1)} at the start (other processes compete for the cores)`,
+  );
   console.log(
     `clustermint webhook: HTTPS keep-alive on loopback, ${ready.policies ?? 20} policies, ${workers} process${workers > 1 ? 'es (node:cluster)' : ''}, ` +
       `${connections} connections, ${seconds} s at ${rate} req/s, autocannon, Node ${process.version}`,
@@ -238,6 +280,10 @@ async function main() {
   );
   console.log(
     "latencies per response, to the microsecond; 'p99 corrected': autocannon's whole-millisecond p99 with its coordinated-omission correction",
+  );
+  const perCreate = (2 * gate.serverMs) / gate.requests.total;
+  console.log(
+    `server CPU per ClusterDeployment create (mutate + validate): ${perCreate.toFixed(2)} ms, so one core answers at most ${Math.round(2000 / perCreate)} requests/s of this mix`,
   );
   console.log('floor (DESIGN.md): plain Node HTTP on loopback at 1,000 req/s: p50 0.05 ms, p99 0.3 ms');
 }
