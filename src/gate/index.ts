@@ -17,6 +17,7 @@ import { ordinaryValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
 import { type PolicyInput, policyInput, type Team } from './policy-input.js';
+import { policiesFor } from './rule-filter.js';
 import { fieldToSegments, runTopologyPipeline, type SourcedDocument } from './topology-pipeline.js';
 
 export interface GateInput {
@@ -139,11 +140,13 @@ function runPolicies(
   locateInValues: (segments: PathSegment[]) => SourceLocation | undefined,
 ): void {
   const compiled = policies.map((p) => ({ loaded: p, compiled: compilePolicy(p.raw) }));
+  const all = compiled.map((c) => c.compiled);
   const ctx = { payloadOrigin: 'int64' as const };
   for (const resource of pin.resources) {
+    // rules that cannot apply to this resource are left out (rule-filter.ts proves the engine would skip them)
     const responses = evaluateResource(
       resource.value,
-      compiled.map((c) => c.compiled),
+      policiesFor(all, resource.value, pin.bindings),
       pin.bindings,
       ctx,
     );
