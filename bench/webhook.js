@@ -1,193 +1,289 @@
-// Admission webhook benchmark: AdmissionReviews for an allowed and a denied ClusterDeployment
-// (examples/gate/, policies/) against the in-process HTTPS server, over keep-alive connections.
-// Prints requests/s at saturation and p50/p99 latency at a fixed rate (DESIGN.md's admission
-// floor: plain Node HTTP on loopback, 1,000 requests/s: p50 0.05 ms, p99 0.3 ms).
-//   npm run build && node bench/webhook.js   (BENCH_SECONDS=5, BENCH_RATE=200)
+// Admission webhook benchmark: the webhook in its own process (HTTPS, the policies/ folder: 20
+// policies), loaded with autocannon at a fixed rate as an API server would load it. Every
+// ClusterDeployment create is one /mutate (the submission) then one /validate (the submission
+// with the defaults patched in), with a new name and uid each time, so the decision cache never
+// answers; three allowed creates for one denied (examples/gate/). Prints p50/p90/p99/max and the
+// achieved rate against the target (p99 <= 5 ms at 1,000 requests/s), beside the floor: /healthz
+// of the same server at the same rate (TLS, autocannon and this machine, no gate) and DESIGN.md's
+// plain-HTTP figure.
+//   npm run build && node bench/webhook.js
+//   BENCH_RATE=1000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_WORKERS=1 (node:cluster workers),
+//   BENCH_PROFILE=DIR (a CPU profile of the webhook process)
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import jsyaml from 'js-yaml';
-import { createLogger } from '../dist/webhook/log.js';
-import { startWebhookServer } from '../dist/webhook/server.js';
-import { Sources, warmUp } from '../dist/webhook/sources.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rate = Number(process.env.BENCH_RATE ?? 200);
+const SELF = fileURLToPath(import.meta.url);
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
 
-// a throwaway serving certificate (EC P-256, self-signed)
-const dir = mkdtempSync(join(tmpdir(), 'cm-bench-webhook-'));
-const key = join(dir, 'tls.key');
-const cert = join(dir, 'tls.crt');
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ],
-  { stdio: 'ignore' },
-);
+if (process.argv[2] === '--serve') await serve(JSON.parse(process.argv[3]));
+else await main();
 
-const log = createLogger('silent');
-const sources = await Sources.start({ policies: [join(ROOT, 'policies')], templates: [] }, log);
-warmUp(sources.snapshot(), log);
-const server = await startWebhookServer({
-  certFile: cert,
-  keyFile: key,
-  port: 0,
-  host: '127.0.0.1',
-  snapshot: () => sources.snapshot(),
-  log,
-});
-const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: readFileSync(cert) });
-
-const deployment = (file) =>
-  jsyaml.loadAll(readFileSync(join(ROOT, file), 'utf8')).find((d) => d?.kind === 'ClusterDeployment');
-const body = (object) =>
-  JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: randomUUID(),
-      kind: { group: 'clustermint.io', version: 'v1alpha1', kind: 'ClusterDeployment' },
-      resource: { group: 'clustermint.io', version: 'v1alpha1', resource: 'clusterdeployments' },
-      name: object.metadata.name,
-      namespace: object.metadata.namespace,
-      operation: 'CREATE',
-      userInfo: { username: 'bench' },
-      object,
-    },
-  });
-
-function post(path, text) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path,
-        method: 'POST',
-        agent,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) },
-      },
-      (res) => {
-        let n = 0;
-        res.on('data', (c) => (n += c.length));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-/** As many requests as `concurrency` clients can send in `seconds`. */
-async function saturate(path, make, concurrency = 8) {
-  const until = Date.now() + seconds * 1000;
-  let n = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        await post(path, make(n++));
+/**
+ * The server process: what `clustermint webhook` runs (sources, warm-up, HTTPS server, JSON logs
+ * at level info, here to /dev/null), in one process or in node:cluster workers sharing the port.
+ */
+async function serve({ cert, key, workers, port }) {
+  if (workers > 1 && cluster.isPrimary) {
+    let listening = 0;
+    cluster.setupPrimary({ exec: SELF, args: ['--serve', JSON.stringify({ cert, key, workers, port })] });
+    for (let i = 0; i < workers; i++)
+      cluster.fork().on('message', (m) => {
+        if (m?.listening && ++listening === workers) process.send?.(m);
+      });
+    // CPU time of the workers, summed, for the parent (it asks with 'cpu')
+    process.on('message', (m) => {
+      if (m !== 'cpu') return;
+      const all = Object.values(cluster.workers);
+      let ms = 0;
+      let answered = 0;
+      for (const w of all) {
+        w.once('message', (r) => {
+          ms += r.cpuMs;
+          if (++answered === all.length) process.send?.({ cpuMs: ms });
+        });
+        w.send('cpu');
       }
-    }),
-  );
-  return n / seconds;
-}
-
-/** Requests sent at a fixed rate (open loop); latency of each. */
-async function fixedRate(path, make) {
-  const total = rate * seconds;
-  const latencies = [];
-  const pending = [];
-  const start = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(post(path, make(i)).then((ms) => latencies.push(ms)));
+    });
+    process.on('SIGTERM', () => {
+      for (const w of Object.values(cluster.workers)) w.kill();
+      process.exit(0);
+    });
+    return;
   }
-  await Promise.all(pending);
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    achieved: total / elapsed,
-    p50: pct(latencies, 50),
-    p99: pct(latencies, 99),
-    max: latencies[latencies.length - 1],
-  };
-}
-
-const allowed = deployment('examples/gate/team-a-allowed.yaml');
-const denied = deployment('examples/gate/team-a-denied.yaml');
-const same = (object) => {
-  const text = body(object);
-  return () => text;
-};
-// a new name per request: every review misses the decision cache and runs the whole gate
-let run = 0;
-const fresh = (object) => {
-  run++;
-  return (i) =>
-    body({ ...object, metadata: { ...object.metadata, name: `${object.metadata.name}-${run}-${i}` } });
-};
-const cases = [
-  ['allowed, /validate, new name each time (gate runs)', '/validate', () => fresh(allowed)],
-  ['denied, /validate, new name each time (gate runs)', '/validate', () => fresh(denied)],
-  ['allowed, /validate, same review (decision cache)', '/validate', () => same(allowed)],
-  ['denied, /validate, same review (decision cache)', '/validate', () => same(denied)],
-  ['allowed, /mutate, new name each time', '/mutate', () => fresh(allowed)],
-];
-for (const [, path, make] of cases) {
-  const m = make();
-  for (let i = 0; i < 200; i++) await post(path, m(i)); // warm the JIT
-}
-
-const rows = [];
-for (const [name, path, make] of cases) {
-  const rps = await saturate(path, make());
-  const r = await fixedRate(path, make());
-  rows.push({
-    case: name,
-    'max req/s (8 clients)': Math.round(rps),
-    [`rate (target ${rate}/s)`]: Math.round(r.achieved),
-    'p50 ms': r.p50.toFixed(2),
-    'p99 ms': r.p99.toFixed(2),
-    'max ms': r.max.toFixed(1),
+  const { createLogger } = await import('../dist/webhook/log.js');
+  const { startWebhookServer } = await import('../dist/webhook/server.js');
+  const { Sources, warmUp } = await import('../dist/webhook/sources.js');
+  const { default: pino } = await import('pino');
+  const log = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
+  const sources = await Sources.start({ policies: [join(ROOT, 'policies')], templates: [] }, log);
+  warmUp(sources.snapshot(), log);
+  const server = await startWebhookServer({
+    certFile: cert,
+    keyFile: key,
+    port,
+    host: '127.0.0.1',
+    snapshot: () => sources.snapshot(),
+    log,
   });
+  process.send?.({ listening: true, port: server.port, policies: sources.snapshot().policies.length });
+  process.on('message', (m) => {
+    if (m !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMs: (user + system) / 1000 });
+  });
+  process.on('SIGTERM', () => process.exit(0));
 }
-console.log(
-  `clustermint webhook: HTTPS keep-alive on loopback, ${sources.snapshot().policies.length} policies, ${seconds} s per run, Node ${process.version}`,
-);
-console.table(rows);
-console.log('floor (DESIGN.md): plain Node HTTP on loopback at 1,000 req/s: p50 0.05 ms, p99 0.3 ms');
-agent.destroy();
-await server.close();
-sources.stop();
+
+async function main() {
+  const { default: autocannon } = await import('autocannon');
+  const { default: jsyaml } = await import('js-yaml');
+  const { default: jsonpatch } = await import('fast-json-patch');
+  const rate = env('BENCH_RATE', 1000);
+  const seconds = env('BENCH_SECONDS', 10);
+  const connections = env('BENCH_CONNECTIONS', 16);
+  const workers = env('BENCH_WORKERS', 1);
+  const [load1] = loadavg();
+
+  // a throwaway serving certificate (EC P-256, self-signed)
+  const dir = mkdtempSync(join(tmpdir(), 'cm-bench-webhook-'));
+  const key = join(dir, 'tls.key');
+  const cert = join(dir, 'tls.crt');
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+      ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+    ],
+    { stdio: 'ignore' },
+  );
+
+  const child = fork(SELF, ['--serve', JSON.stringify({ cert, key, workers, port: 0 })], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_PROFILE=DIR: a CPU profile of the webhook process, written when it stops
+    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [],
+  });
+  const ready = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the webhook process exited with ${code}`)));
+  });
+  // workers report their own port; with node:cluster they share the primary's
+  const base = `https://127.0.0.1:${ready.port}`;
+  const tlsOptions = { ca: readFileSync(cert) };
+
+  const deployment = (file) =>
+    jsyaml.loadAll(readFileSync(join(ROOT, file), 'utf8')).find((d) => d?.kind === 'ClusterDeployment');
+  const review = (object, uid) =>
+    JSON.stringify({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid,
+        kind: { group: 'clustermint.io', version: 'v1alpha1', kind: 'ClusterDeployment' },
+        resource: { group: 'clustermint.io', version: 'v1alpha1', resource: 'clusterdeployments' },
+        name: object.metadata.name,
+        namespace: object.metadata.namespace,
+        operation: 'CREATE',
+        userInfo: { username: 'system:serviceaccount:team-a:deployer', groups: ['system:authenticated'] },
+        object,
+      },
+    });
+  async function post(path, body) {
+    const { request } = await import('node:https');
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${base}${path}`,
+        { method: 'POST', ...tlsOptions, headers: { 'Content-Type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(JSON.parse(text).response));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  // Bodies with placeholders for the name and uid, split once: a request is a join.
+  const NAME = 'zzbenchnamezz';
+  const UID = 'zzbenchuidzz';
+  const parts = (object) =>
+    review({ ...object, metadata: { ...object.metadata, name: NAME } }, UID)
+      .split(NAME)
+      .map((p) => p.split(UID));
+  const fill = (split, name, uid) => split.map((p) => p.join(uid)).join(name);
+  const kinds = [];
+  for (const [label, file, allowed] of [
+    ['allowed', 'examples/gate/team-a-allowed.yaml', true],
+    ['denied', 'examples/gate/team-a-denied.yaml', false],
+  ]) {
+    const object = deployment(file);
+    // what the API server sends to /validate: the object after the mutating webhook's patch
+    const m = await post('/mutate', review(object, randomUUID()));
+    const patch = m.patch ? JSON.parse(Buffer.from(m.patch, 'base64').toString('utf8')) : [];
+    const patched = jsonpatch.applyPatch(structuredClone(object), patch).newDocument;
+    const v = await post('/validate', review(patched, randomUUID()));
+    if (v.allowed !== allowed) throw new Error(`${label}: the webhook says allowed=${v.allowed}`);
+    kinds.push({
+      label,
+      allowed,
+      base: object.metadata.name,
+      mutate: parts(object),
+      validate: parts(patched),
+    });
+  }
+
+  // The sequence each connection repeats: 3 allowed creates, 1 denied (mutate, then validate).
+  const mix = [kinds[0], kinds[0], kinds[1], kinds[0]];
+  let serial = 0;
+  const wrong = { allowed: 0, denied: 0, unexpected: 0 };
+  const requests = mix.flatMap((k) => [
+    {
+      method: 'POST',
+      path: '/mutate?timeout=10s',
+      setupRequest(req, context) {
+        context.name = `${k.base}-${(++serial).toString(36).padStart(5, '0')}`;
+        return { ...req, body: fill(k.mutate, context.name, randomUUID()) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/validate?timeout=10s',
+      setupRequest: (req, context) => ({ ...req, body: fill(k.validate, context.name, randomUUID()) }),
+      onResponse(status, body) {
+        if (status !== 200) return;
+        const allowed = body.includes('"allowed":true');
+        if (allowed === k.allowed) wrong[allowed ? 'allowed' : 'denied']++;
+        else wrong.unexpected++;
+      },
+    },
+  ]);
+
+  // Each response's latency to the microsecond (autocannon's histogram keeps whole milliseconds).
+  const serverCpu = () =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve(m.cpuMs));
+      child.send('cpu');
+    });
+  const load = (opts) =>
+    new Promise((resolve, reject) => {
+      const times = [];
+      const clientStart = process.cpuUsage();
+      let serverStart = Number.NaN;
+      serverCpu().then((ms) => (serverStart = ms));
+      const instance = autocannon(
+        {
+          url: base,
+          connections,
+          overallRate: rate,
+          duration: seconds,
+          headers: { 'content-type': 'application/json' },
+          tlsOptions,
+          ...opts,
+        },
+        (err, result) => {
+          if (err) return reject(err);
+          const clientMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(clientStart));
+          serverCpu().then((ms) =>
+            resolve({ ...result, times: times.sort((a, b) => a - b), serverMs: ms - serverStart, clientMs }),
+          );
+        },
+      );
+      instance.on('response', (_client, status, _bytes, ms) => status === 200 && times.push(ms));
+    });
+  const pct = (sorted, p) =>
+    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+  const row = (name, r) => ({
+    case: name,
+    'req/s (target)': `${Math.round(r.requests.average)} (${rate})`,
+    'p50 ms': pct(r.times, 50).toFixed(2),
+    'p90 ms': pct(r.times, 90).toFixed(2),
+    'p99 ms': pct(r.times, 99).toFixed(2),
+    'max ms': r.times[r.times.length - 1]?.toFixed(1),
+    'p99 corrected': r.latency.p99,
+    'non-2xx': r.non2xx + r.errors + r.timeouts,
+    'server CPU ms/req': (r.serverMs / r.requests.total).toFixed(3),
+    'client CPU ms/req': (r.clientMs / r.requests.total).toFixed(3),
+  });
+
+  await load({ duration: 3, requests }); // warm the JIT and the caches of the templates
+  wrong.allowed = wrong.denied = wrong.unexpected = 0;
+  const floor = await load({ url: `${base}/healthz`, method: 'GET' });
+  const gate = await load({ requests });
+  child.kill('SIGTERM');
+
+  console.log(
+    `machine: ${cpus().length} cores, load average ${load1.toFixed(1)} at the start (other processes compete for the cores)`,
+  );
+  console.log(
+    `clustermint webhook: HTTPS keep-alive on loopback, ${ready.policies ?? 20} policies, ${workers} process${workers > 1 ? 'es (node:cluster)' : ''}, ` +
+      `${connections} connections, ${seconds} s at ${rate} req/s, autocannon, Node ${process.version}`,
+  );
+  console.table([
+    row('floor: GET /healthz (TLS + HTTP, no gate)', floor),
+    row('ClusterDeployment creates: /mutate + /validate, new names', gate),
+  ]);
+  console.log(
+    `validate verdicts: ${wrong.allowed} allowed, ${wrong.denied} denied as expected, ${wrong.unexpected} unexpected`,
+  );
+  const p99 = pct(gate.times, 99);
+  console.log(
+    `target p99 <= 5 ms at ${rate} req/s: ${p99 <= 5 && gate.requests.average >= rate * 0.98 ? 'met' : 'NOT met'} (p99 ${p99.toFixed(2)} ms, ${Math.round(gate.requests.average)} req/s)`,
+  );
+  console.log(
+    "latencies per response, to the microsecond; 'p99 corrected': autocannon's whole-millisecond p99 with its coordinated-omission correction",
+  );
+  const perCreate = (2 * gate.serverMs) / gate.requests.total;
+  console.log(
+    `server CPU per ClusterDeployment create (mutate + validate): ${perCreate.toFixed(2)} ms, so one core answers at most ${Math.round(2000 / perCreate)} requests/s of this mix`,
+  );
+  console.log('floor (DESIGN.md): plain Node HTTP on loopback at 1,000 req/s: p50 0.05 ms, p99 0.3 ms');
+}

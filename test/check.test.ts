@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
+import { loadPolicyFiles } from '../src/policy/policy-files.js';
 import { run } from './helpers/cli.js';
 import { tmpTree } from './helpers/tmp.js';
 
@@ -37,6 +38,74 @@ describe('clustermint check (the gate)', () => {
       /team-a-denied\.yaml:9:15 \(\$\.spec\.credential\): a team may only use its own credentials/,
     );
     expect(out).not.toMatch(/control-plane nodes/); // 3 control planes are allowed
+  });
+
+  it('the example policies: 20, every rule passes for the allowed example', async () => {
+    const r = await run('check', '-f', ALLOWED, '--policies', POLICIES, '-o', 'json');
+    const [v] = JSON.parse(r.stdout);
+    expect(r.code).toBe(0);
+    expect(loadPolicyFiles([POLICIES])).toHaveLength(20);
+    expect(Object.keys(v.rules).length).toBeGreaterThanOrEqual(15); // the others bind team-b
+    expect(Object.values(v.rules).every((o) => o === 'pass')).toBe(true);
+  });
+
+  it("the baseline and team-b policies deny what they are about, on team-b's submission", async () => {
+    const dir = tmpTree({
+      'b.yaml': [
+        'apiVersion: clustermint.io/v1alpha1',
+        'kind: ClusterDeployment',
+        'metadata:',
+        '  name: prod-with-a-name-that-is-much-too-long-to-be-the-value-of-a-label',
+        '  namespace: team-b',
+        'spec:',
+        '  template: aws-standalone-cp',
+        '  credential: team-b-aws',
+        '  config:',
+        '    region: eu-west-1',
+        '    controlPlaneNumber: 2',
+        '    workersNumber: 30',
+        '    publicIP: true',
+        '    bastion: {enabled: true}',
+        '    controlPlane:',
+        '      instanceType: t3.large',
+        '      rootVolumeSize: 3000',
+        '      nonRootVolumes: [{deviceName: /dev/sdb, size: 100, encrypted: false}]',
+        '    worker: {instanceType: c5.xlarge}',
+        '---',
+        'apiVersion: clustermint.io/v1alpha1',
+        'kind: ClusterDeployment',
+        'metadata: {name: sim, namespace: team-b}',
+        'spec: {template: simulated-standalone-cp, credential: team-b-sim}',
+        '',
+      ].join('\n'),
+    });
+    const r = await run('check', '-f', join(dir, 'b.yaml'), '--policies', POLICIES, '-o', 'json');
+    expect(r.code).toBe(1);
+    const [big, sim] = JSON.parse(r.stdout);
+    const failed = (v: any) =>
+      Object.entries(v.rules)
+        .filter(([, o]) => o === 'fail')
+        .map(([k]) => k)
+        .sort();
+    expect(failed(big)).toEqual([
+      'aws-bastion/bastion-with-allowed-cidrs',
+      'aws-encrypted-volumes/extra-volumes-encrypted',
+      'aws-root-volume/between-8-and-2000-gib',
+      'control-plane-quorum/odd-number-of-control-planes',
+      'deployment-name-length/fits-a-label-value',
+      'team-b-instance-types/m5-or-c5',
+      'team-b-private/no-public-ip',
+      'team-b-regions/regions-us',
+      'team-b-sizes/at-most-20-workers',
+    ]);
+    // team-a's rules do not bind team-b; the worker's c5 passes, the control plane's t3 does not
+    expect(big.rules['team-a-aws/instance-types-t3']).toBeUndefined();
+    const instance = big.violations.filter((x: any) => x.policy === 'team-b-instance-types');
+    expect(instance.map((x: any) => x.object.name)).toEqual([
+      'prod-with-a-name-that-is-much-too-long-to-be-the-value-of-a-lab-cp-mt',
+      'prod-with-a-name-that-is-much-too-long-to-be-the-value-of-a-lab-cp-mt',
+    ]);
+    expect(failed(sim)).toEqual(['team-b-templates/only-aws-templates']);
   });
 
   it('-f takes a folder, like kubectl', async () => {

@@ -13,6 +13,7 @@ import { locateInYaml, type SourceDocument } from '../util/yaml-source.js';
 import { validateObject } from '../validate/objects.js';
 import { validateValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
+import { cachedValues } from './values-cache.js';
 
 /** One origin of values: a -f file, a --set flag, or a submission's spec.config. */
 export interface ValuesSource {
@@ -46,11 +47,21 @@ export function mergedValues(chart: Chart, sources: readonly ValuesSource[]): Pl
 
 export function runChart(input: ChartRunInput): ChartRunResult {
   const { chart, sources } = input;
-  const values = mergedValues(chart, sources);
+  const { values, problems } = cachedValues(
+    chart,
+    sources.map((s) => s.value),
+    () => {
+      const merged = mergedValues(chart, sources);
+      return {
+        values: merged,
+        problems: chart.schema ? validateValues(chart.schema, chart.schemaFile, merged) : [],
+      };
+    },
+  );
   const result: ChartRunResult = { values, documents: [], violations: [], warnings: [] };
 
   if (chart.schema) {
-    for (const p of validateValues(chart.schema, chart.schemaFile, values)) {
+    for (const p of problems) {
       result.violations.push({
         stage: 'values',
         severity: 'error',

@@ -14,9 +14,11 @@ import { formatPath, type PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
 import type { SourceDocument } from '../util/yaml-source.js';
 import { objectRef } from '../validate/objects.js';
+import { ordinaryValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
 import { type PolicyInput, policyInput, type Team } from './policy-input.js';
+import { policiesFor } from './rule-filter.js';
 import { fieldToSegments, runTopologyPipeline, type SourcedDocument } from './topology-pipeline.js';
 
 export interface GateInput {
@@ -109,7 +111,7 @@ export function runGate(input: GateInput): Verdict {
   // policy: on the submission, its effective values and every rendered object
   const team: Team = { name: cd.metadata.namespace, labels: input.teamLabels ?? {} };
   const submission = toOrdinaryTree(cd.source.doc.value) as PlainObject;
-  const values = verdict.values ? (toOrdinaryTree(verdict.values) as PlainObject) : undefined;
+  const values = verdict.values ? (ordinaryValues(verdict.values) as PlainObject) : undefined;
   const pin = policyInput(submission, team, cd.spec.template, chart, values, verdict.objects);
   runPolicies(verdict, input.policies, pin, at, (segments) =>
     chart && segments[0] === 'spec' && segments[1] === 'values'
@@ -148,11 +150,13 @@ function runPolicies(
   locateInValues: (segments: PathSegment[]) => SourceLocation | undefined,
 ): void {
   const compiled = policies.map((p) => ({ loaded: p, compiled: compilePolicy(p.raw) }));
+  const all = compiled.map((c) => c.compiled);
   const ctx = { payloadOrigin: 'int64' as const };
   for (const resource of pin.resources) {
+    // rules that cannot apply to this resource are left out (rule-filter.ts proves the engine would skip them)
     const responses = evaluateResource(
       resource.value,
-      compiled.map((c) => c.compiled),
+      policiesFor(all, resource.value, pin.bindings),
       pin.bindings,
       ctx,
     );

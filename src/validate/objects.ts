@@ -83,14 +83,40 @@ export function validateObject(o: PlainObject): Violation[] {
   return out;
 }
 
+/**
+ * The tree without null-valued keys, as ordinary objects (ajv's deep-equal needs
+ * Object.prototype). Subtrees that are already so are shared, not copied: the usual rendered
+ * object has no null and comes back as it is.
+ */
 function withoutNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = withoutNulls(v[i]);
+      if (out) out.push(x);
+      else if (x !== v[i]) {
+        out = v.slice(0, i);
+        out.push(x);
+      }
+    }
+    return out ?? v;
+  }
   if (isPlainObject(v)) {
+    const keys = Object.keys(v);
+    let changed = Object.getPrototypeOf(v) !== Object.prototype;
+    const values = new Array<unknown>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const x = v[keys[i]];
+      const y = x === null ? null : withoutNulls(x);
+      values[i] = y;
+      if (y !== x || y === null) changed = true;
+    }
+    if (!changed) return v;
     const out: PlainObject = {};
-    for (const k of Object.keys(v)) {
-      if (v[k] !== null)
-        Object.defineProperty(out, k, {
-          value: withoutNulls(v[k]),
+    for (let i = 0; i < keys.length; i++) {
+      if (values[i] !== null)
+        Object.defineProperty(out, keys[i], {
+          value: values[i],
           enumerable: true,
           writable: true,
           configurable: true,

@@ -27,8 +27,25 @@ export function compileValuesSchema(schema: object, file: string): ValidateFunct
   return fn;
 }
 
+const ordinaryCopies = new WeakMap<object, unknown>();
+
+/**
+ * The ordinary-object copy of a merged values tree (see toOrdinaryTree), made once per tree: the
+ * gate validates it here and hands the same copy to the policies. Merged values are never
+ * changed once built, and neither ajv nor the policy engine writes to what it reads.
+ */
+export function ordinaryValues(values: unknown): unknown {
+  if (values === null || typeof values !== 'object') return values;
+  let copy = ordinaryCopies.get(values);
+  if (copy === undefined) {
+    copy = toOrdinaryTree(values);
+    ordinaryCopies.set(values, copy);
+  }
+  return copy;
+}
+
 export function validateValues(schema: object, file: string, values: unknown): SchemaProblem[] {
   const validate = compileValuesSchema(schema, file);
-  const data = toOrdinaryTree(values);
+  const data = ordinaryValues(values);
   return validate(data) ? [] : describeSchemaErrors(validate.errors, data);
 }

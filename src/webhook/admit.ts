@@ -154,6 +154,37 @@ function patchResponse(uid: string, ops: readonly PatchOperation[]): AdmissionRe
 
 // --- ClusterDeployment ------------------------------------------------------------------
 
+/**
+ * Patches by chart defaults, then by the submission's spec.config (as JSON: it came as JSON, so
+ * the text is lossless; with whether the key is there, since `config: null` is replaced): the
+ * defaults a new name needs are those of the last submission with the same values.
+ */
+const patches = new WeakMap<object, Map<string, AdmissionResponse>>();
+
+function defaultsPatch(
+  uid: string,
+  object: PlainObject,
+  defaults: PlainObject | undefined,
+): AdmissionResponse {
+  const spec = object.spec;
+  if (!defaults || !isPlainObject(spec)) return patchResponse(uid, deploymentDefaults(object, defaults));
+  let byConfig = patches.get(defaults);
+  if (!byConfig) {
+    byConfig = new Map();
+    patches.set(defaults, byConfig);
+  }
+  const key = `${Object.hasOwn(spec, 'config')}:${JSON.stringify(spec.config)}`;
+  let response = byConfig.get(key);
+  if (!response) {
+    response = patchResponse('', deploymentDefaults(object, defaults));
+    if (key.length <= 64 * 1024) {
+      if (byConfig.size >= 1000) byConfig.clear();
+      byConfig.set(key, response);
+    }
+  }
+  return { ...response, uid };
+}
+
 function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snapshot): AdmissionResponse {
   if (obj(object.metadata).deletionTimestamp) return allow(req.uid);
   const template = str(obj(object.spec).template);
@@ -161,7 +192,7 @@ function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snap
   try {
     const chart = resolveTemplate(snap, template, req.namespace || 'default');
     const defaults = chart.values?.doc.value;
-    return patchResponse(req.uid, deploymentDefaults(object, isPlainObject(defaults) ? defaults : undefined));
+    return defaultsPatch(req.uid, object, isPlainObject(defaults) ? defaults : undefined);
   } catch (e) {
     if (e instanceof ClustermintError) return allow(req.uid); // unknown template: validation denies
     throw e;

@@ -35,6 +35,26 @@ export interface Snapshot {
 }
 
 /**
+ * Charts found, per catalog (a snapshot's catalog is never reloaded in place; a reload makes a
+ * new one): a review does not look at the disk to find a chart it found before.
+ */
+const found = new WeakMap<TemplateCatalog, Map<string, Chart>>();
+
+function catalogResolve(catalog: TemplateCatalog, name: string): Chart {
+  let charts = found.get(catalog);
+  if (!charts) {
+    charts = new Map();
+    found.set(catalog, charts);
+  }
+  let chart = charts.get(name);
+  if (!chart) {
+    chart = catalog.resolve(name);
+    if (charts.size < 1000) charts.set(name, chart);
+  }
+  return chart;
+}
+
+/**
  * The chart behind a ClusterDeployment's `spec.template`: the cluster's ClusterTemplate of that
  * name in the namespace (its chart and version, looked up in the catalog) when there is one,
  * else the catalog by chart or ClusterTemplate name. Throws ClustermintError as the catalog does.
@@ -56,15 +76,15 @@ export function resolveTemplate(snap: Snapshot, name: string, namespace: string)
     if (obj.chart) {
       if (obj.version) {
         try {
-          return snap.catalog.resolve(templateObjectName({ name: obj.chart, version: obj.version }));
+          return catalogResolve(snap.catalog, templateObjectName({ name: obj.chart, version: obj.version }));
         } catch {
           // fall through to the chart name
         }
       }
-      return snap.catalog.resolve(obj.chart);
+      return catalogResolve(snap.catalog, obj.chart);
     }
   }
-  return snap.catalog.resolve(name);
+  return catalogResolve(snap.catalog, name);
 }
 
 /** Whether a template of that name is known in the namespace (catalog or cluster). */
@@ -72,7 +92,7 @@ export function templateKnown(snap: Snapshot, name: string, namespace: string): 
   if (snap.clusterTemplates?.has(`${namespace}/${name}`)) return true;
   if (!OBJECT_NAME.test(name)) return false;
   try {
-    snap.catalog.resolve(name);
+    catalogResolve(snap.catalog, name);
     return true;
   } catch (e) {
     if (e instanceof ClustermintError) return false;

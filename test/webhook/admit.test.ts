@@ -145,6 +145,38 @@ describe('mutating ClusterDeployments', () => {
     );
   });
 
+  it('gives new names with the same values the same defaults, and other values their own', () => {
+    const cd = doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment');
+    const renamed = (name: string, spec = cd.spec) => ({ ...cd, metadata: { ...cd.metadata, name }, spec });
+    const first = decide(renamed('one'), 'mutate');
+    const second = decide(renamed('two'), 'mutate');
+    expect(second.uid).not.toBe(first.uid);
+    expect(second.patch).toBe(first.patch);
+    expect(Object.keys(second)).toEqual(Object.keys(first));
+    // a value the user now gives is no longer added
+    const k0s = { version: 'v1.32.5+k0s.0' };
+    const own = patchOf(
+      decide(renamed('three', { ...cd.spec, config: { ...cd.spec.config, k0s } }), 'mutate'),
+    );
+    expect(own.some((o) => o.path === '/spec/config/k0s' || o.path === '/spec/config/k0s/version')).toBe(
+      false,
+    );
+    expect(own.some((o) => o.path.startsWith('/spec/config/k0s/'))).toBe(true); // the rest of k0s
+    expect(patchOf(first).some((o) => o.path === '/spec/config/k0s')).toBe(true);
+    // `config: null` is replaced, a missing config added, each time
+    const { config: _c, ...noConfig } = cd.spec;
+    for (let i = 0; i < 2; i++) {
+      expect(patchOf(decide(renamed(`n${i}`, { ...cd.spec, config: null }), 'mutate'))[0]).toMatchObject({
+        op: 'replace',
+        path: '/spec/config',
+      });
+      expect(patchOf(decide(renamed(`m${i}`, noConfig as typeof cd.spec), 'mutate'))[0]).toMatchObject({
+        op: 'add',
+        path: '/spec/config',
+      });
+    }
+  });
+
   it('escapes JSON Pointer characters in keys', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-webhook-chart-'));
     cpSync(join(ROOT, 'templates/simulated-standalone-cp'), join(dir, 'odd'), { recursive: true });

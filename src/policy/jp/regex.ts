@@ -1,8 +1,20 @@
 /** Go regexp behaviour on top of RE2 (re2js): ReplaceAll with `$1` / `${name}` expansion, Match. */
 import { compileRe2, type RE2JS } from '../../util/re2.js';
 
+const compiled = new Map<string, RE2JS>();
+
+/**
+ * A compiled pattern, reused: policies call regex_match with the same literal pattern for every
+ * resource of every review. A pattern that does not compile throws each time (never cached).
+ */
 export function compileGo(pattern: string): RE2JS {
-  return compileRe2(pattern);
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = compileRe2(pattern);
+    if (compiled.size >= 1000) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re;
 }
 
 /** The `extract` of Go's regexp: `name` / `{name}` after a `$`. */

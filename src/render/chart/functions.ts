@@ -139,8 +139,28 @@ function re2(name: string, pattern: string): RE2JS {
   return re;
 }
 
+/**
+ * Results of regexReplaceAll by pattern, replacement and input (length-prefixed, so the key is
+ * unambiguous): a pure function that charts call in chains on values (path cleaning), the same
+ * for every render of the same values. Inputs over 4 KiB are not kept.
+ */
+const replaced = new Map<string, string>();
+
 function regexReplaceAll(pattern: string, s: string, repl: string): string {
-  const m = re2('regexReplaceAll', pattern).matcher(s);
+  const re = re2('regexReplaceAll', pattern);
+  if (s.length > 4096) return replaceAllUncached(re, s, repl);
+  const key = `${pattern.length}:${pattern}${repl.length}:${repl}${s}`;
+  let out = replaced.get(key);
+  if (out === undefined) {
+    out = replaceAllUncached(re, s, repl);
+    if (replaced.size >= 10_000) replaced.clear();
+    replaced.set(key, out);
+  }
+  return out;
+}
+
+function replaceAllUncached(re: RE2JS, s: string, repl: string): string {
+  const m = re.matcher(s);
   let out = '';
   let last = 0;
   while (m.find()) {

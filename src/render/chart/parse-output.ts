@@ -31,11 +31,24 @@ const parsed = new Map<string, readonly ParsedDocument[]>();
 let parsedBytes = 0;
 const CACHE_BYTES = 16 * 1024 * 1024;
 
-export function parseRenderedTemplate(template: string, text: string): ParsedDocument[] {
+/**
+ * @param name the release name, when the caller knows it: outputs that differ only by the name
+ *   (a new ClusterDeployment of the same values) then share one parse, see `parseRenamed`.
+ */
+export function parseRenderedTemplate(template: string, text: string, name?: string): ParsedDocument[] {
   const key = `${template}\0${text}`;
   const hit = parsed.get(key);
   if (hit) return hit as ParsedDocument[];
+  if (name !== undefined && text.includes(name)) {
+    const renamed = parseRenamed(template, text, name);
+    if (renamed) return renamed;
+  }
   const docs = parseUncached(template, text);
+  remember(key, docs);
+  return docs;
+}
+
+function remember(key: string, docs: ParsedDocument[]): void {
   for (const d of docs) Object.freeze(d);
   if (key.length < CACHE_BYTES / 16) {
     while (parsedBytes + key.length > CACHE_BYTES && parsed.size > 0) {
@@ -46,7 +59,68 @@ export function parseRenderedTemplate(template: string, text: string): ParsedDoc
     parsed.set(key, Object.freeze(docs));
     parsedBytes += key.length;
   }
-  return docs;
+}
+
+/**
+ * Names for which parsing commutes with renaming. A DNS-1123 name has no YAML indicator, quote,
+ * escape or space, so replacing it in the text by another such string of the same length keeps
+ * every token, line and column; one of the letters g h j k m p q v w y z makes every plain
+ * scalar that holds it a string under the core schema (no null, bool, int, float or .inf/.nan
+ * has them), and keeps keys that hold it from being array indices (which would reorder keys).
+ */
+const RENAMEABLE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const STRING_LETTER = /[ghjkmpqvwyz]/;
+
+/**
+ * The parse of `text` from the parse of the same text with the name replaced by a stand-in of
+ * its length (`zzz...`), renamed back: a new name with the same values costs a string replace
+ * and a copy instead of a YAML parse. Undefined (parse normally) when the name is not
+ * RENAMEABLE, when the stand-in already occurs in the text or the replacement is not exactly
+ * reversible, and when the stand-in text does not parse (so errors quote the real text).
+ */
+function parseRenamed(template: string, text: string, name: string): ParsedDocument[] | undefined {
+  if (name.length < 3 || !RENAMEABLE.test(name) || !STRING_LETTER.test(name)) return undefined;
+  const standIn = 'z'.repeat(name.length);
+  if (text.includes(standIn)) return undefined;
+  const neutral = text.replaceAll(name, standIn);
+  if (neutral.replaceAll(standIn, name) !== text) return undefined;
+  const key = `${template}\0${neutral}`;
+  let docs = parsed.get(key) as ParsedDocument[] | undefined;
+  if (!docs) {
+    try {
+      docs = parseUncached(template, neutral);
+    } catch (e) {
+      if (e instanceof ClustermintError) return undefined;
+      throw e;
+    }
+    remember(key, docs);
+  }
+  const rename = (v: unknown): unknown => renamed(v, standIn, name);
+  return docs.map((d) =>
+    Object.freeze({ ...d, object: rename(d.object) as PlainObject, text: d.text.replaceAll(standIn, name) }),
+  );
+}
+
+/** A frozen copy of a parsed tree with `from` replaced by `to` in every string and key. */
+function renamed(v: unknown, from: string, to: string): unknown {
+  if (typeof v === 'string') return v.includes(from) ? v.replaceAll(from, to) : v;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = renamed(v[i], from, to);
+    return Object.freeze(out);
+  }
+  const src = v as PlainObject;
+  const out: PlainObject = {};
+  for (const k of Object.keys(src)) {
+    const key = k.includes(from) ? k.replaceAll(from, to) : k;
+    const value = renamed(src[k], from, to);
+    // `__proto__` is defined, never assigned: it stays a plain own key, as js-yaml made it
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return Object.freeze(out);
 }
 
 /** A document body with nothing but blank lines and comments renders no object. */

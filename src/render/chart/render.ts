@@ -55,7 +55,7 @@ export function renderContext(input: RenderInput): object {
 export function renderChart(input: RenderInput): ParsedDocument[] {
   const compiled = compileChart(input.chart.templates);
   const rendered = compiled.render(renderContext(input));
-  return rendered.flatMap((t) => parseRenderedTemplate(t.name, t.text));
+  return rendered.flatMap((t) => parseRenderedTemplate(t.name, t.text, input.release.name));
 }
 
 /** Renders to text only (for `template --show-only`-style debugging and benchmarks). */

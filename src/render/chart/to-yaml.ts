@@ -35,8 +35,38 @@ const yaml11LookAlike = new jsyaml.Type('tag:clustermint.io,2026:yaml11-look-ali
 
 const DUMP_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [yaml11LookAlike] });
 
+/** Objects of trees that can no longer change (see markImmutable), and their dumps. */
+const immutable = new WeakSet<object>();
+const dumped = new WeakMap<object, string>();
+
+/**
+ * Deeply freezes a tree and records it as immutable, so that toYaml may remember what it prints
+ * for its maps and lists (the gate's cached values: the same subtrees are printed by every
+ * render of the same values).
+ */
+export function markImmutable<T>(tree: T): T {
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || immutable.has(v)) return;
+    for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+    immutable.add(v);
+  };
+  walk(tree);
+  return tree;
+}
+
 export function toYaml(v: unknown): string {
   if (v === undefined || v === null) return 'null';
+  if (typeof v !== 'object' || !immutable.has(v)) return dump(v);
+  let text = dumped.get(v);
+  if (text === undefined) {
+    text = dump(v);
+    dumped.set(v, text);
+  }
+  return text;
+}
+
+function dump(v: unknown): string {
   return jsyaml
     .dump(v, {
       schema: DUMP_SCHEMA,
