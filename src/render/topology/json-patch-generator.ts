@@ -267,6 +267,16 @@ export class PatchGenerationError extends Error {
   }
 }
 
+// Merged variables by (global, item) pair: every patch of a render sees the same ones.
+const merged = new WeakMap<Variables, WeakMap<Variables, Variables>>();
+function mergedVariables(global: Variables, item: Variables): Variables {
+  let inner = merged.get(global);
+  if (!inner) merged.set(global, (inner = new WeakMap()));
+  let v = inner.get(item);
+  if (!v) inner.set(item, (v = mergeVariableMaps(global, item)));
+  return v;
+}
+
 /** Generates the response of one inline patch for a request. */
 export function generateInlinePatch(patch: ClassPatch, req: PatchRequest): ResponseItem[] {
   const out: ResponseItem[] = [];
@@ -278,7 +288,7 @@ export function generateInlinePatch(patch: ClassPatch, req: PatchRequest): Respo
       if (matchesSelector(item, d.selector)) matching.push([i, d]);
     }
     if (matching.length === 0) continue;
-    const variables = mergeVariableMaps(req.variables, item.variables);
+    const variables = mergedVariables(req.variables, item.variables);
     let enabled: boolean;
     try {
       enabled = patchIsEnabled(patch.enabledIf, variables);

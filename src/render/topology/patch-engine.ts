@@ -488,22 +488,29 @@ export function applyPatches(
     });
   };
 
-  for (const patch of patches) {
-    const definitionFrom = patch.definitions?.length ? 'inline' : patch.name;
+  // addVariablesForPatch: the variables depend only on where the patch's definitions come from
+  // ('inline' for every inline patch), and builtins on the desired objects, which patches do not
+  // change: computed once per origin, not once per patch.
+  const variablesByOrigin = new Map<string, { global: Variables; perItem: Variables[] }>();
+  const variablesFor = (definitionFrom: string) => {
+    const known = variablesByOrigin.get(definitionFrom);
+    if (known) return known;
     const defs = new Set(definitions.filter((d) => d.from === definitionFrom).map((d) => d.name));
-    // addVariablesForPatch
     const global: Variables = Object.create(null);
     for (const v of Array.isArray(topology.variables) ? topology.variables : []) {
       const name = str(o(v).name);
       if (name !== 'builtin' && defs.has(name)) global[name] = o(v).value;
     }
     global.builtin = { cluster: clusterBuiltinValue };
-    for (const item of items) item.variables = Object.create(null);
+    const perItem: Variables[] = items.map(() => Object.create(null) as Variables);
     const cpVars = { ...overrides(cpTopology, defs), builtin: { controlPlane: cpBuiltin } };
-    items[1].variables = cpVars;
-    if (items[2]?.holder.fieldPath.startsWith('spec.machineTemplate')) items[2].variables = cpVars;
-    for (const { md, items: its } of mdItems) {
-      const vars = {
+    perItem[1] = cpVars;
+    if (items[2]?.holder.fieldPath.startsWith('spec.machineTemplate')) perItem[2] = cpVars;
+    const assign = (its: EngineItem[], vars: Variables) => {
+      for (const it of its) perItem[items.indexOf(it)] = vars;
+    };
+    for (const { md, items: its } of mdItems)
+      assign(its, {
         ...overrides(md.topology, defs),
         builtin: {
           machineDeployment: machineBuiltin(
@@ -513,11 +520,9 @@ export function applyPatches(
             md.infrastructureMachineTemplate,
           ),
         },
-      };
-      for (const it of its) it.variables = vars;
-    }
-    for (const { mp, items: its } of mpItems) {
-      const vars = {
+      });
+    for (const { mp, items: its } of mpItems)
+      assign(its, {
         ...overrides(mp.topology, defs),
         builtin: {
           machinePool: machineBuiltin(
@@ -527,9 +532,15 @@ export function applyPatches(
             mp.infrastructureMachinePoolObject,
           ),
         },
-      };
-      for (const it of its) it.variables = vars;
-    }
+      });
+    const result = { global, perItem };
+    variablesByOrigin.set(definitionFrom, result);
+    return result;
+  };
+
+  for (const patch of patches) {
+    const { global, perItem } = variablesFor(patch.definitions?.length ? 'inline' : patch.name);
+    for (const [i, item] of items.entries()) item.variables = perItem[i];
 
     if (!patch.definitions?.length) {
       throw new PatchEngineError(
