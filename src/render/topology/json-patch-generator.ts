@@ -271,9 +271,15 @@ export class PatchGenerationError extends Error {
 const merged = new WeakMap<Variables, WeakMap<Variables, Variables>>();
 function mergedVariables(global: Variables, item: Variables): Variables {
   let inner = merged.get(global);
-  if (!inner) merged.set(global, (inner = new WeakMap()));
+  if (!inner) {
+    inner = new WeakMap();
+    merged.set(global, inner);
+  }
   let v = inner.get(item);
-  if (!v) inner.set(item, (v = mergeVariableMaps(global, item)));
+  if (!v) {
+    v = mergeVariableMaps(global, item);
+    inner.set(item, v);
+  }
   return v;
 }
 
