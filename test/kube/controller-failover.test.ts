@@ -172,7 +172,10 @@ describe.skipIf(!env)('controller leader failover (two CLI processes, one Lease)
       await store.list(EVENT_TYPE, { namespace: ns, labelSelector: `${LABEL_CLUSTER_DEPLOYMENT}=ha` })
     ).items as ClusterEvent[];
     const created = events.filter((e) => e.reason === 'MachineCreated').map((e) => e.involvedObject.name);
-    expect(created.sort()).toEqual(machines.map((m) => m.metadata.name).sort());
+    // Events are stored with their pass's status (one write): the killed leader's last pass may
+    // have lost its events, never made one twice.
+    expect(new Set(created).size).toBe(created.length);
+    for (const name of created) expect(machines.map((m) => m.metadata.name)).toContain(name);
     // Both processes did part of the work: a created the first machine, b the others.
     const byA = a.lines.filter((l) => l.reason === 'MachineCreated').length;
     const byB = b.lines.filter((l) => l.reason === 'MachineCreated').length;
