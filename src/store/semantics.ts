@@ -3,6 +3,8 @@
  * what create, update, updateStatus and delete make of the stored object, metadata validation,
  * and list/watch filters. No I/O and no clock: time, uid and resourceVersion are passed in.
  */
+
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE, QUALIFIED_NAME_PART } from '../util/k8s-names.js';
 import { matchesSelector, parseSelector, type Requirement, SelectorError } from '../util/label-selector.js';
 import { badRequest, conflict, type FieldProblem, invalid, STALE } from './errors.js';
 import type { KubeObject, ListOptions, NewObject, ObjectMeta, ObjectRef, ResourceType } from './types.js';
@@ -57,10 +59,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.hasOwn(bo, k) && deepEqual((a as Record<string, unknown>)[k], bo[k]));
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 const quote = (v: unknown) => JSON.stringify(v);
@@ -70,9 +68,9 @@ function checkQualifiedName(key: string, path: string, out: FieldProblem[]): voi
   const prefix = slash < 0 ? '' : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);
   const bad = (detail: string) => out.push({ path, type: `Invalid value: ${quote(key)}`, detail });
-  if (slash >= 0 && (prefix === '' || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
+  if (slash >= 0 && (prefix === '' || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)))
     bad('prefix part must be a lowercase RFC 1123 subdomain');
-  else if (name === '' || name.length > 63 || !QUALIFIED_NAME.test(name))
+  else if (name === '' || name.length > 63 || !QUALIFIED_NAME_PART.test(name))
     bad(
       "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, at most 63 characters",
     );
@@ -101,7 +99,7 @@ export function validateMeta(meta: Partial<ObjectMeta>, checkName: boolean): Fie
     const name = meta.name;
     if (name === undefined || name === '')
       out.push({ path: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' });
-    else if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name))
+    else if (typeof name !== 'string' || name.length > 253 || !DNS1123_SUBDOMAIN.test(name))
       out.push({
         path: 'metadata.name',
         type: `Invalid value: ${quote(name)}`,
@@ -109,7 +107,7 @@ export function validateMeta(meta: Partial<ObjectMeta>, checkName: boolean): Fie
           "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
       });
     const ns = meta.namespace;
-    if (ns !== undefined && (typeof ns !== 'string' || ns.length > 63 || !DNS_LABEL.test(ns)))
+    if (ns !== undefined && (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns)))
       out.push({
         path: 'metadata.namespace',
         type: `Invalid value: ${quote(ns)}`,

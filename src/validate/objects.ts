@@ -1,12 +1,10 @@
 /** Every rendered object: the Kubernetes basics, then the schema of its kind. */
 import { formatPath } from '../util/json-path.js';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../util/k8s-names.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { kindValidator } from './kind-schemas.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import type { ObjectRef, Violation } from './violation.js';
-
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function objectRef(o: PlainObject): ObjectRef {
   const meta = isPlainObject(o.metadata) ? o.metadata : {};

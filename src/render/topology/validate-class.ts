@@ -3,6 +3,7 @@
  * (`core/webhooks/admission/patch_validation.go`), plus the references clustermint must resolve
  * offline. Findings are apimachinery-style field errors under `spec.patches[i]...`.
  */
+import { qualifiedNameErrors } from '../../util/k8s-names.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { classNameMatches, templateParseError } from './json-patch-generator.js';
 import { variableRootName } from './variable-value.js';
@@ -91,19 +92,7 @@ const pretty = (v: unknown) => JSON.stringify(v, null, 2);
 
 /** Kubernetes `IsQualifiedName`: optional DNS-1123 subdomain prefix, then a 63-char name part. */
 export function isQualifiedName(s: string): boolean {
-  const parts = s.split('/');
-  if (parts.length > 2) return false;
-  const name = parts[parts.length - 1];
-  if (parts.length === 2) {
-    const prefix = parts[0];
-    if (
-      !prefix ||
-      prefix.length > 253 ||
-      !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix)
-    )
-      return false;
-  }
-  return name.length > 0 && name.length <= 63 && /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(name);
+  return qualifiedNameErrors(s).length === 0;
 }
 
 function selectorMatches(selector: PlainObject, ref: unknown): boolean {

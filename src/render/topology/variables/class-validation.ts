@@ -18,6 +18,7 @@ import {
 } from '../../../policy/field.js';
 import { GoLiteral } from '../../../policy/go-values.js';
 import { goQuote } from '../../../util/go-format.js';
+import { LABEL_VALUE, qualifiedNameErrors } from '../../../util/k8s-names.js';
 import { isPlainObject } from '../../../util/plain-object.js';
 import {
   CEL_LIMITS,
@@ -35,37 +36,6 @@ import { parsePath } from './paths.js';
 
 const REASONS = ['FieldValueDuplicate', 'FieldValueForbidden', 'FieldValueInvalid', 'FieldValueRequired'];
 const VALID_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
-
-const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-/** apimachinery IsQualifiedName messages. */
-function qualifiedNameErrors(name: string): string[] {
-  const parts = name.split('/');
-  let namePart = name;
-  const errs: string[] = [];
-  if (parts.length === 2) {
-    const prefix = parts[0];
-    namePart = parts[1];
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))
-      errs.push(
-        "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      );
-  } else if (parts.length > 2) {
-    return [
-      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-    ];
-  }
-  if (namePart.length === 0) errs.push('name part must be non-empty');
-  else if (namePart.length > 63) errs.push('name part must be no more than 63 characters');
-  if (namePart.length > 0 && !QUALIFIED_NAME_PART.test(namePart))
-    errs.push(
-      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
-    );
-  return errs;
-}
 
 function validateLabels(labels: unknown, p: FieldPath): FieldError[] {
   if (!isPlainObject(labels)) return [];
