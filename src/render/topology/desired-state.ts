@@ -138,7 +138,8 @@ export function goDuration(seconds: number): string {
   return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
 }
 
-function setPath(obj: PlainObject, path: string[], value: unknown): void {
+/** Sets `value` at `path`, creating the objects on the way. */
+export function setPath(obj: PlainObject, path: string[], value: unknown): void {
   let cur = obj;
   for (const p of path.slice(0, -1)) {
     if (!isPlainObject(cur[p])) cur[p] = {};

@@ -18,6 +18,7 @@ import {
   LABEL_DEPLOYMENT_NAME,
   LABEL_POOL_NAME,
   LABEL_TOPOLOGY_OWNED,
+  setPath,
 } from './desired-state.js';
 import {
   type ClassPatch,
@@ -245,14 +246,6 @@ function getPath(obj: unknown, path: string[]): { found: boolean; value?: unknow
     cur = cur[p];
   }
   return { found: true, value: cur };
-}
-function setPath(obj: PlainObject, path: string[], value: unknown): void {
-  let cur = obj;
-  for (const p of path.slice(0, -1)) {
-    if (!isPlainObject(cur[p])) cur[p] = {};
-    cur = cur[p] as PlainObject;
-  }
-  cur[path[path.length - 1]] = value;
 }
 
 /** `CopyFields`: copy src fields into dest, then restore dest's preserved fields. */
