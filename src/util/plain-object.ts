@@ -75,3 +75,51 @@ export function cloneTree<T>(v: T): T {
   }
   return out as T;
 }
+
+/** Sets an own data property; `__proto__` too stays a plain key instead of changing the prototype. */
+export function setOwn(obj: PlainObject, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+export function isEmptyObject(v: PlainObject): boolean {
+  for (const _ in v) return false;
+  return true;
+}
+
+/**
+ * A shallow copy of `obj` without the keys in `omit`, without undefined values and, with
+ * `dropEmpty`, without empty maps. The renderers build new objects instead of deleting keys:
+ * `delete` turns a V8 object into a slow dictionary, and these objects are read and patched
+ * many times per render.
+ */
+export function withoutKeys(obj: PlainObject, omit?: ReadonlySet<string>, dropEmpty = false): PlainObject {
+  const out: PlainObject = Object.getPrototypeOf(obj) === null ? Object.create(null) : {};
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (v === undefined || omit?.has(k)) continue;
+    if (dropEmpty && isPlainObject(v) && isEmptyObject(v)) continue;
+    setOwn(out, k, v);
+  }
+  return out;
+}
+
+/**
+ * Deep copy of a JSON tree into ordinary objects. V8 keeps prototype-less objects as hash
+ * tables ("dictionary mode"), several times slower to read and copy than ordinary ones; the
+ * topology engine, which reads and copies every template many times per render, works on these.
+ * `__proto__` stays an own key (setOwn), and the engine reads user-named keys with hasOwn only.
+ */
+export function cloneOrdinary<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = cloneOrdinary(v[i]);
+    return out as T;
+  }
+  const src = v as PlainObject;
+  const out: PlainObject = {};
+  for (const k of Object.keys(src)) setOwn(out, k, cloneOrdinary(src[k]));
+  return out as T;
+}

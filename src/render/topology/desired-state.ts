@@ -4,7 +4,13 @@
  * machine template), Cluster, MachineDeployments and MachinePools with their templates, and
  * MachineHealthChecks. Objects are v1beta2 shapes; names come from the naming templates.
  */
-import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import {
+  cloneOrdinary,
+  isPlainObject,
+  type PlainObject,
+  setOwn,
+  withoutKeys,
+} from '../../util/plain-object.js';
 import { CAPI_V1BETA2 } from './convert.js';
 import { simpleName, templateName } from './names.js';
 
@@ -80,28 +86,29 @@ export interface DesiredVersions {
 }
 
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
-const clone = <T>(v: T): T => cloneTree(v);
+const clone = <T>(v: T): T => cloneOrdinary(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 type StringMap = Record<string, string>;
 const smap = (v: unknown): StringMap => {
   const out: StringMap = {};
-  if (isPlainObject(v)) for (const k of Object.keys(v)) out[k] = String(v[k]);
+  if (isPlainObject(v)) for (const k of Object.keys(v)) setOwn(out, k, String(v[k]));
   return out;
 };
 /** apimachinery `util.MergeMap`: the first map's value wins. */
 function mergeMap(...maps: StringMap[]): StringMap {
   const out: StringMap = {};
-  for (const m of maps) for (const k of Object.keys(m)) if (!(k in out)) out[k] = m[k];
+  for (const m of maps) for (const k of Object.keys(m)) if (!Object.hasOwn(out, k)) setOwn(out, k, m[k]);
   return out;
 }
+const STATUS: ReadonlySet<string> = new Set(['status']);
+const MAX_IN_FLIGHT: ReadonlySet<string> = new Set(['maxInFlight']);
+const UPGRADE_ANNOTATIONS: ReadonlySet<string> = new Set([
+  ANNOTATION_HOLD_UPGRADE_SEQUENCE,
+  ANNOTATION_DEFER_UPGRADE,
+]);
 const nonEmpty = (m: StringMap): StringMap | undefined => (Object.keys(m).length ? m : undefined);
-function compact(obj: PlainObject): PlainObject {
-  for (const k of Object.keys(obj)) {
-    const v = obj[k];
-    if (v === undefined || (isPlainObject(v) && Object.keys(v).length === 0)) delete obj[k];
-  }
-  return obj;
-}
+/** The object without undefined values and empty maps (a new object: see `withoutKeys`). */
+const compact = (obj: PlainObject): PlainObject => withoutKeys(obj, undefined, true);
 
 export function groupOf(apiVersion: string): string {
   const i = apiVersion.lastIndexOf('/');
@@ -158,17 +165,25 @@ function ownerRefTo(c: ClusterInfo): PlainObject[] | undefined {
   return c.uid ? [{ apiVersion: CAPI_V1BETA2, kind: 'Cluster', name: c.name, uid: c.uid }] : undefined;
 }
 
-function stripServerFields(meta: PlainObject): void {
-  for (const k of [
-    'resourceVersion',
-    'finalizers',
-    'uid',
-    'selfLink',
-    'creationTimestamp',
-    'generation',
-    'managedFields',
-  ])
-    delete meta[k];
+const SERVER_FIELDS: ReadonlySet<string> = new Set([
+  'resourceVersion',
+  'finalizers',
+  'uid',
+  'selfLink',
+  'creationTimestamp',
+  'generation',
+  'managedFields',
+]);
+
+/** A template's metadata without the fields the API server sets. */
+const withoutServerFields = (meta: PlainObject): PlainObject => withoutKeys(meta, SERVER_FIELDS);
+
+/** `{apiVersion, kind, metadata, ...the body's other fields, copied}`. */
+function withBody(apiVersion: unknown, kind: unknown, metadata: PlainObject, body: PlainObject): PlainObject {
+  const out: PlainObject = { apiVersion, kind, metadata };
+  for (const k of Object.keys(body))
+    if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') setOwn(out, k, clone(body[k]));
+  return out;
 }
 
 /** `templateToObject`: the object a template's `spec.template` describes. */
@@ -179,9 +194,8 @@ function templateToObject(
   labels: StringMap,
   annotations: StringMap,
 ): PlainObject {
-  const body = clone(o(o(template.spec).template));
-  const meta = o(body.metadata);
-  stripServerFields(meta);
+  const body = o(o(template.spec).template);
+  const meta = withoutServerFields(o(clone(body.metadata)));
   const apiVersion = str(body.apiVersion) || str(template.apiVersion);
   const kind = str(body.kind) || str(template.kind).replace(/Template$/, '');
   const tmeta = o(template.metadata);
@@ -197,9 +211,10 @@ function templateToObject(
       [ANNOTATION_CLONED_FROM_GROUPKIND]: groupKind(str(template.apiVersion), str(template.kind)),
     },
   });
-  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = body;
-  return { apiVersion, kind, metadata: outMeta, ...rest };
+  return withBody(apiVersion, kind, outMeta, body);
 }
+
+const LAST_APPLIED: ReadonlySet<string> = new Set([ANNOTATION_LAST_APPLIED]);
 
 /** `templateToTemplate`: a per-cluster copy of a ClusterClass template. */
 function templateToTemplate(
@@ -208,15 +223,15 @@ function templateToTemplate(
   name: string,
   extraLabels: StringMap,
 ): PlainObject {
-  const t = clone(template);
-  const meta = o(t.metadata);
-  stripServerFields(meta);
-  const annotations: StringMap = {
-    ...smap(meta.annotations),
-    [ANNOTATION_CLONED_FROM_NAME]: str(o(template.metadata).name),
-    [ANNOTATION_CLONED_FROM_GROUPKIND]: groupKind(str(template.apiVersion), str(template.kind)),
-  };
-  delete annotations[ANNOTATION_LAST_APPLIED];
+  const meta = withoutServerFields(o(clone(template.metadata)));
+  const annotations = withoutKeys(
+    {
+      ...smap(meta.annotations),
+      [ANNOTATION_CLONED_FROM_NAME]: str(o(template.metadata).name),
+      [ANNOTATION_CLONED_FROM_GROUPKIND]: groupKind(str(template.apiVersion), str(template.kind)),
+    },
+    LAST_APPLIED,
+  ) as StringMap;
   const outMeta = compact({
     ...meta,
     name,
@@ -230,8 +245,7 @@ function templateToTemplate(
     annotations,
     ownerReferences: ownerRefTo(cluster),
   });
-  const { apiVersion, kind, metadata: _m, ...rest } = t;
-  return { apiVersion, kind, metadata: outMeta, ...rest };
+  return withBody(template.apiVersion, template.kind, outMeta, template);
 }
 
 function machineHealthCheck(
@@ -243,8 +257,8 @@ function machineHealthCheck(
   const checks = clone(o(healthCheck.checks));
   if (checks.nodeStartupTimeoutSeconds === undefined)
     checks.nodeStartupTimeoutSeconds = DEFAULT_NODE_STARTUP_TIMEOUT_SECONDS;
-  const remediation = clone(o(healthCheck.remediation));
-  delete remediation.maxInFlight; // a MachineDeployment field, not a MachineHealthCheck one
+  // maxInFlight is a MachineDeployment field, not a MachineHealthCheck one
+  const remediation = withoutKeys(clone(o(healthCheck.remediation)), MAX_IN_FLIGHT);
   const meta = o(target.metadata);
   return {
     apiVersion: CAPI_V1BETA2,
@@ -409,8 +423,7 @@ export function computeDesiredState(
   }
 
   // Cluster
-  const desiredCluster = clone(clusterObj);
-  delete desiredCluster.status;
+  const desiredCluster = withoutKeys(clone(clusterObj), STATUS);
   const dmeta = o(desiredCluster.metadata);
   dmeta.namespace = cluster.namespace;
   dmeta.labels = { ...smap(dmeta.labels), [LABEL_CLUSTER_NAME]: cluster.name, [LABEL_TOPOLOGY_OWNED]: '' };
@@ -459,9 +472,10 @@ export function computeDesiredState(
         seed(`md/${topoName}`),
       ),
     );
-    const annotations = mergeMap(smap(o(mdTopo.metadata).annotations), smap(o(mdClass.metadata).annotations));
-    delete annotations[ANNOTATION_HOLD_UPGRADE_SEQUENCE];
-    delete annotations[ANNOTATION_DEFER_UPGRADE];
+    const annotations = withoutKeys(
+      mergeMap(smap(o(mdTopo.metadata).annotations), smap(o(mdClass.metadata).annotations)),
+      UPGRADE_ANNOTATIONS,
+    ) as StringMap;
     const labels = mergeMap(smap(o(mdTopo.metadata).labels), smap(o(mdClass.metadata).labels));
     labels[LABEL_CLUSTER_NAME] = cluster.name;
     labels[LABEL_TOPOLOGY_OWNED] = '';
@@ -578,9 +592,10 @@ export function computeDesiredState(
         seed(`mp/${topoName}`),
       ),
     );
-    const annotations = mergeMap(smap(o(mpTopo.metadata).annotations), smap(o(mpClass.metadata).annotations));
-    delete annotations[ANNOTATION_HOLD_UPGRADE_SEQUENCE];
-    delete annotations[ANNOTATION_DEFER_UPGRADE];
+    const annotations = withoutKeys(
+      mergeMap(smap(o(mpTopo.metadata).annotations), smap(o(mpClass.metadata).annotations)),
+      UPGRADE_ANNOTATIONS,
+    ) as StringMap;
     const labels = mergeMap(smap(o(mpTopo.metadata).labels), smap(o(mpClass.metadata).labels));
     labels[LABEL_CLUSTER_NAME] = cluster.name;
     labels[LABEL_TOPOLOGY_OWNED] = '';

@@ -5,7 +5,7 @@
  * `valueFrom.template`. Pure: the same request gives the same response.
  */
 import { parse as parseYaml } from 'yaml';
-import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { cloneTree, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
 import { getVariableValue, type Variables } from './variable-value.js';
 
@@ -96,13 +96,13 @@ export function classNameMatches(pattern: string, name: string): boolean {
   return pattern === name;
 }
 
-function builtinString(vars: Variables, path: string): string | undefined {
-  try {
-    const v = getVariableValue(vars, path);
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
+/** `builtin.<kind>.class` of an item, if it is a string (read directly: it runs per item and definition). */
+function builtinClass(vars: Variables, kind: 'machineDeployment' | 'machinePool'): string | undefined {
+  const builtin = Object.hasOwn(vars, 'builtin') ? vars.builtin : undefined;
+  if (!isPlainObject(builtin) || !Object.hasOwn(builtin, kind)) return undefined;
+  const part = builtin[kind];
+  if (!isPlainObject(part) || !Object.hasOwn(part, 'class')) return undefined;
+  return typeof part.class === 'string' ? part.class : undefined;
 }
 
 export function matchesSelector(item: RequestItem, selector: PatchSelector): boolean {
@@ -116,31 +116,35 @@ export function matchesSelector(item: RequestItem, selector: PatchSelector): boo
     if (h.fieldPath === CP_MACHINE_TEMPLATE_REF_V1BETA1 || h.fieldPath === CP_MACHINE_TEMPLATE_REF_V1BETA2)
       return true;
   }
-  const names = (list: { names?: string[] } | undefined, holderKind: string, builtin: string) => {
+  const names = (
+    list: { names?: string[] } | undefined,
+    holderKind: string,
+    builtin: 'machineDeployment' | 'machinePool',
+  ) => {
     if (!list?.names?.length || h.kind !== holderKind || !MD_FIELD_PATHS.has(h.fieldPath)) return false;
-    const cls = builtinString(item.variables, builtin);
+    const cls = builtinClass(item.variables, builtin);
     if (cls === undefined) return false;
     return list.names.some((n) => classNameMatches(n, cls));
   };
-  if (names(m.machineDeploymentClass, 'MachineDeployment', 'builtin.machineDeployment.class')) return true;
-  if (names(m.machinePoolClass, 'MachinePool', 'builtin.machinePool.class')) return true;
+  if (names(m.machineDeploymentClass, 'MachineDeployment', 'machineDeployment')) return true;
+  if (names(m.machinePoolClass, 'MachinePool', 'machinePool')) return true;
   return false;
 }
 
 function deepMerge(a: unknown, b: unknown): unknown {
   if (!isPlainObject(a) || !isPlainObject(b)) return b;
-  const out: PlainObject = Object.create(null);
-  for (const k of Object.keys(a)) out[k] = a[k];
-  for (const k of Object.keys(b)) out[k] = k in out ? deepMerge(out[k], b[k]) : b[k];
+  const out: PlainObject = {};
+  for (const k of Object.keys(a)) setOwn(out, k, a[k]);
+  for (const k of Object.keys(b)) setOwn(out, k, Object.hasOwn(out, k) ? deepMerge(out[k], b[k]) : b[k]);
   return out;
 }
 
 /** `MergeVariableMaps`: later maps win; `builtin` is merged deeply (item fields over global ones). */
 export function mergeVariableMaps(...maps: Variables[]): Variables {
-  const out: Variables = Object.create(null);
+  const out: Variables = {};
   for (const m of maps) {
     for (const k of Object.keys(m)) {
-      out[k] = k === 'builtin' && k in out ? deepMerge(out[k], m[k]) : m[k];
+      setOwn(out, k, k === 'builtin' && Object.hasOwn(out, k) ? deepMerge(out[k], m[k]) : m[k]);
     }
   }
   return out;

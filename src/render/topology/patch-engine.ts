@@ -6,7 +6,14 @@
  * can say which patch set which path of which object, and which changes were dropped.
  */
 import fastJsonPatch from 'fast-json-patch';
-import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import {
+  cloneOrdinary,
+  isEmptyObject,
+  isPlainObject,
+  type PlainObject,
+  setOwn,
+  withoutKeys,
+} from '../../util/plain-object.js';
 import { CAPI_V1BETA2 } from './convert.js';
 import {
   ANNOTATION_CLONED_FROM_GROUPKIND,
@@ -59,29 +66,24 @@ export class PatchEngineError extends Error {}
 
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const clone = <T>(v: T): T => cloneTree(v);
+const clone = <T>(v: T): T => cloneOrdinary(v);
+
+const NEVER_SENT: ReadonlySet<string> = new Set([ANNOTATION_LAST_APPLIED, ANNOTATION_CONVERSION_DATA]);
 
 function cleanAnnotations(a: unknown): PlainObject | undefined {
-  if (!isPlainObject(a)) return undefined;
-  const out: PlainObject = { ...a };
-  delete out[ANNOTATION_LAST_APPLIED];
-  delete out[ANNOTATION_CONVERSION_DATA];
-  return out;
+  return isPlainObject(a) ? withoutKeys(a, NEVER_SENT) : undefined;
 }
 
 function metadataBuiltin(meta: PlainObject): PlainObject | undefined {
   if (meta.labels === undefined && meta.annotations === undefined) return undefined;
   const out: PlainObject = {};
-  if (isPlainObject(meta.labels) && Object.keys(meta.labels).length) out.labels = meta.labels;
+  if (isPlainObject(meta.labels) && !isEmptyObject(meta.labels)) out.labels = meta.labels;
   const ann = cleanAnnotations(meta.annotations);
-  if (ann && Object.keys(ann).length) out.annotations = ann;
+  if (ann && !isEmptyObject(ann)) out.annotations = ann;
   return out;
 }
 
-function withoutUndefined(obj: PlainObject): PlainObject {
-  for (const k of Object.keys(obj)) if (obj[k] === undefined) delete obj[k];
-  return obj;
-}
+const withoutUndefined = (obj: PlainObject): PlainObject => withoutKeys(obj);
 
 /** `builtin.cluster` (variables.Global), from the desired Cluster. */
 export function clusterBuiltin(cluster: PlainObject): PlainObject {
@@ -113,12 +115,12 @@ export function clusterBuiltin(cluster: PlainObject): PlainObject {
 }
 
 function overrides(topologyPart: PlainObject, defs: Set<string>): Variables {
-  const out: Variables = Object.create(null);
+  const out: Variables = {};
   for (const v of Array.isArray(o(topologyPart.variables).overrides)
     ? (o(topologyPart.variables).overrides as unknown[])
     : []) {
     const name = str(o(v).name);
-    if (defs.has(name)) out[name] = o(v).value;
+    if (defs.has(name)) setOwn(out, name, o(v).value);
   }
   return out;
 }
@@ -150,8 +152,8 @@ function syncedTemplate(
   const tm = o(t.metadata);
   const ann = cleanAnnotations(tm.annotations);
   if (ann) {
-    if (Object.keys(ann).length) tm.annotations = ann;
-    else delete tm.annotations;
+    if (!isEmptyObject(ann)) tm.annotations = ann;
+    else t.metadata = withoutKeys(tm, ANNOTATIONS);
   }
   return t;
 }
@@ -162,6 +164,8 @@ interface EngineItem extends RequestItem {
   shape: 'object' | 'template';
   preserve: string[][];
 }
+
+const ANNOTATIONS: ReadonlySet<string> = new Set(['annotations']);
 
 const ALWAYS_PRESERVE: string[][] = [
   ['metadata', 'labels', LABEL_CLUSTER_NAME],
@@ -248,22 +252,27 @@ function getPath(obj: unknown, path: string[]): { found: boolean; value?: unknow
   return { found: true, value: cur };
 }
 
-/** `CopyFields`: copy src fields into dest, then restore dest's preserved fields. */
+/**
+ * `CopyFields`: copy src fields into dest, then restore dest's preserved fields. Nothing is
+ * copied: `src` is the engine's own patched copy, used once, and a preserved value is detached
+ * from dest before it is put back.
+ */
 function copyFields(
   dest: PlainObject,
   src: PlainObject,
   fields: Array<[string[], string[]]>,
   preserve: string[][],
 ): void {
-  const kept = preserve
-    .map((p) => ({ p, g: getPath(dest, p) }))
-    .filter((x) => x.g.found)
-    .map((x) => ({ p: x.p, v: clone(x.g.value) }));
+  const kept: Array<[string[], unknown]> = [];
+  for (const p of preserve) {
+    const g = getPath(dest, p);
+    if (g.found) kept.push([p, g.value]);
+  }
   for (const [s, d] of fields) {
     const g = getPath(src, s);
-    if (g.found) setPath(dest, d, clone(g.value));
+    if (g.found) setPath(dest, d, g.value);
   }
-  for (const k of kept) setPath(dest, k.p, k.v);
+  for (const [p, v] of kept) setPath(dest, p, v);
 }
 
 function traceOutcome(item: EngineItem, path: string): Pick<TraceEntry, 'objectPath' | 'outcome' | 'reason'> {
@@ -286,6 +295,66 @@ function traceOutcome(item: EngineItem, path: string): Pick<TraceEntry, 'objectP
   return { outcome: 'discarded', reason: `only ${kept} of the template are copied to the object` };
 }
 
+const segmentCount = (path: string): number => {
+  let n = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) n++;
+  return n;
+};
+
+/**
+ * fast-json-patch's document checks (an `add` needs the parent, `replace` / `remove` the path
+ * itself), without its default validator's deep walk of every value for `undefined`: values
+ * here come from JSON, YAML or variables and never hold one. The shape of operations was
+ * checked by the ClusterClass rules, and is checked again here because admission can be off.
+ */
+const checkOperation: fastJsonPatch.Validator<unknown> = (operation, index, document, existing) => {
+  const op = operation.op;
+  if (op !== 'add' && op !== 'replace' && op !== 'remove')
+    throw new fastJsonPatch.JsonPatchError(
+      'Operation `op` property is not one of operations defined in RFC-6902',
+      'OPERATION_OP_INVALID',
+      index,
+      operation,
+      document,
+    );
+  const path = operation.path;
+  if (typeof path !== 'string' || (path !== '' && path.charCodeAt(0) !== 47))
+    throw new fastJsonPatch.JsonPatchError(
+      'Operation `path` property must start with "/"',
+      'OPERATION_PATH_INVALID',
+      index,
+      operation,
+      document,
+    );
+  if (op !== 'remove' && operation.value === undefined)
+    throw new fastJsonPatch.JsonPatchError(
+      'Operation `value` property is not present (applicable in `add`, `replace` and `test` operations)',
+      'OPERATION_VALUE_REQUIRED',
+      index,
+      operation,
+      document,
+    );
+  if (op === 'add') {
+    const missing = segmentCount(path) - segmentCount(existing);
+    if (missing !== 0 && missing !== 1)
+      throw new fastJsonPatch.JsonPatchError(
+        'Cannot perform an `add` operation at the desired path',
+        'OPERATION_PATH_CANNOT_ADD',
+        index,
+        operation,
+        document,
+      );
+  } else if (path !== existing) {
+    throw new fastJsonPatch.JsonPatchError(
+      'Cannot perform the operation at a path that does not exist',
+      'OPERATION_PATH_UNRESOLVABLE',
+      index,
+      operation,
+      document,
+    );
+  }
+};
+
 /** Paths whose changes are kept: a patch touching only these can be applied in place. */
 const KEPT_PREFIX = /^\/(spec(\/|$)|metadata\/(labels|annotations)(\/|$))/;
 
@@ -301,7 +370,7 @@ function applyJsonPatch(doc: PlainObject, ops: JsonPatchOperation[]): PlainObjec
       op.value === undefined ? op : { ...op, value: clone(op.value) }
     ) as fastJsonPatch.Operation;
     try {
-      fastJsonPatch.applyOperation(target, operation, true, true, true);
+      fastJsonPatch.applyOperation(target, operation, checkOperation, true, true);
     } catch (e) {
       const name = (e as { name?: string }).name;
       let why = (e as Error).message.split('\n')[0];
@@ -489,13 +558,13 @@ export function applyPatches(
     const known = variablesByOrigin.get(definitionFrom);
     if (known) return known;
     const defs = new Set(definitions.filter((d) => d.from === definitionFrom).map((d) => d.name));
-    const global: Variables = Object.create(null);
+    const global: Variables = {};
     for (const v of Array.isArray(topology.variables) ? topology.variables : []) {
       const name = str(o(v).name);
-      if (name !== 'builtin' && defs.has(name)) global[name] = o(v).value;
+      if (name !== 'builtin' && defs.has(name)) setOwn(global, name, o(v).value);
     }
     global.builtin = { cluster: clusterBuiltinValue };
-    const perItem: Variables[] = items.map(() => Object.create(null) as Variables);
+    const perItem: Variables[] = items.map(() => ({}) as Variables);
     const cpVars = { ...overrides(cpTopology, defs), builtin: { controlPlane: cpBuiltin } };
     perItem[1] = cpVars;
     if (items[2]?.holder.fieldPath.startsWith('spec.machineTemplate')) perItem[2] = cpVars;

@@ -54,8 +54,42 @@ function element(v: unknown, seg: Segment, full: string): unknown {
   return v[seg.index as number];
 }
 
+// Paths whose every segment parses, split once: a class's paths are read for every item and render.
+const parsedPaths = new Map<string, Segment[]>();
+
+function wellFormed(path: string): Segment[] | undefined {
+  const known = parsedPaths.get(path);
+  if (known) return known;
+  try {
+    const segments = path.split('.').map(parseSegment);
+    if (parsedPaths.size >= 2000) parsedPaths.clear();
+    parsedPaths.set(path, segments);
+    return segments;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The value at `path` among `variables`; throws VariableNotFoundError or Error with upstream wording. */
 export function getVariableValue(variables: Variables, path: string): unknown {
+  const segments = wellFormed(path);
+  if (segments) {
+    let value: unknown = variables;
+    for (const seg of segments) {
+      if (!isPlainObject(value) || !hasOwn(value, seg.path)) return lookupWithErrors(variables, path);
+      value = value[seg.path];
+      if (seg.index !== undefined) {
+        if (!Array.isArray(value) || value.length <= seg.index) return lookupWithErrors(variables, path);
+        value = value[seg.index];
+      }
+    }
+    return value;
+  }
+  return lookupWithErrors(variables, path);
+}
+
+/** The step-by-step lookup, which finds the first problem in upstream's order and words it. */
+function lookupWithErrors(variables: Variables, path: string): unknown {
   const [name, ...rest] = path.split('.');
   let first: Segment;
   try {

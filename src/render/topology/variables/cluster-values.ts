@@ -15,7 +15,7 @@ import {
   withChanges,
 } from '../../../policy/field.js';
 import { goQuote } from '../../../util/go-format.js';
-import { isPlainObject } from '../../../util/plain-object.js';
+import { isPlainObject, type PlainObject, setOwn } from '../../../util/plain-object.js';
 import { compileSchema, jsonEqual } from '../../../validate/openapi/index.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';
 import { parsePath } from './paths.js';
@@ -29,8 +29,8 @@ export function rawJSON(v: unknown): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (isPlainObject(v)) {
-    const out: Record<string, unknown> = Object.create(null);
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
+    const out: PlainObject = {};
+    for (const k of Object.keys(v).sort()) setOwn(out, k, sortKeys(v[k]));
     return out;
   }
   return v;
@@ -57,11 +57,40 @@ function valuesIndex(
   return errors.length ? { errors } : { index, errors };
 }
 
+interface DefinitionsIndex {
+  index?: Map<string, VariableDefinition>;
+  names: string;
+  problems: string[];
+}
+
+// A class's definitions are indexed once, not once per Cluster and variable list.
+const indexedDefinitions = new WeakMap<readonly VariableDefinition[], DefinitionsIndex>();
+
 /** Definitions by name; a name with conflicting definitions (or none) makes the index invalid. */
 function definitionsIndex(
   p: FieldPath,
   defs: readonly VariableDefinition[],
 ): { index?: Map<string, VariableDefinition>; errors: FieldError[] } {
+  let known = indexedDefinitions.get(defs);
+  if (!known) {
+    known = indexDefinitions(defs);
+    indexedDefinitions.set(defs, known);
+  }
+  if (known.index) return { index: known.index, errors: [] };
+  const agg = known.problems.length === 1 ? known.problems[0] : `[${known.problems.join(', ')}]`;
+  return {
+    errors: [
+      typeInvalid(
+        p,
+        `[${known.names}]`,
+        `variable definitions in the ClusterClass not valid: ${agg}`,
+        'int64',
+      ),
+    ],
+  };
+}
+
+function indexDefinitions(defs: readonly VariableDefinition[]): DefinitionsIndex {
   const byName = new Map<string, VariableDefinition[]>();
   for (const d of defs) byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
   const problems: string[] = [];
@@ -71,18 +100,11 @@ function definitionsIndex(
       list.some((d) => d.required !== list[0].required || !jsonEqual(d.schema, list[0].schema));
     if (conflicting) problems.push(`variable ${goQuote(name)} has conflicting definitions`);
   }
-  if (problems.length) {
-    const names = [...byName.keys()].map((n) => `Name: ${n}`).join(',');
-    const agg = problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`;
-    return {
-      errors: [
-        typeInvalid(p, `[${names}]`, `variable definitions in the ClusterClass not valid: ${agg}`, 'int64'),
-      ],
-    };
-  }
+  const names = [...byName.keys()].map((n) => `Name: ${n}`).join(',');
+  if (problems.length) return { names, problems };
   const index = new Map<string, VariableDefinition>();
   for (const [name, list] of byName) index.set(name, list[0]);
-  return { index, errors: [] };
+  return { index, names, problems };
 }
 
 export function defaultClusterVariables(
@@ -164,25 +186,32 @@ export function validateClusterVariable(
   def: VariableDefinition,
   vp: FieldPath,
 ): FieldError[] {
-  const raw = rawJSON(v.value);
+  // the raw JSON is only printed with an error: not computed for valid values
+  let rawText: string | undefined;
+  const raw = () => {
+    if (rawText === undefined) rawText = rawJSON(v.value);
+    return rawText;
+  };
   const value = v.value === undefined ? null : v.value;
   const compiled = compileSchema(def.schema);
   const valuePath = child(vp, 'value');
   const openAPI = compiled.validate(value, valuePath);
   if (openAPI.length > 0) {
-    return openAPI.map((e) => withChanges(e, { badValue: raw, detail: e.detail.replace(/^ in body /, '') }));
+    return openAPI.map((e) =>
+      withChanges(e, { badValue: raw(), detail: e.detail.replace(/^ in body /, '') }),
+    );
   }
   const unknown = compiled.unknownFields(value);
   if (unknown.length > 0) {
     return [
       invalid(
         vp,
-        raw,
+        raw(),
         `failed validation: ${goQuote(unknown.join(','))} field(s) are not specified in the variable schema of variable ${goQuote(v.name)}`,
         'int64',
       ),
     ];
   }
   const oldValue = old === undefined || old.value === undefined || old.value === null ? undefined : old.value;
-  return compiled.validateCel(value, oldValue, valuePath).map((e) => withChanges(e, { badValue: raw }));
+  return compiled.validateCel(value, oldValue, valuePath).map((e) => withChanges(e, { badValue: raw() }));
 }
