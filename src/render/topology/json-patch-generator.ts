@@ -24,6 +24,11 @@ export interface RequestItem {
   object: PlainObject;
   /** Item-specific variables: overrides plus the item's `builtin`. */
   variables: Variables;
+  /**
+   * The request's global variables merged with these, when the caller has them already (the
+   * patch engine merges once per render, not once per patch).
+   */
+  merged?: Variables;
 }
 
 export interface PatchRequest {
@@ -271,22 +276,6 @@ export class PatchGenerationError extends Error {
   }
 }
 
-// Merged variables by (global, item) pair: every patch of a render sees the same ones.
-const merged = new WeakMap<Variables, WeakMap<Variables, Variables>>();
-function mergedVariables(global: Variables, item: Variables): Variables {
-  let inner = merged.get(global);
-  if (!inner) {
-    inner = new WeakMap();
-    merged.set(global, inner);
-  }
-  let v = inner.get(item);
-  if (!v) {
-    v = mergeVariableMaps(global, item);
-    inner.set(item, v);
-  }
-  return v;
-}
-
 /** Generates the response of one inline patch for a request. */
 export function generateInlinePatch(patch: ClassPatch, req: PatchRequest): ResponseItem[] {
   const out: ResponseItem[] = [];
@@ -298,7 +287,7 @@ export function generateInlinePatch(patch: ClassPatch, req: PatchRequest): Respo
       if (matchesSelector(item, d.selector)) matching.push([i, d]);
     }
     if (matching.length === 0) continue;
-    const variables = mergedVariables(req.variables, item.variables);
+    const variables = item.merged ?? mergeVariableMaps(req.variables, item.variables);
     let enabled: boolean;
     try {
       enabled = patchIsEnabled(patch.enabledIf, variables);

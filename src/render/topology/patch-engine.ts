@@ -33,6 +33,7 @@ import {
   CP_MACHINE_TEMPLATE_REF_V1BETA2,
   generateInlinePatch,
   type JsonPatchOperation,
+  mergeVariableMaps,
   type PatchRequest,
   type RequestItem,
 } from './json-patch-generator.js';
@@ -553,7 +554,10 @@ export function applyPatches(
   // addVariablesForPatch: the variables depend only on where the patch's definitions come from
   // ('inline' for every inline patch), and builtins on the desired objects, which patches do not
   // change: computed once per origin, not once per patch.
-  const variablesByOrigin = new Map<string, { global: Variables; perItem: Variables[] }>();
+  const variablesByOrigin = new Map<
+    string,
+    { global: Variables; perItem: Variables[]; merged: Variables[] }
+  >();
   const variablesFor = (definitionFrom: string) => {
     const known = variablesByOrigin.get(definitionFrom);
     if (known) return known;
@@ -595,14 +599,18 @@ export function applyPatches(
           ),
         },
       });
-    const result = { global, perItem };
+    const merged = perItem.map((vars) => mergeVariableMaps(global, vars));
+    const result = { global, perItem, merged };
     variablesByOrigin.set(definitionFrom, result);
     return result;
   };
 
   for (const patch of patches) {
-    const { global, perItem } = variablesFor(patch.definitions?.length ? 'inline' : patch.name);
-    for (const [i, item] of items.entries()) item.variables = perItem[i];
+    const { global, perItem, merged } = variablesFor(patch.definitions?.length ? 'inline' : patch.name);
+    for (let i = 0; i < items.length; i++) {
+      items[i].variables = perItem[i];
+      items[i].merged = merged[i];
+    }
 
     if (!patch.definitions?.length) {
       throw new PatchEngineError(
