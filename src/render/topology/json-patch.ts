@@ -117,16 +117,14 @@ function add(doc: Container, op: PatchOperation): void {
     c.push(op.value);
     return;
   }
-  const fail = (why: string): never => {
-    throw new JsonPatchApplyError(`error in add for path: '${op.path}': ${why}`);
-  };
+  const fail = (why: string) => new JsonPatchApplyError(`error in add for path: '${op.path}': ${why}`);
   const i = atoi(key);
-  if (!i.ok) return fail(`value was not a proper array index: '${key}': ${i.error}`);
+  if (!i.ok) throw fail(`value was not a proper array index: '${key}': ${i.error}`);
   const size = c.length + 1;
   let idx = i.value;
-  if (idx >= size) return fail(invalidIndex(i.text));
+  if (idx >= size) throw fail(invalidIndex(i.text));
   if (idx < 0) {
-    if (idx < -size) return fail(invalidIndex(i.text));
+    if (idx < -size) throw fail(invalidIndex(i.text));
     idx += size;
   }
   c.splice(idx, 0, op.value);
@@ -172,20 +170,18 @@ function remove(doc: Container, op: PatchOperation): void {
       `remove operation does not apply: doc is missing path: "${op.path}": missing value`,
     );
   const key = parsed.key;
-  const fail = (why: string): never => {
-    throw new JsonPatchApplyError(`error in remove for path: '${op.path}': ${why}`);
-  };
+  const fail = (why: string) => new JsonPatchApplyError(`error in remove for path: '${op.path}': ${why}`);
   if (!Array.isArray(c)) {
-    if (!Object.hasOwn(c, key)) return fail(`unable to remove nonexistent key: ${key}: missing value`);
+    if (!Object.hasOwn(c, key)) throw fail(`unable to remove nonexistent key: ${key}: missing value`);
     delete c[key];
     return;
   }
   const i = atoi(key);
-  if (!i.ok) return fail(i.error);
+  if (!i.ok) throw fail(i.error);
   let idx = i.value;
-  if (idx >= c.length) return fail(invalidIndex(i.text));
+  if (idx >= c.length) throw fail(invalidIndex(i.text));
   if (idx < 0) {
-    if (idx < -c.length) return fail(invalidIndex(i.text));
+    if (idx < -c.length) throw fail(invalidIndex(i.text));
     idx += c.length;
   }
   c.splice(idx, 1);
