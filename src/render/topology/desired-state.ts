@@ -6,6 +6,7 @@
  */
 import {
   cloneOrdinary,
+  isEmptyObject,
   isPlainObject,
   type PlainObject,
   setOwn,
@@ -175,14 +176,37 @@ const SERVER_FIELDS: ReadonlySet<string> = new Set([
   'managedFields',
 ]);
 
-/** A template's metadata without the fields the API server sets. */
-const withoutServerFields = (meta: PlainObject): PlainObject => withoutKeys(meta, SERVER_FIELDS);
-
 /** `{apiVersion, kind, metadata, ...the body's other fields, copied}`. */
 function withBody(apiVersion: unknown, kind: unknown, metadata: PlainObject, body: PlainObject): PlainObject {
   const out: PlainObject = { apiVersion, kind, metadata };
   for (const k of Object.keys(body))
     if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') setOwn(out, k, clone(body[k]));
+  return out;
+}
+
+const LAST_APPLIED: ReadonlySet<string> = new Set([ANNOTATION_LAST_APPLIED]);
+
+/** Writes `entries` over `into` in order (a spread without V8's slow path), returning it. */
+function assignAll(into: StringMap, ...entries: StringMap[]): StringMap {
+  for (const m of entries) for (const k of Object.keys(m)) setOwn(into, k, m[k]);
+  return into;
+}
+
+/**
+ * `{...meta, ...fields}` minus server-set fields, undefined values and empty maps, with meta's
+ * other values copied: the metadata of a generated object, built in one pass.
+ */
+function generatedMeta(meta: PlainObject, fields: PlainObject): PlainObject {
+  const out: PlainObject = {};
+  const put = (k: string, v: unknown) => {
+    if (v === undefined || (isPlainObject(v) && isEmptyObject(v))) return;
+    setOwn(out, k, v);
+  };
+  for (const k of Object.keys(meta)) {
+    if (SERVER_FIELDS.has(k)) continue;
+    put(k, Object.hasOwn(fields, k) ? fields[k] : clone(meta[k]));
+  }
+  for (const k of Object.keys(fields)) if (!Object.hasOwn(meta, k)) put(k, fields[k]);
   return out;
 }
 
@@ -195,26 +219,22 @@ function templateToObject(
   annotations: StringMap,
 ): PlainObject {
   const body = o(o(template.spec).template);
-  const meta = withoutServerFields(o(clone(body.metadata)));
+  const meta = o(body.metadata);
   const apiVersion = str(body.apiVersion) || str(template.apiVersion);
   const kind = str(body.kind) || str(template.kind).replace(/Template$/, '');
-  const tmeta = o(template.metadata);
-  const outMeta = compact({
-    ...meta,
+  const outLabels = assignAll(smap(meta.labels), labels);
+  outLabels[LABEL_CLUSTER_NAME] = cluster.name;
+  const outAnnotations = assignAll(smap(meta.annotations), annotations);
+  outAnnotations[ANNOTATION_CLONED_FROM_NAME] = str(o(template.metadata).name);
+  outAnnotations[ANNOTATION_CLONED_FROM_GROUPKIND] = groupKind(str(template.apiVersion), str(template.kind));
+  const outMeta = generatedMeta(meta, {
     name,
     namespace: cluster.namespace,
-    labels: { ...smap(meta.labels), ...labels, [LABEL_CLUSTER_NAME]: cluster.name },
-    annotations: {
-      ...smap(meta.annotations),
-      ...annotations,
-      [ANNOTATION_CLONED_FROM_NAME]: str(tmeta.name),
-      [ANNOTATION_CLONED_FROM_GROUPKIND]: groupKind(str(template.apiVersion), str(template.kind)),
-    },
+    labels: outLabels,
+    annotations: outAnnotations,
   });
   return withBody(apiVersion, kind, outMeta, body);
 }
-
-const LAST_APPLIED: ReadonlySet<string> = new Set([ANNOTATION_LAST_APPLIED]);
 
 /** `templateToTemplate`: a per-cluster copy of a ClusterClass template. */
 function templateToTemplate(
@@ -223,26 +243,21 @@ function templateToTemplate(
   name: string,
   extraLabels: StringMap,
 ): PlainObject {
-  const meta = withoutServerFields(o(clone(template.metadata)));
-  const annotations = withoutKeys(
-    {
-      ...smap(meta.annotations),
-      [ANNOTATION_CLONED_FROM_NAME]: str(o(template.metadata).name),
-      [ANNOTATION_CLONED_FROM_GROUPKIND]: groupKind(str(template.apiVersion), str(template.kind)),
-    },
-    LAST_APPLIED,
-  ) as StringMap;
-  const outMeta = compact({
-    ...meta,
+  const meta = o(template.metadata);
+  const annotations = smap(meta.annotations);
+  annotations[ANNOTATION_CLONED_FROM_NAME] = str(meta.name);
+  annotations[ANNOTATION_CLONED_FROM_GROUPKIND] = groupKind(str(template.apiVersion), str(template.kind));
+  const labels = smap(meta.labels);
+  labels[LABEL_CLUSTER_NAME] = cluster.name;
+  labels[LABEL_TOPOLOGY_OWNED] = '';
+  assignAll(labels, extraLabels);
+  const outMeta = generatedMeta(meta, {
     name,
     namespace: cluster.namespace,
-    labels: {
-      ...smap(meta.labels),
-      [LABEL_CLUSTER_NAME]: cluster.name,
-      [LABEL_TOPOLOGY_OWNED]: '',
-      ...extraLabels,
-    },
-    annotations,
+    labels,
+    annotations: Object.hasOwn(annotations, ANNOTATION_LAST_APPLIED)
+      ? withoutKeys(annotations, LAST_APPLIED)
+      : annotations,
     ownerReferences: ownerRefTo(cluster),
   });
   return withBody(template.apiVersion, template.kind, outMeta, template);
