@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bindings } from '../src/policy/bindings.js';
 import { celCompiler } from '../src/policy/cel/index.js';
 import { ExpressionCompileError, ExpressionEvalError } from '../src/policy/compilers.js';
+import { MAP_PROTOTYPE } from '../src/util/plain-object.js';
 
 const payload = {
   foo: { bar: 4 },
@@ -288,7 +289,9 @@ describe('cel compiler: values in and out', () => {
   it('returns plain JSON values', () => {
     const out = run('object.meta') as Record<string, unknown>;
     expect(out).toEqual({ labels: { app: 'web', tier: 'front' } });
-    expect(Object.getPrototypeOf(out)).toBe(null);
+    // a map from user data inherits nothing (MAP_PROTOTYPE: fast, but no Object.prototype)
+    expect(Object.getPrototypeOf(out)).toBe(MAP_PROTOTYPE);
+    expect('constructor' in out).toBe(false);
     expect(run('{"a": [1, 2], "b": [3]}')).toEqual({ a: [1, 2], b: [3] });
     expect(run('[object.foo, object.meta.labels]')).toEqual([{ bar: 4 }, { app: 'web', tier: 'front' }]);
     expect(run('object')).toEqual(payload);

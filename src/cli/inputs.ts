@@ -13,7 +13,7 @@ import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { parseSetArgument } from '../render/chart/values.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { ClustermintError } from '../util/errors.js';
-import { isPlainObject } from '../util/plain-object.js';
+import { emptyMap, isPlainObject } from '../util/plain-object.js';
 import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
 
 export function readValuesFile(file: string): ValuesSource {
@@ -22,7 +22,7 @@ export function readValuesFile(file: string): ValuesSource {
   if (docs.length > 1)
     throw new ClustermintError('INVALID_SUBMISSION', 'a values file holds one YAML document', { file });
   const doc = docs[0];
-  if (!doc || doc.value === null) return { label: file, value: Object.create(null) };
+  if (!doc || doc.value === null) return { label: file, value: emptyMap() };
   if (!isPlainObject(doc.value)) {
     throw new ClustermintError('VALUES_INVALID', 'values must be a map (key: value)', {
       file,

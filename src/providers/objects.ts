@@ -1,4 +1,6 @@
 /** Reading rendered objects defensively: they passed their schema, but plugins may get others. */
+
+import { emptyMap } from '../util/plain-object.js';
 import type { KubeObject, ObjectRef } from './contract.js';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -61,7 +63,7 @@ export function stringsAt(obj: unknown, ...path: string[]): string[] | undefined
 
 export function annotationsOf(obj: KubeObject): Record<string, string> {
   const a = obj.metadata?.annotations;
-  const out: Record<string, string> = Object.create(null);
+  const out = emptyMap() as Record<string, string>;
   if (isRecord(a)) for (const [k, v] of Object.entries(a)) if (typeof v === 'string') out[k] = v;
   return out;
 }

@@ -3,6 +3,8 @@
  * and time printing it relies on. Runtime only: cel-go also checks literal format calls at
  * compile time; here a bad clause is an evaluation error with cel-go's text.
  */
+
+import { isPlainObject } from '../../util/plain-object.js';
 import { CelFunctionError } from './strings.js';
 import { celTypeName, Duration, durationString, goFloatG, rfc3339, UnsignedInt } from './values.js';
 
@@ -97,7 +99,7 @@ function asString(v: unknown, nested: boolean): string {
   if (v instanceof Duration)
     return nested ? `duration(${JSON.stringify(durationString(v))})` : durationString(v);
   if (Array.isArray(v) || v instanceof Set) return `[${[...v].map((e) => asString(e, true)).join(', ')}]`;
-  if (v instanceof Map || (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)) {
+  if (v instanceof Map || isPlainObject(v)) {
     const entries = v instanceof Map ? [...v] : Object.entries(v as object);
     const pairs = entries.map(([k, e]) => {
       if (typeof k !== 'string' && typeof k !== 'boolean' && !isInt(k)) {

@@ -4,6 +4,7 @@
  * `Contains`).
  */
 import { Optional } from '@marcbachmann/cel-js';
+import { isPlainObject } from '../../util/plain-object.js';
 import { Duration, UnsignedInt } from './values.js';
 
 type Num = { kind: 'int'; v: bigint } | { kind: 'double'; v: number };
@@ -26,8 +27,7 @@ function numbersEqual(a: Num, b: Num): boolean {
 function entries(m: unknown): Array<[unknown, unknown]> | undefined {
   if (m instanceof Map) return [...m];
   if (m !== null && typeof m === 'object') {
-    const proto = Object.getPrototypeOf(m);
-    if (proto === Object.prototype || proto === null) return Object.entries(m);
+    if (isPlainObject(m)) return Object.entries(m);
   }
   return undefined;
 }

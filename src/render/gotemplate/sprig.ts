@@ -9,7 +9,7 @@
  * by clustermint (REASON)`; see UNSUPPORTED.
  */
 import { createHash } from 'node:crypto';
-import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { compileRe2, type RE2JS } from '../../util/re2.js';
 import { goPathBase, goPathClean, goPathDir } from '../chart/functions.js';
 import { semverCompare as chartSemverCompare } from '../chart/semver.js';
@@ -41,7 +41,7 @@ const NIL_DEREF = 'runtime error: invalid memory address or nil pointer derefere
 const f = (params: GoFunc['params'], fn: GoFunc['fn'], variadic?: string): GoFunc =>
   variadic === undefined ? { params, fn } : { params, variadic, fn };
 
-const newMap = (): PlainObject => Object.create(null) as PlainObject;
+const newMap = (): PlainObject => emptyMap();
 
 // --- conversions (sprig's strval, spf13/cast)
 

@@ -5,7 +5,8 @@
  * MachineHealthChecks. Objects are v1beta2 shapes; names come from the naming templates.
  */
 import {
-  cloneOrdinary,
+  cloneTree,
+  emptyMap,
   isEmptyObject,
   isPlainObject,
   type PlainObject,
@@ -87,17 +88,17 @@ export interface DesiredVersions {
 }
 
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
-const clone = <T>(v: T): T => cloneOrdinary(v);
+const clone = <T>(v: T): T => cloneTree(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 type StringMap = Record<string, string>;
 const smap = (v: unknown): StringMap => {
-  const out: StringMap = {};
+  const out = emptyMap() as StringMap;
   if (isPlainObject(v)) for (const k of Object.keys(v)) setOwn(out, k, String(v[k]));
   return out;
 };
 /** apimachinery `util.MergeMap`: the first map's value wins. */
 function mergeMap(...maps: StringMap[]): StringMap {
-  const out: StringMap = {};
+  const out = emptyMap() as StringMap;
   for (const m of maps) for (const k of Object.keys(m)) if (!Object.hasOwn(out, k)) setOwn(out, k, m[k]);
   return out;
 }

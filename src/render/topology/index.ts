@@ -6,7 +6,7 @@
  * then the patch engine. Pure: inputs in, objects and findings out.
  */
 import { errorText } from '../../policy/field.js';
-import { cloneOrdinary, isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { clusterClassToV1beta2, clusterToV1beta2 } from './convert.js';
 import {
   type Blueprint,
@@ -277,7 +277,7 @@ function classArtifacts(rawClass: PlainObject): ClassArtifacts {
 
 export function renderTopology(input: TopologyInput): TopologyResult {
   const findings: TopologyFinding[] = [];
-  const cluster = cloneOrdinary(clusterToV1beta2(input.cluster));
+  const cluster = cloneTree(clusterToV1beta2(input.cluster));
   const meta = o(cluster.metadata);
   if (!str(meta.namespace)) meta.namespace = 'default';
   cluster.metadata = meta;

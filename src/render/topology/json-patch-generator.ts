@@ -5,7 +5,7 @@
  * `valueFrom.template`. Pure: the same request gives the same response.
  */
 import { parse as parseYaml } from 'yaml';
-import { cloneTree, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
+import { cloneTree, emptyMap, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
 import { getVariableValue, type Variables } from './variable-value.js';
 
@@ -138,7 +138,7 @@ export function matchesSelector(item: RequestItem, selector: PatchSelector): boo
 
 function deepMerge(a: unknown, b: unknown): unknown {
   if (!isPlainObject(a) || !isPlainObject(b)) return b;
-  const out: PlainObject = {};
+  const out: PlainObject = emptyMap();
   for (const k of Object.keys(a)) setOwn(out, k, a[k]);
   for (const k of Object.keys(b)) setOwn(out, k, Object.hasOwn(out, k) ? deepMerge(out[k], b[k]) : b[k]);
   return out;
@@ -146,7 +146,7 @@ function deepMerge(a: unknown, b: unknown): unknown {
 
 /** `MergeVariableMaps`: later maps win; `builtin` is merged deeply (item fields over global ones). */
 export function mergeVariableMaps(...maps: Variables[]): Variables {
-  const out: Variables = {};
+  const out: Variables = emptyMap();
   for (const m of maps) {
     for (const k of Object.keys(m)) {
       setOwn(out, k, k === 'builtin' && Object.hasOwn(out, k) ? deepMerge(out[k], m[k]) : m[k]);

@@ -6,7 +6,8 @@
  * can say which patch set which path of which object, and which changes were dropped.
  */
 import {
-  cloneOrdinary,
+  cloneTree,
+  emptyMap,
   isEmptyObject,
   isPlainObject,
   type PlainObject,
@@ -67,7 +68,7 @@ export class PatchEngineError extends Error {}
 
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const clone = <T>(v: T): T => cloneOrdinary(v);
+const clone = <T>(v: T): T => cloneTree(v);
 
 const NEVER_SENT: ReadonlySet<string> = new Set([ANNOTATION_LAST_APPLIED, ANNOTATION_CONVERSION_DATA]);
 
@@ -116,7 +117,7 @@ export function clusterBuiltin(cluster: PlainObject): PlainObject {
 }
 
 function overrides(topologyPart: PlainObject, defs: Set<string>): Variables {
-  const out: Variables = {};
+  const out: Variables = emptyMap();
   for (const v of Array.isArray(o(topologyPart.variables).overrides)
     ? (o(topologyPart.variables).overrides as unknown[])
     : []) {
@@ -512,13 +513,13 @@ export function applyPatches(
     const known = variablesByOrigin.get(definitionFrom);
     if (known) return known;
     const defs = new Set(definitions.filter((d) => d.from === definitionFrom).map((d) => d.name));
-    const global: Variables = {};
+    const global: Variables = emptyMap();
     for (const v of Array.isArray(topology.variables) ? topology.variables : []) {
       const name = str(o(v).name);
       if (name !== 'builtin' && defs.has(name)) setOwn(global, name, o(v).value);
     }
     global.builtin = { cluster: clusterBuiltinValue };
-    const perItem: Variables[] = items.map(() => ({}) as Variables);
+    const perItem: Variables[] = items.map(() => emptyMap());
     const cpVars = { ...overrides(cpTopology, defs), builtin: { controlPlane: cpBuiltin } };
     perItem[1] = cpVars;
     if (items[2]?.holder.fieldPath.startsWith('spec.machineTemplate')) perItem[2] = cpVars;

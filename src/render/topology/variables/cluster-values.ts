@@ -15,7 +15,7 @@ import {
   withChanges,
 } from '../../../policy/field.js';
 import { goQuote } from '../../../util/go-format.js';
-import { isPlainObject, type PlainObject, setOwn } from '../../../util/plain-object.js';
+import { emptyMap, isPlainObject, type PlainObject, setOwn } from '../../../util/plain-object.js';
 import { compileSchema, jsonEqual } from '../../../validate/openapi/index.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';
 import { parsePath } from './paths.js';
@@ -29,7 +29,7 @@ export function rawJSON(v: unknown): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (isPlainObject(v)) {
-    const out: PlainObject = {};
+    const out: PlainObject = emptyMap();
     for (const k of Object.keys(v).sort()) setOwn(out, k, sortKeys(v[k]));
     return out;
   }

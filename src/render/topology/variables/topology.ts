@@ -6,7 +6,7 @@
  * check), against old values from the old Cluster for transition rules.
  */
 import type { FieldError } from '../../../policy/field.js';
-import { cloneOrdinary, isPlainObject, type PlainObject } from '../../../util/plain-object.js';
+import { cloneTree, isPlainObject, type PlainObject } from '../../../util/plain-object.js';
 import { defaultClusterVariables, validateClusterVariables } from './cluster-values.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';
 
@@ -81,7 +81,7 @@ export function defaultAndValidateTopologyVariables(
   defs: VariableDefinition[],
   oldCluster?: unknown,
 ): { cluster: unknown; errors: FieldError[] } {
-  const copy = cloneOrdinary(cluster);
+  const copy = cloneTree(cluster);
   const topology = obj(obj(obj(copy)?.spec)?.topology);
   if (topology === undefined) return { cluster: copy, errors: [] };
   const oldTopology = obj(obj(obj(oldCluster)?.spec)?.topology);
