@@ -13,8 +13,9 @@ describe('maps from user input', () => {
     const m = emptyMap();
     expect(m.constructor).toBeUndefined();
     expect('toString' in m).toBe(false);
-    m.__proto__ = 'x';
-    m.constructor = 1;
+    const writable = m as Record<string, unknown>;
+    writable.__proto__ = 'x';
+    writable.constructor = 1;
     expect(Object.keys(m)).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(m)).toBe(MAP_PROTOTYPE);
     expect(Object.isFrozen(MAP_PROTOTYPE)).toBe(true);
