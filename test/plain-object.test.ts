@@ -13,9 +13,9 @@ describe('maps from user input', () => {
     const m = emptyMap();
     expect(m.constructor).toBeUndefined();
     expect('toString' in m).toBe(false);
-    const writable = m as Record<string, unknown>;
-    writable.__proto__ = 'x';
-    writable.constructor = 1;
+    // ordinary [[Set]], as `m.__proto__ = ...` does
+    Reflect.set(m, '__proto__', 'x');
+    Reflect.set(m, 'constructor', 1);
     expect(Object.keys(m)).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(m)).toBe(MAP_PROTOTYPE);
     expect(Object.isFrozen(MAP_PROTOTYPE)).toBe(true);
