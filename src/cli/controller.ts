@@ -30,15 +30,22 @@ const KUBE_OPTIONS = [
   'logLevel',
 ] as const;
 
-/** `15s`, `500ms`, `1m` -> ms (> 0). */
-export function parseDurationFlag(flag: string, text: string): number {
-  const m = /^(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(text.trim());
+/** `15s`, `500ms`, `1m`, `1h30m` -> ms (> 0; with `allowZero`, `0` too). */
+export function parseDurationFlag(flag: string, text: string, allowZero = false): number {
+  const t = text.trim();
+  if (allowZero && /^0+(h|m|s|ms)?$/.test(t)) return 0;
+  const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(t);
   const ms =
-    m && text.trim() !== '' ? Number(m[1] ?? 0) * 60_000 + Number(m[2] ?? 0) * 1000 + Number(m[3] ?? 0) : 0;
+    m && t !== ''
+      ? Number(m[1] ?? 0) * 3_600_000 +
+        Number(m[2] ?? 0) * 60_000 +
+        Number(m[3] ?? 0) * 1000 +
+        Number(m[4] ?? 0)
+      : 0;
   if (!(ms > 0))
     throw new ClustermintError(
       'USAGE',
-      `${flag} ${JSON.stringify(text)} is not a duration such as 15s, 500ms or 1m`,
+      `${flag} ${JSON.stringify(text)} is not a duration such as 15s, 500ms, 1m or 1h${allowZero ? ' (or 0)' : ''}`,
     );
   return Math.round(ms);
 }
@@ -67,6 +74,10 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
     .option('--state <path>', `state file of the embedded store (default: ${DEFAULT_STATE_PATH})`)
     .option('--templates <dir>', 'folder of charts, repeatable', collect, [])
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option(
+      '--event-ttl <d>',
+      'embedded: delete events older than this, as the API server does (default: 1h; 0: keep them)',
+    )
     .option('--kubeconfig <file>', 'reconcile in this cluster')
     .option('--in-cluster', "reconcile in the pod's cluster, with its service account")
     .option('--context <name>', 'a kubeconfig context other than the current one')
@@ -94,6 +105,11 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
       wrap(async (opts) => {
         const kube = KUBE_OPTIONS.filter((k) => opts[k] !== undefined);
         if (kube.length === 0) return runEmbedded(opts, io);
+        if (opts.eventTtl !== undefined)
+          throw new ClustermintError(
+            'USAGE',
+            "--event-ttl is the embedded store's; on Kubernetes the API server's --event-ttl expires events",
+          );
         if (opts.state !== undefined)
           throw new ClustermintError(
             'USAGE',
@@ -140,16 +156,19 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
 }
 
 async function runEmbedded(
-  opts: { state?: string; templates: string[]; policies: string[] },
+  opts: { state?: string; templates: string[]; policies: string[]; eventTtl?: string },
   io: IO,
 ): Promise<number> {
   const state = opts.state ?? DEFAULT_STATE_PATH;
+  const eventTtlMs =
+    opts.eventTtl !== undefined ? parseDurationFlag('--event-ttl', opts.eventTtl, true) : undefined;
   const { eventLine, openEmbedded } = await import('./embedded-run.js');
   const emb = await openEmbedded({
     state,
     templates: opts.templates,
     policies: opts.policies,
     onEvent: (e) => io.out(eventLine(e)),
+    ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
   });
   const ac = new AbortController();
   const stop = () => ac.abort();

@@ -27,6 +27,8 @@ export interface EmbeddedOptions extends StateOptions {
   templates: string[];
   policies: string[];
   onEvent?: (e: EventInput) => void;
+  /** Events expire after this long (ms; default 1 h; 0: never). */
+  eventTtlMs?: number;
 }
 
 export function cloudPathFor(state: string): string {
@@ -114,6 +116,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     catalog,
     policies,
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    ...(o.eventTtlMs !== undefined ? { eventTtlMs: o.eventTtlMs } : {}),
   });
   return {
     store,

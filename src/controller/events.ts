@@ -1,14 +1,15 @@
 /**
  * Recording events as core/v1 Event objects in the store. Names are `<deployment>.<time><seq>`
  * (hex), so a deployment's events list in the order they happened; the same event twice at the
- * same instant is stored once.
+ * same instant is stored once. Events expire after a TTL, as the apiserver's `--event-ttl`
+ * (default 1 h) expires them: on the embedded store the recorder deletes them itself.
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type ClusterEvent, EVENT_COMPONENT, EVENT_TYPE, type InvolvedObject } from '../api/event.js';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../api/machine.js';
 import type { Clock } from '../providers/contract.js';
-import { isAlreadyExists, StoreError } from '../store/errors.js';
+import { isAlreadyExists, isNotFound, StoreError } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { isoSeconds } from './conditions.js';
 
@@ -34,8 +35,34 @@ interface BatchingStore {
 const batching = (s: Store): s is Store & BatchingStore =>
   typeof (s as Partial<BatchingStore>).writeMany === 'function';
 
+/** The apiserver's default `--event-ttl`. */
+export const DEFAULT_EVENT_TTL_MS = 3_600_000;
+
+export interface EventRecorderOptions {
+  /**
+   * Delete events whose last occurrence is older than this (ms). 0 turns it off: on a
+   * Kubernetes management cluster the apiserver expires events itself.
+   */
+  ttlMs?: number;
+}
+
+/** When an event last happened (ms): eventTime (to the microsecond), lastTimestamp or its creation. */
+function lastSeen(e: KubeObject): number {
+  const ev = e as Partial<ClusterEvent>;
+  for (const t of [ev.eventTime, ev.lastTimestamp, e.metadata.creationTimestamp]) {
+    const ms = typeof t === 'string' ? Date.parse(t) : Number.NaN;
+    if (!Number.isNaN(ms)) return ms;
+  }
+  return Number.NaN;
+}
+
 export class EventRecorder {
   private seq = 0;
+  private readonly ttlMs: number;
+  /** The clock time of the next sweep for expired events. */
+  private nextSweep: number | undefined;
+  /** Expired events deleted so far. */
+  expired = 0;
   /** While deferring (a reconcile pass): events recorded but not yet stored. */
   private pending: NewObject[] | undefined;
   /** Events recorded by this process (also when storing them failed). */
@@ -45,7 +72,10 @@ export class EventRecorder {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly onEvent?: (e: EventInput) => void,
-  ) {}
+    options: EventRecorderOptions = {},
+  ) {
+    this.ttlMs = Math.max(0, options.ttlMs ?? DEFAULT_EVENT_TTL_MS);
+  }
 
   async record(e: EventInput): Promise<void> {
     const now = this.clock.now();
@@ -79,7 +109,41 @@ export class EventRecorder {
       reportingInstance: REPORTING_INSTANCE,
     };
     if (this.pending) this.pending.push(event as unknown as NewObject);
-    else await this.store.create(event as never).catch(ignoreExisting);
+    else {
+      await this.store.create(event as never).catch(ignoreExisting);
+      await this.sweepIfDue();
+    }
+  }
+
+  /**
+   * Deletes the events that expired, at most every tenth of the TTL. It runs when an event is
+   * stored: with no new events the set cannot grow, so an idle controller has nothing to sweep.
+   */
+  async sweepIfDue(): Promise<void> {
+    if (this.ttlMs === 0) return;
+    const now = this.clock.now();
+    if (this.nextSweep === undefined) this.nextSweep = now + Math.max(1000, this.ttlMs / 10);
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + Math.max(1000, this.ttlMs / 10);
+    await this.sweep(now);
+  }
+
+  /** Deletes every event last seen more than the TTL before `now`; returns how many. */
+  async sweep(now = this.clock.now()): Promise<number> {
+    if (this.ttlMs === 0) return 0;
+    const cutoff = now - this.ttlMs;
+    let deleted = 0;
+    for (const e of (await this.store.list(EVENT_TYPE)).items) {
+      if (!(lastSeen(e) < cutoff)) continue;
+      try {
+        await this.store.delete({ ...EVENT_TYPE, namespace: e.metadata.namespace, name: e.metadata.name });
+        deleted++;
+      } catch (err) {
+        if (!isNotFound(err)) throw err; // another process swept it first
+      }
+    }
+    this.expired += deleted;
+    return deleted;
   }
 
   /**
@@ -101,6 +165,7 @@ export class EventRecorder {
     this.pending = undefined;
     if (!batching(this.store)) {
       for (const e of events) await this.store.create(e).catch(ignoreExisting);
+      if (events.length > 0) await this.sweepIfDue();
       return status ? this.store.updateStatus(status) : undefined;
     }
     if (events.length === 0 && !status) return undefined;
@@ -110,6 +175,7 @@ export class EventRecorder {
     ]);
     for (const r of results.slice(0, events.length)) if (r instanceof StoreError) ignoreExisting(r);
     const last = status ? results[results.length - 1] : undefined;
+    if (events.length > 0) await this.sweepIfDue();
     if (last instanceof StoreError) throw last;
     return last;
   }

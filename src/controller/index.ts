@@ -15,7 +15,7 @@ import { ControllerRuntime, type ReconcileResult } from './runtime.js';
 import { KNOWN_KUBERNETES_VERSIONS } from './versions.js';
 
 export { CD_FINALIZER, DeploymentReconciler, type DeploymentStatus, type PoolStatus } from './deployment.js';
-export { type EventInput, EventRecorder } from './events.js';
+export { DEFAULT_EVENT_TTL_MS, type EventInput, EventRecorder } from './events.js';
 export { GateRunner } from './gate.js';
 export { evaluateHealth, type HealthCheck, healthCheckFrom, machineHealth } from './health.js';
 export { planPool } from './pool.js';
@@ -39,6 +39,8 @@ export interface ControllerOptions {
   resyncMs?: number;
   defaultHealthCheck?: Omit<HealthCheck, 'name' | 'selector'> | null;
   onEvent?: (e: EventInput) => void;
+  /** Events expire after this long (ms; default 1 h; 0: never, for an apiserver that expires them). */
+  eventTtlMs?: number;
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
 }
 
@@ -50,7 +52,12 @@ export interface Controller {
 }
 
 export function createController(o: ControllerOptions): Controller {
-  const events = new EventRecorder(o.store, o.clock, o.onEvent);
+  const events = new EventRecorder(
+    o.store,
+    o.clock,
+    o.onEvent,
+    o.eventTtlMs !== undefined ? { ttlMs: o.eventTtlMs } : {},
+  );
   const gate = new GateRunner(o.catalog, o.policies);
   const reconciler = new DeploymentReconciler({
     store: o.store,

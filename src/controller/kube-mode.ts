@@ -278,6 +278,8 @@ export class KubeController {
       catalog: o.catalog,
       policies: o.policies,
       onEvent: this.onEvent,
+      // the API server expires events itself (--event-ttl)
+      eventTtlMs: 0,
     });
     // Our own runtime over the reconciler, so that every reconcile is timed for the metrics.
     const runtime = new ControllerRuntime({

@@ -13,7 +13,11 @@ describe('clustermint controller options', () => {
     expect(parseDurationFlag('--x', '1.5s')).toBe(1_500);
     expect(parseDurationFlag('--x', '500ms')).toBe(500);
     expect(parseDurationFlag('--x', '1m30s')).toBe(90_000);
-    for (const bad of ['', '0s', 'soon', '15', '-1s'])
+    expect(parseDurationFlag('--x', '1h')).toBe(3_600_000);
+    expect(parseDurationFlag('--x', '2h30m')).toBe(9_000_000);
+    expect(parseDurationFlag('--event-ttl', '0', true)).toBe(0);
+    expect(() => parseDurationFlag('--event-ttl', 'never', true)).toThrow(/1h \(or 0\)/);
+    for (const bad of ['', '0s', 'soon', '15', '-1s', 'h'])
       expect(() => parseDurationFlag('--lease-duration', bad), bad).toThrow(/--lease-duration/);
   });
 
@@ -27,6 +31,7 @@ describe('clustermint controller options', () => {
       /--retry-period < --renew-deadline < --lease-duration/,
     ],
     [['--kubeconfig', 'k', '--retry-period', 'often'], /--retry-period "often" is not a duration/],
+    [['--kubeconfig', 'k', '--event-ttl', '1h'], /--event-ttl is the embedded store's/],
   ])('usage error: %j', async (args, message) => {
     const r = await run('controller', ...args);
     expect(r.code).toBe(2);
