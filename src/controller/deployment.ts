@@ -15,6 +15,7 @@ import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import { availableUpgrades, CHAIN_TYPE, supportedTemplates } from '../api/template-chain.js';
 import type { Verdict } from '../gate/index.js';
 import type {
+  BootstrapOptions,
   Clock,
   ControlPlaneBinding,
   Endpoint,
@@ -22,12 +23,14 @@ import type {
   InfraClusterStatus,
   InfrastructureProvider,
   KubeObject as ProviderObject,
+  UnresolvedBootstrapFile,
 } from '../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { isConflict, isNotFound } from '../store/errors.js';
 import type { KubeObject, Store } from '../store/types.js';
 import type { PlainObject } from '../util/plain-object.js';
+import { type FileResolution, resolveBootstrapFiles } from './bootstrap-files.js';
 import { type Condition, getCondition, isoSeconds, setCondition } from './conditions.js';
 import {
   type DesiredCluster,
@@ -194,8 +197,13 @@ class Pass {
     );
   }
 
-  private async event(reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): Promise<void> {
-    await this.o.events.record({
+  private async event(
+    reason: string,
+    message: string,
+    type: 'Normal' | 'Warning' = 'Normal',
+    onceWithinMs?: number,
+  ): Promise<void> {
+    const e = {
       deployment: this.cd.metadata.name,
       namespace: this.ns,
       involved: {
@@ -208,7 +216,32 @@ class Pass {
       reason,
       message,
       type,
-    });
+    };
+    if (onceWithinMs === undefined) await this.o.events.record(e);
+    else await this.o.events.recordOnce(e, onceWithinMs);
+  }
+
+  /**
+   * The files of a pool's bootstrap config that come from Secrets/ConfigMaps. While one cannot be
+   * read, the pool gets no new machines; a Warning event says why (at most every 5 minutes) and
+   * the deployment is tried again in 10 s.
+   */
+  private async bootstrapFiles(
+    unresolved: readonly UnresolvedBootstrapFile[],
+    pool: string,
+  ): Promise<FileResolution> {
+    if (unresolved.length === 0) return { files: [] };
+    const r = await resolveBootstrapFiles(this.o.store, this.ns, unresolved);
+    if ('missing' in r) {
+      await this.event(
+        'BootstrapFilesUnavailable',
+        `${pool}: no new machines until its bootstrap files can be read: ${r.missing}`,
+        'Warning',
+        300_000,
+      );
+      this.retry(10_000);
+    }
+    return r;
   }
 
   private retry(ms: number | undefined): void {
@@ -513,19 +546,40 @@ class Pass {
       if (hosted?.endpoint) ctx.endpoint = hosted.endpoint;
       cpVersion = this.status.controlPlane?.version ?? cpVersion;
     }
-    const cpRecipe = (): BootRecipe | undefined =>
+    // Files from Secrets/ConfigMaps, read once per pass; a pool whose files cannot be read has no recipe.
+    const cpFiles =
       cp.mode === 'machines'
-        ? {
-            bootstrap: cp.bootstrap,
-            options: cp.spec.bootstrapOptions,
-            template: this.findTemplate(d, cp.spec.machineTemplate.kind, cp.spec.machineTemplate.name),
-          }
-        : undefined;
-    const mdRecipe = (md: DesiredMachineDeployment): BootRecipe => {
+        ? await this.bootstrapFiles(cp.spec.unresolvedFiles, `control plane ${d.controlPlane.metadata.name}`)
+        : { files: [] };
+    const mdFiles = new Map<string, FileResolution>();
+    for (const md of d.machineDeployments) {
       const b = registry.bootstrapFor(md.bootstrapTemplate as ProviderObject);
+      mdFiles.set(md.name, await this.bootstrapFiles(b.unresolvedFiles, `MachineDeployment ${md.name}`));
+    }
+    const withFiles = (
+      options: BootstrapOptions,
+      r: FileResolution | undefined,
+    ): BootstrapOptions | undefined => {
+      if (r === undefined || 'missing' in r) return undefined;
+      return r.files.length ? { ...options, files: [...(options.files ?? []), ...r.files] } : options;
+    };
+    const cpRecipe = (): BootRecipe | undefined => {
+      if (cp.mode !== 'machines') return undefined;
+      const options = withFiles(cp.spec.bootstrapOptions, cpFiles);
+      if (!options) return undefined;
+      return {
+        bootstrap: cp.bootstrap,
+        options,
+        template: this.findTemplate(d, cp.spec.machineTemplate.kind, cp.spec.machineTemplate.name),
+      };
+    };
+    const mdRecipe = (md: DesiredMachineDeployment): BootRecipe | undefined => {
+      const b = registry.bootstrapFor(md.bootstrapTemplate as ProviderObject);
+      const options = withFiles(b.options, mdFiles.get(md.name));
+      if (!options) return undefined;
       return {
         bootstrap: b.provider,
-        options: b.options,
+        options,
         template: md.infrastructureTemplate as ProviderObject,
       };
     };
@@ -605,8 +659,8 @@ class Pass {
         maxUnavailable: 0,
         oneAtATime: true,
       });
-      const recipe = cpRecipe()!;
-      for (let i = 0; i < plan.create; i++) {
+      const recipe = cpRecipe();
+      for (let i = 0; recipe && i < plan.create; i++) {
         const live = cpMachines.filter((m) => !isDeleting(m));
         const m = await createMachine(
           ctx,
@@ -626,7 +680,7 @@ class Pass {
         cpMachines.push(m);
         machines.push(m);
       }
-      for (const m of plan.delete)
+      for (const m of recipe ? plan.delete : [])
         await deleteMachine(
           ctx,
           m,
@@ -753,7 +807,8 @@ class Pass {
           maxUnavailable: md.maxUnavailable,
           oneAtATime: false,
         });
-        for (let i = 0; i < plan.create; i++) {
+        // without a recipe (bootstrap files not readable yet) the pool neither grows nor is replaced
+        for (let i = 0; recipe && i < plan.create; i++) {
           const m = await createMachine(
             ctx,
             {
@@ -773,7 +828,7 @@ class Pass {
           live.push(m);
           machines.push(m);
         }
-        for (const m of plan.delete)
+        for (const m of recipe ? plan.delete : [])
           await deleteMachine(
             ctx,
             m,

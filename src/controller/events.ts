@@ -63,6 +63,8 @@ export class EventRecorder {
   private nextSweep: number | undefined;
   /** Expired events deleted so far. */
   expired = 0;
+  /** When an event was last recorded by recordOnce, by deployment, reason and message. */
+  private readonly lastRecorded = new Map<string, number>();
   /** While deferring (a reconcile pass): events recorded but not yet stored. */
   private pending: NewObject[] | undefined;
   /** Events recorded by this process (also when storing them failed). */
@@ -113,6 +115,24 @@ export class EventRecorder {
       await this.store.create(event as never).catch(ignoreExisting);
       await this.sweepIfDue();
     }
+  }
+
+  /**
+   * Records the event unless the same one (deployment, reason, message) was recorded within
+   * `windowMs`: a condition that holds over many passes (a missing Secret) is told once in a while,
+   * not on every retry, as the apiserver's event spam filter would have it.
+   */
+  async recordOnce(e: EventInput, windowMs: number): Promise<void> {
+    const now = this.clock.now();
+    const key = JSON.stringify([e.namespace, e.deployment, e.reason, e.message]);
+    const last = this.lastRecorded.get(key);
+    if (last !== undefined && now - last < windowMs) return;
+    if (this.lastRecorded.size >= 10_000) {
+      for (const [k, t] of this.lastRecorded) if (now - t >= windowMs) this.lastRecorded.delete(k);
+      if (this.lastRecorded.size >= 10_000) this.lastRecorded.clear();
+    }
+    this.lastRecorded.set(key, now);
+    await this.record(e);
   }
 
   /**
