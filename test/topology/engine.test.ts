@@ -481,6 +481,11 @@ describe('failures', () => {
     expect(r.findings[0].code).toBe('PATCH_FAILED');
     expect(r.findings[0].message).toContain('failed to apply patches for patch "bad-path"');
     expect(r.findings[0].message).toContain('GenericControlPlaneTemplate controlPlaneTemplate1');
+    // evanphx/json-patch's words, and the patch as the ClusterClass field at fault
+    expect(r.findings[0].message).toContain(
+      'error applying json patch (RFC6902): replace operation does not apply: doc is missing path: /spec/template/spec/missing/leaf: missing value',
+    );
+    expect(r.findings[0]).toMatchObject({ field: 'spec.patches[0]', in: 'clusterClass' });
   });
   it('rejects an unknown MachineDeployment class in the topology', () => {
     const { cluster, objects } = fixture([]);

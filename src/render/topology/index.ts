@@ -349,7 +349,13 @@ export function renderTopology(input: TopologyInput): TopologyResult {
     result.objects = desiredObjects(desired);
   } catch (e) {
     if (!(e instanceof PatchEngineError) && !(e instanceof DesiredStateError)) throw e;
-    findings.push({ stage: 'render', code: 'PATCH_FAILED', message: e.message, in: 'clusterClass' });
+    findings.push({
+      stage: 'render',
+      code: 'PATCH_FAILED',
+      message: e.message,
+      in: 'clusterClass',
+      ...(e instanceof PatchEngineError && e.field ? { field: e.field } : {}),
+    });
   }
   return result;
 }

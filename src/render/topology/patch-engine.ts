@@ -64,7 +64,15 @@ export interface TraceEntry {
   reason?: string;
 }
 
-export class PatchEngineError extends Error {}
+export class PatchEngineError extends Error {
+  /** The patch at fault, as a ClusterClass field path (`spec.patches[2]`), when one is. */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -556,7 +564,8 @@ export function applyPatches(
     return result;
   };
 
-  for (const patch of patches) {
+  for (const [patchIndex, patch] of patches.entries()) {
+    const field = `spec.patches[${patchIndex}]`;
     const { global, perItem, merged } = variablesFor(patch.definitions?.length ? 'inline' : patch.name);
     for (let i = 0; i < items.length; i++) {
       items[i].variables = perItem[i];
@@ -568,6 +577,7 @@ export function applyPatches(
         patch.external
           ? `failed to apply patches for patch ${JSON.stringify(patch.name)}: external patches need a Runtime Extension; clustermint renders inline patches only`
           : `failed to create patch generator for patch ${JSON.stringify(patch.name)}`,
+        field,
       );
     }
     const req: PatchRequest = { variables: global, items };
@@ -577,6 +587,7 @@ export function applyPatches(
     } catch (e) {
       throw new PatchEngineError(
         `failed to generate patches for patch ${JSON.stringify(patch.name)}: ${(e as Error).message}`,
+        field,
       );
     }
     for (const r of response) {
@@ -588,6 +599,7 @@ export function applyPatches(
       } catch (e) {
         throw new PatchEngineError(
           `failed to apply patches for patch ${JSON.stringify(patch.name)}: ${str(item.object.kind)} ${str(o(item.object.metadata).name)}: ${(e as Error).message}`,
+          field,
         );
       }
       // applied to a copy (a path outside what is kept): keep only spec, labels and annotations
