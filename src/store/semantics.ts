@@ -306,13 +306,17 @@ export function prepareUpdate(old: KubeObject, incoming: KubeObject): Prepared {
   return { object: next, changed: finalized || !deepEqual(next, old), finalized };
 }
 
-/** updateStatus: the old object with the client's status. Throws Conflict, Invalid. */
+/**
+ * updateStatus: the old object with the client's status. Throws Conflict, Invalid. `old` is the
+ * store's own copy (just read): the result shares its fields but for metadata and status, which
+ * are new, so `old` stays as it was.
+ */
 export function prepareStatusUpdate(old: KubeObject, incoming: KubeObject): Prepared {
   checkType(incoming);
   checkVersion(old, incoming);
-  const next = copy(old);
-  if (incoming.status === undefined) delete next.status;
-  else next.status = copy(incoming.status);
+  const { status: _old, ...rest } = old;
+  const next: KubeObject = { ...rest, metadata: { ...old.metadata } };
+  if (incoming.status !== undefined) next.status = copy(incoming.status);
   return { object: next, changed: !deepEqual(next, old), finalized: false };
 }
 
