@@ -1,4 +1,9 @@
-/** The run behind `clustermint webhook` (loaded only when that command runs). */
+/**
+ * The run behind `clustermint webhook` (loaded only when that command runs). With `--workers N`
+ * the process forks N workers (node:cluster) that share the port, each a whole webhook; the
+ * primary only starts them, starts another when one dies, and stops them on SIGTERM/SIGINT.
+ */
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { KubeStore } from '../store/kube/store.js';
 import { ClustermintError } from '../util/errors.js';
@@ -21,11 +26,25 @@ export interface WebhookOptions {
   reloadIntervalMs: number;
   clusterRefreshMs: number;
   logLevel: LogLevel;
+  /** Processes serving the port (node:cluster); 1: this process alone. */
+  workers: number;
 }
 
 export async function runWebhook(opts: WebhookOptions, _io: IO): Promise<number> {
   for (const f of [opts.certFile, opts.keyFile])
     if (!existsSync(f)) throw new ClustermintError('UNREADABLE', 'no such file', { file: f });
+  if (opts.workers > 1 && cluster.isPrimary) return runPrimary(opts);
+  if (!cluster.isWorker) return serve(opts);
+  // a worker's IPC channel would keep it alive after it is done, or after it failed to start
+  try {
+    return await serve(opts);
+  } finally {
+    cluster.worker?.disconnect();
+  }
+}
+
+/** One webhook server in this process until SIGTERM/SIGINT. */
+async function serve(opts: WebhookOptions): Promise<number> {
   let kube: KubeStore | undefined;
   if (opts.kubeconfig || opts.inCluster) {
     // Loaded only with a cluster: the store brings @kubernetes/client-node.
@@ -65,7 +84,15 @@ export async function runWebhook(opts: WebhookOptions, _io: IO): Promise<number>
     sources.stop();
     throw new ClustermintError('USAGE', `cannot listen on port ${opts.port}: ${(e as Error).message}`);
   }
-  log.info({ port: server.port, paths: ['/validate', '/mutate', '/healthz', '/readyz'] }, 'listening');
+  log.info(
+    {
+      port: server.port,
+      paths: ['/validate', '/mutate', '/healthz', '/readyz'],
+      ...(cluster.isWorker ? { worker: cluster.worker?.id } : {}),
+    },
+    'listening',
+  );
+  if (cluster.isWorker) process.send?.({ listening: server.port });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -75,4 +102,56 @@ export async function runWebhook(opts: WebhookOptions, _io: IO): Promise<number>
   sources.stop();
   log.flush();
   return 0;
+}
+
+/**
+ * The primary of `--workers N`: forks the workers and keeps N running. A worker that exits
+ * before it listened (a bad certificate, a port in use) ends the whole run with its exit code,
+ * after the others are stopped: starting it again would fail the same way.
+ */
+async function runPrimary(opts: WebhookOptions): Promise<number> {
+  const log = createLogger(opts.logLevel);
+  let stopping = false;
+  let failure: number | undefined;
+  let wakeFailed: (() => void) | undefined;
+  const start = () => {
+    const w = cluster.fork();
+    let listened = false;
+    w.on('message', (m: { listening?: number }) => {
+      if (m?.listening !== undefined) listened = true;
+    });
+    w.on('exit', (code, signal) => {
+      if (stopping) return;
+      if (!listened) {
+        failure = code || 1;
+        wakeFailed?.();
+        return;
+      }
+      log.error({ worker: w.id, code, signal }, 'worker exited; starting another');
+      setTimeout(() => {
+        if (!stopping) start();
+      }, 1000).unref();
+    });
+  };
+  for (let i = 0; i < opts.workers; i++) start();
+  log.info({ workers: opts.workers, pid: process.pid }, 'started workers');
+  const reason = await new Promise<string>((resolve) => {
+    wakeFailed = () => resolve('worker failed');
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  stopping = true;
+  log.info({ signal: reason }, 'stopping workers');
+  await Promise.all(
+    Object.values(cluster.workers ?? {}).map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (!w || w.isDead()) return resolve();
+          w.once('exit', () => resolve());
+          w.process.kill('SIGTERM');
+        }),
+    ),
+  );
+  log.flush();
+  return failure ?? 0;
 }

@@ -1,4 +1,5 @@
 /** `clustermint webhook`: the admission webhook server (the work is in webhook-run.ts, loaded on use). */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
@@ -53,10 +54,16 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
     .option('--reload-interval <seconds>', 'how often to look for changed files', '2')
     .option('--cluster-refresh <seconds>', 'how often to re-list the cluster objects', '30')
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
+    .option(
+      '--workers <n>',
+      'processes serving the port (node:cluster), each with all policies and templates; "auto": one per CPU',
+      '1',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/\n' +
-        '  clustermint webhook --tls-cert /certs/tls.crt --tls-key /certs/tls.key --policies /policies --in-cluster\n',
+        '  clustermint webhook --tls-cert /certs/tls.crt --tls-key /certs/tls.key --policies /policies --in-cluster\n' +
+        '  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/ --workers auto\n',
     )
     .action(
       wrap(async (opts) => {
@@ -83,6 +90,8 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
             reloadIntervalMs: positive('--reload-interval', opts.reloadInterval) * 1000,
             clusterRefreshMs: positive('--cluster-refresh', opts.clusterRefresh) * 1000,
             logLevel: opts.logLevel,
+            workers:
+              opts.workers === 'auto' ? availableParallelism() : positive('--workers', opts.workers, true),
           },
           io,
         );
