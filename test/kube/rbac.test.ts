@@ -1,0 +1,573 @@
+// The shipped RBAC, exercised for real: the CRDs, deploy/manifests/00-namespace.yaml,
+// 10-rbac.yaml and deploy/webhook/rbac.yaml are created on the test kube-apiserver (RBAC
+// authorization), each ServiceAccount gets a token from the TokenRequest API and a kubeconfig of
+// its own, and the built CLI runs under it: the controller (the flags of
+// deploy/manifests/20-controller.yaml) provisions a ClusterDeployment to Ready and deletes it, the
+// webhook loads its cluster sources; neither meets a Forbidden. SelfSubjectAccessReviews under
+// each token check what the roles must not allow (least privilege). Needs `npm run build`
+// (skipped without dist/).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsyaml from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MACHINE_TYPE } from '../../src/api/machine.js';
+import { BUILTIN_CLUSTERCLASSES_DIR, templateDirDocuments } from '../../src/cli/inputs.js';
+import { SimulatedCloud, systemClock } from '../../src/providers/index.js';
+import { isAlreadyExists, isNotFound } from '../../src/store/errors.js';
+import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
+import type { KubeObject, NewObject } from '../../src/store/types.js';
+import { kubeTestenv, type TestenvInfo, webhookCertificates } from '../testenv/index.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'clustermint.js');
+const built = existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'));
+if (!built) console.warn('skipping the RBAC test: run npm run build first');
+const env = built ? await kubeTestenv('shipped RBAC') : undefined;
+
+const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' } as const;
+const run = randomBytes(3).toString('hex');
+
+type Manifest = NewObject & { spec?: any };
+
+/** The objects of one file under deploy/. */
+function manifests(file: string): Manifest[] {
+  return (jsyaml.loadAll(readFileSync(join(ROOT, 'deploy', file), 'utf8')) as Manifest[]).filter(
+    (o) => o && typeof o === 'object',
+  );
+}
+
+/** The Deployment of a manifest file: its namespace, ServiceAccount and container args. */
+function deployment(file: string) {
+  const d = manifests(file).find((o) => o.kind === 'Deployment');
+  if (!d) throw new Error(`${file}: no Deployment`);
+  return {
+    namespace: d.metadata.namespace as string,
+    serviceAccount: d.spec.template.spec.serviceAccountName as string,
+    args: d.spec.template.spec.containers[0].args as string[],
+  };
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A raw call to the test API server, as the admin (client certificate) or with a bearer token. */
+function api(
+  info: TestenvInfo,
+  method: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request(
+      `${info.server}${path}`,
+      {
+        method,
+        ca: readFileSync(info.caFile),
+        ...(token
+          ? { headers: { authorization: `Bearer ${token}` } }
+          : { cert: readFileSync(info.clientCertFile), key: readFileSync(info.clientKeyFile) }),
+        timeout: 10_000,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString('utf8');
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+      },
+    );
+    req.setHeader('content-type', 'application/json');
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** A ServiceAccount's token (TokenRequest API) and a kubeconfig that uses it. */
+async function serviceAccountKubeconfig(info: TestenvInfo, namespace: string, name: string, dir: string) {
+  const r = await api(info, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3600 },
+  });
+  if (r.status !== 201)
+    throw new Error(`TokenRequest ${namespace}/${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  const token = r.body.status.token as string;
+  const file = join(dir, `${name}.kubeconfig`);
+  const user = `system:serviceaccount:${namespace}:${name}`;
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'testenv',
+          cluster: {
+            server: info.server,
+            'certificate-authority-data': readFileSync(info.caFile).toString('base64'),
+          },
+        },
+      ],
+      users: [{ name: user, user: { token } }],
+      contexts: [{ name: 'testenv', context: { cluster: 'testenv', user } }],
+      'current-context': 'testenv',
+    }),
+  );
+  return { token, file, user };
+}
+
+interface Access {
+  verb: string;
+  group?: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+const describeAccess = (a: Access) =>
+  `${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource}${a.subresource ? `/${a.subresource}` : ''}` +
+  ` ${a.namespace ? `in ${a.namespace}` : 'cluster-wide'}`;
+
+/** Whether the token's user may do `a` (SelfSubjectAccessReview). */
+async function allowed(info: TestenvInfo, token: string, a: Access): Promise<boolean> {
+  const r = await api(
+    info,
+    'POST',
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { group: '', ...a } },
+    },
+    token,
+  );
+  if (r.status !== 201) throw new Error(`SelfSubjectAccessReview: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.status.allowed === true;
+}
+
+/** The accesses of `list` that the token's user has not got (an empty list when all are allowed). */
+async function missing(info: TestenvInfo, token: string, list: Access[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of list) if (!(await allowed(info, token, a))) out.push(describeAccess(a));
+  return out;
+}
+/** The accesses of `list` that the token's user has got. */
+async function granted(info: TestenvInfo, token: string, list: Access[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of list) if (await allowed(info, token, a)) out.push(describeAccess(a));
+  return out;
+}
+
+/** A CLI process and its JSON log lines (stdout) and stderr. */
+class Cli {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly proc: ChildProcess;
+  stderr = '';
+  readonly exit: Promise<number | null>;
+  constructor(args: string[]) {
+    this.proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    this.proc.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString('utf8');
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.trim()) this.lines.push(JSON.parse(line));
+      }
+    });
+    this.proc.stderr!.on('data', (c: Buffer) => {
+      this.stderr += c.toString('utf8');
+    });
+    this.exit = new Promise((r) => this.proc.on('exit', (code) => r(code)));
+  }
+  first(msg: string) {
+    return this.lines.find((l) => l.msg === msg);
+  }
+  /** Log lines and stderr text that speak of a refused request. */
+  forbidden(): string[] {
+    return [...this.lines.map((l) => JSON.stringify(l)), ...this.stderr.split('\n')].filter((l) =>
+      /forbidden|\b403\b/i.test(l),
+    );
+  }
+  get running() {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+}
+
+describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cm-rbac-'));
+  const ns = `rbac-${run}`;
+  const controllerDeployment = deployment('manifests/20-controller.yaml');
+  const webhookDeployment = deployment('manifests/30-webhook.yaml');
+  const cloudFile = join(dir, 'cloud.db');
+  let admin: KubeStore;
+  let controllerSa: Awaited<ReturnType<typeof serviceAccountKubeconfig>>;
+  let webhookSa: Awaited<ReturnType<typeof serviceAccountKubeconfig>>;
+  const procs: Cli[] = [];
+  const created: NewObject[] = [];
+
+  beforeAll(async () => {
+    admin = await openKubeStore({ kubeconfig: env!.kubeconfig, fieldManager: 'clustermint-rbac-test' });
+    await installCrds(admin);
+    // created for real (server-side apply: other files may have created some of them already)
+    for (const file of ['manifests/00-namespace.yaml', 'manifests/10-rbac.yaml', 'webhook/rbac.yaml'])
+      for (const o of manifests(file)) await admin.apply(o, { force: true });
+    await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    controllerSa = await serviceAccountKubeconfig(
+      env!,
+      controllerDeployment.namespace,
+      controllerDeployment.serviceAccount,
+      dir,
+    );
+    webhookSa = await serviceAccountKubeconfig(
+      env!,
+      webhookDeployment.namespace,
+      webhookDeployment.serviceAccount,
+      dir,
+    );
+  });
+
+  afterAll(async () => {
+    for (const p of procs) if (p.running) p.proc.kill('SIGKILL');
+    if (process.env.RBAC_DEBUG)
+      for (const p of procs) for (const l of p.lines) console.log(p.proc.spawnargs[2], JSON.stringify(l));
+    for (const o of created.reverse())
+      await admin
+        ?.delete({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          name: o.metadata.name!,
+          ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+        })
+        .catch(() => {});
+    await admin?.close();
+  });
+
+  it('each token is its ServiceAccount', async () => {
+    for (const sa of [controllerSa, webhookSa]) {
+      const r = await api(
+        env!,
+        'POST',
+        '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+        sa.token,
+      );
+      expect(r.status).toBe(201);
+      expect(r.body.status.userInfo.username).toBe(sa.user);
+      expect(r.body.status.userInfo.groups).not.toContain('system:masters');
+    }
+  });
+
+  it('the controller provisions and deletes a ClusterDeployment under its ServiceAccount', async () => {
+    // The manifest's args, with what only a pod has replaced: its service account (the
+    // kubeconfig), its port, its volume. --namespace keeps it off the ClusterDeployments other
+    // test files reconcile on this shared server (the ClusterRoleBinding is cluster-wide anyway;
+    // cluster-wide reads are checked by access review below).
+    const args = controllerDeployment.args.flatMap((a): string[] => {
+      if (a === '--in-cluster') return ['--kubeconfig', controllerSa.file, '--namespace', ns];
+      if (a.startsWith('--metrics-port')) return ['--metrics-port=0', '--metrics-address=127.0.0.1'];
+      if (a.startsWith('--simulated-state')) return [`--simulated-state=${cloudFile}`];
+      return [a];
+    });
+    expect(args).toContain('--leader-elect');
+    expect(args).toContain(`--leader-election-namespace=${controllerDeployment.namespace}`);
+    const ctl = new Cli(args);
+    procs.push(ctl);
+    await eventually(
+      'the controller to lead',
+      () => ctl.first('reconciling') ?? (ctl.running ? undefined : false),
+    );
+    expect(ctl.first('reconciling'), ctl.stderr).toBeDefined();
+
+    await admin.create({
+      ...CD,
+      metadata: { name: 'rbac', namespace: ns },
+      spec: {
+        template: 'simulated-standalone-cp',
+        config: {
+          controlPlaneNumber: 1,
+          workersNumber: 1,
+          bootDelay: '1s',
+          k0s: { version: 'v1.33.4+k0s.0' },
+        },
+      },
+    });
+    const ready = (await eventually(
+      'the ClusterDeployment to be Ready',
+      async () => {
+        // a refused request fails the test at once, not after the timeout
+        expect(ctl.forbidden()).toEqual([]);
+        const cd = (await admin.get({ ...CD, namespace: ns, name: 'rbac' })) as KubeObject & {
+          status?: { conditions?: { type: string; status: string }[] };
+        };
+        return cd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? cd : undefined;
+      },
+      60_000,
+    )) as KubeObject;
+    expect(ready.metadata.finalizers).toContain('clustermint.io/cluster-deployment');
+    expect((await admin.list(MACHINE_TYPE, { namespace: ns })).items).toHaveLength(2);
+    // its Events were stored (core/v1 Events, created under its token)
+    expect(ctl.lines.some((l) => l.reason === 'MachineCreated')).toBe(true);
+    const events = await admin.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns });
+    expect(events.items.map((e) => (e as unknown as { reason: string }).reason)).toContain('MachineCreated');
+
+    await admin.delete({ ...CD, namespace: ns, name: 'rbac' });
+    await eventually(
+      'the ClusterDeployment to be gone',
+      async () => {
+        try {
+          await admin.get({ ...CD, namespace: ns, name: 'rbac' });
+          expect(ctl.forbidden()).toEqual([]);
+          return undefined;
+        } catch (e) {
+          if (isNotFound(e)) return true;
+          throw e;
+        }
+      },
+      30_000,
+    );
+    expect((await admin.list(MACHINE_TYPE, { namespace: ns })).items).toEqual([]);
+
+    // SIGTERM: the Lease is released (an update under its token), exit 0
+    ctl.proc.kill('SIGTERM');
+    expect(await ctl.exit).toBe(0);
+    const lease = await admin.get({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      namespace: controllerDeployment.namespace,
+      name: 'clustermint-controller',
+    });
+    expect((lease.spec as { holderIdentity?: string }).holderIdentity ?? '').toBe('');
+    expect(ctl.forbidden()).toEqual([]);
+    expect(ctl.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+
+    const cloud = new SimulatedCloud({ clock: systemClock, path: cloudFile });
+    try {
+      expect(await cloud.listMachines(`${ns}/rbac`)).toEqual([]);
+      expect(cloud.machineRecordCount()).toBe(2);
+    } finally {
+      cloud.close();
+    }
+  }, 90_000);
+
+  it('the controller may do what it needs, cluster-wide, and no more', async () => {
+    const leaseNs = controllerDeployment.namespace;
+    const cm = 'clustermint.io';
+    expect(
+      await missing(env!, controllerSa.token, [
+        { verb: 'watch', group: cm, resource: 'clusterdeployments' },
+        { verb: 'update', group: cm, resource: 'clusterdeployments', namespace: ns },
+        { verb: 'update', group: cm, resource: 'clusterdeployments', subresource: 'status', namespace: ns },
+        { verb: 'create', group: cm, resource: 'machines', namespace: ns },
+        { verb: 'delete', group: cm, resource: 'machines', namespace: ns },
+        { verb: 'watch', group: cm, resource: 'clustertemplatechains' },
+        { verb: 'get', resource: 'namespaces', name: ns },
+        { verb: 'create', resource: 'events', namespace: ns },
+        { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNs },
+      ]),
+    ).toEqual([]);
+    expect(
+      await granted(env!, controllerSa.token, [
+        // no Secrets or ConfigMaps anywhere
+        { verb: 'get', resource: 'secrets' },
+        { verb: 'list', resource: 'secrets', namespace: ns },
+        { verb: 'get', resource: 'secrets', namespace: leaseNs },
+        { verb: 'list', resource: 'configmaps' },
+        // namespaces are read, never written
+        { verb: 'create', resource: 'namespaces' },
+        { verb: 'delete', resource: 'namespaces', name: ns },
+        { verb: 'update', resource: 'namespaces', name: ns },
+        // Leases only in its own namespace
+        { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: ns },
+        { verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-system' },
+        { verb: 'delete', group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNs },
+        // templates, policies and CRDs are not its to write
+        { verb: 'create', group: cm, resource: 'clustertemplates', namespace: ns },
+        { verb: 'delete', group: cm, resource: 'clustertemplatechains', namespace: ns },
+        { verb: 'create', group: 'json.kyverno.io', resource: 'validatingpolicies' },
+        { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
+        // Events are written, not deleted (the API server's --event-ttl expires them)
+        { verb: 'delete', resource: 'events', namespace: ns },
+        // nothing that runs code or grants rights
+        { verb: 'create', resource: 'pods', namespace: ns },
+        { verb: 'create', group: 'apps', resource: 'deployments', namespace: ns },
+        { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
+        { verb: 'bind', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
+        { verb: 'impersonate', resource: 'serviceaccounts' },
+        { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: leaseNs },
+        {
+          verb: 'create',
+          group: 'admissionregistration.k8s.io',
+          resource: 'validatingwebhookconfigurations',
+        },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('the webhook loads its cluster sources under its ServiceAccount', async () => {
+    // A ClusterClass that references a template of a served kind twice: one that exists, one that
+    // does not (a NotFound, not a Forbidden, proves the get was authorized).
+    const crd = (group: string, kind: string, plural: string) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.${group}` },
+      spec: {
+        group,
+        scope: 'Namespaced',
+        names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+        versions: [
+          {
+            name: group === 'cluster.x-k8s.io' ? 'v1beta2' : 'v1alpha1',
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                  status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    // the same minimal ClusterClass CRD as webhook.test.ts (created, not applied: shared server)
+    const classCrd = crd('cluster.x-k8s.io', 'ClusterClass', 'clusterclasses');
+    await admin.create(classCrd).catch((e) => {
+      if (!isAlreadyExists(e)) throw e;
+    });
+    const probeCrd = crd('infrastructure.clustermint.io', 'RbacProbeTemplate', 'rbacprobetemplates');
+    await admin.create(probeCrd);
+    created.push(probeCrd);
+    for (const c of [classCrd, probeCrd])
+      await eventually(`CRD ${c.metadata.name}`, async () => {
+        const got = await admin.get({ apiVersion: c.apiVersion, kind: c.kind, name: c.metadata.name });
+        const conds = ((got.status as any)?.conditions ?? []) as { type: string; status: string }[];
+        return conds.some((x) => x.type === 'Established' && x.status === 'True') ? true : undefined;
+      });
+    const probe = { apiVersion: 'infrastructure.clustermint.io/v1alpha1', kind: 'RbacProbeTemplate' };
+    await eventually('the probe kind to be served', async () => {
+      try {
+        return await admin.create({ ...probe, metadata: { name: 'present', namespace: ns }, spec: {} });
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    });
+    const clusterClass = {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterClass',
+      metadata: { name: `rbac-${run}`, namespace: ns },
+      spec: {
+        infrastructure: { templateRef: { ...probe, name: 'present' } },
+        controlPlane: { templateRef: { ...probe, name: 'absent' } },
+      },
+    };
+    await admin.create(clusterClass);
+    created.push(clusterClass);
+
+    const certs = webhookCertificates();
+    const web = new Cli([
+      'webhook',
+      '--tls-cert',
+      certs.certFile,
+      '--tls-key',
+      certs.keyFile,
+      '--kubeconfig',
+      webhookSa.file,
+      '--port',
+      '0',
+      '--address',
+      '127.0.0.1',
+      '--policies',
+      join(ROOT, 'policies'),
+      '--cluster-refresh',
+      '1',
+    ]);
+    procs.push(web);
+    await eventually(
+      'the webhook to listen',
+      () => web.first('listening') ?? (web.running ? undefined : false),
+      30_000,
+    );
+    expect(web.first('listening'), web.stderr).toBeDefined();
+    const loaded = web.first('loaded') as { candidates: number; clusterTemplates: number };
+    // the built-in ClusterClasses, ours and the one template of it that exists
+    expect(loaded.candidates).toBe(templateDirDocuments([BUILTIN_CLUSTERCLASSES_DIR]).length + 2);
+    expect(typeof loaded.clusterTemplates).toBe('number'); // ClusterTemplates were listed
+    expect(
+      web.lines.find((l) => l.msg === 'a ClusterClass references a template that does not exist'),
+    ).toMatchObject({
+      ref: `${probe.apiVersion}/${probe.kind}/${ns}/absent`,
+    });
+    // a background re-list (every second) under the same token
+    await new Promise((r) => setTimeout(r, 2_500));
+    web.proc.kill('SIGTERM');
+    expect(await web.exit).toBe(0);
+    expect(web.first('shutting down')).toBeDefined();
+    expect(web.forbidden()).toEqual([]);
+    expect(web.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  }, 60_000);
+
+  it('the webhook only reads', async () => {
+    const cm = 'clustermint.io';
+    expect(
+      await missing(env!, webhookSa.token, [
+        { verb: 'list', group: cm, resource: 'clustertemplates' },
+        { verb: 'list', group: 'json.kyverno.io', resource: 'validatingpolicies' },
+        { verb: 'list', group: 'cluster.x-k8s.io', resource: 'clusterclasses' },
+        {
+          verb: 'get',
+          group: 'infrastructure.clustermint.io',
+          resource: 'rbacprobetemplates',
+          namespace: ns,
+        },
+        { verb: 'list', resource: 'namespaces' },
+      ]),
+    ).toEqual([]);
+    expect(
+      await granted(env!, webhookSa.token, [
+        { verb: 'create', group: cm, resource: 'clusterdeployments', namespace: ns },
+        { verb: 'update', group: cm, resource: 'clusterdeployments', subresource: 'status', namespace: ns },
+        { verb: 'get', group: cm, resource: 'clusterdeployments', namespace: ns },
+        { verb: 'update', group: cm, resource: 'clustertemplates', namespace: ns },
+        { verb: 'delete', group: 'json.kyverno.io', resource: 'validatingpolicies' },
+        { verb: 'get', resource: 'secrets', namespace: ns },
+        { verb: 'list', resource: 'secrets' },
+        { verb: 'create', resource: 'events', namespace: ns },
+        {
+          verb: 'create',
+          group: 'coordination.k8s.io',
+          resource: 'leases',
+          namespace: webhookDeployment.namespace,
+        },
+        { verb: 'delete', resource: 'namespaces', name: ns },
+        { verb: 'list', group: 'infrastructure.clustermint.io', resource: 'rbacprobetemplates' },
+        {
+          verb: 'update',
+          group: 'infrastructure.clustermint.io',
+          resource: 'rbacprobetemplates',
+          namespace: ns,
+        },
+        { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
+      ]),
+    ).toEqual([]);
+  });
+});
