@@ -1,7 +1,8 @@
 /**
  * Bootstrap files whose content comes from a Secret or ConfigMap (`files[].contentFrom`), read
  * from the store in the deployment's namespace before bootstrap data is generated, as the
- * kubeadm and k0s bootstrap providers do. A missing object or key is not an error of the
+ * kubeadm and k0s bootstrap providers do. A missing object or key, or one the controller may not
+ * read (its shipped role has no Secrets: a namespace grants them), is not an error of the
  * deployment: its machines wait, and the reconciler tries again.
  */
 
@@ -14,6 +15,10 @@ export type FileResolution = { files: BootstrapFile[] } | { missing: string };
 
 const SECRET = { apiVersion: 'v1', kind: 'Secret' } as const;
 const CONFIG_MAP = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
+
+/** A refusal of the API server (HTTP 403): the controller's role does not cover the object. */
+const isForbidden = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 403;
 
 const fromBase64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
 
@@ -47,6 +52,10 @@ export async function resolveBootstrapFiles(
     try {
       obj = (await store.get({ ...(kind === 'Secret' ? SECRET : CONFIG_MAP), namespace, name })) as never;
     } catch (e) {
+      if (isForbidden(e))
+        return {
+          missing: `${kind} ${namespace}/${name} (for ${f.path}) may not be read by the controller: grant its ServiceAccount get on ${kind === 'Secret' ? 'secrets' : 'configmaps'} in ${namespace} (deploy/README.md)`,
+        };
       if (!isNotFound(e)) throw e;
       return { missing: `${kind} ${namespace}/${name} (for ${f.path}) does not exist` };
     }

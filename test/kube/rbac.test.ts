@@ -364,6 +364,119 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
     }
   }, 90_000);
 
+  it('bootstrap files from Secrets wait for a namespace to grant get, then go through', async () => {
+    // The shipped role reads no Secrets: a template with `files[].contentFrom` leaves its pool
+    // waiting (a Warning event says what to grant) until the namespace's Role/RoleBinding of
+    // deploy/README.md lets the controller read them.
+    const ns2 = `${ns}-files`;
+    await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns2 } });
+    await admin.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'registry-ca', namespace: ns2 },
+      data: { 'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64') },
+    } as NewObject);
+    const args = controllerDeployment.args.flatMap((a): string[] => {
+      if (a === '--in-cluster')
+        return [
+          '--kubeconfig',
+          controllerSa.file,
+          '--namespace',
+          ns2,
+          '--templates',
+          join(ROOT, 'test', 'controller', 'fixtures', 'templates'),
+        ];
+      if (a.startsWith('--metrics-port')) return ['--metrics-port=0', '--metrics-address=127.0.0.1'];
+      if (a.startsWith('--simulated-state')) return [`--simulated-state=${join(dir, 'cloud-files.db')}`];
+      return [a];
+    });
+    const ctl = new Cli(args);
+    procs.push(ctl);
+    await eventually(
+      'the controller to lead',
+      () => ctl.first('reconciling') ?? (ctl.running ? undefined : false),
+    );
+    expect(ctl.first('reconciling'), ctl.stderr).toBeDefined();
+    await admin.create({
+      ...CD,
+      metadata: { name: 'files', namespace: ns2 },
+      spec: {
+        template: 'sim-test',
+        config: {
+          workers: [{ name: 'md-0', replicas: 1 }],
+          workerFiles: [
+            {
+              path: '/etc/ssl/certs/registry.pem',
+              contentFrom: { secretRef: { name: 'registry-ca', key: 'ca.crt' } },
+            },
+          ],
+        },
+      },
+    });
+    const warning = (await eventually(
+      'a Warning that the Secret may not be read',
+      async () =>
+        (
+          await admin.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns2 })
+        ).items.find((e) => (e as unknown as { reason: string }).reason === 'BootstrapFilesUnavailable'),
+      60_000,
+    )) as unknown as { type: string; message: string };
+    expect(warning.type).toBe('Warning');
+    expect(warning.message).toContain(
+      `Secret ${ns2}/registry-ca (for /etc/ssl/certs/registry.pem) may not be read by the controller: grant its ServiceAccount get on secrets in ${ns2}`,
+    );
+    const machines = await admin.list(MACHINE_TYPE, { namespace: ns2 });
+    expect(machines.items.filter((m) => (m.spec as { role?: string }).role === 'worker')).toEqual([]);
+
+    // the namespace grants it, as deploy/README.md shows
+    const grant = jsyaml
+      .loadAll(
+        // the block sits in a list item: two spaces of indentation to take off
+        readFileSync(join(ROOT, 'deploy', 'README.md'), 'utf8')
+          .split('```yaml')[1]
+          .split('```')[0]
+          .replace(/^ {2}/gm, ''),
+      )
+      .map((o) => {
+        const obj = o as Manifest;
+        obj.metadata.namespace = ns2;
+        return obj;
+      });
+    expect(grant.map((o) => o.kind)).toEqual(['Role', 'RoleBinding']);
+    for (const o of grant) await admin.create(o);
+    await eventually(
+      'the ClusterDeployment to be Ready',
+      async () => {
+        const cd = (await admin.get({ ...CD, namespace: ns2, name: 'files' })) as KubeObject & {
+          status?: { conditions?: { type: string; status: string }[] };
+        };
+        return cd.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? cd : undefined;
+      },
+      60_000,
+    );
+    const workers = (await admin.list(MACHINE_TYPE, { namespace: ns2 })).items.filter(
+      (m) => (m.spec as { role?: string }).role === 'worker',
+    );
+    expect(workers).toHaveLength(1);
+
+    await admin.delete({ ...CD, namespace: ns2, name: 'files' });
+    await eventually(
+      'the ClusterDeployment to be gone',
+      async () => {
+        try {
+          await admin.get({ ...CD, namespace: ns2, name: 'files' });
+          return undefined;
+        } catch (e) {
+          if (isNotFound(e)) return true;
+          throw e;
+        }
+      },
+      30_000,
+    );
+    ctl.proc.kill('SIGTERM');
+    expect(await ctl.exit).toBe(0);
+  }, 150_000);
+
   it('the controller may do what it needs, cluster-wide, and no more', async () => {
     const leaseNs = controllerDeployment.namespace;
     const cm = 'clustermint.io';
