@@ -4,8 +4,7 @@
 // duration and finishes it, and nothing is done twice: one cloud machine per Machine, each
 // Machine created once (its MachineCreated events). The survivor serves /metrics and /readyz,
 // and a SIGTERM releases the Lease. Needs `npm run build` (skipped without dist/).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,56 +13,23 @@ import { LABEL_CLUSTER_DEPLOYMENT, MACHINE_TYPE } from '../../src/api/machine.js
 import { SimulatedCloud, systemClock } from '../../src/providers/index.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
 import type { KubeObject } from '../../src/store/types.js';
+import { CliProcess, cliBuilt, eventually } from '../helpers/process.js';
 import { kubeTestenv } from '../testenv/index.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'clustermint.js');
-const built = existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'));
+const built = cliBuilt();
 if (!built) console.warn('skipping the controller failover test: run npm run build first');
 const env = built ? await kubeTestenv('controller leader failover') : undefined;
 
 const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' } as const;
 const LEASE = { leaseDurationMs: 2_000, renewDeadlineMs: 1_500, retryPeriodMs: 200 };
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** A controller process and its JSON log lines. */
-class Replica {
-  readonly lines: Record<string, unknown>[] = [];
-  readonly proc: ChildProcess;
-  stderr = '';
-  exit: Promise<number | null>;
+class Replica extends CliProcess {
   constructor(
     readonly name: string,
     args: string[],
   ) {
-    this.proc = spawn(process.execPath, [BIN, 'controller', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buf = '';
-    this.proc.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
-      let i = buf.indexOf('\n');
-      while (i >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.trim()) this.lines.push({ ...JSON.parse(line), at: Date.now() });
-        i = buf.indexOf('\n');
-      }
-    });
-    this.proc.stderr!.on('data', (c: Buffer) => {
-      this.stderr += c.toString('utf8');
-    });
-    this.exit = new Promise((r) => this.proc.on('exit', (code) => r(code)));
-  }
-  first(msg: string) {
-    return this.lines.find((l) => l.msg === msg);
+    super(['controller', ...args]);
   }
   get port(): number {
     return this.first('serving')?.port as number;

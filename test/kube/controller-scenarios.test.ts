@@ -17,6 +17,7 @@ import { isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
 import type { KubeObject } from '../../src/store/types.js';
 import { createLogger } from '../../src/util/log.js';
+import { eventually } from '../helpers/process.js';
 import { kubeTestenv } from '../testenv/index.js';
 
 const env = await kubeTestenv('controller scenarios on Kubernetes');
@@ -25,15 +26,6 @@ const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' } 
 type CDObject = KubeObject & { status?: DeploymentStatus };
 
 /** Polls `probe` every 100 ms until it returns a value, for at most `ms`. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** JSON log lines, kept for assertions. */
 function logSink() {

@@ -6,9 +6,8 @@
 // webhook loads its cluster sources; neither meets a Forbidden. SelfSubjectAccessReviews under
 // each token check what the roles must not allow (least privilege). Needs `npm run build`
 // (skipped without dist/).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +19,10 @@ import { SimulatedCloud, systemClock } from '../../src/providers/index.js';
 import { isAlreadyExists, isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
+import { CliProcess, cliBuilt, eventually, ROOT } from '../helpers/process.js';
 import { kubeTestenv, type TestenvInfo, webhookCertificates } from '../testenv/index.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'clustermint.js');
-const built = existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'));
+const built = cliBuilt();
 if (!built) console.warn('skipping the RBAC test: run npm run build first');
 const env = built ? await kubeTestenv('shipped RBAC') : undefined;
 
@@ -49,16 +47,6 @@ function deployment(file: string) {
     serviceAccount: d.spec.template.spec.serviceAccountName as string,
     args: d.spec.template.spec.containers[0].args as string[],
   };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** A raw call to the test API server, as the admin (client certificate) or with a bearer token. */
@@ -173,38 +161,12 @@ async function granted(info: TestenvInfo, token: string, list: Access[]): Promis
 }
 
 /** A CLI process and its JSON log lines (stdout) and stderr. */
-class Cli {
-  readonly lines: Record<string, unknown>[] = [];
-  readonly proc: ChildProcess;
-  stderr = '';
-  readonly exit: Promise<number | null>;
-  constructor(args: string[]) {
-    this.proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buf = '';
-    this.proc.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.trim()) this.lines.push(JSON.parse(line));
-      }
-    });
-    this.proc.stderr!.on('data', (c: Buffer) => {
-      this.stderr += c.toString('utf8');
-    });
-    this.exit = new Promise((r) => this.proc.on('exit', (code) => r(code)));
-  }
-  first(msg: string) {
-    return this.lines.find((l) => l.msg === msg);
-  }
+class Cli extends CliProcess {
   /** Log lines and stderr text that speak of a refused request. */
   forbidden(): string[] {
     return [...this.lines.map((l) => JSON.stringify(l)), ...this.stderr.split('\n')].filter((l) =>
       /forbidden|\b403\b/i.test(l),
     );
-  }
-  get running() {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/process.js';
 import { ADMIN_USER } from '../testenv/cluster.js';
 import {
   clientNode,
@@ -74,20 +75,6 @@ async function statusOf(call: Promise<unknown>): Promise<number> {
     throw e;
   }
   throw new Error('the call succeeded');
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe.skipIf(!env)('kube-apiserver test environment', () => {

@@ -1,39 +1,22 @@
 // `clustermint webhook --workers N`: N processes share the port; a worker that dies is replaced;
 // SIGTERM stops them all; a worker that cannot start ends the run with its error. Runs the
 // built CLI (bin/clustermint.js): skipped without `npm run build`.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CliProcess, cliBuilt, eventually } from '../helpers/process.js';
 import { webhookCertificates } from '../testenv/certs.js';
 import { doc, ROOT, reviewOf } from './helpers.js';
 
-const BIN = join(ROOT, 'bin', 'clustermint.js');
-const built = existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'));
+const built = cliBuilt();
 if (!built) console.warn('skipping the webhook --workers test: run npm run build first');
 
 /** A `clustermint webhook` process and its JSON log lines. */
-class WebhookProcess {
-  readonly lines: Record<string, any>[] = [];
-  readonly proc: ChildProcess;
-  stderr = '';
-  readonly exit: Promise<number | null>;
+class WebhookProcess extends CliProcess {
   constructor(args: string[]) {
-    this.proc = spawn(process.execPath, [BIN, 'webhook', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buf = '';
-    this.proc.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.trim()) this.lines.push(JSON.parse(line));
-      }
-    });
-    this.proc.stderr!.on('data', (c: Buffer) => {
-      this.stderr += c.toString('utf8');
-    });
-    this.exit = new Promise((r) => this.proc.on('exit', (code) => r(code)));
+    super(['webhook', ...args]);
   }
   listening() {
     return this.lines.filter((l) => l.msg === 'listening');
@@ -47,16 +30,6 @@ class WebhookProcess {
     } catch {
       return []; // pgrep exits 1 when there are none
     }
-  }
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -98,7 +71,9 @@ describe.skipIf(!built)('clustermint webhook --workers', () => {
   it('serves from N processes on one port, replaces a dead worker, stops all on SIGTERM', async () => {
     const p = new WebhookProcess([...common(), '--workers', '2']);
     running.push(p);
-    const two = await eventually('two workers listening', () => p.listening().length >= 2 && p.listening());
+    const two = await eventually('two workers listening', () =>
+      p.listening().length >= 2 ? p.listening() : undefined,
+    );
     expect(new Set(two.map((l) => l.worker))).toEqual(new Set([1, 2]));
     const port = two[0].port as number;
     expect(two[1].port).toBe(port);
@@ -113,7 +88,7 @@ describe.skipIf(!built)('clustermint webhook --workers', () => {
 
     process.kill(p.children()[0], 'SIGKILL');
     await eventually('a worker started in place of the dead one', () =>
-      p.lines.some((l) => l.msg === 'listening' && l.worker === 3),
+      p.lines.find((l) => l.msg === 'listening' && l.worker === 3),
     );
     expect(p.lines.find((l) => l.msg === 'worker exited; starting another')).toMatchObject({
       signal: 'SIGKILL',
