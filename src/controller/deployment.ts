@@ -551,16 +551,8 @@ class Pass {
       cp.mode === 'machines'
         ? await this.bootstrapFiles(cp.spec.unresolvedFiles, `control plane ${d.controlPlane.metadata.name}`)
         : { files: [] };
-    const mdFiles = new Map<string, FileResolution>();
-    for (const md of d.machineDeployments) {
-      const b = registry.bootstrapFor(md.bootstrapTemplate as ProviderObject);
-      mdFiles.set(md.name, await this.bootstrapFiles(b.unresolvedFiles, `MachineDeployment ${md.name}`));
-    }
-    const withFiles = (
-      options: BootstrapOptions,
-      r: FileResolution | undefined,
-    ): BootstrapOptions | undefined => {
-      if (r === undefined || 'missing' in r) return undefined;
+    const withFiles = (options: BootstrapOptions, r: FileResolution): BootstrapOptions | undefined => {
+      if ('missing' in r) return undefined;
       return r.files.length ? { ...options, files: [...(options.files ?? []), ...r.files] } : options;
     };
     const cpRecipe = (): BootRecipe | undefined => {
@@ -573,16 +565,18 @@ class Pass {
         template: this.findTemplate(d, cp.spec.machineTemplate.kind, cp.spec.machineTemplate.name),
       };
     };
-    const mdRecipe = (md: DesiredMachineDeployment): BootRecipe | undefined => {
+    // Each MachineDeployment's recipe, once per pass (its bootstrap options and files read once).
+    const mdRecipes = new Map<string, BootRecipe | undefined>();
+    for (const md of d.machineDeployments) {
       const b = registry.bootstrapFor(md.bootstrapTemplate as ProviderObject);
-      const options = withFiles(b.options, mdFiles.get(md.name));
-      if (!options) return undefined;
-      return {
-        bootstrap: b.provider,
-        options,
-        template: md.infrastructureTemplate as ProviderObject,
-      };
-    };
+      const files = await this.bootstrapFiles(b.unresolvedFiles, `MachineDeployment ${md.name}`);
+      const options = withFiles(b.options, files);
+      mdRecipes.set(
+        md.name,
+        options && { bootstrap: b.provider, options, template: md.infrastructureTemplate as ProviderObject },
+      );
+    }
+    const mdRecipe = (md: DesiredMachineDeployment): BootRecipe | undefined => mdRecipes.get(md.name);
     const recipeFor = (m: Machine) => {
       if (m.spec.role === 'control-plane') return cpRecipe;
       const md = d.machineDeployments.find((x) => x.name === m.spec.pool);
