@@ -19,6 +19,7 @@ import { SimulatedCloud, systemClock } from '../../src/providers/index.js';
 import { isAlreadyExists, isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
+import { openCrd } from '../helpers/crds.js';
 import { CliProcess, cliBuilt, eventually, ROOT } from '../helpers/process.js';
 import { kubeTestenv, type TestenvInfo, webhookCertificates } from '../testenv/index.js';
 
@@ -182,6 +183,29 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
   const procs: Cli[] = [];
   const created: NewObject[] = [];
 
+  /**
+   * The controller CLI with the manifest's args, but for what only a pod has: its service account
+   * (the kubeconfig; --namespace keeps it off other test files' ClusterDeployments on this shared
+   * server), its port and its volume. Resolves once it leads.
+   */
+  async function startController(namespace: string, cloud: string, extra: string[] = []): Promise<Cli> {
+    const args = controllerDeployment.args.flatMap((a): string[] => {
+      if (a === '--in-cluster')
+        return ['--kubeconfig', controllerSa.file, '--namespace', namespace, ...extra];
+      if (a.startsWith('--metrics-port')) return ['--metrics-port=0', '--metrics-address=127.0.0.1'];
+      if (a.startsWith('--simulated-state')) return [`--simulated-state=${cloud}`];
+      return [a];
+    });
+    const ctl = new Cli(args);
+    procs.push(ctl);
+    await eventually(
+      'the controller to lead',
+      () => ctl.first('reconciling') ?? (ctl.running ? undefined : false),
+    );
+    expect(ctl.first('reconciling'), ctl.stderr).toBeDefined();
+    return ctl;
+  }
+
   beforeAll(async () => {
     admin = await openKubeStore({ kubeconfig: env!.kubeconfig, fieldManager: 'clustermint-rbac-test' });
     await installCrds(admin);
@@ -235,25 +259,10 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
   });
 
   it('the controller provisions and deletes a ClusterDeployment under its ServiceAccount', async () => {
-    // The manifest's args, with what only a pod has replaced: its service account (the
-    // kubeconfig), its port, its volume. --namespace keeps it off the ClusterDeployments other
-    // test files reconcile on this shared server (the ClusterRoleBinding is cluster-wide anyway;
-    // cluster-wide reads are checked by access review below).
-    const args = controllerDeployment.args.flatMap((a): string[] => {
-      if (a === '--in-cluster') return ['--kubeconfig', controllerSa.file, '--namespace', ns];
-      if (a.startsWith('--metrics-port')) return ['--metrics-port=0', '--metrics-address=127.0.0.1'];
-      if (a.startsWith('--simulated-state')) return [`--simulated-state=${cloudFile}`];
-      return [a];
-    });
-    expect(args).toContain('--leader-elect');
-    expect(args).toContain(`--leader-election-namespace=${controllerDeployment.namespace}`);
-    const ctl = new Cli(args);
-    procs.push(ctl);
-    await eventually(
-      'the controller to lead',
-      () => ctl.first('reconciling') ?? (ctl.running ? undefined : false),
-    );
-    expect(ctl.first('reconciling'), ctl.stderr).toBeDefined();
+    // the ClusterRoleBinding is cluster-wide anyway; cluster-wide reads are checked by access review below
+    const ctl = await startController(ns, cloudFile);
+    expect(ctl.proc.spawnargs).toContain('--leader-elect');
+    expect(ctl.proc.spawnargs).toContain(`--leader-election-namespace=${controllerDeployment.namespace}`);
 
     await admin.create({
       ...CD,
@@ -338,27 +347,10 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
       metadata: { name: 'registry-ca', namespace: ns2 },
       data: { 'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64') },
     } as NewObject);
-    const args = controllerDeployment.args.flatMap((a): string[] => {
-      if (a === '--in-cluster')
-        return [
-          '--kubeconfig',
-          controllerSa.file,
-          '--namespace',
-          ns2,
-          '--templates',
-          join(ROOT, 'test', 'controller', 'fixtures', 'templates'),
-        ];
-      if (a.startsWith('--metrics-port')) return ['--metrics-port=0', '--metrics-address=127.0.0.1'];
-      if (a.startsWith('--simulated-state')) return [`--simulated-state=${join(dir, 'cloud-files.db')}`];
-      return [a];
-    });
-    const ctl = new Cli(args);
-    procs.push(ctl);
-    await eventually(
-      'the controller to lead',
-      () => ctl.first('reconciling') ?? (ctl.running ? undefined : false),
-    );
-    expect(ctl.first('reconciling'), ctl.stderr).toBeDefined();
+    const ctl = await startController(ns2, join(dir, 'cloud-files.db'), [
+      '--templates',
+      join(ROOT, 'test', 'controller', 'fixtures', 'templates'),
+    ]);
     await admin.create({
       ...CD,
       metadata: { name: 'files', namespace: ns2 },
@@ -496,39 +488,17 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
   it('the webhook loads its cluster sources under its ServiceAccount', async () => {
     // A ClusterClass that references a template of a served kind twice: one that exists, one that
     // does not (a NotFound, not a Forbidden, proves the get was authorized).
-    const crd = (group: string, kind: string, plural: string) => ({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: `${plural}.${group}` },
-      spec: {
-        group,
-        scope: 'Namespaced',
-        names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-        versions: [
-          {
-            name: group === 'cluster.x-k8s.io' ? 'v1beta2' : 'v1alpha1',
-            served: true,
-            storage: true,
-            subresources: { status: {} },
-            schema: {
-              openAPIV3Schema: {
-                type: 'object',
-                properties: {
-                  spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                  status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                },
-              },
-            },
-          },
-        ],
-      },
-    });
     // the same minimal ClusterClass CRD as webhook.test.ts (created, not applied: shared server)
-    const classCrd = crd('cluster.x-k8s.io', 'ClusterClass', 'clusterclasses');
+    const classCrd = openCrd('cluster.x-k8s.io', 'v1beta2', 'ClusterClass', 'clusterclasses');
     await admin.create(classCrd).catch((e) => {
       if (!isAlreadyExists(e)) throw e;
     });
-    const probeCrd = crd('infrastructure.clustermint.io', 'RbacProbeTemplate', 'rbacprobetemplates');
+    const probeCrd = openCrd(
+      'infrastructure.clustermint.io',
+      'v1alpha1',
+      'RbacProbeTemplate',
+      'rbacprobetemplates',
+    );
     await admin.create(probeCrd);
     created.push(probeCrd);
     for (const c of [classCrd, probeCrd])

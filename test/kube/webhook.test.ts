@@ -17,6 +17,7 @@ import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { createLogger } from '../../src/webhook/log.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { Sources, warmUp } from '../../src/webhook/sources.js';
+import { openCrd as crd } from '../helpers/crds.js';
 import { ADMIN_USER } from '../testenv/cluster.js';
 import { kubeTestenv, webhookCertificates } from '../testenv/index.js';
 import { doc, ROOT } from '../webhook/helpers.js';
@@ -27,37 +28,6 @@ const run = randomBytes(3).toString('hex');
 const TEAM = 'team-a'; // policies/team-a.yaml binds this namespace
 const OTHER = `team-w-${run}`;
 const LABEL = 'clustermint.io/webhook-test';
-
-/** Minimal CRDs (deploy/crds/ is generated on another branch): open schemas, status subresource. */
-function crd(group: string, version: string, kind: string, plural: string, scope = 'Namespaced') {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope,
-      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-      versions: [
-        {
-          name: version,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
 
 const CRDS = [
   crd('clustermint.io', 'v1alpha1', 'ClusterDeployment', 'clusterdeployments'),
