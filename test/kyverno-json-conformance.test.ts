@@ -20,7 +20,9 @@ interface ScanCase {
   expectExitCode: number;
 }
 
-const versions = available ? (['main', 'v0.0.3'] as const) : [];
+// Both versions are always listed, so that without ../shared the suites are reported as skipped
+// (an empty describe.each leaves vitest with no suite, which it counts as a failure).
+const versions = ['main', 'v0.0.3'] as const;
 
 describe.skipIf(!available).each(versions)('kyverno-json %s scan cases', (version) => {
   const dir = join(ROOT, version);

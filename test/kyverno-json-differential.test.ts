@@ -4,7 +4,8 @@
 //   DIFF_CASES            generated cases per run (default 300)
 //   DIFF_SEED             seed (default: random, printed)
 //   DIFF_BATCH / DIFF_JOBS  cases per process (25) / parallel batches (2)
-//   DIFF_SAVE=0           do not write minimal counterexamples to test/fixtures/differential/
+//   DIFF_SAVE=1           write minimal counterexamples to test/fixtures/differential/ (off by
+//                         default: a person reads a case before it joins the corpus)
 //   DIFF_FIXTURES_DIR     regression corpus folder (default test/fixtures/differential)
 //   DIFF_SHRINK_SECONDS   time budget for shrinking the first counterexample (default 60)
 //   CLUSTERMINT_DIFF_CMD  JSON argv prefix used instead of ["node", "bin/clustermint.js"]
@@ -107,7 +108,7 @@ describe('kyverno-json differential', () => {
         tools: { oracle: [BIN!], candidate: CANDIDATE },
         batchSize: Number(env.DIFF_BATCH || 25),
         jobs: Number(env.DIFF_JOBS || 2),
-        fixturesDir: env.DIFF_SAVE === '0' ? undefined : FIXTURES,
+        fixturesDir: env.DIFF_SAVE === '1' ? FIXTURES : undefined,
         shrinkSeconds: Number(env.DIFF_SHRINK_SECONDS || 60),
         log: (line) => console.log(line),
       });

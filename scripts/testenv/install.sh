@@ -5,12 +5,24 @@
 # The versions are pinned in tools/testenv/go.mod (a wrapper module: see the comment there).
 # Go's module and build caches live under the same cache root, so a rebuild reuses them.
 # A second run finds the binaries and returns at once, without needing Go.
-# Progress goes to stderr; the LAST line on stdout is the directory holding both binaries.
+# stdout is one line, the directory holding both binaries; progress goes to stderr.
+# `--cached` prints it only if it is already built (exit 3 otherwise, nothing built).
 # Usage in .ci/run:  export CLUSTERMINT_TESTENV_DIR=$(scripts/testenv/install.sh)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MODULE_DIR=$ROOT/tools/testenv
+TOOL_NAME=testenv
+# shellcheck source=../lib/install-common.sh
+source "$ROOT/scripts/lib/install-common.sh"
+output_result_only
+
+cached_only=false
+case "${1:-}" in
+  "") ;;
+  --cached) cached_only=true ;;
+  *) echo "usage: $0 [--cached]" >&2; exit 2 ;;
+esac
 
 # The pins are the wrapper module's requirements; the test setup reads them the same way.
 pin() { awk -v m="$1" '$1 == m && $2 ~ /^v/ { print $2; exit }' "$MODULE_DIR/go.mod"; }
@@ -28,34 +40,23 @@ have_binaries() { [ -x "$DEST/kube-apiserver" ] && [ -x "$DEST/etcd" ]; }
 
 if have_binaries; then
   echo "testenv $K8S_VERSION-$ETCD_VERSION: cached" >&2
-  echo "$DEST"
+  result "$DEST"
+  exit 0
+fi
+$cached_only && cached_only_miss
+
+require_go "$(awk '$1 == "go" { print $2; exit }' "$MODULE_DIR/go.mod")"
+# Two concurrent installs (two shells, a test run and CI) would both spend many minutes
+# building; the second waits for the first and then finds its result.
+lock_install "$CACHE_ROOT/testenv"
+if have_binaries; then
+  echo "testenv $K8S_VERSION-$ETCD_VERSION: built by a concurrent install" >&2
+  result "$DEST"
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "error: Go is not installed (no 'go' on PATH); kube-apiserver and etcd are built from source." >&2
-  echo "       Install Go >= $(awk '$1 == "go" { print $2; exit }' "$MODULE_DIR/go.mod") and rerun $0." >&2
-  exit 2
-fi
-
-mkdir -p "$CACHE_ROOT/testenv"
-# Two concurrent installs (two shells, a test run and CI) would both spend many minutes
-# building; the second waits for the first and then finds its result.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$CACHE_ROOT/testenv/.install.lock"
-  flock 9
-  if have_binaries; then
-    echo "testenv $K8S_VERSION-$ETCD_VERSION: built by a concurrent install" >&2
-    echo "$DEST"
-    exit 0
-  fi
-fi
-
-export GOMODCACHE=$CACHE_ROOT/go/mod
-export GOCACHE=$CACHE_ROOT/go/build
 # go.sum is committed: the build must use exactly the pinned module graph.
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
-mkdir -p "$GOMODCACHE" "$GOCACHE"
 
 tmp=$(mktemp -d "$CACHE_ROOT/testenv/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -66,7 +67,7 @@ minor=${minor%%.*}
 version_pkg=k8s.io/component-base/version
 kube_ldflags="-s -w -X $version_pkg.gitVersion=$K8S_VERSION -X $version_pkg.gitMajor=1 -X $version_pkg.gitMinor=$minor -X $version_pkg.gitTreeState=clean"
 
-echo "using $(go version); building in $MODULE_DIR (low priority: nice -n 19)" >&2
+echo "building in $MODULE_DIR (low priority: nice -n 19)" >&2
 start=$SECONDS
 (
   cd "$MODULE_DIR"
@@ -74,14 +75,16 @@ start=$SECONDS
   nice -n 19 go build -trimpath -ldflags "$kube_ldflags" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
   echo "etcd $ETCD_VERSION: go build ..." >&2
   nice -n 19 go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
-) >&2
+)
 [ -x "$tmp/kube-apiserver" ] && [ -x "$tmp/etcd" ] || { echo "error: the build produced no binaries" >&2; exit 1; }
-"$tmp/kube-apiserver" --version >&2
-"$tmp/etcd" --version | head -1 >&2
+# Both binaries must run before they are cached.
+check_version "$tmp/kube-apiserver"
+check_version "$tmp/etcd"
 
 rm -rf "$DEST"
 chmod 755 "$tmp"
 mv "$tmp" "$DEST"
 trap - EXIT
-echo "testenv $K8S_VERSION-$ETCD_VERSION: built in $((SECONDS - start))s into $DEST" >&2
-echo "$DEST"
+# Nothing below may fail the run: the build is in place.
+echo "testenv $K8S_VERSION-$ETCD_VERSION: built in $((SECONDS - start))s into $DEST" >&2 || true
+result "$DEST"

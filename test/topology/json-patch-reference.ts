@@ -1,12 +1,10 @@
 /**
  * The Go reference for JSON Patch (tools/jsonpatch-ref: evanphx/json-patch v5, as Cluster API
- * pins it): JSONPATCH_REF_BIN, else built with `scripts/install-go-ref.sh jsonpatch-ref` when Go
- * is installed, else unavailable (with the reason); under CI=true a missing reference is a failure.
+ * pins it): JSONPATCH_REF_BIN, else the cached build of `scripts/install-go-ref.sh jsonpatch-ref`,
+ * else unavailable (with the reason); under CI=true a missing reference is a failure.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { execFileSync } from 'node:child_process';
+import { findGoReference } from '../helpers/go-reference.js';
 
 export interface PatchCase {
   doc: unknown;
@@ -15,22 +13,12 @@ export interface PatchCase {
 
 export type PatchResult = { doc: unknown } | { error: string };
 
-function unavailable(reason: string): { reason: string } {
-  if (process.env.CI === 'true') throw new Error(`JSON Patch differential test: ${reason}`);
-  return { reason };
-}
-
 export function findPatchReference(): { bin?: string; reason?: string } {
-  const fromEnv = process.env.JSONPATCH_REF_BIN;
-  if (fromEnv) return { bin: fromEnv };
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.status !== 0) return unavailable('Go is not installed and JSONPATCH_REF_BIN is not set');
-  const r = spawnSync(join(ROOT, 'scripts', 'install-go-ref.sh'), ['jsonpatch-ref'], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    const tail = r.stderr.trim().split('\n').slice(-3).join(' / ');
-    return unavailable(`scripts/install-go-ref.sh jsonpatch-ref failed: ${tail}`);
-  }
-  return { bin: r.stdout.trim().split('\n').pop()! };
+  return findGoReference({
+    envVar: 'JSONPATCH_REF_BIN',
+    install: ['scripts/install-go-ref.sh', 'jsonpatch-ref'],
+    what: 'the JSON Patch differential test',
+  });
 }
 
 /** One run of the reference over every case; results in the same order. */
