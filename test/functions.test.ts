@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { goQuote, goSprintf } from '../src/go/fmt.js';
 import { compileChart } from '../src/render/chart/engine.js';
 import { semverCompare } from '../src/render/chart/semver.js';
 import { ClustermintError } from '../src/util/errors.js';
-import { goQuote, goSprintf } from '../src/util/go-format.js';
 
 /** Renders one template string with a context. */
 function render(src: string, ctx: object = {}): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Bindings } from '../src/policy/bindings.js';
-import { celCompiler } from '../src/policy/cel/index.js';
-import { ExpressionCompileError, ExpressionEvalError } from '../src/policy/compilers.js';
+import { celCompiler } from '../src/cel/index.js';
+import { Bindings } from '../src/expression/bindings.js';
+import { ExpressionCompileError, ExpressionEvalError } from '../src/expression/compilers.js';
 import { MAP_PROTOTYPE } from '../src/util/plain-object.js';
 
 const payload = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { goFloat, goSharpV, goV } from '../src/go/values.js';
+import { errorBody, index, invalid, pathOf, pathString, required } from '../src/k8s/field.js';
+import { matchesSelector, parseSelector } from '../src/k8s/label-selector.js';
 import { parseKey } from '../src/policy/expression.js';
-import { errorBody, index, invalid, pathOf, pathString, required } from '../src/policy/field.js';
-import { goFloat, goSharpV, goV } from '../src/policy/go-values.js';
 import { match } from '../src/policy/matching.js';
-import { matchesSelector, parseSelector } from '../src/util/label-selector.js';
 
 describe('key grammar (kyverno-json expression vectors)', () => {
   const table: Array<[string, boolean, string, string, string, string]> = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Bindings } from '../src/policy/bindings.js';
-import { ExpressionEvalError } from '../src/policy/compilers.js';
-import { searchJp } from '../src/policy/jp/index.js';
+import { Bindings } from '../src/expression/bindings.js';
+import { ExpressionEvalError } from '../src/expression/compilers.js';
+import { searchJp } from '../src/jmespath/index.js';
 
 // Test vectors from kyverno/kyverno-json pkg/jp/kyverno/functions_test.go (Test_x509Decode),
 // plus the `Policies` field of Go >= 1.22's x509.Certificate.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Bindings } from '../src/policy/bindings.js';
-import { ExpressionCompileError, ExpressionEvalError } from '../src/policy/compilers.js';
-import { jpCompiler, jpFunctions, searchJp } from '../src/policy/jp/index.js';
+import { Bindings } from '../src/expression/bindings.js';
+import { ExpressionCompileError, ExpressionEvalError } from '../src/expression/compilers.js';
+import { jpCompiler, jpFunctions, searchJp } from '../src/jmespath/index.js';
 
 const data = {
   foo: { bar: 'baz', n: 3 },

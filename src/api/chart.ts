@@ -1,5 +1,4 @@
 /** A ClusterTemplate chart held in memory: what the loader reads and the renderer consumes. */
-import type { TemplateSource } from '../render/chart/engine.js';
 import type { SourceDocument } from '../util/yaml-source.js';
 
 export interface ChartMetadata {
@@ -40,4 +39,11 @@ export interface Chart {
 /** k0rdent's ClusterTemplate name for a chart: `<name>-<version with . as ->`, e.g. aws-standalone-cp-1-0-43. */
 export function templateObjectName(meta: Pick<ChartMetadata, 'name' | 'version'>): string {
   return `${meta.name}-${meta.version.replace(/^v/, '').replace(/\./g, '-')}`;
+}
+
+/** One template file of a chart. */
+export interface TemplateSource {
+  /** Path inside the chart, e.g. `templates/cluster.yaml.hbs`. */
+  name: string;
+  source: string;
 }

@@ -2,7 +2,7 @@
  * Events as core/v1 Event objects: what happened to which object, for `describe`, `get events`
  * and `apply`'s progress. Names sort in creation order per ClusterDeployment.
  */
-import type { KubeObject } from '../store/types.js';
+import type { KubeObject } from '../k8s/object.js';
 
 export const EVENT_TYPE = { apiVersion: 'v1', kind: 'Event' } as const;
 export const EVENT_COMPONENT = 'clustermint-controller';

@@ -2,40 +2,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ClustermintError } from '../util/errors.js';
-import { LIMITS } from '../util/limits.js';
 import { isPlainObject } from '../util/plain-object.js';
+import { readTextFile } from '../util/read-text-file.js';
 import { parseYamlSource } from '../util/yaml-source.js';
 import type { Chart, ChartMetadata, ValuesFile } from './chart.js';
 
 export function isChartDir(dir: string): boolean {
   return existsSync(join(dir, 'Chart.yaml'));
-}
-
-export function readTextFile(file: string): string {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory())
-      throw new ClustermintError('UNREADABLE', 'is a directory, expected a file', { file });
-    size = st.size;
-  } catch (e) {
-    if (e instanceof ClustermintError) throw e;
-    throw new ClustermintError(
-      'UNREADABLE',
-      `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      {
-        file,
-      },
-    );
-  }
-  if (size > LIMITS.maxFileBytes) {
-    throw new ClustermintError(
-      'TOO_LARGE',
-      `file is ${(size / 1048576).toFixed(1)} MiB, over the ${LIMITS.maxFileBytes / 1048576} MiB limit`,
-      { file },
-    );
-  }
-  return readFileSync(file, 'utf8');
 }
 
 export function loadChart(dir: string): Chart {

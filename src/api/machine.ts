@@ -4,7 +4,7 @@
  * reconciler needs). Its name is its provider id (`namespace/name`), so a restarted reconciler
  * finds the provider machine it created and never makes a second one.
  */
-import type { KubeObject } from '../store/types.js';
+import type { KubeObject } from '../k8s/object.js';
 
 export const MACHINE_API_VERSION = 'clustermint.io/v1alpha1';
 export const MACHINE_KIND = 'Machine';

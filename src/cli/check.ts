@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
-import { collect, type Wrap } from './main.js';
+import { collect } from './options.js';
+import type { Wrap } from './program.js';
 
 export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
   program

@@ -8,7 +8,8 @@ import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import { isLogLevel, LOG_LEVELS } from '../util/log.js';
 import type { IO } from './io.js';
-import { collect, type Wrap } from './main.js';
+import { collect } from './options.js';
+import type { Wrap } from './program.js';
 
 const DEFAULT_SIMULATED_STATE = '.clustermint/simulated-cloud.db';
 

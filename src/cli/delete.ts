@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
-import { collect, type Wrap } from './main.js';
+import { collect } from './options.js';
+import type { Wrap } from './program.js';
 
 export function registerDelete(program: Command, io: IO, wrap: Wrap): void {
   program

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import type { IO } from './io.js';
-import type { Wrap } from './main.js';
+import type { Wrap } from './program.js';
 
 export function registerGet(program: Command, io: IO, wrap: Wrap): void {
   program

@@ -7,13 +7,14 @@ import {
   isClusterDeployment,
   readClusterDeployment,
 } from '../api/cluster-deployment.js';
-import { isChartDir, readTextFile } from '../api/load-chart.js';
+import { isChartDir } from '../api/load-chart.js';
 import type { ValuesSource } from '../gate/chart-pipeline.js';
 import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { parseSetArgument } from '../render/chart/values.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { ClustermintError } from '../util/errors.js';
 import { emptyMap, isPlainObject } from '../util/plain-object.js';
+import { readTextFile } from '../util/read-text-file.js';
 import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
 
 export function readValuesFile(file: string): ValuesSource {

@@ -22,8 +22,9 @@ import {
   templateDirDocuments,
 } from './inputs.js';
 import type { IO } from './io.js';
-import { collect, type Wrap } from './main.js';
+import { collect } from './options.js';
 import { formatViolation } from './print.js';
+import type { Wrap } from './program.js';
 
 export interface LintReport {
   path: string;

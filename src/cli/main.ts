@@ -1,6 +1,5 @@
 /** `clustermint` entry: every command of the full CLI (program.ts builds the tree and maps exit codes). */
 import type { Command } from 'commander';
-import { ClustermintError } from '../util/errors.js';
 import { registerApply } from './apply.js';
 import { registerCheck } from './check.js';
 import { registerController } from './controller.js';
@@ -15,10 +14,6 @@ import { registerRender } from './render.js';
 import { registerScan } from './scan.js';
 import { registerTemplate } from './template.js';
 import { registerWebhook } from './webhook.js';
-
-/** A command's result: its exit code. */
-export type Run = () => Promise<number> | number;
-export type { Wrap } from './program.js';
 
 /** Every command of the full CLI. */
 function registerAll(program: Command, io: IO, wrap: Wrap): void {
@@ -42,15 +37,4 @@ export function buildProgram(io: IO, setResult: (code: number) => void): Command
 
 export function cli(argv: readonly string[], io: IO): Promise<number> {
   return runProgram(argv, io, registerAll);
-}
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-export function outputFormat(value: string): 'yaml' | 'json' {
-  if (value !== 'yaml' && value !== 'json') {
-    throw new ClustermintError('USAGE', `--output must be yaml or json, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }

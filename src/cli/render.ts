@@ -16,8 +16,9 @@ import {
   templateDirDocuments,
 } from './inputs.js';
 import type { IO } from './io.js';
-import { collect, outputFormat, type Wrap } from './main.js';
+import { collect, outputFormat } from './options.js';
 import { printObjects, printViolations, type SourcedObject } from './print.js';
+import type { Wrap } from './program.js';
 
 export function registerRender(program: Command, io: IO, wrap: Wrap): void {
   program

@@ -1,16 +1,16 @@
 import { extname } from 'node:path';
 import jsyaml from 'js-yaml';
-import { readTextFile } from '../api/load-chart.js';
-import { Bindings } from '../policy/bindings.js';
+import { Bindings } from '../expression/bindings.js';
+import { goV, type NumberOrigin } from '../go/values.js';
+import { jpCompiler } from '../jmespath/index.js';
+import { matchesSelector, parseSelector } from '../k8s/label-selector.js';
 import { compilePolicy, evaluateResource, rootBindings } from '../policy/engine.js';
-import { goV, type NumberOrigin } from '../policy/go-values.js';
-import { jpCompiler } from '../policy/jp/index.js';
 import { parsePolicies } from '../policy/load.js';
 import { policyFilePaths } from '../policy/policy-files.js';
 import { jsonReport, plural, type ResourceResponse, resourceText } from '../policy/report.js';
 import { ClustermintError } from '../util/errors.js';
-import { matchesSelector, parseSelector } from '../util/label-selector.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { readTextFile } from '../util/read-text-file.js';
 import { CORE_WITH_MERGE } from '../util/yaml-source.js';
 import type { IO } from './io.js';
 

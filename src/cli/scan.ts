@@ -1,10 +1,10 @@
 /** `clustermint scan`: kyverno-json's `scan`, same flags, same output, same exit codes. */
 import type { Command } from 'commander';
+import { SelectorError } from '../k8s/label-selector.js';
 import { PolicyLoadError } from '../policy/load.js';
 import { ClustermintError } from '../util/errors.js';
-import { SelectorError } from '../util/label-selector.js';
 import type { IO } from './io.js';
-import type { Wrap } from './main.js';
+import type { Wrap } from './program.js';
 
 /** cobra's string-slice flags: each value is CSV, so `a,b` is two values and `"x,y"` one. */
 export function csvValues(value: string, previous: string[] = []): string[] {

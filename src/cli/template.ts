@@ -5,8 +5,9 @@ import { runChart } from '../gate/chart-pipeline.js';
 import { ClustermintError } from '../util/errors.js';
 import { readSetFlags, readValuesFile } from './inputs.js';
 import type { IO } from './io.js';
-import { collect, outputFormat, type Wrap } from './main.js';
+import { collect, outputFormat } from './options.js';
 import { printObjects, printViolations } from './print.js';
+import type { Wrap } from './program.js';
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

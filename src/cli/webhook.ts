@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
-import { collect, type Wrap } from './main.js';
+import { collect } from './options.js';
+import type { Wrap } from './program.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 

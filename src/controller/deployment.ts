@@ -22,7 +22,7 @@ import type {
   HostedControlPlaneStatus,
   InfraClusterStatus,
   InfrastructureProvider,
-  KubeObject as ProviderObject,
+  RenderedObject as ProviderObject,
   UnresolvedBootstrapFile,
 } from '../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../providers/errors.js';

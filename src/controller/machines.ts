@@ -26,7 +26,7 @@ import type {
   Clock,
   InfrastructureProvider,
   MachineStatus,
-  KubeObject as ProviderObject,
+  RenderedObject as ProviderObject,
 } from '../providers/contract.js';
 import {
   isTerminalProviderError,

@@ -5,9 +5,9 @@
  */
 import type { Chart } from '../api/chart.js';
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
+import { errorBody } from '../k8s/field.js';
 import { compilePolicy, evaluateResource } from '../policy/engine.js';
 import { parseKey } from '../policy/expression.js';
-import { errorBody } from '../policy/field.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';

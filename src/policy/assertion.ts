@@ -3,11 +3,10 @@
  * and scalar nodes; asserting a node against a value yields field errors (a FAIL) or throws a
  * RuleError (an ERROR). Compile once, assert many.
  */
-import { isPlainObject } from '../util/plain-object.js';
-import type { Bindings } from './bindings.js';
-import type { CompilerSet, NamedCompiler } from './compiler-set.js';
-import type { Program } from './compilers.js';
-import { parseKey } from './expression.js';
+
+import type { Bindings } from '../expression/bindings.js';
+import type { Program } from '../expression/compilers.js';
+import { goValueText, type NumberOrigin } from '../go/values.js';
 import {
   child,
   errorText,
@@ -20,8 +19,10 @@ import {
   RuleError,
   required,
   typeInvalid,
-} from './field.js';
-import { goValueText, type NumberOrigin } from './go-values.js';
+} from '../k8s/field.js';
+import { isPlainObject } from '../util/plain-object.js';
+import type { CompilerSet, NamedCompiler } from './compiler-set.js';
+import { parseKey } from './expression.js';
 import { MatchError, match, type Origins } from './matching.js';
 
 /** What the engine knows about the data being checked. */

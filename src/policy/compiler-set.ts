@@ -3,10 +3,10 @@
  * scope (`jp` unless a `compiler:` field above says otherwise), `(jp;expr)` and `(cel;expr)`
  * name one. An unknown name yields no compiler, so the key is taken literally (as upstream).
  */
-import { celCompiler } from './cel/index.js';
-import type { Compiler } from './compilers.js';
-import type { NumberOrigin } from './go-values.js';
-import { jpCompiler, jpCompilerDeferred } from './jp/index.js';
+import { celCompiler } from '../cel/index.js';
+import type { Compiler } from '../expression/compilers.js';
+import type { NumberOrigin } from '../go/values.js';
+import { jpCompiler, jpCompilerDeferred } from '../jmespath/index.js';
 
 export interface NamedCompiler {
   name: 'jp' | 'cel';

@@ -4,10 +4,9 @@
  * compile error becomes that rule's ERROR, as upstream) and compiled policies are cached by
  * content.
  */
-import { isPlainObject, type PlainObject } from '../util/plain-object.js';
-import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
-import { Bindings } from './bindings.js';
-import { type CompileMode, CompilerSet } from './compiler-set.js';
+
+import { Bindings } from '../expression/bindings.js';
+import { GoLiteral, goV } from '../go/values.js';
 import {
   child,
   type FieldError,
@@ -18,8 +17,10 @@ import {
   pathOf,
   pathString,
   RuleError,
-} from './field.js';
-import { GoLiteral, goV } from './go-values.js';
+} from '../k8s/field.js';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
+import { type CompileMode, CompilerSet } from './compiler-set.js';
 import { type Message, parseMessage } from './message.js';
 
 export interface Violation {

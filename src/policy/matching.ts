@@ -2,9 +2,10 @@
  * kyverno-json's Match / Equal: slices element-wise, maps as subsets, scalars by value with
  * numbers compared across numeric types, and any other type mix an error (not a mismatch).
  */
+
+import { goKind, type NumberOrigin } from '../go/values.js';
+import { withoutStack } from '../k8s/field.js';
 import { isPlainObject } from '../util/plain-object.js';
-import { withoutStack } from './field.js';
-import { goKind, type NumberOrigin } from './go-values.js';
 
 export class MatchError extends Error {}
 

@@ -2,9 +2,9 @@
  * Assertion messages with `{{ expr }}` placeholders, always JMESPath, evaluated against the
  * rule's resource with the rule's bindings (kyverno-json's pkg/core/message).
  */
-import type { Bindings } from './bindings.js';
-import type { Program } from './compilers.js';
-import { jpCompilerDeferred as jpCompiler } from './jp/index.js';
+import type { Bindings } from '../expression/bindings.js';
+import type { Program } from '../expression/compilers.js';
+import { jpCompilerDeferred as jpCompiler } from '../jmespath/index.js';
 
 interface Substitution {
   placeholder: string;

@@ -6,8 +6,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTextFile } from '../api/load-chart.js';
 import { ClustermintError } from '../util/errors.js';
+import { readTextFile } from '../util/read-text-file.js';
 import { compilePolicy } from './engine.js';
 import { type LoadedPolicy, PolicyLoadError, parsePolicies } from './load.js';
 

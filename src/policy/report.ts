@@ -2,9 +2,10 @@
  * kyverno-json `scan` output: the text report (main's format, or v0.0.3's) and the JSON report,
  * byte for byte. Pure: takes responses, returns text.
  */
+
+import { errorBody, type FieldError } from '../k8s/field.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { PolicyResponse, RuleResponse } from './engine.js';
-import { errorBody, type FieldError } from './field.js';
 
 export interface ResourceResponse {
   resource: unknown;

@@ -17,28 +17,16 @@
  * infrastructure provider is given the document, never a version field, and what a machine
  * becomes (its Node's kubelet version, its role) follows from what that document installs.
  */
+import type { RenderedObject } from '../k8s/object.js';
 
 /** Milliseconds since the epoch. The reconciler passes the wall clock; tests a ManualClock. */
 export interface Clock {
   now(): number;
 }
 
-/** A rendered Kubernetes object, as the gate's verdict returns it. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  spec?: unknown;
-  [key: string]: unknown;
-}
-
 /** A reference as CAPI writes it: v1beta2 refs carry `apiGroup`, older ones `apiVersion`. */
+export type { RenderedObject } from '../k8s/object.js';
+
 export interface ObjectRef {
   apiVersion?: string;
   apiGroup?: string;
@@ -66,7 +54,7 @@ export interface EnsureClusterRequest {
   /** Stable id of the cluster, e.g. `namespace/name` of the CAPI Cluster. */
   clusterId: string;
   /** The rendered infrastructure cluster object (e.g. SimulatedCluster). */
-  infrastructure: KubeObject;
+  infrastructure: RenderedObject;
 }
 
 export type InfraClusterPhase = 'Provisioning' | 'Provisioned' | 'Deleting' | 'Deleted';
@@ -87,7 +75,7 @@ export interface CreateMachineRequest {
   machineId: string;
   clusterId: string;
   /** The rendered infrastructure machine template (e.g. SimulatedMachineTemplate) or machine. */
-  infrastructure: KubeObject;
+  infrastructure: RenderedObject;
   /** The bootstrap document (a `#cloud-config`), from a BootstrapProvider. */
   userData: string;
   /** A failure domain of the cluster; absent lets the provider choose. */
@@ -276,7 +264,7 @@ export interface HostedControlPlaneStatus {
 export interface EnsureHostedControlPlaneRequest {
   clusterId: string;
   /** The rendered control-plane object (e.g. K0smotronControlPlane). */
-  controlPlane: KubeObject;
+  controlPlane: RenderedObject;
 }
 
 export interface HostedControlPlaneProvider {

@@ -1,7 +1,8 @@
 /** Reading rendered objects defensively: they passed their schema, but plugins may get others. */
 
+import type { RenderedObject } from '../k8s/object.js';
 import { emptyMap } from '../util/plain-object.js';
-import type { KubeObject, ObjectRef } from './contract.js';
+import type { ObjectRef } from './contract.js';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -13,7 +14,7 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-export function refOf(obj: KubeObject | ObjectRef): ObjectRef {
+export function refOf(obj: RenderedObject | ObjectRef): ObjectRef {
   if ('metadata' in obj && isRecord(obj.metadata)) {
     return {
       apiVersion: obj.apiVersion,
@@ -61,7 +62,7 @@ export function stringsAt(obj: unknown, ...path: string[]): string[] | undefined
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 }
 
-export function annotationsOf(obj: KubeObject): Record<string, string> {
+export function annotationsOf(obj: RenderedObject): Record<string, string> {
   const a = obj.metadata?.annotations;
   const out = emptyMap() as Record<string, string>;
   if (isRecord(a)) for (const [k, v] of Object.entries(a)) if (typeof v === 'string') out[k] = v;

@@ -18,8 +18,8 @@ import type {
   ControlPlaneBinding,
   HostedControlPlaneProvider,
   InfrastructureProvider,
-  KubeObject,
   ObjectRef,
+  RenderedObject,
 } from './contract.js';
 import { TerminalProviderError } from './errors.js';
 import { describeRef, refGroup, refOf } from './objects.js';
@@ -81,7 +81,7 @@ export class ProviderRegistry {
   }
 
   /** The infrastructure provider of a cluster infrastructure or machine (template) object or ref. */
-  infrastructureFor(objOrRef: KubeObject | ObjectRef): InfrastructureProvider {
+  infrastructureFor(objOrRef: RenderedObject | ObjectRef): InfrastructureProvider {
     const ref = refOf(objOrRef);
     const p = this.infra.get(key(refGroup(ref), ref.kind));
     if (!p) throw this.noPlugin('infrastructure', ref);
@@ -89,7 +89,7 @@ export class ProviderRegistry {
   }
 
   /** The bootstrap generator of a bootstrap config (template), with the options it sets. */
-  bootstrapFor(obj: KubeObject): BootstrapBinding {
+  bootstrapFor(obj: RenderedObject): BootstrapBinding {
     const ref = refOf(obj);
     const b = this.bootstrapKinds.get(key(refGroup(ref), ref.kind));
     if (!b) throw this.noPlugin('bootstrap', ref);
@@ -98,7 +98,7 @@ export class ProviderRegistry {
   }
 
   /** Machine-based (with its bootstrap generator) or hosted (with its provider). */
-  controlPlaneFor(obj: KubeObject): ControlPlaneBinding {
+  controlPlaneFor(obj: RenderedObject): ControlPlaneBinding {
     const ref = refOf(obj);
     const k = key(refGroup(ref), ref.kind);
     const m = this.machineControlPlanes.get(k);

@@ -4,8 +4,8 @@
  * and list/watch filters. No I/O and no clock: time, uid and resourceVersion are passed in.
  */
 
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE, QUALIFIED_NAME_PART } from '../util/k8s-names.js';
-import { matchesSelector, parseSelector, type Requirement, SelectorError } from '../util/label-selector.js';
+import { matchesSelector, parseSelector, type Requirement, SelectorError } from '../k8s/label-selector.js';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE, QUALIFIED_NAME_PART } from '../k8s/names.js';
 import { badRequest, conflict, type FieldProblem, invalid, STALE } from './errors.js';
 import type { KubeObject, ListOptions, NewObject, ObjectMeta, ObjectRef, ResourceType } from './types.js';
 

@@ -20,59 +20,9 @@
  *   gives an Expired (410) error and the caller lists again.
  */
 
-/** Kubernetes ObjectMeta, the fields the stores keep (others are dropped, as the apiserver prunes). */
-export interface ObjectMeta {
-  name: string;
-  generateName?: string;
-  namespace?: string;
-  uid: string;
-  resourceVersion: string;
-  generation: number;
-  /** RFC 3339, seconds precision (`2025-01-02T03:04:05Z`). */
-  creationTimestamp: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  finalizers?: string[];
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-}
+import type { KubeObject, NewObject, ObjectMeta, ResourceType } from '../k8s/object.js';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-/** A stored object as read back: every server-set metadata field is present. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  spec?: unknown;
-  status?: unknown;
-  /** Other top-level fields (a ConfigMap's data, ...) are kept as they are. */
-  [field: string]: unknown;
-}
-
-/** What create takes: server-set metadata fields may be absent (they are ignored if present). */
-export interface NewObject {
-  apiVersion: string;
-  kind: string;
-  metadata: Partial<ObjectMeta>;
-  spec?: unknown;
-  status?: unknown;
-  [field: string]: unknown;
-}
-
-/** A kind: apiVersion (`group/version` or `v1`) and kind. The group identifies it, not the version. */
-export interface ResourceType {
-  apiVersion: string;
-  kind: string;
-}
+export type { KubeObject, NewObject, ObjectMeta, OwnerReference, ResourceType } from '../k8s/object.js';
 
 /** One object: its kind, namespace (absent for cluster-scoped objects) and name. */
 export interface ObjectRef extends ResourceType {

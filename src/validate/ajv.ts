@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Ajv, Options } from 'ajv';
-import { compileRe2 } from '../util/re2.js';
+import { compileRe2 } from '../go/re2.js';
 
 const require = createRequire(import.meta.url);
 

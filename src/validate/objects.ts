@@ -1,6 +1,7 @@
 /** Every rendered object: the Kubernetes basics, then the schema of its kind. */
+
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../k8s/names.js';
 import { formatPath } from '../util/json-path.js';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../util/k8s-names.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { kindValidator } from './kind-schemas.js';
 import { describeSchemaErrors } from './schema-errors.js';

@@ -8,7 +8,7 @@
 //   - bindings are only used by the subtree below the key that defines them,
 //   - keys() / values() results are only used through sort(), length() or contains(),
 //   - number-typed JMESPath arguments are always Go float64 (kyverno-json rejects payload integers).
-// It also stays out of the deviations clustermint documents (src/policy/jp/index.ts, docs/policies.md),
+// It also stays out of the deviations clustermint documents (src/jmespath/index.ts, docs/policies.md),
 // all caused by Go's int64 / float64 distinction, which JavaScript does not have:
 //   - a payload integer is never compared with `==` / `!=` / contains() against an equal number
 //     (Go: unequal), and never reaches type() or a number-typed argument (Go: an error);

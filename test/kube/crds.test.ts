@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { child, errorText } from '../../src/policy/field.js';
+import { child, errorText } from '../../src/k8s/field.js';
 import { isStoreError } from '../../src/store/errors.js';
 import { loadKubeconfig } from '../../src/store/kube/config.js';
 import { CRD_DIR, installCrds, loadCrds } from '../../src/store/kube/crds.js';

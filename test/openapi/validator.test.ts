@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { errorText, pathOf } from '../../src/policy/field.js';
+import { errorText, pathOf } from '../../src/k8s/field.js';
 import {
   compileSchema,
   schemaHash,

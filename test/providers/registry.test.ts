@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../../src/api/catalog.js';
 import { runChart } from '../../src/gate/chart-pipeline.js';
-import type { KubeObject } from '../../src/providers/index.js';
+import type { RenderedObject } from '../../src/providers/index.js';
 import {
   embeddedRegistry,
   inspectUserData,
@@ -15,17 +15,17 @@ import {
 
 const catalog = new TemplateCatalog();
 
-function render(chartName: string, values?: string): KubeObject[] {
+function render(chartName: string, values?: string): RenderedObject[] {
   const chart = catalog.resolve(chartName);
   const sources = values
     ? [{ label: values, value: parse(readFileSync(join(BUILTIN_TEMPLATES_DIR, chartName, values), 'utf8')) }]
     : [];
   const r = runChart({ chart, sources, release: { name: 'demo', namespace: 'team-a' } });
   expect(r.violations).toEqual([]);
-  return r.documents.map((d) => d.object as unknown as KubeObject);
+  return r.documents.map((d) => d.object as unknown as RenderedObject);
 }
 
-function find(objects: KubeObject[], kind: string): KubeObject {
+function find(objects: RenderedObject[], kind: string): RenderedObject {
   const o = objects.find((x) => x.kind === kind);
   if (!o) throw new Error(`no ${kind} rendered`);
   return o;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type KubeObject, k0sUserData, ManualClock, SimulatedCloud } from '../../src/providers/index.js';
+import { k0sUserData, ManualClock, type RenderedObject, SimulatedCloud } from '../../src/providers/index.js';
 
 const open: SimulatedCloud[] = [];
 const dirs: string[] = [];
@@ -11,13 +11,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const cluster: KubeObject = {
+const cluster: RenderedObject = {
   apiVersion: 'infrastructure.clustermint.io/v1alpha1',
   kind: 'SimulatedCluster',
   metadata: { name: 'demo' },
   spec: { region: 'sim', zones: ['z-a', 'z-b'], seed: 7 },
 };
-const template: KubeObject = {
+const template: RenderedObject = {
   apiVersion: 'infrastructure.clustermint.io/v1alpha1',
   kind: 'SimulatedMachineTemplate',
   metadata: { name: 'mt' },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KubeObject, MachineStatus } from '../../src/providers/index.js';
+import type { MachineStatus, RenderedObject } from '../../src/providers/index.js';
 import {
   k0sUserData,
   kubeadmUserData,
@@ -33,7 +33,7 @@ function cloud(config: Partial<SimulatedCloudConfig> = {}): { cloud: SimulatedCl
 function simCluster(
   annotations: Record<string, string> = {},
   spec: Record<string, unknown> = {},
-): KubeObject {
+): RenderedObject {
   return {
     apiVersion: 'infrastructure.clustermint.io/v1alpha1',
     kind: 'SimulatedCluster',
@@ -42,7 +42,7 @@ function simCluster(
   };
 }
 
-function template(spec: Record<string, unknown> = {}): KubeObject {
+function template(spec: Record<string, unknown> = {}): RenderedObject {
   return {
     apiVersion: 'infrastructure.clustermint.io/v1alpha1',
     kind: 'SimulatedMachineTemplate',
@@ -65,7 +65,7 @@ function worker(name: string, version = 'v1.33.4'): string {
 async function create(
   c: SimulatedCloud,
   id: string,
-  extra: { failureDomain?: string; userData?: string; tmpl?: KubeObject } = {},
+  extra: { failureDomain?: string; userData?: string; tmpl?: RenderedObject } = {},
 ) {
   return c.createMachine({
     machineId: id,
@@ -470,7 +470,7 @@ describe('simulated cloud: faults', () => {
 });
 
 describe('simulated cloud: hosted control planes', () => {
-  const kmcp = (version: string, extra: Record<string, unknown> = {}): KubeObject => ({
+  const kmcp = (version: string, extra: Record<string, unknown> = {}): RenderedObject => ({
     apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2',
     kind: 'K0smotronControlPlane',
     metadata: { name: 'cp' },

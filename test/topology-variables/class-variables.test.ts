@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { errorBody, type FieldError } from '../../src/policy/field.js';
+import { errorBody, type FieldError } from '../../src/k8s/field.js';
 import { validateClassVariables } from '../../src/render/topology/variables/index.js';
 
 const cc = (...variables: unknown[]) => ({

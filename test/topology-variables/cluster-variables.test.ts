@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { errorBody, type FieldError } from '../../src/policy/field.js';
+import { errorBody, type FieldError } from '../../src/k8s/field.js';
 import {
   type ClusterVariable,
   classVariableDefinitions,

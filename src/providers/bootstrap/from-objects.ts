@@ -7,9 +7,9 @@ import type {
   BootstrapFile,
   BootstrapOptions,
   HostedControlPlaneSpec,
-  KubeObject,
   MachineControlPlaneSpec,
   ObjectRef,
+  RenderedObject,
   UnresolvedBootstrapFile,
 } from '../contract.js';
 import { TerminalProviderError } from '../errors.js';
@@ -94,7 +94,7 @@ function split(o: BootstrapOptions & Files): {
 
 /** Options of a worker bootstrap config template (K0sWorkerConfigTemplate, KubeadmConfigTemplate). */
 export function workerBootstrapOptions(
-  obj: KubeObject,
+  obj: RenderedObject,
   distribution: 'k0s' | 'kubeadm',
 ): { options: BootstrapOptions; unresolvedFiles: UnresolvedBootstrapFile[] } {
   const isTemplate = obj.kind.endsWith('Template');
@@ -110,7 +110,7 @@ export function workerBootstrapOptions(
   return out;
 }
 
-function replicasOf(obj: KubeObject): number {
+function replicasOf(obj: RenderedObject): number {
   const r = numberAt(obj, 'spec', 'replicas') ?? 1;
   if (!Number.isInteger(r) || r < 0) {
     throw new TerminalProviderError(
@@ -121,7 +121,7 @@ function replicasOf(obj: KubeObject): number {
   return r;
 }
 
-function versionOf(obj: KubeObject): { version: string; distributionVersion: string } {
+function versionOf(obj: RenderedObject): { version: string; distributionVersion: string } {
   const raw = stringAt(obj, 'spec', 'version');
   if (!raw)
     throw new TerminalProviderError(
@@ -134,7 +134,7 @@ function versionOf(obj: KubeObject): { version: string; distributionVersion: str
   };
 }
 
-function templateRef(obj: KubeObject): ObjectRef {
+function templateRef(obj: RenderedObject): ObjectRef {
   // v1beta2 KubeadmControlPlane: spec.machineTemplate.spec.infrastructureRef; others: spec.machineTemplate.infrastructureRef.
   const ref =
     at(obj, 'spec', 'machineTemplate', 'infrastructureRef') ??
@@ -153,7 +153,7 @@ function templateRef(obj: KubeObject): ObjectRef {
 }
 
 export function machineControlPlaneSpec(
-  obj: KubeObject,
+  obj: RenderedObject,
   distribution: 'k0s' | 'kubeadm',
 ): MachineControlPlaneSpec {
   const { version, distributionVersion } = versionOf(obj);
@@ -174,7 +174,7 @@ export function machineControlPlaneSpec(
   };
 }
 
-export function hostedControlPlaneSpec(obj: KubeObject): HostedControlPlaneSpec {
+export function hostedControlPlaneSpec(obj: RenderedObject): HostedControlPlaneSpec {
   const { version, distributionVersion } = versionOf(obj);
   return { mode: 'hosted', replicas: replicasOf(obj), version, distributionVersion };
 }

@@ -6,8 +6,9 @@
  */
 
 import { parse as parseYaml } from 'yaml';
-import { DurationError, parseDuration } from '../../policy/jp/duration.js';
-import type { Endpoint, KubeObject } from '../contract.js';
+import { DurationError, parseDuration } from '../../go/duration.js';
+import type { RenderedObject } from '../../k8s/object.js';
+import type { Endpoint } from '../contract.js';
 import { TerminalProviderError } from '../errors.js';
 import { annotationsOf, at, isRecord, numberAt, stringAt, stringsAt } from '../objects.js';
 
@@ -175,7 +176,7 @@ function checkRate(v: number | undefined, where: string): number | undefined {
 
 export function clusterSettings(
   clusterId: string,
-  obj: KubeObject,
+  obj: RenderedObject,
   options: SimulatedCloudOptions,
 ): ClusterSettings {
   if (obj.kind !== 'SimulatedCluster') {
@@ -247,7 +248,7 @@ export function clusterSettings(
 }
 
 /** Knobs a SimulatedMachineTemplate (spec.template.spec) or machine (spec) sets. */
-export function templateKnobs(obj: KubeObject): {
+export function templateKnobs(obj: RenderedObject): {
   knobs: Partial<MachineKnobs>;
   zone?: string;
   instanceType: string;

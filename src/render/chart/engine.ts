@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
+import type { TemplateSource } from '../../api/chart.js';
 import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { loadGenerated } from '../../util/load-generated.js';
@@ -14,12 +15,6 @@ import { GENERATED_DIR } from '../../util/paths.js';
 import { emptyMap, hasOwn } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
 import { arityOf, checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
-
-export interface TemplateSource {
-  /** Path inside the chart, e.g. `templates/cluster.yaml.hbs`. */
-  name: string;
-  source: string;
-}
 
 export interface RenderedTemplate {
   name: string;

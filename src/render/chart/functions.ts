@@ -5,9 +5,9 @@
  * misuse fails with the function's name and expected signature.
  */
 import { createHash } from 'node:crypto';
-import { goQuote, goSprintf, goString, goTypeName } from '../../util/go-format.js';
+import { goQuote, goSprintf, goString, goTypeName } from '../../go/fmt.js';
+import { compileRe2, type RE2JS } from '../../go/re2.js';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
-import { compileRe2, type RE2JS } from '../../util/re2.js';
 import { semverCompare } from './semver.js';
 import { toYaml } from './to-yaml.js';
 

@@ -3,7 +3,7 @@
  * (`pos`) for error locations; `nodeString` prints a node the way Go's String() does, which
  * error messages quote (`executing "t" at <.foo.bar>`).
  */
-import { goQuote } from '../../util/go-format.js';
+import { goQuote } from '../../go/fmt.js';
 
 export interface TextNode {
   type: 'text';

@@ -4,7 +4,7 @@
  * messages; the evaluator tracks that for dot and variables (`iface`), and a JSON null read
  * from a map or slice stays `null` (a nil interface) until a pipeline ends, as in Go.
  */
-import { goQuote } from '../../util/go-format.js';
+import { goQuote } from '../../go/fmt.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import type {
   ArgNode,

@@ -3,7 +3,7 @@
  * the verbs templates use. Float printing follows strconv ('g' shortest for %v), integers are
  * exact (bigint), maps print with sorted keys, nil as `<nil>`, bad verbs as `%!x(type=value)`.
  */
-import { goFloat, goQuote } from '../../util/go-format.js';
+import { goFloat, goQuote } from '../../go/fmt.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import {
   GoInt,

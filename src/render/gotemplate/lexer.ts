@@ -3,7 +3,7 @@
  * `{{`/`}}` delimiters with `-` trim markers, comments, and the tokens inside actions.
  * Positions are UTF-16 offsets into the source; line numbers count newlines like Go's.
  */
-import { goQuote } from '../../util/go-format.js';
+import { goQuote } from '../../go/fmt.js';
 
 export enum T {
   Error,

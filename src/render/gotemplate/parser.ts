@@ -4,7 +4,7 @@
  * line match Go. `{{define}}` and `{{block}}` add trees to the shared set.
  */
 
-import { goQuote } from '../../util/go-format.js';
+import { goQuote } from '../../go/fmt.js';
 import type {
   ArgNode,
   BranchNode,

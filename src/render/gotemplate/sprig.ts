@@ -9,8 +9,8 @@
  * by clustermint (REASON)`; see UNSUPPORTED.
  */
 import { createHash } from 'node:crypto';
+import { compileRe2, type RE2JS } from '../../go/re2.js';
 import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-object.js';
-import { compileRe2, type RE2JS } from '../../util/re2.js';
 import { goPathBase, goPathClean, goPathDir } from '../chart/functions.js';
 import { semverCompare as chartSemverCompare } from '../chart/semver.js';
 import { sprintf, sprintValue } from './fmt.js';

@@ -5,7 +5,7 @@
  * defaulting webhook (version prefix, variable defaults) and variable validation, desired state,
  * then the patch engine. Pure: inputs in, objects and findings out.
  */
-import { errorText } from '../../policy/field.js';
+import { errorText } from '../../k8s/field.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { clusterClassToV1beta2, clusterToV1beta2 } from './convert.js';
 import {

@@ -23,7 +23,7 @@
  * other kinds while decoding; a ClusterClass allows only these three); an add / replace without
  * a value is not checked here (evanphx rejects it while decoding; a ClusterClass always has one).
  */
-import { goQuote } from '../../util/go-format.js';
+import { goQuote } from '../../go/fmt.js';
 import { cloneTree, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 
 export interface PatchOperation {

@@ -3,7 +3,7 @@
  * (`core/webhooks/admission/patch_validation.go`), plus the references clustermint must resolve
  * offline. Findings are apimachinery-style field errors under `spec.patches[i]...`.
  */
-import { qualifiedNameErrors } from '../../util/k8s-names.js';
+import { qualifiedNameErrors } from '../../k8s/names.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { classNameMatches, templateParseError } from './json-patch-generator.js';
 import { variableRootName } from './variable-value.js';

@@ -12,9 +12,9 @@
  * checked against an explicit rule-evaluation budget instead of cel-go's runtime cost.
  */
 import type { Environment, ParseResult } from '@marcbachmann/cel-js';
-import { newCelEnvironment } from '../../policy/cel/env.js';
-import { celEvalMessage, celGoCompileMessage } from '../../policy/cel/index.js';
-import { fromCel, toCel } from '../../policy/cel/values.js';
+import { newCelEnvironment } from '../../cel/env.js';
+import { celEvalMessage, celGoCompileMessage } from '../../cel/index.js';
+import { fromCel, toCel } from '../../cel/values.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import {
   additionalSchema,

@@ -16,7 +16,7 @@ import {
   key,
   required,
   withChanges,
-} from '../../policy/field.js';
+} from '../../k8s/field.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import { CEL_LIMITS, compileRules, type RuleFailure, runRules } from './cel.js';
 import { applyDefaults, unknownFieldPaths } from './defaulting.js';

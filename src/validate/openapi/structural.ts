@@ -16,7 +16,7 @@ import {
   key,
   notSupported,
   required,
-} from '../../policy/field.js';
+} from '../../k8s/field.js';
 import {
   additionalSchema,
   isIntOrString,

@@ -5,6 +5,8 @@
  * field errors (TooLong, TooMany, NotSupported, TypeInvalid, Required, Invalid).
  */
 
+import { goFloat } from '../../go/fmt.js';
+import { compileRe2, type RE2JS } from '../../go/re2.js';
 import {
   child,
   type FieldError,
@@ -15,10 +17,8 @@ import {
   tooLong,
   tooMany,
   typeInvalid,
-} from '../../policy/field.js';
-import { goFloat } from '../../util/go-format.js';
+} from '../../k8s/field.js';
 import { isPlainObject } from '../../util/plain-object.js';
-import { compileRe2, type RE2JS } from '../../util/re2.js';
 import { validFormat } from './formats.js';
 import { jsonEqual } from './json.js';
 import { additionalSchema, isIntOrString, type JSONSchemaProps, own } from './schema.js';

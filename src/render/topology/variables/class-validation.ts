@@ -4,6 +4,9 @@
  * values, properties vs additionalProperties, x-kubernetes-validations (message, reason,
  * fieldPath, compile errors, oldSelf under items, estimated cost) and CEL on example/enum.
  */
+
+import { goQuote } from '../../../go/fmt.js';
+import { GoLiteral } from '../../../go/values.js';
 import {
   child,
   type FieldError,
@@ -15,10 +18,8 @@ import {
   notSupported,
   required,
   tooLong,
-} from '../../../policy/field.js';
-import { GoLiteral } from '../../../policy/go-values.js';
-import { goQuote } from '../../../util/go-format.js';
-import { LABEL_VALUE, qualifiedNameErrors } from '../../../util/k8s-names.js';
+} from '../../../k8s/field.js';
+import { LABEL_VALUE, qualifiedNameErrors } from '../../../k8s/names.js';
 import { isPlainObject } from '../../../util/plain-object.js';
 import {
   CEL_LIMITS,

@@ -4,6 +4,8 @@
  * fields (pruning), then CEL rules with the old value for transition rules. Bad values print
  * as the raw JSON of the whole variable value, as Cluster API prints them.
  */
+
+import { goQuote } from '../../../go/fmt.js';
 import {
   child,
   type FieldError,
@@ -13,8 +15,7 @@ import {
   required,
   typeInvalid,
   withChanges,
-} from '../../../policy/field.js';
-import { goQuote } from '../../../util/go-format.js';
+} from '../../../k8s/field.js';
 import { emptyMap, isPlainObject, type PlainObject, setOwn } from '../../../util/plain-object.js';
 import { compileSchema, jsonEqual } from '../../../validate/openapi/index.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';

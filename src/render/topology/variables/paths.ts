@@ -1,5 +1,5 @@
 /** Field path text (`spec.topology.workers.machineDeployments[md-1].variables.overrides`) as a FieldPath. */
-import { child, type FieldPath, key } from '../../../policy/field.js';
+import { child, type FieldPath, key } from '../../../k8s/field.js';
 
 export function parsePath(text: string): FieldPath {
   let p: FieldPath;

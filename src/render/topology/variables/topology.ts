@@ -5,7 +5,7 @@
  * every MachineDeployment / MachinePool `variables.overrides` (no creation, no required
  * check), against old values from the old Cluster for transition rules.
  */
-import type { FieldError } from '../../../policy/field.js';
+import type { FieldError } from '../../../k8s/field.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../../util/plain-object.js';
 import { defaultClusterVariables, validateClusterVariables } from './cluster-values.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';

@@ -1,6 +1,5 @@
 /** kyverno's time functions (pkg/jp/kyverno/time.go). */
-import { DurationError, formatDuration, parseDuration } from './duration.js';
-import { argTypeError, JpError } from './errors.js';
+import { DurationError, formatDuration, parseDuration } from '../go/duration.js';
 import {
   after,
   before,
@@ -14,7 +13,8 @@ import {
   timeAdd,
   timeSub,
   timeTruncate,
-} from './go-time.js';
+} from '../go/time.js';
+import { argTypeError, JpError } from './errors.js';
 import { arg, type FunctionEntry } from './types.js';
 
 function str(fn: string, args: unknown[], i: number): string {

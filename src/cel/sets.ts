@@ -4,7 +4,7 @@
  * `Contains`).
  */
 import { Optional } from '@marcbachmann/cel-js';
-import { isPlainObject } from '../../util/plain-object.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { Duration, UnsignedInt } from './values.js';
 
 type Num = { kind: 'int'; v: bigint } | { kind: 'double'; v: number };

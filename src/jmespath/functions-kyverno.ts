@@ -1,18 +1,18 @@
 /** kyverno's JMESPath functions (pkg/jp/kyverno/functions.go), in upstream order. */
 import { createRequire } from 'node:module';
+import { isObject, type JsonObject, setField } from '../expression/values.js';
+import { goJsonParse } from '../go/json.js';
+import { formatFloat32, goCompare, goJsonMarshal, sortedKeys } from '../go/json-format.js';
+import { Base64Error, goBase64Decode, goFilepathJoin } from '../go/misc.js';
+import { intNumber } from '../go/numbers.js';
+import { compileGo, replaceAll } from '../go/regexp.js';
+import { parseRange, parseVersion, ZERO_VERSION } from '../go/semver.js';
+import { goEqualFold, goReplace, goSplit, goToLower, goToUpper, trimCutset } from '../go/strings.js';
 import { arithmeticFunctions } from './arithmetic.js';
 import { argTypeError, fnError, JpError } from './errors.js';
 import { timeFunctions } from './functions-time.js';
-import { formatFloat32, goCompare, goJsonMarshal, sortedKeys } from './go-format.js';
-import { goJsonParse } from './go-json.js';
-import { Base64Error, goBase64Decode, goFilepathJoin } from './go-misc.js';
-import { intNumber } from './numbers.js';
 import { randomString } from './random.js';
-import { compileGo, replaceAll } from './regex.js';
-import { parseRange, parseVersion, ZERO_VERSION } from './semver.js';
-import { goEqualFold, goReplace, goSplit, goToLower, goToUpper, trimCutset } from './strings.js';
 import { arg, type FunctionEntry } from './types.js';
-import { isObject, type JsonObject, setField } from './values.js';
 import { wildcardMatch } from './wildcard.js';
 import { x509Decode } from './x509.js';
 

@@ -1,7 +1,8 @@
 /** go-jmespath's function caller: table lookup, arity check, type check, call. */
+
+import { ExpRef, isObject } from '../expression/values.js';
 import { invalidType, JpError, tooFewArguments, tooManyArguments } from './errors.js';
 import type { ArgSpec, FunctionEntry, JpType } from './types.js';
-import { ExpRef, isObject } from './values.js';
 
 export type FunctionTable = ReadonlyMap<string, FunctionEntry>;
 

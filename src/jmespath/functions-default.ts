@@ -1,10 +1,11 @@
 /** go-jmespath's 41 built-in functions (pkg/functions), with Go semantics and error texts. */
+
+import { deepEqual, ExpRef, isObject, type JsonObject, setField } from '../expression/values.js';
+import { byteLength, goCompare, goJsonMarshal } from '../go/json-format.js';
+import { parseGoFloat, toInteger, toPositiveInteger } from '../go/numbers.js';
+import { goReplace, goSplit, goToLower, goToUpper, trimCutset, trimSpace } from '../go/strings.js';
 import { JpError, notAnInteger, notAPositiveInteger } from './errors.js';
-import { byteLength, goCompare, goJsonMarshal } from './go-format.js';
-import { parseGoFloat, toInteger, toPositiveInteger } from './numbers.js';
-import { goReplace, goSplit, goToLower, goToUpper, trimCutset, trimSpace } from './strings.js';
 import { arg, type FunctionEntry, opt, variadic } from './types.js';
-import { deepEqual, ExpRef, isObject, type JsonObject, setField } from './values.js';
 
 const num = (v: unknown) => v as number;
 const str = (v: unknown) => v as string;

@@ -13,8 +13,8 @@
  * node); the version is pinned exactly in package.json and a missing overload fails at load.
  */
 import { Environment } from '@marcbachmann/cel-js';
-import { compileRe2, type RE2JS } from '../../util/re2.js';
-import type { Bindings } from '../bindings.js';
+import type { Bindings } from '../expression/bindings.js';
+import { compileRe2, type RE2JS } from '../go/re2.js';
 import { format } from './format.js';
 import { setsContains, setsEquivalent, setsIntersects } from './sets.js';
 import * as str from './strings.js';

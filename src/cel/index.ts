@@ -8,8 +8,13 @@
  * to plain JSON values.
  */
 import type { ParseResult } from '@marcbachmann/cel-js';
-import type { Bindings } from '../bindings.js';
-import { type Compiler, ExpressionCompileError, ExpressionEvalError, type Program } from '../compilers.js';
+import type { Bindings } from '../expression/bindings.js';
+import {
+  type Compiler,
+  ExpressionCompileError,
+  ExpressionEvalError,
+  type Program,
+} from '../expression/compilers.js';
 import { BindingsHandle, celEnvironment } from './env.js';
 import { findHeterogeneousLiteral } from './literals.js';
 import { fromCel, toCel } from './values.js';

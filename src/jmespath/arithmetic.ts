@@ -2,10 +2,9 @@
  * kyverno's arithmetic functions (pkg/jp/kyverno/arithmetic.go): each operand is a number
  * (scalar), or a string parsed first as a Kubernetes Quantity, then as a Go duration.
  */
-import { durationFromFloat, durationSeconds, formatDuration, parseDuration, SECOND } from './duration.js';
-import { fnError, JpError } from './errors.js';
-import { goFloat } from './go-format.js';
-import { goRound, intNumber } from './numbers.js';
+import { durationFromFloat, durationSeconds, formatDuration, parseDuration, SECOND } from '../go/duration.js';
+import { goFloat } from '../go/json-format.js';
+import { goRound, intNumber } from '../go/numbers.js';
 import {
   addQuantity,
   divQuantity,
@@ -15,7 +14,8 @@ import {
   parseQuantity,
   type Quantity,
   quantityFloat,
-} from './quantity.js';
+} from '../k8s/quantity.js';
+import { fnError, JpError } from './errors.js';
 import { arg, type FunctionEntry } from './types.js';
 
 type Operand =

@@ -31,8 +31,13 @@
  * abbreviations resolve as if the local zone were UTC; `random` supports the common regex subset.
  */
 import { compile as parseJmespath } from '@jmespath-community/jmespath';
-import { BindingError, Bindings } from '../bindings.js';
-import { type Compiler, ExpressionCompileError, ExpressionEvalError, type Program } from '../compilers.js';
+import { BindingError, Bindings } from '../expression/bindings.js';
+import {
+  type Compiler,
+  ExpressionCompileError,
+  ExpressionEvalError,
+  type Program,
+} from '../expression/compilers.js';
 import { arityError, buildTable, type FunctionTable } from './caller.js';
 import { JpError } from './errors.js';
 import { customFunctions } from './functions-custom.js';

@@ -1,5 +1,5 @@
 /** Go regexp behaviour on top of RE2 (re2js): ReplaceAll with `$1` / `${name}` expansion, Match. */
-import { compileRe2, type RE2JS } from '../../util/re2.js';
+import { compileRe2, type RE2JS } from './re2.js';
 
 const compiled = new Map<string, RE2JS>();
 

@@ -1,5 +1,5 @@
 /** Go numeric conversions used by the functions. */
-import { goFloat } from './go-format.js';
+import { goFloat } from './json-format.js';
 
 /** util.ToInteger: an integral float. */
 export function toInteger(v: unknown): number | undefined {

@@ -4,7 +4,7 @@
  * compile time; here a bad clause is an evaluation error with cel-go's text.
  */
 
-import { isPlainObject } from '../../util/plain-object.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { CelFunctionError } from './strings.js';
 import { celTypeName, Duration, durationString, goFloatG, rfc3339, UnsignedInt } from './values.js';
 

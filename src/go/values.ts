@@ -5,7 +5,7 @@
  * payload or a policy, `int` from a YAML payload, `float64` from a JMESPath expression. The
  * engine says which with a NumberOrigin.
  */
-import { goFloat, goQuote } from '../util/go-format.js';
+import { goFloat, goQuote } from './fmt.js';
 
 export { goFloat };
 

@@ -1,5 +1,5 @@
 /** Error texts of go-jmespath and kyverno-json's JMESPath functions. */
-import { goValue } from './go-format.js';
+import { goValue } from '../go/json-format.js';
 import type { JpType } from './types.js';
 
 /** An evaluation error; the message is what kyverno-json prints. */

@@ -2,8 +2,8 @@
  * Field paths and field errors as Kubernetes' apimachinery prints them (kyverno-json reports
  * violations as a field.ErrorList): `spec.containers[0].image`, `Invalid value: "x": detail`.
  */
-import { goQuote } from '../util/go-format.js';
-import { goValueText, type NumberOrigin } from './go-values.js';
+import { goQuote } from '../go/fmt.js';
+import { goValueText, type NumberOrigin } from '../go/values.js';
 
 /** A path, innermost last. `undefined` is the nil root, which prints `<nil>`. */
 export type FieldPath = PathNode | undefined;

@@ -1,5 +1,5 @@
 /** blang/semver v4: Parse and ParseRange (with `x` wildcards), as semver_compare uses them. */
-import { goQuote } from './go-format.js';
+import { goQuote } from './json-format.js';
 
 interface Pre {
   num?: bigint;

@@ -3,8 +3,9 @@
  * `%v` / `%g` of a float64, `%v` of decoded JSON values, `%q` (strconv.Quote),
  * encoding/json's Marshal (sorted keys, HTML escaping) and string ordering by code point.
  */
-import { goFloat, goQuote } from '../../util/go-format.js';
-import { ExpRef, isObject } from './values.js';
+
+import { ExpRef, isObject } from '../expression/values.js';
+import { goFloat, goQuote } from './fmt.js';
 
 export { goFloat, goQuote };
 

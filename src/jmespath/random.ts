@@ -4,7 +4,7 @@
  * carry Go's `error parsing regexp: …` text. Supported: literals, escapes, `.`, classes,
  * groups, alternation, quantifiers; anchors and word boundaries generate nothing.
  */
-import { compileRe2 } from '../../util/re2.js';
+import { compileRe2 } from '../go/re2.js';
 
 type Node =
   | { t: 'lit'; s: string }

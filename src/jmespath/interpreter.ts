@@ -6,10 +6,18 @@
  * never sets (so it is null); `$name` resolves through the Bindings chain, lazily.
  */
 import type { compile } from '@jmespath-community/jmespath';
-import type { Bindings } from '../bindings.js';
+import type { Bindings } from '../expression/bindings.js';
+import {
+  deepEqual,
+  ExpRef,
+  getField,
+  isFalse,
+  isObject,
+  type JsonObject,
+  setField,
+} from '../expression/values.js';
 import { callFunction, type FunctionTable } from './caller.js';
 import { JpError } from './errors.js';
-import { deepEqual, ExpRef, getField, isFalse, isObject, type JsonObject, setField } from './values.js';
 
 export type AstNode = ReturnType<typeof compile>;
 

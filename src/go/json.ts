@@ -2,8 +2,9 @@
  * JSON decoding with the error texts of Go's encoding/json scanner (as used by Kubernetes'
  * util/json in json_parse / parse_json). Integers and floats both become JS numbers.
  */
-import { goQuote } from './go-format.js';
-import { type JsonObject, setField } from './values.js';
+
+import { type JsonObject, setField } from '../expression/values.js';
+import { goQuote } from './json-format.js';
 
 class JsonSyntaxError extends Error {}
 

@@ -1,6 +1,7 @@
 /** kyverno-json's own functions (pkg/jp/functions): at, concat, json_parse, wildcard. */
+
+import { goJsonParse } from '../go/json.js';
 import { JpError } from './errors.js';
-import { goJsonParse } from './go-json.js';
 import { arg, type FunctionEntry } from './types.js';
 import { wildcardMatch } from './wildcard.js';
 

@@ -14,8 +14,8 @@
  */
 import { Environment, Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
-import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-object.js';
-import { ExpressionEvalError } from '../compilers.js';
+import { ExpressionEvalError } from '../expression/compilers.js';
+import { emptyMap, isPlainObject, type PlainObject } from '../util/plain-object.js';
 
 export { Duration, UnsignedInt };
 

@@ -3,6 +3,8 @@
  * field set) after kyverno's encode(): RSA keys only, the public key as {N, E}.
  * Parsed with our own DER reader (node's X509Certificate cannot read CSRs and hides raw fields).
  */
+
+import type { JsonObject } from '../expression/values.js';
 import {
   base64,
   bitString,
@@ -19,7 +21,6 @@ import {
   type Tlv,
 } from './der.js';
 import { JpError } from './errors.js';
-import type { JsonObject } from './values.js';
 
 const O = (o: number[]) => o.join('.');
 

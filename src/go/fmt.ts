@@ -3,7 +3,7 @@
  * quoting (strconv.Quote) and a printf subset. Hand-written because no npm library formats
  * the way Go's fmt does.
  */
-import { isPlainObject } from './plain-object.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /** Go's `%v` of a JSON value (as sprig's strval / toString). */
 export function goString(v: unknown): string {
