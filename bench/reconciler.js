@@ -25,7 +25,7 @@ export async function benchReconciler({ n = 1000, workers = 10, controlPlane = 3
   const dir = memory ? undefined : mkdtempSync(join(tmpdir(), 'clustermint-bench-reconciler-'));
   const clock = new ManualClock();
   const store = openSqliteStore(dir ? join(dir, 'state.db') : ':memory:', {
-    clock: { now: () => new Date(clock.now()) },
+    clock,
   });
   const cloud = new SimulatedCloud({
     clock,

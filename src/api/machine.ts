@@ -10,17 +10,6 @@ export const MACHINE_API_VERSION = 'clustermint.io/v1alpha1';
 export const MACHINE_KIND = 'Machine';
 export const MACHINE_TYPE = { apiVersion: MACHINE_API_VERSION, kind: MACHINE_KIND } as const;
 
-/** Labels as Cluster API sets them on Machines, plus the owning ClusterDeployment. */
-export const LABEL_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
-export const LABEL_CONTROL_PLANE = 'cluster.x-k8s.io/control-plane';
-export const LABEL_DEPLOYMENT_NAME = 'cluster.x-k8s.io/deployment-name';
-export const LABEL_CLUSTER_DEPLOYMENT = 'clustermint.io/cluster-deployment';
-export const LABEL_POOL = 'clustermint.io/pool';
-/** Cluster API's annotation that marks a machine for remediation. */
-export const ANNOTATION_REMEDIATE = 'cluster.x-k8s.io/remediate-machine';
-export const ANNOTATION_SKIP_REMEDIATION = 'cluster.x-k8s.io/skip-remediation';
-export const MACHINE_FINALIZER = 'clustermint.io/machine';
-
 export type MachineRole = 'control-plane' | 'worker';
 
 export interface MachineSpec {

@@ -4,7 +4,7 @@
  * steps with their state, and a live display that redraws those lines on a terminal.
  */
 import type { DeploymentStatus } from '../controller/deployment.js';
-import { KNOWN_KUBERNETES_VERSIONS, planControlPlaneUpgrade } from '../controller/versions.js';
+import { KNOWN_KUBERNETES_VERSIONS, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
 import type { KubeObject } from '../store/types.js';
 
 export interface Progress {

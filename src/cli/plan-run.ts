@@ -4,14 +4,11 @@ import { TemplateCatalog } from '../api/catalog.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import { availableUpgrades, CHAIN_TYPE, supportedTemplates } from '../api/template-chain.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
-import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../controller/deployment.js';
 import { type DesiredCluster, desiredCluster } from '../controller/desired.js';
-import {
-  compareKubernetes,
-  KNOWN_KUBERNETES_VERSIONS,
-  kubernetesVersion,
-  planControlPlaneUpgrade,
-} from '../controller/versions.js';
+import { compareKubernetes, kubernetesVersion, templateKubeVersion } from '../domain/kubernetes-version.js';
+import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../domain/labels.js';
+import { templateChangeError } from '../domain/template-upgrades.js';
+import { KNOWN_KUBERNETES_VERSIONS, knownVersions, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
 import { runGate } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { isNotFound } from '../store/errors.js';
@@ -109,9 +106,12 @@ async function planOne(
   };
   const chains = store ? (await store.list(CHAIN_TYPE, { namespace: ns })).items : [];
   if (st.applied && st.applied.template !== template) {
-    const ups = availableUpgrades(chains, st.applied.template);
-    if (!ups.includes(template))
-      plan.refused = `cluster can't be upgraded from ${st.applied.template} to ${template}: no ClusterTemplateChain in ${ns} allows it`;
+    const refusal = templateChangeError(
+      st.applied.template,
+      template,
+      availableUpgrades(chains, st.applied.template),
+    );
+    if (refusal) plan.refused = refusal;
   }
   let d: DesiredCluster;
   try {
@@ -130,16 +130,10 @@ async function planOne(
         ).items as Machine[]
       ).filter((m) => !m.metadata.deletionTimestamp)
     : [];
-  const known = [...KNOWN_KUBERNETES_VERSIONS];
-  for (const c of chains)
-    for (const t of supportedTemplates(c)) {
-      try {
-        const v = (catalog.resolve(t.name).metadata as { appVersion?: string }).appVersion;
-        if (v) known.push(kubernetesVersion(v));
-      } catch {
-        /* a chain may name templates that are not here */
-      }
-    }
+  const known = knownVersions(
+    KNOWN_KUBERNETES_VERSIONS,
+    chains.flatMap((c) => supportedTemplates(c).map((t) => templateVersionIfKnown(catalog, t.name))),
+  );
   const cpSpec = d.controlPlane.spec as { replicas?: number; version?: string };
   const cpTarget = kubernetesVersion(String(cpSpec.version ?? ''));
   const cpReplicas = typeof cpSpec.replicas === 'number' ? cpSpec.replicas : 1;
@@ -257,4 +251,13 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
     io.out(`${out.join('\n')}\n`);
   }
   return plans.every((p) => p.allowed && !p.refused) ? 0 : 1;
+}
+
+/** A template's Kubernetes version; undefined when it is not here (a chain may name templates that are not). */
+function templateVersionIfKnown(catalog: TemplateCatalog, name: string): string | undefined {
+  try {
+    return templateKubeVersion(catalog.resolve(name));
+  } catch {
+    return undefined;
+  }
 }

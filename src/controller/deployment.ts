@@ -13,6 +13,8 @@
 import { createHash } from 'node:crypto';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import { availableUpgrades, CHAIN_TYPE, supportedTemplates } from '../api/template-chain.js';
+import { compareKubernetes, kubernetesVersion } from '../domain/kubernetes-version.js';
+import { nextWorkerVersion, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
 import type { Verdict } from '../gate/index.js';
 import type {
   BootstrapOptions,
@@ -54,12 +56,6 @@ import {
 import { isDeleting, isReady, planPool } from './pool.js';
 import type { ReconcileResult, Reconciler } from './runtime.js';
 import { splitKey } from './runtime.js';
-import {
-  compareKubernetes,
-  kubernetesVersion,
-  nextWorkerVersion,
-  planControlPlaneUpgrade,
-} from './versions.js';
 
 export const CD_FINALIZER = 'clustermint.io/cluster-deployment';
 export const ANNOTATION_UPGRADE_CONCURRENCY = 'topology.cluster.x-k8s.io/upgrade-concurrency';

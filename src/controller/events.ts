@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type ClusterEvent, EVENT_COMPONENT, EVENT_TYPE, type InvolvedObject } from '../api/event.js';
-import { LABEL_CLUSTER_DEPLOYMENT } from '../api/machine.js';
+import { LABEL_CLUSTER_DEPLOYMENT } from '../domain/labels.js';
 import type { Clock } from '../providers/contract.js';
 import { isAlreadyExists, isNotFound, StoreError } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
 import type { TemplateCatalog } from '../api/catalog.js';
 import { readClusterDeployment } from '../api/cluster-deployment.js';
+import { templateKubeVersion } from '../domain/kubernetes-version.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { KubeObject } from '../store/types.js';
@@ -97,12 +98,10 @@ export class GateRunner {
     return verdict;
   }
 
-  /** The Kubernetes version a template installs by default (its chart's appVersion), if any. */
+  /** The Kubernetes version a template installs by default (the domain rule), if the template is known. */
   templateVersion(name: string): string | undefined {
     try {
-      const chart = this.catalog.resolve(name);
-      const v = (chart.metadata as { appVersion?: unknown }).appVersion;
-      return typeof v === 'string' ? v : undefined;
+      return templateKubeVersion(this.catalog.resolve(name));
     } catch {
       return undefined;
     }

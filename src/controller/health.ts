@@ -9,7 +9,8 @@
  *   when set, within `unhealthyRange` (`[min-max]`); otherwise RemediationAllowed=False and
  *   nothing is remediated (the short-circuit).
  */
-import { ANNOTATION_REMEDIATE, ANNOTATION_SKIP_REMEDIATION, type Machine } from '../api/machine.js';
+import type { Machine } from '../api/machine.js';
+import { ANNOTATION_REMEDIATE, ANNOTATION_SKIP_REMEDIATION } from '../domain/labels.js';
 import { durationMs } from '../providers/simulated/config.js';
 import { isPlainObject } from '../util/plain-object.js';
 

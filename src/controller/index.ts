@@ -3,6 +3,7 @@
  * running the DeploymentReconciler against a Store and provider plugins.
  */
 import type { TemplateCatalog } from '../api/catalog.js';
+import { KNOWN_KUBERNETES_VERSIONS } from '../domain/upgrade-path.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { Clock } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -12,8 +13,12 @@ import { type EventInput, EventRecorder } from './events.js';
 import { GateRunner } from './gate.js';
 import type { HealthCheck } from './health.js';
 import { ControllerRuntime, type ReconcileResult } from './runtime.js';
-import { KNOWN_KUBERNETES_VERSIONS } from './versions.js';
 
+export {
+  KNOWN_KUBERNETES_VERSIONS,
+  nextWorkerVersion,
+  planControlPlaneUpgrade,
+} from '../domain/upgrade-path.js';
 export { CD_FINALIZER, DeploymentReconciler, type DeploymentStatus, type PoolStatus } from './deployment.js';
 export { DEFAULT_EVENT_TTL_MS, type EventInput, EventRecorder } from './events.js';
 export { GateRunner } from './gate.js';
@@ -26,7 +31,6 @@ export {
   type ReconcileResult,
   type Reconciler,
 } from './runtime.js';
-export { KNOWN_KUBERNETES_VERSIONS, nextWorkerVersion, planControlPlaneUpgrade } from './versions.js';
 
 export interface ControllerOptions {
   store: Store;

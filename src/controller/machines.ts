@@ -7,19 +7,21 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  LABEL_CLUSTER_DEPLOYMENT,
-  LABEL_CLUSTER_NAME,
-  LABEL_CONTROL_PLANE,
-  LABEL_DEPLOYMENT_NAME,
-  LABEL_POOL,
   MACHINE_API_VERSION,
-  MACHINE_FINALIZER,
   MACHINE_KIND,
   MACHINE_TYPE,
   type Machine,
   type MachineSpec,
   type MachineStatusFields,
 } from '../api/machine.js';
+import {
+  LABEL_CLUSTER_DEPLOYMENT,
+  LABEL_CLUSTER_NAME,
+  LABEL_CONTROL_PLANE,
+  LABEL_DEPLOYMENT_NAME,
+  LABEL_POOL,
+  MACHINE_FINALIZER,
+} from '../domain/labels.js';
 import type {
   BootstrapInput,
   BootstrapProvider,

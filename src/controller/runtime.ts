@@ -6,9 +6,10 @@
  * advances a ManualClock to the next due key, so a test run is deterministic; `runRealtime`
  * sleeps on the wall clock for the CLI.
  */
-import { LABEL_CLUSTER_DEPLOYMENT, MACHINE_TYPE } from '../api/machine.js';
+import { MACHINE_TYPE } from '../api/machine.js';
 import { CHAIN_TYPE } from '../api/template-chain.js';
-import type { ManualClock } from '../providers/clock.js';
+import type { ManualClock } from '../domain/clock.js';
+import { LABEL_CLUSTER_DEPLOYMENT } from '../domain/labels.js';
 import type { Clock } from '../providers/contract.js';
 import { isTransientProviderError } from '../providers/errors.js';
 import { isExpired } from '../store/errors.js';

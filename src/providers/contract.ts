@@ -19,10 +19,7 @@
  */
 import type { RenderedObject } from '../k8s/object.js';
 
-/** Milliseconds since the epoch. The reconciler passes the wall clock; tests a ManualClock. */
-export interface Clock {
-  now(): number;
-}
+export type { Clock } from '../domain/clock.js';
 
 /** A reference as CAPI writes it: v1beta2 refs carry `apiGroup`, older ones `apiVersion`. */
 export type { RenderedObject } from '../k8s/object.js';

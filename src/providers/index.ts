@@ -1,5 +1,6 @@
 /** The provider plugin contract and the built-in plugins (see docs/providers.md). */
 
+export { ManualClock, systemClock } from '../domain/clock.js';
 export {
   hostedControlPlaneSpec,
   machineControlPlaneSpec,
@@ -8,7 +9,6 @@ export {
 export { type BootPlan, inspectUserData, UserDataError } from './bootstrap/inspect.js';
 export { k0sBootstrap, k0sUserData } from './bootstrap/k0s.js';
 export { kubeadmBootstrap, kubeadmUserData } from './bootstrap/kubeadm.js';
-export { ManualClock, systemClock } from './clock.js';
 export * from './contract.js';
 export * from './errors.js';
 export { embeddedRegistry, ProviderRegistry } from './registry.js';

@@ -113,9 +113,5 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Deterministic time for tests. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+export type { Clock } from '../domain/clock.js';
+export { systemClock } from '../domain/clock.js';

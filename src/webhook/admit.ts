@@ -8,6 +8,9 @@
  * allowed with a warning (a webhook configuration that sends them is too broad).
  */
 import { isClusterDeployment, readClusterDeployment } from '../api/cluster-deployment.js';
+import { renderedKubeVersion, templateKubeVersion } from '../domain/kubernetes-version.js';
+import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
+import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { clusterToV1beta2 } from '../render/topology/convert.js';
@@ -18,13 +21,6 @@ import type { Violation } from '../validate/violation.js';
 import { deploymentDefaults, type PatchOperation, topologyDefaults } from './defaults.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
 import { jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
-import {
-  availableUpgrades,
-  chartKubeVersion,
-  renderedKubeVersion,
-  templateChangeError,
-  versionSkewError,
-} from './upgrade.js';
 
 export type AdmissionMode = 'validate' | 'mutate';
 
@@ -239,7 +235,10 @@ function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snaps
   return decide(req, what, errors, warnings);
 }
 
-/** k0rdent's upgrade path and the version skew rules, for a changed ClusterDeployment. */
+/**
+ * k0rdent's upgrade path and the upgrade-path rule, for a changed ClusterDeployment: the same
+ * rules the controller applies (src/domain/), so what is admitted is what will be rolled out.
+ */
 function deploymentUpdateErrors(
   old: PlainObject,
   object: PlainObject,
@@ -251,9 +250,10 @@ function deploymentUpdateErrors(
   const errors: string[] = [];
   const from = str(obj(old.spec).template);
   const to = str(obj(object.spec).template);
+  const upgrades = upgradesInStatus(old.status);
   if (from && to && from !== to) {
-    const e = templateChangeError(from, to, availableUpgrades(old));
-    if (e) errors.push(e);
+    const e = templateChangeError(from, to, upgrades);
+    if (e) errors.push(`spec.template: ${e}`);
   }
   const newVersion = verdict.allowed ? renderedKubeVersion(verdict.objects) : undefined;
   if (!newVersion) return errors;
@@ -263,16 +263,34 @@ function deploymentUpdateErrors(
     try {
       const oldVerdict = gateDeployment(withIdentity(old, req), { ...snap, policies: [] }, `${file} (old)`);
       oldVersion = renderedKubeVersion(oldVerdict.objects);
-      if (!oldVersion && from) oldVersion = chartKubeVersion(resolveTemplate(snap, from, req.namespace));
+      if (!oldVersion && from) oldVersion = templateKubeVersion(resolveTemplate(snap, from, req.namespace));
     } catch (e) {
       if (!(e instanceof ClustermintError)) throw e;
     }
   }
   if (oldVersion) {
-    const skew = versionSkewError(from !== to ? 'spec.template' : 'spec.config', oldVersion, newVersion);
-    if (skew) errors.push(skew);
+    // Intermediate steps may use the documented versions and those of the templates the
+    // namespace's chains offer (the controller's set; the webhook knows the chains' offers
+    // for this deployment from its status).
+    const known = knownVersions(
+      KNOWN_KUBERNETES_VERSIONS,
+      [from, to, ...upgrades].map((name) => templateVersionIfKnown(snap, name, req.namespace)),
+    );
+    const e = upgradePathError(from !== to ? 'spec.template' : 'spec.config', oldVersion, newVersion, known);
+    if (e) errors.push(e);
   }
   return errors;
+}
+
+/** A template's Kubernetes version, or undefined when the template is not known here. */
+function templateVersionIfKnown(snap: Snapshot, name: string, namespace: string): string | undefined {
+  if (!name) return undefined;
+  try {
+    return templateKubeVersion(resolveTemplate(snap, name, namespace));
+  } catch (e) {
+    if (e instanceof ClustermintError) return undefined;
+    throw e;
+  }
 }
 
 // --- topology Cluster -------------------------------------------------------------------
@@ -305,8 +323,13 @@ function validateTopology(req: AdmissionRequest, raw: PlainObject, snap: Snapsho
   const { errors, warnings } = verdictLines(verdict, file);
   if (old) {
     const version = (c: PlainObject) => str(obj(obj(clusterToV1beta2(c).spec).topology).version);
-    const skew = versionSkewError('spec.topology.version', version(old), version(object));
-    if (skew) errors.push(skew);
+    const e = upgradePathError(
+      'spec.topology.version',
+      version(old),
+      version(object),
+      KNOWN_KUBERNETES_VERSIONS,
+    );
+    if (e) errors.push(e);
   }
   return decide(req, what, errors, warnings);
 }
@@ -408,7 +431,7 @@ function validateChain(req: AdmissionRequest, object: PlainObject, snap: Snapsho
   return decide(req, what, errors, warnings);
 }
 
-/** The version skew rule on one upgrade edge of a chain, when both charts are known here. */
+/** The upgrade-path rule on one upgrade edge of a chain, when both charts are known here. */
 function chainEdgeSkew(
   snap: Snapshot,
   from: string,
@@ -416,12 +439,7 @@ function chainEdgeSkew(
   namespace: string,
   field: string,
 ): string | undefined {
-  try {
-    const a = chartKubeVersion(resolveTemplate(snap, from, namespace));
-    const b = chartKubeVersion(resolveTemplate(snap, to, namespace));
-    return a && b ? versionSkewError(field, a, b) : undefined;
-  } catch (e) {
-    if (e instanceof ClustermintError) return undefined;
-    throw e;
-  }
+  const a = templateVersionIfKnown(snap, from, namespace);
+  const b = templateVersionIfKnown(snap, to, namespace);
+  return a && b ? upgradePathError(field, a, b, KNOWN_KUBERNETES_VERSIONS) : undefined;
 }

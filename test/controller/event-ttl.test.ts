@@ -10,7 +10,7 @@ const involved = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployme
 
 function setup(ttlMs?: number) {
   const clock = new ManualClock();
-  const store = openSqliteStore(':memory:', { clock: { now: () => new Date(clock.now()) } });
+  const store = openSqliteStore(':memory:', { clock });
   const recorder = new EventRecorder(store, clock, undefined, ttlMs === undefined ? {} : { ttlMs });
   const record = (reason: string) =>
     recorder.record({ deployment: 'dev', namespace: 'team-a', involved, reason, message: reason });

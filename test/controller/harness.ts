@@ -34,7 +34,7 @@ export class Harness {
     this.clock = opts.clock ?? new ManualClock();
     const clock = this.clock;
     this.store = openSqliteStore(opts.statePath ?? ':memory:', {
-      clock: { now: () => new Date(clock.now()) },
+      clock,
     });
     this.cloud = new SimulatedCloud({ clock, path: opts.cloudPath ?? ':memory:', ...(opts.cloud ?? {}) });
     const policies: LoadedPolicy[] = loadPolicyFiles(opts.policies ?? []);

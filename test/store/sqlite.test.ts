@@ -180,7 +180,7 @@ describe('sqlite store', () => {
 
   it('takes its timestamps from the clock it is given', async () => {
     let t = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
-    const clock: Clock = { now: () => new Date(t) };
+    const clock: Clock = { now: () => t };
     const s = store(join(tmp(), 'state.db'), { clock });
     const v1 = await s.create({
       ...deployment('ns', 'c'),

@@ -249,14 +249,15 @@ describe('updates of ClusterDeployments', () => {
     expect(denied.status?.message).toContain(
       'spec.template: cluster upgrade is forbidden: cannot upgrade from sim-1-0-0 to sim-1-0-2',
     );
-    expect(denied.status?.message).toContain('status.availableUpgrades: sim-1-0-1');
+    expect(denied.status?.message).toContain('(available upgrades: sim-1-0-1)');
     const allowed = decide(cd('sim-1-0-1'), 'validate', { operation: 'UPDATE', oldObject: old }, s);
     expect(allowed.status?.message).toBeUndefined();
     expect(allowed.allowed).toBe(true);
   });
 
-  it('follows the version skew rules: no downgrade, one minor at a time', () => {
-    // listed as an upgrade, but 1.32 -> 1.34 skips a minor version
+  it("follows the controller's upgrade-path rule: skipped minors in known steps, no downgrade", () => {
+    // listed as an upgrade; 1.32 -> 1.34 skips a minor that has a known version (v1.33.4), so the
+    // controller will step through it and the webhook admits it
     const skip = decide(
       cd('sim-1-0-2'),
       'validate',
@@ -266,10 +267,8 @@ describe('updates of ClusterDeployments', () => {
       },
       s,
     );
-    expect(skip.allowed).toBe(false);
-    expect(skip.status?.message).toContain(
-      'spec.template: Kubernetes version cannot change from v1.32.1 to v1.34.0: upgrade one minor version at a time',
-    );
+    expect(skip.status?.message).toBeUndefined();
+    expect(skip.allowed).toBe(true);
     const down = decide(
       cd('sim-1-0-0'),
       'validate',
@@ -279,24 +278,26 @@ describe('updates of ClusterDeployments', () => {
       },
       s,
     );
-    expect(down.status?.message).toContain('downgrades are not allowed');
+    expect(down.status?.message).toContain(
+      'spec.template: version cannot be decreased from v1.32.1 to v1.31.4: Kubernetes does not support downgrades',
+    );
     // the running version in status wins over the old spec's
     const fromStatus = decide(
       cd('sim-1-0-1'),
       'validate',
       {
         operation: 'UPDATE',
-        oldObject: cd('sim-1-0-0', { availableUpgrades: ['sim-1-0-1'], k8sVersion: 'v1.30.0' }),
+        oldObject: cd('sim-1-0-0', { availableUpgrades: ['sim-1-0-1'], k8sVersion: 'v1.35.0' }),
       },
       s,
     );
-    expect(fromStatus.status?.message).toContain('from v1.30.0 to v1.32.1');
-    // a version given in the values counts too
+    expect(fromStatus.status?.message).toContain('version cannot be decreased from v1.35.0 to v1.32.1');
+    // a version given in the values counts too; no version of 1.35 or 1.36 is known to step through
     const inValues = cd('sim-1-0-1');
-    inValues.spec.config = { k0s: { version: 'v1.35.0+k0s.0' } };
+    inValues.spec.config = { k0s: { version: 'v1.37.0+k0s.0' } };
     const valuesJump = decide(inValues, 'validate', { operation: 'UPDATE', oldObject: cd('sim-1-0-1') }, s);
     expect(valuesJump.status?.message).toContain(
-      'spec.config: Kubernetes version cannot change from v1.32.1 to v1.35.0',
+      'spec.config: cannot upgrade from v1.32.1 to v1.37.0: the control plane moves one minor version at a time and no version of v1.35, v1.36 is known',
     );
   });
 
@@ -316,9 +317,9 @@ describe('updates of ClusterDeployments', () => {
     expect(good.status?.message).toBeUndefined();
     const bad = decide(
       chain([
-        { name: 'sim-1-0-1', availableUpgrades: [{ name: 'sim-1-0-2' }, { name: 'sim-9' }] },
-        { name: 'sim-1-0-2' },
-        { name: 'sim-1-0-2' },
+        { name: 'sim-1-0-2', availableUpgrades: [{ name: 'sim-1-0-1' }, { name: 'sim-9' }] },
+        { name: 'sim-1-0-1' },
+        { name: 'sim-1-0-1' },
       ]),
       'validate',
       {},
@@ -327,9 +328,9 @@ describe('updates of ClusterDeployments', () => {
     expect(bad.allowed).toBe(false);
     const m = bad.status?.message ?? '';
     expect(m).toContain(
-      'spec.supportedTemplates[0].availableUpgrades[0].name: Kubernetes version cannot change from v1.32.1 to v1.34.0',
+      'spec.supportedTemplates[0].availableUpgrades[0].name: version cannot be decreased from v1.34.0 to v1.32.1',
     );
-    expect(m).toContain('spec.supportedTemplates[2].name: Duplicate value: "sim-1-0-2"');
+    expect(m).toContain('spec.supportedTemplates[2].name: Duplicate value: "sim-1-0-1"');
     expect(bad.warnings).toContain(
       'spec.supportedTemplates[0].availableUpgrades[1].name: sim-9 is not itself in spec.supportedTemplates',
     );
@@ -405,13 +406,15 @@ describe('topology Clusters', () => {
     });
     expect(decide(patched, 'mutate').patch).toBeUndefined();
   });
-  it('denies a Kubernetes version jump of two minors on update', () => {
+  it('admits a jump of minors that known versions step through, and denies one they do not', () => {
     const old = cluster();
     const next = cluster();
     next.spec.topology.version = 'v1.33.0';
+    expect(decide(next, 'validate', { operation: 'UPDATE', oldObject: old }).status?.message).toBeUndefined();
+    next.spec.topology.version = 'v1.36.0';
     const r = decide(next, 'validate', { operation: 'UPDATE', oldObject: old });
     expect(r.status?.message).toContain(
-      'spec.topology.version: Kubernetes version cannot change from v1.31.2 to v1.33.0',
+      'spec.topology.version: cannot upgrade from v1.31.2 to v1.36.0: the control plane moves one minor version at a time and no version of v1.35 is known',
     );
   });
 });

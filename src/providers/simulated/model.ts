@@ -3,8 +3,9 @@
  * the cluster's current settings and `now`. Nothing is scheduled; every transition time is
  * computed, so a test can jump the clock and a restarted process sees the same state.
  */
+
+import { isoTime as formatIso } from '../../domain/clock.js';
 import type { BootPlan } from '../bootstrap/inspect.js';
-import { isoTime as formatIso } from '../clock.js';
 import type {
   ConditionStatus,
   Endpoint,

@@ -1,5 +1,6 @@
 /** Chart + values -> objects. Pure: the chart is already in memory, nothing is read or timed. */
 import type { Chart } from '../../api/chart.js';
+import { templateKubeVersion } from '../../domain/kubernetes-version.js';
 import type { PlainObject } from '../../util/plain-object.js';
 import { compileChart } from './engine.js';
 import { type ParsedDocument, parseRenderedTemplate } from './parse-output.js';
@@ -19,16 +20,16 @@ export interface RenderInput {
 
 export const DEFAULT_KUBE_VERSION = 'v1.33.0';
 
-/** The Kubernetes version a chart renders for: its annotation, its appVersion (k0s style), or the default. */
-export function chartKubeVersion(chart: Chart): string {
-  const candidate = chart.k8sVersion ?? chart.metadata.appVersion;
+/** `Capabilities.KubeVersion` of a chart: the version it installs (domain rule), as `vX.Y.Z`, or the default. */
+export function capabilitiesKubeVersion(chart: Chart): string {
+  const candidate = templateKubeVersion(chart);
   const m = candidate ? /^v?(\d+\.\d+\.\d+)/.exec(candidate) : null;
   return m ? `v${m[1]}` : DEFAULT_KUBE_VERSION;
 }
 
 export function renderContext(input: RenderInput): object {
   const { chart, values, release } = input;
-  const kube = input.kubeVersion ?? chartKubeVersion(chart);
+  const kube = input.kubeVersion ?? capabilitiesKubeVersion(chart);
   const [major, minor] = kube.replace(/^v/, '').split('.');
   return {
     Values: values,

@@ -302,7 +302,7 @@ export class SqliteStore implements Store {
   }
 
   private prepareNew(input: NewObject): KubeObject {
-    return prepareCreate(input, { uid: randomUUID(), now: this.clock.now(), random: this.random });
+    return prepareCreate(input, { uid: randomUUID(), now: new Date(this.clock.now()), random: this.random });
   }
 
   /** The create itself, inside a write transaction. */
@@ -402,7 +402,7 @@ export class SqliteStore implements Store {
       checkPreconditions(old, options?.preconditions);
       if (!old.metadata.finalizers?.length)
         return { object: this.commit('DELETED', old, null), deleted: true };
-      const marked = markDeleting(old, this.clock.now());
+      const marked = markDeleting(old, new Date(this.clock.now()));
       if (!marked) {
         wrote = false;
         return { object: old, deleted: false };

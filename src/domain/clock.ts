@@ -1,6 +1,12 @@
-import type { Clock } from './contract.js';
+/**
+ * Time as the reconciler, the providers and the stores see it: milliseconds since the epoch from
+ * a Clock they are given. Production passes the wall clock; tests a ManualClock they advance.
+ */
+export interface Clock {
+  now(): number;
+}
 
-/** The wall clock, for the reconciler. */
+/** The wall clock. */
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** A clock that moves only when told to, for tests and benchmarks that drive time explicitly. */

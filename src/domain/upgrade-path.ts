@@ -1,12 +1,18 @@
 /**
- * Upgrade planning, as Cluster API's topology controller does it without a version list in
+ * The upgrade-path rule, one for every entry point (the webhook, `plan`, `apply` and the
+ * controller): planned as Cluster API's topology controller does it without a version list in
  * the class: the control plane moves one minor version at a time and never back. When the
  * target skips minors, the intermediate steps use the newest known version of each skipped
  * minor (from the templates of the deployment's chains, else KNOWN_KUBERNETES_VERSIONS); an
  * unknown intermediate minor refuses the upgrade. Workers follow once the control plane is at
  * the target, in jumps of at most three minors (the kubelet skew policy).
  */
-import { compareVersions, type ParsedVersion, parseVersion } from '../providers/version.js';
+import {
+  compareVersions,
+  kubernetesVersion,
+  type ParsedVersion,
+  tryParseVersion,
+} from './kubernetes-version.js';
 
 /**
  * The documented list of intermediate versions (newest patch per minor that k0s ships), used to
@@ -27,25 +33,7 @@ export type PlanResult =
   | { ok: true; steps: string[] }
   | { ok: false; reason: 'DowngradeRefused' | 'SkippedMinor' | 'InvalidVersion'; message: string };
 
-function tryParse(v: string): ParsedVersion | undefined {
-  try {
-    return parseVersion(v);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Kubernetes version without a distribution suffix: `v1.33.4+k0s.0` -> `v1.33.4`. */
-export function kubernetesVersion(v: string): string {
-  return tryParse(v)?.kubernetes ?? v;
-}
-
-export function compareKubernetes(a: string, b: string): number {
-  const pa = tryParse(a);
-  const pb = tryParse(b);
-  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
-  return compareVersions(pa, pb);
-}
+const tryParse = tryParseVersion;
 
 /** The newest known version per minor (`1.31` -> `v1.31.12`). */
 function newestPerMinor(known: readonly string[]): Map<string, ParsedVersion> {
@@ -121,4 +109,30 @@ export function nextWorkerVersion(current: string, target: string, cpSteps: read
   const want = from.minor + 3;
   const step = cpSteps.map((s) => tryParse(s)).find((p) => p && p.minor === want);
   return step?.kubernetes ?? kubernetesVersion(target);
+}
+
+/** The versions a plan may step through: the documented list plus the versions of the templates a namespace's chains name. */
+export function knownVersions(
+  base: readonly string[],
+  templateVersions: readonly (string | undefined)[],
+): string[] {
+  const out = [...base];
+  for (const v of templateVersions) if (v) out.push(kubernetesVersion(v));
+  return out;
+}
+
+/**
+ * Why a move of the control plane from `from` to `to` cannot be carried out, or undefined when it
+ * can (the same plan the controller follows, so the webhook admits exactly what the controller
+ * will roll out, and refuses with the controller's words). `field` prefixes the message.
+ */
+export function upgradePathError(
+  field: string,
+  from: string,
+  to: string,
+  known: readonly string[],
+): string | undefined {
+  if (!tryParse(from) || !tryParse(to)) return undefined;
+  const plan = planControlPlaneUpgrade(from, to, known);
+  return plan.ok ? undefined : `${field}: ${plan.message}`;
 }
