@@ -39,12 +39,13 @@ describe('kubernetesVersion and compareKubernetes', () => {
 });
 
 describe('templateKubeVersion: one precedence for every entry point', () => {
-  const t = (over: Partial<VersionedTemplate> & { values?: unknown }): VersionedTemplate => ({
+  type Over = Omit<Partial<VersionedTemplate>, 'values'> & { values?: unknown };
+  const t = (over: Over): VersionedTemplate => ({
     metadata: { appVersion: 'v1.30.0+k0s.0', annotations: {} },
     ...over,
     values: over.values === undefined ? undefined : { doc: { value: over.values } },
   });
-  it.each<[string, Partial<VersionedTemplate> & { values?: unknown }, string | undefined]>([
+  it.each<[string, Over, string | undefined]>([
     [
       'the resolved annotation first',
       { k8sVersion: 'v1.34.1', values: { k0s: { version: 'v1.33.0' } } },
