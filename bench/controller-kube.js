@@ -63,7 +63,7 @@ if (!kubeconfig) {
   kubeconfig = testenv.info.kubeconfig;
 }
 
-const { TemplateCatalog } = await import('../dist/api/catalog.js');
+const { TemplateCatalog } = await import('../dist/resolve/catalog.js');
 const { startKubeController } = await import('../dist/controller/kube-mode.js');
 const { embeddedRegistry, SimulatedCloud, systemClock } = await import('../dist/providers/index.js');
 const { installCrds, openKubeStore } = await import('../dist/store/kube/index.js');

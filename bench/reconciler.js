@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TemplateCatalog } from '../dist/api/catalog.js';
 import { createController } from '../dist/controller/index.js';
 import { embeddedRegistry, ManualClock, SimulatedCloud } from '../dist/providers/index.js';
+import { TemplateCatalog } from '../dist/resolve/catalog.js';
 import { openSqliteStore } from '../dist/store/index.js';
 
 const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };

@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import jsyaml from 'js-yaml';
 import { Bench } from 'tinybench';
 import { parseAllDocuments } from 'yaml';
-import { TemplateCatalog } from '../dist/api/catalog.js';
 import { runChart } from '../dist/gate/chart-pipeline.js';
 import { renderChart, renderChartText } from '../dist/render/chart/render.js';
 import { hermeticSprigFuncs, parseGoTemplate } from '../dist/render/gotemplate/index.js';
 import { renderTopology } from '../dist/render/topology/index.js';
+import { TemplateCatalog } from '../dist/resolve/catalog.js';
 import { parseYamlSource } from '../dist/util/yaml-source.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { loadChart } from '../dist/api/load-chart.js';
 import {
   chartFromSpecs,
   chartKey,
@@ -17,6 +16,7 @@ import {
 } from '../dist/render/chart/engine.js';
 import { renderContext } from '../dist/render/chart/render.js';
 import { coalesceValues, mergeUserValues } from '../dist/render/chart/values.js';
+import { loadChart } from '../dist/resolve/load-chart.js';
 import { writeCodeCache } from '../dist/util/load-generated.js';
 import { createAjv, dialectOf } from '../dist/validate/ajv.js';
 import { PRECOMPILED_DIR, schemaKey } from '../dist/validate/precompiled.js';

@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../src/api/catalog.js';
 import { runChart } from '../src/gate/chart-pipeline.js';
 import { parseRenderedTemplate } from '../src/render/chart/parse-output.js';
 import { renderChartText } from '../src/render/chart/render.js';
+import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../src/resolve/catalog.js';
 import { run } from './helpers/cli.js';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures', 'golden');

@@ -2,10 +2,10 @@
 // (src/gate/values-cache.ts): same content, same (frozen) tree; any difference JSON text would
 // hide (-0, NaN, infinities, undefined, a string that looks like a tag) is a different entry.
 import { describe, expect, it } from 'vitest';
-import { TemplateCatalog } from '../src/api/catalog.js';
 import { runChart } from '../src/gate/chart-pipeline.js';
 import { cachedValues } from '../src/gate/values-cache.js';
 import { toYaml } from '../src/render/chart/to-yaml.js';
+import { TemplateCatalog } from '../src/resolve/catalog.js';
 
 const chart = new TemplateCatalog().resolve('simulated-standalone-cp');
 const release = { name: 'vc', namespace: 'team-a' };

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { TemplateCatalog } from '../src/api/catalog.js';
 import { mergedValues } from '../src/gate/chart-pipeline.js';
 import { parseRenderedTemplate } from '../src/render/chart/parse-output.js';
 import { renderChartText } from '../src/render/chart/render.js';
+import { TemplateCatalog } from '../src/resolve/catalog.js';
 import { ClustermintError } from '../src/util/errors.js';
 import type { PlainObject } from '../src/util/plain-object.js';
 

@@ -1,9 +1,10 @@
 /** The run behind `clustermint apply`. */
-import { TemplateCatalog } from '../api/catalog.js';
+
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
 import { chainProblems, isClusterTemplateChain } from '../api/template-chain.js';
 import { runGate } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
 import { isAlreadyExists, isNotFound } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';

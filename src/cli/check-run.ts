@@ -1,18 +1,13 @@
 /** The run behind `clustermint check` (loaded only when that command runs). */
-import { TemplateCatalog } from '../api/catalog.js';
+
 import { runGate, type Verdict } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
+import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
-import {
-  BUILTIN_CLUSTERCLASSES_DIR,
-  clusterDeployments,
-  expandInputs,
-  readSubmissionFile,
-  sourcedDocuments,
-  templateDirDocuments,
-} from './inputs.js';
+import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { jsonVerdicts, junitVerdicts, sarifVerdicts, textVerdicts } from './verdict-formats.js';
 
@@ -56,7 +51,7 @@ export function runCheck(opts: CheckOptions, io: IO): number {
   const inputs = sourcedDocuments(files);
   const topologyClusters = inputs.filter((d) => isTopologyCluster(d.value));
   if (topologyClusters.length > 0) {
-    const candidates = [...inputs, ...templateDirDocuments([...opts.templates, BUILTIN_CLUSTERCLASSES_DIR])];
+    const candidates = clusterClassCandidates(inputs, opts.templates);
     for (const cluster of topologyClusters) {
       const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
       const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';

@@ -4,10 +4,10 @@
  * provider's cloud in a local file, leader election, /metrics /healthz /readyz, JSON logs.
  */
 import { existsSync } from 'node:fs';
-import { TemplateCatalog } from '../api/catalog.js';
 import { type KubeController, startKubeController } from '../controller/kube-mode.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
 import { type KubeStore, openKubeStore } from '../store/kube/index.js';
 import { ClustermintError } from '../util/errors.js';
 import { createLogger, type LogLevel } from '../util/log.js';

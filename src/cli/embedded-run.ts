@@ -5,12 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { TemplateCatalog } from '../api/catalog.js';
 import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { type Controller, createController, type EventInput } from '../controller/index.js';
 import { CLUSTER_DEPLOYMENT_TYPE } from '../controller/runtime.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
 import { isNotFound } from '../store/errors.js';
 import { DEFAULT_STATE_PATH, openSqliteStore, type SqliteStore } from '../store/index.js';
 import type { KubeObject } from '../store/types.js';

@@ -1,21 +1,19 @@
 /** Reading command-line inputs: values files, --set flags, submission files. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_TEMPLATES_DIR } from '../api/catalog.js';
 import {
   type ClusterDeployment,
   isClusterDeployment,
   readClusterDeployment,
 } from '../api/cluster-deployment.js';
-import { isChartDir } from '../api/load-chart.js';
 import type { ValuesSource } from '../gate/chart-pipeline.js';
-import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { parseSetArgument } from '../render/chart/values.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
+import { type DocumentsFile, isRenderInput } from '../resolve/documents.js';
 import { ClustermintError } from '../util/errors.js';
 import { emptyMap, isPlainObject } from '../util/plain-object.js';
 import { readTextFile } from '../util/read-text-file.js';
-import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
+import { parseYamlSource } from '../util/yaml-source.js';
 
 export function readValuesFile(file: string): ValuesSource {
   const text = file === '-' ? readStdin() : readTextFile(file);
@@ -41,10 +39,7 @@ export function readSetFlags(sets: readonly string[], setStrings: readonly strin
   ];
 }
 
-export interface SubmissionFile {
-  file: string;
-  docs: SourceDocument[];
-}
+export type SubmissionFile = DocumentsFile;
 
 /** `-f` arguments: a file, `-` for stdin, or a folder, whose .yaml/.yml/.json files are read in name order (like kubectl -f). */
 export function expandInputs(paths: readonly string[]): string[] {
@@ -97,39 +92,4 @@ function readStdin(): string {
     }
   }
   return stdinCache;
-}
-
-/** Built-in ClusterClasses and their templates. */
-export const BUILTIN_CLUSTERCLASSES_DIR = `${BUILTIN_TEMPLATES_DIR}clusterclasses`;
-
-/** Kinds that are inputs to rendering rather than submissions: not worth a "skipped" note. */
-export function isRenderInput(v: unknown): boolean {
-  if (!isPlainObject(v)) return false;
-  const kind = String(v.kind ?? '');
-  return (
-    kind === 'ClusterClass' || kind.endsWith('Template') || (kind === 'Namespace' && v.apiVersion === 'v1')
-  );
-}
-
-/** Every document of the inputs, with its file: candidates for ClusterClasses and their templates. */
-export function sourcedDocuments(files: readonly SubmissionFile[]): SourcedDocument[] {
-  const out: SourcedDocument[] = [];
-  for (const f of files)
-    for (const doc of f.docs) if (isPlainObject(doc.value)) out.push({ file: f.file, doc, value: doc.value });
-  return out;
-}
-
-/** YAML files under `--templates` folders that are not charts: ClusterClasses and their templates. */
-export function templateDirDocuments(dirs: readonly string[]): SourcedDocument[] {
-  const files: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 4 || isChartDir(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p, depth + 1);
-      else if (/\.ya?ml$/i.test(e.name)) files.push(p);
-    }
-  };
-  for (const d of dirs) if (existsSync(d) && statSync(d).isDirectory()) walk(d, 0);
-  return sourcedDocuments(files.map(readSubmissionFile)).filter((s) => isRenderInput(s.value));
 }

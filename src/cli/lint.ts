@@ -2,25 +2,21 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { TemplateCatalog } from '../api/catalog.js';
 import type { Chart } from '../api/chart.js';
-import { isChartDir, loadChart } from '../api/load-chart.js';
 import { runChart } from '../gate/chart-pipeline.js';
-import type { SourcedDocument } from '../gate/topology-pipeline.js';
+import { renderDeployment } from '../gate/index.js';
 import { checkTemplateSyntax } from '../render/chart/engine.js';
 import { isClusterClass, isTopologyCluster } from '../render/topology/kinds.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
+import type { SourcedDocument } from '../resolve/documents.js';
+import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
+import { isChartDir, loadChart } from '../resolve/load-chart.js';
 import { ClustermintError } from '../util/errors.js';
 import { formatPath } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
 import { compileValuesSchema } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
-import {
-  BUILTIN_CLUSTERCLASSES_DIR,
-  clusterDeployments,
-  readSubmissionFile,
-  sourcedDocuments,
-  templateDirDocuments,
-} from './inputs.js';
+import { clusterDeployments, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { collect } from './options.js';
 import { formatViolation } from './print.js';
@@ -155,7 +151,7 @@ function lintTopologyDocuments(
   }
   const clusters = docs.filter((x) => isTopologyCluster(x.value));
   if (clusters.length > 0) {
-    const candidates = [...docs, ...templateDirDocuments([...templateDirs, BUILTIN_CLUSTERCLASSES_DIR])];
+    const candidates = clusterClassCandidates(docs, templateDirs);
     for (const c of clusters) {
       found++;
       const run = runTopologyPipeline(c, candidates);
@@ -188,25 +184,9 @@ export function lintSubmissions(
       });
     }
     for (const cd of deployments) {
-      let chart: Chart;
-      try {
-        chart = catalog.resolve(cd.spec.template);
-      } catch (e) {
-        if (!(e instanceof ClustermintError)) throw e;
-        const pos = cd.source.doc.locate(['spec', 'template']);
-        report.errors.push({
-          ...fromError(e, 'resolve'),
-          location: { file, line: pos?.line, col: pos?.col, path: '$.spec.template' },
-        });
-        continue;
-      }
-      const result = runChart({
-        chart,
-        sources: [{ label: file, value: cd.spec.config, doc: cd.source.doc, prefix: ['spec', 'config'] }],
-        release: { name: cd.metadata.name, namespace: cd.metadata.namespace },
-      });
-      report.errors.push(...result.violations);
-      report.warnings.push(...result.warnings);
+      const { verdict } = renderDeployment(cd, (name) => catalog.resolve(name));
+      report.errors.push(...verdict.violations);
+      report.warnings.push(...verdict.warnings);
     }
   } catch (e) {
     if (!(e instanceof ClustermintError)) throw e;

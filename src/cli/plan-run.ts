@@ -1,6 +1,5 @@
 /** The run behind `clustermint plan`. */
 import { existsSync } from 'node:fs';
-import { TemplateCatalog } from '../api/catalog.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import { availableUpgrades, CHAIN_TYPE, supportedTemplates } from '../api/template-chain.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
@@ -11,6 +10,7 @@ import { templateChangeError } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
 import { runGate } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
 import { isNotFound } from '../store/errors.js';
 import type { KubeObject, Store } from '../store/types.js';
 import { CD_TYPE, openState } from './embedded-run.js';

@@ -1,20 +1,13 @@
 /** `clustermint render -f FILE...`: render ClusterDeployment submissions into objects. */
 import type { Command } from 'commander';
-import { TemplateCatalog } from '../api/catalog.js';
-import type { Chart } from '../api/chart.js';
-import { runChart } from '../gate/chart-pipeline.js';
+import { renderDeployment } from '../gate/index.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
+import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
 import { ClustermintError } from '../util/errors.js';
 import type { Violation } from '../validate/violation.js';
 import { type ExplainedCluster, explainText } from './explain.js';
-import {
-  BUILTIN_CLUSTERCLASSES_DIR,
-  clusterDeployments,
-  expandInputs,
-  readSubmissionFile,
-  sourcedDocuments,
-  templateDirDocuments,
-} from './inputs.js';
+import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { collect, outputFormat } from './options.js';
 import { printObjects, printViolations, type SourcedObject } from './print.js';
@@ -65,10 +58,7 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
         const inputs = sourcedDocuments(files);
         const topologyClusters = inputs.filter((d) => isTopologyCluster(d.value));
         if (topologyClusters.length > 0) {
-          const candidates = [
-            ...inputs,
-            ...templateDirDocuments([...opts.templates, BUILTIN_CLUSTERCLASSES_DIR]),
-          ];
+          const candidates = clusterClassCandidates(inputs, opts.templates);
           const { runTopologyPipeline } = await import('../gate/topology-pipeline.js');
           for (const cluster of topologyClusters) {
             found++;
@@ -91,35 +81,13 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
           for (const s of skipped) io.err(`warning: ${s}\n`);
           for (const cd of deployments) {
             found++;
-            let chart: Chart;
-            try {
-              chart = catalog.resolve(cd.spec.template);
-            } catch (e) {
-              if (!(e instanceof ClustermintError) || e.code !== 'UNKNOWN_TEMPLATE') throw e;
-              const pos = cd.source.doc.locate(['spec', 'template']);
-              violations.push({
-                stage: 'resolve',
-                severity: 'error',
-                code: e.code,
-                message: e.message,
-                location: { file, line: pos?.line, col: pos?.col, path: '$.spec.template' },
-                details: e.details,
-              });
-              continue;
-            }
-            const result = runChart({
-              chart,
-              sources: [
-                { label: file, value: cd.spec.config, doc: cd.source.doc, prefix: ['spec', 'config'] },
-              ],
-              release: { name: cd.metadata.name, namespace: cd.metadata.namespace },
-            });
-            warnings.push(...result.warnings);
-            violations.push(...result.violations);
+            const { verdict, chart, documents } = renderDeployment(cd, (name) => catalog.resolve(name));
+            warnings.push(...verdict.warnings);
+            violations.push(...verdict.violations);
             objects.push(
-              ...result.documents.map((d) => ({
+              ...documents.map((d) => ({
                 object: d.object,
-                source: `${cd.metadata.namespace}/${cd.metadata.name} <- ${chart.metadata.name}/${d.template}`,
+                source: `${cd.metadata.namespace}/${cd.metadata.name} <- ${chart?.metadata.name}/${d.template}`,
               })),
             );
           }

@@ -1,7 +1,7 @@
 /** `clustermint template CHART`: render one chart with values, like `helm template`. */
 import type { Command } from 'commander';
-import { TemplateCatalog } from '../api/catalog.js';
 import { runChart } from '../gate/chart-pipeline.js';
+import { TemplateCatalog } from '../resolve/catalog.js';
 import { ClustermintError } from '../util/errors.js';
 import { readSetFlags, readValuesFile } from './inputs.js';
 import type { IO } from './io.js';

@@ -5,11 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
-import type { TemplateCatalog } from '../api/catalog.js';
 import { readClusterDeployment } from '../api/cluster-deployment.js';
 import { templateKubeVersion } from '../domain/kubernetes-version.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
+import type { TemplateCatalog } from '../resolve/catalog.js';
 import type { KubeObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { parseYamlSource } from '../util/yaml-source.js';

@@ -2,11 +2,12 @@
  * The embedded reconciler (docs/reconciler.md): a ControllerRuntime (watch-driven work queue)
  * running the DeploymentReconciler against a Store and provider plugins.
  */
-import type { TemplateCatalog } from '../api/catalog.js';
+
 import { KNOWN_KUBERNETES_VERSIONS } from '../domain/upgrade-path.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { Clock } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import type { TemplateCatalog } from '../resolve/catalog.js';
 import type { Store } from '../store/types.js';
 import { DeploymentReconciler } from './deployment.js';
 import { type EventInput, EventRecorder } from './events.js';

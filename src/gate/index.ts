@@ -9,6 +9,8 @@ import { errorBody } from '../k8s/field.js';
 import { compilePolicy, evaluateResource } from '../policy/engine.js';
 import { parseKey } from '../policy/expression.js';
 import type { LoadedPolicy } from '../policy/load.js';
+import type { ParsedDocument } from '../render/chart/parse-output.js';
+import type { SourcedDocument } from '../resolve/documents.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
@@ -19,7 +21,7 @@ import type { Violation } from '../validate/violation.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
 import { type PolicyInput, policyInput, type Team } from './policy-input.js';
 import { policiesFor } from './rule-filter.js';
-import { fieldToSegments, runTopologyPipeline, type SourcedDocument } from './topology-pipeline.js';
+import { fieldToSegments, runTopologyPipeline } from './topology-pipeline.js';
 
 export interface GateInput {
   /** A ClusterDeployment submission, rendered with a chart... */
@@ -60,11 +62,25 @@ function plainPrefix(segments: ReadonlyArray<string | number>): PathSegment[] {
   return out;
 }
 
-export function runGate(input: GateInput): Verdict {
-  if (input.topology) return runTopologyGate(input, input.topology);
-  const cd = input.deployment;
-  if (!cd || !input.resolveTemplate)
-    throw new Error('runGate: a deployment and a template resolver, or a topology');
+/** What the render-only entry returns: the verdict so far (no policy yet) and what it rendered from. */
+export interface DeploymentRender {
+  verdict: Verdict;
+  /** The chart the template name resolved to, when it did. */
+  chart?: Chart;
+  /** The rendered documents with the template each came from (empty when rendering failed). */
+  documents: ParsedDocument[];
+  sources: ValuesSource[];
+}
+
+/**
+ * The gate's render-only entry for a ClusterDeployment: resolve -> values -> render -> validate,
+ * every finding a located violation (a template that cannot be resolved too). `render`, `lint`
+ * and the policy stage of `runGate` start from it, so none of them builds resolve errors itself.
+ */
+export function renderDeployment(
+  cd: ClusterDeployment,
+  resolveTemplate: (name: string) => Chart,
+): DeploymentRender {
   const file = cd.source.file;
   const start = cd.source.doc.locate([]);
   const verdict = emptyVerdict(
@@ -79,7 +95,7 @@ export function runGate(input: GateInput): Verdict {
   // resolve
   let chart: Chart | undefined;
   try {
-    chart = input.resolveTemplate(cd.spec.template);
+    chart = resolveTemplate(cd.spec.template);
   } catch (e) {
     if (!(e instanceof ClustermintError)) throw e;
     verdict.violations.push({
@@ -96,6 +112,7 @@ export function runGate(input: GateInput): Verdict {
   const sources: ValuesSource[] = [
     { label: file, value: cd.spec.config, doc: cd.source.doc, prefix: ['spec', 'config'] },
   ];
+  let documents: ParsedDocument[] = [];
   if (chart) {
     const result = runChart({
       chart,
@@ -105,8 +122,20 @@ export function runGate(input: GateInput): Verdict {
     verdict.violations.push(...result.violations);
     verdict.warnings.push(...result.warnings);
     verdict.values = result.values;
-    verdict.objects = result.documents.map((d) => d.object);
+    documents = result.documents;
+    verdict.objects = documents.map((d) => d.object);
   }
+  verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
+  return { verdict, chart, documents, sources };
+}
+
+export function runGate(input: GateInput): Verdict {
+  if (input.topology) return runTopologyGate(input, input.topology);
+  const cd = input.deployment;
+  if (!cd || !input.resolveTemplate)
+    throw new Error('runGate: a deployment and a template resolver, or a topology');
+  const { verdict, chart, sources } = renderDeployment(cd, input.resolveTemplate);
+  const at = locator(cd.source.file, cd.source.doc);
 
   // policy: on the submission, its effective values and every rendered object
   const team: Team = { name: cd.metadata.namespace, labels: input.teamLabels ?? {} };

@@ -4,19 +4,12 @@
  * or at the ClusterClass's file (patches, references).
  */
 import { renderTopology, type TopologyResult } from '../render/topology/index.js';
+import type { SourcedDocument } from '../resolve/documents.js';
 import type { SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
-import type { SourceDocument } from '../util/yaml-source.js';
 import { validateObject } from '../validate/objects.js';
 import type { Violation } from '../validate/violation.js';
-
-/** An input document and where it came from. */
-export interface SourcedDocument {
-  file: string;
-  doc: SourceDocument;
-  value: PlainObject;
-}
 
 export interface TopologyRun extends TopologyResult {
   violations: Violation[];

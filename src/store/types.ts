@@ -20,7 +20,7 @@
  *   gives an Expired (410) error and the caller lists again.
  */
 
-import type { KubeObject, NewObject, ObjectMeta, ResourceType } from '../k8s/object.js';
+import type { KubeObject, NewObject, ResourceType } from '../k8s/object.js';
 
 export type { KubeObject, NewObject, ObjectMeta, OwnerReference, ResourceType } from '../k8s/object.js';
 

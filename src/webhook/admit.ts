@@ -12,9 +12,9 @@ import { renderedKubeVersion, templateKubeVersion } from '../domain/kubernetes-v
 import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
 import { runGate, type Verdict } from '../gate/index.js';
-import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { clusterToV1beta2 } from '../render/topology/convert.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
+import type { SourcedDocument } from '../resolve/documents.js';
 import { ClustermintError, formatLocation } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { Violation } from '../validate/violation.js';

@@ -3,10 +3,11 @@
  * their templates, and (with --kubeconfig) the cluster's ClusterTemplates and namespace labels.
  * One immutable value, swapped whole when a source changes, so a request never sees half a reload.
  */
-import type { TemplateCatalog } from '../api/catalog.js';
+
 import { type Chart, templateObjectName } from '../api/chart.js';
-import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import type { LoadedPolicy } from '../policy/load.js';
+import type { TemplateCatalog } from '../resolve/catalog.js';
+import type { SourcedDocument } from '../resolve/documents.js';
 import { ClustermintError } from '../util/errors.js';
 import type { SourceDocument } from '../util/yaml-source.js';
 

@@ -6,14 +6,15 @@
  *   (and the templates they reference) and namespace labels, re-listed every `clusterRefreshMs`.
  * A failed reload keeps the last good snapshot and logs why.
  */
-import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../api/catalog.js';
+
 import { readClusterDeployment } from '../api/cluster-deployment.js';
-import { BUILTIN_CLUSTERCLASSES_DIR, templateDirDocuments } from '../cli/inputs.js';
 import { runGate } from '../gate/index.js';
-import type { SourcedDocument } from '../gate/topology-pipeline.js';
 import { compilePolicy } from '../policy/engine.js';
 import { type LoadedPolicy, parsePolicies } from '../policy/load.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
+import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../resolve/catalog.js';
+import type { SourcedDocument } from '../resolve/documents.js';
+import { clusterClassCandidates } from '../resolve/documents.js';
 import { isNotFound } from '../store/errors.js';
 import { KubeApiError } from '../store/kube/errors.js';
 import type { KubeStore } from '../store/kube/store.js';
@@ -49,7 +50,7 @@ export function loadDirectories(policies: readonly string[], templates: readonly
   return {
     policies: loadPolicyFiles(policies),
     catalog,
-    candidates: templateDirDocuments([...templates, BUILTIN_CLUSTERCLASSES_DIR]),
+    candidates: clusterClassCandidates([], templates),
   };
 }
 

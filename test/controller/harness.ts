@@ -1,5 +1,5 @@
 /** A reconciler on an in-memory (or file) store, the simulated cloud and a ManualClock. */
-import { TemplateCatalog } from '../../src/api/catalog.js';
+
 import type { ClusterEvent } from '../../src/api/event.js';
 import { compareEvents, EVENT_TYPE } from '../../src/api/event.js';
 import { MACHINE_TYPE, type Machine } from '../../src/api/machine.js';
@@ -9,6 +9,7 @@ import type { LoadedPolicy } from '../../src/policy/load.js';
 import { loadPolicyFiles } from '../../src/policy/policy-files.js';
 import { embeddedRegistry, ManualClock, SimulatedCloud } from '../../src/providers/index.js';
 import type { SimulatedCloudOptions } from '../../src/providers/simulated/config.js';
+import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import type { KubeObject, Store } from '../../src/store/types.js';
 

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../../src/api/catalog.js';
 import { runChart } from '../../src/gate/chart-pipeline.js';
 import type { RenderedObject } from '../../src/providers/index.js';
 import {
@@ -12,6 +11,7 @@ import {
   SimulatedCloud,
   TerminalProviderError,
 } from '../../src/providers/index.js';
+import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../../src/resolve/catalog.js';
 
 const catalog = new TemplateCatalog();
 

@@ -5,12 +5,12 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type Chart, templateObjectName } from '../api/chart.js';
 import { ClustermintError } from '../util/errors.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { closest } from '../util/suggest.js';
 import { parseYamlSource } from '../util/yaml-source.js';
-import { type Chart, templateObjectName } from './chart.js';
 import { isChartDir, loadChart } from './load-chart.js';
 
 export const BUILTIN_TEMPLATES_DIR = `${PACKAGE_ROOT}templates/`;

@@ -1,11 +1,11 @@
 /** Reads a chart folder from disk into a Chart (the only file I/O of the chart path). */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Chart, ChartMetadata, ValuesFile } from '../api/chart.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { parseYamlSource } from '../util/yaml-source.js';
-import type { Chart, ChartMetadata, ValuesFile } from './chart.js';
 
 export function isChartDir(dir: string): boolean {
   return existsSync(join(dir, 'Chart.yaml'));
