@@ -14,7 +14,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import type { Bindings } from '../expression/bindings.js';
-import { compileRe2, type RE2JS } from '../go/re2.js';
+import { cachedRe2, type RE2JS } from '../go/re2.js';
 import { format } from './format.js';
 import { setsContains, setsEquivalent, setsIntersects } from './sets.js';
 import * as str from './strings.js';
@@ -36,20 +36,13 @@ export class BindingsHandle {
 class StringsNamespace {}
 class SetsNamespace {}
 
-const RE2_CACHE_SIZE = 256;
-const re2Cache = new Map<string, RE2JS>();
-
 /** `s.matches(re)` with Go's RE2 semantics (unanchored search); compiled patterns are cached. */
 export function re2Matches(s: string, pattern: string): boolean {
-  let re = re2Cache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = compileRe2(pattern);
-    } catch (e) {
-      throw new str.CelFunctionError((e as Error).message);
-    }
-    if (re2Cache.size >= RE2_CACHE_SIZE) re2Cache.delete(re2Cache.keys().next().value!);
-    re2Cache.set(pattern, re);
+  let re: RE2JS;
+  try {
+    re = cachedRe2(pattern);
+  } catch (e) {
+    throw new str.CelFunctionError((e as Error).message);
   }
   return re.test(s);
 }

@@ -15,6 +15,7 @@ import {
   ExpressionEvalError,
   type Program,
 } from '../expression/compilers.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { BindingsHandle, celEnvironment } from './env.js';
 import { findHeterogeneousLiteral } from './literals.js';
 import { fromCel, toCel } from './values.js';
@@ -134,20 +135,12 @@ function compileProgram(expression: string): CelProgram {
   return new CelProgram(run);
 }
 
-/** How many compiled programs are kept (least recently used are dropped first). */
+/** How many compiled programs are kept (the oldest are dropped first). */
 export const CEL_PROGRAM_CACHE_SIZE = 1024;
-const programs = new Map<string, CelProgram>();
+const programs = new BoundedCache<string, CelProgram>(CEL_PROGRAM_CACHE_SIZE);
 
 export const celCompiler: Compiler = {
   compile(expression: string): Program {
-    let program = programs.get(expression);
-    if (program !== undefined) {
-      programs.delete(expression);
-    } else {
-      program = compileProgram(expression);
-      if (programs.size >= CEL_PROGRAM_CACHE_SIZE) programs.delete(programs.keys().next().value!);
-    }
-    programs.set(expression, program);
-    return program;
+    return programs.getOrCreate(expression, () => compileProgram(expression));
   },
 };

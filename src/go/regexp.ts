@@ -1,20 +1,9 @@
 /** Go regexp behaviour on top of RE2 (re2js): ReplaceAll with `$1` / `${name}` expansion, Match. */
-import { compileRe2, type RE2JS } from './re2.js';
+import { cachedRe2, type RE2JS } from './re2.js';
 
-const compiled = new Map<string, RE2JS>();
-
-/**
- * A compiled pattern, reused: policies call regex_match with the same literal pattern for every
- * resource of every review. A pattern that does not compile throws each time (never cached).
- */
+/** A compiled pattern, reused (see cachedRe2). */
 export function compileGo(pattern: string): RE2JS {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = compileRe2(pattern);
-    if (compiled.size >= 1000) compiled.clear();
-    compiled.set(pattern, re);
-  }
-  return re;
+  return cachedRe2(pattern);
 }
 
 /** The `extract` of Go's regexp: `name` / `{name}` after a `$`. */

@@ -38,6 +38,7 @@ import {
   ExpressionEvalError,
   type Program,
 } from '../expression/compilers.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { arityError, buildTable, type FunctionTable } from './caller.js';
 import { JpError } from './errors.js';
 import { customFunctions } from './functions-custom.js';
@@ -95,8 +96,7 @@ class JpProgram implements Program {
   }
 }
 
-const CACHE_LIMIT = 2048;
-const cache = new Map<string, Program>();
+const cache = new BoundedCache<string, Program>(2048);
 
 /**
  * @param strict report unknown functions and wrong arities now (the gate refuses such a policy
@@ -104,14 +104,11 @@ const cache = new Map<string, Program>();
  */
 export function compileJp(expression: string, strict = true): Program {
   const key = `${strict ? 's' : 'l'}${expression}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const ast = parse(expression);
-  if (strict) check(ast);
-  const program = new JpProgram(ast);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, program);
-  return program;
+  return cache.getOrCreate(key, () => {
+    const ast = parse(expression);
+    if (strict) check(ast);
+    return new JpProgram(ast);
+  });
 }
 
 export const jpCompiler: Compiler = { compile: (e) => compileJp(e, true) };

@@ -18,6 +18,7 @@ import {
   pathString,
   RuleError,
 } from '../k8s/field.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
 import { type CompileMode, CompilerSet } from './compiler-set.js';
@@ -302,7 +303,7 @@ const compiledByObject: Record<CompileMode, WeakMap<PlainObject, CompiledPolicy>
   strict: new WeakMap(),
   'kyverno-json': new WeakMap(),
 };
-const compiledByContent = new Map<string, CompiledPolicy>();
+const compiledByContent = new BoundedCache<string, CompiledPolicy>(1024);
 
 /**
  * Compiles a ValidatingPolicy (already shape-checked by the loader); cached by content.
@@ -326,7 +327,6 @@ export function compilePolicy(raw: PlainObject, mode: CompileMode = 'strict'): C
       raw,
       rules: arr(spec.rules).map((r, i) => compileRule(index(rulesPath, i), obj(r) ?? {}, compilers)),
     };
-    if (compiledByContent.size > 1000) compiledByContent.clear();
     compiledByContent.set(key, compiled);
   }
   compiledByObject[mode].set(raw, compiled);

@@ -6,22 +6,15 @@
  */
 import { createRequire } from 'node:module';
 import type { Ajv, Options } from 'ajv';
-import { compileRe2 } from '../go/re2.js';
+import { cachedRe2 } from '../go/re2.js';
 
 const require = createRequire(import.meta.url);
 
 type RegExpLike = { test(s: string): boolean; toString(): string };
-const compiledPatterns = new Map<string, RegExpLike>();
-
 /** An RE2 engine for ajv. ajv caches patterns by toString(), so each prints its own pattern. */
 export function re2RegExp(pattern: string, _flags?: string): RegExpLike {
-  let rx = compiledPatterns.get(pattern);
-  if (!rx) {
-    const re = compileRe2(pattern); // compiled now, so a bad pattern fails the schema compile
-    rx = { test: (s: string) => re.test(s), toString: () => `/${pattern}/` };
-    compiledPatterns.set(pattern, rx);
-  }
-  return rx;
+  const re = cachedRe2(pattern); // compiled now, so a bad pattern fails the schema compile
+  return { test: (s: string) => re.test(s), toString: () => `/${pattern}/` };
 }
 
 export type SchemaDialect = 'draft-07' | '2020-12';

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import { createAjv } from './ajv.js';
 import { precompiledValidator } from './precompiled.js';
@@ -17,7 +18,8 @@ interface IndexEntry {
 const SCHEMA_DIR = `${PACKAGE_ROOT}schemas/`;
 
 let index: Map<string, IndexEntry> | undefined;
-const compiled = new Map<string, ValidateFunction>();
+// bounded by the kinds clustermint ships schemas for
+const compiled = new BoundedCache<string, ValidateFunction>(1024);
 let ajv: ReturnType<typeof createAjv> | undefined;
 
 function loadIndex(): Map<string, IndexEntry> {

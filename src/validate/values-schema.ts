@@ -1,13 +1,14 @@
 /** Values against a chart's values.schema.json (draft-07 or 2020-12), compiled once per schema. */
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { ClustermintError } from '../util/errors.js';
 import { toOrdinaryTree } from '../util/plain-object.js';
 import { createAjv, dialectOf } from './ajv.js';
 import { precompiledValidator } from './precompiled.js';
 import { describeSchemaErrors, type SchemaProblem } from './schema-errors.js';
 
-const compiled = new Map<string, ValidateFunction>();
+const compiled = new BoundedCache<string, ValidateFunction>(256);
 const bySchemaObject = new WeakMap<object, ValidateFunction>();
 
 export function compileValuesSchema(schema: object, file: string): ValidateFunction {

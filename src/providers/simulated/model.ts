@@ -5,6 +5,7 @@
  */
 
 import { isoTime as formatIso } from '../../domain/clock.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import type { BootPlan } from '../bootstrap/inspect.js';
 import type {
   ConditionStatus,
@@ -22,15 +23,9 @@ import { unitHash } from './random.js';
  * isoTime for the few instants a cloud's records hold (creation, boot, transitions), which
  * every observation formats again: remembered, bounded.
  */
-const isoCache = new Map<number, string>();
+const isoCache = new BoundedCache<number, string>(10_000);
 function isoTime(ms: number): string {
-  let s = isoCache.get(ms);
-  if (s === undefined) {
-    if (isoCache.size >= 10_000) isoCache.clear();
-    s = formatIso(ms);
-    isoCache.set(ms, s);
-  }
-  return s;
+  return isoCache.getOrCreate(ms, () => formatIso(ms));
 }
 
 export interface ClusterRecord {

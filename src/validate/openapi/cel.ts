@@ -15,6 +15,7 @@ import type { Environment, ParseResult } from '@marcbachmann/cel-js';
 import { newCelEnvironment } from '../../cel/env.js';
 import { celEvalMessage, celGoCompileMessage } from '../../cel/index.js';
 import { fromCel, toCel } from '../../cel/values.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import {
   additionalSchema,
@@ -184,8 +185,7 @@ class TypeBuilder {
   }
 }
 
-const compiled = new Map<string, CompiledRules>();
-const COMPILED_CACHE_SIZE = 512;
+const compiled = new BoundedCache<string, CompiledRules>(512);
 
 /** Compiles the rules on one schema node; cached by the node's canonical JSON. */
 export function compileRules(s: JSONSchemaProps, cacheKey: string): CompiledRules {
@@ -201,7 +201,6 @@ export function compileRules(s: JSONSchemaProps, cacheKey: string): CompiledRule
   const types = builder!;
   const rules = (s['x-kubernetes-validations'] ?? []).map((rule) => compileRule(env, rule, s));
   const out: CompiledRules = { rules, toCel: (v) => types.convert(v, s) };
-  if (compiled.size >= COMPILED_CACHE_SIZE) compiled.delete(compiled.keys().next().value!);
   compiled.set(cacheKey, out);
   return out;
 }

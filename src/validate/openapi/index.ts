@@ -33,6 +33,9 @@ export {
   estimateCost,
   maxSize,
 } from './cel.js';
+
+import { BoundedCache } from '../../util/bounded-cache.js';
+
 export { parseFieldPath } from './field-path.js';
 export { isKnownFormat, validFormat } from './formats.js';
 export { canonicalJSON, jsonCopy, jsonEqual } from './json.js';
@@ -56,8 +59,7 @@ export interface CompiledSchema {
   defaulted(value: unknown): unknown;
 }
 
-const CACHE_SIZE = 256;
-const cache = new Map<string, CompiledSchema>();
+const cache = new BoundedCache<string, CompiledSchema>(256);
 
 /** The content hash compiled schemas are cached by. */
 export const schemaHash = (schema: JSONSchemaProps): string =>
@@ -75,13 +77,7 @@ export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
 }
 
 function compileSchemaByHash(schema: JSONSchemaProps): CompiledSchema {
-  const h = schemaHash(schema);
-  let c = cache.get(h);
-  if (c !== undefined) return c;
-  c = new Compiled(jsonCopy(schema));
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(h, c);
-  return c;
+  return cache.getOrCreate(schemaHash(schema), () => new Compiled(jsonCopy(schema)));
 }
 
 const tooDeep = (fldPath: FieldPath): FieldError =>

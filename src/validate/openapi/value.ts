@@ -6,7 +6,7 @@
  */
 
 import { goFloat } from '../../go/fmt.js';
-import { compileRe2, type RE2JS } from '../../go/re2.js';
+import { cachedRe2, type RE2JS } from '../../go/re2.js';
 import {
   child,
   type FieldError,
@@ -72,19 +72,12 @@ const boundText = (bound: number, value: number): string =>
 
 const childName = (name: string, key: string): string => (name === '' ? key : `${name}.${key}`);
 
-const patternCache = new Map<string, RE2JS | Error>();
 function pattern(p: string): RE2JS | Error {
-  let re = patternCache.get(p);
-  if (re === undefined) {
-    try {
-      re = compileRe2(p);
-    } catch (e) {
-      re = e instanceof Error ? e : new Error(String(e));
-    }
-    if (patternCache.size >= 1024) patternCache.delete(patternCache.keys().next().value!);
-    patternCache.set(p, re);
+  try {
+    return cachedRe2(p);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
   }
-  return re;
 }
 
 /** Runs every check of `schema` on `value`; results are appended to `out`. */
