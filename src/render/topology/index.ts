@@ -8,6 +8,7 @@
 import { errorText } from '../../k8s/field.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { clusterClassToV1beta2, clusterToV1beta2 } from './convert.js';
+import { groupOf } from './desired/templates.js';
 import {
   type Blueprint,
   computeDesiredState,
@@ -15,10 +16,16 @@ import {
   DesiredStateError,
   type DesiredVersions,
   desiredObjects,
-  groupOf,
 } from './desired-state.js';
 import { isClusterClass } from './kinds.js';
 import { applyPatches, PatchEngineError, type TraceEntry } from './patch-engine.js';
+import type {
+  Cluster,
+  ClusterClass,
+  MachineDeploymentClass,
+  MachinePoolClass,
+  ProviderTemplate,
+} from './types.js';
 import { issueText, validatePatches } from './validate-class.js';
 import {
   classVariableDefinitions,
@@ -95,7 +102,11 @@ function refText(ref: PlainObject, namespace: string): string {
   return `${str(ref.apiVersion)} ${str(ref.kind)} ${namespace}/${str(ref.name)}`;
 }
 
-/** Resolves the class's template references among the objects; missing ones become findings. */
+/**
+ * Resolves the class's template references among the objects; missing ones become findings.
+ * The boundary of the typed engine: the class is read here as untrusted input, and what it
+ * returns is typed (`Blueprint`).
+ */
 function resolveBlueprint(
   cc: PlainObject,
   objects: readonly PlainObject[],
@@ -103,7 +114,7 @@ function resolveBlueprint(
   findings: TopologyFinding[],
 ): Blueprint | undefined {
   const spec = o(cc.spec);
-  const lookup = (ref: unknown, field: string): PlainObject | undefined => {
+  const lookup = (ref: unknown, field: string): ProviderTemplate | undefined => {
     const r = o(ref);
     if (!r.kind || !r.name) {
       findings.push({
@@ -131,7 +142,7 @@ function resolveBlueprint(
         field,
         in: 'clusterClass',
       });
-    return found;
+    return found as ProviderTemplate | undefined;
   };
   const infra = lookup(o(spec.infrastructure).templateRef, 'spec.infrastructure.templateRef');
   const cp = lookup(o(spec.controlPlane).templateRef, 'spec.controlPlane.templateRef');
@@ -140,7 +151,7 @@ function resolveBlueprint(
     ? lookup(miRef, 'spec.controlPlane.machineInfrastructure.templateRef')
     : undefined;
   const workers = o(spec.workers);
-  const mds = new Map<string, Blueprint['machineDeployments'] extends Map<string, infer V> ? V : never>();
+  const mds: Blueprint['machineDeployments'] = new Map();
   for (const [i, raw] of (Array.isArray(workers.machineDeployments)
     ? workers.machineDeployments
     : []
@@ -155,9 +166,13 @@ function resolveBlueprint(
       `spec.workers.machineDeployments[${i}].infrastructure.templateRef`,
     );
     if (b && inf)
-      mds.set(str(c.class), { class: c, bootstrapTemplate: b, infrastructureMachineTemplate: inf });
+      mds.set(str(c.class), {
+        class: c as unknown as MachineDeploymentClass,
+        bootstrapTemplate: b,
+        infrastructureTemplate: inf,
+      });
   }
-  const mps = new Map<string, Blueprint['machinePools'] extends Map<string, infer V> ? V : never>();
+  const mps: Blueprint['machinePools'] = new Map();
   for (const [i, raw] of (Array.isArray(workers.machinePools) ? workers.machinePools : []).entries()) {
     const c = o(raw);
     const b = lookup(o(c.bootstrap).templateRef, `spec.workers.machinePools[${i}].bootstrap.templateRef`);
@@ -166,13 +181,17 @@ function resolveBlueprint(
       `spec.workers.machinePools[${i}].infrastructure.templateRef`,
     );
     if (b && inf)
-      mps.set(str(c.class), { class: c, bootstrapTemplate: b, infrastructureMachinePoolTemplate: inf });
+      mps.set(str(c.class), {
+        class: c as unknown as MachinePoolClass,
+        bootstrapTemplate: b,
+        infrastructureTemplate: inf,
+      });
   }
   if (!infra || !cp || (miRef.kind && !cpInfra)) return undefined;
   if (findings.some((f) => f.code === 'TEMPLATE_NOT_FOUND' || f.code === 'CLUSTERCLASS_INVALID'))
     return undefined;
   return {
-    clusterClass: cc,
+    clusterClass: cc as ClusterClass,
     infrastructureClusterTemplate: infra,
     controlPlaneTemplate: cp,
     controlPlaneInfrastructureMachineTemplate: cpInfra,
@@ -342,7 +361,8 @@ export function renderTopology(input: TopologyInput): TopologyResult {
   const bp = resolveBlueprint(cc, input.objects, classNamespace, findings);
   if (!bp) return result;
   try {
-    const desired = computeDesiredState(bp, effective, input.versions);
+    // the Cluster passed variable validation and validateTopology: from here it is typed
+    const desired = computeDesiredState(bp, effective as Cluster, input.versions);
     const { trace } = applyPatches(bp, desired, definitions, { trace: input.trace === true });
     result.desired = desired;
     result.trace = trace;
