@@ -80,6 +80,9 @@ export interface TopologyResult {
   findings: TopologyFinding[];
 }
 
+// This module is the engine's boundary: it reads the submitted Cluster and ClusterClass as
+// untrusted input (coercing what it reads) until they are converted and validated; from
+// `computeDesiredState` on, the engine reads them through the types of types.ts.
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 

@@ -4,11 +4,14 @@
  * `exp/runtime/hooks/api/v1alpha1` (GeneratePatches). Only the fields the engine reads are
  * declared; the objects keep every other field they came with (index signatures).
  *
- * Where the types start to hold: a ClusterClass or Cluster is untrusted YAML until convert.ts
- * has brought it to v1beta2 and index.ts has checked it (class admission, variable validation,
- * `validateTopology`, `resolveBlueprint`). Code before that point reads plain objects with
- * coercion; code after it (desired state, patch engine) reads these types. Provider templates
- * (the objects a class references) are typed only by the envelope clustermint relies on.
+ * Where the types start to hold: a ClusterClass or Cluster is untrusted YAML until index.ts has
+ * converted it to v1beta2 (convert.ts), run the class admission rules, defaulted and validated
+ * the variables, checked the topology's version and workers (`validateTopology`) and resolved
+ * the class's templates (`resolveBlueprint`). Code up to there reads plain objects with
+ * coercion; code after it (desired-state.ts, desired/, patch-engine.ts, patches/) reads these
+ * types. What no check covers is still read defensively where it is read, and says so: label
+ * and annotation maps (values made strings), `clusterNetwork`, and provider templates (the
+ * objects a class references, typed only by their envelope).
  */
 import type { PlainObject } from '../../util/plain-object.js';
 import type { Variables } from './variable-value.js';

@@ -68,8 +68,10 @@ export interface ComputedWorker<C extends WorkerClass, T extends WorkerTopology>
 /** What tells a MachineDeployment from a MachinePool. */
 interface WorkerKind<C extends WorkerClass, T extends WorkerTopology> {
   kind: 'MachineDeployment' | 'MachinePool';
-  /** Key of the naming template's data, and of the name suffix's seed. */
-  dataKey: 'machineDeployment' | 'machinePool';
+  /** The naming template when the class has none, and the data naming templates see. */
+  defaultNaming: string;
+  namingData(clusterName: string, topologyName: string): Record<string, unknown>;
+  /** Prefix of the roles seeding the worker's generated names. */
   seedPrefix: 'md' | 'mp';
   /** The label naming the worker in the topology. */
   nameLabel: string;
@@ -127,14 +129,8 @@ function computeWorker<C extends WorkerClass, T extends WorkerTopology>(
     copyName('/infrastructure'),
     topologyName,
   );
-  const naming =
-    cls.naming?.template || `{{ .cluster.name }}-{{ .${kind.dataKey}.topologyName }}-{{ .random }}`;
-  const name = generatedName(
-    kind.kind,
-    naming,
-    { cluster: { name: cluster.name }, [kind.dataKey]: { topologyName } },
-    seed(''),
-  );
+  const naming = cls.naming?.template || kind.defaultNaming;
+  const name = generatedName(kind.kind, naming, kind.namingData(cluster.name, topologyName), seed(''));
   const annotations = withoutKeys(
     mergeMap(stringMap(topology.metadata?.annotations), stringMap(cls.metadata?.annotations)),
     UPGRADE_ANNOTATIONS,
@@ -177,7 +173,11 @@ function computeWorker<C extends WorkerClass, T extends WorkerTopology>(
 
 const MACHINE_DEPLOYMENT: WorkerKind<MachineDeploymentClass, MachineDeploymentTopology> = {
   kind: 'MachineDeployment',
-  dataKey: 'machineDeployment',
+  defaultNaming: '{{ .cluster.name }}-{{ .machineDeployment.topologyName }}-{{ .random }}',
+  namingData: (clusterName, topologyName) => ({
+    cluster: { name: clusterName },
+    machineDeployment: { topologyName },
+  }),
   seedPrefix: 'md',
   nameLabel: LABEL_DEPLOYMENT_NAME,
   classIn: (ctx) =>
@@ -219,7 +219,11 @@ const MACHINE_DEPLOYMENT: WorkerKind<MachineDeploymentClass, MachineDeploymentTo
 
 const MACHINE_POOL: WorkerKind<MachinePoolClass, MachinePoolTopology> = {
   kind: 'MachinePool',
-  dataKey: 'machinePool',
+  defaultNaming: '{{ .cluster.name }}-{{ .machinePool.topologyName }}-{{ .random }}',
+  namingData: (clusterName, topologyName) => ({
+    cluster: { name: clusterName },
+    machinePool: { topologyName },
+  }),
   seedPrefix: 'mp',
   nameLabel: LABEL_POOL_NAME,
   classIn: (ctx) => `${ctx.clusterClass.metadata.name}`,

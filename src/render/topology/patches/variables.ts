@@ -14,7 +14,7 @@ import {
 } from '../../../util/plain-object.js';
 import type { DesiredState } from '../desired-state.js';
 import { mergeVariableMaps } from '../json-patch-generator.js';
-import type { Cluster, TopologyObject, VariableOverrides, WorkerTopology } from '../types.js';
+import type { Cluster, ClusterNetwork, TopologyObject, VariableOverrides, WorkerTopology } from '../types.js';
 import type { Variables } from '../variable-value.js';
 import type { EngineItem, PatchItems } from './items.js';
 import { cleanAnnotations } from './request.js';
@@ -36,35 +36,38 @@ function metadataBuiltin(meta: { labels?: unknown; annotations?: unknown }): Pla
 }
 
 /** `builtin.cluster` (variables.Global), from the desired Cluster. */
-export function clusterBuiltin(cluster: PlainObject): PlainObject {
-  // also called on Clusters that are not validated (tests, the webhook): read with coercion
-  const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
-  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-  const meta = o(cluster.metadata);
-  const spec = o(cluster.spec);
-  const topology = o(spec.topology);
-  const classRef = o(topology.classRef);
-  const namespace = str(meta.namespace);
-  const classNamespace = str(classRef.namespace) || namespace;
-  const net = o(spec.clusterNetwork);
-  const network = withoutUndefined({
-    serviceDomain: str(net.serviceDomain) || undefined,
-    services: Array.isArray(o(net.services).cidrBlocks) ? o(net.services).cidrBlocks : undefined,
-    pods: Array.isArray(o(net.pods).cidrBlocks) ? o(net.pods).cidrBlocks : undefined,
-  });
+export function clusterBuiltin(cluster: Pick<Cluster, 'metadata' | 'spec'>): PlainObject {
+  const meta = cluster.metadata;
+  const topology = cluster.spec.topology;
+  const classRef = topology.classRef;
+  const namespace = meta.namespace ?? '';
+  const classNamespace = classRef.namespace || namespace;
   return withoutUndefined({
     name: meta.name,
     namespace,
-    uid: str(meta.uid) || undefined,
+    uid: typeof meta.uid === 'string' ? meta.uid || undefined : undefined,
     metadata: metadataBuiltin(meta),
     topology: withoutUndefined({
-      version: str(topology.version) || undefined,
-      classRef: { name: str(classRef.name), namespace: classNamespace },
-      class: str(classRef.name) || undefined,
+      version: topology.version || undefined,
+      classRef: { name: classRef.name, namespace: classNamespace },
+      class: classRef.name || undefined,
       classNamespace: classNamespace || undefined,
     }),
-    network: Object.keys(network).length ? network : undefined,
+    network: networkBuiltin(cluster.spec.clusterNetwork),
   });
+}
+
+/** `builtin.cluster.network`. clusterNetwork is not validated before rendering: read with care. */
+function networkBuiltin(net: ClusterNetwork | undefined): PlainObject | undefined {
+  if (!isPlainObject(net)) return undefined;
+  const cidrBlocks = (part: unknown) =>
+    isPlainObject(part) && Array.isArray(part.cidrBlocks) ? part.cidrBlocks : undefined;
+  const network = withoutUndefined({
+    serviceDomain: (typeof net.serviceDomain === 'string' && net.serviceDomain) || undefined,
+    services: cidrBlocks(net.services),
+    pods: cidrBlocks(net.pods),
+  });
+  return Object.keys(network).length ? network : undefined;
 }
 
 /** `builtin.controlPlane`. */
