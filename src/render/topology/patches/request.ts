@@ -13,11 +13,25 @@ import {
 } from '../../../util/plain-object.js';
 import { CAPI_V1BETA2 } from '../convert.js';
 import { ANNOTATION_LAST_APPLIED } from '../desired/metadata.js';
-import type { Blueprint, DesiredState } from '../desired-state.js';
+import type { Blueprint, DesiredState, WorkerBlueprint } from '../desired-state.js';
 import { CP_MACHINE_TEMPLATE_REF_V1BETA1, CP_MACHINE_TEMPLATE_REF_V1BETA2 } from '../json-patch-generator.js';
-import type { HolderReference, ProviderTemplate, TopologyObject } from '../types.js';
+import type {
+  HolderReference,
+  ProviderTemplate,
+  TopologyObject,
+  WorkerClass,
+  WorkerTopology,
+} from '../types.js';
+
 import type { EngineItem, FieldPath, PatchItems, WorkerItems } from './items.js';
 import { ALWAYS_PRESERVE, CONTROL_PLANE_PRESERVE } from './update-desired-state.js';
+
+/** What the request reads of a desired MachineDeployment or MachinePool. */
+interface WorkerState {
+  topologyName: string;
+  topology: WorkerTopology;
+  object: TopologyObject;
+}
 
 export class PatchEngineError extends Error {
   /** The patch at fault, as a ClusterClass field path (`spec.patches[2]`), when one is. */
@@ -145,65 +159,51 @@ export function createRequest(bp: Blueprint, desired: DesiredState): PatchItems 
   }
 
   // MachineDeployments patch per-cluster template copies; MachinePools patch objects
-  const workerItems = (
-    owner: TopologyObject,
+  const workerItems = <S extends WorkerState>(
     kind: 'MachineDeployment' | 'MachinePool',
-    templates: { bootstrap: ProviderTemplate; infrastructure: ProviderTemplate },
-    targets: { bootstrap: TopologyObject; infrastructure: TopologyObject },
-  ): WorkerItems => {
+    workers: readonly S[],
+    blueprints: ReadonlyMap<string, WorkerBlueprint<WorkerClass>>,
+    targetsOf: (worker: S) => { bootstrap: TopologyObject; infrastructure: TopologyObject },
+  ): Map<string, WorkerItems> => {
     const shape = kind === 'MachineDeployment' ? 'template' : 'object';
     const sync = shape === 'template' ? 'metadata' : 'template';
-    return {
-      bootstrap: item(
-        holder(owner, kind, CAPI_V1BETA2, 'spec.template.spec.bootstrap.configRef'),
-        syncedTemplate(templates.bootstrap, targets.bootstrap, sync),
-        targets.bootstrap,
-        shape,
-        ALWAYS_PRESERVE,
-      ),
-      infrastructure: item(
-        holder(owner, kind, CAPI_V1BETA2, 'spec.template.spec.infrastructureRef'),
-        syncedTemplate(templates.infrastructure, targets.infrastructure, sync),
-        targets.infrastructure,
-        shape,
-        ALWAYS_PRESERVE,
-      ),
-    };
+    const byName = new Map<string, WorkerItems>();
+    for (const worker of workers) {
+      const blueprint = blueprints.get(worker.topology.class);
+      if (!blueprint)
+        throw new PatchEngineError(
+          `failed to lookup ${kind} class ${JSON.stringify(worker.topology.class)} in ClusterClass`,
+        );
+      const targets = targetsOf(worker);
+      byName.set(worker.topologyName, {
+        bootstrap: item(
+          holder(worker.object, kind, CAPI_V1BETA2, 'spec.template.spec.bootstrap.configRef'),
+          syncedTemplate(blueprint.bootstrapTemplate, targets.bootstrap, sync),
+          targets.bootstrap,
+          shape,
+          ALWAYS_PRESERVE,
+        ),
+        infrastructure: item(
+          holder(worker.object, kind, CAPI_V1BETA2, 'spec.template.spec.infrastructureRef'),
+          syncedTemplate(blueprint.infrastructureTemplate, targets.infrastructure, sync),
+          targets.infrastructure,
+          shape,
+          ALWAYS_PRESERVE,
+        ),
+      });
+    }
+    return byName;
   };
-  const machineDeployments = new Map<string, WorkerItems>();
-  for (const md of desired.machineDeployments) {
-    const mdBp = bp.machineDeployments.get(md.topology.class);
-    if (!mdBp)
-      throw new PatchEngineError(
-        `failed to lookup MachineDeployment class ${JSON.stringify(md.topology.class)} in ClusterClass`,
-      );
-    machineDeployments.set(
-      md.topologyName,
-      workerItems(
-        md.object,
-        'MachineDeployment',
-        { bootstrap: mdBp.bootstrapTemplate, infrastructure: mdBp.infrastructureTemplate },
-        { bootstrap: md.bootstrapTemplate, infrastructure: md.infrastructureMachineTemplate },
-      ),
-    );
-  }
-  const machinePools = new Map<string, WorkerItems>();
-  for (const mp of desired.machinePools) {
-    const mpBp = bp.machinePools.get(mp.topology.class);
-    if (!mpBp)
-      throw new PatchEngineError(
-        `failed to lookup MachinePool class ${JSON.stringify(mp.topology.class)} in ClusterClass`,
-      );
-    machinePools.set(
-      mp.topologyName,
-      workerItems(
-        mp.object,
-        'MachinePool',
-        { bootstrap: mpBp.bootstrapTemplate, infrastructure: mpBp.infrastructureTemplate },
-        { bootstrap: mp.bootstrapObject, infrastructure: mp.infrastructureMachinePoolObject },
-      ),
-    );
-  }
+  const machineDeployments = workerItems(
+    'MachineDeployment',
+    desired.machineDeployments,
+    bp.machineDeployments,
+    (md) => ({ bootstrap: md.bootstrapTemplate, infrastructure: md.infrastructureMachineTemplate }),
+  );
+  const machinePools = workerItems('MachinePool', desired.machinePools, bp.machinePools, (mp) => ({
+    bootstrap: mp.bootstrapObject,
+    infrastructure: mp.infrastructureMachinePoolObject,
+  }));
   return {
     infrastructureCluster,
     controlPlane: controlPlaneItem,

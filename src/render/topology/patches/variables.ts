@@ -16,7 +16,7 @@ import type { DesiredState } from '../desired-state.js';
 import { mergeVariableMaps } from '../json-patch-generator.js';
 import type { Cluster, ClusterNetwork, TopologyObject, VariableOverrides, WorkerTopology } from '../types.js';
 import type { Variables } from '../variable-value.js';
-import type { EngineItem, PatchItems } from './items.js';
+import type { EngineItem, PatchItems, WorkerItems } from './items.js';
 import { cleanAnnotations } from './request.js';
 
 export interface VariableDefinitionFrom {
@@ -180,28 +180,27 @@ export function requestVariables(
   add(items.controlPlane, cpVars);
   if (items.controlPlaneInfrastructureMachineTemplate)
     add(items.controlPlaneInfrastructureMachineTemplate, cpVars);
-  for (const md of desired.machineDeployments) {
-    const vars = {
-      ...overrides(md.topology.variables, defs),
-      builtin: { machineDeployment: builtins.machineDeployments.get(md.topologyName) },
-    };
-    const its = items.machineDeployments.get(md.topologyName);
-    if (its) {
-      add(its.bootstrap, vars);
-      add(its.infrastructure, vars);
+  // a worker's two items share its variables
+  const addWorkers = (
+    workers: readonly { topologyName: string; topology: WorkerTopology }[],
+    itemsByName: ReadonlyMap<string, WorkerItems>,
+    builtin: (topologyName: string) => PlainObject,
+  ) => {
+    for (const worker of workers) {
+      const vars = { ...overrides(worker.topology.variables, defs), builtin: builtin(worker.topologyName) };
+      const its = itemsByName.get(worker.topologyName);
+      if (its) {
+        add(its.bootstrap, vars);
+        add(its.infrastructure, vars);
+      }
     }
-  }
-  for (const mp of desired.machinePools) {
-    const vars = {
-      ...overrides(mp.topology.variables, defs),
-      builtin: { machinePool: builtins.machinePools.get(mp.topologyName) },
-    };
-    const its = items.machinePools.get(mp.topologyName);
-    if (its) {
-      add(its.bootstrap, vars);
-      add(its.infrastructure, vars);
-    }
-  }
+  };
+  addWorkers(desired.machineDeployments, items.machineDeployments, (name) => ({
+    machineDeployment: builtins.machineDeployments.get(name),
+  }));
+  addWorkers(desired.machinePools, items.machinePools, (name) => ({
+    machinePool: builtins.machinePools.get(name),
+  }));
   return { global, items: out };
 }
 
