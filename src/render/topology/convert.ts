@@ -9,6 +9,7 @@ import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 export const CAPI_V1BETA2 = 'cluster.x-k8s.io/v1beta2';
 export const CAPI_V1BETA1 = 'cluster.x-k8s.io/v1beta1';
 
+// Conversion reads the submitted (unvalidated) objects: coercion is the point here.
 const obj = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const defined = (o: PlainObject): PlainObject => {

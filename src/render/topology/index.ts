@@ -7,45 +7,30 @@
  */
 import { errorText } from '../../k8s/field.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { findObject, resolveBlueprint } from './blueprint.js';
 import { clusterClassToV1beta2, clusterToV1beta2 } from './convert.js';
 import {
-  type Blueprint,
   computeDesiredState,
   type DesiredState,
   DesiredStateError,
   type DesiredVersions,
   desiredObjects,
-  groupOf,
 } from './desired-state.js';
+import type { TopologyFinding } from './findings.js';
 import { isClusterClass } from './kinds.js';
 import { applyPatches, PatchEngineError, type TraceEntry } from './patch-engine.js';
+import type { Cluster } from './types.js';
 import { issueText, validatePatches } from './validate-class.js';
+import { validateTopology } from './validate-topology.js';
 import {
   classVariableDefinitions,
   defaultAndValidateTopologyVariables,
   validateClassVariables,
 } from './variables/index.js';
 
+export type { TopologyFinding, TopologyStage } from './findings.js';
 export { isClusterClass, isTopologyCluster } from './kinds.js';
 export type { TraceEntry } from './patch-engine.js';
-
-export type TopologyStage = 'resolve' | 'values' | 'render';
-
-export interface TopologyFinding {
-  stage: TopologyStage;
-  code:
-    | 'CLUSTERCLASS_NOT_FOUND'
-    | 'TEMPLATE_NOT_FOUND'
-    | 'CLUSTERCLASS_INVALID'
-    | 'TOPOLOGY_INVALID'
-    | 'VARIABLES_INVALID'
-    | 'PATCH_FAILED';
-  message: string;
-  /** Field path in the Cluster (`spec.topology.variables[cpu].value`) or the ClusterClass. */
-  field?: string;
-  /** Which document the field is in. */
-  in?: 'cluster' | 'clusterClass';
-}
 
 export interface TopologyInput {
   cluster: PlainObject;
@@ -73,162 +58,12 @@ export interface TopologyResult {
   findings: TopologyFinding[];
 }
 
+// This module and the two it delegates to (blueprint.ts, validate-topology.ts) are the engine's
+// boundary: they read the submitted Cluster and ClusterClass as untrusted input (coercing what
+// they read) until those are converted and validated; from `computeDesiredState` on, the engine
+// reads them through the types of types.ts.
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-function nsOf(obj: PlainObject): string | undefined {
-  const ns = o(obj.metadata).namespace;
-  return typeof ns === 'string' && ns !== '' ? ns : undefined;
-}
-
-/** Objects without a namespace match any namespace (files applied with `-n`), exact matches first. */
-function findObject(
-  objects: readonly PlainObject[],
-  match: (x: PlainObject) => boolean,
-  namespace: string,
-): PlainObject | undefined {
-  const candidates = objects.filter(match);
-  return candidates.find((c) => nsOf(c) === namespace) ?? candidates.find((c) => nsOf(c) === undefined);
-}
-
-function refText(ref: PlainObject, namespace: string): string {
-  return `${str(ref.apiVersion)} ${str(ref.kind)} ${namespace}/${str(ref.name)}`;
-}
-
-/** Resolves the class's template references among the objects; missing ones become findings. */
-function resolveBlueprint(
-  cc: PlainObject,
-  objects: readonly PlainObject[],
-  namespace: string,
-  findings: TopologyFinding[],
-): Blueprint | undefined {
-  const spec = o(cc.spec);
-  const lookup = (ref: unknown, field: string): PlainObject | undefined => {
-    const r = o(ref);
-    if (!r.kind || !r.name) {
-      findings.push({
-        stage: 'resolve',
-        code: 'CLUSTERCLASS_INVALID',
-        message: `${field}: Required value: a template reference (apiVersion, kind, name) is required`,
-        field,
-        in: 'clusterClass',
-      });
-      return undefined;
-    }
-    const found = findObject(
-      objects,
-      (x) =>
-        x.kind === r.kind &&
-        o(x.metadata).name === r.name &&
-        groupOf(str(x.apiVersion)) === groupOf(str(r.apiVersion)),
-      namespace,
-    );
-    if (!found)
-      findings.push({
-        stage: 'resolve',
-        code: 'TEMPLATE_NOT_FOUND',
-        message: `${field}: ${refText(r, namespace)} not found among the inputs (give it with -f or --templates)`,
-        field,
-        in: 'clusterClass',
-      });
-    return found;
-  };
-  const infra = lookup(o(spec.infrastructure).templateRef, 'spec.infrastructure.templateRef');
-  const cp = lookup(o(spec.controlPlane).templateRef, 'spec.controlPlane.templateRef');
-  const miRef = o(o(o(spec.controlPlane).machineInfrastructure).templateRef);
-  const cpInfra = miRef.kind
-    ? lookup(miRef, 'spec.controlPlane.machineInfrastructure.templateRef')
-    : undefined;
-  const workers = o(spec.workers);
-  const mds = new Map<string, Blueprint['machineDeployments'] extends Map<string, infer V> ? V : never>();
-  for (const [i, raw] of (Array.isArray(workers.machineDeployments)
-    ? workers.machineDeployments
-    : []
-  ).entries()) {
-    const c = o(raw);
-    const b = lookup(
-      o(c.bootstrap).templateRef,
-      `spec.workers.machineDeployments[${i}].bootstrap.templateRef`,
-    );
-    const inf = lookup(
-      o(c.infrastructure).templateRef,
-      `spec.workers.machineDeployments[${i}].infrastructure.templateRef`,
-    );
-    if (b && inf)
-      mds.set(str(c.class), { class: c, bootstrapTemplate: b, infrastructureMachineTemplate: inf });
-  }
-  const mps = new Map<string, Blueprint['machinePools'] extends Map<string, infer V> ? V : never>();
-  for (const [i, raw] of (Array.isArray(workers.machinePools) ? workers.machinePools : []).entries()) {
-    const c = o(raw);
-    const b = lookup(o(c.bootstrap).templateRef, `spec.workers.machinePools[${i}].bootstrap.templateRef`);
-    const inf = lookup(
-      o(c.infrastructure).templateRef,
-      `spec.workers.machinePools[${i}].infrastructure.templateRef`,
-    );
-    if (b && inf)
-      mps.set(str(c.class), { class: c, bootstrapTemplate: b, infrastructureMachinePoolTemplate: inf });
-  }
-  if (!infra || !cp || (miRef.kind && !cpInfra)) return undefined;
-  if (findings.some((f) => f.code === 'TEMPLATE_NOT_FOUND' || f.code === 'CLUSTERCLASS_INVALID'))
-    return undefined;
-  return {
-    clusterClass: cc,
-    infrastructureClusterTemplate: infra,
-    controlPlaneTemplate: cp,
-    controlPlaneInfrastructureMachineTemplate: cpInfra,
-    machineDeployments: mds,
-    machinePools: mps,
-  };
-}
-
-/** Topology rules of the Cluster webhook that rendering depends on. */
-function validateTopology(cluster: PlainObject, cc: PlainObject): TopologyFinding[] {
-  const out: TopologyFinding[] = [];
-  const t = o(o(cluster.spec).topology);
-  const add = (field: string, message: string) =>
-    out.push({
-      stage: 'values',
-      code: 'TOPOLOGY_INVALID',
-      message: `${field}: ${message}`,
-      field,
-      in: 'cluster',
-    });
-  const version = str(t.version);
-  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version))
-    add(
-      'spec.topology.version',
-      `Invalid value: ${JSON.stringify(version)}: version must be a valid semantic version`,
-    );
-  const workers = o(t.workers);
-  const ccWorkers = o(o(cc.spec).workers);
-  for (const [key, label] of [
-    ['machineDeployments', 'MachineDeployment'],
-    ['machinePools', 'MachinePool'],
-  ] as const) {
-    const classes = new Set(
-      (Array.isArray(ccWorkers[key]) ? (ccWorkers[key] as unknown[]) : []).map((c) => str(o(c).class)),
-    );
-    const seen = new Set<string>();
-    for (const [i, raw] of (Array.isArray(workers[key]) ? (workers[key] as unknown[]) : []).entries()) {
-      const w = o(raw);
-      const name = str(w.name);
-      const field = `spec.topology.workers.${key}[${i}]`;
-      if (!name) add(`${field}.name`, 'Required value');
-      else if (seen.has(name))
-        add(
-          `${field}.name`,
-          `Invalid value: ${JSON.stringify(name)}: name must be unique. ${label} with name ${JSON.stringify(name)} is defined more than once`,
-        );
-      seen.add(name);
-      if (!classes.has(str(w.class)))
-        add(
-          `${field}.class`,
-          `Invalid value: ${JSON.stringify(str(w.class))}: ${label}Class with name ${JSON.stringify(str(w.class))} does not exist in ClusterClass ${JSON.stringify(str(o(cc.metadata).name))}`,
-        );
-    }
-  }
-  return out;
-}
 
 /** Lint of a ClusterClass on its own: patch rules and variable definitions. */
 export function lintClusterClass(raw: PlainObject): Array<{ field: string; message: string }> {
@@ -342,7 +177,8 @@ export function renderTopology(input: TopologyInput): TopologyResult {
   const bp = resolveBlueprint(cc, input.objects, classNamespace, findings);
   if (!bp) return result;
   try {
-    const desired = computeDesiredState(bp, effective, input.versions);
+    // the Cluster passed variable validation and validateTopology: from here it is typed
+    const desired = computeDesiredState(bp, effective as Cluster, input.versions);
     const { trace } = applyPatches(bp, desired, definitions, { trace: input.trace === true });
     result.desired = desired;
     result.trace = trace;

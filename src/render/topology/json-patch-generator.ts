@@ -7,84 +7,31 @@
 import { parse as parseYaml } from 'yaml';
 import { cloneTree, emptyMap, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
+import type {
+  ClusterClassPatch,
+  JsonPatchOperation,
+  JsonPatchSpec,
+  OperationOrigin,
+  PatchDefinition,
+  PatchRequest,
+  PatchSelector,
+  RequestItem,
+  ResponseItem,
+} from './types.js';
 import { getVariableValue, type Variables } from './variable-value.js';
 
-export interface HolderReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace: string;
-  fieldPath: string;
-}
-
-export interface RequestItem {
-  uid: string;
-  holder: HolderReference;
-  /** The template being patched (patches accumulate on it). */
-  object: PlainObject;
-  /** Item-specific variables: overrides plus the item's `builtin`. */
-  variables: Variables;
-  /**
-   * The request's global variables merged with these, when the caller has them already (the
-   * patch engine merges once per render, not once per patch).
-   */
-  merged?: Variables;
-}
-
-export interface PatchRequest {
-  /** Global variables: the Cluster's topology variables plus `builtin.cluster`. */
-  variables: Variables;
-  items: RequestItem[];
-}
-
-export interface JsonPatchOperation {
-  op: string;
-  path: string;
-  value?: unknown;
-}
-
-/** Where an operation came from, for `--explain`. */
-export interface OperationOrigin {
-  patch: string;
-  definition: number;
-  jsonPatch: number;
-}
-
-export interface ResponseItem {
-  uid: string;
-  patch: JsonPatchOperation[];
-  origins: OperationOrigin[];
-}
-
-export interface ClassPatch {
-  name: string;
-  enabledIf?: string;
-  definitions?: PatchDefinition[];
-  external?: unknown;
-}
-
-export interface PatchDefinition {
-  selector: PatchSelector;
-  jsonPatches: JsonPatchSpec[];
-}
-
-export interface PatchSelector {
-  apiVersion: string;
-  kind: string;
-  matchResources?: {
-    infrastructureCluster?: boolean;
-    controlPlane?: boolean;
-    machineDeploymentClass?: { names?: string[] };
-    machinePoolClass?: { names?: string[] };
-  };
-}
-
-export interface JsonPatchSpec {
-  op: string;
-  path: string;
-  value?: unknown;
-  valueFrom?: { variable?: string; template?: string };
-}
+export type {
+  ClusterClassPatch as ClassPatch,
+  HolderReference,
+  JsonPatchOperation,
+  JsonPatchSpec,
+  OperationOrigin,
+  PatchDefinition,
+  PatchRequest,
+  PatchSelector,
+  RequestItem,
+  ResponseItem,
+} from './types.js';
 
 export const CP_MACHINE_TEMPLATE_REF_V1BETA1 = 'spec.machineTemplate.infrastructureRef';
 export const CP_MACHINE_TEMPLATE_REF_V1BETA2 = 'spec.machineTemplate.spec.infrastructureRef';
@@ -277,7 +224,7 @@ export class PatchGenerationError extends Error {
 }
 
 /** Generates the response of one inline patch for a request. */
-export function generateInlinePatch(patch: ClassPatch, req: PatchRequest): ResponseItem[] {
+export function generateInlinePatch(patch: ClusterClassPatch, req: PatchRequest): ResponseItem[] {
   const out: ResponseItem[] = [];
   const errors: string[] = [];
   for (const item of req.items) {

@@ -3,6 +3,7 @@ import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 
 export const CAPI_GROUP = 'cluster.x-k8s.io';
 
+// Any input document, unvalidated: read with coercion.
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const groupOf = (apiVersion: unknown) =>
   typeof apiVersion === 'string' ? apiVersion.split('/').slice(0, -1).join('/') : '';

@@ -86,6 +86,7 @@ export const BUILTIN_VARIABLES = new Set([
   'builtin.machinePool.infrastructureRef.name',
 ]);
 
+// Admission runs on the submitted class before anything is validated: read with coercion.
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const pretty = (v: unknown) => JSON.stringify(v, null, 2);

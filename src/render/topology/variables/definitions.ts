@@ -31,6 +31,7 @@ export interface ClusterVariable {
   definitionFrom?: string;
 }
 
+// Definitions are read from the class before its admission rules ran: read with coercion.
 const obj = (v: unknown): PlainObject | undefined => (isPlainObject(v) ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -10,6 +10,7 @@ import { cloneTree, isPlainObject, type PlainObject } from '../../../util/plain-
 import { defaultClusterVariables, validateClusterVariables } from './cluster-values.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';
 
+// The Cluster's variables are read here to be validated: with coercion.
 const obj = (v: unknown): PlainObject | undefined => (isPlainObject(v) ? v : undefined);
 
 function asVariables(v: unknown): ClusterVariable[] {

@@ -1,0 +1,94 @@
+/**
+ * Labels, annotations and metadata of the objects a topology generates: the well-known keys,
+ * string-map helpers, and the metadata of a generated object built in one pass.
+ */
+import {
+  cloneTree,
+  emptyMap,
+  isEmptyObject,
+  isPlainObject,
+  type PlainObject,
+  setOwn,
+  withoutKeys,
+} from '../../../util/plain-object.js';
+import { CAPI_V1BETA2 } from '../convert.js';
+import type { StringMap } from '../types.js';
+
+export const LABEL_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
+export const LABEL_TOPOLOGY_OWNED = 'topology.cluster.x-k8s.io/owned';
+export const LABEL_DEPLOYMENT_NAME = 'topology.cluster.x-k8s.io/deployment-name';
+export const LABEL_POOL_NAME = 'topology.cluster.x-k8s.io/pool-name';
+export const LABEL_CONTROL_PLANE = 'cluster.x-k8s.io/control-plane';
+export const ANNOTATION_CLONED_FROM_NAME = 'cluster.x-k8s.io/cloned-from-name';
+export const ANNOTATION_CLONED_FROM_GROUPKIND = 'cluster.x-k8s.io/cloned-from-groupkind';
+export const ANNOTATION_HOLD_UPGRADE_SEQUENCE = 'topology.cluster.x-k8s.io/hold-upgrade-sequence';
+export const ANNOTATION_DEFER_UPGRADE = 'topology.cluster.x-k8s.io/defer-upgrade';
+export const ANNOTATION_LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The Cluster the generated objects belong to. */
+export interface ClusterInfo {
+  name: string;
+  namespace: string;
+  uid?: string;
+}
+
+/**
+ * A copy of a label or annotation map with every value a string. The maps come from user YAML
+ * that no CRD schema checked (a number stays a number there); the copy is also a fresh,
+ * fast-layout map the engine may write into.
+ */
+export function stringMap(v: unknown): StringMap {
+  const out = emptyMap() as StringMap;
+  if (isPlainObject(v)) for (const k of Object.keys(v)) setOwn(out, k, String(v[k]));
+  return out;
+}
+
+/** apimachinery `util.MergeMap`: the first map's value wins. */
+export function mergeMap(...maps: StringMap[]): StringMap {
+  const out = emptyMap() as StringMap;
+  for (const m of maps) for (const k of Object.keys(m)) if (!Object.hasOwn(out, k)) setOwn(out, k, m[k]);
+  return out;
+}
+
+/** Writes `entries` over `into` in order (a spread without V8's slow path), returning it. */
+export function assignAll(into: StringMap, ...entries: StringMap[]): StringMap {
+  for (const m of entries) for (const k of Object.keys(m)) setOwn(into, k, m[k]);
+  return into;
+}
+
+export const nonEmpty = (m: StringMap): StringMap | undefined => (Object.keys(m).length ? m : undefined);
+
+/** The object without undefined values and empty maps (a new object: see `withoutKeys`). */
+export const compact = (obj: PlainObject): PlainObject => withoutKeys(obj, undefined, true);
+
+export function ownerRefTo(c: ClusterInfo): PlainObject[] | undefined {
+  return c.uid ? [{ apiVersion: CAPI_V1BETA2, kind: 'Cluster', name: c.name, uid: c.uid }] : undefined;
+}
+
+const SERVER_FIELDS: ReadonlySet<string> = new Set([
+  'resourceVersion',
+  'finalizers',
+  'uid',
+  'selfLink',
+  'creationTimestamp',
+  'generation',
+  'managedFields',
+]);
+
+/**
+ * `{...meta, ...fields}` minus server-set fields, undefined values and empty maps, with meta's
+ * other values copied: the metadata of a generated object, built in one pass.
+ */
+export function generatedMeta(meta: PlainObject, fields: PlainObject): PlainObject {
+  const out: PlainObject = {};
+  const put = (k: string, v: unknown) => {
+    if (v === undefined || (isPlainObject(v) && isEmptyObject(v))) return;
+    setOwn(out, k, v);
+  };
+  for (const k of Object.keys(meta)) {
+    if (SERVER_FIELDS.has(k)) continue;
+    put(k, Object.hasOwn(fields, k) ? fields[k] : cloneTree(meta[k]));
+  }
+  for (const k of Object.keys(fields)) if (!Object.hasOwn(meta, k)) put(k, fields[k]);
+  return out;
+}
