@@ -13,6 +13,8 @@ export const LABEL_TOPOLOGY_DEPLOYMENT_NAME = 'topology.cluster.x-k8s.io/deploym
 export const LABEL_TOPOLOGY_POOL_NAME = 'topology.cluster.x-k8s.io/pool-name';
 export const ANNOTATION_CLONED_FROM_NAME = 'cluster.x-k8s.io/cloned-from-name';
 export const ANNOTATION_CLONED_FROM_GROUPKIND = 'cluster.x-k8s.io/cloned-from-groupkind';
+/** Where Cluster API keeps the fields a conversion to an older API version cannot hold. */
+export const ANNOTATION_CONVERSION_DATA = 'cluster.x-k8s.io/conversion-data';
 export const ANNOTATION_REMEDIATE = 'cluster.x-k8s.io/remediate-machine';
 export const ANNOTATION_SKIP_REMEDIATION = 'cluster.x-k8s.io/skip-remediation';
 /** Upgrade controls on a topology Cluster (and on a ClusterDeployment, with the same meaning). */

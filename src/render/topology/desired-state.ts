@@ -5,6 +5,8 @@
  * MachineHealthChecks. Objects are v1beta2 shapes; names come from the naming templates. The
  * parts are computed in `desired/`, one module per part, in upstream's order.
  */
+
+import { LABEL_CLUSTER_NAME, LABEL_TOPOLOGY_OWNED } from '../../domain/labels.js';
 import { cloneTree, withoutKeys } from '../../util/plain-object.js';
 import { type DesiredContext, type DesiredVersions, generatedName, nameSeed } from './desired/context.js';
 import {
@@ -13,7 +15,7 @@ import {
   computeControlPlaneHealthCheck,
   computeControlPlaneInfrastructureMachineTemplate,
 } from './desired/control-plane.js';
-import { type ClusterInfo, LABEL_CLUSTER_NAME, LABEL_TOPOLOGY_OWNED, stringMap } from './desired/metadata.js';
+import { type ClusterInfo, stringMap } from './desired/metadata.js';
 import { contractRef, templateToObject } from './desired/templates.js';
 import {
   computeMachineDeployment,

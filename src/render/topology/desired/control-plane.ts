@@ -3,20 +3,14 @@
  * `computeControlPlane` of Cluster API's desired state) and its MachineHealthCheck, in the
  * contract the control-plane kind uses.
  */
+
+import { LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, LABEL_TOPOLOGY_OWNED } from '../../../domain/labels.js';
 import { cloneTree, type PlainObject } from '../../../util/plain-object.js';
 import { simpleName } from '../names.js';
 import type { ControlPlaneClass, ControlPlaneTopology, ProviderTemplate, TopologyObject } from '../types.js';
 import { type DesiredContext, deletionSeconds, generatedName, nameSeed, pick } from './context.js';
 import { computeMachineHealthCheck, wantedHealthCheck } from './health-checks.js';
-import {
-  compact,
-  LABEL_CLUSTER_NAME,
-  LABEL_CONTROL_PLANE,
-  LABEL_TOPOLOGY_OWNED,
-  mergeMap,
-  nonEmpty,
-  stringMap,
-} from './metadata.js';
+import { compact, mergeMap, nonEmpty, stringMap } from './metadata.js';
 import { asObject, contractRef, setPath, templateToObject, templateToTemplate } from './templates.js';
 
 export type ControlPlaneContract = 'v1beta1' | 'v1beta2';

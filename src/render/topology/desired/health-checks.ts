@@ -3,16 +3,12 @@
  * of Cluster API's desired state): wanted when the class or topology defines checks or
  * remediation and the topology does not disable them.
  */
+
+import { LABEL_CLUSTER_NAME, LABEL_TOPOLOGY_OWNED } from '../../../domain/labels.js';
 import { cloneTree, isPlainObject, withoutKeys } from '../../../util/plain-object.js';
 import { CAPI_V1BETA2 } from '../convert.js';
 import type { HealthCheck, StringMap, TopologyObject } from '../types.js';
-import {
-  type ClusterInfo,
-  compact,
-  LABEL_CLUSTER_NAME,
-  LABEL_TOPOLOGY_OWNED,
-  ownerRefTo,
-} from './metadata.js';
+import { type ClusterInfo, compact, ownerRefTo } from './metadata.js';
 
 export const DEFAULT_NODE_STARTUP_TIMEOUT_SECONDS = 600;
 

@@ -14,17 +14,6 @@ import {
 import { CAPI_V1BETA2 } from '../convert.js';
 import type { StringMap } from '../types.js';
 
-export const LABEL_CLUSTER_NAME = 'cluster.x-k8s.io/cluster-name';
-export const LABEL_TOPOLOGY_OWNED = 'topology.cluster.x-k8s.io/owned';
-export const LABEL_DEPLOYMENT_NAME = 'topology.cluster.x-k8s.io/deployment-name';
-export const LABEL_POOL_NAME = 'topology.cluster.x-k8s.io/pool-name';
-export const LABEL_CONTROL_PLANE = 'cluster.x-k8s.io/control-plane';
-export const ANNOTATION_CLONED_FROM_NAME = 'cluster.x-k8s.io/cloned-from-name';
-export const ANNOTATION_CLONED_FROM_GROUPKIND = 'cluster.x-k8s.io/cloned-from-groupkind';
-export const ANNOTATION_HOLD_UPGRADE_SEQUENCE = 'topology.cluster.x-k8s.io/hold-upgrade-sequence';
-export const ANNOTATION_DEFER_UPGRADE = 'topology.cluster.x-k8s.io/defer-upgrade';
-export const ANNOTATION_LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 /** The Cluster the generated objects belong to. */
 export interface ClusterInfo {
   name: string;

@@ -3,6 +3,14 @@
  * (`templateToObject`, `templateToTemplate` of Cluster API's desired state), and the
  * references between generated objects.
  */
+
+import {
+  ANNOTATION_CLONED_FROM_GROUPKIND,
+  ANNOTATION_CLONED_FROM_NAME,
+  ANNOTATION_LAST_APPLIED,
+  LABEL_CLUSTER_NAME,
+  LABEL_TOPOLOGY_OWNED,
+} from '../../../domain/labels.js';
 import {
   cloneTree,
   isPlainObject,
@@ -16,18 +24,7 @@ import type {
   StringMap,
   TopologyObject,
 } from '../types.js';
-import {
-  ANNOTATION_CLONED_FROM_GROUPKIND,
-  ANNOTATION_CLONED_FROM_NAME,
-  ANNOTATION_LAST_APPLIED,
-  assignAll,
-  type ClusterInfo,
-  generatedMeta,
-  LABEL_CLUSTER_NAME,
-  LABEL_TOPOLOGY_OWNED,
-  ownerRefTo,
-  stringMap,
-} from './metadata.js';
+import { assignAll, type ClusterInfo, generatedMeta, ownerRefTo, stringMap } from './metadata.js';
 
 export function groupOf(apiVersion: string): string {
   const i = apiVersion.lastIndexOf('/');

@@ -4,6 +4,15 @@
  * `computeWorker`; what differs between the two kinds (how their templates are copied, the
  * name label, the spec fields only one of them has) is a `WorkerKind`.
  */
+
+import {
+  ANNOTATION_DEFER_UPGRADE,
+  ANNOTATION_HOLD_UPGRADE_SEQUENCE,
+  LABEL_CLUSTER_NAME,
+  LABEL_TOPOLOGY_DEPLOYMENT_NAME,
+  LABEL_TOPOLOGY_OWNED,
+  LABEL_TOPOLOGY_POOL_NAME,
+} from '../../../domain/labels.js';
 import {
   cloneTree,
   isEmptyObject,
@@ -34,18 +43,7 @@ import {
   pick,
 } from './context.js';
 import { computeMachineHealthCheck, wantedHealthCheck } from './health-checks.js';
-import {
-  ANNOTATION_DEFER_UPGRADE,
-  ANNOTATION_HOLD_UPGRADE_SEQUENCE,
-  compact,
-  LABEL_CLUSTER_NAME,
-  LABEL_DEPLOYMENT_NAME,
-  LABEL_POOL_NAME,
-  LABEL_TOPOLOGY_OWNED,
-  mergeMap,
-  nonEmpty,
-  stringMap,
-} from './metadata.js';
+import { compact, mergeMap, nonEmpty, stringMap } from './metadata.js';
 import { contractRef, templateToObject, templateToTemplate } from './templates.js';
 
 /** A worker class of the ClusterClass with the templates it references. */
@@ -179,11 +177,11 @@ const MACHINE_DEPLOYMENT: WorkerKind<MachineDeploymentClass, MachineDeploymentTo
     machineDeployment: { topologyName },
   }),
   seedPrefix: 'md',
-  nameLabel: LABEL_DEPLOYMENT_NAME,
+  nameLabel: LABEL_TOPOLOGY_DEPLOYMENT_NAME,
   classIn: (ctx) =>
     `${ctx.clusterClass.metadata.namespace || ctx.cluster.namespace}/${ctx.clusterClass.metadata.name}`,
   copyTemplate: (template, ctx, name, topologyName) =>
-    templateToTemplate(template, ctx.cluster, name, { [LABEL_DEPLOYMENT_NAME]: topologyName }),
+    templateToTemplate(template, ctx.cluster, name, { [LABEL_TOPOLOGY_DEPLOYMENT_NAME]: topologyName }),
   specBeforeTemplate(spec, topology, cls, topologyName, ctx) {
     const rollout = hasKeys(topology.rollout)
       ? topology.rollout
@@ -195,7 +193,7 @@ const MACHINE_DEPLOYMENT: WorkerKind<MachineDeploymentClass, MachineDeploymentTo
       matchLabels: {
         [LABEL_CLUSTER_NAME]: ctx.cluster.name,
         [LABEL_TOPOLOGY_OWNED]: '',
-        [LABEL_DEPLOYMENT_NAME]: topologyName,
+        [LABEL_TOPOLOGY_DEPLOYMENT_NAME]: topologyName,
       },
     });
   },
@@ -225,7 +223,7 @@ const MACHINE_POOL: WorkerKind<MachinePoolClass, MachinePoolTopology> = {
     machinePool: { topologyName },
   }),
   seedPrefix: 'mp',
-  nameLabel: LABEL_POOL_NAME,
+  nameLabel: LABEL_TOPOLOGY_POOL_NAME,
   classIn: (ctx) => `${ctx.clusterClass.metadata.name}`,
   // a MachinePool's bootstrap config and infrastructure pool are objects, not templates
   copyTemplate(template, ctx, name, topologyName) {
@@ -236,7 +234,10 @@ const MACHINE_POOL: WorkerKind<MachinePoolClass, MachinePoolTopology> = {
       { [LABEL_CLUSTER_NAME]: ctx.cluster.name, [LABEL_TOPOLOGY_OWNED]: '' },
       {},
     );
-    object.metadata.labels = { ...stringMap(object.metadata.labels), [LABEL_POOL_NAME]: topologyName };
+    object.metadata.labels = {
+      ...stringMap(object.metadata.labels),
+      [LABEL_TOPOLOGY_POOL_NAME]: topologyName,
+    };
     return object;
   },
   specBeforeTemplate(spec, topology, cls) {
@@ -288,7 +289,7 @@ export function computeMachineDeployment(
     machineHealthCheck: hc
       ? computeMachineHealthCheck(
           md.object,
-          { [LABEL_TOPOLOGY_OWNED]: '', [LABEL_DEPLOYMENT_NAME]: md.topologyName },
+          { [LABEL_TOPOLOGY_OWNED]: '', [LABEL_TOPOLOGY_DEPLOYMENT_NAME]: md.topologyName },
           ctx.cluster,
           hc,
         )

@@ -4,6 +4,8 @@
  * and a holder saying which object references it. Items are kept by role (`PatchItems`), and
  * in request order for the generator.
  */
+
+import { ANNOTATION_CONVERSION_DATA, ANNOTATION_LAST_APPLIED } from '../../../domain/labels.js';
 import {
   cloneTree,
   isEmptyObject,
@@ -12,7 +14,6 @@ import {
   withoutKeys,
 } from '../../../util/plain-object.js';
 import { CAPI_V1BETA2 } from '../convert.js';
-import { ANNOTATION_LAST_APPLIED } from '../desired/metadata.js';
 import type { Blueprint, DesiredState, WorkerBlueprint } from '../desired-state.js';
 import { CP_MACHINE_TEMPLATE_REF_V1BETA1, CP_MACHINE_TEMPLATE_REF_V1BETA2 } from '../json-patch-generator.js';
 import type {
@@ -22,7 +23,6 @@ import type {
   WorkerClass,
   WorkerTopology,
 } from '../types.js';
-
 import type { EngineItem, FieldPath, PatchItems, WorkerItems } from './items.js';
 import { ALWAYS_PRESERVE, CONTROL_PLANE_PRESERVE } from './update-desired-state.js';
 
@@ -42,8 +42,6 @@ export class PatchEngineError extends Error {
     super(message);
   }
 }
-
-export const ANNOTATION_CONVERSION_DATA = 'cluster.x-k8s.io/conversion-data';
 
 /** Annotations never sent to a patch (`cleanupUnstructured`), nor seen in builtins. */
 const NEVER_SENT: ReadonlySet<string> = new Set([ANNOTATION_LAST_APPLIED, ANNOTATION_CONVERSION_DATA]);

@@ -3,23 +3,24 @@
  * its desired object. Only `spec`, `metadata.labels` and `metadata.annotations` are copied
  * (`patchObject` / `patchTemplate`), and the fields the topology controller owns are restored.
  */
-import { isPlainObject, type PlainObject } from '../../../util/plain-object.js';
+
 import {
   ANNOTATION_CLONED_FROM_GROUPKIND,
   ANNOTATION_CLONED_FROM_NAME,
   LABEL_CLUSTER_NAME,
-  LABEL_DEPLOYMENT_NAME,
-  LABEL_POOL_NAME,
+  LABEL_TOPOLOGY_DEPLOYMENT_NAME,
   LABEL_TOPOLOGY_OWNED,
-} from '../desired/metadata.js';
+  LABEL_TOPOLOGY_POOL_NAME,
+} from '../../../domain/labels.js';
+import { isPlainObject, type PlainObject } from '../../../util/plain-object.js';
 import { setPath } from '../desired/templates.js';
 import type { EngineItem, FieldMapping, FieldPath } from './items.js';
 
 export const ALWAYS_PRESERVE: readonly FieldPath[] = [
   ['metadata', 'labels', LABEL_CLUSTER_NAME],
   ['metadata', 'labels', LABEL_TOPOLOGY_OWNED],
-  ['metadata', 'labels', LABEL_DEPLOYMENT_NAME],
-  ['metadata', 'labels', LABEL_POOL_NAME],
+  ['metadata', 'labels', LABEL_TOPOLOGY_DEPLOYMENT_NAME],
+  ['metadata', 'labels', LABEL_TOPOLOGY_POOL_NAME],
   ['metadata', 'annotations', ANNOTATION_CLONED_FROM_NAME],
   ['metadata', 'annotations', ANNOTATION_CLONED_FROM_GROUPKIND],
 ];
