@@ -33,6 +33,8 @@ export type {
   ResponseItem,
 } from './types.js';
 
+import { BoundedCache } from '../../util/bounded-cache.js';
+
 export const CP_MACHINE_TEMPLATE_REF_V1BETA1 = 'spec.machineTemplate.infrastructureRef';
 export const CP_MACHINE_TEMPLATE_REF_V1BETA2 = 'spec.machineTemplate.spec.infrastructureRef';
 const MD_FIELD_PATHS = new Set([
@@ -103,17 +105,11 @@ export function mergeVariableMaps(...maps: Variables[]): Variables {
 }
 
 // Compiled templates by source text: a ClusterClass's templates run once per item and cluster.
-const compiled = new Map<string, GoTemplate>();
 const COMPILED_MAX = 2000;
+const compiled = new BoundedCache<string, GoTemplate>(COMPILED_MAX);
 
 function compile(text: string): GoTemplate {
-  let t = compiled.get(text);
-  if (!t) {
-    t = parseGoTemplate(text, { name: 'tpl', funcs: hermeticSprigFuncs });
-    if (compiled.size >= COMPILED_MAX) compiled.clear();
-    compiled.set(text, t);
-  }
-  return t;
+  return compiled.getOrCreate(text, () => parseGoTemplate(text, { name: 'tpl', funcs: hermeticSprigFuncs }));
 }
 
 /** Parses a template as the ClusterClass webhook does; returns the error text or undefined. */
@@ -153,7 +149,7 @@ export function renderValueTemplate(text: string, variables: Variables): unknown
 const YAML11_WORDS =
   /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
 const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9._/+@-]*$/;
-const parsedOutputs = new Map<string, unknown>();
+const parsedOutputs = new BoundedCache<string, unknown>(COMPILED_MAX);
 
 /** The rendered text as a JSON value; plain words skip the parser, other outputs are cached. */
 function readRenderedYaml(out: string): unknown {
@@ -169,7 +165,6 @@ function readRenderedYaml(out: string): unknown {
     const first = (e as Error).message.split('\n')[0];
     throw new Error(`failed to unmarshal rendered template: ${goJson(out)}: ${first}`);
   }
-  if (parsedOutputs.size >= COMPILED_MAX) parsedOutputs.clear();
   parsedOutputs.set(out, v);
   return cloneTree(v);
 }

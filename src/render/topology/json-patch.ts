@@ -24,6 +24,7 @@
  * a value is not checked here (evanphx rejects it while decoding; a ClusterClass always has one).
  */
 import { goQuote } from '../../go/fmt.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { cloneTree, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 
 export interface PatchOperation {
@@ -67,7 +68,7 @@ interface ParsedPath {
   viaSelf: boolean;
 }
 
-const parsedPaths = new Map<string, ParsedPath | null>();
+const parsedPaths = new BoundedCache<string, ParsedPath | null>(4000);
 
 /** `findObject`'s split; null for a path with no `/` (evanphx finds no container for it). */
 function parsePath(path: string): ParsedPath | null {
@@ -80,7 +81,6 @@ function parsePath(path: string): ParsedPath | null {
     const parents = split.slice(1, -1).map(decodeKey);
     parsed = { parents, key: decodeKey(split[split.length - 1]), viaSelf: parents[0] === '' };
   }
-  if (parsedPaths.size >= 4000) parsedPaths.clear();
   parsedPaths.set(path, parsed);
   return parsed;
 }

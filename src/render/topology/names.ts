@@ -4,6 +4,8 @@
  * the object's role, so the same inputs render the same names (DESIGN.md: deterministic output)
  * while names stay unique per cluster and role.
  */
+
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { parseGoTemplate } from '../gotemplate/index.js';
 
 const MAX_NAME = 63;
@@ -41,7 +43,7 @@ export function randomSuffix(seed: string): string {
 }
 
 // Parsed naming templates by text: a class's templates name every cluster's objects.
-const parsedNames = new Map<string, ReturnType<typeof parseGoTemplate>>();
+const parsedNames = new BoundedCache<string, ReturnType<typeof parseGoTemplate>>(1000);
 
 /** `SimpleNameGenerator`: base (cut to 58) + 5 characters. */
 export function simpleName(base: string, seed: string): string {
@@ -57,7 +59,6 @@ export function templateName(template: string, data: Record<string, unknown>, se
   try {
     if (!tpl) {
       tpl = parseGoTemplate(template, { name: 'template name generator', missingKey: 'error' });
-      if (parsedNames.size >= 1000) parsedNames.clear();
       parsedNames.set(template, tpl);
     }
   } catch (e) {

@@ -3,6 +3,8 @@
  * `name[0]`, `name.key`, `name.key[1].leaf`. Error texts follow upstream; one deliberate
  * difference: an out-of-bounds index prints the index (upstream prints a pointer address).
  */
+
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { hasOwn, isPlainObject } from '../../util/plain-object.js';
 
 export type Variables = Record<string, unknown>;
@@ -55,14 +57,13 @@ function element(v: unknown, seg: Segment, full: string): unknown {
 }
 
 // Paths whose every segment parses, split once: a class's paths are read for every item and render.
-const parsedPaths = new Map<string, Segment[]>();
+const parsedPaths = new BoundedCache<string, Segment[]>(2000);
 
 function wellFormed(path: string): Segment[] | undefined {
   const known = parsedPaths.get(path);
   if (known) return known;
   try {
     const segments = path.split('.').map(parseSegment);
-    if (parsedPaths.size >= 2000) parsedPaths.clear();
     parsedPaths.set(path, segments);
     return segments;
   } catch {
