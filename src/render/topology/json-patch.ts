@@ -14,7 +14,7 @@
  * Paths are split once per text (a class's paths are applied for every item of every render),
  * and a patch is checked on the way down, not with a copy.
  *
- * tools/jsonpatch-ref runs the real library; test/topology/json-patch-differential.test.ts
+ * tools/jsonpatch-ref runs the real library; test/render/topology/json-patch-differential.test.ts
  * compares the two on every case. Deliberate differences, left out there: `add` / `replace` at
  * the root path `""` with a value that is not an object or array fails here at once with
  * "<op> operation value must be object or array" (evanphx fails with a Go decoding error, or, for
