@@ -13,6 +13,7 @@ import { GateRunner } from './gate.js';
 import type { HealthCheck } from './health.js';
 import { ControllerRuntime, type ReconcileResult } from './runtime.js';
 import { KNOWN_KUBERNETES_VERSIONS } from './versions.js';
+import type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.js';
 
 export { CD_FINALIZER, DeploymentReconciler, type DeploymentStatus, type PoolStatus } from './deployment.js';
 export { DEFAULT_EVENT_TTL_MS, type EventInput, EventRecorder } from './events.js';
@@ -27,6 +28,7 @@ export {
   type Reconciler,
 } from './runtime.js';
 export { KNOWN_KUBERNETES_VERSIONS, nextWorkerVersion, planControlPlaneUpgrade } from './versions.js';
+export type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.js';
 
 export interface ControllerOptions {
   store: Store;
@@ -42,6 +44,11 @@ export interface ControllerOptions {
   /** Events expire after this long (ms; default 1 h; 0: never, for an apiserver that expires them). */
   eventTtlMs?: number;
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
+  /** Where the runtime reports watch failures. */
+  logger?: RuntimeLogger;
+  /** Counts watch restarts (ControllerMetrics.watchRestarts). */
+  watchRestarts?: WatchRestartCounter;
+  watchBackoff?: WatchBackoff;
 }
 
 export interface Controller {
@@ -75,6 +82,9 @@ export function createController(o: ControllerOptions): Controller {
     reconciler,
     clock: o.clock,
     ...(o.onReconciled ? { onReconciled: o.onReconciled } : {}),
+    ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.watchRestarts ? { watchRestarts: o.watchRestarts } : {}),
+    ...(o.watchBackoff ? { watchBackoff: o.watchBackoff } : {}),
   });
   return { runtime, reconciler, events, gate };
 }
