@@ -26,7 +26,7 @@ export interface WatchBackoff {
   maxMs?: number;
 }
 
-export const DEFAULT_WATCH_BACKOFF = { baseMs: 500, maxMs: 30_000 } as const;
+const DEFAULT_WATCH_BACKOFF = { baseMs: 500, maxMs: 30_000 } as const;
 
 /** The delay before restart `attempt` (1, 2, ...): base doubling, at most max. */
 export function watchRestartDelay(attempt: number, baseMs: number, maxMs: number): number {

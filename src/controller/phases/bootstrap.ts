@@ -9,7 +9,7 @@ import { resolveBootstrapFiles } from '../bootstrap-files.js';
 import type { PassContext } from './context.js';
 import type { PhaseOutcome } from './outcome.js';
 
-export const MISSING_FILES_RETRY_MS = 10_000;
+const MISSING_FILES_RETRY_MS = 10_000;
 
 export interface ResolvedOptions {
   /** Undefined while a file cannot be read. */

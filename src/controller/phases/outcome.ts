@@ -7,8 +7,6 @@ export interface PhaseOutcome {
   retryAfterMs?: number;
 }
 
-export const BUSY: PhaseOutcome = Object.freeze({ busy: true });
-
 export function mergeOutcomes(...outcomes: readonly (PhaseOutcome | undefined)[]): PhaseOutcome {
   let busy = false;
   let retryAfterMs: number | undefined;

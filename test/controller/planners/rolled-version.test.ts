@@ -1,5 +1,6 @@
 /** rolledTo, max/minVersion, stepNumber, upgradeConcurrency, pickFailureDomain, and the pass's outcome merge. */
 import { describe, expect, it } from 'vitest';
+import { withVersion } from '../../../src/controller/phases/control-plane/hosted.js';
 import { mergeOutcomes, type PhaseOutcome, requeueAfterMs } from '../../../src/controller/phases/outcome.js';
 import { pickFailureDomain } from '../../../src/controller/planners/failure-domain.js';
 import {
@@ -149,5 +150,28 @@ describe('mergeOutcomes / requeueAfterMs', () => {
     const m = mergeOutcomes(...outcomes);
     expect(m).toEqual(merged);
     expect(requeueAfterMs(m, 1_000, 10_000)).toBe(requeue);
+  });
+});
+
+describe('withVersion (hosted control plane)', () => {
+  const cp = (version: string) =>
+    ({
+      apiVersion: 'x',
+      kind: 'K0smotronControlPlane',
+      metadata: { name: 'cp' },
+      spec: { version, replicas: 2 },
+    }) as never;
+  it.each<[string, string, string]>([
+    ['v1.33.4+k0s.0', 'v1.33.4', 'v1.33.4+k0s.0'],
+    ['v1.33.4+k0s.2', 'v1.33.4', 'v1.33.4+k0s.2'],
+    ['v1.34.1+k0s.2', 'v1.33.4', 'v1.33.4+k0s.0'],
+    ['v1.34.1-k0s.1', 'v1.33.4', 'v1.33.4-k0s.0'],
+    ['v1.34.1', 'v1.33.4', 'v1.33.4'],
+    ['', 'v1.33.4', 'v1.33.4'],
+  ])('rendered %s stepped to %s: %s', (rendered, step, want) => {
+    const original = cp(rendered);
+    const out = withVersion(original, step) as { spec: { version: string; replicas: number } };
+    expect(out.spec).toEqual({ version: want, replicas: 2 });
+    expect((original as { spec: { version: string } }).spec.version).toBe(rendered);
   });
 });
