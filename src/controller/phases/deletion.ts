@@ -4,7 +4,11 @@
  * finalizer goes.
  */
 import { MACHINE_TYPE, type Machine } from '../../api/machine.js';
-import type { InfrastructureProvider, RenderedObject as ProviderObject } from '../../providers/contract.js';
+import type {
+  ControlPlaneBinding,
+  InfrastructureProvider,
+  RenderedObject as ProviderObject,
+} from '../../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../../providers/errors.js';
 import { isNotFound } from '../../store/errors.js';
 import { type DesiredCluster, desiredCluster } from '../desired.js';
@@ -12,7 +16,9 @@ import { deleteMachine, listMachines, type MachineContext, syncMachine } from '.
 import { isDeleting } from '../pool.js';
 import type { ReconcileResult } from '../runtime.js';
 import { CD_FINALIZER } from '../status.js';
+import { kubernetesVersion } from '../versions.js';
 import type { PassContext } from './context.js';
+import { type ControlPlaneStrategy, controlPlaneStrategy } from './control-plane/index.js';
 import { finishPass } from './finish.js';
 
 export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResult> {
@@ -97,19 +103,11 @@ async function deleteCluster(
     for (const m of cps) await deleteMachine(mctx, m, why);
     return true;
   }
-  const cp = (() => {
-    try {
-      return ctx.o.registry.controlPlaneFor(d.controlPlane as ProviderObject);
-    } catch {
-      return undefined;
-    }
-  })();
-  if (cp?.mode === 'hosted') {
-    const st = await cp.provider.deleteControlPlane(clusterId);
-    if (st.phase !== 'Deleted') {
-      ctx.cond('Deleting', 'True', 'DeletingControlPlane', 'deleting the hosted control plane');
-      return true;
-    }
+  const strategy = controlPlaneOf(ctx, d, clusterId);
+  const waitingFor = await strategy?.teardown();
+  if (waitingFor) {
+    ctx.cond('Deleting', 'True', 'DeletingControlPlane', waitingFor);
+    return true;
   }
   const st = await infra.deleteCluster(clusterId);
   if (st.phase === 'Deleted') return false;
@@ -120,6 +118,24 @@ async function deleteCluster(
     st.message ?? `deleting ${d.infrastructure.kind} ${d.clusterName}`,
   );
   return true;
+}
+
+/** The control plane's strategy; none when no provider serves its kind (nothing to delete there). */
+function controlPlaneOf(
+  ctx: PassContext,
+  d: DesiredCluster,
+  clusterId: string,
+): ControlPlaneStrategy | undefined {
+  let binding: ControlPlaneBinding;
+  try {
+    binding = ctx.o.registry.controlPlaneFor(d.controlPlane as ProviderObject);
+  } catch {
+    return undefined;
+  }
+  return controlPlaneStrategy(
+    { ctx, desired: d, clusterId, target: kubernetesVersion(binding.spec.version) },
+    binding,
+  );
 }
 
 /** No provider for these machines: nothing to delete at a provider; the records go. */

@@ -100,7 +100,7 @@ async function reconcileCluster(
     joinToken: joinToken(ctx.cd.metadata.uid),
   };
   const target = kubernetesVersion(binding.spec.version);
-  const frame = { ctx, desired: d, machineContext: mctx, infrastructure: infra.status, clusterId, target };
+  const frame = { ctx, desired: d, clusterId, target };
   const strategy = controlPlaneStrategy(frame, binding);
 
   const stored = await listMachines(ctx.o.store, ctx.ns, ctx.cd.metadata.name);
@@ -119,6 +119,8 @@ async function reconcileCluster(
   const plan = planControlPlaneUpgrade(prepared.version, target, ctx.knownVersions());
   const steps = plan.ok ? plan.steps : [];
   const rolled = await strategy.roll({
+    machineContext: mctx,
+    infrastructure: infra.status,
     machines,
     unhealthy: health.unhealthy,
     workersRolling: pools.some((p) => p.tracked && p.rolling),
@@ -127,7 +129,7 @@ async function reconcileCluster(
   });
   outcomes.push(rolled.outcome);
   const cp = rolled.state;
-  recordControlPlane(frame, strategy, cp);
+  recordControlPlane(frame, strategy, cp, mctx.endpoint);
 
   const workers = await reconcileWorkers(ctx, {
     desired: d,

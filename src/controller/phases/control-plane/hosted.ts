@@ -114,4 +114,9 @@ export class HostedControlPlane implements ControlPlaneStrategy {
       outcome: { busy: !stable },
     };
   }
+
+  async teardown(): Promise<string | undefined> {
+    const st = await this.cp.provider.deleteControlPlane(this.f.clusterId);
+    return st.phase === 'Deleted' ? undefined : 'deleting the hosted control plane';
+  }
 }

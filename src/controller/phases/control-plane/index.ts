@@ -2,7 +2,7 @@
  * The control-plane phase: the strategy for the rendered control plane's kind, and what the
  * pass records of it (status.controlPlane, k8sVersion, endpoint, ControlPlaneReady).
  */
-import type { ControlPlaneBinding } from '../../../providers/contract.js';
+import type { ControlPlaneBinding, Endpoint } from '../../../providers/contract.js';
 import { HostedControlPlane } from './hosted.js';
 import { MachineControlPlane } from './machine-based.js';
 import type { ControlPlaneFrame, ControlPlaneState, ControlPlaneStrategy } from './strategy.js';
@@ -26,8 +26,9 @@ export function recordControlPlane(
   f: ControlPlaneFrame,
   strategy: ControlPlaneStrategy,
   s: ControlPlaneState,
+  endpoint: Endpoint | undefined,
 ): void {
-  const { ctx, desired, machineContext } = f;
+  const { ctx, desired } = f;
   ctx.status.controlPlane = {
     mode: strategy.mode,
     name: desired.controlPlane.metadata.name,
@@ -40,7 +41,6 @@ export function recordControlPlane(
   };
   if (s.k8sVersion) ctx.status.k8sVersion = s.k8sVersion;
   else delete ctx.status.k8sVersion;
-  const endpoint = machineContext.endpoint;
   if (endpoint) ctx.status.endpoint = `https://${endpoint.host}:${endpoint.port}`;
   const available = s.readyReplicas >= s.replicas;
   ctx.cond(

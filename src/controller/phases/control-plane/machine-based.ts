@@ -80,7 +80,8 @@ export class MachineControlPlane implements ControlPlaneStrategy {
   }
 
   async roll(input: ControlPlaneRoll): Promise<{ state: ControlPlaneState; outcome: { busy: boolean } }> {
-    const { ctx, desired, machineContext, target } = this.f;
+    const { ctx, desired, target } = this.f;
+    const { machineContext } = input;
     const { spec } = this.cp;
     const template = this.machineTemplate();
     const hashFor = (v: string) =>
@@ -122,7 +123,7 @@ export class MachineControlPlane implements ControlPlaneStrategy {
           bootstrapRole: live.length === 0 && !initialized ? 'control-plane-init' : 'control-plane-join',
           templateHash: hash,
           infrastructureTemplate: `${template.kind}/${template.metadata.name}`,
-          ...pickFailureDomain(this.f.infrastructure, cpMachines, input.unhealthy),
+          ...pickFailureDomain(input.infrastructure, cpMachines, input.unhealthy),
         },
         {},
         recipe,
@@ -155,5 +156,10 @@ export class MachineControlPlane implements ControlPlaneStrategy {
       },
       outcome: { busy: plan.create > 0 || plan.delete.length > 0 || !nowStable },
     };
+  }
+
+  /** Its machines went with the deployment's other machines: nothing else to delete. */
+  async teardown(): Promise<undefined> {
+    return undefined;
   }
 }

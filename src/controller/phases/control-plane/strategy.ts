@@ -1,14 +1,15 @@
 /**
- * How a deployment gets its control plane. The pass asks every kind the same three things:
- * `prepare` (before the machines are synced: what runs outside this deployment's machines is
- * ensured, and the endpoint workers join is known), `bootRecipe` (how to boot the control-plane
- * machines this deployment makes itself, if any), and `roll` (after health checks: one step
- * towards the target, and where it stands).
+ * How a deployment gets its control plane. The pass asks every kind the same things: `prepare`
+ * (before the machines are synced: what runs outside this deployment's machines is ensured, and
+ * the endpoint workers join is known), `bootRecipe` (how to boot the control-plane machines this
+ * deployment makes itself, if any), `roll` (after health checks: one step towards the target,
+ * and where it stands), and on deletion `teardown` (once the deployment's machines are gone).
  *
  * Kinds: `machines` (the deployment makes the control-plane machines: machine-based.ts),
  * `hosted` (a provider runs it: hosted.ts). A kind where a management cluster makes the machines
  * (Cluster API) fits the same shape: `prepare` applies the control-plane objects there and reads
- * their endpoint, `bootRecipe` is undefined, `roll` reads the replicas' versions and readiness.
+ * their endpoint, `bootRecipe` is undefined, `roll` reads the replicas' versions and readiness,
+ * `teardown` deletes the objects and waits for them to go.
  */
 import type { Machine } from '../../../api/machine.js';
 import type { Endpoint, InfraClusterStatus } from '../../../providers/contract.js';
@@ -22,8 +23,6 @@ import type { PhaseOutcome } from '../outcome.js';
 export interface ControlPlaneFrame {
   ctx: PassContext;
   desired: DesiredCluster;
-  machineContext: MachineContext;
-  infrastructure: InfraClusterStatus;
   clusterId: string;
   /** The version the deployment asks for (no distribution suffix). */
   target: string;
@@ -38,6 +37,8 @@ export interface PreparedControlPlane {
 }
 
 export interface ControlPlaneRoll {
+  machineContext: MachineContext;
+  infrastructure: InfraClusterStatus;
   /** Every machine of the deployment; machines the strategy creates are appended. */
   machines: Machine[];
   unhealthy: ReadonlySet<string>;
@@ -71,4 +72,6 @@ export interface ControlPlaneStrategy {
   prepare(stored: readonly Machine[]): Promise<PreparedControlPlane>;
   bootRecipe(): BootRecipe | undefined;
   roll(input: ControlPlaneRoll): Promise<{ state: ControlPlaneState; outcome: PhaseOutcome }>;
+  /** Deletes what runs outside the deployment's machines; what it still waits for, or undefined once gone. */
+  teardown(): Promise<string | undefined>;
 }
