@@ -88,6 +88,7 @@ export async function reconcileWorkers(ctx: PassContext, i: WorkersInput): Promi
   const pools: PoolStatus[] = [];
   let ready = true;
   let busy = false;
+  // i.pools (and so the sequence) has one entry per rendered MachineDeployment, in their order.
   for (const [n, step] of sequence.pools.entries()) {
     const md = i.desired.machineDeployments[n];
     if (step.waitsForControlPlane) {
