@@ -10,7 +10,7 @@
  *   nothing is remediated (the short-circuit).
  */
 import type { Machine } from '../api/machine.js';
-import { ANNOTATION_REMEDIATE, ANNOTATION_SKIP_REMEDIATION } from '../domain/labels.js';
+import { ANNOTATION_REMEDIATE, ANNOTATION_SKIP_REMEDIATION, LABEL_CLUSTER_NAME } from '../domain/labels.js';
 import { durationMs } from '../providers/simulated/config.js';
 import { isPlainObject } from '../util/plain-object.js';
 
@@ -48,8 +48,8 @@ export function healthCheckFrom(obj: { metadata: { name: string }; spec?: unknow
     isPlainObject(spec.selector) && isPlainObject(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(selector)) if (typeof v === 'string') labels[k] = v;
-  if (typeof spec.clusterName === 'string' && !('cluster.x-k8s.io/cluster-name' in labels))
-    labels['cluster.x-k8s.io/cluster-name'] = spec.clusterName;
+  if (typeof spec.clusterName === 'string' && !(LABEL_CLUSTER_NAME in labels))
+    labels[LABEL_CLUSTER_NAME] = spec.clusterName;
   const startup =
     seconds(checks.nodeStartupTimeoutSeconds, `${where} nodeStartupTimeoutSeconds`) ??
     seconds(spec.nodeStartupTimeout, `${where} nodeStartupTimeout`) ??

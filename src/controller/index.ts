@@ -14,6 +14,7 @@ import { type EventInput, EventRecorder } from './events.js';
 import { GateRunner } from './gate.js';
 import type { HealthCheck } from './health.js';
 import { ControllerRuntime, type ReconcileResult } from './runtime.js';
+import type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.js';
 
 export {
   KNOWN_KUBERNETES_VERSIONS,
@@ -32,6 +33,7 @@ export {
   type ReconcileResult,
   type Reconciler,
 } from './runtime.js';
+export type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.js';
 
 export interface ControllerOptions {
   store: Store;
@@ -47,6 +49,11 @@ export interface ControllerOptions {
   /** Events expire after this long (ms; default 1 h; 0: never, for an apiserver that expires them). */
   eventTtlMs?: number;
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
+  /** Where the runtime reports watch failures. */
+  logger?: RuntimeLogger;
+  /** Counts watch restarts (ControllerMetrics.watchRestarts). */
+  watchRestarts?: WatchRestartCounter;
+  watchBackoff?: WatchBackoff;
 }
 
 export interface Controller {
@@ -80,6 +87,9 @@ export function createController(o: ControllerOptions): Controller {
     reconciler,
     clock: o.clock,
     ...(o.onReconciled ? { onReconciled: o.onReconciled } : {}),
+    ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.watchRestarts ? { watchRestarts: o.watchRestarts } : {}),
+    ...(o.watchBackoff ? { watchBackoff: o.watchBackoff } : {}),
   });
   return { runtime, reconciler, events, gate };
 }

@@ -287,6 +287,9 @@ export class KubeController {
       reconciler: this.instrumented(controller.reconciler),
       clock: o.clock,
       onReconciled: this.onReconciled,
+      logger: this.log,
+      watchRestarts: this.metrics.watchRestarts,
+      ...(o.controller?.watchBackoff ? { watchBackoff: o.controller.watchBackoff } : {}),
     });
     const abort = new AbortController();
     const term: Term = { abort, runtime, controller, started: false, done: Promise.resolve() };

@@ -1,6 +1,6 @@
 /**
  * What an operator watches: Prometheus metrics (reconcile duration, queue depth, errors by
- * reason, leadership), `/healthz` (the process serves) and `/readyz` (caches synced, and for a
+ * reason, leadership, watch restarts), `/healthz` (the process serves) and `/readyz` (caches synced, and for a
  * leader-elected controller: it knows whether it leads). prom-client and node:http; loaded only
  * by `clustermint controller`.
  */
@@ -14,6 +14,7 @@ export interface ControllerMetrics {
   reconcileErrors: Counter<'kind' | 'reason'>;
   queueDepth: Gauge<'kind'>;
   isLeader: Gauge;
+  watchRestarts: Counter<'kind' | 'reason'>;
 }
 
 export function controllerMetrics(): ControllerMetrics {
@@ -42,6 +43,12 @@ export function controllerMetrics(): ControllerMetrics {
     isLeader: new Gauge({
       name: 'clustermint_leader',
       help: '1 while this replica holds the leader Lease.',
+      registers: [registry],
+    }),
+    watchRestarts: new Counter({
+      name: 'clustermint_watch_restarts_total',
+      help: 'Watches restarted after failing (not the 410 relists, not a normal end), by kind and reason.',
+      labelNames: ['kind', 'reason'],
       registers: [registry],
     }),
   };

@@ -2,7 +2,8 @@
  * The controller runtime, like controller-runtime's: watches on the store feed a work queue of
  * ClusterDeployment keys; a worker takes the next due key, reconciles it, and requeues it after
  * what the reconciler asked for, or with exponential backoff after an error (at least a
- * transient provider error's retryAfter). Time comes from an injected clock: `runManual`
+ * transient provider error's retryAfter). A watch that fails is restarted (watch.ts). Time
+ * comes from an injected clock: `runManual`
  * advances a ManualClock to the next due key, so a test run is deterministic; `runRealtime`
  * sleeps on the wall clock for the CLI.
  */
@@ -12,9 +13,9 @@ import type { ManualClock } from '../domain/clock.js';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../domain/labels.js';
 import type { Clock } from '../providers/contract.js';
 import { isTransientProviderError } from '../providers/errors.js';
-import { isExpired } from '../store/errors.js';
 import type { KubeObject, ResourceType, Store, Watch } from '../store/types.js';
 import { Backoff, WorkQueue } from './queue.js';
+import { keepWatching, type RuntimeLogger, type WatchBackoff, type WatchRestartCounter } from './watch.js';
 
 export const CLUSTER_DEPLOYMENT_TYPE = {
   apiVersion: 'clustermint.io/v1alpha1',
@@ -38,6 +39,12 @@ export interface RuntimeOptions {
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Where watch failures are reported. */
+  logger?: RuntimeLogger;
+  /** Counts watch restarts (clustermint_watch_restarts_total). */
+  watchRestarts?: WatchRestartCounter;
+  /** The wall-clock backoff between restarts of a failed watch (default 500 ms doubling to 30 s). */
+  watchBackoff?: WatchBackoff;
 }
 
 export const keyOf = (o: { metadata: { namespace?: string; name: string } }): string =>
@@ -65,8 +72,10 @@ const settle = async (): Promise<void> => {
 export class ControllerRuntime {
   readonly queue = new WorkQueue();
   private readonly backoff: Backoff;
-  private readonly watches: Watch[] = [];
+  private readonly watches = new Set<Watch>();
   private readonly loops: Promise<void>[] = [];
+  /** Ends the watches' backoff pauses on stop. */
+  private readonly pauses = new Set<() => void>();
   private readonly seen = new Map<string, string>();
   private readonly deployments = new Set<string>();
   private started = false;
@@ -123,46 +132,33 @@ export class ControllerRuntime {
     });
   }
 
+  /** Lists the kind, then keeps a watch of it running until stop() (watch.ts). */
   private async watchType(type: ResourceType, handle: (t: string, o: KubeObject) => void): Promise<void> {
-    const { store } = this.opts;
-    const first = await store.list(type);
-    for (const o of first.items) handle('ADDED', o);
-    let rv = first.resourceVersion;
-    const loop = async () => {
-      while (!this.stopped) {
-        let w: Watch;
-        try {
-          w = await store.watch(type, { resourceVersion: rv });
-        } catch (e) {
-          if (this.stopped) return;
-          if (isExpired(e)) {
-            const l = await store.list(type);
-            for (const o of l.items) handle('ADDED', o);
-            rv = l.resourceVersion;
-            continue;
-          }
-          throw e;
-        }
-        this.watches.push(w);
-        try {
-          for await (const ev of w) {
-            if (ev.type === 'BOOKMARK') {
-              rv = ev.object.metadata.resourceVersion;
-              continue;
-            }
-            rv = ev.object.metadata.resourceVersion;
-            handle(ev.type, ev.object);
-          }
-        } catch (e) {
-          if (this.stopped) return;
-          if (!isExpired(e)) throw e;
-          const l = await store.list(type);
-          for (const o of l.items) handle('ADDED', o);
-          rv = l.resourceVersion;
-        }
-      }
-    };
-    this.loops.push(loop().catch(() => undefined));
+    const loop = await keepWatching({
+      store: this.opts.store,
+      type,
+      handle,
+      stopped: () => this.stopped,
+      opened: (w) => this.watches.add(w),
+      closed: (w) => this.watches.delete(w),
+      pause: (ms) => this.pause(ms),
+      ...(this.opts.logger ? { logger: this.opts.logger } : {}),
+      ...(this.opts.watchRestarts ? { restarts: this.opts.watchRestarts } : {}),
+      ...(this.opts.watchBackoff ? { backoff: this.opts.watchBackoff } : {}),
+    });
+    this.loops.push(loop());
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.pauses.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.pauses.add(done);
+    });
   }
 
   /** Reconciles one key now (it must have been popped); requeues as asked. */
@@ -248,6 +244,7 @@ export class ControllerRuntime {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const w of this.watches) w.close();
+    for (const done of [...this.pauses]) done();
     this.wake?.();
     await Promise.all(this.loops);
   }

@@ -1,0 +1,129 @@
+/**
+ * One pass over one ClusterDeployment: what every phase reads (the deployment, the time, the
+ * namespace's chains) and the status it builds (conditions set here get the pass's time).
+ */
+import { supportedTemplates } from '../../api/template-chain.js';
+import { knownVersions } from '../../domain/upgrade-path.js';
+import type { Clock } from '../../providers/contract.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
+import { isNotFound } from '../../store/errors.js';
+import type { KubeObject, Store } from '../../store/types.js';
+import { type Condition, isoSeconds, setCondition } from '../conditions.js';
+import type { EventRecorder } from '../events.js';
+import type { GateRunner } from '../gate.js';
+import type { HealthCheck } from '../health.js';
+import type { ConditionVerdict, DeploymentStatus } from '../status.js';
+
+export interface DeploymentReconcilerOptions {
+  store: Store;
+  registry: ProviderRegistry;
+  clock: Clock;
+  gate: GateRunner;
+  events: EventRecorder;
+  /** Intermediate versions for multi-minor upgrades (default KNOWN_KUBERNETES_VERSIONS). */
+  knownVersions: readonly string[];
+  /** How often to look at machines that are changing (ms, default 1000). */
+  pollMs?: number;
+  /** How often to look at a stable cluster (health checks; ms, default 10,000). */
+  resyncMs?: number;
+  /** The health check for clusters whose template renders none (default: failed machines and a 10m node startup timeout); null: none. */
+  defaultHealthCheck?: Omit<HealthCheck, 'name' | 'selector'> | null;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+export class PassContext {
+  readonly now: number;
+  readonly nowIso: string;
+  readonly ns: string;
+  /** The status this pass writes (a copy of the stored one to start with). */
+  readonly status: DeploymentStatus;
+  readonly oldConditions: readonly Condition[];
+  conditions: Condition[];
+  /** The namespace's ClusterTemplateChains, read once at the start of the pass. */
+  chains: KubeObject[] = [];
+  private known: string[] | undefined;
+
+  constructor(
+    readonly o: DeploymentReconcilerOptions,
+    /** The deployment as last stored (replaced when the pass writes it). */
+    public cd: KubeObject,
+  ) {
+    this.now = o.clock.now();
+    this.nowIso = isoSeconds(this.now);
+    // A JSON copy (the status is JSON as stored): cheaper than structuredClone.
+    this.status = JSON.parse(JSON.stringify(cd.status ?? {})) as DeploymentStatus;
+    this.oldConditions = this.status.conditions ?? [];
+    this.conditions = [...this.oldConditions];
+    this.ns = cd.metadata.namespace ?? 'default';
+  }
+
+  get spec(): { template: string; dryRun?: boolean } {
+    return (this.cd.spec ?? {}) as { template: string; dryRun?: boolean };
+  }
+
+  get pollMs(): number {
+    return this.o.pollMs ?? 1000;
+  }
+
+  cond(type: string, status: Condition['status'], reason: string, message: string): void {
+    this.conditions = setCondition(
+      this.conditions,
+      { type, status, reason, message, observedGeneration: this.cd.metadata.generation },
+      this.nowIso,
+    );
+  }
+
+  setConditions(verdicts: readonly ConditionVerdict[]): void {
+    for (const c of verdicts) this.cond(c.type, c.status, c.reason, c.message);
+  }
+
+  async event(
+    reason: string,
+    message: string,
+    type: EventType = 'Normal',
+    onceWithinMs?: number,
+  ): Promise<void> {
+    const e = {
+      deployment: this.cd.metadata.name,
+      namespace: this.ns,
+      involved: {
+        apiVersion: this.cd.apiVersion,
+        kind: this.cd.kind,
+        name: this.cd.metadata.name,
+        namespace: this.ns,
+        uid: this.cd.metadata.uid,
+      },
+      reason,
+      message,
+      type,
+    };
+    if (onceWithinMs === undefined) await this.o.events.record(e);
+    else await this.o.events.recordOnce(e, onceWithinMs);
+  }
+
+  /**
+   * The versions an upgrade may step through: the documented ones plus those of the templates
+   * the namespace's chains name (the chains read at the start of the pass; a change to one
+   * requeues the deployment). The one source for the refusal check and both control-plane kinds.
+   */
+  knownVersions(): readonly string[] {
+    if (this.known) return this.known;
+    this.known = knownVersions(
+      this.o.knownVersions,
+      this.chains.flatMap((c) => supportedTemplates(c).map((t) => this.o.gate.templateVersion(t.name))),
+    );
+    return this.known;
+  }
+
+  /** The labels of the deployment's namespace (the gate's team labels), undefined without one. */
+  async teamLabels(): Promise<Record<string, string> | undefined> {
+    try {
+      const nsObj = await this.o.store.get({ apiVersion: 'v1', kind: 'Namespace', name: this.ns });
+      return nsObj.metadata.labels ?? {};
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * One pass over a live deployment, as phases over one PassContext: apply decision ->
+ * infrastructure -> control plane (prepare) -> machine sync -> health -> control plane (roll)
+ * -> workers -> summary -> status. Each phase returns what it needs the pass to know about
+ * requeueing; the pass merges them.
+ */
+import { createHash } from 'node:crypto';
+import { kubernetesVersion } from '../../domain/kubernetes-version.js';
+import { planControlPlaneUpgrade } from '../../domain/upgrade-path.js';
+import type { RenderedObject as ProviderObject } from '../../providers/contract.js';
+import { isTerminalProviderError, isTransientProviderError } from '../../providers/errors.js';
+import { getCondition } from '../conditions.js';
+import { type DesiredCluster, DesiredStateError, desiredCluster } from '../desired.js';
+import { listMachines, type MachineContext } from '../machines.js';
+import { upgradeConcurrency } from '../planners/rolled-version.js';
+import type { ReconcileResult } from '../runtime.js';
+import type { Refusal } from '../status.js';
+import { decideApply } from './apply.js';
+import type { PassContext } from './context.js';
+import { controlPlaneStrategy, recordControlPlane } from './control-plane/index.js';
+import { finishPass } from './finish.js';
+import { checkHealth } from './health.js';
+import { reconcileInfrastructure } from './infrastructure.js';
+import { syncMachines } from './machine-sync.js';
+import { mergeOutcomes, type PhaseOutcome, requeueAfterMs } from './outcome.js';
+import { summarize } from './summary.js';
+import { reconcileWorkers, workerPoolInputs } from './workers.js';
+
+export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> {
+  const { objects, refusal } = await decideApply(ctx);
+  if (!objects) {
+    const denied = getCondition(ctx.conditions, 'PolicyPassed')?.status === 'False';
+    const failed = ctx.conditions.find((c) => c.status === 'False');
+    ctx.cond(
+      'Ready',
+      'False',
+      denied ? 'PolicyDenied' : (failed?.reason ?? 'Refused'),
+      denied
+        ? 'the gate denied the deployment: nothing is created'
+        : (failed?.message ?? refusal?.message ?? 'not applied'),
+    );
+    return finishPass(ctx, {});
+  }
+  if (ctx.spec.dryRun) {
+    ctx.cond(
+      'Ready',
+      'False',
+      'DryRun',
+      'spec.dryRun is set: validated only; remove spec.dryRun to provision',
+    );
+    return finishPass(ctx, {});
+  }
+  let desired: DesiredCluster;
+  try {
+    desired = desiredCluster(objects);
+  } catch (e) {
+    if (!(e instanceof DesiredStateError)) throw e;
+    ctx.cond('Ready', 'False', e.reason, e.message);
+    return finishPass(ctx, {});
+  }
+  // Kept across a provider error that ends the phases early: what they said still counts.
+  const outcomes: PhaseOutcome[] = [];
+  try {
+    await reconcileCluster(ctx, desired, refusal, outcomes);
+  } catch (e) {
+    if (isTerminalProviderError(e)) {
+      ctx.cond('Ready', 'False', 'ProviderError', `${e.reason}: ${e.message}`);
+      return finishPass(ctx, {});
+    }
+    if (!isTransientProviderError(e)) throw e;
+    outcomes.push({ busy: true, retryAfterMs: e.retryAfterMs });
+  }
+  return finishPass(ctx, {
+    requeueAfterMs: requeueAfterMs(mergeOutcomes(...outcomes), ctx.pollMs, ctx.o.resyncMs ?? 10_000),
+  });
+}
+
+/** The cluster's phases; each phase's outcome goes to `outcomes` as soon as it is known. */
+async function reconcileCluster(
+  ctx: PassContext,
+  d: DesiredCluster,
+  refusal: Refusal | undefined,
+  outcomes: PhaseOutcome[],
+): Promise<void> {
+  const clusterId = `${ctx.ns}/${d.clusterName}`;
+  const infra = await reconcileInfrastructure(ctx, d, clusterId);
+  if (!infra.ready) {
+    outcomes.push({ busy: true });
+    return;
+  }
+  const binding = ctx.o.registry.controlPlaneFor(d.controlPlane as ProviderObject);
+  const mctx: MachineContext = {
+    store: ctx.o.store,
+    clock: ctx.o.clock,
+    events: ctx.o.events,
+    infra: infra.provider,
+    deployment: ctx.cd,
+    clusterId,
+    clusterName: d.clusterName,
+    ...(infra.status.controlPlaneEndpoint ? { endpoint: infra.status.controlPlaneEndpoint } : {}),
+    joinToken: joinToken(ctx.cd.metadata.uid),
+  };
+  const target = kubernetesVersion(binding.spec.version);
+  const frame = { ctx, desired: d, clusterId, target };
+  const strategy = controlPlaneStrategy(frame, binding);
+
+  const stored = await listMachines(ctx.o.store, ctx.ns, ctx.cd.metadata.name);
+  const prepared = await strategy.prepare(stored);
+  outcomes.push(prepared.outcome);
+  if (prepared.endpoint) mctx.endpoint = prepared.endpoint;
+
+  const synced = await syncMachines(ctx, d, mctx, stored, () => strategy.bootRecipe());
+  outcomes.push(synced.outcome);
+  const { machines } = synced;
+
+  const health = await checkHealth(ctx, d, mctx, machines);
+  outcomes.push(health.outcome);
+
+  const pools = workerPoolInputs(ctx, d, machines);
+  const plan = planControlPlaneUpgrade(prepared.version, target, ctx.knownVersions());
+  const steps = plan.ok ? plan.steps : [];
+  const rolled = await strategy.roll({
+    machineContext: mctx,
+    infrastructure: infra.status,
+    machines,
+    unhealthy: health.unhealthy,
+    workersRolling: pools.some((p) => p.tracked && p.rolling),
+    steps,
+    version: prepared.version,
+  });
+  outcomes.push(rolled.outcome);
+  const cp = rolled.state;
+  recordControlPlane(frame, strategy, cp, mctx.endpoint);
+
+  const workers = await reconcileWorkers(ctx, {
+    desired: d,
+    machineContext: mctx,
+    machines,
+    pools,
+    recipes: synced.workerRecipes,
+    unhealthy: health.unhealthy,
+    controlPlane: cp,
+    controlPlaneTarget: target,
+    controlPlaneSteps: steps,
+    concurrency: upgradeConcurrency(ctx.cd.metadata.annotations ?? {}, d.cluster.metadata.annotations ?? {}),
+  });
+  outcomes.push(workers.outcome);
+  summarize(ctx, {
+    desired: d,
+    machines,
+    strategy,
+    controlPlane: cp,
+    controlPlaneTarget: target,
+    controlPlaneSteps: steps,
+    workers,
+    refusal,
+  });
+}
+
+/** The kubeadm-style join token of a deployment's machines (derived from its uid). */
+function joinToken(uid: string): string {
+  const h = createHash('sha256').update(`join:${uid}`).digest('hex');
+  return `${h.slice(0, 6)}.${h.slice(6, 22)}`;
+}

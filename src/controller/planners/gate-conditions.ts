@@ -1,0 +1,42 @@
+/** The gate's verdict as TemplateReady, ValuesValid and PolicyPassed (pure). */
+import type { Verdict } from '../../gate/index.js';
+import type { ConditionVerdict } from '../status.js';
+
+type Violation = Verdict['violations'][number];
+
+function summary(xs: readonly Violation[]): string {
+  return (
+    xs
+      .slice(0, 3)
+      .map((x) => (x.policy ? `${x.policy}/${x.rule}: ${x.message}` : x.message))
+      .join('; ') + (xs.length > 3 ? `; and ${xs.length - 3} more` : '')
+  );
+}
+
+export function gateConditions(
+  v: Pick<Verdict, 'violations' | 'objects' | 'rules'>,
+  template: string,
+): ConditionVerdict[] {
+  const errors = v.violations.filter((x) => x.severity === 'error');
+  const resolve = errors.filter((x) => x.stage === 'resolve');
+  const values = errors.filter((x) => x.stage === 'values' || x.stage === 'render' || x.stage === 'object');
+  const policy = errors.filter((x) => x.stage === 'policy');
+  const out: ConditionVerdict[] = [];
+  const cond = (type: string, status: ConditionVerdict['status'], reason: string, message: string) =>
+    out.push({ type, status, reason, message });
+  if (resolve.length) cond('TemplateReady', 'False', 'TemplateNotFound', summary(resolve));
+  else cond('TemplateReady', 'True', 'Resolved', `template ${template} found`);
+  if (resolve.length) cond('ValuesValid', 'Unknown', 'TemplateNotFound', 'the template was not found');
+  else if (values.length) cond('ValuesValid', 'False', 'ValuesInvalid', summary(values));
+  else cond('ValuesValid', 'True', 'Valid', `values valid, ${v.objects.length} objects rendered`);
+  if (resolve.length || values.length)
+    cond(
+      'PolicyPassed',
+      policy.length ? 'False' : 'Unknown',
+      policy.length ? 'PolicyDenied' : 'NotEvaluated',
+      policy.length ? summary(policy) : 'policies need rendered objects',
+    );
+  else if (policy.length) cond('PolicyPassed', 'False', 'PolicyDenied', summary(policy));
+  else cond('PolicyPassed', 'True', 'Passed', `${Object.keys(v.rules).length} policy rules passed`);
+  return out;
+}

@@ -1,0 +1,74 @@
+/** What the reconciler writes on a ClusterDeployment: its status shape and the names it reads. */
+import type { PlainObject } from '../util/plain-object.js';
+import type { Condition } from './conditions.js';
+
+// The names live in domain/labels.ts; these are the controller's spellings of them.
+export {
+  ANNOTATION_DEFER_UPGRADE,
+  ANNOTATION_HOLD_UPGRADE_SEQUENCE,
+  ANNOTATION_UPGRADE_CONCURRENCY,
+  CLUSTER_DEPLOYMENT_FINALIZER as CD_FINALIZER,
+} from '../domain/labels.js';
+
+export interface PoolStatus {
+  name: string;
+  /** The version the pool's machines are rolled to now (a step of the upgrade). */
+  version: string;
+  /** The version the deployment asks for. */
+  targetVersion: string;
+  replicas: number;
+  readyReplicas: number;
+  updatedReplicas: number;
+  /** `defer-upgrade`, `hold-upgrade-sequence`, or why the pool waits. */
+  note?: string;
+}
+
+export interface MachineCounts {
+  desired: number;
+  ready: number;
+  upToDate: number;
+}
+
+export type ControlPlaneMode = 'machines' | 'hosted';
+
+export interface DeploymentStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  /** The Kubernetes version of the control plane now. */
+  k8sVersion?: string;
+  availableUpgrades?: string[];
+  phase?: string;
+  endpoint?: string;
+  controlPlane?: PoolStatus & { mode: ControlPlaneMode; initialized?: boolean };
+  machineDeployments?: PoolStatus[];
+  machines?: {
+    total: number;
+    ready: number;
+    controlPlane: MachineCounts;
+    workers: MachineCounts;
+  };
+  upgrade?: UpgradeStatus;
+  /** The desired state last applied (the gate's objects), for `plan` and for keeping a cluster as it is when a change is refused. */
+  applied?: { template: string; generation: number; objects: PlainObject[] };
+}
+
+export interface UpgradeStatus {
+  from: string;
+  to: string;
+  controlPlaneSteps: string[];
+  stage: string;
+}
+
+/** Why a change was not applied (the cluster stays as last applied). */
+export interface Refusal {
+  reason: string;
+  message: string;
+}
+
+/** A condition as a phase or planner decides it (the pass adds the time and generation). */
+export interface ConditionVerdict {
+  type: string;
+  status: Condition['status'];
+  reason: string;
+  message: string;
+}
