@@ -10,7 +10,15 @@ import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { LiveLines, progressLine, progressOf } from './apply-progress.js';
-import { CD_TYPE, eventLine, type Outcome, openEmbedded, outcomeOf, parseTimeout } from './embedded-run.js';
+import {
+  CD_TYPE,
+  eventLine,
+  type Outcome,
+  openEmbedded,
+  outcomeOf,
+  parseTimeout,
+  stderrLogger,
+} from './embedded-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { printViolations } from './print.js';
@@ -136,6 +144,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     onEvent: (e) => {
       if (o.wait && !live) io.err(eventLine(e));
     },
+    logger: stderrLogger(io),
   });
   try {
     // The gate first, with the files' positions and the policies and templates the reconciler

@@ -163,12 +163,13 @@ async function runEmbedded(
   const state = opts.state ?? DEFAULT_STATE_PATH;
   const eventTtlMs =
     opts.eventTtl !== undefined ? parseDurationFlag('--event-ttl', opts.eventTtl, true) : undefined;
-  const { eventLine, openEmbedded } = await import('./embedded-run.js');
+  const { eventLine, openEmbedded, stderrLogger } = await import('./embedded-run.js');
   const emb = await openEmbedded({
     state,
     templates: opts.templates,
     policies: opts.policies,
     onEvent: (e) => io.out(eventLine(e)),
+    logger: stderrLogger(io),
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
   });
   const ac = new AbortController();

@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
-import { type Controller, createController, type EventInput } from '../controller/index.js';
+import {
+  type Controller,
+  createController,
+  type EventInput,
+  type RuntimeLogger,
+} from '../controller/index.js';
 import { CLUSTER_DEPLOYMENT_TYPE } from '../controller/runtime.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
@@ -15,6 +20,7 @@ import { isNotFound } from '../store/errors.js';
 import { DEFAULT_STATE_PATH, openSqliteStore, type SqliteStore } from '../store/index.js';
 import type { KubeObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
+import type { IO } from './io.js';
 
 export { DEFAULT_STATE_PATH };
 export const CD_TYPE = CLUSTER_DEPLOYMENT_TYPE;
@@ -29,6 +35,20 @@ export interface EmbeddedOptions extends StateOptions {
   onEvent?: (e: EventInput) => void;
   /** Events expire after this long (ms; default 1 h; 0: never). */
   eventTtlMs?: number;
+  /** Where the runtime reports trouble of its own (a watch that failed and is restarted). */
+  logger?: RuntimeLogger;
+}
+
+/** The runtime's warnings as plain `warning:` lines on stderr (the embedded commands have no JSON log). */
+export function stderrLogger(io: IO): RuntimeLogger {
+  return {
+    warn: (fields, message) => {
+      const detail = Object.entries(fields)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ');
+      io.err(`warning: ${message}${detail ? ` (${detail})` : ''}\n`);
+    },
+  };
 }
 
 export function cloudPathFor(state: string): string {
@@ -117,6 +137,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     policies,
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     ...(o.eventTtlMs !== undefined ? { eventTtlMs: o.eventTtlMs } : {}),
+    ...(o.logger ? { logger: o.logger } : {}),
   });
   return {
     store,
