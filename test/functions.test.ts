@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { goQuote, goSprintf } from '../src/go/fmt.js';
 import { compileChart } from '../src/render/chart/engine.js';
-import { semverCompare } from '../src/render/chart/semver.js';
+import { semverCompare } from '../src/render/functions/semver.js';
 import { ClustermintError } from '../src/util/errors.js';
 
 /** Renders one template string with a context. */

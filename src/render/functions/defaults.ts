@@ -1,4 +1,8 @@
-/** sprig's defaults and flow: empty, default, coalesce, all, any, ternary (Go's emptiness). */
+/**
+ * sprig's defaults and flow (empty, default, coalesce, all, any, ternary, fail) with Go's
+ * emptiness, and Helm's `required`.
+ */
+import { AuthorFailure } from './failure.js';
 import { isNil, type ValueModel } from './value-model.js';
 
 /** sprig's `empty`: nil, false, 0, "" and empty lists and maps are empty; objects never are. */
@@ -45,4 +49,15 @@ export function anyNonEmpty(model: ValueModel, values: readonly unknown[]): bool
 
 export function ternary(ifTrue: unknown, ifFalse: unknown, condition: boolean): unknown {
   return condition ? ifTrue : ifFalse;
+}
+
+/** sprig's `fail`: stops the render with the author's message. */
+export function failWith(message: string): never {
+  throw new AuthorFailure(message);
+}
+
+/** Helm's `required`: the value, unless it is nil or "" (then the author's message). */
+export function required(message: string, value: unknown): unknown {
+  if (isNil(value) || value === '') failWith(message);
+  return value;
 }

@@ -23,6 +23,9 @@ export class RegexSyntaxError extends FunctionFailure {
   }
 }
 
+/** A message the template's author wrote (`fail`, Helm's `required`): shown exactly as written. */
+export class AuthorFailure extends FunctionFailure {}
+
 export function fail(message: string): never {
   throw new FunctionFailure(message);
 }

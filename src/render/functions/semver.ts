@@ -4,6 +4,7 @@
  * space for AND, `||` for OR, `A - B` ranges; a pre-release matches only a constraint that has one.
  * Hand-written: the npm `semver` package has different rules for missing parts and prereleases.
  */
+import { FunctionFailure } from './failure.js';
 
 export interface SemVer {
   major: number;
@@ -71,7 +72,7 @@ export function parseConstraint(input: string): Group[] {
       .replace(/(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)\s+/g, '$1')
       .split(/[\s,]+/)
       .filter(Boolean);
-    if (terms.length === 0) throw new Error(`improper constraint: ${input}`);
+    if (terms.length === 0) throw new FunctionFailure(`improper constraint: ${input}`);
     for (const term of terms) addTerm(group, term, input);
     groups.push(group);
   }
@@ -80,7 +81,7 @@ export function parseConstraint(input: string): Group[] {
 
 function addTerm(group: Group, term: string, input: string): void {
   const m = TERM.exec(term);
-  if (!m) throw new Error(`improper constraint: ${input}`);
+  if (!m) throw new FunctionFailure(`improper constraint: ${input}`);
   const op = m[1] ?? '=';
   const wild = (s: string | undefined) => s === undefined || /^[xX*]$/.test(s);
   const major = wild(m[2]) ? -1 : Number(m[2]);
@@ -178,6 +179,6 @@ export function satisfies(version: SemVer, groups: Group[]): boolean {
 export function semverCompare(constraint: string, version: string): boolean {
   const groups = parseConstraint(constraint);
   const v = parseSemver(version);
-  if (!v) throw new Error(`invalid semantic version: ${JSON.stringify(version)}`);
+  if (!v) throw new FunctionFailure(`invalid semantic version: ${JSON.stringify(version)}`);
   return satisfies(v, groups);
 }

@@ -13,7 +13,15 @@
 import { emptyMap, type PlainObject } from '../../util/plain-object.js';
 import { atoi, octalToDecimal, toFloat64, toInt64 } from '../functions/conversion.js';
 import { deepEqual } from '../functions/deep-equal.js';
-import { allNonEmpty, anyNonEmpty, coalesce, isEmpty, ternary, withDefault } from '../functions/defaults.js';
+import {
+  allNonEmpty,
+  anyNonEmpty,
+  coalesce,
+  failWith,
+  isEmpty,
+  ternary,
+  withDefault,
+} from '../functions/defaults.js';
 import * as dicts from '../functions/dicts.js';
 import { base32Decode, base32Encode, base64Decode, base64Encode } from '../functions/encoding.js';
 import { FunctionFailure } from '../functions/failure.js';
@@ -76,14 +84,6 @@ const onList = (name: string, what: string, fn: (items: readonly unknown[]) => u
     name,
     f(['any'], (l: unknown) => fn(listOf(l, what))),
   );
-
-const semver = (c: string, v: string): boolean => {
-  try {
-    return semverCompare(c, v);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-};
 
 /** mergo into `dst` (nil: a new map), as merge and mergeOverwrite. */
 const merge = (overwrite: boolean) =>
@@ -360,9 +360,9 @@ const entries: [string, GoFunc][] = [
     ),
   ),
   // semver
-  ['semverCompare', f(['string', 'string'], semver)],
+  ['semverCompare', f(['string', 'string'], semverCompare)],
   // flow
-  ['fail', f(['string'], (msg: string) => fail(msg))],
+  ['fail', f(['string'], failWith)],
   // regular expressions
   ...withMust('regexMatch', f(['string', 'string'], regex.regexMatch)),
   ...withMust(
