@@ -21,8 +21,18 @@ export function modInts(a: bigint, b: bigint): bigint {
   return int64(a % b);
 }
 
-export const maxInt = (values: readonly bigint[]): bigint => values.reduce((m, v) => (m < v ? v : m));
-export const minInt = (values: readonly bigint[]): bigint => values.reduce((m, v) => (v < m ? v : m));
+/** The largest of one or more int64 values (Math.max does not take bigints). */
+export function maxInt(values: readonly bigint[]): bigint {
+  let max = values[0];
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+export function minInt(values: readonly bigint[]): bigint {
+  let min = values[0];
+  for (const v of values) if (v < min) min = v;
+  return min;
+}
 export const maxFloat = (values: readonly number[]): number => values.reduce((m, x) => Math.max(m, x));
 export const minFloat = (values: readonly number[]): number => values.reduce((m, x) => Math.min(m, x));
 

@@ -26,7 +26,6 @@ import {
   assignable,
   canBeNil,
   type GoFunc,
-  GoFuncError,
   type GoFuncMap,
   GoInt,
   GoMap,
