@@ -5,7 +5,7 @@
 import { emptyMap, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { isEmpty } from './defaults.js';
 import { fail } from './failure.js';
-import { untypedMap, type ValueModel } from './value-model.js';
+import { isNil, untypedMap, type ValueModel } from './value-model.js';
 
 /** `dict k1 v1 k2 v2 ...`: keys as text; a key without a value maps to "". */
 export function dict(model: ValueModel, keysAndValues: readonly unknown[]): PlainObject {
@@ -63,10 +63,11 @@ export function omit(d: PlainObject | null, ks: readonly string[]): PlainObject 
 }
 
 /**
- * mergo.Merge (`merge`) and mergo.MergeWithOverwrite (`mergeOverwrite`) into `dst`, in place:
- * maps merge recursively; `merge` fills only missing or empty values, `mergeOverwrite` also
- * replaces set values with non-empty ones. `adopt` is applied to each value taken from a source
- * (the chart engine copies, as its inputs are frozen).
+ * mergo.Merge (`merge`) and mergo.MergeWithOverwrite (`mergeOverwrite`) into `dst`, in place,
+ * as they treat map[string]interface{}: two maps merge recursively; otherwise `merge` fills
+ * only missing or empty values and skips nil ones, while `mergeOverwrite` takes every source
+ * value, empty and nil included. `adopt` is applied to each value taken from a source (the
+ * chart engine copies, as its inputs are frozen).
  */
 export function mergeInto(
   model: ValueModel,
@@ -77,15 +78,16 @@ export function mergeInto(
 ): void {
   for (const k of Object.keys(src)) {
     const s = src[k];
+    if (isNil(s)) {
+      if (overwrite) setOwn(dst, k, null);
+      continue;
+    }
     const present = Object.hasOwn(dst, k);
     const d = present ? dst[k] : undefined;
     const dMap = present ? untypedMap(model, d) : undefined;
     const sMap = untypedMap(model, s);
-    if (dMap !== undefined && sMap !== undefined) {
-      mergeInto(model, dMap, sMap, overwrite, adopt);
-    } else if (!present || isEmpty(model, d)) {
-      if (!(overwrite && present && isEmpty(model, s))) setOwn(dst, k, adopt(s));
-    } else if (overwrite && !isEmpty(model, s)) setOwn(dst, k, adopt(s));
+    if (dMap !== undefined && sMap !== undefined) mergeInto(model, dMap, sMap, overwrite, adopt);
+    else if (overwrite || !present || isEmpty(model, d)) setOwn(dst, k, adopt(s));
   }
 }
 

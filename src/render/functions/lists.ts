@@ -42,12 +42,11 @@ export function sliceItems(items: Items, start?: number, end?: number): unknown[
   return items.slice(from, to);
 }
 
-/** sprig's `chunk`: lists of `size` elements (the last one shorter). */
+/** sprig's `chunk`: lists of `size` elements (the last one shorter); a size under 1 is Go's panic. */
 export function chunk(size: number, items: Items): unknown[][] {
-  if (size <= 0) panic('integer divide by zero');
+  if (size <= 0) panic('makeslice: len out of range');
   const out: unknown[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  if (items.length === 0) out.push([]);
   return out;
 }
 

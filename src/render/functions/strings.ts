@@ -64,19 +64,45 @@ export const replaceAll = (old: string, replacement: string, s: string): string 
   goReplace(s, old, replacement, -1);
 /** strings.ToUpper / ToLower (one-rune case mappings: `ß` stays). */
 export const upper = (s: string): string => (ASCII.test(s) ? s.toUpperCase() : goToUpper(s));
-export const lower = (s: string): string => (ASCII.test(s) ? s.toLowerCase() : goToLower(s));
+// İ (U+0130) lower-cases to i in Go's one-character mapping; JS adds a combining dot.
+export const lower = (s: string): string =>
+  ASCII.test(s) ? s.toLowerCase() : goToLower(s.replaceAll('İ', 'i'));
 export const contains = (substr: string, s: string): boolean => s.includes(substr);
 export const hasPrefix = (prefix: string, s: string): boolean => s.startsWith(prefix);
 export const hasSuffix = (suffix: string, s: string): boolean => s.endsWith(suffix);
 export const hello = (): string => 'Hello!';
 
-/** strings.Title: upper-cases the first letter of each word. */
+/** Letters whose title case is neither their upper nor their lower case (the Latin digraphs). */
+const TITLE_CASE: Record<string, string> = {
+  Ǆ: 'ǅ',
+  ǅ: 'ǅ',
+  ǆ: 'ǅ',
+  Ǉ: 'ǈ',
+  ǈ: 'ǈ',
+  ǉ: 'ǈ',
+  Ǌ: 'ǋ',
+  ǋ: 'ǋ',
+  ǌ: 'ǋ',
+  Ǳ: 'ǲ',
+  ǲ: 'ǲ',
+  ǳ: 'ǲ',
+};
+
+/** unicode.ToTitle of one character: a one-character mapping only, as Go's. */
+function titleCase(ch: string): string {
+  const digraph = TITLE_CASE[ch];
+  if (digraph !== undefined) return digraph;
+  const up = ch.toUpperCase();
+  return up.length === ch.length || [...up].length === 1 ? up : ch;
+}
+
+/** strings.Title: title-cases the first letter of each word. */
 export function title(s: string): string {
   let prev = ' ';
   let out = '';
   for (const ch of s) {
     const sep = !/[\p{L}\p{Nd}_]/u.test(prev) && !/[\p{Mn}]/u.test(prev);
-    out += sep ? ch.toUpperCase() : ch;
+    out += sep ? titleCase(ch) : ch;
     prev = ch;
   }
   return out;
