@@ -60,7 +60,7 @@ describe('math', () => {
     expect(math.decimalArithmetic(1, [0.9], '-')).toBe(0.1);
     expect(() => math.decimalArithmetic(1, [0], '/')).toThrow('decimal division by 0');
     expect(() => math.decimalArithmetic(Number.NaN, [1], '+')).toThrow('Cannot create a Decimal from NaN');
-    expect(math.round(3.14159, 2)).toBe(3.14);
+    expect(math.round(1.23456, 3)).toBe(1.235);
     expect(math.round(2.5, 0)).toBe(3);
   });
 
