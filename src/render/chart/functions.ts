@@ -5,7 +5,7 @@
  * as `NAME: MESSAGE`. `include`, `define` and `lookup` are bound per chart by the engine; the
  * comparisons, `index`, `len` and `printf` are the chart's text/template builtins (builtins.ts).
  */
-import { toSafeTree } from '../../util/plain-object.js';
+import { type PlainObject, toSafeTree } from '../../util/plain-object.js';
 import { toInt64 } from '../functions/conversion.js';
 import {
   coalesce,
@@ -40,7 +40,7 @@ import {
 import { BUILTINS } from './builtins.js';
 import { chartValueModel as model } from './value-model.js';
 
-export { arityOf, checkArity, describeArity, FunctionError, type FunctionSpec } from './arguments.js';
+export { arityOf, checkArity, FunctionError, type FunctionSpec } from './arguments.js';
 
 /** A `required`/`fail` message: printed exactly as the chart author wrote it. */
 export const RequiredError = AuthorFailure;
@@ -63,7 +63,8 @@ export function chartFunctionError(name: string, e: unknown): unknown {
   return new FunctionFailure(`${name}: ${e.message}`);
 }
 
-const SPRIG: Record<string, FunctionSpec> = {
+/** The order is kept as it was: it breaks ties between "did you mean" suggestions. */
+export const FUNCTIONS: Record<string, FunctionSpec> = {
   // --- strings
   quote: { params: ['VALUE...'], fn: (...vs) => strings.quote(model, vs) },
   squote: { params: ['VALUE...'], fn: (...vs) => strings.squote(model, vs) },
@@ -120,6 +121,7 @@ const SPRIG: Record<string, FunctionSpec> = {
     params: ['SEPARATOR', 'LIST'],
     fn: (sep, l) => lists.join(model, str('join', sep, 'SEPARATOR'), list('join', l, 'LIST')),
   },
+  printf: BUILTINS.printf,
   toString: { params: ['VALUE'], fn: (v: unknown) => model.text(v) },
   b64enc: { params: ['STRING'], fn: (s) => base64Encode(str('b64enc', s, 'STRING')) },
   b64dec: { params: ['STRING'], fn: (s) => base64Decode(str('b64dec', s, 'STRING')) },
@@ -158,6 +160,17 @@ const SPRIG: Record<string, FunctionSpec> = {
   required: { params: ['MESSAGE', 'VALUE'], fn: (msg, v) => required(str('required', msg, 'MESSAGE'), v) },
   fail: { params: ['MESSAGE'], fn: (msg) => failWith(str('fail', msg, 'MESSAGE')) },
 
+  // --- logic and comparison (Go template semantics)
+  eq: BUILTINS.eq,
+  ne: BUILTINS.ne,
+  lt: BUILTINS.lt,
+  le: BUILTINS.le,
+  gt: BUILTINS.gt,
+  ge: BUILTINS.ge,
+  and: BUILTINS.and,
+  or: BUILTINS.or,
+  not: BUILTINS.not,
+
   // --- collections
   dict: { params: ['KEY_VALUE...'], fn: (...kv) => dicts.dict(model, kv.map(nilIfMissing)) },
   list: { params: ['VALUE...'], fn: (...vs) => vs.map(nilIfMissing) },
@@ -166,6 +179,7 @@ const SPRIG: Record<string, FunctionSpec> = {
     params: ['MAP', 'KEY'],
     fn: (m, k) => dicts.hasKey(map('hasKey', m, 'MAP'), str('hasKey', k, 'KEY')),
   },
+  index: BUILTINS.index,
   omit: {
     params: ['MAP', 'KEY...'],
     fn: (m, ...ks) =>
@@ -178,7 +192,7 @@ const SPRIG: Record<string, FunctionSpec> = {
     params: ['DESTINATION', 'SOURCE...'],
     fn: (dst, ...srcs) => {
       // Chart values are frozen and shared between renders: merge into a copy, copying what it takes.
-      const out = toSafeTree(map('merge', dst, 'DESTINATION')) as ReturnType<typeof map>;
+      const out = toSafeTree(map('merge', dst, 'DESTINATION')) as PlainObject;
       for (const s of srcs) dicts.mergeInto(model, out, map('merge', s, 'SOURCE'), false, toSafeTree);
       return out;
     },
@@ -187,6 +201,7 @@ const SPRIG: Record<string, FunctionSpec> = {
   first: { params: ['LIST'], fn: (l) => lists.first(list('first', l, 'LIST')) },
   last: { params: ['LIST'], fn: (l) => lists.last(list('last', l, 'LIST')) },
 
+  len: BUILTINS.len,
   // --- integer math (sprig converts with cast.ToInt64)
   add: { params: ['A', 'B...'], fn: (...vs) => Number(math.addInts(int64s(vs))) },
   sub: { params: ['A', 'B'], fn: (a, b) => Number(math.subInts(toInt64(model, a), toInt64(model, b))) },
@@ -195,5 +210,3 @@ const SPRIG: Record<string, FunctionSpec> = {
   max: { params: ['A', 'B...'], fn: (...vs) => Number(math.maxInt(int64s(vs))) },
   min: { params: ['A', 'B...'], fn: (...vs) => Number(math.minInt(int64s(vs))) },
 };
-
-export const FUNCTIONS: Record<string, FunctionSpec> = { ...SPRIG, ...BUILTINS };

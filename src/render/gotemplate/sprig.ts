@@ -97,6 +97,23 @@ const merge = (overwrite: boolean) =>
     MAP,
   );
 
+/** sprig's regexMatch (not mustRegexMatch) answers false for a pattern RE2 refuses. */
+function falseOnBadPattern(fn: GoFunc): GoFunc {
+  return {
+    ...fn,
+    fn: (...args: unknown[]) => {
+      try {
+        return fn.fn(...args);
+      } catch (e) {
+        if (e instanceof FunctionFailure) return false;
+        throw e;
+      }
+    },
+  };
+}
+
+const regexMatch = f(['string', 'string'], regex.regexMatch);
+
 const entries: [string, GoFunc][] = [
   ['hello', f([], strings.hello)],
   // strings
@@ -364,7 +381,8 @@ const entries: [string, GoFunc][] = [
   // flow
   ['fail', f(['string'], failWith)],
   // regular expressions
-  ...withMust('regexMatch', f(['string', 'string'], regex.regexMatch)),
+  ['regexMatch', falseOnBadPattern(regexMatch)],
+  ['mustRegexMatch', regexMatch],
   ...withMust(
     'regexFindAll',
     f(['string', 'string', 'int'], (r: string, s: string, n: GoInt) =>
@@ -397,23 +415,7 @@ const entries: [string, GoFunc][] = [
   ]),
 ];
 
-/** sprig's regexMatch (not mustRegexMatch) answers false for a pattern RE2 refuses. */
-function falseOnBadPattern(fn: GoFunc): GoFunc {
-  return {
-    ...fn,
-    fn: (...args: unknown[]) => {
-      try {
-        return fn.fn(...args);
-      } catch (e) {
-        if (e instanceof FunctionFailure) return false;
-        throw e;
-      }
-    },
-  };
-}
-
 export const hermeticSprigFuncs: GoFuncMap = Object.assign(
   Object.create(null) as GoFuncMap,
   Object.fromEntries(entries),
 );
-hermeticSprigFuncs.regexMatch = falseOnBadPattern(hermeticSprigFuncs.regexMatch);
