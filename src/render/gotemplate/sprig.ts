@@ -73,7 +73,7 @@ function listOf(v: unknown, what: string): readonly unknown[] {
   return fail(`${what} ${goKindOf(v)}`);
 }
 
-/** A list function and its `must` twin (sprig gives both the same behaviour here). */
+/** A function and its `must` twin: alike here, as text/template reports a sprig panic as an error. */
 const withMust = (name: string, fn: GoFunc): [string, GoFunc][] => [
   [name, fn],
   [`must${name[0].toUpperCase()}${name.slice(1)}`, fn],
