@@ -559,6 +559,11 @@ export const sprigCasesList: Case[] = [
   },
   { template: '{{ addf 0.1 0.2 }} {{ mulf 1.1 3 }} {{ subf 1 0.9 }} {{ divf 1 3 }} {{ round 3.14159 2 }}' },
   { template: '{{ seq 3 }}|{{ seq 5 2 }}|{{ seq 1 2 6 }}|{{ until 3 }}|{{ untilStep 0 10 3 }}' },
+  {
+    template:
+      '{{ regexReplaceAll "a*" "baaac" "X" }}|{{ regexReplaceAll "x*" "héllo" "-" }}|{{ regexReplaceAll "(a)" "ab" "$1x<$1>" }}|{{ regexReplaceAll "(?P<n>a)" "a" "${n}!$" }}|{{ regexReplaceAll "é" "éé" "$$" }}',
+  },
+  { template: '{{ b64dec "aGk" }}|{{ b64dec "aG\nk=" }}|{{ b64dec "aGk=x" }}|{{ b64dec "=" }}' },
   { template: '{{ b64dec "a*Gk=" }}|{{ b32enc "hi" }}|{{ b32dec "NBUQ====" }}|{{ adler32sum "Wikipedia" }}' },
   {
     template:

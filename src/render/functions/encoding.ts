@@ -2,15 +2,17 @@
  * sprig's base64 and base32 functions. Decoding failures are not errors in sprig: the
  * function returns Go's error text as its result.
  */
+import { Base64Error, goBase64Decode } from '../../go/misc.js';
 
 export const base64Encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 export function base64Decode(s: string): string {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) {
-    const bad = s.search(/[^A-Za-z0-9+/=]/);
-    return `illegal base64 data at input byte ${bad >= 0 ? bad : Math.max(0, s.length - (s.length % 4))}`;
+  try {
+    return goBase64Decode(s).toString('utf8');
+  } catch (e) {
+    if (e instanceof Base64Error) return e.message;
+    throw e;
   }
-  return Buffer.from(s, 'base64').toString('utf8');
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

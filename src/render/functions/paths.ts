@@ -1,20 +1,8 @@
 /** Go's `path` package (slash-separated on every OS, as sprig's path functions on Linux). */
+import { goCleanPath } from '../../go/misc.js';
 
 /** path.Clean: lexical, slash-separated. */
-export function cleanPath(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-    } else out.push(part);
-  }
-  const joined = out.join('/');
-  return rooted ? `/${joined}` : joined || '.';
-}
+export const cleanPath = goCleanPath;
 
 /** path.Dir: everything but the last element, cleaned. */
 export function dirPath(p: string): string {

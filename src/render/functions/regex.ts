@@ -1,23 +1,15 @@
 /** sprig's regular expression functions, on RE2 (Go's regexp syntax and linear-time matching). */
-import { compileRe2, type RE2JS } from '../../go/re2.js';
+import type { RE2JS } from '../../go/re2.js';
+import { compileGo, replaceAll as goReplaceAll } from '../../go/regexp.js';
 import { RegexSyntaxError } from './failure.js';
-
-const compiled = new Map<string, RE2JS>();
-const MAX_COMPILED = 1000;
 
 /** The compiled pattern (cached); throws RegexSyntaxError. */
 export function compileRegex(pattern: string): RE2JS {
-  let re = compiled.get(pattern);
-  if (!re) {
-    try {
-      re = compileRe2(pattern);
-    } catch (e) {
-      throw new RegexSyntaxError(pattern, (e as Error).message);
-    }
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(pattern, re);
+  try {
+    return compileGo(pattern);
+  } catch (e) {
+    throw new RegexSyntaxError(pattern, (e as Error).message);
   }
-  return re;
 }
 
 export const regexMatch = (pattern: string, s: string): boolean => compileRegex(pattern).matcher(s).find();
@@ -40,45 +32,18 @@ export const regexFind = (pattern: string, s: string): string => regexFindAll(pa
 const replaced = new Map<string, string>();
 const MAX_REPLACED = 10_000;
 
-/** regexp.ReplaceAllString: `$1`, `${1}`, `$name`, `${name}` and `$$` expand; or literally. */
+/** regexp.ReplaceAllString (`$1`, `${1}`, `$name`, `${name}` and `$$` expand) or ReplaceAllLiteralString. */
 export function regexReplaceAll(pattern: string, s: string, replacement: string, literal = false): string {
   const re = compileRegex(pattern);
-  if (s.length > 4096) return replaceUncached(re, s, replacement, literal);
+  if (s.length > 4096) return goReplaceAll(re, s, replacement, literal);
   const key = `${literal ? 'L' : 'E'}${pattern.length}:${pattern}${replacement.length}:${replacement}${s}`;
   let out = replaced.get(key);
   if (out === undefined) {
-    out = replaceUncached(re, s, replacement, literal);
+    out = goReplaceAll(re, s, replacement, literal);
     if (replaced.size >= MAX_REPLACED) replaced.clear();
     replaced.set(key, out);
   }
   return out;
-}
-
-function replaceUncached(re: RE2JS, s: string, replacement: string, literal: boolean): string {
-  const m = re.matcher(s);
-  let out = '';
-  let last = 0;
-  while (m.find()) {
-    out += s.slice(last, m.start());
-    out += literal ? replacement : expand(replacement, m);
-    last = m.end();
-  }
-  return out + s.slice(last);
-}
-
-type Match = ReturnType<RE2JS['matcher']>;
-
-/** Go regexp's Expand. */
-function expand(template: string, m: Match): string {
-  return template.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (_x, all: string, braced?: string, bare?: string) => {
-    if (all === '$') return '$';
-    const ref = braced ?? bare ?? '';
-    try {
-      return (/^\d+$/.test(ref) ? m.group(Number(ref)) : m.group(ref)) ?? '';
-    } catch {
-      return '';
-    }
-  });
 }
 
 /** regexp.Split: at most `n` parts (all when n < 0, none when n == 0). */
