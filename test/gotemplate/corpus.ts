@@ -563,6 +563,13 @@ export const sprigCasesList: Case[] = [
     template:
       '{{ regexReplaceAll "a*" "baaac" "X" }}|{{ regexReplaceAll "x*" "héllo" "-" }}|{{ regexReplaceAll "(a)" "ab" "$1x<$1>" }}|{{ regexReplaceAll "(?P<n>a)" "a" "${n}!$" }}|{{ regexReplaceAll "é" "éé" "$$" }}',
   },
+  {
+    template:
+      '{{ fromJson "{" }}|{{ toJson (fromJson "{\\"__proto__\\": {\\"x\\": [1, 2.5e3]}}") }}|{{ (fromJson "[1,]") }}',
+  },
+  { template: '{{ mustFromJson "{\\"a\\" 1}" }}' },
+  { template: '{{ mustFromJson "[1,]" }}' },
+  { template: '{{ mustFromJson "1 2" }}' },
   { template: '{{ b64dec "aGk" }}|{{ b64dec "aG\nk=" }}|{{ b64dec "aGk=x" }}|{{ b64dec "=" }}' },
   { template: '{{ b64dec "a*Gk=" }}|{{ b32enc "hi" }}|{{ b32dec "NBUQ====" }}|{{ adler32sum "Wikipedia" }}' },
   {

@@ -2,9 +2,9 @@
  * encoding/json as sprig's toJson, toPrettyJson, toRawJson and fromJson use it: map keys sorted
  * byte-wise, `<`, `>` and `&` escaped unless raw, Go's error texts.
  */
-import { goFloat, goQuote } from '../../go/fmt.js';
+import { goFloat } from '../../go/fmt.js';
+import { goJsonParse } from '../../go/json.js';
 import { sortedKeys } from '../../go/json-format.js';
-import { emptyMap, isPlainObject, setOwn } from '../../util/plain-object.js';
 import { fail } from './failure.js';
 import { isNil, type ValueModel } from './value-model.js';
 
@@ -77,37 +77,11 @@ function jsonFloat(x: number): string {
   return String(x);
 }
 
-/** json.Unmarshal into interface{}: objects become prototype-less maps. */
+/** json.Unmarshal into interface{}, with encoding/json's error texts (go/json.ts). */
 export function parseJson(s: string): unknown {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(s);
+    return goJsonParse(s);
   } catch (e) {
-    // encoding/json's wording for the common cases.
-    const t = s.trimStart();
-    if (t === '' || /end of JSON input/.test((e as Error).message)) fail('unexpected end of JSON input');
-    if (!/^[-0-9"[{tfn]/.test(t))
-      fail(
-        `invalid character ${quoteRune(String.fromCodePoint(t.codePointAt(0)!))} looking for beginning of value`,
-      );
-    fail(`invalid JSON: ${(e as Error).message}`);
+    return fail((e as Error).message);
   }
-  return toMaps(parsed);
-}
-
-function toMaps(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(toMaps);
-  if (isPlainObject(v)) {
-    const out = emptyMap();
-    for (const k of Object.keys(v)) setOwn(out, k, toMaps(v[k]));
-    return out;
-  }
-  return v;
-}
-
-/** strconv.QuoteRune. */
-function quoteRune(ch: string): string {
-  if (ch === "'") return "'\\''";
-  if (ch === '"') return `'"'`;
-  return `'${goQuote(ch).slice(1, -1)}'`;
 }
