@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { goQuote, goSprintf } from '../src/go/fmt.js';
 import { compileChart } from '../src/render/chart/engine.js';
-import { semverCompare } from '../src/render/chart/semver.js';
+import { semverCompare } from '../src/render/functions/semver.js';
+import { markImmutable } from '../src/render/functions/to-yaml.js';
 import { ClustermintError } from '../src/util/errors.js';
 
 /** Renders one template string with a context. */
@@ -186,6 +187,48 @@ describe('function errors name the function, the template, line and column', () 
 
   it('fail', () => {
     expect(renderError('{{fail "unsupported"}}').message).toBe('unsupported');
+  });
+
+  it('failures of the shared functions carry the function name', () => {
+    expect(renderError('{{div 1 0}}').message).toBe('div: integer divide by zero');
+    expect(renderError('{{semverCompare ">=banana" "1.0.0"}}').message).toBe(
+      'semverCompare: improper constraint: >=banana',
+    );
+    expect(renderError('{{regexReplaceAll "(" "x" "y"}}').message).toMatch(
+      /^regexReplaceAll: invalid regular expression "\(": /,
+    );
+    expect(renderError('{{toJson Values.x}}', { Values: { x: Number.NaN } }).message).toBe(
+      'toJson: json: unsupported value: NaN',
+    );
+    expect(renderError('{{fail "stop"}}').code).toBe('REQUIRED');
+  });
+});
+
+describe('chart functions share sprig semantics with the Go engine', () => {
+  it.each([
+    ['{{trunc 3 "héllo"}}|{{trunc -3 "héllo"}}', 'hé|llo'],
+    ['{{replace "a" "$&" "banana"}}', 'b$&n$&n$&'],
+    ['{{upper "straße"}} {{lower "İ"}}', 'STRAßE i'],
+    ['{{trim "\u00a0x\u3000"}}', 'x'],
+    ['{{toJson (splitList "" "héj")}}', '["h","é","j"]'],
+    [
+      '{{toJson (merge (dict "a" "" "b" 0 "c" 1) (dict "a" "A" "b" 2 "c" 3 "d" Values.missing))}}',
+      '{"a":"A","b":2,"c":1}',
+    ],
+    ['{{int "0x1F"}} {{int "010"}} {{int "1.0"}} {{add "1_000" 1}}', '31 8 1 1001'],
+    ['{{b64dec "a*Gk="}}', 'illegal base64 data at input byte 1'],
+    ['{{toJson (dict "é" 1 "B" 2 "a" "<&>")}}', '{"B":2,"a":"\\u003c\\u0026\\u003e","é":1}'],
+    ['{{toJson (list 1 Values.missing)}} {{toYaml (dict "k" Values.missing)}}', '[1,null] k: null'],
+  ])('%s', (src, expected) => {
+    expect(render(src, { Values: {} })).toBe(expected);
+  });
+
+  it('merge leaves frozen values untouched', () => {
+    const Values = markImmutable({ a: { x: 1 }, b: { a: { y: 2 }, z: [1] } });
+    expect(
+      render('{{toJson (merge Values.a Values.b.a)}} {{toJson (merge (dict) Values.b)}}', { Values }),
+    ).toBe('{"x":1,"y":2} {"a":{"y":2},"z":[1]}');
+    expect(Values).toEqual({ a: { x: 1 }, b: { a: { y: 2 }, z: [1] } });
   });
 });
 

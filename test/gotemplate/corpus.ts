@@ -530,5 +530,63 @@ export const sprigCasesList: Case[] = [
   { template: '{{ default }}' },
   { template: '{{ get .m }}', data: sd },
   { template: '{{ randInt 1 5 }}' },
+  // shared implementations (src/render/functions/): literal replacement, Unicode, bytes
+  { template: '{{ replace "a" "$&$1" "banana" }}|{{ replace "" "-" "ab" }}|{{ replace "é" "e" "été" }}' },
+  { template: '{{ upper "straße ǆ ŉ" }}|{{ lower "ÀÉ İ Ǆ" }}|{{ title "ǆemal élan ß ǉ ǳ" }}' },
+  { template: '{{ trim "\u00a0\u0085 x \u3000" | quote }}|{{ trim "\ufeffx" | quote }}' },
+  { template: '{{ trunc 3 "héllo" }}|{{ trunc -3 "héllo" }}|{{ substr 1 3 "héllo" }}' },
+  { template: '{{ substr 3 9 "abc" }}' },
+  { template: '{{ splitList "" "héj" }} {{ splitn "," 2 "a,b,c" }} {{ split "" "ab" }}' },
+  {
+    template:
+      '{{ toJson (merge (dict "a" "" "b" 1 "n" (dict "x" 1)) (dict "a" "A" "b" 2 "c" 3 "n" (dict "x" 2 "y" 3))) }}',
+  },
+  {
+    template:
+      '{{ toJson (mergeOverwrite (dict "a" "" "b" 1 "z" 5) (dict "a" "A" "b" 2 "z" 0)) }} {{ toJson (merge (dict) (dict "k" (list 1))) }}',
+  },
+  {
+    template: '{{ toJson (dict "é" 1 "z" 2 "B" 3 "<&>" "<&>") }} {{ toRawJson (list "<&>" 1.5 (int64 3)) }}',
+  },
+  { template: '{{ toPrettyJson (dict "a" (list 1 (dict "b" nil)) "c" (dict)) }}' },
+  { template: '{{ sortAlpha (list "b" "B" "é" "a" 1) }} {{ uniq (list 1 1 (int 1) "1" (int 1)) }}' },
+  {
+    template:
+      '{{ has (int 1) (list 1 2) }} {{ has 1.0 (list 1.0) }} {{ without (list 1 (int 1) 2) (int 1) }}',
+  },
+  {
+    template: '{{ add 9223372036854775807 1 }} {{ mul 4294967296 4294967296 }} {{ div -7 2 }} {{ mod -7 2 }}',
+  },
+  { template: '{{ addf 0.1 0.2 }} {{ mulf 1.1 3 }} {{ subf 1 0.9 }} {{ divf 1 3 }} {{ round 3.14159 2 }}' },
+  { template: '{{ seq 3 }}|{{ seq 5 2 }}|{{ seq 1 2 6 }}|{{ until 3 }}|{{ untilStep 0 10 3 }}' },
+  {
+    template:
+      '{{ regexReplaceAll "a*" "baaac" "X" }}|{{ regexReplaceAll "x*" "héllo" "-" }}|{{ regexReplaceAll "(a)" "ab" "$1x<$1>" }}|{{ regexReplaceAll "(?P<n>a)" "a" "${n}!$" }}|{{ regexReplaceAll "é" "éé" "$$" }}',
+  },
+  {
+    template:
+      '{{ fromJson "{" }}|{{ toJson (fromJson "{\\"__proto__\\": {\\"x\\": [1, 2.5e3]}}") }}|{{ (fromJson "[1,]") }}',
+  },
+  { template: '{{ mustFromJson "{\\"a\\" 1}" }}' },
+  { template: '{{ mustFromJson "[1,]" }}' },
+  { template: '{{ mustFromJson "1 2" }}' },
+  { template: '{{ b64dec "aGk" }}|{{ b64dec "aG\nk=" }}|{{ b64dec "aGk=x" }}|{{ b64dec "=" }}' },
+  { template: '{{ b64dec "a*Gk=" }}|{{ b32enc "hi" }}|{{ b32dec "NBUQ====" }}|{{ adler32sum "Wikipedia" }}' },
+  {
+    template:
+      '{{ dig "a" "b" "def" (dict "a" (dict "b" 1)) }} {{ dig "a" "x" "def" (dict "a" (dict "b" 1)) }}',
+  },
+  { template: '{{ dig "a" "b" "def" (dict "a" "s") }}' },
+  { template: '{{ chunk 2 (list 1 2 3) }} {{ chunk 2 list }} {{ len (chunk 3 (list)) }}' },
+  { template: '{{ chunk 0 (list 1 2 3) }}' },
+  { template: '{{ chunk -1 list }}' },
+  {
+    template:
+      '{{ toJson (mergeOverwrite (dict "a" 1 "l" (list 1) "t" true) (dict "a" nil "l" (list) "t" false)) }} {{ toJson (merge (dict "a" 1) (dict "a" nil "b" nil)) }}',
+  },
+  {
+    template:
+      '{{ toJson (merge (dict "m" "s" "e" "" "l" (list 1)) (dict "m" (dict "x" 1) "e" (dict "x" 1) "l" (list 2))) }} {{ toJson (mergeOverwrite (dict "m" (dict "x" 1 "y" 2) "s" "x") (dict "m" (dict "x" 0 "z" nil) "s" (dict "k" 1))) }}',
+  },
 ];
 export const sprigCases: Case[] = sprigCasesList.filter((c) => !/randInt/.test(c.template));

@@ -14,7 +14,15 @@ import { loadGenerated } from '../../util/load-generated.js';
 import { GENERATED_DIR } from '../../util/paths.js';
 import { emptyMap, hasOwn } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
-import { arityOf, checkArity, FUNCTIONS, FunctionError, isEmpty, RequiredError } from './functions.js';
+import {
+  arityOf,
+  chartFunctionError,
+  checkArity,
+  FUNCTIONS,
+  FunctionError,
+  isEmpty,
+  RequiredError,
+} from './functions.js';
 
 export interface RenderedTemplate {
   name: string;
@@ -193,7 +201,7 @@ function buildChart(
           checkArity(name, spec, argsAndOptions.length);
         return fn(...argsAndOptions);
       } catch (e) {
-        throw locate(e, here(options));
+        throw locate(chartFunctionError(name, e), here(options));
       }
     });
   }

@@ -1,373 +1,137 @@
 /**
  * The chart function map, in one place (as Helm's funcs.go): sprig/Helm names and argument
- * order, Go semantics for emptiness and comparison. `include`, `define` and `lookup` are
- * bound per chart by the engine. Every function checks its arity and argument kinds, so a
- * misuse fails with the function's name and expected signature.
+ * order. The functions are the shared ones (src/render/functions/); this adapter checks and
+ * converts each argument (arguments.ts), turns int64 results into numbers and words failures
+ * as `NAME: MESSAGE`. `include`, `define` and `lookup` are bound per chart by the engine; the
+ * comparisons, `index`, `len` and `printf` are the chart's text/template builtins (builtins.ts).
  */
-import { createHash } from 'node:crypto';
-import { goQuote, goSprintf, goString, goTypeName } from '../../go/fmt.js';
-import { compileRe2, type RE2JS } from '../../go/re2.js';
-import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
-import { semverCompare } from './semver.js';
-import { toYaml } from './to-yaml.js';
+import { type PlainObject, toSafeTree } from '../../util/plain-object.js';
+import { toInt64 } from '../functions/conversion.js';
+import {
+  coalesce,
+  failWith,
+  isEmpty as isEmptyValue,
+  required,
+  ternary,
+  withDefault,
+} from '../functions/defaults.js';
+import * as dicts from '../functions/dicts.js';
+import { base64Decode, base64Encode } from '../functions/encoding.js';
+import { AuthorFailure, FunctionFailure, RegexSyntaxError } from '../functions/failure.js';
+import { sha256sum } from '../functions/hashes.js';
+import { toJson } from '../functions/json.js';
+import * as lists from '../functions/lists.js';
+import * as math from '../functions/math.js';
+import { basePath, cleanPath, dirPath } from '../functions/paths.js';
+import { regexMatch, regexReplaceAll } from '../functions/regex.js';
+import { semverCompare } from '../functions/semver.js';
+import * as strings from '../functions/strings.js';
+import { toYaml } from '../functions/to-yaml.js';
+import {
+  FunctionError,
+  type FunctionSpec,
+  int,
+  list,
+  map,
+  nilIfMissing,
+  str,
+  toInteger,
+} from './arguments.js';
+import { BUILTINS } from './builtins.js';
+import { chartValueModel as model } from './value-model.js';
 
-/** A failure inside a function: the engine adds the template file, line and column. */
-export class FunctionError extends Error {}
+export { arityOf, checkArity, FunctionError, type FunctionSpec } from './arguments.js';
 
 /** A `required`/`fail` message: printed exactly as the chart author wrote it. */
-export class RequiredError extends FunctionError {}
-
-export interface FunctionSpec {
-  /** Names of the parameters, for the error message; a trailing `...` means variadic. */
-  params: string[];
-  fn: (...args: any[]) => unknown;
-}
+export const RequiredError = AuthorFailure;
 
 /** Go's notion of an empty value (template `if`, sprig `default`/`empty`). */
-export function isEmpty(v: unknown): boolean {
-  if (v === undefined || v === null || v === false || v === 0 || v === '') return true;
-  if (Array.isArray(v)) return v.length === 0;
-  if (isPlainObject(v)) return Object.keys(v).length === 0;
-  return false;
-}
+export const isEmpty = (v: unknown): boolean => isEmptyValue(model, v);
 
-const nil = (v: unknown) => v === undefined || v === null;
-
-function str(name: string, v: unknown, param: string): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return goString(v);
-  if (nil(v)) return '';
-  throw new FunctionError(`${name}: ${param} must be a string, got ${goTypeName(v)}`);
-}
-
-function int(name: string, v: unknown, param: string): number {
-  const n = toInt(v);
-  if (typeof v === 'number' || (typeof v === 'string' && /^-?\d+$/.test(v.trim()))) return n;
-  throw new FunctionError(`${name}: ${param} must be an integer, got ${goTypeName(v)} ${goString(v)}`);
-}
-
-/** cast.ToInt as sprig's `int`: numbers truncate, numeric strings parse, anything else is 0. */
-export function toInt(v: unknown): number {
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string') {
-    const t = v.trim();
-    if (/^[-+]?\d+$/.test(t)) return Number.parseInt(t, 10);
-    if (/^[-+]?0[xX][0-9a-fA-F]+$/.test(t)) return Number.parseInt(t, 16);
-    return 0;
-  }
-  return 0;
-}
-
-function map(name: string, v: unknown, param: string): PlainObject {
-  if (isPlainObject(v)) return v;
-  if (nil(v)) return emptyMap();
-  throw new FunctionError(`${name}: ${param} must be a map, got ${goTypeName(v)}`);
-}
-
-function list(name: string, v: unknown, param: string): unknown[] {
-  if (Array.isArray(v)) return v;
-  if (nil(v)) return [];
-  throw new FunctionError(`${name}: ${param} must be a list, got ${goTypeName(v)}`);
-}
-
-/** Go template `eq`/`lt` comparisons: numbers across int/float, strings, bools, nil. */
-function basicCompare(name: string, a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  throw new FunctionError(
-    `${name}: incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`,
-  );
-}
-
-function equal(a: unknown, b: unknown): boolean {
-  if (nil(a) && nil(b)) return true;
-  if (typeof a !== typeof b) return false;
-  if (typeof a === 'object') throw new FunctionError(`eq: cannot compare ${goTypeName(a)} values`);
-  return a === b;
-}
-
-/** encoding/json: sorted map keys, HTML-safe escapes like Go. */
-export function toJson(v: unknown): string {
-  return JSON.stringify(sortKeys(v) ?? null).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (isPlainObject(v)) {
-    const out: PlainObject = {};
-    for (const k of Object.keys(v).sort())
-      Object.defineProperty(out, k, { value: sortKeys(v[k]), enumerable: true });
-    return out;
-  }
-  return v;
-}
-
-function indent(n: number, s: string): string {
-  const pad = ' '.repeat(n);
-  return pad + s.replace(/\n/g, `\n${pad}`);
-}
-
-/** Go regexp's Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
-function expandGo(template: string, group: (ref: string) => string | undefined): string {
-  return template.replace(
-    /\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
-    (_m, all: string, braced?: string, bare?: string) => {
-      if (all === '$') return '$';
-      return group(braced ?? bare ?? '') ?? '';
-    },
-  );
-}
-
-const regexCache = new Map<string, RE2JS>();
-function re2(name: string, pattern: string): RE2JS {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    try {
-      re = compileRe2(pattern);
-    } catch (e) {
-      throw new FunctionError(
-        `${name}: invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`,
-      );
-    }
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re;
-}
+const int64s = (vs: readonly unknown[]): bigint[] => vs.map((v) => toInt64(model, v));
 
 /**
- * Results of regexReplaceAll by pattern, replacement and input (length-prefixed, so the key is
- * unambiguous): a pure function that charts call in chains on values (path cleaning), the same
- * for every render of the same values. Inputs over 4 KiB are not kept.
+ * A failure of function `name` as the chart engine shows it: argument errors and author
+ * messages as they are, sprig's failures after the function's name.
  */
-const replaced = new Map<string, string>();
-
-function regexReplaceAll(pattern: string, s: string, repl: string): string {
-  const re = re2('regexReplaceAll', pattern);
-  if (s.length > 4096) return replaceAllUncached(re, s, repl);
-  const key = `${pattern.length}:${pattern}${repl.length}:${repl}${s}`;
-  let out = replaced.get(key);
-  if (out === undefined) {
-    out = replaceAllUncached(re, s, repl);
-    if (replaced.size >= 10_000) replaced.clear();
-    replaced.set(key, out);
-  }
-  return out;
+export function chartFunctionError(name: string, e: unknown): unknown {
+  if (!(e instanceof FunctionFailure) || e instanceof AuthorFailure || e instanceof FunctionError) return e;
+  if (e instanceof RegexSyntaxError)
+    return new FunctionFailure(
+      `${name}: invalid regular expression ${JSON.stringify(e.pattern)}: ${e.detail}`,
+    );
+  return new FunctionFailure(`${name}: ${e.message}`);
 }
 
-function replaceAllUncached(re: RE2JS, s: string, repl: string): string {
-  const m = re.matcher(s);
-  let out = '';
-  let last = 0;
-  while (m.find()) {
-    out += s.slice(last, m.start());
-    out += expandGo(repl, (ref) => {
-      try {
-        const g = /^\d+$/.test(ref) ? m.group(Number(ref)) : m.group(ref);
-        return g ?? '';
-      } catch {
-        return '';
-      }
-    });
-    last = m.end();
-  }
-  return out + s.slice(last);
-}
-
-function deepMergeLeftWins(dst: PlainObject, src: PlainObject): void {
-  for (const k of Object.keys(src)) {
-    if (!hasOwn(dst, k) || nil(dst[k])) dst[k] = toSafeTree(src[k]);
-    else if (isPlainObject(dst[k]) && isPlainObject(src[k]))
-      deepMergeLeftWins(dst[k] as PlainObject, src[k] as PlainObject);
-  }
-}
-
-/** Go's path.Clean: lexical, slash-separated. */
-export function goPathClean(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-    } else out.push(part);
-  }
-  const joined = out.join('/');
-  return rooted ? `/${joined}` : joined || '.';
-}
-
-/** Go's path.Dir: everything but the last element, cleaned. */
-export function goPathDir(p: string): string {
-  const i = p.lastIndexOf('/');
-  return goPathClean(p.slice(0, i + 1));
-}
-
-/** Go's path.Base. */
-export function goPathBase(p: string): string {
-  if (p === '') return '.';
-  const trimmed = p.replace(/\/+$/, '');
-  if (trimmed === '') return '/';
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
-
-/** Go's `index`: maps by key, lists by integer; a missing map key is nil, a bad list index an error. */
-function indexInto(v: unknown, keys: unknown[]): unknown {
-  let cur = v;
-  for (const k of keys) {
-    if (Array.isArray(cur)) {
-      const i = typeof k === 'number' ? k : Number.NaN;
-      if (!Number.isInteger(i)) throw new FunctionError(`index: cannot index a list with ${goTypeName(k)}`);
-      if (i < 0 || i >= cur.length) throw new FunctionError(`index: index out of range: ${i}`);
-      cur = cur[i];
-    } else if (isPlainObject(cur)) {
-      const key = typeof k === 'string' ? k : goString(k);
-      cur = hasOwn(cur, key) ? cur[key] : undefined;
-    } else if (nil(cur)) {
-      throw new FunctionError('index: index of untyped nil');
-    } else throw new FunctionError(`index: cannot index into ${goTypeName(cur)}`);
-  }
-  return cur;
-}
-
+/** The order is kept as it was: it breaks ties between "did you mean" suggestions. */
 export const FUNCTIONS: Record<string, FunctionSpec> = {
   // --- strings
-  quote: {
-    params: ['VALUE...'],
-    fn: (...vs) =>
-      vs
-        .filter((v) => !nil(v))
-        .map((v) => goQuote(goString(v)))
-        .join(' '),
-  },
-  squote: {
-    params: ['VALUE...'],
-    fn: (...vs) =>
-      vs
-        .filter((v) => !nil(v))
-        .map((v) => `'${goString(v)}'`)
-        .join(' '),
-  },
+  quote: { params: ['VALUE...'], fn: (...vs) => strings.quote(model, vs) },
+  squote: { params: ['VALUE...'], fn: (...vs) => strings.squote(model, vs) },
   indent: {
     params: ['N', 'STRING'],
-    fn: (n, s) => indent(int('indent', n, 'N'), str('indent', s, 'STRING')),
+    fn: (n, s) => strings.indent(int('indent', n, 'N'), str('indent', s, 'STRING')),
   },
   nindent: {
     params: ['N', 'STRING'],
-    fn: (n, s) => `\n${indent(int('nindent', n, 'N'), str('nindent', s, 'STRING'))}`,
+    fn: (n, s) => strings.nindent(int('nindent', n, 'N'), str('nindent', s, 'STRING')),
   },
   trunc: {
     params: ['N', 'STRING'],
-    fn: (n, s) => {
-      const c = int('trunc', n, 'N');
-      const v = str('trunc', s, 'STRING');
-      if (c < 0 && v.length + c > 0) return v.slice(v.length + c);
-      if (c >= 0 && v.length > c) return v.slice(0, c);
-      return v;
-    },
+    fn: (n, s) => strings.truncate(int('trunc', n, 'N'), str('trunc', s, 'STRING')),
   },
-  trim: { params: ['STRING'], fn: (s) => str('trim', s, 'STRING').trim() },
+  trim: { params: ['STRING'], fn: (s) => strings.trimSpace(str('trim', s, 'STRING')) },
   trimPrefix: {
     params: ['PREFIX', 'STRING'],
-    fn: (p, s) => {
-      const v = str('trimPrefix', s, 'STRING');
-      const pre = str('trimPrefix', p, 'PREFIX');
-      return pre && v.startsWith(pre) ? v.slice(pre.length) : v;
-    },
+    fn: (p, s) => strings.trimPrefix(str('trimPrefix', p, 'PREFIX'), str('trimPrefix', s, 'STRING')),
   },
   trimSuffix: {
     params: ['SUFFIX', 'STRING'],
-    fn: (p, s) => {
-      const v = str('trimSuffix', s, 'STRING');
-      const suf = str('trimSuffix', p, 'SUFFIX');
-      return suf && v.endsWith(suf) ? v.slice(0, v.length - suf.length) : v;
-    },
+    fn: (p, s) => strings.trimSuffix(str('trimSuffix', p, 'SUFFIX'), str('trimSuffix', s, 'STRING')),
   },
   replace: {
     params: ['OLD', 'NEW', 'STRING'],
     fn: (o, n, s) =>
-      str('replace', s, 'STRING')
-        .split(str('replace', o, 'OLD'))
-        .join(str('replace', n, 'NEW')),
+      strings.replaceAll(str('replace', o, 'OLD'), str('replace', n, 'NEW'), str('replace', s, 'STRING')),
   },
-  lower: { params: ['STRING'], fn: (s) => str('lower', s, 'STRING').toLowerCase() },
-  upper: { params: ['STRING'], fn: (s) => str('upper', s, 'STRING').toUpperCase() },
+  lower: { params: ['STRING'], fn: (s) => strings.lower(str('lower', s, 'STRING')) },
+  upper: { params: ['STRING'], fn: (s) => strings.upper(str('upper', s, 'STRING')) },
   contains: {
     params: ['SUBSTRING', 'STRING'],
-    fn: (sub, s) => str('contains', s, 'STRING').includes(str('contains', sub, 'SUBSTRING')),
+    fn: (sub, s) => strings.contains(str('contains', sub, 'SUBSTRING'), str('contains', s, 'STRING')),
   },
   hasPrefix: {
     params: ['PREFIX', 'STRING'],
-    fn: (p, s) => str('hasPrefix', s, 'STRING').startsWith(str('hasPrefix', p, 'PREFIX')),
+    fn: (p, s) => strings.hasPrefix(str('hasPrefix', p, 'PREFIX'), str('hasPrefix', s, 'STRING')),
   },
   hasSuffix: {
     params: ['SUFFIX', 'STRING'],
-    fn: (p, s) => str('hasSuffix', s, 'STRING').endsWith(str('hasSuffix', p, 'SUFFIX')),
+    fn: (p, s) => strings.hasSuffix(str('hasSuffix', p, 'SUFFIX'), str('hasSuffix', s, 'STRING')),
   },
   split: {
     params: ['SEPARATOR', 'STRING'],
-    fn: (sep, s) => {
-      const out = emptyMap();
-      str('split', s, 'STRING')
-        .split(str('split', sep, 'SEPARATOR'))
-        .forEach((part, i) => {
-          out[`_${i}`] = part;
-        });
-      return out;
-    },
+    fn: (sep, s) =>
+      strings.indexedParts(strings.splitGo(str('split', s, 'STRING'), str('split', sep, 'SEPARATOR'))),
   },
   splitList: {
     params: ['SEPARATOR', 'STRING'],
-    fn: (sep, s) => str('splitList', s, 'STRING').split(str('splitList', sep, 'SEPARATOR')),
+    fn: (sep, s) => strings.splitGo(str('splitList', s, 'STRING'), str('splitList', sep, 'SEPARATOR')),
   },
   join: {
     params: ['SEPARATOR', 'LIST'],
-    fn: (sep, l) =>
-      list('join', l, 'LIST')
-        .filter((v) => !nil(v))
-        .map(goString)
-        .join(str('join', sep, 'SEPARATOR')),
+    fn: (sep, l) => lists.join(model, str('join', sep, 'SEPARATOR'), list('join', l, 'LIST')),
   },
-  printf: {
-    params: ['FORMAT', 'ARGS...'],
-    fn: (f, ...args) =>
-      goSprintf(
-        str('printf', f, 'FORMAT'),
-        args.map((a: unknown) => (a === undefined ? null : a)),
-      ),
-  },
-  toString: { params: ['VALUE'], fn: (v: unknown) => goString(v) },
-  b64enc: {
-    params: ['STRING'],
-    fn: (s) => Buffer.from(str('b64enc', s, 'STRING'), 'utf8').toString('base64'),
-  },
-  b64dec: {
-    params: ['STRING'],
-    fn: (s) => {
-      const v = str('b64dec', s, 'STRING');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0)
-        return 'illegal base64 data at input byte 0';
-      return Buffer.from(v, 'base64').toString('utf8');
-    },
-  },
-  dir: { params: ['PATH'], fn: (p) => goPathDir(str('dir', p, 'PATH')) },
-  base: { params: ['PATH'], fn: (p) => goPathBase(str('base', p, 'PATH')) },
-  clean: { params: ['PATH'], fn: (p) => goPathClean(str('clean', p, 'PATH')) },
-  sha256sum: {
-    params: ['STRING'],
-    fn: (s) =>
-      createHash('sha256')
-        .update(str('sha256sum', s, 'STRING'))
-        .digest('hex'),
-  },
+  printf: BUILTINS.printf,
+  toString: { params: ['VALUE'], fn: (v: unknown) => model.text(v) },
+  b64enc: { params: ['STRING'], fn: (s) => base64Encode(str('b64enc', s, 'STRING')) },
+  b64dec: { params: ['STRING'], fn: (s) => base64Decode(str('b64dec', s, 'STRING')) },
+  dir: { params: ['PATH'], fn: (p) => dirPath(str('dir', p, 'PATH')) },
+  base: { params: ['PATH'], fn: (p) => basePath(str('base', p, 'PATH')) },
+  clean: { params: ['PATH'], fn: (p) => cleanPath(str('clean', p, 'PATH')) },
+  sha256sum: { params: ['STRING'], fn: (s) => sha256sum(str('sha256sum', s, 'STRING')) },
   regexMatch: {
     params: ['REGEX', 'STRING'],
-    fn: (re, s) => re2('regexMatch', str('regexMatch', re, 'REGEX')).test(str('regexMatch', s, 'STRING')),
+    fn: (re, s) => regexMatch(str('regexMatch', re, 'REGEX'), str('regexMatch', s, 'STRING')),
   },
   regexReplaceAll: {
     params: ['REGEX', 'STRING', 'REPLACEMENT'],
@@ -380,154 +144,69 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   },
   semverCompare: {
     params: ['CONSTRAINT', 'VERSION'],
-    fn: (c, v) => {
-      try {
-        return semverCompare(str('semverCompare', c, 'CONSTRAINT'), str('semverCompare', v, 'VERSION'));
-      } catch (e) {
-        throw new FunctionError(`semverCompare: ${(e as Error).message}`);
-      }
-    },
+    fn: (c, v) => semverCompare(str('semverCompare', c, 'CONSTRAINT'), str('semverCompare', v, 'VERSION')),
   },
 
   // --- conversion and serialisation
-  int: { params: ['VALUE'], fn: (v) => toInt(v) },
-  toYaml: { params: ['VALUE'], fn: (v) => toYaml(v) },
-  toJson: { params: ['VALUE'], fn: (v) => toJson(v) },
+  int: { params: ['VALUE'], fn: toInteger },
+  toYaml: { params: ['VALUE'], fn: toYaml },
+  toJson: { params: ['VALUE'], fn: (v) => toJson(model, v, { escapeHtml: true }) },
 
   // --- defaults and flow
-  default: { params: ['DEFAULT', 'VALUE'], fn: (d, v) => (isEmpty(v) ? d : v) },
-  empty: { params: ['VALUE'], fn: (v) => isEmpty(v) },
-  coalesce: { params: ['VALUE...'], fn: (...vs) => vs.find((v) => !isEmpty(v)) ?? null },
-  ternary: { params: ['IF_TRUE', 'IF_FALSE', 'CONDITION'], fn: (a, b, c) => (c === true ? a : b) },
-  required: {
-    params: ['MESSAGE', 'VALUE'],
-    fn: (msg, v) => {
-      if (nil(v) || v === '') throw new RequiredError(str('required', msg, 'MESSAGE'));
-      return v;
-    },
-  },
-  fail: {
-    params: ['MESSAGE'],
-    fn: (msg) => {
-      throw new RequiredError(str('fail', msg, 'MESSAGE'));
-    },
-  },
+  default: { params: ['DEFAULT', 'VALUE'], fn: (d, v) => withDefault(model, d, v) },
+  empty: { params: ['VALUE'], fn: isEmpty },
+  coalesce: { params: ['VALUE...'], fn: (...vs) => coalesce(model, vs) },
+  ternary: { params: ['IF_TRUE', 'IF_FALSE', 'CONDITION'], fn: (a, b, c) => ternary(a, b, c === true) },
+  required: { params: ['MESSAGE', 'VALUE'], fn: (msg, v) => required(str('required', msg, 'MESSAGE'), v) },
+  fail: { params: ['MESSAGE'], fn: (msg) => failWith(str('fail', msg, 'MESSAGE')) },
 
   // --- logic and comparison (Go template semantics)
-  eq: { params: ['A', 'B', 'OTHERS...'], fn: (a, ...bs) => bs.some((b) => equal(a, b)) },
-  ne: { params: ['A', 'B'], fn: (a, b) => !equal(a, b) },
-  lt: { params: ['A', 'B'], fn: (a, b) => basicCompare('lt', a, b) < 0 },
-  le: { params: ['A', 'B'], fn: (a, b) => basicCompare('le', a, b) <= 0 },
-  gt: { params: ['A', 'B'], fn: (a, b) => basicCompare('gt', a, b) > 0 },
-  ge: { params: ['A', 'B'], fn: (a, b) => basicCompare('ge', a, b) >= 0 },
-  and: {
-    params: ['A', 'B...'],
-    fn: (...vs) => {
-      for (const v of vs) if (isEmpty(v)) return v;
-      return vs[vs.length - 1];
-    },
-  },
-  or: {
-    params: ['A', 'B...'],
-    fn: (...vs) => {
-      for (const v of vs) if (!isEmpty(v)) return v;
-      return vs[vs.length - 1];
-    },
-  },
-  not: { params: ['VALUE'], fn: (v) => isEmpty(v) },
+  eq: BUILTINS.eq,
+  ne: BUILTINS.ne,
+  lt: BUILTINS.lt,
+  le: BUILTINS.le,
+  gt: BUILTINS.gt,
+  ge: BUILTINS.ge,
+  and: BUILTINS.and,
+  or: BUILTINS.or,
+  not: BUILTINS.not,
 
   // --- collections
-  dict: {
-    params: ['KEY_VALUE...'],
-    fn: (...kv) => {
-      const out = emptyMap();
-      for (let i = 0; i < kv.length; i += 2)
-        out[goString(kv[i])] = i + 1 < kv.length ? (kv[i + 1] ?? null) : '';
-      return out;
-    },
-  },
-  list: { params: ['VALUE...'], fn: (...vs) => vs.map((v) => (v === undefined ? null : v)) },
-  get: {
+  dict: { params: ['KEY_VALUE...'], fn: (...kv) => dicts.dict(model, kv.map(nilIfMissing)) },
+  list: { params: ['VALUE...'], fn: (...vs) => vs.map(nilIfMissing) },
+  get: { params: ['MAP', 'KEY'], fn: (m, k) => dicts.get(map('get', m, 'MAP'), str('get', k, 'KEY')) },
+  hasKey: {
     params: ['MAP', 'KEY'],
-    fn: (m, k) => {
-      const d = map('get', m, 'MAP');
-      const key = str('get', k, 'KEY');
-      return hasOwn(d, key) ? d[key] : '';
-    },
+    fn: (m, k) => dicts.hasKey(map('hasKey', m, 'MAP'), str('hasKey', k, 'KEY')),
   },
-  hasKey: { params: ['MAP', 'KEY'], fn: (m, k) => hasOwn(map('hasKey', m, 'MAP'), str('hasKey', k, 'KEY')) },
-  index: { params: ['COLLECTION', 'KEY...'], fn: (c, ...ks) => indexInto(c, ks) },
+  index: BUILTINS.index,
   omit: {
     params: ['MAP', 'KEY...'],
-    fn: (m, ...ks) => {
-      const d = map('omit', m, 'MAP');
-      const drop = new Set(ks.map(goString));
-      const out = emptyMap();
-      for (const k of Object.keys(d)) if (!drop.has(k)) out[k] = d[k];
-      return out;
-    },
+    fn: (m, ...ks) =>
+      dicts.omit(
+        map('omit', m, 'MAP'),
+        ks.map((k) => model.text(k)),
+      ),
   },
   merge: {
     params: ['DESTINATION', 'SOURCE...'],
     fn: (dst, ...srcs) => {
+      // Chart values are frozen and shared between renders: merge into a copy, copying what it takes.
       const out = toSafeTree(map('merge', dst, 'DESTINATION')) as PlainObject;
-      for (const s of srcs) deepMergeLeftWins(out, map('merge', s, 'SOURCE'));
+      for (const s of srcs) dicts.mergeInto(model, out, map('merge', s, 'SOURCE'), false, toSafeTree);
       return out;
     },
   },
-  keys: { params: ['MAP...'], fn: (...ms) => ms.flatMap((m) => Object.keys(map('keys', m, 'MAP'))) },
-  first: { params: ['LIST'], fn: (l) => list('first', l, 'LIST')[0] ?? null },
-  last: {
-    params: ['LIST'],
-    fn: (l) => {
-      const v = list('last', l, 'LIST');
-      return v.length ? v[v.length - 1] : null;
-    },
-  },
-  len: {
-    params: ['VALUE'],
-    fn: (v) => {
-      if (typeof v === 'string') return Buffer.byteLength(v);
-      if (Array.isArray(v)) return v.length;
-      if (isPlainObject(v)) return Object.keys(v).length;
-      throw new FunctionError(`len: cannot take the length of ${goTypeName(v)}`);
-    },
-  },
+  keys: { params: ['MAP...'], fn: (...ms) => dicts.keys(ms.map((m) => map('keys', m, 'MAP'))) },
+  first: { params: ['LIST'], fn: (l) => lists.first(list('first', l, 'LIST')) },
+  last: { params: ['LIST'], fn: (l) => lists.last(list('last', l, 'LIST')) },
 
+  len: BUILTINS.len,
   // --- integer math (sprig converts with cast.ToInt64)
-  add: { params: ['A', 'B...'], fn: (...vs) => vs.reduce((s: number, v) => s + toInt(v), 0) },
-  sub: { params: ['A', 'B'], fn: (a, b) => toInt(a) - toInt(b) },
-  mul: { params: ['A', 'B...'], fn: (...vs) => vs.reduce((s: number, v) => s * toInt(v), 1) },
-  div: {
-    params: ['A', 'B'],
-    fn: (a, b) => {
-      if (toInt(b) === 0) throw new FunctionError('div: integer divide by zero');
-      return Math.trunc(toInt(a) / toInt(b));
-    },
-  },
-  max: { params: ['A', 'B...'], fn: (...vs) => Math.max(...vs.map(toInt)) },
-  min: { params: ['A', 'B...'], fn: (...vs) => Math.min(...vs.map(toInt)) },
+  add: { params: ['A', 'B...'], fn: (...vs) => Number(math.addInts(int64s(vs))) },
+  sub: { params: ['A', 'B'], fn: (a, b) => Number(math.subInts(toInt64(model, a), toInt64(model, b))) },
+  mul: { params: ['A', 'B...'], fn: (...vs) => Number(math.mulInts(int64s(vs))) },
+  div: { params: ['A', 'B'], fn: (a, b) => Number(math.divInts(toInt64(model, a), toInt64(model, b))) },
+  max: { params: ['A', 'B...'], fn: (...vs) => Number(math.maxInt(int64s(vs))) },
+  min: { params: ['A', 'B...'], fn: (...vs) => Number(math.minInt(int64s(vs))) },
 };
-
-function arity(name: string, params: string[], got: number): never {
-  throw new FunctionError(`${name}: expects ${describeArity(params)} (${params.join(', ')}), got ${got}`);
-}
-
-export function describeArity(params: string[]): string {
-  const fixed = params.filter((p) => !p.endsWith('...')).length;
-  const variadic = params.some((p) => p.endsWith('...'));
-  const noun = (n: number) => `${n} argument${n === 1 ? '' : 's'}`;
-  return variadic ? `at least ${noun(fixed)}` : noun(fixed);
-}
-
-/** Checks the argument count against the spec; throws a FunctionError naming the signature. */
-export function checkArity(name: string, spec: FunctionSpec, got: number): void {
-  const { min, max } = arityOf(spec);
-  if (got < min || got > max) arity(name, spec.params, got);
-}
-
-/** The accepted argument counts of a function. */
-export function arityOf(spec: FunctionSpec): { min: number; max: number } {
-  const min = spec.params.filter((p) => !p.endsWith('...')).length;
-  return { min, max: spec.params.some((p) => p.endsWith('...')) ? Number.POSITIVE_INFINITY : min };
-}

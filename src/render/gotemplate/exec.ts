@@ -6,6 +6,7 @@
  */
 import { goQuote } from '../../go/fmt.js';
 import { isPlainObject } from '../../util/plain-object.js';
+import { FunctionFailure } from '../functions/failure.js';
 import type {
   ArgNode,
   BranchNode,
@@ -25,7 +26,6 @@ import {
   assignable,
   canBeNil,
   type GoFunc,
-  GoFuncError,
   type GoFuncMap,
   GoInt,
   GoMap,
@@ -548,7 +548,11 @@ class State {
     } catch (e) {
       if (e instanceof GoTemplateError) throw e;
       const msg =
-        e instanceof GoFuncError ? e.message : e instanceof Error ? `runtime error: ${e.message}` : String(e);
+        e instanceof FunctionFailure
+          ? `${e.runtimePanic ? 'runtime error: ' : ''}${e.message}`
+          : e instanceof Error
+            ? `runtime error: ${e.message}`
+            : String(e);
       this.node = node;
       this.errorf(`error calling ${name}: ${msg}`);
     }

@@ -15,6 +15,9 @@
  * | `GoObject`                       | a Go value with methods (*semver.Version) |
  */
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { FunctionFailure } from '../functions/failure.js';
+
+export { sortedKeys } from '../../go/json-format.js';
 
 export type IntKind =
   | 'int'
@@ -88,7 +91,7 @@ export abstract class GoObject {
 }
 
 /** A failure inside a function: the engine wraps it as `error calling NAME: MESSAGE`. */
-export class GoFuncError extends Error {}
+export class GoFuncError extends FunctionFailure {}
 
 /**
  * A parameter type of a template function, as Go's reflection sees it. `any` is interface{};
@@ -182,29 +185,6 @@ export function canBeNil(param: GoParamType): boolean {
     param.startsWith('map[') ||
     param.startsWith('*')
   );
-}
-
-/** Compares strings by UTF-8 bytes, as Go does (JS compares UTF-16 code units). */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca !== cb) {
-      // Surrogates (astral code points) sort after U+E000..U+FFFF in UTF-8.
-      const sa = ca >= 0xd800 && ca <= 0xdfff;
-      const sb = cb >= 0xd800 && cb <= 0xdfff;
-      if (sa !== sb) return sa ? 1 : -1;
-      return ca < cb ? -1 : 1;
-    }
-  }
-  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
-}
-
-/** Map keys in Go's printing/range order (byte-wise sorted). */
-export function sortedKeys(m: PlainObject): string[] {
-  return Object.keys(m).sort(compareGoStrings);
 }
 
 export function utf8Length(s: string): number {

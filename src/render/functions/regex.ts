@@ -1,0 +1,68 @@
+/** sprig's regular expression functions, on RE2 (Go's regexp syntax and linear-time matching). */
+import type { RE2JS } from '../../go/re2.js';
+import { compileGo, replaceAll as goReplaceAll } from '../../go/regexp.js';
+import { RegexSyntaxError } from './failure.js';
+
+/** The compiled pattern (cached); throws RegexSyntaxError. */
+export function compileRegex(pattern: string): RE2JS {
+  try {
+    return compileGo(pattern);
+  } catch (e) {
+    throw new RegexSyntaxError(pattern, (e as Error).message);
+  }
+}
+
+export const regexMatch = (pattern: string, s: string): boolean => compileRegex(pattern).matcher(s).find();
+
+/** Up to `n` leftmost matches (all when n < 0). */
+export function regexFindAll(pattern: string, s: string, n: number): string[] {
+  const m = compileRegex(pattern).matcher(s);
+  const out: string[] = [];
+  while ((n < 0 || out.length < n) && m.find()) out.push(m.group() ?? '');
+  return out;
+}
+
+export const regexFind = (pattern: string, s: string): string => regexFindAll(pattern, s, 1)[0] ?? '';
+
+/**
+ * Results of regexReplaceAll by pattern, replacement and input (length-prefixed, so the key is
+ * unambiguous): charts call it in chains on values (path cleaning), the same for every render
+ * of the same values. Inputs over 4 KiB are not kept.
+ */
+const replaced = new Map<string, string>();
+const MAX_REPLACED = 10_000;
+
+/** regexp.ReplaceAllString (`$1`, `${1}`, `$name`, `${name}` and `$$` expand) or ReplaceAllLiteralString. */
+export function regexReplaceAll(pattern: string, s: string, replacement: string, literal = false): string {
+  const re = compileRegex(pattern);
+  if (s.length > 4096) return goReplaceAll(re, s, replacement, literal);
+  const key = `${literal ? 'L' : 'E'}${pattern.length}:${pattern}${replacement.length}:${replacement}${s}`;
+  let out = replaced.get(key);
+  if (out === undefined) {
+    out = goReplaceAll(re, s, replacement, literal);
+    if (replaced.size >= MAX_REPLACED) replaced.clear();
+    replaced.set(key, out);
+  }
+  return out;
+}
+
+/** regexp.Split: at most `n` parts (all when n < 0, none when n == 0). */
+export function regexSplit(pattern: string, s: string, n: number): string[] {
+  if (n === 0) return [];
+  if (pattern.length > 0 && s.length === 0) return [''];
+  const m = compileRegex(pattern).matcher(s);
+  const out: string[] = [];
+  let beg = 0;
+  while (m.find()) {
+    if (n > 0 && out.length === n - 1) break;
+    const end = m.start();
+    if (m.end() === 0) continue;
+    out.push(s.slice(beg, end));
+    beg = m.end();
+  }
+  out.push(s.slice(beg));
+  return out;
+}
+
+/** regexp.QuoteMeta. */
+export const regexQuoteMeta = (s: string): string => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
