@@ -6,7 +6,7 @@
  * their work done. Cached trees are deeply frozen: nothing downstream writes to values.
  */
 import type { Chart } from '../api/chart.js';
-import { markImmutable } from '../render/chart/to-yaml.js';
+import { markImmutable } from '../render/functions/to-yaml.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { SchemaProblem } from '../validate/schema-errors.js';
 

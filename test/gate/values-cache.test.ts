@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChart } from '../../src/gate/chart-pipeline.js';
 import { cachedValues } from '../../src/gate/values-cache.js';
-import { toYaml } from '../../src/render/chart/to-yaml.js';
+import { toYaml } from '../../src/render/functions/to-yaml.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
 
 const chart = new TemplateCatalog().resolve('simulated-standalone-cp');

@@ -3,7 +3,7 @@
  *
  * A faithful implementation of Go's `text/template` (lexer, parser with positions, evaluator)
  * plus sprig's hermetic function map, for Cluster API ClusterClass patch templates (and Helm
- * charts later). Output and error text match Go's; test/gotemplate/differential.test.ts checks
+ * charts later). Output and error text match Go's; test/render/gotemplate/differential.test.ts checks
  * that against the real Go library (tools/gotemplate-ref).
  *
  * ```ts

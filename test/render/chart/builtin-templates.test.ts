@@ -2,13 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { runChart } from '../src/gate/chart-pipeline.js';
-import { parseRenderedTemplate } from '../src/render/chart/parse-output.js';
-import { renderChartText } from '../src/render/chart/render.js';
-import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../src/resolve/catalog.js';
-import { run } from './helpers/cli.js';
+import { runChart } from '../../../src/gate/chart-pipeline.js';
+import { parseRenderedTemplate } from '../../../src/render/chart/parse-output.js';
+import { renderChartText } from '../../../src/render/chart/render.js';
+import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../../../src/resolve/catalog.js';
+import { run } from '../../helpers/cli.js';
 
-const GOLDEN = join(import.meta.dirname, 'fixtures', 'golden');
+const GOLDEN = join(import.meta.dirname, '..', '..', 'fixtures', 'golden');
 const charts = readdirSync(BUILTIN_TEMPLATES_DIR)
   .filter((n) => existsSync(join(BUILTIN_TEMPLATES_DIR, n, 'Chart.yaml')))
   .sort();

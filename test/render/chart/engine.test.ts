@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplateSyntax, compileChart } from '../src/render/chart/engine.js';
-import { parseRenderedTemplate } from '../src/render/chart/parse-output.js';
-import { ClustermintError } from '../src/util/errors.js';
+import { checkTemplateSyntax, compileChart } from '../../../src/render/chart/engine.js';
+import { parseRenderedTemplate } from '../../../src/render/chart/parse-output.js';
+import { ClustermintError } from '../../../src/util/errors.js';
 
 const helpers = {
   name: 'templates/_helpers.hbs',

@@ -4,7 +4,7 @@
  * reference is a failure.
  */
 import { execFileSync } from 'node:child_process';
-import { findGoReference } from '../helpers/go-reference.js';
+import { findGoReference } from '../../helpers/go-reference.js';
 import type { Case } from './corpus.js';
 
 export type RefResult = { output: string } | { error: string };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { goQuote, goSprintf } from '../src/go/fmt.js';
-import { compileChart } from '../src/render/chart/engine.js';
-import { semverCompare } from '../src/render/functions/semver.js';
-import { markImmutable } from '../src/render/functions/to-yaml.js';
-import { ClustermintError } from '../src/util/errors.js';
+import { goQuote, goSprintf } from '../../../src/go/fmt.js';
+import { compileChart } from '../../../src/render/chart/engine.js';
+import { semverCompare } from '../../../src/render/functions/semver.js';
+import { markImmutable } from '../../../src/render/functions/to-yaml.js';
+import { ClustermintError } from '../../../src/util/errors.js';
 
 /** Renders one template string with a context. */
 function render(src: string, ctx: object = {}): string {

@@ -5,7 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GoTemplateError, hermeticSprigFuncs, parseGoTemplate } from '../../src/render/gotemplate/index.js';
+import {
+  GoTemplateError,
+  hermeticSprigFuncs,
+  parseGoTemplate,
+} from '../../../src/render/gotemplate/index.js';
 import { type Case, engineCases, sprigCases } from './corpus.js';
 import { generatedData, templateArbitrary } from './generate.js';
 import { findReference, type RefResult, runReference } from './reference.js';

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 
 // The build (npm run build, which .ci/run and `npm ci` run) precompiles validators and charts
 // into dist/generated. They must behave exactly like compiling at run time.
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 const built = existsSync(join(DIST, 'generated', 'validators'));
 const GOLDEN = join(ROOT, 'test', 'fixtures', 'golden');

@@ -6,7 +6,7 @@ import {
   GoTemplateError,
   hermeticSprigFuncs,
   parseGoTemplate,
-} from '../../src/render/gotemplate/index.js';
+} from '../../../src/render/gotemplate/index.js';
 
 const render = (text: string, data?: unknown) =>
   parseGoTemplate(text, { name: 'patch', funcs: hermeticSprigFuncs }).execute(data);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coalesceValues, mergeUserValues, parseSetArgument } from '../src/render/chart/values.js';
+import { coalesceValues, mergeUserValues, parseSetArgument } from '../../../src/render/chart/values.js';
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
 

@@ -1,2 +1,0 @@
-/** Re-exported for the values cache, which marks the trees that toYaml may remember. */
-export { markImmutable, toYaml } from '../functions/to-yaml.js';
