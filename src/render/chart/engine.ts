@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
 import type { TemplateSource } from '../../api/chart.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { loadGenerated } from '../../util/load-generated.js';
@@ -46,8 +47,7 @@ export function isPartial(name: string): boolean {
   return /(^|\/)_[^/]*$/.test(name);
 }
 
-const cache = new Map<string, CompiledChart>();
-const CACHE_SIZE = 64;
+const cache = new BoundedCache<string, CompiledChart>(64);
 
 const byArray = new WeakMap<readonly TemplateSource[], CompiledChart>();
 
@@ -78,7 +78,6 @@ export function compileChart(templates: readonly TemplateSource[]): CompiledChar
       ? (loadGenerated(file) as { specs: Record<string, object> }).specs
       : undefined;
     compiled = buildChart(templates, specs);
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(key, compiled);
   }
   byArray.set(templates, compiled);

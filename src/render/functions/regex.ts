@@ -1,6 +1,7 @@
 /** sprig's regular expression functions, on RE2 (Go's regexp syntax and linear-time matching). */
 import type { RE2JS } from '../../go/re2.js';
 import { compileGo, replaceAll as goReplaceAll } from '../../go/regexp.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { RegexSyntaxError } from './failure.js';
 
 /** The compiled pattern (cached); throws RegexSyntaxError. */
@@ -29,21 +30,14 @@ export const regexFind = (pattern: string, s: string): string => regexFindAll(pa
  * unambiguous): charts call it in chains on values (path cleaning), the same for every render
  * of the same values. Inputs over 4 KiB are not kept.
  */
-const replaced = new Map<string, string>();
-const MAX_REPLACED = 10_000;
+const replaced = new BoundedCache<string, string>(10_000);
 
 /** regexp.ReplaceAllString (`$1`, `${1}`, `$name`, `${name}` and `$$` expand) or ReplaceAllLiteralString. */
 export function regexReplaceAll(pattern: string, s: string, replacement: string, literal = false): string {
   const re = compileRegex(pattern);
   if (s.length > 4096) return goReplaceAll(re, s, replacement, literal);
   const key = `${literal ? 'L' : 'E'}${pattern.length}:${pattern}${replacement.length}:${replacement}${s}`;
-  let out = replaced.get(key);
-  if (out === undefined) {
-    out = goReplaceAll(re, s, replacement, literal);
-    if (replaced.size >= MAX_REPLACED) replaced.clear();
-    replaced.set(key, out);
-  }
-  return out;
+  return replaced.getOrCreate(key, () => goReplaceAll(re, s, replacement, literal));
 }
 
 /** regexp.Split: at most `n` parts (all when n < 0, none when n == 0). */
