@@ -4,21 +4,9 @@
  * templates) and MachineHealthChecks, found by following references as Cluster API does.
  */
 
+import type { RenderedObject } from '../k8s/object.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type HealthCheck, healthCheckFrom } from './health.js';
-
-export interface RenderedObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec?: unknown;
-  [k: string]: unknown;
-}
 
 export interface DesiredMachineDeployment {
   name: string;

@@ -4,8 +4,7 @@
  * (admit) and the controller's apply decision (GateRunner for creates; the refusal planners for
  * changes), and the verdicts and their messages must agree.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +24,7 @@ import { admit } from '../../src/webhook/admit.js';
 import { parseAdmissionReview } from '../../src/webhook/review.js';
 import type { Snapshot } from '../../src/webhook/snapshot.js';
 import { loadDirectories } from '../../src/webhook/sources.js';
-import { ROOT, reviewOf } from '../webhook/helpers.js';
+import { ROOT, reviewOf, versionedSimCharts } from '../webhook/helpers.js';
 
 type Obj = Record<string, any>;
 
@@ -89,28 +88,8 @@ describe('one verdict on a new ClusterDeployment: check, the webhook and the con
   });
 });
 
-/** Copies of the simulated chart that install other Kubernetes versions (sim-1-0-0 ... ). */
-function versionedTemplates(versions: ReadonlyArray<[string, string]>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cm-one-verdict-'));
-  for (const [version, k0s] of versions) {
-    const d = join(dir, `sim-${version}`);
-    cpSync(join(ROOT, 'templates/simulated-standalone-cp'), d, { recursive: true });
-    const chart = readFileSync(join(d, 'Chart.yaml'), 'utf8')
-      .replace(/^name: .*$/m, 'name: sim')
-      .replace(/^version: .*$/m, `version: ${version}`)
-      .replace(/^appVersion: .*$/m, `appVersion: "${k0s}"`);
-    writeFileSync(join(d, 'Chart.yaml'), chart);
-    const values = readFileSync(join(d, 'values.yaml'), 'utf8').replace(
-      /version: v1\.33\.4\+k0s\.0/,
-      `version: ${k0s}`,
-    );
-    writeFileSync(join(d, 'values.yaml'), values);
-  }
-  return dir;
-}
-
 describe('one verdict on a change of template: the webhook admits what the controller will roll out', () => {
-  const dir = versionedTemplates([
+  const dir = versionedSimCharts([
     ['1.0.0', 'v1.31.4+k0s.0'],
     ['1.0.1', 'v1.34.0+k0s.0'], // two minors up: v1.32 and v1.33 are known steps
     ['1.0.2', 'v1.37.0+k0s.0'], // v1.35 and v1.36 are not

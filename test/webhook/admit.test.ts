@@ -14,7 +14,7 @@ import { admit, violationLine } from '../../src/webhook/admit.js';
 import { parseAdmissionReview } from '../../src/webhook/review.js';
 import type { Snapshot } from '../../src/webhook/snapshot.js';
 import { loadDirectories } from '../../src/webhook/sources.js';
-import { doc, patchOf, ROOT, reviewOf } from './helpers.js';
+import { doc, patchOf, ROOT, reviewOf, versionedSimCharts } from './helpers.js';
 
 const POLICIES = join(ROOT, 'policies');
 let snap: Snapshot;
@@ -202,27 +202,12 @@ describe('mutating ClusterDeployments', () => {
 });
 
 /** Charts `sim` at three versions whose default Kubernetes versions are 1.31, 1.32 and 1.34. */
-function versionedTemplates(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cm-webhook-versions-'));
-  for (const [version, k0s] of [
+const versionedTemplates = () =>
+  versionedSimCharts([
     ['1.0.0', 'v1.31.4+k0s.0'],
     ['1.0.1', 'v1.32.1+k0s.0'],
     ['1.0.2', 'v1.34.0+k0s.0'],
-  ]) {
-    const d = join(dir, `sim-${version}`);
-    cpSync(join(ROOT, 'templates/simulated-standalone-cp'), d, { recursive: true });
-    const chart = readFileSync(join(d, 'Chart.yaml'), 'utf8')
-      .replace(/^name: .*$/m, 'name: sim')
-      .replace(/^version: .*$/m, `version: ${version}`);
-    writeFileSync(join(d, 'Chart.yaml'), chart);
-    const values = readFileSync(join(d, 'values.yaml'), 'utf8').replace(
-      /version: v1\.33\.4\+k0s\.0/,
-      `version: ${k0s}`,
-    );
-    writeFileSync(join(d, 'values.yaml'), values);
-  }
-  return dir;
-}
+  ]);
 
 describe('updates of ClusterDeployments', () => {
   let s: Snapshot;

@@ -1,6 +1,7 @@
 // Building AdmissionReviews from the repository's example files, for the webhook tests.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 
@@ -52,4 +53,28 @@ export function reviewOf(
 /** The JSON Patch of a response. */
 export function patchOf(response: { patch?: string }): any[] {
   return response.patch ? JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) : [];
+}
+
+/**
+ * Copies of the simulated chart named `sim` at the given chart versions, each installing its own
+ * Kubernetes version (default values and appVersion): `[['1.0.0', 'v1.31.4+k0s.0'], ...]` makes
+ * the templates sim-1-0-0, ... in a new temporary folder, which is returned.
+ */
+export function versionedSimCharts(versions: ReadonlyArray<readonly [string, string]>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cm-versioned-charts-'));
+  for (const [version, k0s] of versions) {
+    const d = join(dir, `sim-${version}`);
+    cpSync(join(ROOT, 'templates/simulated-standalone-cp'), d, { recursive: true });
+    const chart = readFileSync(join(d, 'Chart.yaml'), 'utf8')
+      .replace(/^name: .*$/m, 'name: sim')
+      .replace(/^version: .*$/m, `version: ${version}`)
+      .replace(/^appVersion: .*$/m, `appVersion: "${k0s}"`);
+    writeFileSync(join(d, 'Chart.yaml'), chart);
+    const values = readFileSync(join(d, 'values.yaml'), 'utf8').replace(
+      /version: v1\.33\.4\+k0s\.0/,
+      `version: ${k0s}`,
+    );
+    writeFileSync(join(d, 'values.yaml'), values);
+  }
+  return dir;
 }
