@@ -40,7 +40,7 @@ describe.skipIf(!built)('build-time precompiled code', () => {
 
   it('every built-in chart renders the same text from precompiled specs as when compiled now', async () => {
     const engine = await import(join(DIST, 'render', 'chart', 'engine.js'));
-    const { loadChart } = await import(join(DIST, 'api', 'load-chart.js'));
+    const { loadChart } = await import(join(DIST, 'resolve', 'load-chart.js'));
     const { renderContext } = await import(join(DIST, 'render', 'chart', 'render.js'));
     const { coalesceValues, mergeUserValues } = await import(join(DIST, 'render', 'chart', 'values.js'));
     for (const name of readdirSync(join(ROOT, 'templates'))) {
