@@ -113,17 +113,33 @@ class Reconciler {
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
   }
 
-  /** Resolves when the kill point is reached (the caller kills then). */
+  /**
+   * Resolves when the kill point is reached (the caller kills then). The process runs until it is
+   * killed, so an exit of its own before that is a failure (e.g. a module it loads from dist/ is
+   * gone), reported with its stderr at once instead of waiting out the test's timeout.
+   */
   reached(p: KillPoint): Promise<void> {
-    if ('afterMs' in p) return this.started.then(() => new Promise((r) => setTimeout(r, p.afterMs)));
-    return new Promise((r) => {
-      this.onEvent = () => {
-        if (this.events >= p.afterEvents) r();
-      };
+    const point =
+      'afterMs' in p
+        ? this.started.then(() => new Promise<void>((r) => setTimeout(r, p.afterMs)))
+        : new Promise<void>((r) => {
+            this.onEvent = () => {
+              if (this.events >= p.afterEvents) r();
+            };
+          });
+    const died = this.exited.then(() => {
+      if (this.killed) return; // our own SIGKILL: not a failure
+      throw new Error(
+        `the reconciler process exited before the kill point: ${this.errors.join('').slice(0, 2000)}`,
+      );
     });
+    return Promise.race([point, died]);
   }
 
+  private killed = false;
+
   async kill(): Promise<void> {
+    this.killed = true;
     this.child.kill('SIGKILL');
     await this.exited;
   }
