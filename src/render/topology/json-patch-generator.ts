@@ -4,7 +4,7 @@
  * `jsonPatches[]` entry with its value computed from `value`, `valueFrom.variable` or
  * `valueFrom.template`. Pure: the same request gives the same response.
  */
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, type Tags } from 'yaml';
 import { cloneTree, emptyMap, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
 import type {
@@ -151,6 +151,10 @@ const YAML11_WORDS =
 const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9._/+@-]*$/;
 const parsedOutputs = new BoundedCache<string, unknown>(COMPILED_MAX);
 
+const withoutTimestamps = (tags: Tags): Tags =>
+  tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== TIMESTAMP_TAG));
+const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
+
 /** The rendered text as a JSON value; plain words skip the parser, other outputs are cached. */
 function readRenderedYaml(out: string): unknown {
   const trimmed = out.trim();
@@ -159,7 +163,14 @@ function readRenderedYaml(out: string): unknown {
   if (known !== undefined) return cloneTree(known);
   let v: unknown;
   try {
-    v = parseYaml(out, { version: '1.1', uniqueKeys: false, maxAliasCount: 100 });
+    v = parseYaml(out, {
+      version: '1.1',
+      uniqueKeys: false,
+      maxAliasCount: 100,
+      // A timestamp stays the text it is: Cluster API reads the output into JSON values, where
+      // `creationTimestamp: 2025-01-01T00:00:00Z` is a string (a Date here became `{}`).
+      customTags: withoutTimestamps,
+    });
     if (v === undefined) v = null;
   } catch (e) {
     const first = (e as Error).message.split('\n')[0];

@@ -627,6 +627,12 @@ describe('case 7: template rendering quirks', () => {
       { builtin: { cluster: { name: 'cluster1' } } },
       [{ contentFrom: { secret: { name: 'cluster1-control-plane-azure-json' } } }],
     ],
+    // timestamps stay text, as Cluster API reads them (a JS Date would become {})
+    [
+      'creationTimestamp: 2025-01-01T00:00:00Z\ndate: {{ .d }}',
+      { d: '2001-12-14' },
+      { creationTimestamp: '2025-01-01T00:00:00Z', date: '2001-12-14' },
+    ],
   ];
   for (const [tpl, vars, want] of rows)
     it(JSON.stringify(tpl), () => expect(renderValueTemplate(tpl, vars)).toEqual(want));
