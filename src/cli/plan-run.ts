@@ -4,7 +4,11 @@ import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import { availableUpgrades, CHAIN_TYPE, supportedTemplates } from '../api/template-chain.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
 import { type DesiredCluster, desiredCluster } from '../controller/desired.js';
-import { compareKubernetes, kubernetesVersion, templateKubeVersion } from '../domain/kubernetes-version.js';
+import {
+  compareKubernetes,
+  kubernetesVersion,
+  resolvedTemplateKubeVersion,
+} from '../domain/kubernetes-version.js';
 import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../domain/labels.js';
 import { templateChangeError } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
@@ -132,7 +136,9 @@ async function planOne(
     : [];
   const known = knownVersions(
     KNOWN_KUBERNETES_VERSIONS,
-    chains.flatMap((c) => supportedTemplates(c).map((t) => templateVersionIfKnown(catalog, t.name))),
+    chains.flatMap((c) =>
+      supportedTemplates(c).map((t) => resolvedTemplateKubeVersion((n) => catalog.resolve(n), t.name)),
+    ),
   );
   const cpSpec = d.controlPlane.spec as { replicas?: number; version?: string };
   const cpTarget = kubernetesVersion(String(cpSpec.version ?? ''));
@@ -251,13 +257,4 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
     io.out(`${out.join('\n')}\n`);
   }
   return plans.every((p) => p.allowed && !p.refused) ? 0 : 1;
-}
-
-/** A template's Kubernetes version; undefined when it is not here (a chain may name templates that are not). */
-function templateVersionIfKnown(catalog: TemplateCatalog, name: string): string | undefined {
-  try {
-    return templateKubeVersion(catalog.resolve(name));
-  } catch {
-    return undefined;
-  }
 }

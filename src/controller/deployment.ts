@@ -7,6 +7,8 @@
  * -> requeue. Deletion: workers, then the control plane, then the infrastructure, then the
  * finalizer. The phases are in phases/, their pure decisions in planners/.
  */
+
+import { CLUSTER_DEPLOYMENT_FINALIZER } from '../domain/labels.js';
 import { isConflict, isNotFound } from '../store/errors.js';
 import type { KubeObject } from '../store/types.js';
 import { type DeploymentReconcilerOptions, PassContext } from './phases/context.js';
@@ -14,18 +16,13 @@ import { deleteDeployment } from './phases/deletion.js';
 import { reconcileLive } from './phases/pass.js';
 import type { ReconcileResult, Reconciler } from './runtime.js';
 import { splitKey } from './runtime.js';
-import { CD_FINALIZER } from './status.js';
 
 export type { Endpoint } from '../providers/contract.js';
 export type { DeploymentReconcilerOptions } from './phases/context.js';
-export {
-  ANNOTATION_DEFER_UPGRADE,
-  ANNOTATION_HOLD_UPGRADE_SEQUENCE,
-  ANNOTATION_UPGRADE_CONCURRENCY,
-  CD_FINALIZER,
-  type DeploymentStatus,
-  type MachineCounts,
-  type PoolStatus,
+export type {
+  DeploymentStatus,
+  MachineCounts,
+  PoolStatus,
 } from './status.js';
 
 const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
@@ -45,10 +42,13 @@ export class DeploymentReconciler implements Reconciler {
     this.o.events.defer();
     try {
       if (cd.metadata.deletionTimestamp) return await deleteDeployment(new PassContext(this.o, cd));
-      if (!(cd.metadata.finalizers ?? []).includes(CD_FINALIZER)) {
+      if (!(cd.metadata.finalizers ?? []).includes(CLUSTER_DEPLOYMENT_FINALIZER)) {
         cd = await this.o.store.update({
           ...cd,
-          metadata: { ...cd.metadata, finalizers: [...(cd.metadata.finalizers ?? []), CD_FINALIZER] },
+          metadata: {
+            ...cd.metadata,
+            finalizers: [...(cd.metadata.finalizers ?? []), CLUSTER_DEPLOYMENT_FINALIZER],
+          },
         });
       }
       return await reconcileLive(new PassContext(this.o, cd));

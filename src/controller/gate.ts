@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
 import { readClusterDeployment } from '../api/cluster-deployment.js';
-import { templateKubeVersion } from '../domain/kubernetes-version.js';
+import { resolvedTemplateKubeVersion } from '../domain/kubernetes-version.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
@@ -100,10 +100,6 @@ export class GateRunner {
 
   /** The Kubernetes version a template installs by default (the domain rule), if the template is known. */
   templateVersion(name: string): string | undefined {
-    try {
-      return templateKubeVersion(this.catalog.resolve(name));
-    } catch {
-      return undefined;
-    }
+    return resolvedTemplateKubeVersion((n) => this.catalog.resolve(n), name);
   }
 }

@@ -21,7 +21,7 @@ export {
   nextWorkerVersion,
   planControlPlaneUpgrade,
 } from '../domain/upgrade-path.js';
-export { CD_FINALIZER, DeploymentReconciler, type DeploymentStatus, type PoolStatus } from './deployment.js';
+export { DeploymentReconciler, type DeploymentStatus, type PoolStatus } from './deployment.js';
 export { DEFAULT_EVENT_TTL_MS, type EventInput, EventRecorder } from './events.js';
 export { GateRunner } from './gate.js';
 export { evaluateHealth, type HealthCheck, healthCheckFrom, machineHealth } from './health.js';

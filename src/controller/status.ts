@@ -2,14 +2,6 @@
 import type { PlainObject } from '../util/plain-object.js';
 import type { Condition } from './conditions.js';
 
-// The names live in domain/labels.ts; these are the controller's spellings of them.
-export {
-  ANNOTATION_DEFER_UPGRADE,
-  ANNOTATION_HOLD_UPGRADE_SEQUENCE,
-  ANNOTATION_UPGRADE_CONCURRENCY,
-  CLUSTER_DEPLOYMENT_FINALIZER as CD_FINALIZER,
-} from '../domain/labels.js';
-
 export interface PoolStatus {
   name: string;
   /** The version the pool's machines are rolled to now (a step of the upgrade). */

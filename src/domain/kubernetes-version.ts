@@ -3,6 +3,7 @@
  * k0s's `+k0s.N`), ordering, the version a template installs, and the version rendered objects ask
  * for. One definition, so `check`, `plan`, the webhook and the controller agree on "which version".
  */
+import { ClustermintError } from '../util/errors.js';
 import { ANNOTATION_K8S_VERSION, ANNOTATION_K8S_VERSION_K0RDENT } from './labels.js';
 
 /** A Kubernetes version with an optional distribution suffix (k0s: `+k0s.N`, k0smotron: `-k0s.N`). */
@@ -74,6 +75,24 @@ export function templateKubeVersion(t: VersionedTemplate): string | undefined {
     text(values.kubernetesVersion) ??
     text(t.metadata.appVersion)
   );
+}
+
+/**
+ * The version of a template found by `resolve`, or undefined when it resolves to nothing here (a
+ * chain may name templates this process does not have). Only a ClustermintError means "not
+ * here"; anything else is a fault and is thrown.
+ */
+export function resolvedTemplateKubeVersion(
+  resolve: (name: string) => VersionedTemplate,
+  name: string,
+): string | undefined {
+  if (!name) return undefined;
+  try {
+    return templateKubeVersion(resolve(name));
+  } catch (e) {
+    if (e instanceof ClustermintError) return undefined;
+    throw e;
+  }
 }
 
 /**

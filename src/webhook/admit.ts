@@ -8,7 +8,11 @@
  * allowed with a warning (a webhook configuration that sends them is too broad).
  */
 import { isClusterDeployment, readClusterDeployment } from '../api/cluster-deployment.js';
-import { renderedKubeVersion, templateKubeVersion } from '../domain/kubernetes-version.js';
+import {
+  renderedKubeVersion,
+  resolvedTemplateKubeVersion,
+  templateKubeVersion,
+} from '../domain/kubernetes-version.js';
 import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
 import { runGate, type Verdict } from '../gate/index.js';
@@ -283,15 +287,8 @@ function deploymentUpdateErrors(
 }
 
 /** A template's Kubernetes version, or undefined when the template is not known here. */
-function templateVersionIfKnown(snap: Snapshot, name: string, namespace: string): string | undefined {
-  if (!name) return undefined;
-  try {
-    return templateKubeVersion(resolveTemplate(snap, name, namespace));
-  } catch (e) {
-    if (e instanceof ClustermintError) return undefined;
-    throw e;
-  }
-}
+const templateVersionIfKnown = (snap: Snapshot, name: string, namespace: string): string | undefined =>
+  resolvedTemplateKubeVersion((n) => resolveTemplate(snap, n, namespace), name);
 
 // --- topology Cluster -------------------------------------------------------------------
 

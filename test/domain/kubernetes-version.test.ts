@@ -3,10 +3,12 @@ import {
   compareKubernetes,
   kubernetesVersion,
   renderedKubeVersion,
+  resolvedTemplateKubeVersion,
   templateKubeVersion,
   tryParseVersion,
   type VersionedTemplate,
 } from '../../src/domain/kubernetes-version.js';
+import { ClustermintError } from '../../src/util/errors.js';
 
 describe('tryParseVersion', () => {
   it.each([
@@ -97,4 +99,24 @@ describe('renderedKubeVersion', () => {
       'v1.32.0',
     ],
   ])('%s', (_name, objects, want) => expect(renderedKubeVersion(objects)).toBe(want));
+});
+
+describe('resolvedTemplateKubeVersion', () => {
+  const templates: Record<string, VersionedTemplate> = {
+    a: { metadata: { appVersion: 'v1.33.4+k0s.0' } },
+  };
+  const resolve = (name: string): VersionedTemplate => {
+    if (name === 'boom') throw new TypeError('a fault, not a missing template');
+    const t = templates[name];
+    if (!t) throw new ClustermintError('UNKNOWN_TEMPLATE', `unknown template ${name}`);
+    return t;
+  };
+  it('is the version of a template that resolves, undefined for one that is not here or unnamed', () => {
+    expect(resolvedTemplateKubeVersion(resolve, 'a')).toBe('v1.33.4+k0s.0');
+    expect(resolvedTemplateKubeVersion(resolve, 'missing')).toBeUndefined();
+    expect(resolvedTemplateKubeVersion(resolve, '')).toBeUndefined();
+  });
+  it('lets any other error through', () => {
+    expect(() => resolvedTemplateKubeVersion(resolve, 'boom')).toThrow(TypeError);
+  });
 });

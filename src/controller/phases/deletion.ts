@@ -5,6 +5,7 @@
  */
 import { MACHINE_TYPE, type Machine } from '../../api/machine.js';
 import { kubernetesVersion } from '../../domain/kubernetes-version.js';
+import { CLUSTER_DEPLOYMENT_FINALIZER } from '../../domain/labels.js';
 import type {
   ControlPlaneBinding,
   InfrastructureProvider,
@@ -16,7 +17,6 @@ import { type DesiredCluster, desiredCluster } from '../desired.js';
 import { deleteMachine, listMachines, type MachineContext, syncMachine } from '../machines.js';
 import { isDeleting } from '../pool.js';
 import type { ReconcileResult } from '../runtime.js';
-import { CD_FINALIZER } from '../status.js';
 import type { PassContext } from './context.js';
 import { type ControlPlaneStrategy, controlPlaneStrategy } from './control-plane/index.js';
 import { finishPass } from './finish.js';
@@ -24,7 +24,7 @@ import { finishPass } from './finish.js';
 export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResult> {
   const poll = ctx.pollMs;
   ctx.status.phase = 'Deleting';
-  if (!(ctx.cd.metadata.finalizers ?? []).includes(CD_FINALIZER)) return {};
+  if (!(ctx.cd.metadata.finalizers ?? []).includes(CLUSTER_DEPLOYMENT_FINALIZER)) return {};
   const applied = ctx.status.applied;
   let d: DesiredCluster | undefined;
   try {
@@ -60,7 +60,7 @@ export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResul
     'Deleted',
     `deployment ${ctx.cd.metadata.name} deleted: workers, control plane and infrastructure are gone`,
   );
-  const finalizers = (ctx.cd.metadata.finalizers ?? []).filter((f) => f !== CD_FINALIZER);
+  const finalizers = (ctx.cd.metadata.finalizers ?? []).filter((f) => f !== CLUSTER_DEPLOYMENT_FINALIZER);
   try {
     await ctx.o.store.update({ ...ctx.cd, metadata: { ...ctx.cd.metadata, finalizers } });
   } catch (e) {

@@ -5,12 +5,13 @@
  */
 import type { Machine } from '../../api/machine.js';
 import { kubernetesVersion } from '../../domain/kubernetes-version.js';
+import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../../domain/labels.js';
 import type { DesiredCluster, DesiredMachineDeployment } from '../desired.js';
 import { type BootRecipe, createMachine, deleteMachine, hashOf, type MachineContext } from '../machines.js';
 import { maxVersion, rolledTo } from '../planners/rolled-version.js';
 import { sequenceWorkerUpgrades, type WorkerPoolInput } from '../planners/worker-upgrades.js';
 import { isDeleting, isReady, planPool } from '../pool.js';
-import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE, type PoolStatus } from '../status.js';
+import type { PoolStatus } from '../status.js';
 import type { PassContext } from './context.js';
 import type { ControlPlaneState } from './control-plane/strategy.js';
 import type { PhaseOutcome } from './outcome.js';

@@ -1,8 +1,8 @@
 /** Which version a pool is at, and how an upgrade is counted (pure). */
 import type { Machine } from '../../api/machine.js';
 import { compareKubernetes, kubernetesVersion } from '../../domain/kubernetes-version.js';
+import { ANNOTATION_UPGRADE_CONCURRENCY } from '../../domain/labels.js';
 import { isDeleting } from '../pool.js';
-import { ANNOTATION_UPGRADE_CONCURRENCY } from '../status.js';
 
 export function maxVersion(vs: readonly string[]): string | undefined {
   return vs.length ? vs.map(kubernetesVersion).sort(compareKubernetes).at(-1) : undefined;

@@ -6,12 +6,12 @@
  */
 
 import { compareKubernetes } from '../../domain/kubernetes-version.js';
-import { nextWorkerVersion } from '../../domain/upgrade-path.js';
 import {
   ANNOTATION_DEFER_UPGRADE,
   ANNOTATION_HOLD_UPGRADE_SEQUENCE,
   ANNOTATION_UPGRADE_CONCURRENCY,
-} from '../status.js';
+} from '../../domain/labels.js';
+import { nextWorkerVersion } from '../../domain/upgrade-path.js';
 
 export interface WorkerPoolInput {
   name: string;

@@ -5,6 +5,7 @@
  * `valueFrom.template`. Pure: the same request gives the same response.
  */
 import { parse as parseYaml, type Tags } from 'yaml';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { cloneTree, emptyMap, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
 import type {
@@ -19,21 +20,6 @@ import type {
   ResponseItem,
 } from './types.js';
 import { getVariableValue, type Variables } from './variable-value.js';
-
-export type {
-  ClusterClassPatch as ClassPatch,
-  HolderReference,
-  JsonPatchOperation,
-  JsonPatchSpec,
-  OperationOrigin,
-  PatchDefinition,
-  PatchRequest,
-  PatchSelector,
-  RequestItem,
-  ResponseItem,
-} from './types.js';
-
-import { BoundedCache } from '../../util/bounded-cache.js';
 
 export const CP_MACHINE_TEMPLATE_REF_V1BETA1 = 'spec.machineTemplate.infrastructureRef';
 export const CP_MACHINE_TEMPLATE_REF_V1BETA2 = 'spec.machineTemplate.spec.infrastructureRef';

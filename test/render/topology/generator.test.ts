@@ -9,10 +9,10 @@ import {
   generateInlinePatch,
   matchesSelector,
   patchIsEnabled,
-  type RequestItem,
   renderValueTemplate,
 } from '../../../src/render/topology/json-patch-generator.js';
 import { clusterBuiltin } from '../../../src/render/topology/patch-engine.js';
+import type { RequestItem } from '../../../src/render/topology/types.js';
 import { issueText, validatePatches } from '../../../src/render/topology/validate-class.js';
 import { getVariableValue, VariableNotFoundError } from '../../../src/render/topology/variable-value.js';
 
