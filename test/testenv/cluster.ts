@@ -30,7 +30,7 @@ export interface Testenv {
 
 export const ADMIN_USER = 'clustermint-test-admin';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -79,7 +79,7 @@ function kubeconfig(server: string, caPem: string, certPem: string, keyPem: stri
   )}\n`;
 }
 
-function exited(child: ChildProcess): Promise<void> {
+export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
@@ -87,7 +87,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** SIGTERM to the whole process group, SIGKILL after `graceMs`. */
-async function killGroup(child: ChildProcess, graceMs: number): Promise<void> {
+export async function killGroup(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.pid === undefined) return;
   const signal = (s: NodeJS.Signals) => {
     try {

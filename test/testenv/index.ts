@@ -1,62 +1,14 @@
 // What test files use to reach the test environment's API server.
-import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import type { TestenvInfo } from './cluster.js';
-import { PROVIDE_KEY } from './state.js';
+import { waitReady } from './ready.js';
+import { CAPI_PROVIDE_KEY, type CapiTestenvInfo, PROVIDE_KEY } from './state.js';
 
 export { type WebhookCertificates, webhookCertificates } from './certs.js';
 export type { TestenvInfo } from './cluster.js';
 
 const READY_TIMEOUT_MS = 120_000;
-
-/** The log's errors (klog E/F lines, or JSON "level":"error"/"fatal") and its last lines. */
-function tail(file: string, lines = 15): string {
-  if (!existsSync(file)) return '(no log)';
-  const all = readFileSync(file, 'utf8').trimEnd().split('\n');
-  const errors = all.filter((l) => /^[EF]\d{4} |"level":"(error|fatal|panic)"/.test(l)).slice(-10);
-  return [...errors, '...', ...all.slice(-lines)].join('\n');
-}
-
-function readyz(info: TestenvInfo): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request(
-      `${info.server}/readyz`,
-      {
-        ca: readFileSync(info.caFile),
-        cert: readFileSync(info.clientCertFile),
-        key: readFileSync(info.clientKeyFile),
-        timeout: 2_000,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 200));
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-async function waitReady(info: TestenvInfo, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (existsSync(info.exitFile)) {
-      const what = readFileSync(info.exitFile, 'utf8').trim();
-      throw new Error(
-        `test environment died: ${what}\n--- etcd ---\n${tail(info.logs.etcd)}\n--- kube-apiserver ---\n${tail(info.logs.kubeApiserver)}`,
-      );
-    }
-    if (await readyz(info)) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `kube-apiserver at ${info.server} not ready after ${timeoutMs / 1000}s\n--- kube-apiserver ---\n${tail(info.logs.kubeApiserver)}`,
-      );
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 let ready: Promise<void> | undefined;
 
@@ -105,4 +57,22 @@ export async function kubeConfig(info: TestenvInfo): Promise<KubeConfig> {
   const kc = new (await clientNode()).KubeConfig();
   kc.loadFromFile(info.kubeconfig);
   return kc;
+}
+
+/**
+ * The Cluster API test environment (its own API server, with Cluster API's core, kubeadm and
+ * CAPD in-memory managers running on it), for test files under test/capi/. Undefined (after
+ * printing why) when Cluster API or the API server is not built; under CI=true that throws.
+ */
+export async function capiTestenv(what: string): Promise<CapiTestenvInfo | undefined> {
+  const state = inject(CAPI_PROVIDE_KEY);
+  if (state === undefined)
+    throw new Error(`${what}: no Cluster API environment; tests that need one go under test/capi/ (vitest.config.ts)`);
+  if ('unavailable' in state) {
+    if (process.env.CI === 'true') throw new Error(`${what}: Cluster API environment missing under CI: ${state.unavailable}`);
+    console.warn(`skipping ${what}: ${state.unavailable}`);
+    return undefined;
+  }
+  if ('error' in state) throw new Error(`${what}: ${state.error}`);
+  return state.info;
 }
