@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { type KubeController, startKubeController } from '../controller/kube-mode.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
+import { ManagementCluster } from '../providers/capi/management-cluster.js';
 import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { type KubeStore, openKubeStore } from '../store/kube/index.js';
@@ -30,6 +31,8 @@ export interface KubeRunOptions {
   policies: string[];
   templates: string[];
   logLevel: LogLevel;
+  /** Hand clusters without a built-in plugin to Cluster API in this cluster. */
+  capi: boolean;
 }
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -68,11 +71,27 @@ export async function runKubeController(o: KubeRunOptions, io: IO): Promise<numb
     await store.close();
     throw new ClustermintError('UNREADABLE', (e as Error).message, { file: o.simulatedState });
   }
+  let capi: ManagementCluster | undefined;
+  if (o.capi) {
+    capi = new ManagementCluster(store, 'clustermint');
+    try {
+      const missing = await capi.missingCrds();
+      if (missing.length)
+        log.error(
+          { missing, provider: 'capi' },
+          `Cluster API is not installed in this cluster (missing CRDs: ${missing.join(', ')}); clusters for it wait with Ready=False CRDNotInstalled until it is (clusterctl init)`,
+        );
+      else log.info({ provider: 'capi' }, 'Cluster API found: clusters without a built-in plugin go to it');
+    } catch (e) {
+      log.warn({ provider: 'capi', error: (e as Error).message }, 'could not check for Cluster API CRDs');
+    }
+  }
   let ctl: KubeController;
   try {
     ctl = await startKubeController({
       store,
       registry: embeddedRegistry(cloud),
+      ...(capi ? { capi } : {}),
       clock: systemClock,
       catalog,
       policies,

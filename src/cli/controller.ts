@@ -29,6 +29,7 @@ const KUBE_OPTIONS = [
   'metricsAddress',
   'simulatedState',
   'logLevel',
+  'capi',
 ] as const;
 
 /** `15s`, `500ms`, `1m`, `1h30m` -> ms (> 0; with `allowZero`, `0` too). */
@@ -96,15 +97,23 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
       `file of the simulated provider's cloud (default: ${DEFAULT_SIMULATED_STATE})`,
     )
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')} (default: info)`)
+    .option(
+      '--no-capi',
+      'Kubernetes mode: do not hand clusters to Cluster API (by default every kind without a built-in plugin, and every topology Cluster, is applied to this cluster for Cluster API to make)',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint controller\n  clustermint controller --state /var/lib/clustermint/state.db --policies policies/\n' +
         '  clustermint controller --kubeconfig ~/.kube/config --policies policies/\n' +
-        '  clustermint controller --in-cluster --leader-elect --metrics-port 8080\n',
+        '  clustermint controller --in-cluster --leader-elect --metrics-port 8080\n' +
+        '\nIn Kubernetes mode, clusters of kinds without a built-in plugin (AWS, Docker, vSphere, ...) and\n' +
+        'topology Clusters go to Cluster API in the same cluster (the capi provider, docs/providers.md):\n' +
+        'clustermint applies the rendered objects and orchestrates upgrades; Cluster API makes the machines.\n',
     )
     .action(
       wrap(async (opts) => {
-        const kube = KUBE_OPTIONS.filter((k) => opts[k] !== undefined);
+        // commander sets capi: true by default (--no-capi); only an explicit --no-capi selects Kubernetes mode.
+        const kube = KUBE_OPTIONS.filter((k) => (k === 'capi' ? opts.capi === false : opts[k] !== undefined));
         if (kube.length === 0) return runEmbedded(opts, io);
         if (opts.eventTtl !== undefined)
           throw new ClustermintError(
@@ -149,6 +158,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
             policies: opts.policies,
             templates: opts.templates,
             logLevel,
+            capi: opts.capi !== false,
           },
           io,
         );

@@ -6,6 +6,7 @@
 import { KNOWN_KUBERNETES_VERSIONS } from '../domain/upgrade-path.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { Clock } from '../providers/contract.js';
+import type { ManagementCluster } from '../providers/capi/management-cluster.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
 import type { Store } from '../store/types.js';
@@ -38,6 +39,8 @@ export type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.j
 export interface ControllerOptions {
   store: Store;
   registry: ProviderRegistry;
+  /** Cluster API in a management cluster (the capi provider). */
+  capi?: ManagementCluster;
   clock: Clock;
   catalog: TemplateCatalog;
   policies: readonly LoadedPolicy[];
@@ -74,6 +77,7 @@ export function createController(o: ControllerOptions): Controller {
   const reconciler = new DeploymentReconciler({
     store: o.store,
     registry: o.registry,
+    ...(o.capi ? { capi: o.capi } : {}),
     clock: o.clock,
     gate,
     events,

@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import type { CoordinationV1Api } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { LoadedPolicy } from '../policy/load.js';
+import type { ManagementCluster } from '../providers/capi/management-cluster.js';
 import type { Clock } from '../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -57,6 +58,8 @@ export interface KubeControllerOptions {
   /** The Kubernetes store (openKubeStore); it stays open after stop(): its opener closes it. */
   store: Store;
   registry: ProviderRegistry;
+  /** Cluster API in the same cluster (the capi provider); absent: none. */
+  capi?: ManagementCluster;
   clock: Clock;
   catalog: TemplateCatalog;
   policies: readonly LoadedPolicy[];
@@ -274,6 +277,7 @@ export class KubeController {
       ...(o.controller ?? {}),
       store: this.store,
       registry: o.registry,
+      ...(o.capi ? { capi: o.capi } : {}),
       clock: o.clock,
       catalog: o.catalog,
       policies: o.policies,

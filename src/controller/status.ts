@@ -21,7 +21,7 @@ export interface MachineCounts {
   upToDate: number;
 }
 
-export type ControlPlaneMode = 'machines' | 'hosted';
+export type ControlPlaneMode = 'machines' | 'hosted' | 'capi';
 
 export interface DeploymentStatus {
   observedGeneration?: number;
@@ -40,8 +40,31 @@ export interface DeploymentStatus {
     workers: MachineCounts;
   };
   upgrade?: UpgradeStatus;
+  /** Cluster API's view, when the capi provider runs the cluster. */
+  capi?: CapiClusterStatus;
   /** The desired state last applied (the gate's objects), for `plan` and for keeping a cluster as it is when a change is refused. */
   applied?: { template: string; generation: number; objects: PlainObject[] };
+}
+
+/** A Machine as Cluster API reports it. */
+export interface CapiMachineStatus {
+  name: string;
+  role: 'control-plane' | 'worker';
+  pool?: string;
+  phase: string;
+  version?: string;
+  node?: string;
+  /** Cluster API's message when the machine is not ready. */
+  message?: string;
+}
+
+export interface CapiClusterStatus {
+  /** The Cluster's name in the management cluster (its namespace is the deployment's). */
+  cluster: string;
+  /** Digest of the objects last applied (the same digest: nothing to apply). */
+  appliedDigest?: string;
+  /** The Machines, control plane first (at most 50; status.machines counts all). */
+  machines: CapiMachineStatus[];
 }
 
 export interface UpgradeStatus {

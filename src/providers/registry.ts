@@ -88,6 +88,11 @@ export class ProviderRegistry {
     return p;
   }
 
+  /** Whether a built-in plugin serves this infrastructure kind (else the capi provider may). */
+  servesInfrastructure(ref: ObjectRef): boolean {
+    return this.infra.has(key(refGroup(ref), ref.kind));
+  }
+
   /** The bootstrap generator of a bootstrap config (template), with the options it sets. */
   bootstrapFor(obj: RenderedObject): BootstrapBinding {
     const ref = refOf(obj);

@@ -4,6 +4,7 @@
  */
 import { supportedTemplates } from '../../api/template-chain.js';
 import { knownVersions } from '../../domain/upgrade-path.js';
+import type { ManagementCluster } from '../../providers/capi/management-cluster.js';
 import type { Clock } from '../../providers/contract.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import { isNotFound } from '../../store/errors.js';
@@ -26,6 +27,8 @@ export interface DeploymentReconcilerOptions {
   pollMs?: number;
   /** How often to look at a stable cluster (health checks; ms, default 10,000). */
   resyncMs?: number;
+  /** The management cluster where Cluster API makes the machines (Kubernetes mode); absent: none. */
+  capi?: ManagementCluster;
   /** The health check for clusters whose template renders none (default: failed machines and a 10m node startup timeout); null: none. */
   defaultHealthCheck?: Omit<HealthCheck, 'name' | 'selector'> | null;
 }

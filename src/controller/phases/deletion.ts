@@ -19,6 +19,7 @@ import { isDeleting } from '../pool.js';
 import type { ReconcileResult } from '../runtime.js';
 import type { PassContext } from './context.js';
 import { type ControlPlaneStrategy, controlPlaneStrategy } from './control-plane/index.js';
+import { capiFor, deleteCapiCluster } from './capi/index.js';
 import { finishPass } from './finish.js';
 
 export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResult> {
@@ -26,6 +27,13 @@ export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResul
   ctx.status.phase = 'Deleting';
   if (!(ctx.cd.metadata.finalizers ?? []).includes(CLUSTER_DEPLOYMENT_FINALIZER)) return {};
   const applied = ctx.status.applied;
+  const capi = applied ? capiFor(ctx, applied.objects) : undefined;
+  if (capi) {
+    ctx.cond('Ready', 'False', 'Deleting', 'the deployment is being deleted');
+    const step = await deleteCapiCluster(ctx, capi.capi, capi.set);
+    if (!step.done) return { requeueAfterMs: step.retryAfterMs };
+    return removeFinalizer(ctx, `deployment ${ctx.cd.metadata.name} deleted: Cluster API removed Cluster ${capi.set.clusterName} and its machines`);
+  }
   let d: DesiredCluster | undefined;
   try {
     d = applied ? desiredCluster(applied.objects) : undefined;
@@ -56,10 +64,14 @@ export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResul
       throw e;
     }
   } else if (machines.length) await dropMachineRecords(ctx, machines);
-  await ctx.event(
-    'Deleted',
+  return removeFinalizer(
+    ctx,
     `deployment ${ctx.cd.metadata.name} deleted: workers, control plane and infrastructure are gone`,
   );
+}
+
+async function removeFinalizer(ctx: PassContext, message: string): Promise<ReconcileResult> {
+  await ctx.event('Deleted', message);
   const finalizers = (ctx.cd.metadata.finalizers ?? []).filter((f) => f !== CLUSTER_DEPLOYMENT_FINALIZER);
   try {
     await ctx.o.store.update({ ...ctx.cd, metadata: { ...ctx.cd.metadata, finalizers } });

@@ -16,6 +16,7 @@ import { upgradeConcurrency } from '../planners/rolled-version.js';
 import type { ReconcileResult } from '../runtime.js';
 import type { Refusal } from '../status.js';
 import { decideApply } from './apply.js';
+import { capiFor, reconcileCapi } from './capi/index.js';
 import type { PassContext } from './context.js';
 import { controlPlaneStrategy, recordControlPlane } from './control-plane/index.js';
 import { finishPass } from './finish.js';
@@ -50,6 +51,8 @@ export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> 
     );
     return finishPass(ctx, {});
   }
+  const capi = capiFor(ctx, objects);
+  if (capi) return reconcileCapi(ctx, capi.capi, capi.set, refusal);
   let desired: DesiredCluster;
   try {
     desired = desiredCluster(objects);

@@ -82,7 +82,13 @@ export function summarize(ctx: PassContext, i: SummaryInput): void {
       readyWorkers,
       wantWorkers,
       readyMachines: status.machines.ready,
-      failed: i.machines.find((m) => m.status?.providerError),
+      failed: failedMachine(i.machines),
     }),
   ]);
+}
+
+/** The first machine its provider failed to create, in the words readiness reports. */
+function failedMachine(machines: readonly Machine[]): { machine: string; message: string } | undefined {
+  const f = machines.find((m) => m.status?.providerError);
+  return f ? { machine: f.metadata.name, message: `${f.status?.failureReason}: ${f.status?.failureMessage}` } : undefined;
 }

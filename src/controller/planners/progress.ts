@@ -2,7 +2,6 @@
  * Where the deployment stands (pure): the UpgradeInProgress condition with the stored upgrade
  * record, and Ready, which sums up the rest.
  */
-import type { Machine } from '../../api/machine.js';
 import type { Condition } from '../conditions.js';
 import type { ConditionVerdict, PoolStatus, Refusal, UpgradeStatus } from '../status.js';
 
@@ -99,8 +98,8 @@ export interface ReadinessInput {
   readyWorkers: number;
   wantWorkers: number;
   readyMachines: number;
-  /** A machine the provider failed to create. */
-  failed: Machine | undefined;
+  /** A machine the provider failed to create, with the provider's words. */
+  failed: { machine: string; message: string } | undefined;
 }
 
 export function readiness(i: ReadinessInput): ConditionVerdict {
@@ -123,7 +122,7 @@ export function readiness(i: ReadinessInput): ConditionVerdict {
     'False',
     f ? 'ProviderError' : rolling ? 'Upgrading' : !i.cpInitialized ? 'Provisioning' : 'ScalingUp',
     f
-      ? `machine ${f.metadata.name}: ${f.status?.failureReason}: ${f.status?.failureMessage}`
+      ? `machine ${f.machine}: ${f.message}`
       : `${i.readyMachines}/${i.cpReplicas + i.wantWorkers} machines ready`,
   );
 }

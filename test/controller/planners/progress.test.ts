@@ -203,7 +203,7 @@ describe('readiness', () => {
     ['control plane not stable', { cpStable: false }, 'False/ScalingUp', '7/7 machines ready'],
     [
       'a provider error wins',
-      { workersReady: false, failed: machine('w9', { providerError: true }) },
+      { workersReady: false, failed: { machine: 'w9', message: 'QuotaExceeded: no quota' } },
       'False/ProviderError',
       'machine w9: QuotaExceeded: no quota',
     ],
