@@ -82,9 +82,10 @@ export function planCapiRollout(i: CapiRolloutInput): CapiRollout {
       started = { from: controlPlaneVersion, to: steps[0]! };
       controlPlaneVersion = steps[0]!;
     }
-  } else if (asked === undefined) steps = [];
+  }
 
-  const atTarget = cpStable && controlPlaneVersion === target;
+  // At the target means Cluster API reports it everywhere: not a step this very pass starts.
+  const atTarget = cpStable && asked !== undefined && kubernetesVersion(asked) === target;
   const byName = new Map(mds.map((md) => [md.pool, md]));
   const workers = sequenceWorkerUpgrades({
     pools: i.pools.map((p) => {

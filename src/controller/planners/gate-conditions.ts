@@ -8,7 +8,14 @@ function summary(xs: readonly Violation[]): string {
   return (
     xs
       .slice(0, 3)
-      .map((x) => (x.policy ? `${x.policy}/${x.rule}: ${x.message}` : x.message))
+      .map((x) =>
+        x.policy
+          ? `${x.policy}/${x.rule}: ${x.message}`
+          : // where in the submission or a rendered object, as the CLI prints it
+            x.location?.path && !x.message.includes(x.location.path)
+            ? `${x.location.path}: ${x.message}`
+            : x.message,
+      )
       .join('; ') + (xs.length > 3 ? `; and ${xs.length - 3} more` : '')
   );
 }

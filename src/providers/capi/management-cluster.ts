@@ -67,7 +67,8 @@ export function providerError(what: string, e: unknown): Error {
   if (isVerdict(e)) {
     if (f.code === 404 && /is its CRD installed/.test(f.message ?? ''))
       return new TerminalProviderError('CRDNotInstalled', `${what}: ${f.message}`);
-    if (f.code === 403 && /denied the request|admission webhook/.test(f.message ?? ''))
+    // A validating webhook's field errors come back as 422 Invalid, its plain denials as 403.
+    if (/admission webhook .* denied the request/.test(f.message ?? ''))
       return new TerminalProviderError('AdmissionDenied', `${what}: ${f.message}`);
     if (f.code === 422 || f.code === 400) return new TerminalProviderError('Invalid', `${what}: ${f.message}`);
     if (f.code === 401 || f.code === 403) return new TerminalProviderError('Forbidden', `${what}: ${f.message}`);
