@@ -7,6 +7,7 @@ import { registerDelete } from './delete.js';
 import { registerDescribe } from './describe.js';
 import { registerGet } from './get.js';
 import type { IO } from './io.js';
+import { registerKubeconfig } from './kubeconfig.js';
 import { registerLint } from './lint.js';
 import { registerPlan } from './plan.js';
 import { buildProgram as buildCommandTree, runProgram, type Wrap } from './program.js';
@@ -27,6 +28,7 @@ function registerAll(program: Command, io: IO, wrap: Wrap): void {
   registerGet(program, io, wrap);
   registerDescribe(program, io, wrap);
   registerDelete(program, io, wrap);
+  registerKubeconfig(program, io, wrap);
   registerController(program, io, wrap);
   registerWebhook(program, io, wrap);
 }

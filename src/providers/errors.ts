@@ -38,3 +38,7 @@ export function isTransientProviderError(e: unknown): e is TransientProviderErro
 export function isTerminalProviderError(e: unknown): e is TerminalProviderError {
   return e instanceof TerminalProviderError;
 }
+
+export function isProviderError(e: unknown): e is ProviderError {
+  return e instanceof ProviderError;
+}

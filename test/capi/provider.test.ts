@@ -2,7 +2,8 @@
 // capi-inmemory template provisioned by Cluster API's own controllers, scaled, upgraded two
 // minors in ordered steps, healed by a MachineHealthCheck, denied by the gate and by Cluster
 // API's webhooks, and deleted with nothing left behind.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import { isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
 import type { KubeObject } from '../../src/store/types.js';
 import { createLogger } from '../../src/util/log.js';
+import { run } from '../helpers/cli.js';
 import { eventually } from '../helpers/process.js';
 import { capiTestenv } from '../testenv/index.js';
 
@@ -86,7 +88,10 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     cloud?.close();
   });
 
-  const get = async (ref: { apiVersion: string; kind: string }, name: string): Promise<KubeObject | undefined> => {
+  const get = async (
+    ref: { apiVersion: string; kind: string },
+    name: string,
+  ): Promise<KubeObject | undefined> => {
     try {
       return await store.get({ ...ref, namespace: ns, name });
     } catch (e) {
@@ -95,18 +100,28 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     }
   };
   const cd = async (name: string) => (await get(CD, name)) as CDObject | undefined;
-  const condition = (o: CDObject | undefined, type: string) => o?.status?.conditions?.find((c) => c.type === type);
+  const condition = (o: CDObject | undefined, type: string) =>
+    o?.status?.conditions?.find((c) => c.type === type);
   const events = async (name: string) =>
     (await store.list(EVENT_TYPE, { namespace: ns, labelSelector: `${LABEL_CLUSTER_DEPLOYMENT}=${name}` }))
       .items as ClusterEvent[];
   /** eventually(), with the deployment's conditions in the failure. */
-  const until = async <T,>(name: string, what: string, probe: () => Promise<T | undefined>, ms = 120_000): Promise<T> => {
+  const until = async <T>(
+    name: string,
+    what: string,
+    probe: () => Promise<T | undefined>,
+    ms = 120_000,
+  ): Promise<T> => {
     try {
       return await eventually(what, probe, ms, 250);
     } catch (e) {
       const o = await cd(name);
-      const conds = (o?.status?.conditions ?? []).map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`).join('\n  ');
-      throw new Error(`${(e as Error).message}\n  ${conds}\n  machines: ${JSON.stringify(o?.status?.capi?.machines)}`);
+      const conds = (o?.status?.conditions ?? [])
+        .map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`)
+        .join('\n  ');
+      throw new Error(
+        `${(e as Error).message}\n  ${conds}\n  machines: ${JSON.stringify(o?.status?.capi?.machines)}`,
+      );
     }
   };
   const readyAt = (name: string, version: string, ms = 120_000) =>
@@ -124,20 +139,38 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
       ms,
     );
   const capiMachines = async (cluster: string) =>
-    (await store.list(MACHINE, { namespace: ns, labelSelector: `cluster.x-k8s.io/cluster-name=${cluster}` })).items;
+    (await store.list(MACHINE, { namespace: ns, labelSelector: `cluster.x-k8s.io/cluster-name=${cluster}` }))
+      .items;
 
   it('provisions a ClusterDeployment through Cluster API to Ready', async () => {
-    await store.create({ ...CD, metadata: { name: 'dev', namespace: ns }, spec: { template: 'capi-inmemory', config: config() } });
-    const ready = await readyAt("dev", "v1.33.4");
+    await store.create({
+      ...CD,
+      metadata: { name: 'dev', namespace: ns },
+      spec: { template: 'capi-inmemory', config: config() },
+    });
+    const ready = await readyAt('dev', 'v1.33.4');
     const st = ready.status!;
-    expect(st.controlPlane).toMatchObject({ mode: 'capi', version: 'v1.33.4', replicas: 1, readyReplicas: 1, initialized: true });
+    expect(st.controlPlane).toMatchObject({
+      mode: 'capi',
+      version: 'v1.33.4',
+      replicas: 1,
+      readyReplicas: 1,
+      initialized: true,
+    });
     expect(st.machineDeployments).toEqual([
-      expect.objectContaining({ name: 'dev-md-0', version: 'v1.33.4', replicas: 2, readyReplicas: 2, updatedReplicas: 2 }),
+      expect.objectContaining({
+        name: 'dev-md-0',
+        version: 'v1.33.4',
+        replicas: 2,
+        readyReplicas: 2,
+        updatedReplicas: 2,
+      }),
     ]);
     expect(st.machines).toMatchObject({ total: 3, ready: 3 });
     // The machines as Cluster API reports them: Running, each with its node.
     expect(st.capi?.machines).toHaveLength(3);
-    for (const m of st.capi!.machines) expect(m).toMatchObject({ phase: 'Running', version: 'v1.33.4', node: expect.any(String) });
+    for (const m of st.capi!.machines)
+      expect(m).toMatchObject({ phase: 'Running', version: 'v1.33.4', node: expect.any(String) });
     expect(st.capi!.machines.map((m) => m.role)).toEqual(['control-plane', 'worker', 'worker']);
     expect(st.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(condition(ready, 'InfrastructureReady')?.status).toBe('True');
@@ -152,8 +185,12 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
       expect(cluster.metadata.ownerReferences).toEqual([
         expect.objectContaining({ kind: 'ClusterDeployment', name: 'dev', uid: ready.metadata.uid }),
       ]);
-      const managers = (cluster.metadata as { managedFields?: { manager: string; operation: string }[] }).managedFields ?? [];
-      expect(managers).toContainEqual(expect.objectContaining({ manager: 'clustermint', operation: 'Apply' }));
+      const managers =
+        (cluster.metadata as { managedFields?: { manager: string; operation: string }[] }).managedFields ??
+        [];
+      expect(managers).toContainEqual(
+        expect.objectContaining({ manager: 'clustermint', operation: 'Apply' }),
+      );
     } finally {
       await raw.close();
     }
@@ -161,23 +198,58 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     expect(reasons).toContain('MachineRunning');
   });
 
+  it("prints the workload cluster's kubeconfig, which reaches its API server", async () => {
+    const r = await run('kubeconfig', 'dev', '-n', ns, '--kubeconfig', env!.kubeconfig);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^apiVersion: v1\nclusters:/);
+    // CAPD's in-memory API server of the workload cluster answers with its nodes.
+    const file = join(mkdtempSync(join(tmpdir(), 'cm-capi-')), 'dev.kubeconfig');
+    writeFileSync(file, r.stdout);
+    const workload = await openKubeStore({ kubeconfig: file });
+    try {
+      const nodes = await workload.list({ apiVersion: 'v1', kind: 'Node' });
+      const expected = (await cd('dev'))!.status!.capi!.machines.map((m) => m.node).sort();
+      expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(expected);
+    } finally {
+      await workload.close();
+    }
+    const missing = await run('kubeconfig', 'nope', '-n', ns, '--kubeconfig', env!.kubeconfig);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toBe(`error: ClusterDeployment "nope" not found in namespace ${ns}\n`);
+  });
+
   it('scales workers up and down through the MachineDeployment', async () => {
     const o = (await cd('dev'))!;
     await store.update({ ...o, spec: { template: 'capi-inmemory', config: config({ workersNumber: 3 }) } });
-    await eventually('3 workers', async () => {
-      const c = await cd('dev');
-      return c?.status?.machines?.workers.ready === 3 && condition(c, 'Ready')?.status === 'True' ? c : undefined;
-    }, 120_000, 250);
+    await eventually(
+      '3 workers',
+      async () => {
+        const c = await cd('dev');
+        return c?.status?.machines?.workers.ready === 3 && condition(c, 'Ready')?.status === 'True'
+          ? c
+          : undefined;
+      },
+      120_000,
+      250,
+    );
     expect((await capiMachines('dev')).length).toBe(4);
     const o2 = (await cd('dev'))!;
     await store.update({ ...o2, spec: { template: 'capi-inmemory', config: config({ workersNumber: 1 }) } });
-    await eventually('1 worker', async () => {
-      const c = await cd('dev');
-      const machines = await capiMachines('dev');
-      return machines.length === 2 && c?.status?.machines?.workers.desired === 1 && condition(c, 'Ready')?.status === 'True'
-        ? c
-        : undefined;
-    }, 120_000, 250);
+    await eventually(
+      '1 worker',
+      async () => {
+        const c = await cd('dev');
+        const machines = await capiMachines('dev');
+        return machines.length === 2 &&
+          c?.status?.machines?.workers.desired === 1 &&
+          condition(c, 'Ready')?.status === 'True'
+          ? c
+          : undefined;
+      },
+      120_000,
+      250,
+    );
   });
 
   it('denies at the gate: nothing is applied', async () => {
@@ -188,7 +260,10 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     });
     const denied = await eventually('bad denied', async () => {
       const c = await cd('bad');
-      return condition(c, 'Ready')?.reason === 'PolicyDenied' || condition(c, 'ValuesValid')?.status === 'False' ? c : undefined;
+      return condition(c, 'Ready')?.reason === 'PolicyDenied' ||
+        condition(c, 'ValuesValid')?.status === 'False'
+        ? c
+        : undefined;
     });
     expect(condition(denied, 'ValuesValid')?.message).toMatch(/workersNumber.*must be >= 0/);
     expect(await get(CLUSTER, 'bad')).toBeUndefined();
@@ -207,10 +282,14 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
       return condition(c, 'Applied')?.status === 'False' ? c : undefined;
     });
     expect(condition(denied, 'Applied')).toMatchObject({ reason: 'AdmissionDenied' });
-    expect(condition(denied, 'Applied')?.message).toMatch(/KubeadmControlPlane .*even-cp.*nothing applied.*denied the request/);
+    expect(condition(denied, 'Applied')?.message).toMatch(
+      /KubeadmControlPlane .*even-cp.*nothing applied.*denied the request/,
+    );
     expect(condition(denied, 'Ready')?.status).toBe('False');
     // The dry run stopped the whole set: not even the objects before the control plane exist.
-    expect(await get({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DevCluster' }, 'even')).toBeUndefined();
+    expect(
+      await get({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DevCluster' }, 'even'),
+    ).toBeUndefined();
     expect(await get(CLUSTER, 'even')).toBeUndefined();
     const warning = (await events('even')).find((e) => e.reason === 'AdmissionDenied');
     expect(warning?.type).toBe('Warning');
@@ -220,12 +299,23 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
 
   it('says which CRD is missing when a rendered kind is not installed', async () => {
     // docker-hosted-cp renders a K0smotronControlPlane: k0smotron is not installed here.
-    await store.create({ ...CD, metadata: { name: 'k0s', namespace: ns }, spec: { template: 'docker-hosted-cp', config: {} } });
-    const c = await until('k0s', 'k0s CRDNotInstalled', async () => {
-      const o = await cd('k0s');
-      return condition(o, 'Applied')?.reason === 'CRDNotInstalled' ? o : undefined;
-    }, 30_000);
-    expect(condition(c, 'Applied')?.message).toMatch(/K0smotronControlPlane .*nothing applied.*is its CRD installed/);
+    await store.create({
+      ...CD,
+      metadata: { name: 'k0s', namespace: ns },
+      spec: { template: 'docker-hosted-cp', config: {} },
+    });
+    const c = await until(
+      'k0s',
+      'k0s CRDNotInstalled',
+      async () => {
+        const o = await cd('k0s');
+        return condition(o, 'Applied')?.reason === 'CRDNotInstalled' ? o : undefined;
+      },
+      30_000,
+    );
+    expect(condition(c, 'Applied')?.message).toMatch(
+      /K0smotronControlPlane .*nothing applied.*is its CRD installed/,
+    );
     expect(await get(CLUSTER, 'k0s')).toBeUndefined();
     await store.delete({ ...CD, namespace: ns, name: 'k0s' });
     await eventually('k0s gone', async () => ((await cd('k0s')) ? undefined : true));
@@ -239,27 +329,52 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     });
     await readyAt('up', 'v1.32.8');
     // Snapshots of what Cluster API is asked for and reports, every 200 ms.
-    const seen: { cpSpec?: string; cpStatus?: string; mdSpec?: string; cpMachines: string[]; workerMachines: string[] }[] = [];
+    const seen: {
+      cpSpec?: string;
+      cpStatus?: string;
+      mdSpec?: string;
+      cpMachines: string[];
+      workerMachines: string[];
+    }[] = [];
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const [kcp, md, machines] = await Promise.all([get(KCP, 'up-cp'), get(MD, 'up-md-0'), capiMachines('up')]);
+        const [kcp, md, machines] = await Promise.all([
+          get(KCP, 'up-cp'),
+          get(MD, 'up-md-0'),
+          capiMachines('up'),
+        ]);
         const v = (o: KubeObject | undefined, ...path: string[]) =>
-          path.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o) as string | undefined;
+          path.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o) as
+            | string
+            | undefined;
         seen.push({
           cpSpec: v(kcp, 'spec', 'version'),
           cpStatus: v(kcp, 'status', 'version'),
           mdSpec: v(md, 'spec', 'template', 'spec', 'version'),
-          cpMachines: machines.filter((m) => 'cluster.x-k8s.io/control-plane' in (m.metadata.labels ?? {})).map((m) => v(m, 'spec', 'version')!),
-          workerMachines: machines.filter((m) => !('cluster.x-k8s.io/control-plane' in (m.metadata.labels ?? {}))).map((m) => v(m, 'spec', 'version')!),
+          cpMachines: machines
+            .filter((m) => 'cluster.x-k8s.io/control-plane' in (m.metadata.labels ?? {}))
+            .map((m) => v(m, 'spec', 'version')!),
+          workerMachines: machines
+            .filter((m) => !('cluster.x-k8s.io/control-plane' in (m.metadata.labels ?? {})))
+            .map((m) => v(m, 'spec', 'version')!),
         });
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
     const o = (await cd('up'))!;
-    await store.update({ ...o, spec: { template: 'capi-inmemory', config: config({ kubernetesVersion: 'v1.34.1' }) } });
+    await store.update({
+      ...o,
+      spec: { template: 'capi-inmemory', config: config({ kubernetesVersion: 'v1.34.1' }) },
+    });
     // Kill the controller as soon as the first step is under way (no Lease to release), start another.
-    await eventually('first step applied', async () => ((await get(KCP, 'up-cp'))?.spec as { version?: string })?.version === 'v1.33.4' || undefined, 60_000, 100);
+    await eventually(
+      'first step applied',
+      async () =>
+        ((await get(KCP, 'up-cp'))?.spec as { version?: string })?.version === 'v1.33.4' || undefined,
+      60_000,
+      100,
+    );
     await ctl.stop({ release: false });
     await new Promise((r) => setTimeout(r, 2_000));
     ctl = await startController();
@@ -277,25 +392,37 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     const minor = (v: string) => Number(v.split('.')[1]);
     for (const s of seen)
       if (s.cpMachines.length && s.workerMachines.length)
-        expect(Math.max(...s.workerMachines.map(minor))).toBeLessThanOrEqual(Math.min(...s.cpMachines.map(minor)));
+        expect(Math.max(...s.workerMachines.map(minor))).toBeLessThanOrEqual(
+          Math.min(...s.cpMachines.map(minor)),
+        );
     // Each step started once, across the restart.
-    const steps = (await events('up')).filter((e) => e.reason === 'ControlPlaneUpgrade').map((e) => e.message);
+    const steps = (await events('up'))
+      .filter((e) => e.reason === 'ControlPlaneUpgrade')
+      .map((e) => e.message);
     expect(steps.sort()).toEqual([
       'upgrading the control plane from v1.32.8 to v1.33.4',
       'upgrading the control plane from v1.33.4 to v1.34.1',
     ]);
     const done = (await cd('up'))!;
     expect(done.status?.upgrade).toBeUndefined();
-    expect(condition(done, 'UpgradeInProgress')).toMatchObject({ status: 'False', reason: 'UpgradeCompleted' });
+    expect(condition(done, 'UpgradeInProgress')).toMatchObject({
+      status: 'False',
+      reason: 'UpgradeCompleted',
+    });
   });
 
   it('heals a worker through the MachineHealthCheck', async () => {
-    const before = (await capiMachines('up')).filter((m) => !('cluster.x-k8s.io/control-plane' in (m.metadata.labels ?? {})));
+    const before = (await capiMachines('up')).filter(
+      (m) => !('cluster.x-k8s.io/control-plane' in (m.metadata.labels ?? {})),
+    );
     const victim = before[0]!;
     // Cluster API's manual remediation: the MachineHealthCheck marks it unhealthy, the MachineSet replaces it.
     await store.update({
       ...victim,
-      metadata: { ...victim.metadata, annotations: { ...victim.metadata.annotations, 'cluster.x-k8s.io/remediate-machine': '' } },
+      metadata: {
+        ...victim.metadata,
+        annotations: { ...victim.metadata.annotations, 'cluster.x-k8s.io/remediate-machine': '' },
+      },
     });
     await until('up', 'victim replaced', async () => {
       const c = await cd('up');
@@ -315,12 +442,18 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     const text = readFileSync(join(BUILTIN_CLUSTERCLASSES_DIR, 'capi-inmemory.yaml'), 'utf8');
     for (const doc of parseAllDocuments(text)) {
       const o = doc.toJS() as KubeObject;
-      await store.apply({ ...o, metadata: { ...o.metadata, namespace: ns } }, { fieldManager: 'platform-team' });
+      await store.apply(
+        { ...o, metadata: { ...o.metadata, namespace: ns } },
+        { fieldManager: 'platform-team' },
+      );
     }
     await store.create({
       ...CD,
       metadata: { name: 'topo', namespace: ns },
-      spec: { template: 'capi-inmemory', config: config({ topology: { enabled: true, class: 'in-memory' } }) },
+      spec: {
+        template: 'capi-inmemory',
+        config: config({ topology: { enabled: true, class: 'in-memory' } }),
+      },
     });
     const ready = await readyAt('topo', 'v1.33.4', 180_000);
     expect(ready.status?.machineDeployments).toEqual([
@@ -329,7 +462,9 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     expect(ready.status?.capi?.machines).toHaveLength(3);
     // Cluster API's topology controller made the control plane and the MachineDeployment.
     const cluster = await get(CLUSTER, 'topo');
-    expect((cluster?.spec as { controlPlaneRef?: { kind: string } }).controlPlaneRef?.kind).toBe('KubeadmControlPlane');
+    expect((cluster?.spec as { controlPlaneRef?: { kind: string } } | undefined)?.controlPlaneRef?.kind).toBe(
+      'KubeadmControlPlane',
+    );
   });
 
   it('deletes the Cluster and waits for Cluster API before the deployment goes', async () => {
@@ -342,9 +477,9 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     expect(await get(MD, 'dev-md-0')).toBeUndefined();
     for (const kind of ['DevMachineTemplate', 'DevCluster'])
       expect(
-        (await store.list({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind }, { namespace: ns })).items.filter(
-          (o) => o.metadata.labels?.[LABEL_CLUSTER_DEPLOYMENT] === 'dev',
-        ),
+        (
+          await store.list({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind }, { namespace: ns })
+        ).items.filter((o) => o.metadata.labels?.[LABEL_CLUSTER_DEPLOYMENT] === 'dev'),
       ).toEqual([]);
     const reasons = (await events('dev')).map((e) => e.reason);
     expect(reasons).toContain('DeletingCluster');
