@@ -5,8 +5,8 @@
 
 import { KNOWN_KUBERNETES_VERSIONS } from '../domain/upgrade-path.js';
 import type { LoadedPolicy } from '../policy/load.js';
-import type { Clock } from '../providers/contract.js';
 import type { ManagementCluster } from '../providers/capi/management-cluster.js';
+import type { Clock } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
 import type { Store } from '../store/types.js';

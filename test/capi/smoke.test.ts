@@ -20,8 +20,18 @@ describe.skipIf(!env)('Cluster API test environment', () => {
             spec: {
               clusterName: 'c1',
               version: 'v1.33.0',
-              bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: 'x' } },
-              infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'DevMachineTemplate', name: 'x' },
+              bootstrap: {
+                configRef: {
+                  apiGroup: 'bootstrap.cluster.x-k8s.io',
+                  kind: 'KubeadmConfigTemplate',
+                  name: 'x',
+                },
+              },
+              infrastructureRef: {
+                apiGroup: 'infrastructure.cluster.x-k8s.io',
+                kind: 'DevMachineTemplate',
+                name: 'x',
+              },
             },
           },
         },

@@ -6,8 +6,8 @@ import type { TestProject } from 'vitest/node';
 import { findBinaries } from './binaries.js';
 import { type Capi, findCapi, startCapi } from './capi.js';
 import { startTestenv, type Testenv } from './cluster.js';
-import { CAPI_PROVIDE_KEY } from './state.js';
 import { waitReady } from './ready.js';
+import { CAPI_PROVIDE_KEY } from './state.js';
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const bin = findBinaries();

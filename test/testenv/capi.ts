@@ -5,7 +5,15 @@
 // their Services in a cluster. CAPD's in-memory backend makes machines and serves each workload
 // cluster's API server itself (ports 20000+), so no container runtime is needed.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -18,14 +26,24 @@ const INSTALL = join(REPO, 'scripts', 'capi', 'install.sh');
 /** The managers, the module directory (relative to its module) of their config, and their CRDs' labels. */
 const MANAGERS = [
   { name: 'core', module: 'sigs.k8s.io/cluster-api', config: 'config', provider: false },
-  { name: 'kubeadm-bootstrap', module: 'sigs.k8s.io/cluster-api', config: 'bootstrap/kubeadm/config', provider: true },
+  {
+    name: 'kubeadm-bootstrap',
+    module: 'sigs.k8s.io/cluster-api',
+    config: 'bootstrap/kubeadm/config',
+    provider: true,
+  },
   {
     name: 'kubeadm-control-plane',
     module: 'sigs.k8s.io/cluster-api',
     config: 'controlplane/kubeadm/config',
     provider: true,
   },
-  { name: 'capd', module: 'sigs.k8s.io/cluster-api/test', config: 'infrastructure/docker/config', provider: true },
+  {
+    name: 'capd',
+    module: 'sigs.k8s.io/cluster-api/test',
+    config: 'infrastructure/docker/config',
+    provider: true,
+  },
 ] as const;
 
 /**
@@ -41,7 +59,10 @@ export function findCapi(env: NodeJS.ProcessEnv = process.env): CapiLookup {
   let dir = env.CLUSTERMINT_CAPI_DIR;
   if (!dir) {
     try {
-      dir = execFileSync('bash', [INSTALL, '--cached'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      dir = execFileSync('bash', [INSTALL, '--cached'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
     } catch {
       return { missing: `Cluster API is not built (run ${INSTALL})` };
     }
@@ -105,7 +126,9 @@ function crds(configDir: string, provider: boolean, url: string, caBundle: strin
 function webhookConfigs(configDir: string, manager: string, url: string, caBundle: string): Obj[] {
   return yamlDocs(join(configDir, 'webhook', 'manifests.yaml')).map((cfg) => ({
     ...cfg,
-    metadata: { name: `capi-${manager}-${String(cfg.kind).startsWith('Mutating') ? 'mutating' : 'validating'}` },
+    metadata: {
+      name: `capi-${manager}-${String(cfg.kind).startsWith('Mutating') ? 'mutating' : 'validating'}`,
+    },
     webhooks: ((cfg.webhooks as Obj[]) ?? []).map((w) => {
       const service = (w.clientConfig as { service?: { path?: string } }).service ?? {};
       return { ...w, clientConfig: { url: `${url}${service.path ?? ''}`, caBundle } };
@@ -120,7 +143,13 @@ interface Admin {
   key: Buffer;
 }
 
-function call(admin: Admin, method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; text: string }> {
+function call(
+  admin: Admin,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${admin.server}${path}`,
@@ -157,10 +186,16 @@ async function applyClusterScoped(admin: Admin, resourcePath: string, o: Obj): P
     o,
     'application/apply-patch+yaml',
   );
-  if (r.status >= 300) throw new Error(`apply ${resourcePath}/${name}: HTTP ${r.status}: ${r.text.slice(0, 400)}`);
+  if (r.status >= 300)
+    throw new Error(`apply ${resourcePath}/${name}: HTTP ${r.status}: ${r.text.slice(0, 400)}`);
 }
 
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, died: () => string | undefined): Promise<void> {
+async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+  died: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const d = died();
@@ -182,7 +217,10 @@ function httpOk(url: string): Promise<boolean> {
  * Installs Cluster API's CRDs and webhook configurations on the environment's API server and
  * starts its four managers; resolves once every manager is ready (its webhooks serve).
  */
-export async function startCapi(env: TestenvInfo, found: { dir: string; modules: Record<string, string> }): Promise<Capi> {
+export async function startCapi(
+  env: TestenvInfo,
+  found: { dir: string; modules: Record<string, string> },
+): Promise<Capi> {
   const dir = join(env.dir, 'capi');
   mkdirSync(join(dir, 'certs'), { recursive: true });
   const certs = webhookCertificates(['127.0.0.1', 'localhost'], join(dir, 'certs'));
@@ -193,7 +231,8 @@ export async function startCapi(env: TestenvInfo, found: { dir: string; modules:
     key: readFileSync(env.clientKeyFile),
   };
   const ports = new Map<string, { webhook: number; health: number; metrics: number }>();
-  for (const m of MANAGERS) ports.set(m.name, { webhook: await freePort(), health: await freePort(), metrics: await freePort() });
+  for (const m of MANAGERS)
+    ports.set(m.name, { webhook: await freePort(), health: await freePort(), metrics: await freePort() });
 
   for (const m of MANAGERS) {
     const moduleDir = found.modules[m.module];
@@ -203,7 +242,10 @@ export async function startCapi(env: TestenvInfo, found: { dir: string; modules:
     for (const crd of crds(configDir, m.provider, url, certs.caBundle))
       await applyClusterScoped(admin, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     for (const cfg of webhookConfigs(configDir, m.name, url, certs.caBundle)) {
-      const plural = String(cfg.kind) === 'MutatingWebhookConfiguration' ? 'mutatingwebhookconfigurations' : 'validatingwebhookconfigurations';
+      const plural =
+        String(cfg.kind) === 'MutatingWebhookConfiguration'
+          ? 'mutatingwebhookconfigurations'
+          : 'validatingwebhookconfigurations';
       await applyClusterScoped(admin, `/apis/admissionregistration.k8s.io/v1/${plural}`, cfg);
     }
   }
@@ -238,7 +280,13 @@ export async function startCapi(env: TestenvInfo, found: { dir: string; modules:
         detached: true,
         stdio: ['ignore', fd, fd],
         // CAPD's in-memory workload API servers listen on this address.
-        env: { ...process.env, KUBECONFIG: env.kubeconfig, POD_IP: '127.0.0.1', POD_NAME: `capi-${m.name}`, POD_NAMESPACE: 'capi-system' },
+        env: {
+          ...process.env,
+          KUBECONFIG: env.kubeconfig,
+          POD_IP: '127.0.0.1',
+          POD_NAME: `capi-${m.name}`,
+          POD_NAMESPACE: 'capi-system',
+        },
       },
     );
     closeSync(fd);
@@ -258,13 +306,14 @@ export async function startCapi(env: TestenvInfo, found: { dir: string; modules:
         if (c.pid) process.kill(-c.pid, 'SIGKILL');
       } catch {}
   });
-  const died = () => (existsSync(exitFile) ? `Cluster API manager died: ${readFileSync(exitFile, 'utf8').trim()}` : undefined);
+  const died = () =>
+    existsSync(exitFile) ? `Cluster API manager died: ${readFileSync(exitFile, 'utf8').trim()}` : undefined;
   try {
-    for (const m of MANAGERS) await waitFor(`Cluster API ${m.name}`, 180_000, () => httpOk(health[m.name]!), died);
+    for (const m of MANAGERS)
+      await waitFor(`Cluster API ${m.name}`, 180_000, () => httpOk(health[m.name]!), died);
   } catch (e) {
     await stop();
     throw e;
   }
   return { info: { dir: found.dir, logs, exitFile, health }, stop };
 }
-

@@ -67,9 +67,12 @@ export async function kubeConfig(info: TestenvInfo): Promise<KubeConfig> {
 export async function capiTestenv(what: string): Promise<CapiTestenvInfo | undefined> {
   const state = inject(CAPI_PROVIDE_KEY);
   if (state === undefined)
-    throw new Error(`${what}: no Cluster API environment; tests that need one go under test/capi/ (vitest.config.ts)`);
+    throw new Error(
+      `${what}: no Cluster API environment; tests that need one go under test/capi/ (vitest.config.ts)`,
+    );
   if ('unavailable' in state) {
-    if (process.env.CI === 'true') throw new Error(`${what}: Cluster API environment missing under CI: ${state.unavailable}`);
+    if (process.env.CI === 'true')
+      throw new Error(`${what}: Cluster API environment missing under CI: ${state.unavailable}`);
     console.warn(`skipping ${what}: ${state.unavailable}`);
     return undefined;
   }

@@ -49,4 +49,3 @@ export async function waitReady(info: TestenvInfo, timeoutMs: number): Promise<v
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-

@@ -17,9 +17,9 @@ import { type DesiredCluster, desiredCluster } from '../desired.js';
 import { deleteMachine, listMachines, type MachineContext, syncMachine } from '../machines.js';
 import { isDeleting } from '../pool.js';
 import type { ReconcileResult } from '../runtime.js';
+import { capiFor, deleteCapiCluster } from './capi/index.js';
 import type { PassContext } from './context.js';
 import { type ControlPlaneStrategy, controlPlaneStrategy } from './control-plane/index.js';
-import { capiFor, deleteCapiCluster } from './capi/index.js';
 import { finishPass } from './finish.js';
 
 export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResult> {
@@ -32,7 +32,10 @@ export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResul
     ctx.cond('Ready', 'False', 'Deleting', 'the deployment is being deleted');
     const step = await deleteCapiCluster(ctx, capi.capi, capi.set);
     if (!step.done) return { requeueAfterMs: step.retryAfterMs };
-    return removeFinalizer(ctx, `deployment ${ctx.cd.metadata.name} deleted: Cluster API removed Cluster ${capi.set.clusterName} and its machines`);
+    return removeFinalizer(
+      ctx,
+      `deployment ${ctx.cd.metadata.name} deleted: Cluster API removed Cluster ${capi.set.clusterName} and its machines`,
+    );
   }
   let d: DesiredCluster | undefined;
   try {

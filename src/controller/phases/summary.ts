@@ -90,5 +90,7 @@ export function summarize(ctx: PassContext, i: SummaryInput): void {
 /** The first machine its provider failed to create, in the words readiness reports. */
 function failedMachine(machines: readonly Machine[]): { machine: string; message: string } | undefined {
   const f = machines.find((m) => m.status?.providerError);
-  return f ? { machine: f.metadata.name, message: `${f.status?.failureReason}: ${f.status?.failureMessage}` } : undefined;
+  return f
+    ? { machine: f.metadata.name, message: `${f.status?.failureReason}: ${f.status?.failureMessage}` }
+    : undefined;
 }

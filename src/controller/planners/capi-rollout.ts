@@ -11,7 +11,11 @@
  */
 import { compareKubernetes, kubernetesVersion } from '../../domain/kubernetes-version.js';
 import { planControlPlaneUpgrade } from '../../domain/upgrade-path.js';
-import type { CapiObservation, ObservedMachineDeployment, Replicas } from '../../providers/capi/observation.js';
+import type {
+  CapiObservation,
+  ObservedMachineDeployment,
+  Replicas,
+} from '../../providers/capi/observation.js';
 import { sequenceWorkerUpgrades, type WorkerSequence } from './worker-upgrades.js';
 
 export interface CapiPoolTarget {
@@ -68,8 +72,14 @@ export function planCapiRollout(i: CapiRolloutInput): CapiRollout {
   const reported = cp?.version ? kubernetesVersion(cp.version) : undefined;
   const mds = observed.machineDeployments;
   const cpStable =
-    !!cp && cp.observed && asked !== undefined && reported === kubernetesVersion(asked) && settled(cp.replicas);
-  const workersSettled = mds.every((md) => !mdRolling(md) && md.specVersion !== undefined && kubernetesVersion(md.specVersion) === reported);
+    !!cp &&
+    cp.observed &&
+    asked !== undefined &&
+    reported === kubernetesVersion(asked) &&
+    settled(cp.replicas);
+  const workersSettled = mds.every(
+    (md) => !mdRolling(md) && md.specVersion !== undefined && kubernetesVersion(md.specVersion) === reported,
+  );
 
   let controlPlaneVersion = asked === undefined ? target : kubernetesVersion(asked);
   let steps: string[] = [];
@@ -107,9 +117,9 @@ export function planCapiRollout(i: CapiRolloutInput): CapiRollout {
     concurrency: i.concurrency,
   });
   const poolVersions = new Map<string, string>();
+  // A new MachineDeployment before the control plane is up starts at the control plane's version:
+  // its machines wait for the control plane inside Cluster API.
   for (const s of workers.pools)
-    // A new MachineDeployment before the control plane is up starts at the control plane's version:
-    // its machines wait for the control plane inside Cluster API.
     poolVersions.set(s.name, s.waitsForControlPlane ? controlPlaneVersion : s.version);
   return {
     controlPlaneVersion,

@@ -68,7 +68,10 @@ export function capiStatus(i: CapiStatusInput): CapiStatus {
     infraOk
       ? `Cluster API provisioned the infrastructure of Cluster ${i.clusterName}`
       : cluster
-        ? messageOf(condition(cluster.conditions, 'InfrastructureReady'), 'waiting for the infrastructure provider')
+        ? messageOf(
+            condition(cluster.conditions, 'InfrastructureReady'),
+            'waiting for the infrastructure provider',
+          )
         : `Cluster ${i.clusterName} does not exist in the management cluster`,
   );
 
@@ -91,8 +94,11 @@ export function capiStatus(i: CapiStatusInput): CapiStatus {
   const machineDeployments: PoolStatus[] = i.pools.map((p) => {
     const md = byPool.get(p.name);
     const step = steps.get(p.name);
-    const version = md?.specVersion ? kubernetesVersion(md.specVersion) : (rollout.poolVersions.get(p.name) ?? p.target);
-    const note = step && !step.waitsForControlPlane ? step.note : step ? 'waiting for the control plane' : undefined;
+    const version = md?.specVersion
+      ? kubernetesVersion(md.specVersion)
+      : (rollout.poolVersions.get(p.name) ?? p.target);
+    const note =
+      step && !step.waitsForControlPlane ? step.note : step ? 'waiting for the control plane' : undefined;
     return {
       name: p.name,
       version,
@@ -107,14 +113,18 @@ export function capiStatus(i: CapiStatusInput): CapiStatus {
     const md = byPool.get(p.name);
     if (!md) return p.replicas === 0;
     const frozen = steps.get(p.name);
-    if (frozen && !frozen.waitsForControlPlane && frozen.frozen) return md.replicas.available >= md.replicas.desired;
+    if (frozen && !frozen.waitsForControlPlane && frozen.frozen)
+      return md.replicas.available >= md.replicas.desired;
     return settled(md.replicas) && md.observed;
   });
   const wantWorkers = i.pools.reduce((n, p) => n + (byPool.get(p.name)?.replicas.desired ?? p.replicas), 0);
   const readyWorkers = machineDeployments.reduce((n, p) => n + p.readyReplicas, 0);
   const unready = observed.machineDeployments
     .filter((md) => !settled(md.replicas))
-    .map((md) => `${md.pool}: ${messageOf(condition(md.conditions, 'Available'), `${md.replicas.ready}/${md.replicas.desired} ready`)}`);
+    .map(
+      (md) =>
+        `${md.pool}: ${messageOf(condition(md.conditions, 'Available'), `${md.replicas.ready}/${md.replicas.desired} ready`)}`,
+    );
   cond(
     'WorkersReady',
     workersReady,
@@ -154,7 +164,9 @@ export function capiStatus(i: CapiStatusInput): CapiStatus {
       },
     },
     machineList: [...machines]
-      .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1))
+      .sort((a, b) =>
+        a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1,
+      )
       .slice(0, MAX_LISTED_MACHINES)
       .map((m) => ({
         name: m.name,
@@ -166,8 +178,12 @@ export function capiStatus(i: CapiStatusInput): CapiStatus {
         ...(m.message ? { message: m.message } : {}),
       })),
     ...(cluster?.endpoint ? { endpoint: cluster.endpoint } : {}),
-    ...(rollout.controlPlaneReported && rollout.controlPlaneStable ? { k8sVersion: rollout.controlPlaneReported } : {}),
+    ...(rollout.controlPlaneReported && rollout.controlPlaneStable
+      ? { k8sVersion: rollout.controlPlaneReported }
+      : {}),
     workersReady,
-    ...(failed ? { failure: { machine: failed.name, message: failed.message ?? 'Cluster API reports phase Failed' } } : {}),
+    ...(failed
+      ? { failure: { machine: failed.name, message: failed.message ?? 'Cluster API reports phase Failed' } }
+      : {}),
   };
 }

@@ -7,7 +7,14 @@
  */
 import type { KubeObject, NewObject, RenderedObject } from '../../k8s/object.js';
 import type { ApplyOptions } from '../../store/kube/store.js';
-import type { DeleteOptions, DeleteResult, ListOptions, ListResult, ObjectRef, ResourceType } from '../../store/types.js';
+import type {
+  DeleteOptions,
+  DeleteResult,
+  ListOptions,
+  ListResult,
+  ObjectRef,
+  ResourceType,
+} from '../../store/types.js';
 import { TerminalProviderError, TransientProviderError } from '../errors.js';
 import { groupOf } from '../objects.js';
 import {
@@ -69,8 +76,10 @@ export function providerError(what: string, e: unknown): Error {
       return new TerminalProviderError('CRDNotInstalled', `${what}: ${f.message}`);
     if (f.code === 403 && /denied the request|admission webhook/.test(f.message ?? ''))
       return new TerminalProviderError('AdmissionDenied', `${what}: ${f.message}`);
-    if (f.code === 422 || f.code === 400) return new TerminalProviderError('Invalid', `${what}: ${f.message}`);
-    if (f.code === 401 || f.code === 403) return new TerminalProviderError('Forbidden', `${what}: ${f.message}`);
+    if (f.code === 422 || f.code === 400)
+      return new TerminalProviderError('Invalid', `${what}: ${f.message}`);
+    if (f.code === 401 || f.code === 403)
+      return new TerminalProviderError('Forbidden', `${what}: ${f.message}`);
     return new TerminalProviderError(f.reason ?? 'Rejected', `${what}: ${f.message}`);
   }
   return new TransientProviderError(
@@ -141,7 +150,11 @@ export class ManagementCluster {
   }
 
   /** Cluster API's view of a cluster: its Cluster, control plane, MachineDeployments and Machines. */
-  async observe(namespace: string, clusterName: string, controlPlaneApiVersion?: string): Promise<CapiObservation> {
+  async observe(
+    namespace: string,
+    clusterName: string,
+    controlPlaneApiVersion?: string,
+  ): Promise<CapiObservation> {
     const what = `reading Cluster ${namespace}/${clusterName}`;
     try {
       let cluster: KubeObject | undefined;
@@ -151,18 +164,24 @@ export class ManagementCluster {
         if (!isNotFound(e)) throw e;
       }
       const selector = { namespace, labelSelector: `cluster.x-k8s.io/cluster-name=${clusterName}` };
-      const [mds, machines] = await Promise.all([this.api.list(MD_TYPE, selector), this.api.list(MACHINE_TYPE, selector)]);
+      const [mds, machines] = await Promise.all([
+        this.api.list(MD_TYPE, selector),
+        this.api.list(MACHINE_TYPE, selector),
+      ]);
       const observedCluster = cluster ? observeCluster(cluster) : undefined;
       let controlPlane: ObservedControlPlane | undefined;
       const ref = observedCluster?.controlPlaneRef;
       if (ref) {
         const group = ref.apiGroup ?? (controlPlaneApiVersion ? groupOf(controlPlaneApiVersion) : '');
-        const versions = controlPlaneApiVersion && groupOf(controlPlaneApiVersion) === group
-          ? [controlPlaneApiVersion]
-          : [`${group}/v1beta2`, `${group}/v1beta1`];
+        const versions =
+          controlPlaneApiVersion && groupOf(controlPlaneApiVersion) === group
+            ? [controlPlaneApiVersion]
+            : [`${group}/v1beta2`, `${group}/v1beta1`];
         for (const apiVersion of versions) {
           try {
-            controlPlane = observeControlPlane(await this.api.get({ apiVersion, kind: ref.kind, namespace, name: ref.name }));
+            controlPlane = observeControlPlane(
+              await this.api.get({ apiVersion, kind: ref.kind, namespace, name: ref.name }),
+            );
             break;
           } catch (e) {
             if (!isNotFound(e)) throw e;
@@ -218,7 +237,8 @@ export class ManagementCluster {
       throw providerError(`reading Secret ${namespace}/${name}`, e);
     }
     const value = (secret as unknown as { data?: Record<string, string> }).data?.value;
-    if (!value) throw new TerminalProviderError('KubeconfigNotReady', `Secret ${namespace}/${name} has no data.value`);
+    if (!value)
+      throw new TerminalProviderError('KubeconfigNotReady', `Secret ${namespace}/${name} has no data.value`);
     return Buffer.from(value, 'base64').toString('utf8');
   }
 }

@@ -135,7 +135,9 @@ export function observeCluster(o: KubeObject): ObservedCluster {
     name: o.metadata.name,
     uid: o.metadata.uid ?? '',
     deleting: !!o.metadata.deletionTimestamp,
-    ...(stringAt(o, 'spec', 'topology', 'version') ? { topologyVersion: stringAt(o, 'spec', 'topology', 'version') } : {}),
+    ...(stringAt(o, 'spec', 'topology', 'version')
+      ? { topologyVersion: stringAt(o, 'spec', 'topology', 'version') }
+      : {}),
     ...(stringAt(o, 'status', 'phase') ? { phase: stringAt(o, 'status', 'phase') } : {}),
     infrastructureProvisioned: at(o, 'status', 'initialization', 'infrastructureProvisioned') === true,
     controlPlaneInitialized: at(o, 'status', 'initialization', 'controlPlaneInitialized') === true,
@@ -153,7 +155,9 @@ export function observeCluster(o: KubeObject): ObservedCluster {
     ...(isRecord(at(o, 'status', 'controlPlane'))
       ? { controlPlane: replicasOf(at(o, 'status', 'controlPlane'), undefined) }
       : {}),
-    ...(isRecord(at(o, 'status', 'workers')) ? { workers: replicasOf(at(o, 'status', 'workers'), undefined) } : {}),
+    ...(isRecord(at(o, 'status', 'workers'))
+      ? { workers: replicasOf(at(o, 'status', 'workers'), undefined) }
+      : {}),
   };
 }
 
@@ -185,7 +189,10 @@ export function observeMachineDeployment(o: KubeObject): ObservedMachineDeployme
 }
 
 /** Topology MachineDeployments carry their topology name; Machines only the generated MD name. */
-export function observeMachine(o: KubeObject, poolOfDeployment: ReadonlyMap<string, string>): ObservedMachine {
+export function observeMachine(
+  o: KubeObject,
+  poolOfDeployment: ReadonlyMap<string, string>,
+): ObservedMachine {
   const labels = o.metadata.labels ?? {};
   const controlPlane = LABEL_CONTROL_PLANE in labels;
   const md = labels[LABEL_DEPLOYMENT_NAME];
@@ -198,7 +205,9 @@ export function observeMachine(o: KubeObject, poolOfDeployment: ReadonlyMap<stri
   return {
     name: o.metadata.name,
     role: controlPlane ? 'control-plane' : 'worker',
-    ...(!controlPlane && md ? { pool: labels[LABEL_TOPOLOGY_DEPLOYMENT_NAME] ?? poolOfDeployment.get(md) ?? md } : {}),
+    ...(!controlPlane && md
+      ? { pool: labels[LABEL_TOPOLOGY_DEPLOYMENT_NAME] ?? poolOfDeployment.get(md) ?? md }
+      : {}),
     phase: stringAt(o, 'status', 'phase') ?? 'Pending',
     ...(version ? { version } : {}),
     ...(nodeName ? { nodeName } : {}),

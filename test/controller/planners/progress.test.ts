@@ -8,7 +8,6 @@ import {
   upgradeProgress,
 } from '../../../src/controller/planners/progress.js';
 import type { PoolStatus } from '../../../src/controller/status.js';
-import { machine } from './machines.js';
 
 const was = (status: Condition['status'], reason: string): Condition => ({
   type: 'UpgradeInProgress',

@@ -22,7 +22,11 @@ const ref = (o: RenderedObject, namespace: string) => ({
 });
 
 /** One step of taking the cluster down; done once nothing clustermint applied is left. */
-export async function deleteCapiCluster(ctx: PassContext, capi: ManagementCluster, set: CapiSet): Promise<CapiDeletion> {
+export async function deleteCapiCluster(
+  ctx: PassContext,
+  capi: ManagementCluster,
+  set: CapiSet,
+): Promise<CapiDeletion> {
   const poll = Math.max(ctx.pollMs, 2_000);
   try {
     const cluster = { ...CLUSTER_TYPE, namespace: ctx.ns, name: set.clusterName };
@@ -30,14 +34,18 @@ export async function deleteCapiCluster(ctx: PassContext, capi: ManagementCluste
       const observed = await capi.observe(ctx.ns, set.clusterName, set.controlPlane?.apiVersion);
       if (!observed.cluster?.deleting) {
         await capi.delete(cluster);
-        await ctx.event('DeletingCluster', `deleting Cluster ${set.clusterName}: Cluster API removes its machines first`);
+        await ctx.event(
+          'DeletingCluster',
+          `deleting Cluster ${set.clusterName}: Cluster API removes its machines first`,
+        );
       }
       const machines = observed.machines.length;
       ctx.cond(
         'Deleting',
         'True',
         'DeletingCluster',
-        `waiting for Cluster API to delete Cluster ${set.clusterName}` + (machines ? ` (${machines} machine(s) left)` : ''),
+        `waiting for Cluster API to delete Cluster ${set.clusterName}` +
+          (machines ? ` (${machines} machine(s) left)` : ''),
       );
       await finishPass(ctx, {});
       return { done: false, retryAfterMs: poll };

@@ -97,7 +97,8 @@ export function objectsToApply(set: CapiSet, versions: ApplyVersions, owner: Kub
         },
       ];
     o.metadata = metadata as RenderedObject['metadata'];
-    if (rendered === set.cluster && set.topology) setPath(o, ['spec', 'topology', 'version'], versions.controlPlane);
+    if (rendered === set.cluster && set.topology)
+      setPath(o, ['spec', 'topology', 'version'], versions.controlPlane);
     else if (rendered === set.controlPlane) setPath(o, ['spec', 'version'], versions.controlPlane);
     else if (set.machineDeployments.includes(rendered)) {
       const v = versions.pools.get(rendered.metadata.name);

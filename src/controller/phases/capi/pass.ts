@@ -50,7 +50,8 @@ function poolsOf(set: CapiSet, target: string): (CapiPoolTarget & CapiPoolDesire
   if (set.topology) {
     const t = (set.cluster.spec as { topology?: { workers?: { machineDeployments?: unknown[] } } }).topology;
     return (t?.workers?.machineDeployments ?? []).filter(isPlainObject).map((md) => {
-      const a = isPlainObject(md.metadata) && isPlainObject(md.metadata.annotations) ? md.metadata.annotations : {};
+      const a =
+        isPlainObject(md.metadata) && isPlainObject(md.metadata.annotations) ? md.metadata.annotations : {};
       return {
         name: str(md.name) ?? '',
         replicas: num(md.replicas, 1),
@@ -76,34 +77,56 @@ function poolsOf(set: CapiSet, target: string): (CapiPoolTarget & CapiPoolDesire
 function missingObjects(set: CapiSet, o: CapiObservation): string | undefined {
   if (!o.cluster) return `Cluster ${set.clusterName}`;
   if (set.topology) return undefined;
-  if (set.controlPlane && !o.controlPlane) return `${set.controlPlane.kind} ${set.controlPlane.metadata.name}`;
+  if (set.controlPlane && !o.controlPlane)
+    return `${set.controlPlane.kind} ${set.controlPlane.metadata.name}`;
   const have = new Set(o.machineDeployments.map((md) => md.name));
   const md = set.machineDeployments.find((m) => !have.has(m.metadata.name));
   return md ? `MachineDeployment ${md.metadata.name}` : undefined;
 }
 
 /** Events for machines Cluster API created, started, failed or removed since the last pass. */
-async function machineEvents(ctx: PassContext, before: readonly CapiMachineStatus[], after: readonly CapiMachineStatus[]) {
+async function machineEvents(
+  ctx: PassContext,
+  before: readonly CapiMachineStatus[],
+  after: readonly CapiMachineStatus[],
+) {
   const old = new Map(before.map((m) => [m.name, m]));
   for (const m of after) {
     const was = old.get(m.name);
     old.delete(m.name);
     if (was?.phase === m.phase) continue;
     if (m.phase === 'Failed')
-      await ctx.event('MachineFailed', `Cluster API machine ${m.name} failed: ${m.message ?? 'phase Failed'}`, 'Warning');
+      await ctx.event(
+        'MachineFailed',
+        `Cluster API machine ${m.name} failed: ${m.message ?? 'phase Failed'}`,
+        'Warning',
+      );
     else if (m.phase === 'Running')
-      await ctx.event('MachineRunning', `Cluster API machine ${m.name} (${m.role}) is running${m.node ? ` as node ${m.node}` : ''}`);
-    else if (!was) await ctx.event('MachineCreated', `Cluster API created machine ${m.name} (${m.role}${m.pool ? `, ${m.pool}` : ''})`);
+      await ctx.event(
+        'MachineRunning',
+        `Cluster API machine ${m.name} (${m.role}) is running${m.node ? ` as node ${m.node}` : ''}`,
+      );
+    else if (!was)
+      await ctx.event(
+        'MachineCreated',
+        `Cluster API created machine ${m.name} (${m.role}${m.pool ? `, ${m.pool}` : ''})`,
+      );
   }
   for (const m of old.values()) await ctx.event('MachineDeleted', `Cluster API removed machine ${m.name}`);
 }
 
 async function stepEvents(ctx: PassContext, r: CapiRollout): Promise<void> {
   if (r.started)
-    await ctx.event('ControlPlaneUpgrade', `upgrading the control plane from ${r.started.from} to ${r.started.to}`);
+    await ctx.event(
+      'ControlPlaneUpgrade',
+      `upgrading the control plane from ${r.started.from} to ${r.started.to}`,
+    );
   for (const p of r.workers.pools)
     if (!p.waitsForControlPlane && p.upgradeFrom)
-      await ctx.event('MachineDeploymentUpgrade', `upgrading MachineDeployment ${p.name} from ${p.upgradeFrom} to ${p.version}`);
+      await ctx.event(
+        'MachineDeploymentUpgrade',
+        `upgrading MachineDeployment ${p.name} from ${p.upgradeFrom} to ${p.version}`,
+      );
 }
 
 export async function reconcileCapi(
@@ -115,7 +138,12 @@ export async function reconcileCapi(
   const poll = Math.max(ctx.pollMs, CAPI_POLL_MS);
   const target = setVersion(set);
   if (!target) {
-    ctx.cond('Ready', 'False', 'NoVersion', `the rendered ${set.topology ? 'Cluster topology' : 'control plane'} has no version`);
+    ctx.cond(
+      'Ready',
+      'False',
+      'NoVersion',
+      `the rendered ${set.topology ? 'Cluster topology' : 'control plane'} has no version`,
+    );
     return finishPass(ctx, {});
   }
   const previous = ctx.status.capi;
@@ -141,7 +169,11 @@ export async function reconcileCapi(
     knownVersions: ctx.knownVersions(),
     concurrency: upgradeConcurrency(ctx.cd.metadata.annotations ?? {}, annotations(set.cluster)),
   });
-  const toApply = objectsToApply(set, { controlPlane: rollout.controlPlaneVersion, pools: rollout.poolVersions }, ctx.cd);
+  const toApply = objectsToApply(
+    set,
+    { controlPlane: rollout.controlPlaneVersion, pools: rollout.poolVersions },
+    ctx.cd,
+  );
   const digest = applyDigest(toApply);
   const missing = missingObjects(set, observed);
   let appliedDigest = previous?.appliedDigest;
@@ -149,10 +181,19 @@ export async function reconcileCapi(
     try {
       const report = await capi.applySet(toApply);
       appliedDigest = digest;
-      ctx.cond('Applied', 'True', 'Applied', `${report.applied.length} objects applied to the management cluster`);
+      ctx.cond(
+        'Applied',
+        'True',
+        'Applied',
+        `${report.applied.length} objects applied to the management cluster`,
+      );
       await stepEvents(ctx, rollout);
     } catch (e) {
-      ctx.status.capi = { cluster: set.clusterName, ...(appliedDigest ? { appliedDigest } : {}), machines: previous?.machines ?? [] };
+      ctx.status.capi = {
+        cluster: set.clusterName,
+        ...(appliedDigest ? { appliedDigest } : {}),
+        machines: previous?.machines ?? [],
+      };
       return providerFailure(ctx, e, poll);
     }
   }
@@ -171,7 +212,11 @@ export async function reconcileCapi(
   status.controlPlane = { ...st.controlPlane, mode: 'capi' };
   status.machineDeployments = st.machineDeployments;
   status.machines = st.machines;
-  status.capi = { cluster: set.clusterName, ...(appliedDigest ? { appliedDigest } : {}), machines: st.machineList };
+  status.capi = {
+    cluster: set.clusterName,
+    ...(appliedDigest ? { appliedDigest } : {}),
+    machines: st.machineList,
+  };
   if (st.endpoint) status.endpoint = st.endpoint;
   if (st.k8sVersion) status.k8sVersion = st.k8sVersion;
 
