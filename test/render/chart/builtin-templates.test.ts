@@ -15,10 +15,11 @@ const charts = readdirSync(BUILTIN_TEMPLATES_DIR)
 const catalog = new TemplateCatalog();
 
 describe('built-in templates', () => {
-  it('has the six templates the design names', () => {
+  it('has the six templates the design names, and capi-inmemory for the capi provider', () => {
     expect(charts).toEqual([
       'aws-hosted-cp',
       'aws-standalone-cp',
+      'capi-inmemory',
       'docker-hosted-cp',
       'hetzner-hosted-cp',
       'openstack-standalone-cp',
@@ -28,7 +29,7 @@ describe('built-in templates', () => {
 
   it('lint is clean on templates/', async () => {
     const r = await run('lint', BUILTIN_TEMPLATES_DIR);
-    expect(r.stdout).toMatch(/6 linted, 0 failed/);
+    expect(r.stdout).toMatch(/7 linted, 0 failed/);
     expect(r.code).toBe(0);
   });
 
