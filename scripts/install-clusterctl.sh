@@ -23,7 +23,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--cached]" >&2; exit 2 ;;
 esac
 
-VERSION=$(awk '$1 == "sigs.k8s.io/cluster-api" && $2 ~ /^v/ { print $2; exit }' "$MODULE_DIR/go.mod")
+# `require M V` on one line, or `M V` inside a require block.
+VERSION=$(awk -v m=sigs.k8s.io/cluster-api '$1 == "require" && $2 == m { print $3; exit } $1 == m && $2 ~ /^v/ { print $2; exit }' "$MODULE_DIR/go.mod")
 [ -n "$VERSION" ] || { echo "error: $MODULE_DIR/go.mod does not require sigs.k8s.io/cluster-api" >&2; exit 1; }
 hash=$(cat "$MODULE_DIR/go.mod" "$MODULE_DIR/go.sum" | sha256sum | cut -c1-12)
 CACHE_ROOT=${CLUSTERMINT_CACHE:-${HOME:?HOME is not set}/.cache/clustermint}
@@ -53,7 +54,9 @@ echo "clusterctl $VERSION: go build ..." >&2
 ldflags="-s -w -X sigs.k8s.io/cluster-api/version.gitVersion=$VERSION -X sigs.k8s.io/cluster-api/version.gitTreeState=clean"
 (cd "$MODULE_DIR" && nice -n 19 go build -mod=readonly -trimpath -ldflags "$ldflags" -o "$tmp/clusterctl" sigs.k8s.io/cluster-api/cmd/clusterctl)
 [ -x "$tmp/clusterctl" ] || { echo "error: go build produced no clusterctl binary" >&2; exit 1; }
-check_version "$tmp/clusterctl" || exit 1
+# clusterctl has a `version` command, no --version flag.
+out=$("$tmp/clusterctl" version 2>&1) || { echo "error: $tmp/clusterctl version failed: ${out%%$'\n'*}" >&2; exit 1; }
+printf '%s\n' "${out%%$'\n'*}" >&2
 rm -rf "$dest"
 mv "$tmp" "$dest"
 trap - EXIT
