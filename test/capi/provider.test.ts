@@ -3,6 +3,7 @@
 // minors in ordered steps, healed by a MachineHealthCheck, denied by the gate and by Cluster
 // API's webhooks, and deleted with nothing left behind.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -250,6 +251,85 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
       120_000,
       250,
     );
+  });
+
+  it('rides out a management cluster that is unreachable for a minute, losing nothing', async () => {
+    // A second controller whose Cluster API calls go through a TCP proxy we can cut; the first one
+    // steps aside for this deployment's namespace by being stopped.
+    const target = new URL(env!.server);
+    const sockets = new Set<Socket>();
+    let up = true;
+    const proxy = createServer((client) => {
+      if (!up) return client.destroy();
+      const server = connect(Number(target.port), target.hostname);
+      for (const s of [client, server]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(server).pipe(client);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const port = (proxy.address() as AddressInfo).port;
+    const kc = readFileSync(env!.kubeconfig, 'utf8').replace(env!.server, `https://127.0.0.1:${port}`);
+    const file = join(mkdtempSync(join(tmpdir(), 'cm-capi-proxy-')), 'kubeconfig');
+    writeFileSync(file, kc);
+    const viaProxy = await openKubeStore({ kubeconfig: file, fieldManager: 'clustermint' });
+    await ctl.stop();
+    const proxied = await startKubeController({
+      store,
+      registry: embeddedRegistry(cloud),
+      capi: new ManagementCluster(viaProxy, 'clustermint'),
+      clock: systemClock,
+      catalog: new TemplateCatalog(),
+      policies: [],
+      logger: createLogger({ level: 'debug', component: 'clustermint-controller', destination: log.stream }),
+      namespace: ns,
+      controller: { pollMs: 500, resyncMs: 2_000 },
+    });
+    try {
+      await readyAt('dev', 'v1.33.4');
+      up = false;
+      for (const s of sockets) s.destroy();
+      const t0 = Date.now();
+      await until(
+        'dev',
+        'dev unreachable',
+        async () => {
+          const c = await cd('dev');
+          return condition(c, 'Ready')?.reason === 'ManagementClusterUnreachable' ? c : undefined;
+        },
+        30_000,
+      );
+      // A change made while Cluster API cannot be reached waits, and is not lost.
+      const o = (await cd('dev'))!;
+      await store.update({ ...o, spec: { template: 'capi-inmemory', config: config({ workersNumber: 2 }) } });
+      await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - t0))));
+      const during = (await cd('dev'))!;
+      expect(condition(during, 'Ready')).toMatchObject({
+        status: 'False',
+        reason: 'ManagementClusterUnreachable',
+      });
+      expect(during.status?.applied).toBeDefined();
+      expect((await get(MD, 'dev-md-0'))?.spec).toMatchObject({ replicas: 1 });
+      const warnings = (await events('dev')).filter((e) => e.reason === 'ManagementClusterUnreachable');
+      expect(warnings.length).toBeGreaterThan(0);
+      expect(warnings[0]!.type).toBe('Warning');
+      up = true;
+      await until('dev', 'dev back with 2 workers', async () => {
+        const c = await cd('dev');
+        return c?.status?.machines?.workers.ready === 2 && condition(c, 'Ready')?.status === 'True'
+          ? c
+          : undefined;
+      });
+    } finally {
+      up = true;
+      await proxied.stop();
+      await viaProxy.close();
+      proxy.close();
+      for (const s of sockets) s.destroy();
+      ctl = await startController();
+    }
   });
 
   it('denies at the gate: nothing is applied', async () => {

@@ -33,7 +33,10 @@ export function project(value: Json, fields: Fields): Json {
       if (k.startsWith('k:')) {
         const key = JSON.parse(k.slice(2)) as Record<string, Json>;
         item = value.find(
-          (e) => typeof e === 'object' && e !== null && Object.entries(key).every(([kk, vv]) => (e as PlainObject)[kk] === vv),
+          (e) =>
+            typeof e === 'object' &&
+            e !== null &&
+            Object.entries(key).every(([kk, vv]) => (e as PlainObject)[kk] === vv),
         );
       } else if (k.startsWith('v:')) {
         const v = JSON.parse(k.slice(2));
@@ -61,7 +64,7 @@ const leaf = (f: Fields) => Object.keys(f).every((k) => k === '.');
 function diff(a: Json, b: Json, path: string, out: string[]): void {
   if (JSON.stringify(a) === JSON.stringify(b)) return;
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((x, i) => diff(x, b[i], `${path}[${i}]`, out));
+    for (const [i, x] of a.entries()) diff(x, b[i], `${path}[${i}]`, out);
     return;
   }
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
@@ -187,7 +190,11 @@ describe.skipIf(!env)('the ClusterClass engine agrees with Cluster API (live)', 
   const patched = docs(PATCHED_CLASS);
 
   beforeAll(async () => {
-    store = await openKubeStore({ kubeconfig: env!.kubeconfig, keepManagedFields: true, fieldManager: 'test' });
+    store = await openKubeStore({
+      kubeconfig: env!.kubeconfig,
+      keepManagedFields: true,
+      fieldManager: 'test',
+    });
     await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     for (const o of [...classDocs, ...patched])
       await store.apply({ ...(o as KubeObject), metadata: { ...(o as KubeObject).metadata, namespace: ns } });
@@ -212,32 +219,80 @@ describe.skipIf(!env)('the ClusterClass engine agrees with Cluster API (live)', 
       `${clusterName} TopologyReconciled`,
       async () => {
         const c = await get('cluster.x-k8s.io/v1beta2', 'Cluster', clusterName);
-        const conds = ((c?.status as PlainObject | undefined)?.conditions ?? []) as { type: string; status: string }[];
+        const conds = ((c?.status as PlainObject | undefined)?.conditions ?? []) as {
+          type: string;
+          status: string;
+        }[];
         return conds.some((x) => x.type === 'TopologyReconciled' && x.status === 'True') ? c : undefined;
       },
       120_000,
       500,
     );
     const out = new Map<string, KubeObject>();
-    const spec = cluster.spec as { infrastructureRef: { kind: string; name: string }; controlPlaneRef: { kind: string; name: string } };
-    out.set('InfrastructureCluster', (await get('infrastructure.cluster.x-k8s.io/v1beta2', spec.infrastructureRef.kind, spec.infrastructureRef.name))!);
-    const kcp = (await get('controlplane.cluster.x-k8s.io/v1beta2', spec.controlPlaneRef.kind, spec.controlPlaneRef.name))!;
+    const spec = cluster.spec as {
+      infrastructureRef: { kind: string; name: string };
+      controlPlaneRef: { kind: string; name: string };
+    };
+    out.set(
+      'InfrastructureCluster',
+      (await get(
+        'infrastructure.cluster.x-k8s.io/v1beta2',
+        spec.infrastructureRef.kind,
+        spec.infrastructureRef.name,
+      ))!,
+    );
+    const kcp = (await get(
+      'controlplane.cluster.x-k8s.io/v1beta2',
+      spec.controlPlaneRef.kind,
+      spec.controlPlaneRef.name,
+    ))!;
     out.set('ControlPlane', kcp);
-    const cpInfra = (kcp.spec as { machineTemplate: { spec: { infrastructureRef: { kind: string; name: string } } } }).machineTemplate.spec
-      .infrastructureRef;
-    out.set('ControlPlaneInfrastructureMachineTemplate', (await get('infrastructure.cluster.x-k8s.io/v1beta2', cpInfra.kind, cpInfra.name))!);
+    const cpInfra = (
+      kcp.spec as { machineTemplate: { spec: { infrastructureRef: { kind: string; name: string } } } }
+    ).machineTemplate.spec.infrastructureRef;
+    out.set(
+      'ControlPlaneInfrastructureMachineTemplate',
+      (await get('infrastructure.cluster.x-k8s.io/v1beta2', cpInfra.kind, cpInfra.name))!,
+    );
     const sel = { namespace: ns, labelSelector: `cluster.x-k8s.io/cluster-name=${clusterName}` };
-    for (const md of (await store.list({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineDeployment' }, sel)).items) {
+    for (const md of (
+      await store.list({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineDeployment' }, sel)
+    ).items) {
       const topo = md.metadata.labels?.['topology.cluster.x-k8s.io/deployment-name'];
       out.set(`MachineDeployment/${topo}`, md);
-      const t = (md.spec as { template: { spec: { bootstrap: { configRef: { kind: string; name: string } }; infrastructureRef: { kind: string; name: string } } } })
-        .template.spec;
-      out.set(`MachineDeployment/${topo}/BootstrapTemplate`, (await get('bootstrap.cluster.x-k8s.io/v1beta2', t.bootstrap.configRef.kind, t.bootstrap.configRef.name))!);
-      out.set(`MachineDeployment/${topo}/InfrastructureMachineTemplate`, (await get('infrastructure.cluster.x-k8s.io/v1beta2', t.infrastructureRef.kind, t.infrastructureRef.name))!);
+      const t = (
+        md.spec as {
+          template: {
+            spec: {
+              bootstrap: { configRef: { kind: string; name: string } };
+              infrastructureRef: { kind: string; name: string };
+            };
+          };
+        }
+      ).template.spec;
+      out.set(
+        `MachineDeployment/${topo}/BootstrapTemplate`,
+        (await get(
+          'bootstrap.cluster.x-k8s.io/v1beta2',
+          t.bootstrap.configRef.kind,
+          t.bootstrap.configRef.name,
+        ))!,
+      );
+      out.set(
+        `MachineDeployment/${topo}/InfrastructureMachineTemplate`,
+        (await get(
+          'infrastructure.cluster.x-k8s.io/v1beta2',
+          t.infrastructureRef.kind,
+          t.infrastructureRef.name,
+        ))!,
+      );
     }
-    for (const mhc of (await store.list({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineHealthCheck' }, sel)).items) {
+    for (const mhc of (
+      await store.list({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineHealthCheck' }, sel)
+    ).items) {
       // Which machines it checks: the control plane's, or a topology MachineDeployment's.
-      const match = ((mhc.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {});
+      const match =
+        (mhc.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {};
       const topo = match['topology.cluster.x-k8s.io/deployment-name'];
       out.set(topo ? `MachineHealthCheck/${topo}` : 'MachineHealthCheck/control-plane', mhc);
     }
@@ -246,26 +301,40 @@ describe.skipIf(!env)('the ClusterClass engine agrees with Cluster API (live)', 
 
   /** clustermint's render of the same Cluster, keyed by the same roles. */
   function rendered(cluster: PlainObject, classes: PlainObject[]): Map<string, PlainObject> {
-    const r = renderTopology({ cluster: { ...cluster, metadata: { ...(cluster.metadata as PlainObject), namespace: ns } }, objects: classes.map((o) => ({ ...o, metadata: { ...(o.metadata as PlainObject), namespace: ns } })) });
+    const r = renderTopology({
+      cluster: { ...cluster, metadata: { ...(cluster.metadata as PlainObject), namespace: ns } },
+      objects: classes.map((o) => ({ ...o, metadata: { ...(o.metadata as PlainObject), namespace: ns } })),
+    });
     expect(r.findings).toEqual([]);
     const d = r.desired!;
     const out = new Map<string, PlainObject>();
     out.set('InfrastructureCluster', d.infrastructureCluster as PlainObject);
     out.set('ControlPlane', d.controlPlane.object as PlainObject);
     if (d.controlPlane.infrastructureMachineTemplate)
-      out.set('ControlPlaneInfrastructureMachineTemplate', d.controlPlane.infrastructureMachineTemplate as PlainObject);
-    if (d.controlPlane.machineHealthCheck) out.set('MachineHealthCheck/control-plane', d.controlPlane.machineHealthCheck as PlainObject);
+      out.set(
+        'ControlPlaneInfrastructureMachineTemplate',
+        d.controlPlane.infrastructureMachineTemplate as PlainObject,
+      );
+    if (d.controlPlane.machineHealthCheck)
+      out.set('MachineHealthCheck/control-plane', d.controlPlane.machineHealthCheck as PlainObject);
     for (const md of d.machineDeployments) {
       out.set(`MachineDeployment/${md.topologyName}`, md.object as PlainObject);
       out.set(`MachineDeployment/${md.topologyName}/BootstrapTemplate`, md.bootstrapTemplate as PlainObject);
-      out.set(`MachineDeployment/${md.topologyName}/InfrastructureMachineTemplate`, md.infrastructureMachineTemplate as PlainObject);
-      if (md.machineHealthCheck) out.set(`MachineHealthCheck/${md.topologyName}`, md.machineHealthCheck as PlainObject);
+      out.set(
+        `MachineDeployment/${md.topologyName}/InfrastructureMachineTemplate`,
+        md.infrastructureMachineTemplate as PlainObject,
+      );
+      if (md.machineHealthCheck)
+        out.set(`MachineHealthCheck/${md.topologyName}`, md.machineHealthCheck as PlainObject);
     }
     return out;
   }
 
   async function compare(cluster: PlainObject, classes: PlainObject[]): Promise<string[]> {
-    await store.apply({ ...(cluster as KubeObject), metadata: { ...(cluster as KubeObject).metadata, namespace: ns } });
+    await store.apply({
+      ...(cluster as KubeObject),
+      metadata: { ...(cluster as KubeObject).metadata, namespace: ns },
+    });
     const name = (cluster.metadata as { name: string }).name;
     const mine = rendered(cluster, classes);
     const theirs = await live(name);
@@ -281,9 +350,13 @@ describe.skipIf(!env)('the ClusterClass engine agrees with Cluster API (live)', 
         problems.push(`${role}: ${t ? 'only Cluster API made it' : 'only clustermint renders it'}`);
         continue;
       }
-      const entry = ((t.metadata as PlainObject).managedFields as { manager: string; operation: string; fieldsV1: Fields }[]).find(
-        (f) => f.manager === TOPOLOGY_MANAGER && f.operation === 'Apply',
-      );
+      const entry = (
+        (t.metadata as unknown as PlainObject).managedFields as {
+          manager: string;
+          operation: string;
+          fieldsV1: Fields;
+        }[]
+      ).find((f) => f.manager === TOPOLOGY_MANAGER && f.operation === 'Apply');
       if (!entry) {
         problems.push(`${role}: no fields applied by ${TOPOLOGY_MANAGER}`);
         continue;
