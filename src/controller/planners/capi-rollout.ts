@@ -118,10 +118,18 @@ export function planCapiRollout(i: CapiRolloutInput): CapiRollout {
     concurrency: i.concurrency,
   });
   const poolVersions = new Map<string, string>();
-  // A new MachineDeployment before the control plane is up starts at the control plane's version:
-  // its machines wait for the control plane inside Cluster API.
-  for (const s of workers.pools)
-    poolVersions.set(s.name, s.waitsForControlPlane ? controlPlaneVersion : s.version);
+  // A new MachineDeployment (none in the management cluster yet) never starts ahead of the control
+  // plane: before it is up at the control plane's version (its machines wait for it inside Cluster
+  // API), during an upgrade at the version the control plane reports, not the target the sequencer
+  // gives a new pool once the control plane is initialized, nor a step started this pass (a
+  // kubelet newer than the API server is outside the version skew policy). A pool rendered older
+  // keeps its own version: raised to the control plane's, it never came back down.
+  const cpNow = reported ?? controlPlaneVersion;
+  for (const s of workers.pools) {
+    const version = s.waitsForControlPlane ? s.target : s.version;
+    const ahead = !byName.has(s.name) && compareKubernetes(version, cpNow) > 0;
+    poolVersions.set(s.name, ahead ? cpNow : version);
+  }
   return {
     controlPlaneVersion,
     poolVersions,

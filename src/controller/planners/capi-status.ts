@@ -78,14 +78,33 @@ export function capiStatus(i: CapiStatusInput): CapiStatus {
   const cpReplicas = cp?.replicas;
   const cpAvailable = cp ? condition(cp.conditions, 'Available') : undefined;
   const cpOk = !!cp && cpAvailable?.status === 'True' && rollout.controlPlaneStable;
+  // Available but not stable is a roll (an upgrade step) or a scale Cluster API is carrying out:
+  // in its RollingOut / ScalingUp / ScalingDown words, not a False condition with the reason
+  // "Available" saying that Cluster API is creating a control plane that runs.
+  const cpRolling = !cpOk && cpAvailable?.status === 'True';
+  const cpBusy = cpRolling
+    ? ['RollingOut', 'ScalingUp', 'ScalingDown']
+        .map((t) => condition(cp?.conditions ?? [], t))
+        .find((c) => c?.status === 'True')
+    : undefined;
   cond(
     'ControlPlaneReady',
     cpOk,
-    cpOk ? 'Ready' : !cp ? 'WaitingForControlPlane' : (cpAvailable?.reason ?? 'Provisioning'),
+    cpOk
+      ? 'Ready'
+      : !cp
+        ? 'WaitingForControlPlane'
+        : cpRolling
+          ? (cpBusy?.type ?? 'RollingOut')
+          : (cpAvailable?.reason ?? 'Provisioning'),
     cp
       ? `${cpReplicas?.ready ?? 0}/${cpReplicas?.desired ?? i.controlPlaneReplicas} control-plane machines ready` +
           (rollout.controlPlaneReported ? ` at ${rollout.controlPlaneReported}` : '') +
-          (cpOk ? '' : `: ${messageOf(cpAvailable, 'Cluster API is creating the control plane')}`)
+          (cpOk
+            ? ''
+            : cpRolling
+              ? `: ${messageOf(cpBusy, `Cluster API is rolling out ${rollout.controlPlaneVersion}`)}`
+              : `: ${messageOf(cpAvailable, 'Cluster API is creating the control plane')}`)
       : `waiting for Cluster API to create the control plane of Cluster ${i.clusterName}`,
   );
 

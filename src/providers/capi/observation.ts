@@ -193,7 +193,8 @@ export function observeMachine(
   o: KubeObject,
   poolOfDeployment: ReadonlyMap<string, string>,
 ): ObservedMachine {
-  const labels = o.metadata.labels ?? {};
+  // Labels that are not a map (no apiserver sends them, but the parsers never throw) count as none.
+  const labels = isRecord(o.metadata.labels) ? o.metadata.labels : {};
   const controlPlane = LABEL_CONTROL_PLANE in labels;
   const md = labels[LABEL_DEPLOYMENT_NAME];
   const conditions = conditionsOf(o);
