@@ -121,7 +121,8 @@ try {
     const byCluster = new Map();
     for (const m of ms) {
       const c = m.metadata.labels?.['cluster.x-k8s.io/cluster-name'];
-      const ok = m.status?.phase === 'Running' && m.spec?.version === version && !m.metadata.deletionTimestamp;
+      const ok =
+        m.status?.phase === 'Running' && m.spec?.version === version && !m.metadata.deletionTimestamp;
       const e = byCluster.get(c) ?? { ok: 0, all: 0 };
       e.all++;
       if (ok) e.ok++;
@@ -155,7 +156,10 @@ try {
   // The upgrade as a script does it: control planes, then each MachineDeployment once its control plane is done.
   const u0 = performance.now();
   for (let i = 0; i < N; i++)
-    await store.apply({ ...KCP, metadata: { name: `d${i}-cp`, namespace: 'bench-direct' }, spec: { version: TO } }, { fieldManager: 'bench-upgrade', force: true });
+    await store.apply(
+      { ...KCP, metadata: { name: `d${i}-cp`, namespace: 'bench-direct' }, spec: { version: TO } },
+      { fieldManager: 'bench-upgrade', force: true },
+    );
   const movedWorkers = new Set();
   const directUpgrade = await phase('direct: all upgraded', async () => {
     for (const k of await list(KCP, 'bench-direct')) {
@@ -163,7 +167,11 @@ try {
       if (k.status?.version === TO && !movedWorkers.has(name)) {
         movedWorkers.add(name);
         await store.apply(
-          { ...MD, metadata: { name: `${name}-md-0`, namespace: 'bench-direct' }, spec: { template: { spec: { version: TO } } } },
+          {
+            ...MD,
+            metadata: { name: `${name}-md-0`, namespace: 'bench-direct' },
+            spec: { template: { spec: { version: TO } } },
+          },
           { fieldManager: 'bench-upgrade', force: true },
         );
       }
@@ -195,7 +203,12 @@ try {
     });
   const createS = (performance.now() - c0) / 1000;
   const readyAt = (version) => async () =>
-    (await list(CD, 'bench-cm')).filter((c) => isTrue(c, 'Ready') && c.status?.k8sVersion === version && c.status?.observedGeneration === c.metadata.generation).length;
+    (await list(CD, 'bench-cm')).filter(
+      (c) =>
+        isTrue(c, 'Ready') &&
+        c.status?.k8sVersion === version &&
+        c.status?.observedGeneration === c.metadata.generation,
+    ).length;
   const cmReady = await phase('clustermint: all Ready', readyAt(FROM));
   const u1 = performance.now();
   for (const c of await list(CD, 'bench-cm'))
@@ -204,7 +217,10 @@ try {
   cmUpgrade.s = (performance.now() - u1) / 1000;
   const reconciles = ctl.reconciles;
   for (let i = 0; i < N; i++) await store.delete({ ...CD, namespace: 'bench-cm', name: `c${i}` });
-  const cmDelete = await phase('clustermint: all deleted', async () => N - (await list(CD, 'bench-cm')).length);
+  const cmDelete = await phase(
+    'clustermint: all deleted',
+    async () => N - (await list(CD, 'bench-cm')).length,
+  );
   clearInterval(sample);
 
   const row = (what, cm, direct) =>

@@ -341,3 +341,18 @@ if (process.env.BENCH_KUBE === '1') {
     '\ncontroller on a real API server: skipped (BENCH_KUBE=1 npm run bench, or node bench/controller-kube.js)',
   );
 }
+
+// --- the capi provider on a real Cluster API: 20 clusters x (1 + 3) machines through clustermint
+// and applied directly, as a ratio (~10 min; needs scripts/testenv/install.sh and
+// scripts/capi/install.sh): BENCH_CAPI=1, BENCH_CAPI_SIZE="N W" for another size
+if (process.env.BENCH_CAPI === '1') {
+  spawnSync(
+    process.execPath,
+    [join(ROOT, 'bench', 'capi.js'), ...(process.env.BENCH_CAPI_SIZE ?? '').split(/\s+/).filter(Boolean)],
+    { stdio: 'inherit' },
+  );
+} else {
+  console.log(
+    '\ncapi provider on Cluster API: skipped (BENCH_CAPI=1 npm run bench, or node bench/capi.js [N] [W])',
+  );
+}
