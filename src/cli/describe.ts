@@ -12,6 +12,11 @@ export function registerDescribe(program: Command, io: IO, wrap: Wrap): void {
     .argument('<name>', 'its name')
     .option('-n, --namespace <ns>', 'its namespace (found by name when unique)')
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
+    .option(
+      '--kubeconfig <file>',
+      'read a cluster where `clustermint controller` runs instead of the embedded store',
+    )
+    .option('--context <name>', 'a kubeconfig context other than the current one (reads that cluster)')
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint describe clusterdeployment dev-1\n  clustermint describe cd dev-1 -n team-a\n',
@@ -19,7 +24,17 @@ export function registerDescribe(program: Command, io: IO, wrap: Wrap): void {
     .action(
       wrap(async (type: string, name: string, opts) => {
         const { runDescribe } = await import('./get-run.js');
-        return runDescribe(type, name, { state: opts.state, namespace: opts.namespace }, io);
+        return runDescribe(
+          type,
+          name,
+          {
+            state: opts.state,
+            namespace: opts.namespace,
+            kubeconfig: opts.kubeconfig,
+            context: opts.context,
+          },
+          io,
+        );
       }),
     );
 }

@@ -18,7 +18,7 @@ import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/inde
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { isNotFound } from '../store/errors.js';
 import { DEFAULT_STATE_PATH, openSqliteStore, type SqliteStore } from '../store/index.js';
-import type { KubeObject } from '../store/types.js';
+import type { KubeObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
 
@@ -172,7 +172,7 @@ export function eventLine(e: EventInput, nowMs = Date.now()): string {
 }
 
 export async function deploymentEvents(
-  store: SqliteStore,
+  store: Pick<Store, 'list'>,
   namespace: string,
   name: string,
 ): Promise<ClusterEvent[]> {

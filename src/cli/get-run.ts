@@ -4,8 +4,8 @@ import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
 import { isNotFound } from '../store/errors.js';
-import type { SqliteStore } from '../store/index.js';
-import type { KubeObject, ResourceType } from '../store/types.js';
+import { openKubeStore } from '../store/kube/index.js';
+import type { KubeObject, ResourceType, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { upgradeSteps } from './apply-progress.js';
 import { CD_TYPE, deploymentEvents, openState } from './embedded-run.js';
@@ -13,6 +13,9 @@ import type { IO } from './io.js';
 
 export interface GetOptions {
   state: string;
+  /** Read a cluster instead of the embedded store (the Kubernetes mode's objects). */
+  kubeconfig?: string;
+  context?: string;
   namespace?: string;
   output?: string;
   /** Print the objects, then every change, until `signal` aborts. */
@@ -131,12 +134,29 @@ function eventRows(items: ClusterEvent[]): string[][] {
   ];
 }
 
+/** The embedded store, or with --kubeconfig the cluster's API (the same objects in Kubernetes mode). */
+async function openReadStore(o: GetOptions): Promise<Store> {
+  if (o.kubeconfig === undefined && o.context === undefined) return openState(o.state, true);
+  try {
+    return await openKubeStore({
+      ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
+      ...(o.context !== undefined ? { context: o.context } : {}),
+    });
+  } catch (e) {
+    throw new ClustermintError(
+      'UNREADABLE',
+      `cannot load the kubeconfig: ${(e as Error).message}`,
+      o.kubeconfig ? { file: o.kubeconfig } : undefined,
+    );
+  }
+}
+
 export async function runGet(kind: string, name: string | undefined, o: GetOptions, io: IO): Promise<number> {
   const type = kindOf(kind);
   const output = o.output ?? '';
   if (!['', 'wide', 'yaml', 'json'].includes(output))
     throw new ClustermintError('USAGE', `--output must be wide, yaml or json, got ${JSON.stringify(output)}`);
-  const store = openState(o.state, true);
+  const store = await openReadStore(o);
   try {
     if (o.watch) return await watchGet(store, type, name, o, io, o.signal ?? new AbortController().signal);
     let items: KubeObject[];
@@ -193,7 +213,7 @@ function rowsOf(type: ResourceType, items: KubeObject[], wide: boolean): string[
  * it was (a status field the table does not show) prints nothing.
  */
 async function watchGet(
-  store: SqliteStore,
+  store: Store,
   type: ResourceType,
   name: string | undefined,
   o: GetOptions,
@@ -282,7 +302,7 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
   const type = kindOf(kind);
   if (type.kind !== 'ClusterDeployment')
     throw new ClustermintError('USAGE', 'describe supports clusterdeployment NAME');
-  const store = openState(o.state, true);
+  const store = await openReadStore(o);
   try {
     const ns = o.namespace ?? (await findNamespace(store, type, name));
     let cd: KubeObject;
@@ -353,18 +373,39 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
         ]).trimEnd(),
       );
     }
-    const machines = (
-      await store.list(MACHINE_TYPE, {
-        namespace: ns,
-        labelSelector: `clustermint.io/cluster-deployment=${name}`,
-      })
-    ).items as Machine[];
-    out.push('Machines:');
-    out.push(
-      machines.length
-        ? table(machineRows(machines, true).map((r) => [`  ${r[1]}`, ...r.slice(3)])).trimEnd()
-        : '  <none>',
-    );
+    if (st.capi) {
+      // Cluster API makes this cluster's machines: its Machines as it reports them.
+      out.push(`Machines (Cluster API, Cluster ${st.capi.cluster}):`);
+      out.push(
+        st.capi.machines.length
+          ? table([
+              ['  NAME', 'ROLE', 'POOL', 'VERSION', 'PHASE', 'NODE', 'MESSAGE'],
+              ...st.capi.machines.map((m) => [
+                `  ${m.name}`,
+                m.role,
+                m.pool ?? '',
+                m.version ?? '',
+                m.phase,
+                m.node ?? '',
+                (m.message ?? '').replace(/\s*\n\s*/g, '; '),
+              ]),
+            ]).trimEnd()
+          : '  <none>',
+      );
+    } else {
+      const machines = (
+        await store.list(MACHINE_TYPE, {
+          namespace: ns,
+          labelSelector: `clustermint.io/cluster-deployment=${name}`,
+        })
+      ).items as Machine[];
+      out.push('Machines:');
+      out.push(
+        machines.length
+          ? table(machineRows(machines, true).map((r) => [`  ${r[1]}`, ...r.slice(3)])).trimEnd()
+          : '  <none>',
+      );
+    }
     const events = await deploymentEvents(store, ns, name);
     out.push('Events:');
     out.push(

@@ -19,6 +19,11 @@ export function registerGet(program: Command, io: IO, wrap: Wrap): void {
     .option('-o, --output <format>', 'wide, yaml or json')
     .option('-w, --watch', 'after the list, print a line (or document) per change until interrupted')
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
+    .option(
+      '--kubeconfig <file>',
+      'read a cluster where `clustermint controller` runs instead of the embedded store',
+    )
+    .option('--context <name>', 'a kubeconfig context other than the current one (reads that cluster)')
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint get clusterdeployments\n  clustermint get machines -n team-a -o wide\n' +
@@ -39,6 +44,8 @@ export function registerGet(program: Command, io: IO, wrap: Wrap): void {
             name,
             {
               state: opts.state,
+              kubeconfig: opts.kubeconfig,
+              context: opts.context,
               namespace: opts.namespace,
               output: opts.output,
               watch: opts.watch === true,

@@ -41,6 +41,7 @@ export interface ControllerOptions {
   registry: ProviderRegistry;
   /** Cluster API in a management cluster (the capi provider). */
   capi?: ManagementCluster;
+  onCapiMachines?: (namespace: string, deployment: string, phases: ReadonlyMap<string, number>) => void;
   clock: Clock;
   catalog: TemplateCatalog;
   policies: readonly LoadedPolicy[];
@@ -78,6 +79,7 @@ export function createController(o: ControllerOptions): Controller {
     store: o.store,
     registry: o.registry,
     ...(o.capi ? { capi: o.capi } : {}),
+    ...(o.onCapiMachines ? { onCapiMachines: o.onCapiMachines } : {}),
     clock: o.clock,
     gate,
     events,

@@ -29,6 +29,7 @@ import {
   type ControllerMetrics,
   controllerMetrics,
   type OpsServer,
+  recordCapiMachines,
   startOpsServer,
 } from './observability.js';
 import {
@@ -277,7 +278,13 @@ export class KubeController {
       ...(o.controller ?? {}),
       store: this.store,
       registry: o.registry,
-      ...(o.capi ? { capi: o.capi } : {}),
+      ...(o.capi
+        ? {
+            capi: o.capi,
+            onCapiMachines: (namespace: string, deployment: string, phases: ReadonlyMap<string, number>) =>
+              recordCapiMachines(this.metrics, namespace, deployment, phases),
+          }
+        : {}),
       clock: o.clock,
       catalog: o.catalog,
       policies: o.policies,

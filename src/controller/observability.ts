@@ -15,6 +15,8 @@ export interface ControllerMetrics {
   queueDepth: Gauge<'kind'>;
   isLeader: Gauge;
   watchRestarts: Counter<'kind' | 'reason'>;
+  /** Cluster API's Machines of each deployment the capi provider runs, by phase. */
+  capiMachines: Gauge<'namespace' | 'deployment' | 'phase'>;
 }
 
 export function controllerMetrics(): ControllerMetrics {
@@ -51,7 +53,34 @@ export function controllerMetrics(): ControllerMetrics {
       labelNames: ['kind', 'reason'],
       registers: [registry],
     }),
+    capiMachines: new Gauge({
+      name: 'clustermint_capi_machines',
+      help: "Cluster API's Machines of each ClusterDeployment the capi provider runs, by phase (Pending, Provisioning, Provisioned, Running, Deleting, Failed, ...).",
+      labelNames: ['namespace', 'deployment', 'phase'],
+      registers: [registry],
+    }),
   };
+}
+
+/** Sets one deployment's machine counts by phase (no machines: its series go). */
+export function recordCapiMachines(
+  m: ControllerMetrics,
+  namespace: string,
+  deployment: string,
+  phases: ReadonlyMap<string, number>,
+): void {
+  m.capiMachines.remove({ namespace, deployment });
+  for (const phase of [
+    'Pending',
+    'Provisioning',
+    'Provisioned',
+    'Running',
+    'Deleting',
+    'Deleted',
+    'Failed',
+    'Unknown',
+  ])
+    if (phases.size) m.capiMachines.set({ namespace, deployment, phase }, phases.get(phase) ?? 0);
 }
 
 export interface OpsServer {

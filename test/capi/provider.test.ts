@@ -215,6 +215,22 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     } finally {
       await workload.close();
     }
+    // describe and get -o wide read the cluster too: Cluster API's machines as it reports them.
+    const d = await run('describe', 'cd', 'dev', '-n', ns, '--kubeconfig', env!.kubeconfig);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/Control plane: +dev-cp \(capi\) 1\/1 ready, 1 updated, at v1\.33\.4/);
+    expect(d.stdout).toContain('Machines (Cluster API, Cluster dev):');
+    expect(d.stdout.match(/^ {2}dev-\S+ +(control-plane|worker) .*v1\.33\.4 +Running +\S+/gm)).toHaveLength(
+      3,
+    );
+    const g = await run('get', 'cd', '-n', ns, '-o', 'wide', '--kubeconfig', env!.kubeconfig);
+    expect(g.stdout).toMatch(
+      /^\S+ +dev +True +Ready +capi-inmemory +v1\.33\.4 +3\/3 .* 1\/1 v1\.33\.4 +dev-md-0:2\/2 /m,
+    );
+    // /metrics: the machines by phase.
+    expect(await ctl.metrics.registry.metrics()).toContain(
+      `clustermint_capi_machines{namespace="${ns}",deployment="dev",phase="Running"} 3`,
+    );
     const missing = await run('kubeconfig', 'nope', '-n', ns, '--kubeconfig', env!.kubeconfig);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toBe(`error: ClusterDeployment "nope" not found in namespace ${ns}\n`);

@@ -29,6 +29,8 @@ export interface DeploymentReconcilerOptions {
   resyncMs?: number;
   /** The management cluster where Cluster API makes the machines (Kubernetes mode); absent: none. */
   capi?: ManagementCluster;
+  /** Told each pass how many of a capi deployment's Machines are in each phase (for /metrics). */
+  onCapiMachines?: (namespace: string, deployment: string, phases: ReadonlyMap<string, number>) => void;
   /** The health check for clusters whose template renders none (default: failed machines and a 10m node startup timeout); null: none. */
   defaultHealthCheck?: Omit<HealthCheck, 'name' | 'selector'> | null;
 }

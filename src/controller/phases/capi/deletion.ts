@@ -63,6 +63,7 @@ export async function deleteCapiCluster(
       await finishPass(ctx, {});
       return { done: false, retryAfterMs: poll };
     }
+    ctx.o.onCapiMachines?.(ctx.ns, ctx.cd.metadata.name, new Map());
     return { done: true };
   } catch (e) {
     if (!isTransientProviderError(e)) throw e;

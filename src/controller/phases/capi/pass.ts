@@ -207,6 +207,14 @@ export async function reconcileCapi(
     rollout,
   });
   await machineEvents(ctx, previous?.machines ?? [], st.machineList);
+  if (ctx.o.onCapiMachines) {
+    const phases = new Map<string, number>();
+    for (const m of observed.machines) {
+      const phase = m.deleting ? 'Deleting' : m.phase;
+      phases.set(phase, (phases.get(phase) ?? 0) + 1);
+    }
+    ctx.o.onCapiMachines(ctx.ns, ctx.cd.metadata.name, phases);
+  }
   const { status } = ctx;
   ctx.setConditions(st.conditions);
   status.controlPlane = { ...st.controlPlane, mode: 'capi' };
