@@ -534,6 +534,29 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     expect(reasons.filter((r) => r === 'MachineCreated').length).toBeGreaterThan(0);
   });
 
+  it('applies a Cluster deleted behind its back again', async () => {
+    const before = (await get(CLUSTER, 'up'))!;
+    await store.delete({ ...CLUSTER, namespace: ns, name: 'up' });
+    await until(
+      'up',
+      'up rebuilt',
+      async () => {
+        const c = await cd('up');
+        const cluster = await get(CLUSTER, 'up');
+        return cluster &&
+          cluster.metadata.uid !== before.metadata.uid &&
+          condition(c, 'Ready')?.status === 'True' &&
+          c?.status?.k8sVersion === 'v1.34.1'
+          ? c
+          : undefined;
+      },
+      180_000,
+    );
+    const reasons = (await events('up')).map((e) => e.reason);
+    expect(reasons).toContain('ClusterMissing');
+    expect(reasons).toContain('ClusterDeleting');
+  });
+
   it('provisions a topology Cluster from the in-memory ClusterClass', async () => {
     const text = readFileSync(join(BUILTIN_CLUSTERCLASSES_DIR, 'capi-inmemory.yaml'), 'utf8');
     for (const doc of parseAllDocuments(text)) {

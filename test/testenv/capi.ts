@@ -15,6 +15,7 @@ import {
   readFileSync,
 } from 'node:fs';
 import { request } from 'node:https';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { webhookCertificates } from './certs.js';

@@ -153,6 +153,22 @@ export async function reconcileCapi(
   } catch (e) {
     return providerFailure(ctx, e, poll);
   }
+  if (observed.cluster?.deleting) {
+    // Deleted outside clustermint (the deployment is not): let Cluster API finish, then apply again.
+    ctx.cond(
+      'Ready',
+      'False',
+      'ClusterDeleting',
+      `Cluster ${set.clusterName} is being deleted outside clustermint; it is applied again once Cluster API has removed it`,
+    );
+    await ctx.event(
+      'ClusterDeleting',
+      `Cluster ${set.clusterName} is being deleted outside clustermint`,
+      'Warning',
+      60_000,
+    );
+    return finishPass(ctx, { requeueAfterMs: poll });
+  }
   if (previous?.appliedDigest && !observed.cluster)
     await ctx.event(
       'ClusterMissing',
