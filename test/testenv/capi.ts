@@ -218,10 +218,27 @@ function httpOk(url: string): Promise<boolean> {
  * Installs Cluster API's CRDs and webhook configurations on the environment's API server and
  * starts its four managers; resolves once every manager is ready (its webhooks serve).
  */
+/** Whether something listens on a TCP port of this machine (any address). */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(true));
+    srv.listen(port, () => srv.close(() => resolve(false)));
+  });
+}
+
+/** CAPD's in-memory backend listens on fixed ports: its debug server and the first workload API server. */
+const CAPD_FIXED_PORTS = [19000, 20000];
+
 export async function startCapi(
   env: TestenvInfo,
   found: { dir: string; modules: Record<string, string> },
 ): Promise<Capi> {
+  for (const port of CAPD_FIXED_PORTS)
+    if (await portInUse(port))
+      throw new Error(
+        `port ${port} is in use: CAPD's in-memory backend needs ports 19000 and 20000+ (one Cluster API test environment per machine; is another test run or bench/capi.js running?)`,
+      );
   const dir = join(env.dir, 'capi');
   mkdirSync(join(dir, 'certs'), { recursive: true });
   const certs = webhookCertificates(['127.0.0.1', 'localhost'], join(dir, 'certs'));
