@@ -1,0 +1,206 @@
+/**
+ * Differential test of the ClusterClass engine against Cluster API's own: every case (a
+ * ClusterClass, its templates and a Cluster, written in v1beta1) goes through
+ * `clusterctl alpha topology plan` (v1.10.10, the last release that has it), whose objects are
+ * converted to v1beta2 with Cluster API v1.13's conversions (tools/capi-convert-ref), and through
+ * clustermint's `renderTopology` twice:
+ *
+ * - on the v1beta2 form of the input (the same converter): the engine alone;
+ * - on the v1beta1 ClusterClass and Cluster as written (templates in v1beta2, as Cluster API reads
+ *   them): the engine with clustermint's own v1beta1 conversion (src/render/topology/convert.ts).
+ *
+ * Objects are matched by role and compared field by field (clusterctl-compare.ts); every
+ * difference of every case is reported in one failure. The one known difference between the two
+ * Cluster API versions is allowed by name below, with its reason (docs/topology.md).
+ *
+ * Cases: the hand-written fixtures in test/fixtures/topology/clusterctl/ (every Cluster in a file
+ * is a case with that file's ClusterClass), then seeded generated ones (clusterctl-arbitraries.ts).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jsyaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { renderTopology } from '../../../src/render/topology/index.js';
+import type { PlainObject } from '../../../src/util/plain-object.js';
+import { generatedCases } from './clusterctl-arbitraries.js';
+import {
+  type AllowedDifference,
+  compareRenders,
+  type Difference,
+  formatDifferences,
+} from './clusterctl-compare.js';
+import {
+  convertToV1beta2,
+  findClusterctl,
+  findConverter,
+  type PlanResult,
+  runPlan,
+} from './clusterctl-reference.js';
+
+const clusterctl = findClusterctl();
+const converter = findConverter();
+const ready = clusterctl.bin !== undefined && converter.bin !== undefined;
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'topology', 'clusterctl');
+
+/** One Cluster with its ClusterClass and templates, all v1beta1 as clusterctl v1.10 reads them. */
+export interface DiffCase {
+  name: string;
+  cluster: PlainObject;
+  /** The ClusterClass and its templates. */
+  classDocs: PlainObject[];
+}
+
+const inDefault = (d: PlainObject): PlainObject => {
+  const meta = { ...((d.metadata as PlainObject | undefined) ?? {}) };
+  if (!meta.namespace) meta.namespace = 'default';
+  return { ...d, metadata: meta };
+};
+
+function fixtureCases(): DiffCase[] {
+  const out: DiffCase[] = [];
+  for (const file of readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
+    const docs = (jsyaml.loadAll(readFileSync(join(FIXTURES, file), 'utf8')) as PlainObject[])
+      .filter((d) => d !== null)
+      .map(inDefault);
+    const classDocs = docs.filter((d) => d.kind !== 'Cluster');
+    for (const cluster of docs.filter((d) => d.kind === 'Cluster'))
+      out.push({ name: `${file} ${(cluster.metadata as PlainObject).name}`, cluster, classDocs });
+  }
+  return out;
+}
+
+/** Allowed differences: Cluster API v1.10 (clusterctl) against v1.13 (clustermint). */
+const ALLOWED: AllowedDifference[] = [
+  {
+    name: 'MachineHealthCheck maxUnhealthy default',
+    reason:
+      'Cluster API v1.10 defaults a MachineHealthCheck without maxUnhealthy to 100%; v1.11 and later leave ' +
+      'spec.remediation.triggerIf unset (docs/topology.md, "Deliberate differences")',
+    matches: (d) =>
+      d.object.endsWith('MachineHealthCheck') &&
+      d.path === 'spec.remediation.triggerIf.unhealthyLessThanOrEqualTo' &&
+      d.clusterctl === '100%' &&
+      d.clustermint === undefined,
+  },
+];
+
+interface Outcome {
+  name: string;
+  plan: PlanResult;
+  report: string[];
+}
+
+const CAPI_GROUPS = /^(cluster|controlplane|bootstrap)\.cluster\.x-k8s\.io\//;
+
+function renderFindings(r: ReturnType<typeof renderTopology>): string {
+  return r.findings.map((f) => `${f.code}: ${f.message}`).join('; ');
+}
+
+/** Runs every case through clusterctl and both clustermint forms; the report lists each problem. */
+function runCases(cases: readonly DiffCase[]): Outcome[] {
+  const plans = cases.map((c) => runPlan(clusterctl.bin as string, [...c.classDocs, c.cluster]));
+  // one converter run for every input and every object clusterctl produced
+  const batch: PlainObject[] = [];
+  const slots = cases.map((c, i) => {
+    const plan = plans[i];
+    const start = batch.length;
+    batch.push(...c.classDocs, c.cluster, ...('objects' in plan ? plan.objects : []));
+    return start;
+  });
+  const converted = convertToV1beta2(converter.bin as string, batch);
+  return cases.map((c, i) => {
+    const plan = plans[i];
+    let at = slots[i];
+    const classV2 = converted.slice(at, at + c.classDocs.length);
+    at += c.classDocs.length;
+    const clusterV2 = converted[at++];
+    const planV2 = 'objects' in plan ? converted.slice(at, at + plan.objects.length) : [];
+    // the v1beta1 form: ClusterClass and Cluster as written, templates as Cluster API reads them
+    const templatesV2 = classV2.filter((d) => d.kind !== 'ClusterClass');
+    const classV1 = c.classDocs.filter((d) => d.kind === 'ClusterClass');
+    const runs = [
+      { form: 'v1beta2 input', r: renderTopology({ cluster: clusterV2, objects: classV2 }) },
+      {
+        form: 'v1beta1 input',
+        r: renderTopology({ cluster: c.cluster, objects: [...classV1, ...templatesV2] }),
+      },
+    ];
+    const report: string[] = [];
+    for (const { form, r } of runs) {
+      const label = `${c.name} [${form}]`;
+      if ('error' in plan) {
+        if (r.findings.length === 0)
+          report.push(`${label}: clusterctl refused it (${plan.error}); clustermint rendered it`);
+        continue;
+      }
+      if (r.findings.length > 0) {
+        report.push(`${label}: clusterctl rendered it; clustermint refused it: ${renderFindings(r)}`);
+        continue;
+      }
+      const diffs: Difference[] = compareRenders(planV2, r.objects).filter(
+        (d) => !ALLOWED.some((a) => a.matches(d)),
+      );
+      if (diffs.length > 0) report.push(formatDifferences(label, diffs));
+    }
+    return { name: c.name, plan, report };
+  });
+}
+
+function summary(outcomes: readonly Outcome[], extra?: (o: Outcome) => string): string {
+  return outcomes
+    .filter((o) => o.report.length > 0)
+    .map((o) => [...o.report, ...(extra ? [extra(o)] : [])].join('\n'))
+    .join('\n\n');
+}
+
+describe.skipIf(!ready)(
+  'ClusterClass engine against clusterctl alpha topology plan (Cluster API v1.10)',
+  () => {
+    it('the converter passes other kinds through and converts Cluster API ones', () => {
+      const out = convertToV1beta2(converter.bin as string, [
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } },
+        {
+          apiVersion: 'cluster.x-k8s.io/v1beta1',
+          kind: 'MachineHealthCheck',
+          metadata: { name: 'm' },
+          spec: { clusterName: 'c', maxUnhealthy: '40%', selector: {}, nodeStartupTimeout: '10m' },
+        },
+      ]);
+      expect(out[0]).toEqual({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'x' },
+        data: { a: 'b' },
+      });
+      expect(out[1].apiVersion).toBe('cluster.x-k8s.io/v1beta2');
+      expect((out[1].spec as PlainObject).checks).toEqual({ nodeStartupTimeoutSeconds: 600 });
+    });
+
+    it('hand-written cases: clustermint renders what Cluster API renders', () => {
+      const cases = fixtureCases();
+      expect(cases.length).toBeGreaterThan(0);
+      const outcomes = runCases(cases);
+      const refused = outcomes
+        .filter((o) => 'error' in o.plan)
+        .map((o) => `${o.name}: ${(o.plan as { error: string }).error}`);
+      // a hand-written case is meant to render: a refusal is a mistake in the fixture
+      expect(refused).toEqual([]);
+      const text = summary(outcomes);
+      if (text) expect.fail(`clustermint and clusterctl differ:\n\n${text}`);
+    });
+
+    it('generated cases (seeded): clustermint renders what Cluster API renders', () => {
+      const cases = generatedCases();
+      const outcomes = runCases(cases);
+      const byName = new Map(cases.map((c) => [c.name, c]));
+      const text = summary(outcomes, (o) => {
+        const c = byName.get(o.name) as DiffCase;
+        return `  input:\n${jsyaml.dump([...c.classDocs, c.cluster].map((d) => (CAPI_GROUPS.test(String(d.apiVersion)) ? d : d))).replace(/^/gm, '    ')}`;
+      });
+      if (text) expect.fail(`clustermint and clusterctl differ:\n\n${text}`);
+    });
+  },
+);
