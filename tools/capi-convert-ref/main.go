@@ -15,7 +15,9 @@
 // `status` and `metadata.creationTimestamp: null` are left out of the output.
 //
 // Exit status: 0 on success, 1 when a document cannot be read or converted (the message names
-// the document), 2 on bad flags.
+// the document), 2 on bad flags. With -errors-inline, a document that cannot be converted is
+// written as {"kind": "ConversionError", "error": "..."} in its place instead, and the others
+// are still converted.
 package main
 
 import (
@@ -64,8 +66,9 @@ func newScheme() (*runtime.Scheme, error) {
 }
 
 type converter struct {
-	scheme  *runtime.Scheme
-	lenient bool
+	scheme       *runtime.Scheme
+	lenient      bool
+	errorsInline bool
 }
 
 // convert returns the document's JSON, converted to v1beta2 when it is a v1beta1 object of a
@@ -152,12 +155,7 @@ func isEmptyObject(raw json.RawMessage) bool {
 	return json.Unmarshal(raw, &m) == nil && len(m) == 0
 }
 
-func run(in io.Reader, out io.Writer, lenient, asYAML bool) error {
-	s, err := newScheme()
-	if err != nil {
-		return err
-	}
-	c := &converter{scheme: s, lenient: lenient}
+func run(in io.Reader, out io.Writer, c *converter, asYAML bool) error {
 	reader := utilyaml.NewYAMLReader(bufio.NewReader(in))
 	results := []json.RawMessage{}
 	for n := 1; ; n++ {
@@ -177,6 +175,9 @@ func run(in io.Reader, out io.Writer, lenient, asYAML bool) error {
 			continue
 		}
 		converted, err := c.convert(doc)
+		if err != nil && c.errorsInline {
+			converted, err = json.Marshal(map[string]string{"kind": "ConversionError", "error": err.Error()})
+		}
 		if err != nil {
 			return fmt.Errorf("document %d: %w", n, err)
 		}
@@ -202,8 +203,9 @@ func run(in io.Reader, out io.Writer, lenient, asYAML bool) error {
 func main() {
 	lenient := flag.Bool("lenient", false, "drop unknown fields of converted objects instead of failing")
 	asYAML := flag.Bool("yaml", false, "write YAML documents instead of a JSON array")
+	errorsInline := flag.Bool("errors-inline", false, "write a document that cannot be converted as a ConversionError object and go on")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: capi-convert-ref [-lenient] [-yaml] < documents.yaml")
+		fmt.Fprintln(os.Stderr, "usage: capi-convert-ref [-lenient] [-errors-inline] [-yaml] < documents.yaml")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -211,8 +213,14 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
+	s, err := newScheme()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "capi-convert-ref:", err)
+		os.Exit(1)
+	}
+	c := &converter{scheme: s, lenient: *lenient, errorsInline: *errorsInline}
 	w := bufio.NewWriter(os.Stdout)
-	if err := run(os.Stdin, w, *lenient, *asYAML); err != nil {
+	if err := run(os.Stdin, w, c, *asYAML); err != nil {
 		fmt.Fprintln(os.Stderr, "capi-convert-ref:", err)
 		os.Exit(1)
 	}

@@ -5,9 +5,13 @@
  * converted to v1beta2 with Cluster API v1.13's conversions (tools/capi-convert-ref), and through
  * clustermint's `renderTopology` twice:
  *
- * - on the v1beta2 form of the input (the same converter): the engine alone;
- * - on the v1beta1 ClusterClass and Cluster as written (templates in v1beta2, as Cluster API reads
- *   them): the engine with clustermint's own v1beta1 conversion (src/render/topology/convert.ts).
+ * - on the v1beta2 form of the input (ClusterClass and Cluster through the same converter,
+ *   templates as written: Cluster API reads them at the version the class references): the
+ *   engine alone;
+ * - on the v1beta1 ClusterClass and Cluster as written: the engine with clustermint's own
+ *   v1beta1 conversion (src/render/topology/convert.ts).
+ *
+ * What clustermint renders in v1beta1 (from v1beta1 templates) goes through the converter too.
  *
  * Objects are matched by role and compared field by field (clusterctl-compare.ts); every
  * difference of every case is reported in one failure. The one known difference between the two
@@ -99,52 +103,77 @@ function renderFindings(r: ReturnType<typeof renderTopology>): string {
   return r.findings.map((f) => `${f.code}: ${f.message}`).join('; ');
 }
 
-/** Runs every case through clusterctl and both clustermint forms; the report lists each problem. */
+/** Puts documents through the converter in one run and hands each list back converted. */
+function convertAll(lists: readonly PlainObject[][]): PlainObject[][] {
+  const converted = convertToV1beta2(converter.bin as string, lists.flat());
+  let at = 0;
+  return lists.map((l) => {
+    const out = converted.slice(at, at + l.length);
+    at += l.length;
+    return out;
+  });
+}
+
+const conversionErrors = (objects: readonly PlainObject[]): string[] =>
+  objects.filter((x) => x.kind === 'ConversionError').map((x) => String(x.error));
+
+/**
+ * Runs every case through clusterctl and both clustermint forms; the report lists each problem.
+ * The v1beta2 form is what a Cluster API v1.13 management cluster holds: ClusterClass and Cluster
+ * in the hub version, templates read at the version the class references (as written). What
+ * clustermint renders from templates in v1beta1 (a kubeadm control plane, say) is converted like
+ * clusterctl's objects before the comparison.
+ */
 function runCases(cases: readonly DiffCase[]): Outcome[] {
   const plans = cases.map((c) => runPlan(clusterctl.bin as string, [...c.classDocs, c.cluster]));
-  // one converter run for every input and every object clusterctl produced
-  const batch: PlainObject[] = [];
-  const slots = cases.map((c, i) => {
-    const plan = plans[i];
-    const start = batch.length;
-    batch.push(...c.classDocs, c.cluster, ...('objects' in plan ? plan.objects : []));
-    return start;
-  });
-  const converted = convertToV1beta2(converter.bin as string, batch);
-  return cases.map((c, i) => {
-    const plan = plans[i];
-    let at = slots[i];
-    const classV2 = converted.slice(at, at + c.classDocs.length);
-    at += c.classDocs.length;
-    const clusterV2 = converted[at++];
-    const planV2 = 'objects' in plan ? converted.slice(at, at + plan.objects.length) : [];
-    // the v1beta1 form: ClusterClass and Cluster as written, templates as Cluster API reads them
-    const templatesV2 = classV2.filter((d) => d.kind !== 'ClusterClass');
+  const [inputs, planObjects] = [
+    convertAll(cases.map((c) => [...c.classDocs.filter((d) => d.kind === 'ClusterClass'), c.cluster])),
+    convertAll(plans.map((p) => ('objects' in p ? p.objects : []))),
+  ];
+  const renders = cases.map((c, i) => {
+    const templates = c.classDocs.filter((d) => d.kind !== 'ClusterClass');
     const classV1 = c.classDocs.filter((d) => d.kind === 'ClusterClass');
-    const runs = [
-      { form: 'v1beta2 input', r: renderTopology({ cluster: clusterV2, objects: classV2 }) },
+    const classV2 = inputs[i].slice(0, -1);
+    const clusterV2 = inputs[i][inputs[i].length - 1];
+    return [
+      {
+        form: 'v1beta2 input',
+        r: renderTopology({ cluster: clusterV2, objects: [...classV2, ...templates] }),
+      },
       {
         form: 'v1beta1 input',
-        r: renderTopology({ cluster: c.cluster, objects: [...classV1, ...templatesV2] }),
+        r: renderTopology({ cluster: c.cluster, objects: [...classV1, ...templates] }),
       },
     ];
+  });
+  const renderObjects = convertAll(renders.flatMap((runs) => runs.map((x) => x.r.objects)));
+  return cases.map((c, i) => {
+    const plan = plans[i];
     const report: string[] = [];
-    for (const { form, r } of runs) {
+    const inputErrors = conversionErrors([...inputs[i], ...planObjects[i]]);
+    if (inputErrors.length > 0) report.push(`${c.name}: capi-convert-ref failed: ${inputErrors.join('; ')}`);
+    renders[i].forEach(({ form, r }, j) => {
       const label = `${c.name} [${form}]`;
       if ('error' in plan) {
         if (r.findings.length === 0)
           report.push(`${label}: clusterctl refused it (${plan.error}); clustermint rendered it`);
-        continue;
+        return;
       }
       if (r.findings.length > 0) {
         report.push(`${label}: clusterctl rendered it; clustermint refused it: ${renderFindings(r)}`);
-        continue;
+        return;
       }
-      const diffs: Difference[] = compareRenders(planV2, r.objects).filter(
+      const ours = renderObjects[i * 2 + j];
+      const errors = conversionErrors(ours);
+      if (errors.length > 0) {
+        report.push(`${label}: capi-convert-ref failed on clustermint's objects: ${errors.join('; ')}`);
+        return;
+      }
+      const diffs: Difference[] = compareRenders(planObjects[i], ours).filter(
         (d) => !ALLOWED.some((a) => a.matches(d)),
       );
       if (diffs.length > 0) report.push(formatDifferences(label, diffs));
-    }
+    });
     return { name: c.name, plan, report };
   });
 }

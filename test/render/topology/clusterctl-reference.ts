@@ -84,11 +84,12 @@ export function runPlan(bin: string, docs: readonly PlainObject[]): PlanResult {
 
 /**
  * Every document through the converter in one run: v1beta1 Cluster API objects come back as
- * v1beta2, others as they were; same order.
+ * v1beta2, others as they were; same order. A document it cannot convert comes back as
+ * `{kind: 'ConversionError', error}`.
  */
 export function convertToV1beta2(bin: string, docs: readonly PlainObject[]): PlainObject[] {
   if (docs.length === 0) return [];
-  const r = spawnSync(bin, [], {
+  const r = spawnSync(bin, ['-errors-inline'], {
     input: docs.map((d) => JSON.stringify(d)).join('\n---\n'),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
