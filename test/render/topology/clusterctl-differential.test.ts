@@ -24,8 +24,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { renderTopology } from '../../../src/render/topology/index.js';
+import { runTopologyPipeline, type TopologyRun } from '../../../src/gate/topology-pipeline.js';
+import type { SourcedDocument } from '../../../src/resolve/documents.js';
 import type { PlainObject } from '../../../src/util/plain-object.js';
+import { parseYamlSource } from '../../../src/util/yaml-source.js';
 import { generatedCases } from './clusterctl-arbitraries.js';
 import {
   type AllowedDifference,
@@ -99,8 +101,29 @@ interface Outcome {
 
 const CAPI_GROUPS = /^(cluster|controlplane|bootstrap)\.cluster\.x-k8s\.io\//;
 
-function renderFindings(r: ReturnType<typeof renderTopology>): string {
-  return r.findings.map((f) => `${f.code}: ${f.message}`).join('; ');
+/**
+ * clustermint's render as `clustermint render -f` runs it (src/gate/topology-pipeline.ts): the
+ * engine, then every rendered object against clustermint's schemas.
+ */
+function render(cluster: PlainObject, objects: readonly PlainObject[]): TopologyRun {
+  const sourced = (d: PlainObject, i: number): SourcedDocument => {
+    const file = `doc-${i}.yaml`;
+    const [doc] = parseYamlSource(JSON.stringify(d), file);
+    return { file, doc, value: doc.value as PlainObject };
+  };
+  return runTopologyPipeline(
+    sourced(cluster, 0),
+    objects.map((d, i) => sourced(d, i + 1)),
+  );
+}
+
+function renderErrors(r: TopologyRun): string {
+  return r.violations
+    .map(
+      (v) =>
+        `${v.code}${v.object ? ` ${v.object.kind}/${v.object.name}` : ''}${v.path ? ` ${v.path}` : ''}: ${v.message}`,
+    )
+    .join('; ');
 }
 
 /** Puts documents through the converter in one run and hands each list back converted. */
@@ -136,14 +159,8 @@ function runCases(cases: readonly DiffCase[]): Outcome[] {
     const classV2 = inputs[i].slice(0, -1);
     const clusterV2 = inputs[i][inputs[i].length - 1];
     return [
-      {
-        form: 'v1beta2 input',
-        r: renderTopology({ cluster: clusterV2, objects: [...classV2, ...templates] }),
-      },
-      {
-        form: 'v1beta1 input',
-        r: renderTopology({ cluster: c.cluster, objects: [...classV1, ...templates] }),
-      },
+      { form: 'v1beta2 input', r: render(clusterV2, [...classV2, ...templates]) },
+      { form: 'v1beta1 input', r: render(c.cluster, [...classV1, ...templates]) },
     ];
   });
   const renderObjects = convertAll(renders.flatMap((runs) => runs.map((x) => x.r.objects)));
@@ -155,12 +172,12 @@ function runCases(cases: readonly DiffCase[]): Outcome[] {
     renders[i].forEach(({ form, r }, j) => {
       const label = `${c.name} [${form}]`;
       if ('error' in plan) {
-        if (r.findings.length === 0)
+        if (r.violations.length === 0)
           report.push(`${label}: clusterctl refused it (${plan.error}); clustermint rendered it`);
         return;
       }
-      if (r.findings.length > 0) {
-        report.push(`${label}: clusterctl rendered it; clustermint refused it: ${renderFindings(r)}`);
+      if (r.violations.length > 0) {
+        report.push(`${label}: clusterctl rendered it; clustermint refused it: ${renderErrors(r)}`);
         return;
       }
       const ours = renderObjects[i * 2 + j];
