@@ -51,7 +51,7 @@ export function fieldToSegments(field: string, root: unknown): PathSegment[] {
  * reference rendered with an empty uid (the Cluster's before it exists, the cluster shim's) gets
  * the uid the server assigned to that owner by then. Only for validation: the render keeps ''.
  */
-function withAssignedOwnerUids(obj: PlainObject): PlainObject {
+export function withAssignedOwnerUids(obj: PlainObject): PlainObject {
   const meta = obj.metadata;
   if (!isPlainObject(meta) || !Array.isArray(meta.ownerReferences)) return obj;
   if (!meta.ownerReferences.some((r) => isPlainObject(r) && r.uid === '')) return obj;

@@ -30,6 +30,16 @@ const nonEmpty = (o: PlainObject): PlainObject | undefined => {
 const nonEmptyList = (v: unknown): unknown[] | undefined =>
   Array.isArray(v) && v.length > 0 ? v : undefined;
 
+/** ObjectMeta of a class or topology: labels and annotations, each only when not empty. */
+const objectMeta = (m: unknown): PlainObject | undefined => {
+  const o = obj(m);
+  const nonEmptyMap = (v: unknown) => (isPlainObject(v) && Object.keys(v).length > 0 ? v : undefined);
+  return nonEmpty({ labels: nonEmptyMap(o.labels), annotations: nonEmptyMap(o.annotations) });
+};
+/** `{overrides}` of a control plane or worker: only with overrides. */
+const overrides = (v: unknown): PlainObject | undefined =>
+  nonEmpty({ overrides: nonEmptyList(obj(v).overrides) });
+
 const MAX_INT32 = 2 ** 31 - 1;
 
 /**
@@ -227,7 +237,7 @@ export function clusterClassToV1beta2(cc: PlainObject): PlainObject {
 function mdTopologyFromV1beta1(m: unknown): PlainObject {
   const md = obj(m);
   return defined({
-    metadata: md.metadata,
+    metadata: objectMeta(md.metadata),
     class: md.class,
     name: md.name,
     failureDomain: md.failureDomain,
@@ -235,9 +245,9 @@ function mdTopologyFromV1beta1(m: unknown): PlainObject {
     healthCheck: healthCheckFromV1beta1(md.machineHealthCheck, md.strategy),
     deletion: deletionFromV1beta1(md, md.strategy),
     minReadySeconds: md.minReadySeconds,
-    readinessGates: md.readinessGates,
+    readinessGates: nonEmptyList(md.readinessGates),
     rollout: rolloutFromStrategy(md.strategy),
-    variables: md.variables,
+    variables: overrides(md.variables),
   });
 }
 
@@ -267,12 +277,12 @@ export function clusterToV1beta2(c: PlainObject): PlainObject {
         version: t.version,
         // topology.rolloutAfter has no v1beta2 field: the conversion drops it
         controlPlane: nonEmpty({
-          metadata: cp.metadata,
+          metadata: objectMeta(cp.metadata),
           replicas: cp.replicas,
           healthCheck: healthCheckFromV1beta1(cp.machineHealthCheck),
           deletion: deletionFromV1beta1(cp),
-          readinessGates: cp.readinessGates,
-          variables: cp.variables,
+          readinessGates: nonEmptyList(cp.readinessGates),
+          variables: overrides(cp.variables),
         }),
         workers: isPlainObject(t.workers)
           ? nonEmpty({
@@ -281,20 +291,20 @@ export function clusterToV1beta2(c: PlainObject): PlainObject {
                 ? arr(workers.machinePools).map((m) => {
                     const mp = obj(m);
                     return defined({
-                      metadata: mp.metadata,
+                      metadata: objectMeta(mp.metadata),
                       class: mp.class,
                       name: mp.name,
-                      failureDomains: mp.failureDomains,
+                      failureDomains: nonEmptyList(mp.failureDomains),
                       replicas: mp.replicas,
                       deletion: deletionFromV1beta1(mp),
                       minReadySeconds: mp.minReadySeconds,
-                      variables: mp.variables,
+                      variables: overrides(mp.variables),
                     });
                   })
                 : undefined,
             })
           : undefined,
-        variables: t.variables,
+        variables: nonEmptyList(t.variables),
       }),
     }),
   });

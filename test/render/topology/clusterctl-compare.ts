@@ -7,11 +7,12 @@
  * Normalisation, the same on both sides:
  * - fields the API server sets (`status`, `metadata.resourceVersion`, `creationTimestamp`, `uid`,
  *   `generation`, `managedFields`, `selfLink`) are dropped;
- * - empty maps are dropped, recursively through maps: clusterctl's dry run writes objects through
- *   a two-way merge patch whose `dropDiff` removes them (the real controller applies them with
- *   server-side apply, which keeps them);
- * - each generated name is replaced by its role (`<MachineDeployment md-0>`) wherever it appears
- *   as a whole string; the names themselves are checked apart: equal except for one window of at
+ * - null values and empty maps are dropped, recursively through maps: clusterctl's dry run writes
+ *   objects through a two-way JSON merge patch (nulls mean "remove") after a `dropDiff` that
+ *   removes empty maps (the real controller applies them with server-side apply, which keeps
+ *   empty maps);
+ * - each generated name is replaced by its role (`<MachineDeployment md-0>`) wherever it appears,
+ *   as a whole string or inside one (a builtin's value in a template); the names themselves are checked apart: equal except for one window of at
  *   most five characters of apimachinery's random alphabet (`{{ .random }}`).
  *
  * On clusterctl's side only: an owner reference to a Cluster API kind names the v1beta1 API
@@ -47,11 +48,15 @@ const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const s = (v: unknown): string => (typeof v === 'string' ? v : '');
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
-/** Drops empty maps below maps (not inside lists), as clusterctl's `dropDiff` does. */
+/**
+ * Drops null values and empty maps below maps (not inside lists), as clusterctl's dry run does:
+ * `dropDiff` removes empty maps, and the JSON merge patch it creates objects with removes nulls.
+ */
 function dropEmptyMaps(v: PlainObject): PlainObject {
   for (const k of Object.keys(v)) {
     const c = v[k];
-    if (isPlainObject(c)) {
+    if (c === null) delete v[k];
+    else if (isPlainObject(c)) {
       dropEmptyMaps(c);
       if (Object.keys(c).length === 0) delete v[k];
     }
@@ -147,15 +152,22 @@ export function assignRoles(objects: readonly PlainObject[]): RoleMap {
   return { objects: roles, names };
 }
 
-function replaceNames(v: unknown, names: Map<string, string>): unknown {
-  if (typeof v === 'string') {
-    const role = names.get(v);
-    return role ? `<${role}>` : v;
-  }
-  if (Array.isArray(v)) return v.map((x) => replaceNames(x, names));
+/** Every generated name in a string (a whole value or part of one, from a builtin) -> its role. */
+function nameReplacer(names: Map<string, string>): (s: string) => string {
+  if (names.size === 0) return (s) => s;
+  const escaped = [...names.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(escaped.join('|'), 'g');
+  return (s) => s.replace(re, (n) => `<${names.get(n)}>`);
+}
+
+function replaceNames(v: unknown, replace: (s: string) => string): unknown {
+  if (typeof v === 'string') return replace(v);
+  if (Array.isArray(v)) return v.map((x) => replaceNames(x, replace));
   if (isPlainObject(v)) {
     const out: PlainObject = {};
-    for (const k of Object.keys(v)) out[k] = replaceNames(v[k], names);
+    for (const k of Object.keys(v)) out[k] = replaceNames(v[k], replace);
     return out;
   }
   return v;
@@ -173,9 +185,12 @@ export function namesAgree(a: string, b: string): boolean {
       last = i;
     }
   if (last - first >= 5) return false;
-  const start = Math.max(0, Math.min(first, a.length - 5));
-  const window = (x: string) => x.slice(start, start + 5);
-  return RANDOM_ALPHABET.test(window(a)) && RANDOM_ALPHABET.test(window(b));
+  // some window of 5 covering every difference is random characters on both sides
+  for (let start = Math.max(0, last - 4); start <= Math.min(first, a.length - 5); start++) {
+    const window = (x: string) => x.slice(start, start + 5);
+    if (RANDOM_ALPHABET.test(window(a)) && RANDOM_ALPHABET.test(window(b))) return true;
+  }
+  return false;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -233,7 +248,7 @@ export function compareRenders(
       diffs.push({ object: role, path: 'metadata.name', clusterctl: nameA, clustermint: nameB });
     const found: Array<[string, unknown, unknown]> = [];
     const strip = (x: PlainObject, names: Map<string, string>) => {
-      const c = replaceNames(x, names) as PlainObject;
+      const c = replaceNames(x, nameReplacer(names)) as PlainObject;
       delete o(c.metadata).name;
       return c;
     };

@@ -14,9 +14,9 @@
  *
  * Without them the test is skipped with the reason; under CI=true a missing one is a failure.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import type { PlainObject } from '../../../src/util/plain-object.js';
@@ -45,7 +45,7 @@ const yamlDocs = (text: string): PlainObject[] =>
   (jsyaml.loadAll(text) as unknown[]).filter((d): d is PlainObject => d !== null && typeof d === 'object');
 
 /** Runs clusterctl on the documents (one Cluster, one ClusterClass, its templates). */
-export function runPlan(bin: string, docs: readonly PlainObject[]): PlanResult {
+export async function runPlan(bin: string, docs: readonly PlainObject[]): Promise<PlanResult> {
   const dir = mkdtempSync(join(tmpdir(), 'clustermint-plan-'));
   try {
     const input = join(dir, 'in.yaml');
@@ -54,15 +54,24 @@ export function runPlan(bin: string, docs: readonly PlainObject[]): PlanResult {
     writeFileSync(input, docs.map((d) => JSON.stringify(d)).join('\n---\n'));
     const t0 = performance.now();
     // no kubeconfig: clusterctl then works on the input objects alone
-    const r = spawnSync(bin, ['alpha', 'topology', 'plan', '-f', input, '-o', out], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: join(dir, 'no-kubeconfig') },
-      timeout: 60_000,
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        bin,
+        ['alpha', 'topology', 'plan', '-f', input, '-o', out],
+        {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: join(dir, 'no-kubeconfig') },
+          timeout: 60_000,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
     });
     const ms = performance.now() - t0;
-    if (r.status !== 0) {
+    if (r.code !== 0) {
       const lines = `${r.stderr}\n${r.stdout}`.split('\n').filter((l) => l.startsWith('Error:'));
-      return { error: lines.join('\n') || `exit ${r.status}: ${r.stderr}`, ms };
+      return { error: lines.join('\n') || `exit ${r.code}: ${r.stderr}`, ms };
     }
     const objects: PlainObject[] = [];
     for (const sub of ['created', 'modified']) {
@@ -80,6 +89,20 @@ export function runPlan(bin: string, docs: readonly PlainObject[]): PlanResult {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `runPlan` for every input, as many at a time as there are cores; results in order. */
+export async function runPlans(bin: string, inputs: readonly PlainObject[][]): Promise<PlanResult[]> {
+  const results: PlanResult[] = new Array(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const i = next++;
+      results[i] = await runPlan(bin, inputs[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), inputs.length) }, worker));
+  return results;
 }
 
 /**
