@@ -37,8 +37,14 @@ const objectMeta = (m: unknown): PlainObject | undefined => {
   return nonEmpty({ labels: nonEmptyMap(o.labels), annotations: nonEmptyMap(o.annotations) });
 };
 /** `{overrides}` of a control plane or worker: only with overrides. */
+/**
+ * Variable values: name and value. v1beta1's deprecated `definitionFrom` has no v1beta2 field
+ * (Cluster API v1.10's webhook refused it; the v1beta2 conversion drops it).
+ */
+const clusterVariables = (v: unknown): unknown[] | undefined =>
+  nonEmptyList(arr(v).map((x) => (isPlainObject(x) ? defined({ name: x.name, value: x.value }) : x)));
 const overrides = (v: unknown): PlainObject | undefined =>
-  nonEmpty({ overrides: nonEmptyList(obj(v).overrides) });
+  nonEmpty({ overrides: clusterVariables(obj(v).overrides) });
 
 const MAX_INT32 = 2 ** 31 - 1;
 
@@ -304,7 +310,7 @@ export function clusterToV1beta2(c: PlainObject): PlainObject {
                 : undefined,
             })
           : undefined,
-        variables: nonEmptyList(t.variables),
+        variables: clusterVariables(t.variables),
       }),
     }),
   });

@@ -34,6 +34,13 @@ export interface AllowedDifference {
   matches(d: Difference): boolean;
 }
 
+/** A known, documented input Cluster API v1.10 refuses and v1.13 (clustermint) accepts. */
+export interface AllowedRefusal {
+  name: string;
+  reason: string;
+  matches(clusterctlError: string): boolean;
+}
+
 const SERVER_META = [
   'resourceVersion',
   'creationTimestamp',
