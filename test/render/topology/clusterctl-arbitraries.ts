@@ -168,6 +168,10 @@ interface Worker {
   failureDomain: boolean;
   overrides: boolean;
   healthCheck: 'class' | 'off' | 'own';
+  /** MachineDeployment strategy (v1beta1: rollout, deletion order and remediation in one). */
+  strategy: 'none' | 'rolling' | 'onDelete' | 'deletePolicy' | 'maxInFlight';
+  /** Node deletion timeouts, minReadySeconds, readiness gates. */
+  extras: boolean;
 }
 
 const workerArb: fc.Arbitrary<Worker> = fc.record({
@@ -177,7 +181,30 @@ const workerArb: fc.Arbitrary<Worker> = fc.record({
   failureDomain: fc.boolean(),
   overrides: fc.boolean(),
   healthCheck: fc.constantFrom<Worker['healthCheck']>('class', 'off', 'own'),
+  strategy: fc.constantFrom<Worker['strategy']>('none', 'rolling', 'onDelete', 'deletePolicy', 'maxInFlight'),
+  extras: fc.boolean(),
 });
+
+const STRATEGIES: Record<Worker['strategy'], PlainObject | undefined> = {
+  none: undefined,
+  rolling: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 1 } },
+  onDelete: { type: 'OnDelete' },
+  deletePolicy: { type: 'RollingUpdate', rollingUpdate: { deletePolicy: 'Newest' } },
+  maxInFlight: { remediation: { maxInFlight: '30%' } },
+};
+const strategyOf = (w: Worker) => {
+  const s = STRATEGIES[w.strategy];
+  return s ? { strategy: s } : {};
+};
+const extrasOf = (w: Worker, md: boolean) =>
+  w.extras
+    ? {
+        nodeDrainTimeout: '75s',
+        nodeDeletionTimeout: '1m1.5s',
+        minReadySeconds: 3,
+        ...(md ? { readinessGates: [{ conditionType: 'Topo' }] } : {}),
+      }
+    : {};
 
 interface Model {
   variables: Variable[];
@@ -194,6 +221,11 @@ interface Model {
   uid: boolean;
   network: boolean;
   version: string;
+  /** The MachineDeployment classes' bootstrap template is a KubeadmConfigTemplate. */
+  kubeadmBootstrap: boolean;
+  /** A strategy and extras on MachineDeployment class 0. */
+  classWorker: Worker;
+  rolloutAfter: boolean;
 }
 
 const modelArb: fc.Arbitrary<Model> = fc.record({
@@ -215,6 +247,9 @@ const modelArb: fc.Arbitrary<Model> = fc.record({
   uid: fc.boolean(),
   network: fc.boolean(),
   version: fc.constantFrom('v1.31.4', '1.32.0', 'v1.30.0-rc.1', 'v1.29.10+build.2'),
+  kubeadmBootstrap: fc.boolean(),
+  classWorker: workerArb,
+  rolloutAfter: fc.boolean(),
 });
 
 // Builtins of both Cluster API v1.10 and v1.13 (v1.10's cluster.network.ipFamily and v1.13's
@@ -295,7 +330,12 @@ export function caseOf(m: Model, index: number): GeneratedCase {
     m.machineInfrastructure || m.kubeadm
       ? template(INFRA, 'GenericInfrastructureMachineTemplate', `${name}-cp-machines`, body('cp-machines'))
       : undefined;
-  const mdBoot = template(BOOT, 'GenericBootstrapConfigTemplate', `${name}-boot`, body('boot'));
+  const mdBoot = m.kubeadmBootstrap
+    ? template(BOOT, 'KubeadmConfigTemplate', `${name}-kubeadm-boot`, {
+        joinConfiguration: { nodeRegistration: { kubeletExtraArgs: { 'node-labels': 'a=b' } } },
+        preKubeadmCommands: ['echo hi'],
+      })
+    : template(BOOT, 'GenericBootstrapConfigTemplate', `${name}-boot`, body('boot'));
   const mdInfra = template(
     INFRA,
     'GenericInfrastructureMachineTemplate',
@@ -447,7 +487,14 @@ export function caseOf(m: Model, index: number): GeneratedCase {
             infrastructure: local(mdInfra),
             metadata: { labels: { md: `${i}` } },
           },
-          ...(i === 0 ? { machineHealthCheck: mhc, minReadySeconds: 7 } : { strategy: { type: 'OnDelete' } }),
+          ...(i === 0
+            ? {
+                machineHealthCheck: mhc,
+                minReadySeconds: 7,
+                ...strategyOf(m.classWorker),
+                ...extrasOf(m.classWorker, true),
+              }
+            : { strategy: { type: 'OnDelete' } }),
           ...(m.naming
             ? { namingStrategy: { template: '{{ .machineDeployment.topologyName }}-{{ .random }}' } }
             : {}),
@@ -491,6 +538,8 @@ export function caseOf(m: Model, index: number): GeneratedCase {
       ? m.mds.map((w, i) => ({
           ...worker(w, i, 'md', m.mdClasses, mdClassName),
           ...(w.failureDomain ? { failureDomain: 'fd-t' } : {}),
+          ...strategyOf(w),
+          ...extrasOf(w, true),
           ...(w.healthCheck === 'off'
             ? { machineHealthCheck: { enable: false } }
             : w.healthCheck === 'own'
@@ -507,6 +556,7 @@ export function caseOf(m: Model, index: number): GeneratedCase {
       ? m.mps.map((w, i) => ({
           ...worker(w, i, 'mp', m.mpClasses, mpClassName),
           ...(w.failureDomain ? { failureDomains: ['fd-t'] } : {}),
+          ...extrasOf(w, false),
         }))
       : [];
   const cpTopology =
@@ -534,6 +584,7 @@ export function caseOf(m: Model, index: number): GeneratedCase {
       topology: {
         class: `${name}-class`,
         version: m.version,
+        ...(m.rolloutAfter ? { rolloutAfter: '2031-02-03T04:05:06Z' } : {}),
         ...(cpTopology ? { controlPlane: cpTopology } : {}),
         ...(mds.length || mps.length
           ? {

@@ -28,10 +28,11 @@ export interface Difference {
 }
 
 /** A known, documented difference between Cluster API v1.10 (clusterctl) and v1.13 (clustermint). */
-export interface AllowedDifference {
+export interface AllowedDifference<Input = unknown> {
   name: string;
   reason: string;
-  matches(d: Difference): boolean;
+  /** Whether the difference is this one, given the case's input. */
+  matches(d: Difference, input: Input): boolean;
 }
 
 /** A known, documented input Cluster API v1.10 refuses and v1.13 (clustermint) accepts. */
