@@ -46,6 +46,22 @@ export function fieldToSegments(field: string, root: unknown): PathSegment[] {
   return out;
 }
 
+/**
+ * The object as the API server would see it when the topology controller creates it: an owner
+ * reference rendered with an empty uid (the Cluster's before it exists, the cluster shim's) gets
+ * the uid the server assigned to that owner by then. Only for validation: the render keeps ''.
+ */
+export function withAssignedOwnerUids(obj: PlainObject): PlainObject {
+  const meta = obj.metadata;
+  if (!isPlainObject(meta) || !Array.isArray(meta.ownerReferences)) return obj;
+  if (!meta.ownerReferences.some((r) => isPlainObject(r) && r.uid === '')) return obj;
+  const ownerReferences = meta.ownerReferences.map((r) =>
+    isPlainObject(r) && r.uid === '' ? { ...r, uid: ASSIGNED_UID } : r,
+  );
+  return { ...obj, metadata: { ...meta, ownerReferences } };
+}
+const ASSIGNED_UID = '00000000-0000-0000-0000-000000000000';
+
 function locate(src: SourcedDocument | undefined, field: string | undefined): SourceLocation | undefined {
   if (!src) return undefined;
   const segments = field ? fieldToSegments(field, src.value) : [];
@@ -85,7 +101,8 @@ export function runTopologyPipeline(
   const warnings: Violation[] = [];
   if (violations.length === 0) {
     for (const obj of result.objects)
-      for (const v of validateObject(obj)) (v.severity === 'error' ? violations : warnings).push(v);
+      for (const v of validateObject(withAssignedOwnerUids(obj)))
+        (v.severity === 'error' ? violations : warnings).push(v);
   }
   return { ...result, violations, warnings };
 }

@@ -1,7 +1,9 @@
 /**
- * Semantic versions and constraints as sprig's semverCompare reads them (Masterminds semver v3):
- * `v` prefix, missing parts as wildcards, `x X *`, operators `= != > < >= <= ~ ~> ^`, `,` or
- * space for AND, `||` for OR, `A - B` ranges; a pre-release matches only a constraint that has one.
+ * Semantic versions and constraints as sprig's semver and semverCompare read them (Masterminds
+ * semver v3.3.0): versions as `NewVersion` parses them (`v` prefix, missing minor and patch as 0,
+ * leading zeros allowed in numbers but not in numeric pre-release parts, its error texts);
+ * constraints with `x X *`, operators `= != > < >= <= ~ ~> ^`, `,` or space for AND, `||` for OR,
+ * `A - B` ranges; a pre-release matches only a constraint that has one.
  * Hand-written: the npm `semver` package has different rules for missing parts and prereleases.
  */
 import { FunctionFailure } from './failure.js';
@@ -13,12 +15,63 @@ export interface SemVer {
   prerelease: string;
 }
 
-const VERSION = /^v?(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+/** A version as `NewVersion` parsed it: exact parts, build metadata and the text it came from. */
+export interface ParsedVersion extends SemVer {
+  /** The parts as Go's uint64 (major/minor/patch above are their numbers, for comparisons). */
+  parts: [bigint, bigint, bigint];
+  metadata: string;
+  original: string;
+}
 
-export function parseSemver(s: string): SemVer | undefined {
-  const m = VERSION.exec(s.trim());
-  if (!m || /[xX*]/.test(`${m[2] ?? ''}${m[3] ?? ''}`)) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0), prerelease: m[4] ?? '' };
+// Masterminds' semVerRegex, anchored as NewVersion uses it
+const LOOSE_VERSION =
+  /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/** Go's strconv.ParseUint(s, 10, 64) of a string of digits, with NewVersion's error wrapping. */
+function parseSegment(digits: string): bigint {
+  const n = BigInt(digits);
+  if (n > UINT64_MAX)
+    throw new FunctionFailure(
+      `Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(digits)}: value out of range`,
+    );
+  return n;
+}
+
+/** Masterminds semver v3 `NewVersion`; throws its errors. */
+export function newVersion(v: string): ParsedVersion {
+  const m = LOOSE_VERSION.exec(v);
+  if (!m) throw new FunctionFailure('Invalid Semantic Version');
+  const parts: [bigint, bigint, bigint] = [
+    parseSegment(m[1]),
+    m[2] ? parseSegment(m[2].slice(1)) : 0n,
+    m[3] ? parseSegment(m[3].slice(1)) : 0n,
+  ];
+  const prerelease = m[5] ?? '';
+  // validatePrerelease: a numeric part must not start with 0 (the regex checked the characters)
+  if (prerelease.split('.').some((p) => /^0[0-9]+$/.test(p)))
+    throw new FunctionFailure('Version segment starts with 0');
+  return {
+    major: Number(parts[0]),
+    minor: Number(parts[1]),
+    patch: Number(parts[2]),
+    parts,
+    prerelease,
+    metadata: m[8] ?? '',
+    original: v,
+  };
+}
+
+/** `Version.String()`: no `v`, pre-release and metadata as parsed. */
+export function versionString(v: ParsedVersion): string {
+  const [a, b, c] = v.parts;
+  return `${a}.${b}.${c}${v.prerelease ? `-${v.prerelease}` : ''}${v.metadata ? `+${v.metadata}` : ''}`;
+}
+
+/** `Version.Compare`: -1, 0 or 1; metadata ignored; a pre-release sorts before its release. */
+export function compareVersions(a: ParsedVersion, b: ParsedVersion): number {
+  for (let i = 0; i < 3; i++) if (a.parts[i] !== b.parts[i]) return a.parts[i] < b.parts[i] ? -1 : 1;
+  return comparePrerelease(a.prerelease, b.prerelease);
 }
 
 export function compareSemver(a: SemVer, b: SemVer): number {
@@ -175,10 +228,8 @@ export function satisfies(version: SemVer, groups: Group[]): boolean {
   });
 }
 
-/** sprig's semverCompare: errors on an unparsable constraint or version. */
+/** sprig's semverCompare: errors on an unparsable constraint, then on an unparsable version. */
 export function semverCompare(constraint: string, version: string): boolean {
   const groups = parseConstraint(constraint);
-  const v = parseSemver(version);
-  if (!v) throw new FunctionFailure(`invalid semantic version: ${JSON.stringify(version)}`);
-  return satisfies(v, groups);
+  return satisfies(newVersion(version), groups);
 }

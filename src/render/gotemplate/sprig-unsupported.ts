@@ -30,7 +30,6 @@ export const UNSUPPORTED: Record<string, string> = {
   genSignedCertWithKey: 'random',
   encryptAES: 'random IV',
   decryptAES: 'not implemented',
-  semver: 'version objects are not modelled; use semverCompare',
   urlParse: 'not implemented',
   urlJoin: 'not implemented',
   snakecase: 'not implemented',

@@ -34,6 +34,7 @@ import * as regex from '../functions/regex.js';
 import { semverCompare } from '../functions/semver.js';
 import * as strings from '../functions/strings.js';
 import { sprintValue } from './fmt.js';
+import { semverFunction } from './semver-object.js';
 import { UNSUPPORTED, unsupportedFunction } from './sprig-unsupported.js';
 import { goValueModel as model, strval } from './value-model.js';
 import {
@@ -377,6 +378,7 @@ const entries: [string, GoFunc][] = [
     ),
   ),
   // semver
+  ['semver', f(['string'], semverFunction)],
   ['semverCompare', f(['string', 'string'], semverCompare)],
   // flow
   ['fail', f(['string'], failWith)],

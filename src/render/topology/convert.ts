@@ -2,8 +2,13 @@
  * ClusterClass and topology Cluster, v1beta1 -> v1beta2 (the hub version Cluster API's
  * controllers work in, `api/core/v1beta1/conversion.go`). The engine reads only v1beta2 shapes;
  * a v1beta2 input passes through unchanged. Only the fields the topology engine reads are
- * converted: refs, naming, health checks, durations, strategy, variables metadata.
+ * converted: refs, naming, health checks, durations, strategy (rollout, deletion order,
+ * remediation's maxInFlight), variables metadata, external patch extensions. As in Go, where a
+ * conversion leaves a struct or a list empty the v1beta2 object has no such field (no invented
+ * `controlPlane: {}` or `machineDeployments: []`), and fields v1beta2 lost are dropped
+ * (`topology.rolloutAfter`).
  */
+import { DurationError, parseDuration, SECOND } from '../../go/duration.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 
 export const CAPI_V1BETA2 = 'cluster.x-k8s.io/v1beta2';
@@ -16,27 +21,47 @@ const defined = (o: PlainObject): PlainObject => {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
 };
+/** The object without undefined fields, or undefined when none is left (Go's `omitzero`). */
+const nonEmpty = (o: PlainObject): PlainObject | undefined => {
+  defined(o);
+  return Object.keys(o).length > 0 ? o : undefined;
+};
+/** A list, or undefined when it is missing or empty (Go's `omitempty`). */
+const nonEmptyList = (v: unknown): unknown[] | undefined =>
+  Array.isArray(v) && v.length > 0 ? v : undefined;
 
-/** Go `time.ParseDuration`, in whole seconds (truncated); undefined for an invalid duration. */
+/** ObjectMeta of a class or topology: labels and annotations, each only when not empty. */
+const objectMeta = (m: unknown): PlainObject | undefined => {
+  const o = obj(m);
+  const nonEmptyMap = (v: unknown) => (isPlainObject(v) && Object.keys(v).length > 0 ? v : undefined);
+  return nonEmpty({ labels: nonEmptyMap(o.labels), annotations: nonEmptyMap(o.annotations) });
+};
+/** `{overrides}` of a control plane or worker: only with overrides. */
+/**
+ * Variable values: name and value. v1beta1's deprecated `definitionFrom` has no v1beta2 field
+ * (Cluster API v1.10's webhook refused it; the v1beta2 conversion drops it).
+ */
+const clusterVariables = (v: unknown): unknown[] | undefined =>
+  nonEmptyList(arr(v).map((x) => (isPlainObject(x) ? defined({ name: x.name, value: x.value }) : x)));
+const overrides = (v: unknown): PlainObject | undefined =>
+  nonEmpty({ overrides: clusterVariables(obj(v).overrides) });
+
+const MAX_INT32 = 2 ** 31 - 1;
+
+/**
+ * A v1beta1 `metav1.Duration` in whole seconds as `ConvertToSeconds` computes it: Go's
+ * `time.ParseDuration`, truncated, at most MaxInt32; undefined for a missing or invalid one.
+ */
 export function durationSeconds(v: unknown): number | undefined {
   if (typeof v !== 'string' || v === '') return undefined;
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  let rest = v;
-  let sign = 1;
-  if (rest[0] === '-' || rest[0] === '+') {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
+  let ns: bigint;
+  try {
+    ns = parseDuration(v);
+  } catch (e) {
+    if (e instanceof DurationError) return undefined;
+    throw e;
   }
-  if (rest === '0') return 0;
-  let total = 0;
-  const re = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/;
-  while (rest.length > 0) {
-    const m = re.exec(rest);
-    if (!m) return undefined;
-    total += Number(m[1]) * unit[m[2]];
-    rest = rest.slice(m[0].length);
-  }
-  return Math.trunc(sign * total);
+  return Math.min(Number(ns / SECOND), MAX_INT32);
 }
 
 function refToTemplateRef(ref: unknown): PlainObject | undefined {
@@ -44,9 +69,13 @@ function refToTemplateRef(ref: unknown): PlainObject | undefined {
   return defined({ apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name });
 }
 
-/** v1beta1 MachineHealthCheckClass -> v1beta2 {checks, remediation}. */
-function healthCheckFromV1beta1(mhc: unknown): PlainObject | undefined {
-  if (!isPlainObject(mhc)) return undefined;
+/**
+ * v1beta1 MachineHealthCheckClass (or Topology) -> v1beta2 {enabled, checks, remediation}; a
+ * MachineDeployment's `strategy.remediation.maxInFlight` moves to `remediation.maxInFlight`.
+ */
+function healthCheckFromV1beta1(mhc: unknown, strategy?: unknown): PlainObject | undefined {
+  const maxInFlight = obj(obj(strategy).remediation).maxInFlight;
+  if (!isPlainObject(mhc)) return maxInFlight !== undefined ? { remediation: { maxInFlight } } : undefined;
   const checks = defined({
     nodeStartupTimeoutSeconds: durationSeconds(mhc.nodeStartupTimeout),
     unhealthyNodeConditions: Array.isArray(mhc.unhealthyConditions)
@@ -73,6 +102,7 @@ function healthCheckFromV1beta1(mhc: unknown): PlainObject | undefined {
     unhealthyInRange: mhc.unhealthyRange,
   });
   const remediation = defined({
+    maxInFlight,
     triggerIf: Object.keys(triggerIf).length ? triggerIf : undefined,
     templateRef: refToTemplateRef(mhc.remediationTemplate),
   });
@@ -83,9 +113,10 @@ function healthCheckFromV1beta1(mhc: unknown): PlainObject | undefined {
   });
 }
 
-function deletionFromV1beta1(o: PlainObject, order?: unknown): PlainObject | undefined {
+/** Node deletion timeouts in seconds; a MachineDeployment's `strategy.rollingUpdate.deletePolicy` is the order. */
+function deletionFromV1beta1(o: PlainObject, strategy?: unknown): PlainObject | undefined {
   const d = defined({
-    order,
+    order: obj(obj(strategy).rollingUpdate).deletePolicy,
     nodeDrainTimeoutSeconds: durationSeconds(o.nodeDrainTimeout),
     nodeVolumeDetachTimeoutSeconds: durationSeconds(o.nodeVolumeDetachTimeout),
     nodeDeletionTimeoutSeconds: durationSeconds(o.nodeDeletionTimeout),
@@ -93,18 +124,25 @@ function deletionFromV1beta1(o: PlainObject, order?: unknown): PlainObject | und
   return Object.keys(d).length ? d : undefined;
 }
 
-function rolloutFromStrategy(strategy: unknown, after?: unknown): PlainObject | undefined {
+function rolloutFromStrategy(strategy: unknown): PlainObject | undefined {
   const s = obj(strategy);
   const ru = obj(s.rollingUpdate);
-  const strat = defined({
+  const strat = nonEmpty({
     type: s.type,
-    rollingUpdate:
-      ru.maxSurge !== undefined || ru.maxUnavailable !== undefined
-        ? defined({ maxUnavailable: ru.maxUnavailable, maxSurge: ru.maxSurge })
-        : undefined,
+    rollingUpdate: nonEmpty({ maxUnavailable: ru.maxUnavailable, maxSurge: ru.maxSurge }),
   });
-  const r = defined({ after, strategy: Object.keys(strat).length ? strat : undefined });
-  return Object.keys(r).length ? r : undefined;
+  return strat ? { strategy: strat } : undefined;
+}
+
+/** v1beta1 `external` -> v1beta2: the extension fields were renamed. */
+function externalFromV1beta1(external: unknown): PlainObject | undefined {
+  if (!isPlainObject(external)) return undefined;
+  const { generateExtension, validateExtension, ...rest } = external;
+  return defined({
+    ...rest,
+    generatePatchesExtension: generateExtension,
+    validateTopologyExtension: validateExtension,
+  });
 }
 
 const naming = (ns: unknown) =>
@@ -131,7 +169,7 @@ export function clusterClassToV1beta2(cc: PlainObject): PlainObject {
   });
   const patches = arr(spec.patches).map((p) => {
     const o = obj(p);
-    return defined({ ...o, enabledIf: o.enabledIf ?? undefined });
+    return defined({ ...o, enabledIf: o.enabledIf ?? undefined, external: externalFromV1beta1(o.external) });
   });
   return defined({
     apiVersion: CAPI_V1BETA2,
@@ -155,45 +193,47 @@ export function clusterClassToV1beta2(cc: PlainObject): PlainObject {
         taints: cp.taints,
         readinessGates: cp.readinessGates,
       }),
-      workers: defined({
-        machineDeployments: isPlainObject(workers)
-          ? arr(workers.machineDeployments).map((m) => {
-              const md = obj(m);
-              const t = obj(md.template);
-              return defined({
-                metadata: t.metadata,
-                class: md.class,
-                bootstrap: { templateRef: refToTemplateRef(obj(t.bootstrap).ref) },
-                infrastructure: { templateRef: refToTemplateRef(obj(t.infrastructure).ref) },
-                healthCheck: healthCheckFromV1beta1(md.machineHealthCheck),
-                failureDomain: md.failureDomain,
-                naming: naming(md.namingStrategy),
-                deletion: deletionFromV1beta1(md, md.deletionOrder),
-                taints: md.taints,
-                minReadySeconds: md.minReadySeconds,
-                readinessGates: md.readinessGates,
-                rollout: rolloutFromStrategy(md.strategy),
-              });
-            })
-          : undefined,
-        machinePools: arr(workers.machinePools).map((m) => {
-          const mp = obj(m);
-          const t = obj(mp.template);
-          return defined({
-            metadata: t.metadata,
-            class: mp.class,
-            bootstrap: { templateRef: refToTemplateRef(obj(t.bootstrap).ref) },
-            infrastructure: { templateRef: refToTemplateRef(obj(t.infrastructure).ref) },
-            failureDomains: mp.failureDomains,
-            naming: naming(mp.namingStrategy),
-            deletion: deletionFromV1beta1(mp),
-            taints: mp.taints,
-            minReadySeconds: mp.minReadySeconds,
-          });
-        }),
+      workers: nonEmpty({
+        machineDeployments: nonEmptyList(
+          arr(workers.machineDeployments).map((m) => {
+            const md = obj(m);
+            const t = obj(md.template);
+            return defined({
+              metadata: t.metadata,
+              class: md.class,
+              bootstrap: { templateRef: refToTemplateRef(obj(t.bootstrap).ref) },
+              infrastructure: { templateRef: refToTemplateRef(obj(t.infrastructure).ref) },
+              healthCheck: healthCheckFromV1beta1(md.machineHealthCheck, md.strategy),
+              failureDomain: md.failureDomain,
+              naming: naming(md.namingStrategy),
+              deletion: deletionFromV1beta1(md, md.strategy),
+              taints: md.taints,
+              minReadySeconds: md.minReadySeconds,
+              readinessGates: md.readinessGates,
+              rollout: rolloutFromStrategy(md.strategy),
+            });
+          }),
+        ),
+        machinePools: nonEmptyList(
+          arr(workers.machinePools).map((m) => {
+            const mp = obj(m);
+            const t = obj(mp.template);
+            return defined({
+              metadata: t.metadata,
+              class: mp.class,
+              bootstrap: { templateRef: refToTemplateRef(obj(t.bootstrap).ref) },
+              infrastructure: { templateRef: refToTemplateRef(obj(t.infrastructure).ref) },
+              failureDomains: mp.failureDomains,
+              naming: naming(mp.namingStrategy),
+              deletion: deletionFromV1beta1(mp),
+              taints: mp.taints,
+              minReadySeconds: mp.minReadySeconds,
+            });
+          }),
+        ),
       }),
-      variables,
-      patches,
+      variables: nonEmptyList(variables),
+      patches: nonEmptyList(patches),
       kubernetesVersions: spec.kubernetesVersions,
     }),
     status: cc.status,
@@ -203,17 +243,17 @@ export function clusterClassToV1beta2(cc: PlainObject): PlainObject {
 function mdTopologyFromV1beta1(m: unknown): PlainObject {
   const md = obj(m);
   return defined({
-    metadata: md.metadata,
+    metadata: objectMeta(md.metadata),
     class: md.class,
     name: md.name,
     failureDomain: md.failureDomain,
     replicas: md.replicas,
-    healthCheck: healthCheckFromV1beta1(md.machineHealthCheck),
-    deletion: deletionFromV1beta1(md),
+    healthCheck: healthCheckFromV1beta1(md.machineHealthCheck, md.strategy),
+    deletion: deletionFromV1beta1(md, md.strategy),
     minReadySeconds: md.minReadySeconds,
-    readinessGates: md.readinessGates,
-    rollout: rolloutFromStrategy(md.strategy, md.rolloutAfter),
-    variables: md.variables,
+    readinessGates: nonEmptyList(md.readinessGates),
+    rollout: rolloutFromStrategy(md.strategy),
+    variables: overrides(md.variables),
   });
 }
 
@@ -241,36 +281,36 @@ export function clusterToV1beta2(c: PlainObject): PlainObject {
       topology: defined({
         classRef: defined({ name: t.class, namespace: t.classNamespace }),
         version: t.version,
-        controlPlane: defined({
-          metadata: cp.metadata,
+        // topology.rolloutAfter has no v1beta2 field: the conversion drops it
+        controlPlane: nonEmpty({
+          metadata: objectMeta(cp.metadata),
           replicas: cp.replicas,
-          rollout: t.rolloutAfter !== undefined ? { after: t.rolloutAfter } : undefined,
           healthCheck: healthCheckFromV1beta1(cp.machineHealthCheck),
           deletion: deletionFromV1beta1(cp),
-          readinessGates: cp.readinessGates,
-          variables: cp.variables,
+          readinessGates: nonEmptyList(cp.readinessGates),
+          variables: overrides(cp.variables),
         }),
         workers: isPlainObject(t.workers)
-          ? defined({
-              machineDeployments: arr(workers.machineDeployments).map(mdTopologyFromV1beta1),
-              machinePools: Array.isArray(workers.machinePools)
-                ? workers.machinePools.map((m) => {
+          ? nonEmpty({
+              machineDeployments: nonEmptyList(arr(workers.machineDeployments).map(mdTopologyFromV1beta1)),
+              machinePools: nonEmptyList(workers.machinePools)
+                ? arr(workers.machinePools).map((m) => {
                     const mp = obj(m);
                     return defined({
-                      metadata: mp.metadata,
+                      metadata: objectMeta(mp.metadata),
                       class: mp.class,
                       name: mp.name,
-                      failureDomains: mp.failureDomains,
+                      failureDomains: nonEmptyList(mp.failureDomains),
                       replicas: mp.replicas,
                       deletion: deletionFromV1beta1(mp),
                       minReadySeconds: mp.minReadySeconds,
-                      variables: mp.variables,
+                      variables: overrides(mp.variables),
                     });
                   })
                 : undefined,
             })
           : undefined,
-        variables: t.variables,
+        variables: clusterVariables(t.variables),
       }),
     }),
   });

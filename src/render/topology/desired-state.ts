@@ -15,7 +15,13 @@ import {
   computeControlPlaneHealthCheck,
   computeControlPlaneInfrastructureMachineTemplate,
 } from './desired/control-plane.js';
-import { type ClusterInfo, stringMap } from './desired/metadata.js';
+import {
+  type ClusterInfo,
+  clusterShimName,
+  ownerRefTo,
+  shimOwnerRef,
+  stringMap,
+} from './desired/metadata.js';
 import { contractRef, templateToObject } from './desired/templates.js';
 import {
   computeMachineDeployment,
@@ -49,6 +55,8 @@ export interface Blueprint {
 
 export interface DesiredState {
   cluster: Cluster;
+  /** Not part of upstream's desired state: created with it, by `reconcileClusterShim`. */
+  clusterShim: TopologyObject;
   infrastructureCluster: TopologyObject;
   controlPlane: {
     object: TopologyObject;
@@ -78,7 +86,25 @@ function computeInfrastructureCluster(
       nameSeed(ctx, 'infrastructure-cluster'),
     );
   const labels = { [LABEL_CLUSTER_NAME]: cluster.name, [LABEL_TOPOLOGY_OWNED]: '' };
-  return templateToObject(template, cluster, name, labels, {});
+  return templateToObject(template, cluster, name, labels, {}, shimOwnerRef(cluster));
+}
+
+/**
+ * The cluster shim (`clustershim.New`): a Secret owned by the Cluster that the topology controller
+ * creates first and makes the temporary owner of the infrastructure cluster and the control plane,
+ * so that they are garbage-collected if the Cluster goes before it references them.
+ */
+function computeClusterShim(cluster: ClusterInfo): TopologyObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: clusterShimName(cluster),
+      namespace: cluster.namespace,
+      ownerReferences: ownerRefTo(cluster),
+    },
+    type: 'cluster.x-k8s.io/secret',
+  };
 }
 
 const STATUS: ReadonlySet<string> = new Set(['status']);
@@ -149,6 +175,7 @@ export function computeDesiredState(
   );
   return {
     cluster: desiredCluster,
+    clusterShim: computeClusterShim(info),
     infrastructureCluster,
     controlPlane: {
       object: controlPlane.object,
@@ -161,9 +188,12 @@ export function computeDesiredState(
   };
 }
 
-/** All desired objects in apply order: Cluster, infrastructure, control plane, workers, health checks. */
+/**
+ * All desired objects in apply order: Cluster, its shim, infrastructure, control plane, workers,
+ * health checks.
+ */
 export function desiredObjects(d: DesiredState): TopologyObject[] {
-  const out: TopologyObject[] = [d.cluster, d.infrastructureCluster];
+  const out: TopologyObject[] = [d.cluster, d.clusterShim, d.infrastructureCluster];
   if (d.controlPlane.infrastructureMachineTemplate) out.push(d.controlPlane.infrastructureMachineTemplate);
   out.push(d.controlPlane.object);
   if (d.controlPlane.machineHealthCheck) out.push(d.controlPlane.machineHealthCheck);

@@ -4,10 +4,10 @@
  * `jsonPatches[]` entry with its value computed from `value`, `valueFrom.variable` or
  * `valueFrom.template`. Pure: the same request gives the same response.
  */
-import { parse as parseYaml, type Tags } from 'yaml';
 import { BoundedCache } from '../../util/bounded-cache.js';
-import { cloneTree, emptyMap, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
+import { emptyMap, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
+import { readRenderedYaml } from './rendered-yaml.js';
 import type {
   ClusterClassPatch,
   JsonPatchOperation,
@@ -129,41 +129,6 @@ export function renderValueTemplate(text: string, variables: Variables): unknown
     throw new Error(`failed to render template: ${goJson(text)}: ${(e as Error).message}`);
   }
   return readRenderedYaml(out);
-}
-
-// YAML 1.1 words that are not strings (go-yaml v2): a plain word outside this set is a string.
-const YAML11_WORDS =
-  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
-const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9._/+@-]*$/;
-const parsedOutputs = new BoundedCache<string, unknown>(COMPILED_MAX);
-
-const withoutTimestamps = (tags: Tags): Tags =>
-  tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== TIMESTAMP_TAG));
-const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
-
-/** The rendered text as a JSON value; plain words skip the parser, other outputs are cached. */
-function readRenderedYaml(out: string): unknown {
-  const trimmed = out.trim();
-  if (PLAIN_WORD.test(trimmed) && !YAML11_WORDS.test(trimmed)) return trimmed;
-  const known = parsedOutputs.get(out);
-  if (known !== undefined) return cloneTree(known);
-  let v: unknown;
-  try {
-    v = parseYaml(out, {
-      version: '1.1',
-      uniqueKeys: false,
-      maxAliasCount: 100,
-      // A timestamp stays the text it is: Cluster API reads the output into JSON values, where
-      // `creationTimestamp: 2025-01-01T00:00:00Z` is a string (a Date here became `{}`).
-      customTags: withoutTimestamps,
-    });
-    if (v === undefined) v = null;
-  } catch (e) {
-    const first = (e as Error).message.split('\n')[0];
-    throw new Error(`failed to unmarshal rendered template: ${goJson(out)}: ${first}`);
-  }
-  parsedOutputs.set(out, v);
-  return cloneTree(v);
 }
 
 export function patchIsEnabled(enabledIf: string | undefined, variables: Variables): boolean {

@@ -270,6 +270,6 @@ describe('semverCompare (Masterminds rules)', () => {
   });
   it('rejects nonsense', () => {
     expect(() => semverCompare('>=banana', '1.0.0')).toThrow(/improper constraint/);
-    expect(() => semverCompare('>=1.0.0', 'banana')).toThrow(/invalid semantic version/);
+    expect(() => semverCompare('>=1.0.0', 'banana')).toThrow(/Invalid Semantic Version/);
   });
 });

@@ -500,6 +500,61 @@ export const sprigCasesList: Case[] = [
     data: sd,
   },
   { template: '{{ if semverCompare ">= 1.21.0-0" .semver }}new{{ else }}old{{ end }}', data: sd },
+  // semverCompare reads the version as Masterminds' NewVersion: no spaces, leading zeros, errors
+  { template: '{{ semverCompare ">=1" "x" }}' },
+  { template: '{{ semverCompare ">=1" " 1.2.3" }}' },
+  {
+    template:
+      '{{ semverCompare ">=1.2" "01.02.03" }} {{ semverCompare ">=1" "v1" }} {{ semverCompare "<2" "1.2.3+meta" }}',
+  },
+  { template: '{{ semverCompare ">=1" "1.2.3-01" }}' },
+  { template: '{{ semverCompare ">=1" "99999999999999999999.0.0" }}' },
+  // semver: *semver.Version and its methods
+  {
+    template: '{{ semver "v1.2" }} {{ semver "1" }} {{ semver "01.2.003-rc.1+b.2" }} {{ semver .semver }}',
+    data: sd,
+  },
+  {
+    template:
+      '{{ $v := semver "v1.32.8-rc.0+build.1" }}{{ $v.Major }} {{ $v.Minor }} {{ $v.Patch }} {{ $v.Prerelease }} {{ $v.Metadata }} {{ $v.Original }} {{ $v.String }}',
+  },
+  {
+    template:
+      '{{ printf "%T %T %T" (semver "1.2.3") (semver "1.2.3").Major ((semver "1.2.3").Compare (semver "1.3")) }}',
+  },
+  { template: '{{ printf "%v|%s|%q" (semver "v1.2.3") (semver "v1.2.3") (semver "v1.2.3") }}' },
+  {
+    template:
+      '{{ $a := semver "1.2.3" }}{{ $b := semver "v1.3" }}{{ $a.LessThan $b }} {{ $a.LessThanEqual $b }} {{ $a.GreaterThan $b }} {{ $a.GreaterThanEqual $b }} {{ $a.Equal $b }} {{ $a.Equal $a }} {{ $a.Equal (semver "1.2.3+x") }} {{ $a.Equal nil }} {{ $a.Compare $b }} {{ $b.Compare $a }}',
+  },
+  {
+    template:
+      '{{ $p := semver "1.2.3-alpha.10" }}{{ $p.Compare (semver "1.2.3-alpha.9") }} {{ $p.Compare (semver "1.2.3-alpha") }} {{ $p.Compare (semver "1.2.3-beta") }} {{ $p.Compare (semver "1.2.3") }} {{ $p.Compare (semver "1.2.3-alpha.10.1") }}',
+  },
+  {
+    template:
+      '{{ $v := semver "v1.2.3-rc.1+m" }}{{ $v.IncPatch }} {{ $v.IncMinor }} {{ $v.IncMajor }} {{ (semver "1.2.3").IncPatch }} {{ printf "%T" $v.IncMinor }} {{ $v.IncMinor.Major }} {{ $v.IncMinor.IncMinor }}',
+  },
+  {
+    template:
+      '{{ (semver "1.2.3").SetPrerelease "beta.1" }} {{ (semver "v1.2.3-a").SetMetadata "m.1" }} {{ (semver "1.2.3-a").SetPrerelease "" }}',
+  },
+  { template: '{{ (semver "1.2.3").SetPrerelease "01" }}' },
+  { template: '{{ (semver "1.2.3").SetPrerelease "a_b" }}' },
+  { template: '{{ (semver "1.2.3").SetMetadata "a+b" }}' },
+  { template: '{{ (semver "1.2.3").IncMinor.Original }}' },
+  { template: '{{ (semver "1.2.3").LessThan "1.3" }}' },
+  { template: '{{ (semver "1.2.3").LessThan nil }}' },
+  { template: '{{ (semver "1.2.3").Nope }}' },
+  { template: '{{ semver "" }}' },
+  { template: '{{ semver "1.2.3.4" }}' },
+  { template: '{{ semver "1.2.3-01" }}' },
+  { template: '{{ semver "18446744073709551616" }}' },
+  {
+    template:
+      '{{ (semver "18446744073709551615").Major }} {{ (semver "1.2.3").Major | add 1 }} {{ semver "1.2.3" | toJson }}',
+  },
+  { template: '{{ if semver "1.0.0" }}set{{ end }} {{ eq (semver "1.2.3").Major (semver "1.9.0").Major }}' },
   { template: '{{ fail "boom" }}' },
   {
     template:

@@ -20,6 +20,7 @@ describe('render', () => {
     const kinds = list.map((o) => o.kind);
     expect(kinds).toEqual([
       'Cluster',
+      'Secret',
       'SimulatedCluster',
       'SimulatedMachineTemplate',
       'K0sControlPlane',
@@ -32,14 +33,14 @@ describe('render', () => {
     const cluster = list[0];
     // variable defaults from the ClusterClass are filled in, as the Cluster webhook does
     expect(cluster.spec.topology.variables).toContainEqual({ name: 'bootDelay', value: '5s' });
-    const workerMachines = list[6];
+    const workerMachines = list[7];
     expect(workerMachines.spec.template.spec).toEqual({
       instanceType: 'sim.large',
       bootDelay: '5s',
       bootFailureRate: 0,
       zone: 'local-a',
     });
-    expect(list[5].spec.template.spec.version).toBe('v1.31.2+k0s.0');
+    expect(list[6].spec.template.spec.version).toBe('v1.31.2+k0s.0');
   });
 
   it('gives the same bytes twice (deterministic names)', async () => {

@@ -43,6 +43,7 @@ describe('desired state without patches', () => {
   it('creates Cluster, infrastructure cluster, control plane with its machine template, workers', () => {
     expect(r.objects.map((x) => x.kind)).toEqual([
       'Cluster',
+      'Secret',
       'GenericInfrastructureCluster',
       'GenericInfrastructureMachineTemplate',
       'GenericControlPlane',

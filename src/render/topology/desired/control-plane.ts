@@ -10,7 +10,7 @@ import { simpleName } from '../names.js';
 import type { ControlPlaneClass, ControlPlaneTopology, ProviderTemplate, TopologyObject } from '../types.js';
 import { type DesiredContext, deletionSeconds, generatedName, nameSeed, pick } from './context.js';
 import { computeMachineHealthCheck, wantedHealthCheck } from './health-checks.js';
-import { compact, mergeMap, nonEmpty, stringMap } from './metadata.js';
+import { compact, mergeMap, nonEmpty, shimOwnerRef, stringMap } from './metadata.js';
 import { asObject, contractRef, setPath, templateToObject, templateToTemplate } from './templates.js';
 
 export type ControlPlaneContract = 'v1beta1' | 'v1beta2';
@@ -117,7 +117,7 @@ export function computeControlPlane(
   const name =
     existingName ||
     generatedName(template.kind, naming, { cluster: { name: cluster.name } }, nameSeed(ctx, 'control-plane'));
-  const controlPlane = templateToObject(template, cluster, name, labels, annotations);
+  const controlPlane = templateToObject(template, cluster, name, labels, annotations, shimOwnerRef(cluster));
   const contract = controlPlaneContract(controlPlane.apiVersion, controlPlane.kind);
   if (machineTemplate) setMachineTemplate(controlPlane, contract, machineTemplate, labels, annotations);
   if (topology.replicas !== undefined && topology.replicas !== null)

@@ -50,8 +50,25 @@ export const nonEmpty = (m: StringMap): StringMap | undefined => (Object.keys(m)
 /** The object without undefined values and empty maps (a new object: see `withoutKeys`). */
 export const compact = (obj: PlainObject): PlainObject => withoutKeys(obj, undefined, true);
 
-export function ownerRefTo(c: ClusterInfo): PlainObject[] | undefined {
-  return c.uid ? [{ apiVersion: CAPI_V1BETA2, kind: 'Cluster', name: c.name, uid: c.uid }] : undefined;
+/**
+ * The owner reference to the Cluster that template copies, MachinePool objects and
+ * MachineHealthChecks get (`ownerrefs.OwnerReferenceTo`). A Cluster not yet created has no uid:
+ * the reference then carries an empty one, as upstream computes it (clusterctl's dry run too).
+ */
+export function ownerRefTo(c: ClusterInfo): PlainObject[] {
+  return [{ apiVersion: CAPI_V1BETA2, kind: 'Cluster', name: c.name, uid: c.uid ?? '' }];
+}
+
+/** The cluster shim's name (`clustershim.New`): `<cluster>-shim`. */
+export const clusterShimName = (c: ClusterInfo): string => `${c.name}-shim`;
+
+/**
+ * The owner reference to the cluster shim that the infrastructure cluster and the control plane
+ * get when they are created (until the Cluster owns both). The shim's uid is the API server's:
+ * empty here.
+ */
+export function shimOwnerRef(c: ClusterInfo): PlainObject[] {
+  return [{ apiVersion: 'v1', kind: 'Secret', name: clusterShimName(c), uid: '' }];
 }
 
 const SERVER_FIELDS: ReadonlySet<string> = new Set([

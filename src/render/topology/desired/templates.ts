@@ -77,13 +77,14 @@ function withBody(
 
 const LAST_APPLIED: ReadonlySet<string> = new Set([ANNOTATION_LAST_APPLIED]);
 
-/** `templateToObject`: the object a template's `spec.template` describes. */
+/** `templateToObject`: the object a template's `spec.template` describes, with optional owners. */
 export function templateToObject(
   template: ProviderTemplate,
   cluster: ClusterInfo,
   name: string,
   labels: StringMap,
   annotations: StringMap,
+  ownerReferences?: PlainObject[],
 ): TopologyObject {
   const body = asObject(asObject(template.spec).template);
   const meta = asObject(body.metadata);
@@ -97,13 +98,14 @@ export function templateToObject(
     asString(template.apiVersion),
     asString(template.kind),
   );
-  const outMeta = generatedMeta(meta, {
+  const fields: PlainObject = {
     name,
     namespace: cluster.namespace,
     labels: outLabels,
     annotations: outAnnotations,
-  });
-  return withBody(apiVersion, kind, outMeta, body);
+  };
+  if (ownerReferences) fields.ownerReferences = ownerReferences;
+  return withBody(apiVersion, kind, generatedMeta(meta, fields), body);
 }
 
 /** `templateToTemplate`: a per-cluster copy of a ClusterClass template. */

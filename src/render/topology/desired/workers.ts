@@ -43,7 +43,7 @@ import {
   pick,
 } from './context.js';
 import { computeMachineHealthCheck, wantedHealthCheck } from './health-checks.js';
-import { compact, mergeMap, nonEmpty, stringMap } from './metadata.js';
+import { compact, mergeMap, nonEmpty, ownerRefTo, stringMap } from './metadata.js';
 import { contractRef, templateToObject, templateToTemplate } from './templates.js';
 
 /** A worker class of the ClusterClass with the templates it references. */
@@ -233,6 +233,7 @@ const MACHINE_POOL: WorkerKind<MachinePoolClass, MachinePoolTopology> = {
       name,
       { [LABEL_CLUSTER_NAME]: ctx.cluster.name, [LABEL_TOPOLOGY_OWNED]: '' },
       {},
+      ownerRefTo(ctx.cluster),
     );
     object.metadata.labels = {
       ...stringMap(object.metadata.labels),

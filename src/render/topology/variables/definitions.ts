@@ -1,7 +1,7 @@
 /**
  * ClusterClass variable definitions: `status.variables` when the ClusterClass has been
  * reconciled (Clusters are defaulted and validated against it), else `spec.variables` as
- * inline definitions. v1beta1 (`required: bool`, `metadata`) and v1beta2 (`required: *bool`,
+ * inline definitions, in the order the reconciler would write them to the status (by name). v1beta1 (`required: bool`, `metadata`) and v1beta2 (`required: *bool`,
  * `deprecatedV1Beta1Metadata`) read the same way.
  */
 
@@ -70,7 +70,9 @@ export function classVariableDefinitions(clusterClass: unknown): VariableDefinit
     }
     return out;
   }
-  return list(obj(cc?.spec)?.variables).flatMap((v) => {
+  // As the ClusterClass reconciler writes them to status.variables: sorted by name (stable), which
+  // is the order the Cluster webhook appends defaulted variables in.
+  const inline = list(obj(cc?.spec)?.variables).flatMap((v) => {
     const def = obj(v);
     if (def === undefined) return [];
     const metadata = metadataOf(def);
@@ -84,4 +86,5 @@ export function classVariableDefinitions(clusterClass: unknown): VariableDefinit
       },
     ];
   });
+  return inline.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
