@@ -37,6 +37,8 @@ export function runCheck(opts: CheckOptions, io: IO): number {
   for (const f of files) {
     const { deployments, skipped } = clusterDeployments(f);
     for (const s of skipped) if (!/skipped Namespace \(v1\)/.test(s)) io.err(`warning: ${s}\n`);
+    // A chart's topology Cluster is previewed with the ClusterClasses of the inputs and folders.
+    const clusterClasses = clusterClassCandidates(sourcedDocuments(files), opts.templates);
     for (const cd of deployments) {
       verdicts.push(
         runGate({
@@ -44,6 +46,7 @@ export function runCheck(opts: CheckOptions, io: IO): number {
           resolveTemplate: (name) => catalog.resolve(name),
           policies,
           teamLabels: namespaceLabels.get(cd.metadata.namespace),
+          clusterClasses,
         }),
       );
     }

@@ -10,6 +10,7 @@ import { resolvedTemplateKubeVersion } from '../domain/kubernetes-version.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
+import { clusterClassCandidates, type SourcedDocument } from '../resolve/documents.js';
 import type { KubeObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { parseYamlSource } from '../util/yaml-source.js';
@@ -74,6 +75,7 @@ export class GateRunner {
         resolveTemplate: (name) => this.catalog.resolve(name),
         policies: this.policies,
         teamLabels,
+        clusterClasses: this.clusterClasses(),
       });
     } catch (e) {
       if (!(e instanceof ClustermintError)) throw e;
@@ -96,6 +98,14 @@ export class GateRunner {
     if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, verdict);
     return verdict;
+  }
+
+  private classes: SourcedDocument[] | undefined;
+
+  /** The built-in ClusterClasses, read once: a chart's topology Cluster is previewed with them. */
+  private clusterClasses(): SourcedDocument[] {
+    this.classes ??= clusterClassCandidates([], []);
+    return this.classes;
   }
 
   /** The Kubernetes version a template installs by default (the domain rule), if the template is known. */

@@ -10,11 +10,12 @@ import { compilePolicy, evaluateResource } from '../policy/engine.js';
 import { parseKey } from '../policy/expression.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { ParsedDocument } from '../render/chart/parse-output.js';
+import { isTopologyCluster } from '../render/topology/index.js';
 import type { SourcedDocument } from '../resolve/documents.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
-import type { SourceDocument } from '../util/yaml-source.js';
+import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
 import { objectRef } from '../validate/objects.js';
 import { ordinaryValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
@@ -33,6 +34,13 @@ export interface GateInput {
   policies: readonly LoadedPolicy[];
   /** Labels of the submission's namespace, when known. */
   teamLabels?: Record<string, string>;
+  /**
+   * ClusterClasses (and their templates) a chart's topology Cluster may name: with them, the gate
+   * previews what Cluster API's topology controller will make of it (the class's variables,
+   * patches and templates, checked as for a topology Cluster submitted on its own). Its objects
+   * are a preview only: what is applied stays the chart's objects.
+   */
+  clusterClasses?: readonly SourcedDocument[];
 }
 
 export interface Verdict {
@@ -134,8 +142,9 @@ export function runGate(input: GateInput): Verdict {
   const cd = input.deployment;
   if (!cd || !input.resolveTemplate)
     throw new Error('runGate: a deployment and a template resolver, or a topology');
-  const { verdict, chart, sources } = renderDeployment(cd, input.resolveTemplate);
+  const { verdict, chart, sources, documents } = renderDeployment(cd, input.resolveTemplate);
   const at = locator(cd.source.file, cd.source.doc);
+  if (input.clusterClasses && chart) previewTopologies(verdict, chart.metadata.name, documents, input.clusterClasses);
 
   // policy: on the submission, its effective values and every rendered object
   const team: Team = { name: cd.metadata.namespace, labels: input.teamLabels ?? {} };
@@ -149,6 +158,45 @@ export function runGate(input: GateInput): Verdict {
   );
   verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
   return verdict;
+}
+
+/**
+ * A chart's topology Clusters through the ClusterClass engine, with the chart's other documents
+ * and the given classes as candidates: the engine's findings are the verdict's (a variable the
+ * class refuses denies the deployment, as Cluster API's webhook would refuse its Cluster); a class
+ * that is not among them is a warning (Cluster API will look for it in the Cluster's namespace).
+ */
+function previewTopologies(
+  verdict: Verdict,
+  chartName: string,
+  documents: readonly ParsedDocument[],
+  classes: readonly SourcedDocument[],
+): void {
+  const sourced = (d: ParsedDocument): SourcedDocument => {
+    const file = `${chartName}/${d.template} (rendered)`;
+    const [doc] = parseYamlSource(d.text, file);
+    return { file, doc: doc!, value: d.object };
+  };
+  for (const d of documents) {
+    if (!isTopologyCluster(d.object)) continue;
+    const candidates = [...documents.filter((x) => x !== d).map(sourced), ...classes];
+    const run = runTopologyPipeline(sourced(d), candidates);
+    if (!run.clusterClass) {
+      const ref = ((d.object.spec as PlainObject | undefined)?.topology as PlainObject | undefined)?.classRef as
+        | PlainObject
+        | undefined;
+      verdict.warnings.push({
+        stage: 'render',
+        severity: 'warning',
+        code: 'TOPOLOGY_NOT_PREVIEWED',
+        message: `ClusterClass ${String(ref?.name ?? (d.object.spec as PlainObject)?.topology)} is not among the chart's documents or the known ClusterClasses: Cluster API computes the Cluster's objects from the class in its namespace; not previewed`,
+        location: { file: `${chartName}/${d.template} (rendered)`, line: 1 },
+      });
+      continue;
+    }
+    verdict.violations.push(...run.violations);
+    verdict.warnings.push(...run.warnings);
+  }
 }
 
 function emptyVerdict(kind: string, name: string, namespace: string, file: string, line?: number): Verdict {
