@@ -144,7 +144,8 @@ export function runGate(input: GateInput): Verdict {
     throw new Error('runGate: a deployment and a template resolver, or a topology');
   const { verdict, chart, sources, documents } = renderDeployment(cd, input.resolveTemplate);
   const at = locator(cd.source.file, cd.source.doc);
-  if (input.clusterClasses && chart) previewTopologies(verdict, chart.metadata.name, documents, input.clusterClasses);
+  if (input.clusterClasses && chart)
+    previewTopologies(verdict, chart.metadata.name, documents, input.clusterClasses);
 
   // policy: on the submission, its effective values and every rendered object
   const team: Team = { name: cd.metadata.namespace, labels: input.teamLabels ?? {} };
@@ -182,9 +183,8 @@ function previewTopologies(
     const candidates = [...documents.filter((x) => x !== d).map(sourced), ...classes];
     const run = runTopologyPipeline(sourced(d), candidates);
     if (!run.clusterClass) {
-      const ref = ((d.object.spec as PlainObject | undefined)?.topology as PlainObject | undefined)?.classRef as
-        | PlainObject
-        | undefined;
+      const ref = ((d.object.spec as PlainObject | undefined)?.topology as PlainObject | undefined)
+        ?.classRef as PlainObject | undefined;
       verdict.warnings.push({
         stage: 'render',
         severity: 'warning',
