@@ -36,13 +36,13 @@ const objectMeta = (m: unknown): PlainObject | undefined => {
   const nonEmptyMap = (v: unknown) => (isPlainObject(v) && Object.keys(v).length > 0 ? v : undefined);
   return nonEmpty({ labels: nonEmptyMap(o.labels), annotations: nonEmptyMap(o.annotations) });
 };
-/** `{overrides}` of a control plane or worker: only with overrides. */
 /**
  * Variable values: name and value. v1beta1's deprecated `definitionFrom` has no v1beta2 field
  * (Cluster API v1.10's webhook refused it; the v1beta2 conversion drops it).
  */
 const clusterVariables = (v: unknown): unknown[] | undefined =>
   nonEmptyList(arr(v).map((x) => (isPlainObject(x) ? defined({ name: x.name, value: x.value }) : x)));
+/** `{overrides}` of a control plane or worker: only with overrides. */
 const overrides = (v: unknown): PlainObject | undefined =>
   nonEmpty({ overrides: clusterVariables(obj(v).overrides) });
 

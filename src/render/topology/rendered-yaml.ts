@@ -1,21 +1,43 @@
 /**
  * The output of a `valueFrom.template` (or `enabledIf`) read as Cluster API reads it:
- * sigs.k8s.io/yaml's Unmarshal into a JSON value, that is go-yaml v2 (YAML 1.1: `yes`/`on` are
- * booleans, timestamps stay text) and then JSON. Two go-yaml v2 behaviours the `yaml` package
- * does not share are restated here:
+ * sigs.k8s.io/yaml's Unmarshal into a JSON value, that is go-yaml v2 (YAML 1.1) and then
+ * `encoding/json`. The `yaml` package parses the structure (with its failsafe schema: every scalar
+ * a string, tags kept); what the scalars mean is go-yaml v2's `resolve`, restated here:
  *
+ * - **Plain scalars** by their first character: `y`, `yes`, `on`, `true` ... and their `n`/`no`/
+ *   `off`/`false` twins are booleans, `~`/`null`/empty null, `.inf`/`.nan` special floats (which
+ *   JSON cannot hold: an error), `<<` a merge key; starting with a digit or sign: Go's
+ *   `strconv.ParseInt(s, 0, 64)` after removing every `_` (so `0755` and `0o17` are octal, `0x1F`,
+ *   `0b1010`, `1_000` numbers), then `ParseUint`, then a float only in YAML's style (`1e3`, `.5`,
+ *   not `0x1p3`) and only when it does not overflow (`1e400` stays text); anything else is text
+ *   (timestamps too, and sexagesimal `1:20`, which go-yaml v2 does not read).
+ * - **Quoted and block scalars** are text, unless tagged. An explicit tag (`!!int "7"`,
+ *   `!!str 5`) resolves the text as that type or fails (`cannot decode !!str `x` as a !!null`);
+ *   `!!float` takes an integer; `!!binary` is base64 decoded; unknown tags leave the text.
+ * - **Collections**: tags are ignored (`!!set {a, b}` is a map of nulls, `!!omap [a: 1]` a list of
+ *   maps); `<<` merges a map or a list of maps (earlier ones win) into the map at that point; keys
+ *   become JSON strings as sigs.k8s.io/yaml writes them (`1.5`, `true`; a null, list or map key is
+ *   an error).
  * - **One document.** Unmarshal decodes the first document and stops (what follows a `---` is not
- *   read). After a complete top-level
- *   node that can end on its own line position (a flow collection, a quoted scalar), whatever
- *   follows is the start of a next, implicit document that is never parsed, provided its first
- *   token scans: `[one]-<no value>` reads as `["one"]`, `{a: 1} b` as `{"a": 1}`; a tab at the start
- *   of the next line or an unclosed quote there is an error.
- * - **Keys are scalars.** A mapping key that is a sequence or mapping (`[a]: b`) is an error
- *   (`invalid map key`), not a stringified key.
+ *   read). After a complete top-level node that can end mid-line (a flow collection, a quoted
+ *   scalar), whatever follows is the start of a next, implicit document that is never parsed,
+ *   provided its first token scans: `[one]-<no value>` reads as `["one"]`; a tab at the start of
+ *   the next line or an unclosed quote there is an error.
+ * - A block scalar that ends the text without a line break has none (`|\n  x` is `x`).
  */
-import { isCollection, isMap, parseDocument, type Tags, visit } from 'yaml';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  parseDocument,
+  type Scalar,
+} from 'yaml';
 import { BoundedCache } from '../../util/bounded-cache.js';
-import { cloneTree } from '../../util/plain-object.js';
+import { cloneTree, emptyMap, type PlainObject, setOwn } from '../../util/plain-object.js';
 
 // YAML 1.1 words that are not strings (go-yaml v2): a plain word outside this set is a string.
 const YAML11_WORDS =
@@ -23,21 +45,262 @@ const YAML11_WORDS =
 const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9._/+@-]*$/;
 const parsedOutputs = new BoundedCache<string, unknown>(2000);
 
-const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
-const withoutTimestamps = (tags: Tags): Tags =>
-  tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== TIMESTAMP_TAG));
-
-const OPTIONS = {
-  version: '1.1',
-  uniqueKeys: false,
-  // A timestamp stays the text it is: Cluster API reads the output into JSON values, where
-  // `creationTimestamp: 2025-01-01T00:00:00Z` is a string (a Date here became `{}`).
-  customTags: withoutTimestamps,
-} as const;
-
 const goJson = (v: unknown): string => JSON.stringify(v) ?? 'null';
 
 class RenderedYamlError extends Error {}
+const fail = (message: string): never => {
+  throw new RenderedYamlError(message);
+};
+
+const TAG = 'tag:yaml.org,2002:';
+const STR = `${TAG}str`;
+const INT = `${TAG}int`;
+const FLOAT = `${TAG}float`;
+const BOOL = `${TAG}bool`;
+const NULL = `${TAG}null`;
+const TIMESTAMP = `${TAG}timestamp`;
+const BINARY = `${TAG}binary`;
+const MERGE = `${TAG}merge`;
+const RESOLVABLE: ReadonlySet<string> = new Set(['', STR, BOOL, INT, FLOAT, NULL, TIMESTAMP]);
+const shortTag = (t: string) => (t.startsWith(TAG) ? `!!${t.slice(TAG.length)}` : t);
+
+/** What a scalar resolved to: go-yaml's tag, the value, and for a number its Go type. */
+interface Resolved {
+  tag: string;
+  value: unknown;
+  goType?: 'int' | 'uint64' | 'float64';
+}
+
+const WORDS = new Map<string, Resolved>();
+for (const [value, tag, words] of [
+  [true, BOOL, 'y Y yes Yes YES true True TRUE on On ON'],
+  [false, BOOL, 'n N no No NO false False FALSE off Off OFF'],
+  [null, NULL, '~ null Null NULL'],
+  [Number.NaN, FLOAT, '.nan .NaN .NAN'],
+  [Number.POSITIVE_INFINITY, FLOAT, '.inf .Inf .INF +.inf +.Inf +.INF'],
+  [Number.NEGATIVE_INFINITY, FLOAT, '-.inf -.Inf -.INF'],
+  ['<<', MERGE, '<<'],
+] as const)
+  for (const w of words.split(' ')) WORDS.set(w, { tag, value });
+WORDS.set('', { tag: NULL, value: null });
+
+/** Which of resolve's branches a first character leads to ('' when the text is a plain string). */
+function hint(s: string): string {
+  if (s === '') return 'N';
+  const c = s[0];
+  if (c === '+' || c === '-') return 'S';
+  if (c >= '0' && c <= '9') return 'D';
+  if ('yYnNtTfFoO~'.includes(c)) return 'M';
+  if (c === '.') return '.';
+  return '';
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
+const DIGITS: Record<number, RegExp> = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ };
+
+/** Go's strconv.ParseInt(s, 0, 64) or ParseUint(s, 0, 64) (`signed`), on a string without `_`. */
+function parseGoInt(s: string, signed: boolean): bigint | undefined {
+  let rest = s;
+  let neg = false;
+  if (signed && (rest[0] === '+' || rest[0] === '-')) {
+    neg = rest[0] === '-';
+    rest = rest.slice(1);
+  }
+  let base = 10;
+  if (/^0[xX]/.test(rest)) [base, rest] = [16, rest.slice(2)];
+  else if (/^0[oO]/.test(rest)) [base, rest] = [8, rest.slice(2)];
+  else if (/^0[bB]/.test(rest)) [base, rest] = [2, rest.slice(2)];
+  else if (rest.length > 1 && rest[0] === '0') [base, rest] = [8, rest.slice(1)];
+  if (!DIGITS[base].test(rest)) return undefined;
+  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
+  let n = BigInt(prefix + rest);
+  if (neg) n = -n;
+  if (signed ? n < INT64_MIN || n > INT64_MAX : n > UINT64_MAX) return undefined;
+  return n;
+}
+
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** Go's ParseFloat of a decimal in YAML's style: undefined when it overflows (ErrRange). */
+function parseGoFloat(s: string): number | undefined {
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+const bigToNumber = (n: bigint): number => Number(n);
+
+/** go-yaml v2's `resolve(tag, in)`: a scalar's tag and value, or its error. */
+function resolve(tag: string, text: string): Resolved {
+  if (!RESOLVABLE.has(tag)) return { tag, value: text };
+  const out = resolveUntagged(tag, text);
+  if (tag === '' || tag === out.tag || tag === STR || tag === BINARY) return out;
+  if (tag === FLOAT && out.tag === INT && out.goType === 'int')
+    return { tag: FLOAT, value: out.value, goType: 'float64' };
+  return fail(`yaml: cannot decode ${shortTag(out.tag)} \`${text}\` as a ${shortTag(tag)}`);
+}
+
+function resolveUntagged(tag: string, text: string): Resolved {
+  const h = hint(text);
+  if (h === '' || tag === STR || tag === BINARY) return { tag: STR, value: text };
+  const word = WORDS.get(text);
+  if (word) return word.tag === FLOAT ? { ...word, goType: 'float64' } : word;
+  if (h === '.') {
+    if (YAML_STYLE_FLOAT.test(text)) {
+      const f = parseGoFloat(text);
+      if (f !== undefined) return { tag: FLOAT, value: f, goType: 'float64' };
+    }
+  } else if (h === 'D' || h === 'S') {
+    // (a timestamp resolves as one but goes into interface{} as its text: same as a string)
+    const plain = text.replaceAll('_', '');
+    const i = parseGoInt(plain, true);
+    if (i !== undefined) return { tag: INT, value: bigToNumber(i), goType: 'int' };
+    const u = parseGoInt(plain, false);
+    if (u !== undefined) return { tag: INT, value: bigToNumber(u), goType: 'uint64' };
+    if (YAML_STYLE_FLOAT.test(plain)) {
+      const f = parseGoFloat(plain);
+      if (f !== undefined) return { tag: FLOAT, value: f, goType: 'float64' };
+    }
+  }
+  return { tag: STR, value: text };
+}
+
+/** A map key as sigs.k8s.io/yaml writes it into JSON (an int as Itoa, a float as FormatFloat 'g' 32). */
+function jsonKey(key: Resolved): string {
+  const v = key.value;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number' && key.goType === 'int') return String(v);
+  if (typeof v === 'number' && key.goType === 'float64') {
+    if (Number.isNaN(v)) return '.nan';
+    if (v === Number.POSITIVE_INFINITY) return '.inf';
+    if (v === Number.NEGATIVE_INFINITY) return '-.inf';
+    return formatFloat32(v);
+  }
+  const type = v === null ? '<nil>' : (key.goType ?? 'interface {}');
+  return fail(`error converting YAML to JSON: unsupported map key of type: ${type}`);
+}
+
+/** strconv.FormatFloat(f, 'g', -1, 32): the shortest decimal that reads back as the same float32. */
+function formatFloat32(f: number): string {
+  const f32 = Math.fround(f);
+  for (let p = 1; p <= 9; p++) {
+    const s = f32.toPrecision(p);
+    if (Math.fround(Number(s)) === f32) {
+      // Go's %g: exponent when it is < -4 or >= the precision, as e+XX / e-XX
+      const [mant, exp] = Number(s)
+        .toExponential(p - 1)
+        .split('e');
+      const e = Number(exp);
+      if (e < -4 || e >= p) {
+        const m = mant.includes('.') ? mant.replace(/\.?0+$/, '') : mant;
+        return `${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+      }
+      return String(Number(s));
+    }
+  }
+  return String(f32);
+}
+
+const MAX_NODES = 1_000_000;
+
+/** The document's first root as Go's JSON value. */
+class Converter {
+  private nodes = 0;
+  constructor(
+    private readonly doc: Document,
+    private readonly text: string,
+  ) {}
+
+  value(node: Node | Alias | null | undefined): unknown {
+    if (++this.nodes > MAX_NODES) fail('yaml: document contains excessive aliasing');
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) return fail(`yaml: unknown anchor '${node.source}' referenced`);
+      return this.value(target as Node);
+    }
+    if (isScalar(node)) return this.scalar(node);
+    if (isSeq(node)) return node.items.map((i) => this.value(i as Node));
+    if (isMap(node)) {
+      const out: PlainObject = emptyMap();
+      for (const pair of node.items) {
+        const k = pair.key as Node | null;
+        if (isScalar(k) && this.isMerge(k)) {
+          this.merge(pair.value as Node, out);
+          continue;
+        }
+        const key = this.key(k);
+        setOwn(out, key, this.value(pair.value as Node));
+      }
+      return out;
+    }
+    return fail('yaml: unexpected node');
+  }
+
+  /** A key: a scalar (through an alias too); a list or map is go-yaml's `invalid map key`. */
+  private key(k: Node | Alias | null): string {
+    const node = isAlias(k) ? (k.resolve(this.doc) as Node | undefined) : k;
+    if (node === null || node === undefined) return jsonKey({ tag: NULL, value: null });
+    if (!isScalar(node)) return fail(`yaml: invalid map key: ${goJson(this.value(k))}`);
+    return jsonKey(this.resolveScalar(node));
+  }
+
+  private isMerge(k: Scalar): boolean {
+    const tag = k.tag ?? '';
+    return k.value === '<<' && ((k.type === 'PLAIN' && tag === '') || tag === MERGE);
+  }
+
+  /** `<<`: a map, or a list of maps of which earlier ones win. */
+  private merge(node: Node | Alias, into: PlainObject): void {
+    const target = isAlias(node) ? (node.resolve(this.doc) as Node | undefined) : node;
+    const wantMap = () => fail('yaml: map merge requires map or sequence of maps as the value');
+    const assign = (from: PlainObject) => {
+      for (const k of Object.keys(from)) setOwn(into, k, from[k]);
+    };
+    if (isMap(target)) {
+      assign(this.value(node) as PlainObject);
+      return;
+    }
+    if (!isSeq(target)) {
+      wantMap();
+      return;
+    }
+    for (let i = target.items.length - 1; i >= 0; i--) {
+      const item = target.items[i] as Node;
+      const m = isAlias(item) ? (item.resolve(this.doc) as Node | undefined) : item;
+      if (!isMap(m)) wantMap();
+      assign(this.value(item) as PlainObject);
+    }
+  }
+
+  /** A scalar's text as go-yaml has it, resolved: plain ones by their text, others only when tagged. */
+  private resolveScalar(node: Scalar): Resolved {
+    let text = String(node.value ?? '');
+    const tag = node.tag ?? '';
+    const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+    // a block scalar that runs to the end of a text without a final line break has none
+    if (block && text.endsWith('\n') && node.range?.[1] === this.text.length && !/[\r\n]$/.test(this.text))
+      text = text.slice(0, -1);
+    if (tag === '' && node.type !== 'PLAIN') return { tag: STR, value: text };
+    if (tag === BINARY) {
+      const data = text.replace(/[\r\n]/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0)
+        return fail('yaml: !!binary value contains invalid base64 data');
+      return { tag: STR, value: Buffer.from(data, 'base64').toString('utf8') };
+    }
+    return resolve(tag, text);
+  }
+
+  private scalar(node: Scalar): unknown {
+    const r = this.resolveScalar(node);
+    if (typeof r.value === 'number' && !Number.isFinite(r.value))
+      return fail(
+        `error converting YAML to JSON: json: unsupported value: ${Number.isNaN(r.value) ? 'NaN' : r.value > 0 ? '+Inf' : '-Inf'}`,
+      );
+    return r.value;
+  }
+}
 
 /**
  * Whether go-yaml's scanner reads the first token of `rest` (the text after the first document's
@@ -66,6 +329,8 @@ function nextTokenScans(rest: string): boolean {
   return true;
 }
 
+const OPTIONS = { version: '1.1', schema: 'failsafe', uniqueKeys: false } as const;
+
 function parseFirstDocument(out: string): unknown {
   const doc = parseDocument(out, OPTIONS);
   const [error] = doc.errors;
@@ -84,18 +349,9 @@ function parseFirstDocument(out: string): unknown {
       nextTokenScans(out.slice(end))
     )
       return parseFirstDocument(out.slice(0, end));
-    throw new RenderedYamlError(error.message.split('\n')[0]);
+    return fail(error.message.split('\n')[0]);
   }
-  visit(doc, {
-    Pair(_, pair) {
-      if (isCollection(pair.key))
-        throw new RenderedYamlError(
-          `invalid map key: a ${isMap(pair.key) ? 'mapping' : 'sequence'} cannot be a key`,
-        );
-    },
-  });
-  const v = doc.toJS({ maxAliasCount: 100 });
-  return v === undefined ? null : v;
+  return new Converter(doc, out).value(doc.contents as Node | null);
 }
 
 /** The rendered text as a JSON value; plain words skip the parser, other outputs are cached. */

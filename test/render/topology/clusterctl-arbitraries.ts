@@ -110,12 +110,100 @@ interface Op {
     | 'replace'
     | 'remove'
     | 'append'
-    | 'prepend';
+    | 'prepend'
+    | 'yaml'
+    | 'sprig';
   field: string;
   variable: number;
   literal: unknown;
   builtin: number;
+  /** Which YAML_OUTPUTS or SPRIG_TEMPLATES entry. */
+  pick: number;
 }
+
+/**
+ * Template outputs that go-yaml v2 (YAML 1.1) reads in its own way: octal and sexagesimal
+ * numbers, booleans and nulls by word, special floats (JSON cannot hold them), timestamps that stay
+ * text, tags, flow and block collections, anchors, and a few errors.
+ */
+const YAML_OUTPUTS = [
+  '0755',
+  '0x1F',
+  '1_000',
+  '+12',
+  '-0',
+  '.5',
+  '1e3',
+  '1.0e+3',
+  '6.8523015e+5',
+  '190:20:30',
+  '1:20',
+  '.inf',
+  '-.Inf',
+  '.NaN',
+  '~',
+  'Null',
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  '2001-12-14t21:59:43.10-05:00',
+  '2002-12-14',
+  '!!str 5',
+  '!!int "7"',
+  '"quoted"',
+  "'single ''q'''",
+  '[1, two, 3.0]',
+  '{a: 1, b: [x]}',
+  '- a\n- b: c',
+  'a: [b]\nc: {d: e}',
+  '"\\u00e9\\t"',
+  '&x 1',
+  '*y',
+  '? a\n: b',
+  '|\n  block\n  text',
+  '>\n  folded\n  text',
+  'a: b: c',
+  '@x',
+  '`x`',
+  'a: 1\na: 2',
+  'k: 12345678901234567890',
+  '0o17',
+  '0b1010',
+  '- \n- x',
+];
+
+/** Go templates over a variable (VAR) with sprig, read back as YAML. */
+const SPRIG_TEMPLATES = [
+  '{{ .VAR | toYaml }}',
+  '{{ .VAR | toJson | b64enc }}',
+  '{{ printf "%v" .VAR }}',
+  '{{ printf "%q %T" .VAR .VAR }}',
+  '{{ default "dflt" .VAR }}',
+  '{{ ternary "empty" "set" (empty .VAR) }}',
+  '{{ .VAR | kindOf }} {{ typeOf .VAR }}',
+  '{{ .VAR | toString | upper | trunc 3 }}',
+  '{{ dict "a" .VAR "b" .builtin.cluster.name | toJson }}',
+  '{{ list .VAR .builtin.cluster.topology.version | toJson }}',
+  '{{ .VAR | quote }}',
+  '{{ .VAR | squote }}',
+  '{{ regexReplaceAll "[aeiou]" (toString .VAR) "_" }}',
+  '{{ sha256sum (toString .VAR) | trunc 8 }}',
+  '{{ .VAR | toPrettyJson }}',
+  '{{ if kindIs "map" .VAR }}{{ keys .VAR | sortAlpha | join "," }}{{ else }}{{ .VAR }}{{ end }}',
+  '{{ (semver .builtin.cluster.topology.version).Minor }}.{{ (semver .builtin.cluster.topology.version).IncPatch }}',
+  '{{ len .VAR }}',
+  '{{ mul (len (toString .VAR)) 2 | add1 }}',
+  '{{ .VAR | toString | splitList "a" | toJson }}',
+  '{{ range $i, $e := (.VAR | toString | splitList "e") }}{{ $i }}: {{ $e | quote }}\n{{ end }}',
+  '{{ coalesce .VAR "fallback" }}',
+  '{{ .VAR | toJson | fromJson | toJson }}',
+  '{{ hasKey (dict "x" 1) "x" }} {{ contains "a" (toString .VAR) }}',
+  '{{ float64 1.5 | mul 2 }} {{ 7 | div 2 }} {{ mod 7 3 }} {{ max 1 5 3 }}',
+  '{{ .VAR | indent 2 }}',
+];
 
 interface Patch {
   target: Target;
@@ -136,6 +224,8 @@ const opArb: fc.Arbitrary<Op> = fc.record({
     'remove',
     'append',
     'prepend',
+    'yaml',
+    'sprig',
   ),
   field: ident,
   variable: fc.nat(3),
@@ -146,6 +236,7 @@ const opArb: fc.Arbitrary<Op> = fc.record({
     fc.dictionary(ident, word, { maxKeys: 2 }),
   ),
   builtin: fc.nat(20),
+  pick: fc.nat(100),
 });
 
 const patchArb: fc.Arbitrary<Patch> = fc.record({
@@ -448,6 +539,21 @@ export function caseOf(m: Model, index: number): GeneratedCase {
               valueFrom: { template: '{{ .builtin.controlPlane.version }}' },
             }
           : { op: 'add', path: `${base}/list/0`, value: value(op.literal) };
+      case 'yaml':
+        // a kubeadm control plane's fields have types: these outputs go to generic templates only
+        return kcp(p)
+          ? { op: 'add', path, value: value(op.literal) }
+          : { op: 'add', path, valueFrom: { template: YAML_OUTPUTS[op.pick % YAML_OUTPUTS.length] } };
+      case 'sprig':
+        return kcp(p)
+          ? { op: 'add', path, value: value(op.literal) }
+          : {
+              op: 'add',
+              path,
+              valueFrom: {
+                template: SPRIG_TEMPLATES[op.pick % SPRIG_TEMPLATES.length].replaceAll('VAR', v.name),
+              },
+            };
     }
   };
   const patches: PlainObject[] = [];

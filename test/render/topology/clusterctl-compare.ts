@@ -12,8 +12,9 @@
  *   removes empty maps (the real controller applies them with server-side apply, which keeps
  *   empty maps);
  * - each generated name is replaced by its role (`<MachineDeployment md-0>`) wherever it appears,
- *   as a whole string or inside one (a builtin's value in a template); the names themselves are checked apart: equal except for one window of at
- *   most five characters of apimachinery's random alphabet (`{{ .random }}`).
+ *   as a whole string or inside one (a builtin's value in a template); the names themselves are
+ *   checked apart: equal except for one window of at most five characters of apimachinery's
+ *   random alphabet (`{{ .random }}`).
  *
  * On clusterctl's side only: an owner reference to a Cluster API kind names the v1beta1 API
  * version clusterctl v1.10 serves; the v1.13 engine clustermint follows writes v1beta2 there.
