@@ -76,8 +76,9 @@ export async function runKubeController(o: KubeRunOptions, io: IO): Promise<numb
     capi = new ManagementCluster(store, 'clustermint');
     try {
       const missing = await capi.missingCrds();
+      // A warning, not an error: the controller serves every other kind without Cluster API.
       if (missing.length)
-        log.error(
+        log.warn(
           { missing, provider: 'capi' },
           `Cluster API is not installed in this cluster (missing CRDs: ${missing.join(', ')}); clusters for it wait with Ready=False CRDNotInstalled until it is (clusterctl init)`,
         );

@@ -325,6 +325,12 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
     expect((lease.spec as { holderIdentity?: string }).holderIdentity ?? '').toBe('');
     expect(ctl.forbidden()).toEqual([]);
     expect(ctl.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    // No Cluster API here: said once at start-up, naming the CRDs it needs (read under its token).
+    const capi = ctl.lines.find((l) => l.provider === 'capi');
+    expect(capi).toMatchObject({ level: 40, missing: expect.arrayContaining(['clusters.cluster.x-k8s.io']) });
+    expect(String(capi?.msg)).toMatch(
+      /^Cluster API is not installed in this cluster \(missing CRDs: clusters\.cluster\.x-k8s\.io, /,
+    );
 
     const cloud = new SimulatedCloud({ clock: systemClock, path: cloudFile });
     try {
