@@ -3,7 +3,7 @@ import jsyaml from 'js-yaml';
 import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
-import { isNotFound } from '../store/errors.js';
+import { isNotFound, isStoreError } from '../store/errors.js';
 import { openKubeStore } from '../store/kube/index.js';
 import type { KubeObject, ResourceType, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
@@ -151,6 +151,17 @@ async function openReadStore(o: GetOptions): Promise<Store> {
   }
 }
 
+/** With --kubeconfig, a failure to reach the cluster is the user's to fix, not an internal error. */
+function unreachable(o: GetOptions, e: unknown): unknown {
+  if (o.kubeconfig === undefined && o.context === undefined) return e;
+  if (e instanceof ClustermintError || isStoreError(e)) return e;
+  const answered = typeof (e as { code?: unknown }).code === 'number';
+  return new ClustermintError(
+    'UNREADABLE',
+    `${answered ? 'the cluster refused' : 'cannot reach the cluster'}: ${(e as Error).message}`,
+  );
+}
+
 export async function runGet(kind: string, name: string | undefined, o: GetOptions, io: IO): Promise<number> {
   const type = kindOf(kind);
   const output = o.output ?? '';
@@ -194,6 +205,8 @@ export async function runGet(kind: string, name: string | undefined, o: GetOptio
     }
     io.out(table(rowsOf(type, items, output === 'wide')));
     return 0;
+  } catch (e) {
+    throw unreachable(o, e);
   } finally {
     await store.close();
   }
@@ -426,6 +439,8 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
     );
     io.out(`${out.join('\n')}\n`);
     return 0;
+  } catch (e) {
+    throw unreachable(o, e);
   } finally {
     await store.close();
   }
