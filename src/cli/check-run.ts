@@ -4,7 +4,7 @@ import { runGate, type Verdict } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
-import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
+import { clusterClassCandidates, type SourcedDocument, sourcedDocuments } from '../resolve/documents.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
@@ -34,11 +34,14 @@ export function runCheck(opts: CheckOptions, io: IO): number {
     }
   }
   const verdicts: Verdict[] = [];
+  const inputs = sourcedDocuments(files);
+  // The ClusterClass candidates (inputs, folders, built-ins), read once for a chart's topology
+  // Cluster (the gate's preview) and for the submitted topology Clusters.
+  let candidates: SourcedDocument[] | undefined;
+  const clusterClasses = () => (candidates ??= clusterClassCandidates(inputs, opts.templates));
   for (const f of files) {
     const { deployments, skipped } = clusterDeployments(f);
     for (const s of skipped) if (!/skipped Namespace \(v1\)/.test(s)) io.err(`warning: ${s}\n`);
-    // A chart's topology Cluster is previewed with the ClusterClasses of the inputs and folders.
-    const clusterClasses = clusterClassCandidates(sourcedDocuments(files), opts.templates);
     for (const cd of deployments) {
       verdicts.push(
         runGate({
@@ -46,15 +49,14 @@ export function runCheck(opts: CheckOptions, io: IO): number {
           resolveTemplate: (name) => catalog.resolve(name),
           policies,
           teamLabels: namespaceLabels.get(cd.metadata.namespace),
-          clusterClasses,
+          clusterClasses: clusterClasses(),
         }),
       );
     }
   }
-  const inputs = sourcedDocuments(files);
   const topologyClusters = inputs.filter((d) => isTopologyCluster(d.value));
   if (topologyClusters.length > 0) {
-    const candidates = clusterClassCandidates(inputs, opts.templates);
+    const candidates = clusterClasses();
     for (const cluster of topologyClusters) {
       const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
       const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';

@@ -139,11 +139,10 @@ export class ManagementCluster {
       try {
         await this.api.apply(o as NewObject, { fieldManager: this.fieldManager, force: true });
       } catch (e) {
-        const err = providerError(
+        throw providerError(
           `${describe(o)} failed after ${applied.length} of ${objects.length} objects were applied`,
           e,
         );
-        throw err;
       }
       applied.push(describe(o));
     }

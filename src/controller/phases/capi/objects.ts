@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../../../domain/labels.js';
 import type { KubeObject, RenderedObject } from '../../../k8s/object.js';
+import { groupOf } from '../../../providers/objects.js';
 import { isPlainObject } from '../../../util/plain-object.js';
 
 export interface CapiSet {
@@ -21,11 +22,6 @@ export interface CapiSet {
 }
 
 const CAPI_GROUP = 'cluster.x-k8s.io';
-
-function groupOf(apiVersion: string): string {
-  const i = apiVersion.indexOf('/');
-  return i < 0 ? '' : apiVersion.slice(0, i);
-}
 
 function isKind(o: RenderedObject, kind: string): boolean {
   return o.kind === kind && groupOf(o.apiVersion) === CAPI_GROUP;

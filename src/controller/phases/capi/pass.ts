@@ -6,11 +6,10 @@
  */
 import { kubernetesVersion } from '../../../domain/kubernetes-version.js';
 import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../../../domain/labels.js';
-import type { RenderedObject } from '../../../k8s/object.js';
 import type { ManagementCluster } from '../../../providers/capi/management-cluster.js';
 import type { CapiObservation } from '../../../providers/capi/observation.js';
 import { isTerminalProviderError, isTransientProviderError } from '../../../providers/errors.js';
-import { isPlainObject } from '../../../util/plain-object.js';
+import { annotationsOf, at, isRecord, numberAt, stringAt } from '../../../providers/objects.js';
 import { getCondition } from '../../conditions.js';
 import { type CapiPoolTarget, type CapiRollout, planCapiRollout } from '../../planners/capi-rollout.js';
 import { type CapiPoolDesired, capiStatus } from '../../planners/capi-status.js';
@@ -25,52 +24,41 @@ import { applyDigest, type CapiSet, objectsToApply } from './objects.js';
 /** How often a changing cluster is looked at (Cluster API's status moves in seconds). */
 const CAPI_POLL_MS = 2_000;
 
-const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
-function annotations(o: RenderedObject): Record<string, string> {
-  return (o.metadata.annotations ?? {}) as Record<string, string>;
-}
-
 /** The version the set asks for: the topology's or the control plane's. */
 export function setVersion(set: CapiSet): string | undefined {
-  const spec = set.topology ? (set.cluster.spec as Record<string, unknown>).topology : set.controlPlane?.spec;
-  const v = isPlainObject(spec) ? str(spec.version) : undefined;
+  const v = set.topology
+    ? stringAt(set.cluster, 'spec', 'topology', 'version')
+    : set.controlPlane && stringAt(set.controlPlane, 'spec', 'version');
   return v ? kubernetesVersion(v) : undefined;
 }
 
 function controlPlaneReplicas(set: CapiSet): number {
-  if (!set.topology) return num((set.controlPlane?.spec as Record<string, unknown> | undefined)?.replicas, 1);
-  const t = (set.cluster.spec as { topology?: { controlPlane?: { replicas?: unknown } } }).topology;
-  return num(t?.controlPlane?.replicas, 1);
+  if (!set.topology) return numberAt(set.controlPlane, 'spec', 'replicas') ?? 1;
+  return numberAt(set.cluster, 'spec', 'topology', 'controlPlane', 'replicas') ?? 1;
 }
 
 /** The rendered pools: MachineDeployments, or a topology's `workers.machineDeployments`. */
 function poolsOf(set: CapiSet, target: string): (CapiPoolTarget & CapiPoolDesired)[] {
   if (set.topology) {
-    const t = (set.cluster.spec as { topology?: { workers?: { machineDeployments?: unknown[] } } }).topology;
-    return (t?.workers?.machineDeployments ?? []).filter(isPlainObject).map((md) => {
-      const a =
-        isPlainObject(md.metadata) && isPlainObject(md.metadata.annotations) ? md.metadata.annotations : {};
+    const mds = at(set.cluster, 'spec', 'topology', 'workers', 'machineDeployments');
+    return (Array.isArray(mds) ? mds : []).filter(isRecord).map((md) => {
+      const a = at(md, 'metadata', 'annotations');
       return {
-        name: str(md.name) ?? '',
-        replicas: num(md.replicas, 1),
+        name: stringAt(md, 'name') ?? '',
+        replicas: numberAt(md, 'replicas') ?? 1,
         target,
-        deferred: ANNOTATION_DEFER_UPGRADE in a,
-        holdsSequence: ANNOTATION_HOLD_UPGRADE_SEQUENCE in a,
+        deferred: isRecord(a) && ANNOTATION_DEFER_UPGRADE in a,
+        holdsSequence: isRecord(a) && ANNOTATION_HOLD_UPGRADE_SEQUENCE in a,
       };
     });
   }
-  return set.machineDeployments.map((md) => {
-    const spec = (md.spec ?? {}) as { replicas?: unknown; template?: { spec?: { version?: unknown } } };
-    return {
-      name: md.metadata.name,
-      replicas: num(spec.replicas, 1),
-      target: kubernetesVersion(str(spec.template?.spec?.version) ?? target),
-      deferred: ANNOTATION_DEFER_UPGRADE in annotations(md),
-      holdsSequence: ANNOTATION_HOLD_UPGRADE_SEQUENCE in annotations(md),
-    };
-  });
+  return set.machineDeployments.map((md) => ({
+    name: md.metadata.name,
+    replicas: numberAt(md, 'spec', 'replicas') ?? 1,
+    target: kubernetesVersion(stringAt(md, 'spec', 'template', 'spec', 'version') ?? target),
+    deferred: ANNOTATION_DEFER_UPGRADE in annotationsOf(md),
+    holdsSequence: ANNOTATION_HOLD_UPGRADE_SEQUENCE in annotationsOf(md),
+  }));
 }
 
 /** Something the set makes is missing in the management cluster (never applied, or deleted since). */
@@ -183,7 +171,7 @@ export async function reconcileCapi(
     pools: set.topology ? [] : pools,
     observed,
     knownVersions: ctx.knownVersions(),
-    concurrency: upgradeConcurrency(ctx.cd.metadata.annotations ?? {}, annotations(set.cluster)),
+    concurrency: upgradeConcurrency(ctx.cd.metadata.annotations ?? {}, annotationsOf(set.cluster)),
   });
   const toApply = objectsToApply(
     set,
