@@ -86,6 +86,10 @@ export abstract class GoObject {
   abstract readonly goType: string;
   /** Methods callable from a template; each returns a value or throws GoFuncError. */
   abstract methods(): Record<string, GoFunc>;
+  /** Exported struct fields, reachable as `.Name` like methods (none by default). */
+  fields(): Record<string, unknown> {
+    return {};
+  }
   /** Printed form (`fmt.Stringer`). */
   abstract toString(): string;
 }
