@@ -466,12 +466,12 @@ class State {
     }
     const typ = receiverIface ? 'interface {}' : goTypeOf(receiver);
     if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-    if (receiver instanceof GoObject) {
+    if (receiver instanceof GoObject || receiver instanceof GoMap || receiver instanceof GoSlice) {
       const methods = receiver.methods();
       if (Object.hasOwn(methods, fieldName)) {
         return [this.evalCall(dot, dotIface, methods[fieldName], false, node, fieldName, args, final), false];
       }
-      const fields = receiver.fields();
+      const fields = receiver instanceof GoObject ? receiver.fields() : {};
       if (Object.hasOwn(fields, fieldName)) {
         if ((args !== null && args.length > 1) || final !== MISSING) {
           this.errorf(`${fieldName} has arguments but cannot be invoked as function`);

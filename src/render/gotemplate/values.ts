@@ -71,6 +71,10 @@ export class GoSlice {
     readonly elem: string,
     readonly items: unknown[],
   ) {}
+  /** Methods of a named slice type (Helm's VersionSet.Has); none for a plain slice. */
+  methods(): Record<string, GoFunc> {
+    return {};
+  }
 }
 
 /** A map with a concrete value type other than interface{} (map[string]string). */
@@ -79,6 +83,10 @@ export class GoMap {
     readonly elem: string,
     readonly entries: PlainObject,
   ) {}
+  /** Methods of a named map type (Helm's `.Files`); they win over keys, as in Go. */
+  methods(): Record<string, GoFunc> {
+    return {};
+  }
 }
 
 /** A Go value with methods, reachable as `.Name` (e.g. *semver.Version). */
