@@ -34,6 +34,17 @@ export interface Chart {
   providerContracts: Record<string, string>;
   /** `clustermint.io/k8s-version` or `k0rdent.mirantis.com/k8s-version`, if set. */
   k8sVersion?: string;
+  /**
+   * A Helm chart in Go templates: every file of the chart (subcharts included), rendered as
+   * `helm template` does. Absent for a handlebars chart (`templates` holds its .hbs files).
+   */
+  helm?: HelmChartFiles;
+}
+
+export interface HelmChartFiles {
+  files: readonly { readonly name: string; readonly data: Uint8Array }[];
+  /** `sha256:<hex>` of the archive it came from, when it came from one. */
+  digest?: string;
 }
 
 /** k0rdent's ClusterTemplate name for a chart: `<name>-<version with . as ->`, e.g. aws-standalone-cp-1-0-43. */

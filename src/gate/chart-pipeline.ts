@@ -3,8 +3,7 @@
  * Findings are returned as data; the caller decides how to print them.
  */
 import type { Chart } from '../api/chart.js';
-import type { ParsedDocument } from '../render/chart/parse-output.js';
-import { type Release, renderChart } from '../render/chart/render.js';
+import { renderChart } from '../render/chart/render.js';
 import { coalesceValues, hasPath, mergeUserValues } from '../render/chart/values.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment, parsePath } from '../util/json-path.js';
@@ -12,34 +11,11 @@ import type { PlainObject } from '../util/plain-object.js';
 import { locateInYaml, type SourceDocument } from '../util/yaml-source.js';
 import { validateObject } from '../validate/objects.js';
 import { validateValues } from '../validate/values-schema.js';
-import type { Violation } from '../validate/violation.js';
+import type { ChartRunInput, ChartRunResult, ValuesSource } from './chart-run.js';
+import { runHelmChart } from './helm-pipeline.js';
 import { cachedValues } from './values-cache.js';
 
-/** One origin of values: a -f file, a --set flag, or a submission's spec.config. */
-export interface ValuesSource {
-  /** File name, or a label such as `--set a=b`. */
-  label: string;
-  value: PlainObject;
-  /** The parsed document, to map a values path back to a line. */
-  doc?: SourceDocument;
-  /** Where the values sit inside `doc`, e.g. ['spec', 'config'] for a ClusterDeployment. */
-  prefix?: PathSegment[];
-}
-
-export interface ChartRunInput {
-  chart: Chart;
-  sources: ValuesSource[];
-  release: Release;
-  kubeVersion?: string;
-}
-
-export interface ChartRunResult {
-  /** The effective values after defaults and overrides (undefined if they could not be built). */
-  values?: PlainObject;
-  documents: ParsedDocument[];
-  violations: Violation[];
-  warnings: Violation[];
-}
+export type { ChartRunInput, ChartRunResult, ValuesSource } from './chart-run.js';
 
 export function mergedValues(chart: Chart, sources: readonly ValuesSource[]): PlainObject {
   return coalesceValues(chart.values?.doc.value ?? null, mergeUserValues(sources.map((s) => s.value)));
@@ -47,6 +23,13 @@ export function mergedValues(chart: Chart, sources: readonly ValuesSource[]): Pl
 
 export function runChart(input: ChartRunInput): ChartRunResult {
   const { chart, sources } = input;
+  if (chart.helm) {
+    const helm = runHelmChart(chart, sources, input.release, input.kubeVersion, (path, atKey) =>
+      locateValue(chart, sources, path, atKey),
+    );
+    if (helm.violations.length === 0) validateDocuments(helm);
+    return helm;
+  }
   const { values, problems } = cachedValues(
     chart,
     sources.map((s) => s.value),
@@ -94,6 +77,12 @@ export function runChart(input: ChartRunInput): ChartRunResult {
     return result;
   }
 
+  validateDocuments(result);
+  return result;
+}
+
+/** Every rendered object against its kind's schema; findings located in the rendered text. */
+function validateDocuments(result: ChartRunResult): void {
   for (const d of result.documents) {
     for (const v of validateObject(d.object)) {
       const pos = v.path ? locateInYaml(d.text, parsePath(v.path), /unknown key/.test(v.message)) : undefined;
@@ -105,7 +94,6 @@ export function runChart(input: ChartRunInput): ChartRunResult {
       (v.severity === 'error' ? result.violations : result.warnings).push(located);
     }
   }
-  return result;
 }
 
 /**

@@ -6,6 +6,8 @@ import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { parseYamlSource } from '../util/yaml-source.js';
+import { chartFolderLanguage } from './chart-language.js';
+import { readChartFolder } from './chart-sources/folder.js';
 
 export function isChartDir(dir: string): boolean {
   return existsSync(join(dir, 'Chart.yaml'));
@@ -16,6 +18,7 @@ export function loadChart(dir: string): Chart {
   if (!existsSync(chartFile)) {
     throw new ClustermintError('UNREADABLE', 'not a chart: Chart.yaml not found', { file: dir });
   }
+  if (chartFolderLanguage(dir) === 'go') return chartFromHelmFiles(readChartFolder(dir), dir);
   const [meta] = parseYamlSource(readTextFile(chartFile), chartFile);
   const metadata = readMetadata(meta?.value, chartFile, meta?.locate);
 
@@ -51,6 +54,22 @@ export function loadChart(dir: string): Chart {
         .flatMap((f) => parseYamlSource(readTextFile(f), f).map((doc) => ({ file: f, doc })))
     : [];
 
+  return {
+    dir,
+    metadata,
+    values,
+    schema,
+    schemaFile,
+    templates,
+    ciValues,
+    ...providerInfo(metadata),
+  };
+}
+
+/** The providers a chart names in its annotations, and their contracts. */
+function providerInfo(
+  metadata: ChartMetadata,
+): Pick<Chart, 'providers' | 'providerContracts' | 'k8sVersion'> {
   const ann = metadata.annotations;
   const providers = [
     ...new Set(
@@ -66,13 +85,6 @@ export function loadChart(dir: string): Chart {
     if (m) providerContracts[m[1]] = v;
   }
   return {
-    dir,
-    metadata,
-    values,
-    schema,
-    schemaFile,
-    templates,
-    ciValues,
     providers,
     providerContracts,
     k8sVersion: ann['clustermint.io/k8s-version'] ?? ann['k0rdent.mirantis.com/k8s-version'],
@@ -124,7 +136,10 @@ function readMetadata(
 }
 
 export function parseJsonFile(file: string): object {
-  const text = readTextFile(file);
+  return parseJsonText(readTextFile(file), file);
+}
+
+function parseJsonText(text: string, file: string): object {
   try {
     const v = JSON.parse(text);
     if (!isPlainObject(v)) throw new ClustermintError('INVALID_CHART', 'must hold a JSON object', { file });
@@ -154,4 +169,58 @@ function listFiles(dir: string): string[] {
     else if (entry.isFile()) out.push(p);
   }
   return out;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A Helm chart (Go templates) from its files, wherever they came from (`origin`: the folder, or
+ * the archive / URL / OCI reference, used in messages): what the gate needs to know of it
+ * (metadata, values.yaml with positions, the schema) read as for a handlebars chart, and the
+ * files themselves for the Helm renderer.
+ */
+export function chartFromHelmFiles(
+  files: readonly { name: string; data: Uint8Array }[],
+  origin: string,
+  digest?: string,
+): Chart {
+  const file = (name: string) => files.find((f) => f.name === name);
+  const chartYaml = file('Chart.yaml');
+  if (!chartYaml)
+    throw new ClustermintError('UNREADABLE', 'not a chart: Chart.yaml not found', { file: origin });
+  const chartFile = join(origin, 'Chart.yaml');
+  const [meta] = parseYamlSource(decoder.decode(chartYaml.data), chartFile);
+  const metadata = readMetadata(meta?.value, chartFile, meta?.locate);
+  let values: ValuesFile | undefined;
+  const valuesYaml = file('values.yaml');
+  if (valuesYaml) {
+    const valuesPath = join(origin, 'values.yaml');
+    // Helm merges every document of values.yaml; positions are kept for the first one
+    const [doc] = parseYamlSource(decoder.decode(valuesYaml.data), valuesPath);
+    if (doc && isPlainObject(doc.value)) values = { file: valuesPath, doc };
+  }
+  const schemaFile = join(origin, 'values.schema.json');
+  let schema: object | undefined;
+  const schemaJson = file('values.schema.json');
+  if (schemaJson) schema = parseJsonText(decoder.decode(schemaJson.data), schemaFile);
+  const ciValues: ValuesFile[] = files
+    .filter((f) => /^ci\/[^/]+\.ya?ml$/.test(f.name))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((f) =>
+      parseYamlSource(decoder.decode(f.data), join(origin, f.name)).map((doc) => ({
+        file: join(origin, f.name),
+        doc,
+      })),
+    );
+  return {
+    dir: origin,
+    metadata,
+    values,
+    schema,
+    schemaFile,
+    templates: [],
+    ciValues,
+    ...providerInfo(metadata),
+    helm: { files, digest },
+  };
 }

@@ -94,7 +94,20 @@ export function loadChart(
   }
 }
 
-export function helmTemplate(files: readonly HelmFile[], options: HelmTemplateOptions): HelmTemplateResult {
+/** A chart loaded, its dependencies processed and its values coalesced: ready to render. */
+export interface PreparedRelease {
+  chart: HelmChart;
+  values: PlainObject;
+  top: PlainObject;
+  kube: ReturnType<typeof parseKubeVersion>;
+}
+
+/**
+ * Everything `helm template` does before rendering: load, installable and dependency checks,
+ * the release name, dependencies, capabilities, coalesced values and (unless skipped) the
+ * values schemas. Throws HelmError.
+ */
+export function prepareRelease(files: readonly HelmFile[], options: HelmTemplateOptions): PreparedRelease {
   const warn = options.warn ?? (() => {});
   let kubeVersion: ReturnType<typeof parseKubeVersion> | undefined;
   if (options.kubeVersion !== undefined && options.kubeVersion !== '') {
@@ -145,24 +158,31 @@ export function helmTemplate(files: readonly HelmFile[], options: HelmTemplateOp
   } catch (e) {
     fail('values', e);
   }
-  if (!options.skipSchemaValidation) {
-    const problems = validateAgainstSchemas(chart, values);
-    if (problems !== '') {
-      throw new HelmError(
-        `values don't meet the specifications of the schema(s) in the following chart(s):\n${problems}`,
-        'values',
-      );
-    }
-  }
+  if (!options.skipSchemaValidation) checkSchemas(chart, values);
   const top: PlainObject = Object.assign(Object.create(null), {
     Chart: metadataAsMap(chart),
     Capabilities: capabilities,
     Release: release,
     Values: values,
   });
+  return { chart, values, top, kube: kubeVersion ?? parseKubeVersion(DEFAULT_KUBE_VERSION) };
+}
 
-  // From here on Helm has created the release: its errors carry the --debug hint.
-  const kube = kubeVersion ?? parseKubeVersion(DEFAULT_KUBE_VERSION);
+/** The values schemas of the chart and its subcharts (`subchartsOnly`: the chart's own is checked elsewhere). */
+export function checkSchemas(chart: HelmChart, values: PlainObject, subchartsOnly = false): void {
+  const problems = validateAgainstSchemas(chart, values, subchartsOnly);
+  if (problems !== '') {
+    throw new HelmError(
+      `values don't meet the specifications of the schema(s) in the following chart(s):\n${problems}`,
+      'values',
+    );
+  }
+}
+
+/** Renders a prepared release: the kubeVersion check, the templates, manifests and output. */
+export function renderRelease(prepared: PreparedRelease, options: HelmTemplateOptions): HelmTemplateResult {
+  const { chart, values, top, kube } = prepared;
+  // Helm has created the release by now: its errors carry the --debug hint.
   if (chart.metadata.kubeVersion !== '' && !isCompatibleRange(chart.metadata.kubeVersion, kube.normalized)) {
     throw new HelmError(
       `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${kube.version}${DEBUG_HINT}`,
@@ -196,4 +216,9 @@ export function helmTemplate(files: readonly HelmFile[], options: HelmTemplateOp
     fail('render', e);
   }
   return { chart, output, manifests: sorted.manifests, hooks: sorted.hooks, values };
+}
+
+/** `helm template`: prepareRelease then renderRelease. Throws HelmError with Helm's text. */
+export function helmTemplate(files: readonly HelmFile[], options: HelmTemplateOptions): HelmTemplateResult {
+  return renderRelease(prepareRelease(files, options), options);
 }

@@ -117,8 +117,8 @@ function validateOne(chart: HelmChart, values: PlainObject): string {
 }
 
 /** ValidateAgainstSchema over the chart tree; '' when every schema passes. */
-export function validateAgainstSchemas(chart: HelmChart, values: PlainObject): string {
-  let out = validateOne(chart, values);
+export function validateAgainstSchemas(chart: HelmChart, values: PlainObject, subchartsOnly = false): string {
+  let out = subchartsOnly ? '' : validateOne(chart, values);
   for (const sub of chart.dependencies) {
     const raw = values[sub.metadata.name];
     if (raw === undefined || raw === null) continue;
