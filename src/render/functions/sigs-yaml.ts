@@ -6,7 +6,7 @@
  * non-string keys as text. The YAML parser is the `yaml` package reading every scalar as text,
  * so resolution is yaml.v2's; its syntax error texts are the package's, not yaml.v2's.
  */
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node, Scalar } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, Scalar } from 'yaml';
 import { goFloat } from '../../go/fmt.js';
 import { emptyMap, type PlainObject } from '../../util/plain-object.js';
 import { fail } from './failure.js';
@@ -25,10 +25,28 @@ function jsonNumberText(x: number): string {
 const wellFormed = (s: string): string =>
   s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
+/** Characters libyaml's reader refuses ("control characters are not allowed"). */
+const YAML_FORBIDDEN = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
+/**
+ * A string after json.Marshal and yaml.v2's reading of it: lone surrogates become U+FFFD, and
+ * U+0085 (NEL), which encoding/json leaves raw, is a line break inside YAML's double-quoted
+ * scalar, so it folds: spaces before it go, one break is a space, n breaks are n-1 newlines.
+ */
+function yamlString(s: string): string {
+  const t = wellFormed(s);
+  if (YAML_FORBIDDEN.test(t)) fail('yaml: control characters are not allowed');
+  if (!t.includes('\u0085')) return t;
+  return t.replace(/ *\u0085[ \u0085]*/g, (run) => {
+    const breaks = run.split('\u0085').length - 1;
+    return breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+  });
+}
+
 /** What json.Marshal followed by yaml.v2's Unmarshal makes of a value. */
 export function jsonRoundTrip(model: ValueModel, v: unknown): YamlTree {
   if (isNil(v)) return null;
-  if (typeof v === 'string') return wellFormed(v);
+  if (typeof v === 'string') return yamlString(v);
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return yamlNumberFromJson(jsonNumberText(v));
   const int = model.intValue(v);
@@ -38,11 +56,11 @@ export function jsonRoundTrip(model: ValueModel, v: unknown): YamlTree {
   const m = model.mapEntries(v);
   if (m !== undefined) {
     const out: { [key: string]: YamlTree } = Object.create(null);
-    for (const k of Object.keys(m)) out[wellFormed(k)] = jsonRoundTrip(model, m[k]);
+    for (const k of Object.keys(m)) out[yamlString(k)] = jsonRoundTrip(model, m[k]);
     return out;
   }
   const text = model.opaqueText(v);
-  return text === undefined ? null : wellFormed(text);
+  return text === undefined ? null : yamlString(text);
 }
 
 /** sigs.k8s.io/yaml Marshal: the YAML text (ending in a newline); throws FunctionFailure. */
@@ -51,7 +69,8 @@ export function sigsYamlMarshal(model: ValueModel, v: unknown): string {
   try {
     tree = jsonRoundTrip(model, v);
   } catch (e) {
-    return fail(`error marshaling into JSON: ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    return fail(msg.startsWith('yaml: ') ? msg : `error marshaling into JSON: ${msg}`);
   }
   return yamlV2Marshal(tree);
 }
@@ -98,7 +117,8 @@ function resolvePlain(s: string): unknown {
     case '<<':
       return s;
   }
-  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(s))
+    return s.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   if (/^\.(nan|NaN|NAN)$/.test(s)) return Number.NaN;
   if (/^\d{4}-/.test(s)) return s; // a timestamp: decoded into interface{} as its text
   const plain = s.replaceAll('_', '');
@@ -112,7 +132,11 @@ function goParseIntBase0(s: string): bigint | undefined {
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) return undefined;
   const body = m[2];
-  const text = /^0[oO]/.test(body) ? `0o${body.slice(2)}` : /^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body;
+  const text = /^0[oO]/.test(body)
+    ? `0o${body.slice(2)}`
+    : /^0[0-7]+$/.test(body)
+      ? `0o${body.slice(1)}`
+      : body;
   const n = BigInt(text);
   return m[1] === '-' ? -n : n;
 }
@@ -140,11 +164,25 @@ function float32Text(x: number): string {
   return goFloat(f);
 }
 
-function toJsonable(node: unknown, doc: Document, depth: number): unknown {
+/**
+ * A block scalar that ends the text without a final line break: go-yaml v2 has no break to
+ * keep, the `yaml` package adds one.
+ */
+function blockScalarText(node: Scalar, s: string, text: string): string {
+  const block = node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED;
+  const atEnd = node.range !== undefined && node.range !== null && node.range[1] >= text.length;
+  return block && atEnd && !text.endsWith('\n') && s.endsWith('\n') ? s.slice(0, -1) : s;
+}
+
+function toJsonable(node: unknown, doc: Document, depth: number, text = ''): unknown {
   if (depth > 10_000) throw new YamlToJsonError('yaml: exceeded max depth');
-  if (isAlias(node)) return toJsonable(node.resolve(doc), doc, depth + 1);
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (target === undefined) throw new YamlToJsonError(`yaml: unknown anchor '${node.source}' referenced`);
+    return toJsonable(target, doc, depth + 1, text);
+  }
   if (isScalar(node)) {
-    const s = String(node.value ?? '');
+    const s = blockScalarText(node, String(node.value ?? ''), text);
     if (node.tag === 'tag:yaml.org,2002:str' || node.tag === '!!str') return s;
     const v = node.type === Scalar.PLAIN ? resolvePlain(s) : s;
     if (typeof v === 'number' && !Number.isFinite(v)) {
@@ -152,19 +190,18 @@ function toJsonable(node: unknown, doc: Document, depth: number): unknown {
     }
     return v;
   }
-  if (isSeq(node)) return node.items.map((i) => toJsonable(i, doc, depth + 1));
+  if (isSeq(node)) return node.items.map((i) => toJsonable(i, doc, depth + 1, text));
   if (isMap(node)) {
     const out = emptyMap();
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const key = keyNode === null ? null : toJsonable(keyNode, doc, depth + 1);
+      const key = keyNode === null ? null : toJsonable(keyNode, doc, depth + 1, text);
       if (key === '<<' && isScalar(keyNode) && keyNode.type === Scalar.PLAIN) {
-        mergeKey(out, toJsonable(pair.value, doc, depth + 1));
+        mergeKey(out, toJsonable(pair.value, doc, depth + 1, text));
         continue;
       }
       const k = keyText(key);
-      if (!Object.hasOwn(out, k)) out[k] = toJsonable(pair.value, doc, depth + 1);
-      else out[k] = toJsonable(pair.value, doc, depth + 1);
+      out[k] = toJsonable(pair.value, doc, depth + 1, text);
     }
     return out;
   }
@@ -191,9 +228,11 @@ export function sigsYamlToJson(text: string): unknown {
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    throw new YamlToJsonError(`yaml: ${line !== undefined ? `line ${line}: ` : ''}${err.message.split('\n')[0]}`);
+    throw new YamlToJsonError(
+      `yaml: ${line !== undefined ? `line ${line}: ` : ''}${err.message.split('\n')[0]}`,
+    );
   }
-  return toJsonable(doc.contents, doc, 0);
+  return toJsonable(doc.contents, doc, 0, text);
 }
 
 const kindOfJson = (v: unknown) =>
@@ -210,6 +249,7 @@ export function sigsYamlUnmarshal(text: string, array: boolean): { value: unknow
   } catch (e) {
     return { error: `error converting YAML to JSON: ${(e as Error).message}` };
   }
+  // null replaces the decoder's interface{} holding the target, which stays an empty map or list.
   if (tree === null) return { value: array ? [] : emptyMap() };
   const ok = array ? Array.isArray(tree) : kindOfJson(tree) === 'object';
   if (!ok) {

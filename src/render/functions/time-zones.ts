@@ -62,15 +62,53 @@ export function zoneAt(zone: Zone, sec: number): { offset: number; abbrev: strin
   if (zone.iana === undefined) return { offset: 0, abbrev: 'UTC' };
   // Intl covers years 1..9999 well; outside, use the offset of a nearby instant.
   const ms = Math.min(Math.max(sec, -62135596800), 253402300799) * 1000;
-  const parts = Object.fromEntries(formatter(zone.iana).formatToParts(ms).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone.iana)
+      .formatToParts(ms)
+      .map((p) => [p.type, p.value]),
+  );
   let year = Number(parts.year);
   if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
-  const wall = Date.UTC(2000, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const wall = Date.UTC(
+    2000,
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const wallDate = new Date(wall);
   wallDate.setUTCFullYear(year);
   const offset = Math.round((wallDate.getTime() - Math.floor(ms / 1000) * 1000) / 1000);
-  const name = parts.timeZoneName ?? '';
+  let name = parts.timeZoneName ?? '';
+  if (name.startsWith('GMT') && name !== 'GMT') name = recentName(zone.iana, offset) ?? name;
   return { offset, abbrev: abbreviation(name, offset) };
+}
+
+/**
+ * Intl names old instants `GMT-5` where the tz database says `EST`: the name the zone has
+ * today for the same offset (January or July), if any.
+ */
+function recentName(iana: string, offset: number): string | undefined {
+  for (const month of [0, 6]) {
+    const ms = Date.UTC(2024, month, 1);
+    const parts = Object.fromEntries(
+      formatter(iana)
+        .formatToParts(ms)
+        .map((p) => [p.type, p.value]),
+    );
+    const wall = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    );
+    const name = parts.timeZoneName ?? '';
+    if (Math.round((wall - ms) / 1000) === offset && !name.startsWith('GMT')) return name;
+  }
+  return undefined;
 }
 
 /** Intl's `GMT+5:30`-style names become Go's numeric abbreviations (`+0530`). */

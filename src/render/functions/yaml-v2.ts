@@ -40,7 +40,8 @@ const RESOLVE_MAP = new Set([
   ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'],
   ...['', '~', 'null', 'Null', 'NULL'],
   ...['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF'],
-  '<<',
+  // yaml.v2 also lists `<<`, but only consults the table for text starting with a sign,
+  // digit, `.`, `~` or one of yYnNtTfFoO, so `<<` stays a plain string.
 ]);
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
@@ -56,15 +57,19 @@ function parsesAsGoInt(s: string): boolean {
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) return false;
   const body = m[2];
-  const digits = /^0[oO]/.test(body) ? `0o${body.slice(2)}` : /^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body;
+  const digits = /^0[oO]/.test(body)
+    ? `0o${body.slice(2)}`
+    : /^0[0-7]+$/.test(body)
+      ? `0o${body.slice(1)}`
+      : body;
   const n = BigInt(digits);
   if (m[1] === '-') return -n >= INT64_MIN;
   if (n < 1n << 63n) return true;
   return m[1] === '' && n <= UINT64_MAX;
 }
 
-/** Go's strconv.ParseFloat of text starting with '.' (what yaml.v2 tries for such scalars). */
-const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+/** Go's strconv.ParseFloat of text starting with '.' (what yaml.v2 tries for such scalars; `_` may separate digits). */
+const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
 
 function isTimestamp(s: string): boolean {
   if (!/^\d{4}-/.test(s)) return false;
@@ -124,8 +129,10 @@ export function yamlKeyLess(a: string, b: string): boolean {
     }
     let ai = i;
     let bi = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(digitValue(ar[ai])));
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(digitValue(br[bi])));
+    for (; ai < ar.length && isDigit(ar[ai]); ai++)
+      an = BigInt.asIntN(64, an * 10n + BigInt(digitValue(ar[ai])));
+    for (; bi < br.length && isDigit(br[bi]); bi++)
+      bn = BigInt.asIntN(64, bn * 10n + BigInt(digitValue(br[bi])));
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
     return ar[i].codePointAt(0)! < br[i].codePointAt(0)!;
@@ -267,12 +274,18 @@ class Emitter {
   }
   private writeIndent(): void {
     const indent = Math.max(this.indent, 0);
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace))
+      this.putBreak();
     while (this.column < indent) this.put(' ');
     this.whitespace = true;
     this.indention = true;
   }
-  private writeIndicator(s: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+  private writeIndicator(
+    s: string,
+    needWhitespace: boolean,
+    isWhitespace: boolean,
+    isIndention: boolean,
+  ): void {
     if (needWhitespace && !this.whitespace) this.put(' ');
     for (const c of s) this.put(c);
     this.whitespace = isWhitespace;

@@ -9,9 +9,19 @@
  * time.Time object (GoTimeValue), Helm's `mustToDuration` a time.Duration (GoDurationValue).
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { DurationError, formatDuration, HOUR, MICROSECOND, MILLISECOND, MINUTE, parseDuration, SECOND } from '../../go/duration.js';
+import {
+  DurationError,
+  formatDuration,
+  HOUR,
+  MICROSECOND,
+  MILLISECOND,
+  MINUTE,
+  parseDuration,
+  SECOND,
+} from '../../go/duration.js';
+import { goQuote } from '../../go/fmt.js';
 import { goJsonParse } from '../../go/json.js';
-import { type GoTime, goFormatTime, goParseTime, now as goNow, timeAdd, timeSub } from '../../go/time.js';
+import { type GoTime, goFormatTime, now as goNow, goParseTime, timeAdd, timeSub } from '../../go/time.js';
 import { emptyMap } from '../../util/plain-object.js';
 import { FunctionFailure } from '../functions/failure.js';
 import { toJson } from '../functions/json.js';
@@ -121,7 +131,10 @@ export class GoDurationValue extends GoObject {
       Microseconds: f([], () => int64(this.ns / MICROSECOND)),
       Nanoseconds: f([], () => int64(this.ns)),
       Round: f(['time.Duration'], (m: GoDurationValue) => new GoDurationValue(durationRound(this.ns, m.ns))),
-      Truncate: f(['time.Duration'], (m: GoDurationValue) => new GoDurationValue(durationTruncate(this.ns, m.ns))),
+      Truncate: f(
+        ['time.Duration'],
+        (m: GoDurationValue) => new GoDurationValue(durationTruncate(this.ns, m.ns)),
+      ),
     };
   }
 }
@@ -246,10 +259,19 @@ export function asDuration(v: unknown): bigint {
     } catch (e) {
       if (!(e instanceof DurationError)) throw e;
     }
-    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(inf|infinity|nan)$/i.test(s)) {
-      return durationFromSecondsFloat(Number(s.replace(/^([-+]?)inf(inity)?$/i, '$1Infinity')));
+    // strconv.ParseFloat: `_` may separate digits; inf, infinity and nan in any case.
+    const digits = '\\d+(?:_\\d+)*';
+    const decimal = new RegExp(
+      `^[-+]?(?:${digits}(?:\\.(?:${digits})?)?|\\.${digits})(?:[eE][-+]?${digits})?$`,
+    );
+    if (decimal.test(s)) return durationFromSecondsFloat(Number(s.replaceAll('_', '')));
+    const special = /^([-+]?)(inf|infinity|nan)$/i.exec(s);
+    if (special) {
+      return durationFromSecondsFloat(
+        special[2].toLowerCase() === 'nan' ? Number.NaN : Number(`${special[1]}Infinity`),
+      );
     }
-    return fail(`could not parse duration ${JSON.stringify(v)}`);
+    return fail(`could not parse duration ${goQuote(v)}`);
   }
   if (v === null || v === undefined) fail('invalid duration');
   if (v instanceof GoInt) {
@@ -328,8 +350,15 @@ function jsonInto(s: string, array: boolean): { value: unknown } | { error: stri
   } catch (e) {
     return { error: (e as Error).message };
   }
-  if (v === null) return { value: array ? [] : emptyMap() };
-  const kind = Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
+  // json null leaves a nil map or slice, which toJson prints as null.
+  if (v === null) return { value: null };
+  const kind = Array.isArray(v)
+    ? 'array'
+    : typeof v === 'object'
+      ? 'object'
+      : typeof v === 'boolean'
+        ? 'bool'
+        : typeof v;
   if (array ? kind === 'array' : kind === 'object') return { value: v };
   const target = array ? '[]interface {}' : 'map[string]interface {}';
   return { error: `json: cannot unmarshal ${kind} into Go value of type ${target}` };
@@ -374,11 +403,7 @@ const helmToJson = (v: unknown): string => {
 // ---------------------------------------------------------------------------------------------
 
 const unsupported = (name: string, reason: string): GoFunc =>
-  f(
-    [],
-    () => fail(`function ${name} is not supported by clustermint (${reason})`),
-    'any',
-  );
+  f([], () => fail(`function ${name} is not supported by clustermint (${reason})`), 'any');
 
 function nonHermetic(): [string, GoFunc][] {
   const date = f(['string', 'any'], (layout: string, d: unknown) => dateInZone(layout, d, 'Local'));
@@ -437,7 +462,8 @@ function clockAndRandom(): [string, GoFunc][] {
       'duration',
       f(['any'], (v: unknown) => {
         let n = 0n;
-        if (typeof v === 'string') n = /^[-+]?\d+$/.test(v) && BigInt.asIntN(64, BigInt(v)) === BigInt(v) ? BigInt(v) : 0n;
+        if (typeof v === 'string')
+          n = /^[-+]?\d+$/.test(v) && BigInt.asIntN(64, BigInt(v)) === BigInt(v) ? BigInt(v) : 0n;
         else if (v instanceof GoInt && v.kind === 'int64') n = v.v;
         return formatDuration(n * SECOND);
       }),
@@ -458,11 +484,14 @@ function clockAndRandom(): [string, GoFunc][] {
     ['unixEpoch', f(['time.Time'], (t: GoTimeValue) => t.unix().toString())],
     ['must_date_modify', mustDateModify],
     ['mustDateModify', mustDateModify],
-    ['randInt', f(['int', 'int'], (min: GoInt, max: GoInt) => {
-      const span = max.v - min.v;
-      if (span <= 0n) fail('invalid argument to Intn');
-      return new GoInt('int', BigInt(randomInt(Number(span))) + min.v);
-    })],
+    [
+      'randInt',
+      f(['int', 'int'], (min: GoInt, max: GoInt) => {
+        const span = max.v - min.v;
+        if (span <= 0n) fail('invalid argument to Intn');
+        return new GoInt('int', BigInt(randomInt(Number(span))) + min.v);
+      }),
+    ],
     [
       'shuffle',
       f(['string'], (s: string) => {
@@ -493,14 +522,62 @@ function helmExtras(): [string, GoFunc][] {
     ['mustToToml', unsupported('mustToToml', 'TOML output is not implemented')],
     ['fromToml', unsupported('fromToml', 'TOML parsing is not implemented')],
     ['mustToDuration', f(['any'], (v: unknown) => new GoDurationValue(asDuration(v)))],
-    ['durationSeconds', f(['any'], orZero(0, (d) => nsIn(d, SECOND)))],
-    ['durationMilliseconds', f(['any'], orZero(int64(0), (d) => int64(d / MILLISECOND)))],
-    ['durationMicroseconds', f(['any'], orZero(int64(0), (d) => int64(d / MICROSECOND)))],
-    ['durationNanoseconds', f(['any'], orZero(int64(0), (d) => int64(d)))],
-    ['durationMinutes', f(['any'], orZero(0, (d) => nsIn(d, MINUTE)))],
-    ['durationHours', f(['any'], orZero(0, (d) => nsIn(d, HOUR)))],
-    ['durationDays', f(['any'], orZero(0, (d) => nsIn(d, HOUR) / 24))],
-    ['durationWeeks', f(['any'], orZero(0, (d) => nsIn(d, HOUR) / 24 / 7))],
+    [
+      'durationSeconds',
+      f(
+        ['any'],
+        orZero(0, (d) => nsIn(d, SECOND)),
+      ),
+    ],
+    [
+      'durationMilliseconds',
+      f(
+        ['any'],
+        orZero(int64(0), (d) => int64(d / MILLISECOND)),
+      ),
+    ],
+    [
+      'durationMicroseconds',
+      f(
+        ['any'],
+        orZero(int64(0), (d) => int64(d / MICROSECOND)),
+      ),
+    ],
+    [
+      'durationNanoseconds',
+      f(
+        ['any'],
+        orZero(int64(0), (d) => int64(d)),
+      ),
+    ],
+    [
+      'durationMinutes',
+      f(
+        ['any'],
+        orZero(0, (d) => nsIn(d, MINUTE)),
+      ),
+    ],
+    [
+      'durationHours',
+      f(
+        ['any'],
+        orZero(0, (d) => nsIn(d, HOUR)),
+      ),
+    ],
+    [
+      'durationDays',
+      f(
+        ['any'],
+        orZero(0, (d) => nsIn(d, HOUR) / 24),
+      ),
+    ],
+    [
+      'durationWeeks',
+      f(
+        ['any'],
+        orZero(0, (d) => nsIn(d, HOUR) / 24 / 7),
+      ),
+    ],
     ['durationRoundTo', f(['any', 'any'], durationTo(durationRound))],
     ['durationTruncateTo', f(['any', 'any'], durationTo(durationTruncate))],
   ];

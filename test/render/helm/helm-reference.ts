@@ -38,10 +38,20 @@ export function helmTemplate(
     const r = spawnSync(bin, ['template', dir, '-f', `${dir}/values.json`, ...flags], {
       encoding: 'utf8',
       cwd: dir,
-      env: { ...process.env, HELM_CACHE_HOME: `${dir}/.cache`, HELM_CONFIG_HOME: `${dir}/.config`, HELM_DATA_HOME: `${dir}/.data` },
+      env: {
+        ...process.env,
+        HELM_CACHE_HOME: `${dir}/.cache`,
+        HELM_CONFIG_HOME: `${dir}/.config`,
+        HELM_DATA_HOME: `${dir}/.data`,
+      },
       maxBuffer: 256 * 1024 * 1024,
     });
-    if (r.status !== 0) return { error: r.stderr.replace(/^Error: /, '').trimEnd() };
+    if (r.status !== 0) {
+      const error = r.stderr
+        .replace(/^Error: /, '')
+        .replace(/\n\nUse --debug flag to render out invalid YAML\n?$/, '');
+      return { error: error.trimEnd() };
+    }
     const header = `---\n# Source: ${TEMPLATE_NAME}\n`;
     const out = r.stdout.startsWith(header) ? r.stdout.slice(header.length) : r.stdout;
     return { output: out.replace(/\n$/, '') };
