@@ -631,3 +631,112 @@ export function now(utc: boolean): GoTime {
 
 export const before = (a: GoTime, b: GoTime) => toNanos(a) < toNanos(b);
 export const after = (a: GoTime, b: GoTime) => toNanos(a) > toNanos(b);
+
+/** The day of the year (1..366) of t in its own zone. */
+function yearDay(t: GoTime): number {
+  const f = fields(t);
+  return DAYS_BEFORE[f.month - 1] + f.day + (f.month > 2 && isLeap(f.year) ? 1 : 0);
+}
+
+/**
+ * t.Format(layout) with Go's reference layouts. `zone` is the zone's abbreviation (`MST`);
+ * when empty, `MST` prints the offset as Go does for unnamed zones (`-0700`).
+ */
+export function goFormatTime(t: GoTime, layout: string, zone = ''): string {
+  const f = fields(t);
+  let out = '';
+  let rest = layout;
+  while (rest !== '') {
+    const chunk = nextStdChunk(rest);
+    out += chunk.prefix;
+    if (chunk.std === undefined) break;
+    rest = chunk.suffix;
+    out += formatStd(t, f, chunk, zone);
+  }
+  return out;
+}
+
+function formatStd(t: GoTime, f: ReturnType<typeof fields>, chunk: Chunk, zone: string): string {
+  const hour12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
+  switch (chunk.std!) {
+    case 'Year':
+      return pad(((f.year % 100) + 100) % 100, 2);
+    case 'LongYear':
+      return pad(f.year, 4);
+    case 'Month':
+      return MONTHS[f.month - 1].slice(0, 3);
+    case 'LongMonth':
+      return MONTHS[f.month - 1];
+    case 'NumMonth':
+      return String(f.month);
+    case 'ZeroMonth':
+      return pad(f.month, 2);
+    case 'WeekDay':
+      return DAYS[f.weekday].slice(0, 3);
+    case 'LongWeekDay':
+      return DAYS[f.weekday];
+    case 'Day':
+      return String(f.day);
+    case 'UnderDay':
+      return f.day < 10 ? ` ${f.day}` : String(f.day);
+    case 'ZeroDay':
+      return pad(f.day, 2);
+    case 'UnderYearDay': {
+      const d = yearDay(t);
+      return d < 10 ? `  ${d}` : d < 100 ? ` ${d}` : String(d);
+    }
+    case 'ZeroYearDay':
+      return pad(yearDay(t), 3);
+    case 'Hour':
+      return pad(f.hour, 2);
+    case 'Hour12':
+      return String(hour12);
+    case 'ZeroHour12':
+      return pad(hour12, 2);
+    case 'Minute':
+      return String(f.minute);
+    case 'ZeroMinute':
+      return pad(f.minute, 2);
+    case 'Second':
+      return String(f.second);
+    case 'ZeroSecond':
+      return pad(f.second, 2);
+    case 'PM':
+      return f.hour >= 12 ? 'PM' : 'AM';
+    case 'pm':
+      return f.hour >= 12 ? 'pm' : 'am';
+    case 'FracSecond0': {
+      const digits = String(t.nsec).padStart(9, '0').slice(0, chunk.n);
+      return `${chunk.stdstr[0]}${digits}`;
+    }
+    case 'FracSecond9': {
+      const digits = String(t.nsec).padStart(9, '0').slice(0, chunk.n).replace(/0+$/, '');
+      return digits === '' ? '' : `${chunk.stdstr[0]}${digits}`;
+    }
+    case 'TZ':
+      if (zone !== '') return zone;
+      return formatOffset(t.offset, false, false, false);
+    default:
+      return formatZoneStd(chunk.std!, t.offset);
+  }
+}
+
+function formatZoneStd(std: Std, offset: number): string {
+  const iso = std.startsWith('ISO8601');
+  if (iso && offset === 0) return 'Z';
+  const colon = std.includes('Colon');
+  const seconds = std.includes('Seconds') || std === 'NumSecondsTz';
+  const short = std.includes('Short');
+  return formatOffset(offset, colon, seconds, short);
+}
+
+function formatOffset(offset: number, colon: boolean, seconds: boolean, short: boolean): string {
+  const abs = Math.abs(offset);
+  const sign = offset < 0 ? '-' : '+';
+  const h = pad(Math.trunc(abs / 3600), 2);
+  const m = pad(Math.trunc(abs / 60) % 60, 2);
+  const s = pad(abs % 60, 2);
+  if (short) return `${sign}${h}`;
+  const sep = colon ? ':' : '';
+  return `${sign}${h}${sep}${m}${seconds ? `${sep}${s}` : ''}`;
+}
