@@ -1,8 +1,9 @@
 /** Helm's value flags (-f, --set, --set-string, --set-file, --set-json, --set-literal) -> one map. */
-import { parseSetArgument } from '../render/chart/values.js';
-import { loadValues, mergeMaps } from '../render/helm/load.js';
+import { mergeValueFlags, StrvalsError } from '../render/helm/strvals.js';
+import { ClustermintError } from '../util/errors.js';
 import type { PlainObject } from '../util/plain-object.js';
 import { readTextFile } from '../util/read-text-file.js';
+import { readStdin } from './inputs.js';
 
 export interface HelmValueFlags {
   values: string[];
@@ -13,11 +14,22 @@ export interface HelmValueFlags {
   setLiteral: string[];
 }
 
-// Interim: replaced by strvals' mergeValueFlags.
+/** The user's values in Helm's order; a flag Helm refuses is a usage error with Helm's text. */
 export function helmUserValues(o: HelmValueFlags): PlainObject {
-  let base: PlainObject = Object.create(null);
-  for (const f of o.values) base = mergeMaps(base, loadValues(readTextFile(f)));
-  for (const s of o.set) base = mergeMaps(base, parseSetArgument(s));
-  for (const s of o.setString) base = mergeMaps(base, parseSetArgument(s, true));
-  return base;
+  try {
+    return mergeValueFlags(
+      {
+        valueFiles: o.values,
+        jsonValues: o.setJson,
+        values: o.set,
+        stringValues: o.setString,
+        fileValues: o.setFile,
+        literalValues: o.setLiteral,
+      },
+      (path) => (path === '-' ? readStdin() : readTextFile(path)),
+    );
+  } catch (e) {
+    if (e instanceof StrvalsError) throw new ClustermintError('BAD_SET', e.message);
+    throw e;
+  }
 }

@@ -83,7 +83,7 @@ export function clusterDeployments(f: SubmissionFile): {
 }
 
 let stdinCache: string | undefined;
-function readStdin(): string {
+export function readStdin(): string {
   if (stdinCache === undefined) {
     try {
       stdinCache = readTextFile('/dev/stdin');

@@ -4,9 +4,9 @@
  * so a template cannot read outside its chart: an unknown or `../` name is simply empty.
  */
 import { emptyMap, setOwn } from '../../util/plain-object.js';
-import { toYaml } from '../functions/to-yaml.js';
 import { type GoFunc, GoInt, GoMap, GoSlice } from '../gotemplate/index.js';
 import type { HelmFile } from './chart.js';
+import { helmToYaml } from './functions.js';
 
 const decoder = new TextDecoder();
 
@@ -78,7 +78,7 @@ function escapeRe(c: string): string {
 function yamlOfStrings(m: Record<string, string>): string {
   const obj = emptyMap();
   for (const [k, v] of Object.entries(m)) setOwn(obj, k, v);
-  return toYaml(obj).replace(/\n$/, '');
+  return helmToYaml(obj);
 }
 
 export class FilesObject extends GoMap {

@@ -9,8 +9,8 @@
 import { goQuote } from '../../go/fmt.js';
 import { goJsonParse } from '../../go/json.js';
 import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-object.js';
-import { sigsYamlUnmarshal } from '../functions/sigs-yaml.js';
 import { GoInt } from '../gotemplate/values.js';
+import { loadValues, mergeMaps } from './load.js';
 
 export const MAX_INDEX = 65536;
 export const MAX_NESTED_NAME_LEVEL = 30;
@@ -425,46 +425,6 @@ export function parseJsonInto(text: string, dest: PlainObject): void {
 /** strvals.ParseLiteralInto (`--set-literal`): the value is the rest of the text, as is. */
 export function parseLiteralInto(text: string, dest: PlainObject): void {
   new Parser(new Scanner(text), (rs) => rs, true).parse(dest);
-}
-
-/** loader.MergeMaps: a new map; maps merge key by key, anything else replaces. */
-export function mergeMaps(a: PlainObject, b: PlainObject): PlainObject {
-  const out = Object.assign(emptyMap(), a);
-  for (const [k, v] of Object.entries(b)) {
-    const existing = Object.hasOwn(out, k) ? out[k] : undefined;
-    out[k] = isPlainObject(v) && isPlainObject(existing) ? mergeMaps(existing, v) : v;
-  }
-  return out;
-}
-
-/** loader.LoadValues: each `---`-separated YAML document, merged in order. */
-export function loadValues(text: string): PlainObject {
-  let values = emptyMap();
-  for (const doc of splitYamlDocuments(text)) {
-    const r = sigsYamlUnmarshal(doc, false);
-    if ('error' in r) throw new StrvalsError(`cannot unmarshal yaml document: ${r.error}`);
-    values = mergeMaps(values, r.value as PlainObject);
-  }
-  return values;
-}
-
-/** k8s.io/apimachinery's YAMLReader: documents split at lines starting `---` (then blank or #). */
-function splitYamlDocuments(text: string): string[] {
-  const docs: string[] = [];
-  let current = '';
-  for (const line of text.split(/(?<=\n)/)) {
-    if (line.startsWith('---')) {
-      const after = line.slice(3).trim();
-      if (after === '' || after.startsWith('#')) {
-        if (current !== '') docs.push(current);
-        current = '';
-        continue;
-      }
-    }
-    current += line;
-  }
-  if (current !== '') docs.push(current);
-  return docs;
 }
 
 export interface ValueFlags {
