@@ -15,6 +15,8 @@ export function buildProgram(io: IO, setResult: (code: number) => void, register
   const program = new Command('clustermint')
     .description('Render, validate and gate Kubernetes clusters from ClusterTemplates and ClusterClasses.')
     .version(VERSION, '--version')
+    // root options only before the command name: `template --version 1.2.0` is the chart's version
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();

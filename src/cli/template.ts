@@ -1,8 +1,20 @@
-/** `clustermint template CHART`: render one chart with values, like `helm template`. */
+/**
+ * `clustermint template [NAME] CHART`: render one chart, like `helm template`.
+ * A Helm chart in Go templates (a folder, a .tgz, `oci://...`, an https URL, or `--repo URL NAME`)
+ * prints exactly what `helm template` prints; a handlebars chart (or a built-in template name)
+ * goes through clustermint's own renderer. Either way, a chart that renders nothing is an error.
+ */
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runChart } from '../gate/chart-pipeline.js';
+import { HelmError, helmTemplate } from '../render/helm/index.js';
+import { readRenderedManifests } from '../render/helm/objects.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
+import { chartFolderLanguage } from '../resolve/chart-language.js';
+import { loadChartSource } from '../resolve/chart-sources/index.js';
+import { readChartArchive } from '../util/archive.js';
 import { ClustermintError } from '../util/errors.js';
+import { helmUserValues } from './helm-values.js';
 import { readSetFlags, readValuesFile } from './inputs.js';
 import type { IO } from './io.js';
 import { collect, outputFormat } from './options.js';
@@ -11,46 +23,101 @@ import type { Wrap } from './program.js';
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+const commaList = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+/** Whether CHART names a Helm (Go-template) chart rather than a handlebars chart or a built-in. */
+function isHelmRef(ref: string, repo: string | undefined): boolean {
+  if (repo || /^(oci|https?):\/\//.test(ref)) return true;
+  if (!existsSync(ref)) return false;
+  return statSync(ref).isDirectory() ? chartFolderLanguage(ref) === 'go' : true;
+}
+
 export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('template')
-    .summary('render one ClusterTemplate chart, like helm template')
+    .summary('render one chart, like helm template')
     .description(
-      'Render a ClusterTemplate chart with values and print the objects.\n\n' +
-        'CHART is a chart folder or the name of a built-in template (see `clustermint template --list`).\n' +
-        'Values: the chart defaults, then each -f file in order, then --set; maps merge, lists replace, null removes a key.',
+      'Render a chart with values and print the objects.\n\n' +
+        'CHART is a Helm chart (a folder, a packaged .tgz, oci://host/path/chart, an https URL to a\n' +
+        '.tgz, or a chart name with --repo URL) rendered exactly as `helm template` renders it, or a\n' +
+        'handlebars chart folder, or the name of a built-in template (see `clustermint template --list`).\n' +
+        'NAME is the release name (default: --name, else release-name).\n' +
+        'Values: the chart defaults, then each -f file in order, then --set-json, --set, --set-string,\n' +
+        '--set-file, --set-literal; maps merge, lists replace, null removes a key.',
     )
-    .argument('[CHART]', 'chart folder or built-in template name')
+    .argument('[NAME]', 'release name (optional; CHART alone is enough)')
+    .argument('[CHART]', 'chart folder, archive, oci:// reference, URL, or built-in template name')
     .option('-f, --values <file>', 'values file (YAML), repeatable; - reads stdin', collect, [])
     .option('--set <key=value>', 'set a value (a.b[0].c=v, comma-separated), repeatable', collect, [])
     .option('--set-string <key=value>', 'set a value, always as a string, repeatable', collect, [])
+    .option('--set-file <key=path>', 'set a value from a file, repeatable', collect, [])
+    .option('--set-json <key=json>', 'set a JSON value, repeatable', collect, [])
+    .option('--set-literal <key=value>', 'set a literal string value, repeatable', collect, [])
     .option('--name <name>', 'release name (the cluster name)', 'release-name')
     .option('-n, --namespace <ns>', 'release namespace', 'default')
     .option('--kube-version <version>', 'Kubernetes version for Capabilities.KubeVersion')
+    .option(
+      '-a, --api-versions <list>',
+      'API versions for Capabilities.APIVersions, repeatable',
+      commaList,
+      [],
+    )
+    .option('--include-crds', 'include the crds/ folders in the output')
+    .option('--skip-tests', 'leave test hooks out')
+    .option('--no-hooks', 'leave hooks out')
+    .option(
+      '-s, --show-only <template>',
+      'only manifests from these templates (glob), repeatable',
+      collect,
+      [],
+    )
+    .option('--is-upgrade', 'set .Release.IsUpgrade instead of .Release.IsInstall')
+    .option('--skip-schema-validation', 'do not check values against values.schema.json')
+    .option('--version <constraint>', 'chart version (tag or constraint) for oci:// and --repo')
+    .option('--repo <url>', 'chart repository URL; CHART is then a chart name in it')
+    .option('--username <user>', 'registry or repository user')
+    .option('--password <password>', 'registry or repository password')
+    .option('--plain-http', 'use http, not https, for the OCI registry')
+    .option('--insecure-skip-tls-verify', 'do not verify the server certificate')
+    .option('--ca-file <file>', 'CA bundle for the server certificate')
     .option('--templates <dir>', 'extra folder of charts, repeatable', collect, [])
     .option('-o, --output <format>', 'yaml or json', 'yaml')
     .option('--list', 'list the templates that can be named')
     .addHelpText(
       'after',
-      '\nExamples:\n  clustermint template aws-standalone-cp -f my-values.yaml --name dev-1\n  clustermint template ./my-chart --set workersNumber=3 -o json\n',
+      '\nExamples:\n' +
+        '  clustermint template ./my-helm-chart -f my-values.yaml\n' +
+        '  clustermint template dev-1 oci://registry.example.com/charts/aws-standalone-cp --version 1.0.0\n' +
+        '  clustermint template aws-standalone-cp -f my-values.yaml --name dev-1\n' +
+        '  clustermint template ./my-chart --set workersNumber=3 -o json\n',
     )
     .action(
-      wrap((chartRef: string | undefined, opts) => {
+      wrap(async (first: string | undefined, second: string | undefined, opts) => {
         const catalog = new TemplateCatalog(opts.templates);
         if (opts.list) {
           for (const e of catalog.list()) io.out(`${e.name}\t${e.version}\t${e.dir}\n`);
           return 0;
         }
+        const chartRef = second ?? first;
+        const releaseName: string = second !== undefined ? first! : opts.name;
         if (!chartRef)
           throw new ClustermintError(
             'USAGE',
-            'missing CHART: a chart folder or a template name (--list shows them)',
+            'missing CHART: a chart folder, archive, oci:// reference, or a template name (--list shows them)',
           );
         const format = outputFormat(opts.output);
-        if (!RELEASE_NAME.test(opts.name) || opts.name.length > 53) {
+        if (isHelmRef(chartRef, opts.repo)) return templateHelm(io, chartRef, releaseName, format, opts);
+
+        if (!RELEASE_NAME.test(releaseName) || releaseName.length > 53) {
           throw new ClustermintError(
             'USAGE',
-            `--name ${JSON.stringify(opts.name)}: a release name is a DNS-1123 label of at most 53 characters`,
+            `--name ${JSON.stringify(releaseName)}: a release name is a DNS-1123 label of at most 53 characters`,
           );
         }
         const chart = catalog.resolve(chartRef);
@@ -58,12 +125,16 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         const result = runChart({
           chart,
           sources,
-          release: { name: opts.name, namespace: opts.namespace },
+          release: { name: releaseName, namespace: opts.namespace },
           kubeVersion: opts.kubeVersion,
         });
         io.err(printViolations(result.warnings));
         if (result.violations.length > 0) {
           io.err(printViolations(result.violations));
+          return 1;
+        }
+        if (result.documents.length === 0) {
+          io.err(`Error: chart ${chart.metadata.name} rendered no objects\n`);
           return 1;
         }
         io.out(
@@ -78,4 +149,69 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         return 0;
       }),
     );
+}
+
+/** The Helm path: load the chart from its source, render as helm, print helm's output. */
+async function templateHelm(
+  io: IO,
+  ref: string,
+  releaseName: string,
+  format: 'yaml' | 'json',
+  opts: any,
+): Promise<number> {
+  const source = await loadChartSource({
+    ref,
+    version: opts.version,
+    repo: opts.repo,
+    username: opts.username,
+    password: opts.password,
+    plainHttp: opts.plainHttp,
+    insecureSkipTlsVerify: opts.insecureSkipTlsVerify,
+    caFile: opts.caFile,
+  });
+  const values = helmUserValues({
+    values: opts.values,
+    set: opts.set,
+    setString: opts.setString,
+    setFile: opts.setFile,
+    setJson: opts.setJson,
+    setLiteral: opts.setLiteral,
+  });
+  let result: ReturnType<typeof helmTemplate>;
+  try {
+    result = helmTemplate(source.files, {
+      releaseName,
+      namespace: opts.namespace,
+      values,
+      readArchive: readChartArchive,
+      kubeVersion: opts.kubeVersion,
+      apiVersions: opts.apiVersions,
+      includeCrds: opts.includeCrds === true,
+      skipTests: opts.skipTests === true,
+      noHooks: opts.hooks === false,
+      showOnly: opts.showOnly,
+      isUpgrade: opts.isUpgrade === true,
+      skipSchemaValidation: opts.skipSchemaValidation === true,
+      warn: (m) => io.err(`warning: ${m}\n`),
+    });
+  } catch (e) {
+    if (!(e instanceof HelmError)) throw e;
+    io.err(`Error: ${e.message}\n`);
+    return 1;
+  }
+  // a document without a kind (a comment, a blank) is no object
+  const rendered = [...result.manifests, ...result.hooks].filter((m) => m.head.kind !== '').length;
+  if (rendered === 0 && !(opts.includeCrds && result.output.includes('# Source: '))) {
+    io.err(
+      `Error: chart ${result.chart.metadata.name} rendered no objects: every template produced empty output (check the values; helm would print nothing and succeed)\n`,
+    );
+    return 1;
+  }
+  if (format === 'json') {
+    const objects = readRenderedManifests([...result.manifests, ...result.hooks]);
+    io.out(printObjects(objects, 'json'));
+    return 0;
+  }
+  io.out(result.output);
+  return 0;
 }

@@ -15,8 +15,16 @@ export class GoTemplateError extends Error {
   /** Go's column: the 0-based byte offset within the line (exec errors only). */
   readonly column?: number;
 
-  constructor(kind: 'parse' | 'exec', message: string, templateName: string, line: number, column?: number) {
-    super(message);
+  constructor(
+    kind: 'parse' | 'exec',
+    message: string,
+    templateName: string,
+    line: number,
+    column?: number,
+    /** The error a function returned, which Go wraps (`error calling NAME: %w`). */
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'GoTemplateError';
     this.kind = kind;
     this.templateName = templateName;

@@ -50,14 +50,18 @@ export interface ExecLimits {
 }
 
 export interface ExecContext {
-  parseName: string;
-  text: string;
   trees: Map<string, Tree>;
   funcs: GoFuncMap;
   builtins: GoFuncMap;
   missingKey: MissingKey;
   limits: ExecLimits;
 }
+
+export const DEFAULT_LIMITS: ExecLimits = {
+  maxTemplateDepth: 1000,
+  maxOutput: 20 * 1024 * 1024,
+  maxRangeIterations: 1_000_000,
+};
 
 /** The "no final argument" marker of a command that is not fed by a pipe. */
 const MISSING: unique symbol = Symbol('missing');
@@ -89,7 +93,7 @@ export function execute(ctx: ExecContext, name: string, input: unknown): string 
   // reflect.ValueOf(nil) is the invalid value: nil data behaves like no data.
   const data = input === null ? undefined : input;
   const tree = ctx.trees.get(name);
-  const st = new State(ctx, name, [{ name: '$', value: data, iface: false }], 0, {
+  const st = new State(ctx, name, tree, [{ name: '$', value: data, iface: false }], 0, {
     out: [],
     len: 0,
     iterations: 0,
@@ -111,24 +115,33 @@ class State {
   constructor(
     readonly ctx: ExecContext,
     readonly tmplName: string,
+    readonly tree: Tree | undefined,
     readonly vars: Variable[],
     readonly depth: number,
     readonly sink: Sink,
   ) {}
 
-  errorf(msg: string): never {
-    if (!this.node) {
-      throw new GoTemplateError('exec', `template: ${this.tmplName}: ${msg}`, this.tmplName, 0);
+  errorf(msg: string, cause?: unknown): never {
+    if (!this.node || !this.tree) {
+      throw new GoTemplateError(
+        'exec',
+        `template: ${this.tmplName}: ${msg}`,
+        this.tmplName,
+        0,
+        undefined,
+        cause,
+      );
     }
-    const { line, column } = lineColumn(this.ctx.text, this.node.pos);
+    const { line, column } = lineColumn(this.tree.text, this.node.pos);
     throw new GoTemplateError(
       'exec',
-      `template: ${this.ctx.parseName}:${line}:${column}: executing ${goQuote(this.tmplName)} at <${nodeString(
+      `template: ${this.tree.parseName}:${line}:${column}: executing ${goQuote(this.tmplName)} at <${nodeString(
         this.node,
       )}>: ${msg}`,
       this.tmplName,
       line,
       column,
+      cause,
     );
   }
 
@@ -295,6 +308,7 @@ class State {
     const st = new State(
       this.ctx,
       t.name,
+      tree,
       [{ name: '$', value: newDot, iface: false }],
       this.depth + 1,
       this.sink,
@@ -452,10 +466,17 @@ class State {
     }
     const typ = receiverIface ? 'interface {}' : goTypeOf(receiver);
     if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-    if (receiver instanceof GoObject) {
+    if (receiver instanceof GoObject || receiver instanceof GoMap || receiver instanceof GoSlice) {
       const methods = receiver.methods();
       if (Object.hasOwn(methods, fieldName)) {
         return [this.evalCall(dot, dotIface, methods[fieldName], false, node, fieldName, args, final), false];
+      }
+      const fields = receiver instanceof GoObject ? receiver.fields() : {};
+      if (Object.hasOwn(fields, fieldName)) {
+        if ((args !== null && args.length > 1) || final !== MISSING) {
+          this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+        }
+        return [fields[fieldName], false];
       }
     }
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
@@ -546,15 +567,16 @@ class State {
     try {
       return fn.fn(...argv);
     } catch (e) {
-      if (e instanceof GoTemplateError) throw e;
       const msg =
-        e instanceof FunctionFailure
-          ? `${e.runtimePanic ? 'runtime error: ' : ''}${e.message}`
-          : e instanceof Error
-            ? `runtime error: ${e.message}`
-            : String(e);
+        e instanceof GoTemplateError
+          ? e.message
+          : e instanceof FunctionFailure
+            ? `${e.runtimePanic ? 'runtime error: ' : ''}${e.message}`
+            : e instanceof Error
+              ? `runtime error: ${e.message}`
+              : String(e);
       this.node = node;
-      this.errorf(`error calling ${name}: ${msg}`);
+      this.errorf(`error calling ${name}: ${msg}`, e);
     }
   }
 

@@ -38,7 +38,7 @@
 
 import { builtinFuncs } from './builtins.js';
 import { GoTemplateError } from './errors.js';
-import { type ExecLimits, execute, type MissingKey } from './exec.js';
+import { DEFAULT_LIMITS, type ExecLimits, execute, type MissingKey } from './exec.js';
 import { parseTemplates, type Tree } from './parser.js';
 import type { GoFuncMap } from './values.js';
 
@@ -63,11 +63,8 @@ export interface GoTemplateOptions {
   limits?: Partial<ExecLimits>;
 }
 
-export const DEFAULT_LIMITS: ExecLimits = {
-  maxTemplateDepth: 1000,
-  maxOutput: 20 * 1024 * 1024,
-  maxRangeIterations: 1_000_000,
-};
+export { DEFAULT_LIMITS } from './exec.js';
+export { GoTemplateSet, type GoTemplateSetOptions } from './template-set.js';
 
 /** Parses `text` (with its `define`/`block` templates); throws GoTemplateError on a syntax error. */
 export function parseGoTemplate(text: string, options: GoTemplateOptions = {}): GoTemplate {
@@ -77,8 +74,6 @@ export function parseGoTemplate(text: string, options: GoTemplateOptions = {}): 
   const trees = new Map<string, Tree>();
   parseTemplates(name, text, hasFunction, trees);
   const ctx = {
-    parseName: name,
-    text,
     trees,
     funcs,
     builtins: builtinFuncs,

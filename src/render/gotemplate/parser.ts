@@ -26,6 +26,10 @@ import { parseGoNumber, unquoteChar, unquoteGoString } from './literals.js';
 export interface Tree {
   name: string;
   root: ListNode;
+  /** The name the source text was parsed under (Go's Tree.ParseName): error locations use it. */
+  parseName: string;
+  /** The source text the tree's node positions point into. */
+  text: string;
 }
 
 /** Nesting depth of parenthesised pipelines (Go: 10000). */
@@ -41,7 +45,7 @@ export function parseTemplates(
   treeSet: Map<string, Tree>,
 ): void {
   const tokens = lex(text, { breakOK: !hasFunction('break'), continueOK: !hasFunction('continue') });
-  const p = new Parser(name, tokens, hasFunction, treeSet);
+  const p = new Parser(name, text, tokens, hasFunction, treeSet);
   try {
     p.parseTop();
   } catch (e) {
@@ -62,6 +66,7 @@ class Parser {
 
   constructor(
     private readonly parseName: string,
+    private readonly text: string,
     private readonly tokens: Token[],
     private readonly hasFunction: (name: string) => boolean,
     private readonly treeSet: Map<string, Tree>,
@@ -145,7 +150,7 @@ class Parser {
   private add(name: string, root: ListNode): void {
     const existing = this.treeSet.get(name);
     if (!existing || isEmptyTree(existing.root)) {
-      this.treeSet.set(name, { name, root });
+      this.treeSet.set(name, { name, root, parseName: this.parseName, text: this.text });
       return;
     }
     if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${goQuote(name)}`);

@@ -71,6 +71,10 @@ export class GoSlice {
     readonly elem: string,
     readonly items: unknown[],
   ) {}
+  /** Methods of a named slice type (Helm's VersionSet.Has); none for a plain slice. */
+  methods(): Record<string, GoFunc> {
+    return {};
+  }
 }
 
 /** A map with a concrete value type other than interface{} (map[string]string). */
@@ -79,6 +83,10 @@ export class GoMap {
     readonly elem: string,
     readonly entries: PlainObject,
   ) {}
+  /** Methods of a named map type (Helm's `.Files`); they win over keys, as in Go. */
+  methods(): Record<string, GoFunc> {
+    return {};
+  }
 }
 
 /** A Go value with methods, reachable as `.Name` (e.g. *semver.Version). */
@@ -86,6 +94,10 @@ export abstract class GoObject {
   abstract readonly goType: string;
   /** Methods callable from a template; each returns a value or throws GoFuncError. */
   abstract methods(): Record<string, GoFunc>;
+  /** Exported struct fields, reachable as `.Name` like methods (none by default). */
+  fields(): Record<string, unknown> {
+    return {};
+  }
   /** Printed form (`fmt.Stringer`). */
   abstract toString(): string;
 }

@@ -354,6 +354,18 @@ function parseFirstDocument(out: string): unknown {
   return new Converter(doc, out).value(doc.contents as Node | null);
 }
 
+/**
+ * sigs.k8s.io/yaml's Unmarshal of `text` into a JSON value (first document only), uncached;
+ * throws an Error whose message is the YAML error (go-yaml's wording where it matches).
+ */
+export function unmarshalGoYaml(text: string): unknown {
+  try {
+    return parseFirstDocument(text);
+  } catch (e) {
+    throw new Error((e as Error).message.split('\n')[0]);
+  }
+}
+
 /** The rendered text as a JSON value; plain words skip the parser, other outputs are cached. */
 export function readRenderedYaml(out: string): unknown {
   const trimmed = out.trim();

@@ -1,0 +1,271 @@
+/**
+ * From rendered files to `helm template`'s output (pkg/release/v1/util SortManifests and the
+ * template command): files in name order, split at `---` lines, each document's head read
+ * (apiVersion, kind, name, annotations), hooks (helm.sh/hook) set apart, both stably sorted by
+ * Helm's install order of kinds, then written as `---\n# Source: FILE\nDOC\n`.
+ */
+import { isPlainObject } from '../../util/plain-object.js';
+import { unmarshalGoYaml } from '../topology/rendered-yaml.js';
+
+export interface ManifestHead {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  annotations: Record<string, string> | null;
+}
+
+export interface Manifest {
+  /** The file it came from (`chart/templates/x.yaml`). */
+  name: string;
+  content: string;
+  head: ManifestHead;
+}
+
+export interface Hook extends Manifest {
+  events: string[];
+  weight: number;
+}
+
+export class ManifestParseError extends Error {
+  override name = 'ManifestParseError';
+}
+
+const INSTALL_ORDER = [
+  'PriorityClass',
+  'Namespace',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+];
+const ORDER = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
+
+const HOOK_EVENTS = new Set([
+  'pre-install',
+  'post-install',
+  'pre-delete',
+  'post-delete',
+  'pre-upgrade',
+  'post-upgrade',
+  'pre-rollback',
+  'post-rollback',
+  'test',
+  'test-success',
+]);
+
+/** releaseutil.SplitManifests: documents at `---` line starts, blank ones dropped, in order. */
+export function splitManifests(text: string): string[] {
+  const trimmed = text.replace(/^\s+/, '');
+  return trimmed
+    .split(/^---[ \t]*/m)
+    .filter((d) => d.trim() !== '')
+    .map((d) => d.replace(/^\s+/, ''));
+}
+
+function lessByKind(a: string, b: string): number {
+  const ia = ORDER.get(a);
+  const ib = ORDER.get(b);
+  if (ia === undefined && ib === undefined) return a === b ? 0 : a < b ? -1 : 1;
+  if (ia === undefined) return 1;
+  if (ib === undefined) return -1;
+  return ia - ib;
+}
+
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (isPlainObject(v)) return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/** yaml.Unmarshal into SimpleHead, with encoding/json's type errors. */
+export function readHead(doc: string): ManifestHead {
+  let v: unknown;
+  try {
+    v = unmarshalGoYaml(doc);
+  } catch (e) {
+    throw new Error(`error converting YAML to JSON: ${(e as Error).message}`);
+  }
+  const typeErr = (what: unknown, field: string, type: string) =>
+    new Error(
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(what)} into Go struct field ${field} of type ${type}`,
+    );
+  const head: ManifestHead = { apiVersion: '', kind: '', name: '', annotations: null };
+  if (v === null || v === undefined) return head;
+  if (!isPlainObject(v)) {
+    throw new Error(
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(v)} into Go value of type util.SimpleHead`,
+    );
+  }
+  const str = (x: unknown, field: string) => {
+    if (x === null || x === undefined) return '';
+    if (typeof x !== 'string') throw typeErr(x, field, 'string');
+    return x;
+  };
+  head.apiVersion = str(v.apiVersion, 'SimpleHead.apiVersion');
+  head.kind = str(v.kind, 'SimpleHead.kind');
+  const md = v.metadata;
+  if (md !== null && md !== undefined) {
+    if (!isPlainObject(md))
+      throw typeErr(
+        md,
+        'SimpleHead.metadata',
+        'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }',
+      );
+    head.name = str(md.name, 'SimpleHead.metadata.name');
+    const ann = md.annotations;
+    if (ann !== null && ann !== undefined) {
+      if (!isPlainObject(ann)) throw typeErr(ann, 'SimpleHead.metadata.annotations', 'map[string]string');
+      head.annotations = {};
+      for (const [k, a] of Object.entries(ann))
+        head.annotations[k] = str(a, 'SimpleHead.metadata.annotations');
+    }
+  }
+  return head;
+}
+
+/** SortManifests with InstallOrder; throws ManifestParseError (`YAML parse error on FILE: ...`). */
+export function sortManifests(files: ReadonlyMap<string, string>): { hooks: Hook[]; manifests: Manifest[] } {
+  const hooks: Hook[] = [];
+  const manifests: Manifest[] = [];
+  for (const path of [...files.keys()].sort()) {
+    const content = files.get(path)!;
+    if (path.slice(path.lastIndexOf('/') + 1).startsWith('_')) continue;
+    if (content.trim() === '') continue;
+    for (const doc of splitManifests(content)) {
+      let head: ManifestHead;
+      try {
+        head = readHead(doc);
+      } catch (e) {
+        throw new ManifestParseError(`YAML parse error on ${path}: ${(e as Error).message}`);
+      }
+      const hookTypes =
+        head.annotations && Object.hasOwn(head.annotations, 'helm.sh/hook')
+          ? head.annotations['helm.sh/hook']
+          : undefined;
+      if (
+        hookTypes === undefined ||
+        head.annotations === null ||
+        Object.keys(head.annotations).length === 0
+      ) {
+        manifests.push({ name: path, content: doc, head });
+        continue;
+      }
+      const events = hookTypes.split(',').map((t) => t.trim().toLowerCase());
+      if (events.some((e) => !HOOK_EVENTS.has(e))) continue; // unknown hooks are skipped
+      const w = head.annotations['helm.sh/hook-weight'];
+      const weight = w !== undefined && /^[+-]?\d+$/.test(w) ? Number.parseInt(w, 10) : 0;
+      hooks.push({
+        name: path,
+        content: doc,
+        head,
+        events: events.map((e) => (e === 'test-success' ? 'test' : e)),
+        weight,
+      });
+    }
+  }
+  const byKind = (a: Manifest, b: Manifest) => lessByKind(a.head.kind, b.head.kind);
+  return { hooks: hooks.sort(byKind), manifests: manifests.sort(byKind) };
+}
+
+/** Go's filepath.Match on '/'-separated paths (`*`, `?`, `[...]`, `\\` escapes). */
+export function pathMatch(pattern: string, name: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]!);
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) return false;
+      let body = pattern.slice(i + 1, end);
+      const negate = body.startsWith('^');
+      if (negate) body = body.slice(1);
+      re += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
+      i = end;
+    } else re += escapeRe(c);
+  }
+  try {
+    return new RegExp(`^${re}$`, 's').test(name);
+  } catch {
+    return false;
+  }
+}
+
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+export interface OutputOptions {
+  crds: { filename: string; text: string }[];
+  includeCrds: boolean;
+  noHooks: boolean;
+  skipTests: boolean;
+  showOnly: readonly string[];
+}
+
+/** The text `helm template` prints; throws with Helm's text when --show-only finds nothing. */
+export function templateOutput(sorted: { hooks: Hook[]; manifests: Manifest[] }, o: OutputOptions): string {
+  let manifestDoc = '';
+  if (o.includeCrds) for (const crd of o.crds) manifestDoc += `---\n# Source: ${crd.filename}\n${crd.text}\n`;
+  for (const m of sorted.manifests) manifestDoc += `---\n# Source: ${m.name}\n${m.content}\n`;
+  let out = `${manifestDoc.trim()}\n`;
+  if (!o.noHooks) {
+    for (const h of sorted.hooks) {
+      if (o.skipTests && h.events.includes('test')) continue;
+      out += `---\n# Source: ${h.name}\n${h.content}\n`;
+    }
+  }
+  if (o.showOnly.length === 0) return out;
+  const docs = splitManifests(out);
+  let shown = '';
+  for (const pattern of o.showOnly) {
+    let missing = true;
+    for (const doc of docs) {
+      const m = /# Source: [^/]+\/(.+)/.exec(doc);
+      if (!m) continue;
+      if (!pathMatch(pattern.replaceAll('\\', '/'), m[1]!)) continue;
+      shown += `---\n${doc}\n`;
+      missing = false;
+    }
+    if (missing) throw new ShowOnlyError(`could not find template ${pattern} in chart`);
+  }
+  return shown;
+}
+
+export class ShowOnlyError extends Error {
+  override name = 'ShowOnlyError';
+}
