@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../helpers/cli.js';
 import { findHelm, helmErrorMessage, runHelm } from '../../helpers/helm.js';
-import { firstDifference } from './parity-diff.js';
+import { firstDifference, firstDifferenceBrief } from './parity-diff.js';
 import { chartSpec, templateArgs, writeChart } from './parity-generate.js';
 
 const helmBin = findHelm('the generated-chart Helm parity test');
@@ -35,7 +35,9 @@ describe.skipIf(!helmBin)('generated charts: clustermint template matches helm t
           `exit: helm ${theirs.code}, ours ${ours.code}; helm: ${helmErrorMessage(theirs.stderr) ?? '-'}; ours: ${ours.stderr.trim().slice(0, 500)}`,
         );
       if (theirs.stdout !== ours.stdout)
-        problems.push(`stdout: ${firstDifference(theirs.stdout, ours.stdout)}`);
+        problems.push(
+          `stdout: ${firstDifferenceBrief(theirs.stdout, ours.stdout)}\n${firstDifference(theirs.stdout, ours.stdout)}`,
+        );
       const message = theirs.code === 0 ? undefined : helmErrorMessage(theirs.stderr);
       if (message !== undefined && !ours.stderr.includes(message))
         problems.push(

@@ -35,3 +35,14 @@ export function firstDifference(expected: string, actual: string, names = ['helm
     show(b, i - CONTEXT, i + CONTEXT + 1, i),
   ].join('\n');
 }
+
+/** One line: where two outputs part and what each side has there (JSON-quoted). */
+export function firstDifferenceBrief(expected: string, actual: string, names = ['helm', 'ours']): string {
+  if (expected === actual) return '';
+  const a = expected.split('\n');
+  const b = actual.split('\n');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const at = (lines: string[]) => (i < lines.length ? JSON.stringify(lines[i]) : '(end)');
+  return `line ${i + 1}: ${names[0]} ${at(a)}, ${names[1]} ${at(b)}`;
+}

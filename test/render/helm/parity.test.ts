@@ -22,7 +22,7 @@ import { type CliResult, run } from '../../helpers/cli.js';
 import { findHelm, type HelmRun, helmErrorMessage, runHelm } from '../../helpers/helm.js';
 import { sharedAvailable } from '../../helpers/shared.js';
 import { GOLDEN_DIR, type ParityCase, parityCases } from './parity-cases.js';
-import { firstDifference } from './parity-diff.js';
+import { firstDifference, firstDifferenceBrief } from './parity-diff.js';
 
 const WHAT = 'the Helm parity tests';
 /** The kube version Helm's own suite renders with (its goldens say v1.20.0). */
@@ -69,7 +69,10 @@ function parityProblems(theirs: HelmRun, ours: CliResult): string[] {
       `exit: helm ${theirs.code}, ours ${ours.code}${why}\n  ours stderr: ${ours.stderr.trim().slice(0, 2000)}`,
     );
   }
-  if (theirs.stdout !== ours.stdout) problems.push(`stdout: ${firstDifference(theirs.stdout, ours.stdout)}`);
+  if (theirs.stdout !== ours.stdout)
+    problems.push(
+      `stdout: ${firstDifferenceBrief(theirs.stdout, ours.stdout)}\n${firstDifference(theirs.stdout, ours.stdout)}`,
+    );
   if (!theirsOk) {
     const message = helmErrorMessage(theirs.stderr);
     if (message === undefined) {
@@ -82,6 +85,13 @@ function parityProblems(theirs: HelmRun, ours: CliResult): string[] {
   }
   return problems;
 }
+
+/** A problem in the closing list: its first line, or its first four for exit/stderr ones. */
+const brief = (p: string): string =>
+  p
+    .split('\n')
+    .slice(0, p.startsWith('stdout:') ? 1 : 4)
+    .join('\n    ');
 
 const mismatches: string[] = [];
 const goldenNotes: string[] = [];
@@ -123,7 +133,7 @@ describe.skipIf(!helmBin)('helm template parity', () => {
     it.each(parityCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const problems = parityProblems(helmRun(c), await oursRun(c));
       if (problems.length) {
-        mismatches.push(`- ${c.name}: ${problems[0]!.split('\n').slice(0, 8).join('\n    ')}`);
+        mismatches.push(`- ${c.name}: ${problems.map(brief).join('\n  ')}`);
         expect.fail(`template ${c.args.join(' ')}${c.cwd ? ` (in ${c.cwd})` : ''}\n${problems.join('\n')}`);
       }
     });
