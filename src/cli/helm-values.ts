@@ -1,4 +1,5 @@
 /** Helm's value flags (-f, --set, --set-string, --set-file, --set-json, --set-literal) -> one map. */
+import { existsSync } from 'node:fs';
 import { mergeValueFlags, StrvalsError } from '../render/helm/strvals.js';
 import { ClustermintError } from '../util/errors.js';
 import type { PlainObject } from '../util/plain-object.js';
@@ -26,7 +27,12 @@ export function helmUserValues(o: HelmValueFlags): PlainObject {
         fileValues: o.setFile,
         literalValues: o.setLiteral,
       },
-      (path) => (path === '-' ? readStdin() : readTextFile(path)),
+      (path) => {
+        if (path === '-') return readStdin();
+        // helm's words for a missing file (Go's os.Open error)
+        if (!existsSync(path)) throw new ClustermintError('UNREADABLE', `open ${path}: no such file or directory`);
+        return readTextFile(path);
+      },
     );
   } catch (e) {
     if (e instanceof StrvalsError) throw new ClustermintError('BAD_SET', e.message);

@@ -61,6 +61,14 @@ function withOurName(message: string): string {
 /** What differs between helm's and our answer to a case; empty when they agree. */
 function parityProblems(theirs: HelmRun, ours: CliResult): string[] {
   const problems: string[] = [];
+  // Deliberate: a render without a single object (helm: exit 0) prints helm's output and fails
+  // with a clear reason (issue 14: never an empty success).
+  if (theirs.code === 0 && !/^kind:\s*\S/m.test(theirs.stdout) && ours.code === 1) {
+    if (!ours.stderr.includes('rendered no objects')) problems.push(`ours failed: ${ours.stderr.trim()}`);
+    if (theirs.stdout !== ours.stdout)
+      problems.push(`stdout: ${firstDifferenceBrief(theirs.stdout, ours.stdout)}\n${firstDifference(theirs.stdout, ours.stdout)}`);
+    return problems;
+  }
   const theirsOk = theirs.code === 0;
   const oursOk = ours.code === 0;
   if (theirsOk !== oursOk) {
