@@ -17,6 +17,15 @@ export interface HelmValueFlags {
 
 /** The user's values in Helm's order; a flag Helm refuses is a usage error with Helm's text. */
 export function helmUserValues(o: HelmValueFlags): PlainObject {
+  for (const f of o.setFile) {
+    const path = f.slice(f.indexOf('=') + 1);
+    if (f.includes('=') && path !== '-' && !existsSync(path)) {
+      throw new ClustermintError(
+        'UNREADABLE',
+        `failed parsing --set-file data: open ${path}: no such file or directory`,
+      );
+    }
+  }
   try {
     return mergeValueFlags(
       {
@@ -30,7 +39,8 @@ export function helmUserValues(o: HelmValueFlags): PlainObject {
       (path) => {
         if (path === '-') return readStdin();
         // helm's words for a missing file (Go's os.Open error)
-        if (!existsSync(path)) throw new ClustermintError('UNREADABLE', `open ${path}: no such file or directory`);
+        if (!existsSync(path))
+          throw new ClustermintError('UNREADABLE', `open ${path}: no such file or directory`);
         return readTextFile(path);
       },
     );

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { runChart } from '../gate/chart-pipeline.js';
 import { hermeticSprigFuncs, parseGoTemplate } from '../render/gotemplate/index.js';
 import { HelmError, helmTemplate } from '../render/helm/index.js';
+import { templateOutput } from '../render/helm/manifests.js';
 import { readRenderedManifests } from '../render/helm/objects.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { chartFolderLanguage } from '../resolve/chart-language.js';
@@ -40,8 +41,11 @@ function isHelmRef(ref: string, repo: string | undefined): boolean {
 }
 
 export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
-  program
-    .command('template')
+  const command = program.command('template');
+  // helm's words for a flag it does not know
+  (command as unknown as { unknownOption(flag: string): void }).unknownOption = (flag: string) =>
+    command.error(`Error: unknown flag: ${flag}`, { code: 'commander.unknownOption' });
+  command
     .summary('render one chart, like helm template')
     .description(
       'Render a chart with values and print the objects.\n\n' +
@@ -81,6 +85,7 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
     )
     .option('--is-upgrade', 'set .Release.IsUpgrade instead of .Release.IsInstall')
     .option('--skip-schema-validation', 'do not check values against values.schema.json')
+    .option('--debug', 'on a render error, print what was rendered (as helm --debug)')
     .option('--version <constraint>', 'chart version (tag or constraint) for oci:// and --repo')
     .option('--repo <url>', 'chart repository URL; CHART is then a chart name in it')
     .option('--username <user>', 'registry or repository user')
@@ -116,16 +121,24 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         const chartRef = second ?? first;
         let releaseName: string = second !== undefined ? first! : opts.name;
         if (opts.nameTemplate !== undefined) {
-          if (second !== undefined) throw new ClustermintError('USAGE', 'cannot set --name-template and also specify a name');
+          if (second !== undefined)
+            throw new ClustermintError('USAGE', 'cannot set --name-template and also specify a name');
           releaseName = releaseNameFromTemplate(opts.nameTemplate);
         }
         if (!chartRef)
           throw new ClustermintError(
             'USAGE',
-            'missing CHART: a chart folder, archive, oci:// reference, or a template name (--list shows them)',
+            '"clustermint template" requires at least 1 argument\n\nUsage:  clustermint template [NAME] [CHART] [flags]',
+            undefined,
+            ['CHART is a chart folder, archive, oci:// reference, or a template name (--list shows them)'],
           );
         const format = outputFormat(opts.output);
-        if (!opts.repo && /[\\/]|^\.|\.tgz$/.test(chartRef) && !/^(oci|https?):\/\//.test(chartRef) && !existsSync(chartRef)) {
+        if (
+          !opts.repo &&
+          /[\\/]|^\.|\.tgz$/.test(chartRef) &&
+          !/^(oci|https?):\/\//.test(chartRef) &&
+          !existsSync(chartRef)
+        ) {
           // helm's words for a chart path that is not there
           throw new ClustermintError('UNREADABLE', `path "${chartRef}" not found`);
         }
@@ -166,6 +179,20 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         return 0;
       }),
     );
+}
+
+/** What helm --debug prints before a render error: the release manifest so far, show-only applied. */
+function debugOutput(manifest: string, showOnly: readonly string[]): string {
+  const text = `${manifest.trim()}\n`;
+  if (showOnly.length === 0) return text;
+  try {
+    return templateOutput(
+      { manifests: [], hooks: [] },
+      { crds: [], includeCrds: false, noHooks: true, skipTests: false, showOnly, raw: text },
+    );
+  } catch {
+    return ''; // a template not found: helm returns the render error alone
+  }
 }
 
 /** `--name-template`: a Go template (sprig's functions) that makes the release name, as helm's. */
@@ -218,10 +245,12 @@ async function templateHelm(
       showOnly: opts.showOnly,
       isUpgrade: opts.isUpgrade === true,
       skipSchemaValidation: opts.skipSchemaValidation === true,
+      debug: opts.debug === true,
       warn: (m) => io.err(`warning: ${m}\n`),
     });
   } catch (e) {
     if (!(e instanceof HelmError)) throw e;
+    if (opts.debug && e.stage === 'render') io.out(debugOutput(e.manifest, opts.showOnly));
     io.err(`Error: ${e.message}\n`);
     return 1;
   }

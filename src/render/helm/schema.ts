@@ -18,7 +18,12 @@ export function toJsonValue(v: unknown): unknown {
     // ordinary objects: ajv's helpers (uniqueItems' deep equal) call Object.prototype methods
     const out: PlainObject = {};
     for (const [k, x] of Object.entries(v)) {
-      Object.defineProperty(out, k, { value: toJsonValue(x), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: toJsonValue(x),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
