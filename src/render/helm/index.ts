@@ -16,7 +16,7 @@
  * message is Helm's text (what helm prints after `Error: `).
  */
 import type { PlainObject } from '../../util/plain-object.js';
-import type { GoFuncMap } from '../gotemplate/index.js';
+import { type GoFuncMap, GoInt } from '../gotemplate/index.js';
 import { DEFAULT_KUBE_VERSION, makeCapabilities, parseKubeVersion } from './capabilities.js';
 import { crdObjects, type HelmChart, type HelmFile } from './chart.js';
 import { coalesceValues } from './coalesce.js';
@@ -153,7 +153,7 @@ export function prepareRelease(files: readonly HelmFile[], options: HelmTemplate
     Namespace: options.namespace,
     IsUpgrade: isUpgrade,
     IsInstall: !isUpgrade,
-    Revision: 1,
+    Revision: new GoInt('int', 1n),
     Service: 'Helm',
   };
   let values: PlainObject;
