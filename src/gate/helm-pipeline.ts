@@ -10,7 +10,6 @@ import type { ParsedDocument } from '../render/chart/parse-output.js';
 import type { Release } from '../render/chart/render.js';
 import { mergeUserValues } from '../render/chart/values.js';
 import { checkSchemas, HelmError, prepareRelease, renderRelease } from '../render/helm/index.js';
-import { readHead } from '../render/helm/manifests.js';
 import { readRenderedManifests } from '../render/helm/objects.js';
 import { toJsonValue } from '../render/helm/schema.js';
 import { readChartArchive } from '../util/archive.js';
@@ -80,7 +79,7 @@ function toDocuments(manifests: Parameters<typeof readRenderedManifests>[0]): Pa
   const counts = new Map<string, number>();
   const out: ParsedDocument[] = [];
   for (const m of manifests) {
-    if (m.head.kind === '' && readHead(m.content).kind === '') continue;
+    if (m.head.kind === '') continue;
     const [obj] = readRenderedManifests([m]);
     if (!obj) continue;
     const index = counts.get(m.name) ?? 0;

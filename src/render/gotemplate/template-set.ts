@@ -8,6 +8,7 @@
  * name twice is a parse error, as in Go.
  */
 import { goQuote } from '../../go/fmt.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { builtinFuncs } from './builtins.js';
 import { GoTemplateError } from './errors.js';
 import { DEFAULT_LIMITS, type ExecLimits, execute, type MissingKey } from './exec.js';
@@ -20,6 +21,23 @@ export interface GoTemplateSetOptions {
   funcs?: GoFuncMap;
   missingKey?: MissingKey;
   limits?: Partial<ExecLimits>;
+}
+
+/**
+ * Parses by text: a chart's templates are the same on every render, and trees are never changed
+ * once built. The key holds the function names, since a parse checks that each function exists.
+ */
+const parsedTexts = new BoundedCache<string, Map<string, Tree>>(4096);
+const funcNamesKey = new WeakMap<GoFuncMap, string>();
+
+function namesOf(funcs: GoFuncMap): string {
+  let key = funcNamesKey.get(funcs);
+  if (key === undefined) {
+    // insertion order is stable for maps built the same way; a different order only misses
+    key = Object.keys(funcs).join(',');
+    funcNamesKey.set(funcs, key);
+  }
+  return key;
 }
 
 export class GoTemplateSet {
@@ -44,10 +62,15 @@ export class GoTemplateSet {
 
   /** Parses `text` as the template `name` (and its `define`s); throws GoTemplateError. */
   parse(name: string, text: string): void {
-    const parsed = new Map<string, Tree>();
     const funcs = this.funcs;
-    const hasFunction = (fn: string) => Object.hasOwn(funcs, fn) || Object.hasOwn(builtinFuncs, fn);
-    parseTemplates(name, text, hasFunction, parsed);
+    const key = `${namesOf(funcs)}\u0000${name}\u0000${text}`;
+    let parsed = parsedTexts.get(key);
+    if (!parsed) {
+      parsed = new Map<string, Tree>();
+      const hasFunction = (fn: string) => Object.hasOwn(funcs, fn) || Object.hasOwn(builtinFuncs, fn);
+      parseTemplates(name, text, hasFunction, parsed);
+      parsedTexts.set(key, parsed);
+    }
     for (const [n, tree] of parsed) {
       const old = this.trees.get(n);
       if (old && isEmptyTree(tree.root)) continue;

@@ -8,7 +8,7 @@
 import { goQuote } from '../../go/fmt.js';
 import { emptyMap, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { GoFuncError, type GoFuncMap, GoTemplateError, GoTemplateSet } from '../gotemplate/index.js';
-import { chartFullPath, type HelmChart, isLibraryChart } from './chart.js';
+import { chartFullPath, type HelmChart, type HelmFile, isLibraryChart } from './chart.js';
 import { table } from './dependencies.js';
 import { FilesObject } from './files-object.js';
 import { metadataAsMap } from './metadata.js';
@@ -93,13 +93,36 @@ export function sortTemplates(names: string[]): string[] {
   });
 }
 
+const texts = new WeakMap<HelmFile, string>();
+const decoder = new TextDecoder();
+/** A template file's text, decoded once per file. */
+function textOf(f: HelmFile): string {
+  let t = texts.get(f);
+  if (t === undefined) {
+    t = decoder.decode(f.data);
+    texts.set(f, t);
+  }
+  return t;
+}
+
+const filesObjects = new WeakMap<readonly HelmFile[], FilesObject>();
+/** `.Files` of a chart, built once per files array (it is read-only). */
+function filesObject(files: readonly HelmFile[]): FilesObject {
+  let f = filesObjects.get(files);
+  if (!f) {
+    f = FilesObject.of(files);
+    filesObjects.set(files, f);
+  }
+  return f;
+}
+
 /** recAllTpls: each chart's scope (its values section, its files) and its templates. */
 function collectTemplates(c: HelmChart, parentDot: PlainObject, out: Map<string, Renderable>): PlainObject {
   const subcharts = emptyMap();
   const chartMap = metadataAsMap(c);
   const next: PlainObject = emptyMap();
   setOwn(next, 'Chart', chartMap);
-  setOwn(next, 'Files', FilesObject.of(c.files));
+  setOwn(next, 'Files', filesObject(c.files));
   setOwn(next, 'Release', parentDot.Release);
   setOwn(next, 'Capabilities', parentDot.Capabilities);
   setOwn(next, 'Values', emptyMap());
@@ -116,7 +139,7 @@ function collectTemplates(c: HelmChart, parentDot: PlainObject, out: Map<string,
   for (const t of c.templates) {
     if (isLibraryChart(c) && !baseName(t.name).startsWith('_')) continue;
     out.set(`${prefix}/${t.name}`, {
-      text: new TextDecoder().decode(t.data),
+      text: textOf(t),
       dot: next,
       basePath: `${prefix}/templates`,
     });

@@ -15,7 +15,7 @@
  * sort manifests and hooks (manifests.ts), write the output. Every failure is a HelmError whose
  * message is Helm's text (what helm prints after `Error: `).
  */
-import type { PlainObject } from '../../util/plain-object.js';
+import { cloneTree, type PlainObject } from '../../util/plain-object.js';
 import { type GoFuncMap, GoInt } from '../gotemplate/index.js';
 import { DEFAULT_KUBE_VERSION, makeCapabilities, parseKubeVersion } from './capabilities.js';
 import { crdObjects, type HelmChart, type HelmFile } from './chart.js';
@@ -78,6 +78,9 @@ export interface HelmTemplateResult {
   values: PlainObject;
 }
 
+/** Helm's function map, built once (the engine adds its own functions per render). */
+let defaultFuncs: GoFuncMap | undefined;
+
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DEBUG_HINT = '\n\nUse --debug flag to render out invalid YAML';
 
@@ -86,16 +89,51 @@ function fail(stage: HelmError['stage'], e: unknown, suffix = '', manifest = '')
   throw new HelmError(`${e instanceof Error ? e.message : String(e)}${suffix}`, stage, manifest);
 }
 
+/**
+ * Charts loaded from a files array, kept while the array lives: a chart served many times (the
+ * gate, the controller, a fleet check) is parsed once. Each caller gets its own copy, since
+ * dependency processing changes the chart.
+ */
+const loadedCharts = new WeakMap<readonly HelmFile[], HelmChart>();
+
+function copyChart(c: HelmChart, parent?: HelmChart): HelmChart {
+  const out: HelmChart = {
+    ...c,
+    parent,
+    metadata: {
+      ...c.metadata,
+      annotations: c.metadata.annotations ? { ...c.metadata.annotations } : null,
+      dependencies: c.metadata.dependencies.map((d) => ({
+        ...d,
+        tags: [...d.tags],
+        importValues: [...d.importValues],
+      })),
+      maintainers: c.metadata.maintainers.map((m) => ({ ...m })),
+      sources: [...c.metadata.sources],
+      keywords: [...c.metadata.keywords],
+    },
+    values: cloneTree(c.values),
+    dependencies: [],
+  };
+  out.dependencies = c.dependencies.map((d) => copyChart(d, out));
+  return out;
+}
+
 /** Loads a chart from its files, as Helm's loader; throws HelmError. */
 export function loadChart(
   files: readonly HelmFile[],
   readArchive: HelmTemplateOptions['readArchive'],
 ): HelmChart {
-  try {
-    return loadHelmChart(files, { readArchive });
-  } catch (e) {
-    fail('load', e);
+  let chart = loadedCharts.get(files);
+  if (!chart) {
+    try {
+      chart = loadHelmChart(files, { readArchive });
+    } catch (e) {
+      fail('load', e);
+    }
+    loadedCharts.set(files, chart);
   }
+  return copyChart(chart);
 }
 
 /** A chart loaded, its dependencies processed and its values coalesced: ready to render. */
@@ -196,7 +234,8 @@ export function renderRelease(prepared: PreparedRelease, options: HelmTemplateOp
   }
   let rendered: Map<string, string>;
   try {
-    rendered = renderTemplates(chart, top, { funcs: options.funcs ?? helmFunctions() });
+    if (!options.funcs && !defaultFuncs) defaultFuncs = helmFunctions();
+    rendered = renderTemplates(chart, top, { funcs: options.funcs ?? defaultFuncs! });
   } catch (e) {
     fail('render', e, hint);
   }

@@ -19,6 +19,8 @@ export interface Manifest {
   name: string;
   content: string;
   head: ManifestHead;
+  /** The document as sigs.k8s.io/yaml reads it (read once, for the head and for the gate). */
+  value: unknown;
 }
 
 export interface Hook extends Manifest {
@@ -112,12 +114,20 @@ function jsonKind(v: unknown): string {
 
 /** yaml.Unmarshal into SimpleHead, with encoding/json's type errors. */
 export function readHead(doc: string): ManifestHead {
-  let v: unknown;
+  return headOf(readDocument(doc));
+}
+
+/** A rendered document as sigs.k8s.io/yaml reads it, with its error text. */
+function readDocument(doc: string): unknown {
   try {
-    v = unmarshalGoYaml(doc);
+    return unmarshalGoYaml(doc);
   } catch (e) {
     throw new Error(`error converting YAML to JSON: ${(e as Error).message}`);
   }
+}
+
+/** SimpleHead of a read document. */
+function headOf(v: unknown): ManifestHead {
   const typeErr = (what: unknown, field: string, type: string) =>
     new Error(
       `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(what)} into Go struct field ${field} of type ${type}`,
@@ -165,8 +175,10 @@ export function sortManifests(files: ReadonlyMap<string, string>): { hooks: Hook
     if (content.trim() === '') continue;
     for (const doc of splitManifests(content)) {
       let head: ManifestHead;
+      let value: unknown;
       try {
-        head = readHead(doc);
+        value = readDocument(doc);
+        head = headOf(value);
       } catch (e) {
         throw new ManifestParseError(`YAML parse error on ${path}: ${(e as Error).message}`);
       }
@@ -179,7 +191,7 @@ export function sortManifests(files: ReadonlyMap<string, string>): { hooks: Hook
         head.annotations === null ||
         Object.keys(head.annotations).length === 0
       ) {
-        manifests.push({ name: path, content: doc, head });
+        manifests.push({ name: path, content: doc, head, value });
         continue;
       }
       const events = hookTypes.split(',').map((t) => t.trim().toLowerCase());
@@ -190,6 +202,7 @@ export function sortManifests(files: ReadonlyMap<string, string>): { hooks: Hook
         name: path,
         content: doc,
         head,
+        value,
         events: events.map((e) => (e === 'test-success' ? 'test' : e)),
         weight,
       });

@@ -1,5 +1,4 @@
 /** Rendered Helm manifests as Kubernetes objects (what the gate validates and applies). */
-import { unmarshalGoYaml } from '../topology/rendered-yaml.js';
 import type { Manifest } from './manifests.js';
 
 export interface RenderedObject {
@@ -12,7 +11,7 @@ export interface RenderedObject {
 export function readRenderedManifests(manifests: readonly Manifest[]): RenderedObject[] {
   const out: RenderedObject[] = [];
   for (const m of manifests) {
-    const v = unmarshalGoYaml(m.content);
+    const v = m.value;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       out.push({ object: v as Record<string, unknown>, source: m.name });
     }

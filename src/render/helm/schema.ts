@@ -96,13 +96,23 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
   return cur;
 }
 
+/** values.schema.json bytes -> the parsed schema (compiled validators are cached by object). */
+const parsedSchemas = new WeakMap<Uint8Array, unknown>();
+
+function parseSchema(bytes: Uint8Array): unknown {
+  if (parsedSchemas.has(bytes)) return parsedSchemas.get(bytes);
+  const schema: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  parsedSchemas.set(bytes, schema);
+  return schema;
+}
+
 /** One chart's schema against its values: Helm's lines, or '' when they pass. */
 function validateOne(chart: HelmChart, values: PlainObject): string {
   if (!chart.schema) return '';
   const file = `${chart.metadata.name}/values.schema.json`;
   let schema: unknown;
   try {
-    schema = JSON.parse(new TextDecoder().decode(chart.schema));
+    schema = parseSchema(chart.schema);
   } catch (e) {
     return `${chart.metadata.name}:\n${(e as Error).message}\n`;
   }

@@ -25,6 +25,8 @@
  *   the next line or an unclosed quote there is an error.
  * - A block scalar that ends the text without a line break has none (`|\n  x` is `x`).
  */
+
+import jsyaml from 'js-yaml';
 import {
   type Alias,
   type Document,
@@ -359,11 +361,60 @@ function parseFirstDocument(out: string): unknown {
  * throws an Error whose message is the YAML error (go-yaml's wording where it matches).
  */
 export function unmarshalGoYaml(text: string): unknown {
+  const fast = fastUnmarshal(text);
+  if (fast !== undefined) return fast;
   try {
     return parseFirstDocument(text);
   } catch (e) {
     throw new Error((e as Error).message.split('\n')[0]);
   }
+}
+
+/**
+ * The common case fast: js-yaml reads several times faster than the `yaml` package, and its
+ * implicit types apply to plain scalars only, which is where go-yaml's resolution applies too. A
+ * text with what only the full reader models exactly (tags, anchors, merge keys, directives,
+ * tabs, CRs, a block scalar at the very end without a line break) goes to it, and so does
+ * anything js-yaml refuses (its errors are not go-yaml's; duplicate keys), a special float
+ * (JSON cannot hold it) or a key from a float (sigs.k8s.io/yaml writes it as float32).
+ */
+const FAST_UNSAFE = /[!&*%\t\r]|<<|\\/;
+let special = false;
+const goPlainScalar = new jsyaml.Type('tag:clustermint.io,2026:go-yaml-plain', {
+  kind: 'scalar',
+  resolve: () => true,
+  construct: (text: string) => {
+    const r = resolveUntagged('', text);
+    if (typeof r.value === 'number' && !Number.isFinite(r.value)) special = true;
+    return r.value;
+  },
+});
+const GO_PLAIN_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [goPlainScalar] });
+
+/** A key js-yaml wrote from a float (`1.5: x`), which sigs.k8s.io/yaml would write as a float32. */
+function hasFloatKey(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasFloatKey);
+  if (v === null || typeof v !== 'object') return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (/^[-+]?(\d[\d_]*)?\.|^[-+]?\d[\d_]*[eE]|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(k))
+      return true;
+    if (hasFloatKey(x)) return true;
+  }
+  return false;
+}
+
+function fastUnmarshal(text: string): unknown {
+  if (FAST_UNSAFE.test(text)) return undefined;
+  if (!text.endsWith('\n') && /[|>][-+0-9]*[ ]*(#.*)?\n(?![\s\S]*\n[^ \n])/.test(text)) return undefined;
+  special = false;
+  let v: unknown;
+  try {
+    v = jsyaml.load(text, { schema: GO_PLAIN_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  if (special || hasFloatKey(v)) return undefined;
+  return v === undefined ? null : v;
 }
 
 /** The rendered text as a JSON value; plain words skip the parser, other outputs are cached. */
