@@ -333,6 +333,12 @@ spawnSync(process.execPath, [join(ROOT, 'bench', 'webhook.js')], {
   );
 }
 
+// --- Helm charts in Go templates against the real helm (issue 14's benchmark): BENCH_HELM=0 skips
+if (process.env.BENCH_HELM !== '0') {
+  const { benchHelm } = await import('./helm.js');
+  await benchHelm();
+}
+
 // --- the controller against a real kube-apiserver (200 deployments; ~2.5 min): BENCH_KUBE=1
 if (process.env.BENCH_KUBE === '1') {
   spawnSync(process.execPath, [join(ROOT, 'bench', 'controller-kube.js')], { stdio: 'inherit' });
