@@ -72,7 +72,10 @@ export function lintChart(dir: string): LintReport {
       report.errors.push(fromError(e, 'values'));
     }
   }
-  if (chart.templates.filter((t) => !/(^|\/)_/.test(t.name)).length === 0) warn('the chart has no templates');
+  const templateNames = chart.helm
+    ? chart.helm.files.filter((f) => f.name.startsWith('templates/')).map((f) => f.name)
+    : chart.templates.map((t) => t.name);
+  if (templateNames.filter((t) => !/(^|\/)_/.test(t)).length === 0) warn('the chart has no templates');
   const syntax = checkTemplateSyntax(chart.templates).map((e) => fromError(e));
   for (const v of syntax) v.location = { ...v.location, file: join(dir, v.location?.file ?? '') };
   report.errors.push(...syntax);

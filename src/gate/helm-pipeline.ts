@@ -19,14 +19,28 @@ import { validateValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
 import type { ChartRunResult, ValuesSource } from './chart-run.js';
 
-function helmViolation(e: HelmError, chart: Chart): Violation {
+/**
+ * Where a Helm error points, chart-relative: `(aws-hosted-cp/templates/x.yaml:181:36)` in its
+ * text names the chart's own file (`templates/x.yaml`), or a subchart's (`charts/sub/...`).
+ */
+function helmErrorLocation(message: string): Violation['location'] {
+  const m = /\(([^/():\s]+)\/((?:charts\/[^/():\s]+\/)*templates\/[^:()\s]+):(\d+)(?::(\d+))?\)/.exec(
+    message,
+  );
+  if (m) return { file: m[2], line: Number(m[3]), ...(m[4] !== undefined ? { col: Number(m[4]) + 1 } : {}) };
+  const yaml = /YAML parse error on [^/\s]+\/(\S+):/.exec(message);
+  if (yaml) return { file: yaml[1] };
+  return undefined;
+}
+
+function helmViolation(e: HelmError, _chart: Chart): Violation {
   return {
     stage: e.stage === 'values' ? 'values' : e.stage === 'load' ? 'resolve' : 'render',
     severity: 'error',
     code: e.stage === 'values' ? 'VALUES_INVALID' : e.stage === 'load' ? 'INVALID_CHART' : 'TEMPLATE_EXEC',
     // helm's --debug hint means nothing here
     message: e.message.replace(/\n\nUse --debug flag to render out invalid YAML$/, ''),
-    location: { file: chart.dir },
+    location: helmErrorLocation(e.message),
   };
 }
 
