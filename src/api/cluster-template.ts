@@ -62,7 +62,7 @@ export interface ClusterTemplateStatus {
   configSchema?: PlainObject;
 }
 
-export function isClusterTemplate(v: unknown): v is PlainObject {
+export function isClusterTemplate(v: unknown): boolean {
   return (
     isPlainObject(v) &&
     v.kind === 'ClusterTemplate' &&
@@ -72,7 +72,7 @@ export function isClusterTemplate(v: unknown): v is PlainObject {
 }
 
 /** A Flux source object (any version of source.toolkit.fluxcd.io) or a core Secret. */
-export function isTemplateSource(v: unknown): v is PlainObject {
+export function isTemplateSource(v: unknown): boolean {
   if (!isPlainObject(v) || typeof v.apiVersion !== 'string') return false;
   if (v.kind === 'Secret') return v.apiVersion === 'v1';
   return (

@@ -5,13 +5,17 @@
  * the chart's own checks run (chart-lint.ts), and the status k0rdent's ClusterTemplate carries
  * computed from them. An invalid template has `valid: false` and a `validationError` that says why.
  */
+import { dirname } from 'node:path';
 import type { Chart } from '../api/chart.js';
-import type { ClusterTemplateStatus } from '../api/cluster-template.js';
+import { type ClusterTemplateStatus, isClusterTemplate, isTemplateSource } from '../api/cluster-template.js';
 import { newVersion } from '../render/functions/semver.js';
+import type { SourcedDocument } from '../resolve/documents.js';
 import type { TemplateChartLoader } from '../resolve/template-chart.js';
-import type { TemplateSource } from '../resolve/template-source.js';
+import { decideTemplateSource, lookupIn, type TemplateSource } from '../resolve/template-source.js';
 import { ClustermintError, formatError, formatLocation } from '../util/errors.js';
+import { formatPath } from '../util/json-path.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
+import { storedKindProblems } from '../validate/stored-kinds.js';
 import type { Violation } from '../validate/violation.js';
 import { type ChartLint, lintLoadedChart } from './chart-lint.js';
 
@@ -146,5 +150,61 @@ function fromChart(
     ...(providers.length ? { providers } : {}),
     ...(Object.keys(providerContracts).length ? { providerContracts } : {}),
     ...(k8sVersion ? { k8sVersion } : {}),
+  };
+}
+
+/**
+ * The ClusterTemplates among input documents (`-f` files), each resolved with the sources given
+ * beside it (HelmRepository, OCIRepository, HelmChart, Secret documents), a chart path relative
+ * to its file: `namespace/name` -> resolution. A template or source that does not match its
+ * schema is an error with its line.
+ */
+export async function resolveInputTemplates(
+  inputs: readonly SourcedDocument[],
+  loader: TemplateChartLoader,
+): Promise<Map<string, TemplateResolution>> {
+  const sources = inputs.filter((d) => isTemplateSource(d.value));
+  for (const d of [...inputs.filter((x) => isClusterTemplate(x.value)), ...sources]) {
+    const [p] = storedKindProblems(d.value);
+    if (p) {
+      const pos = d.doc.locate(p.path, p.keyword === 'additionalProperties');
+      const kind = String(d.value.kind);
+      throw new ClustermintError('INVALID_SUBMISSION', `invalid ${kind}: ${p.message}`, {
+        file: d.file,
+        line: pos?.line,
+        col: pos?.col,
+        path: formatPath(p.path),
+      });
+    }
+  }
+  const lookup = lookupIn(sources.map((d) => d.value));
+  const out = new Map<string, TemplateResolution>();
+  for (const d of inputs) {
+    if (!isClusterTemplate(d.value)) continue;
+    const meta = obj(d.value.metadata);
+    const key = `${str(meta.namespace) || 'default'}/${str(meta.name)}`;
+    const source = decideTemplateSource(d.value, lookup, { localPaths: { baseDir: dirname(d.file) } });
+    out.set(key, await resolveClusterTemplate(d.value, source, loader));
+  }
+  return out;
+}
+
+/**
+ * A deployment's template resolver: its namespace's ClusterTemplate of that name among `templates`
+ * when there is one (an invalid one is an error in k0rdent's words), else `fallback` (the catalog).
+ */
+export function templateResolver(
+  templates: ReadonlyMap<string, TemplateResolution>,
+  namespace: string,
+  fallback: (name: string) => Chart,
+): (name: string) => Chart {
+  return (name) => {
+    const t = templates.get(`${namespace}/${name}`);
+    if (!t) return fallback(name);
+    if (t.chart) return t.chart;
+    throw new ClustermintError(
+      'INVALID_CHART',
+      `the ClusterTemplate ${name} is invalid with the error: ${t.status.validationError ?? '(no message)'}`,
+    );
   };
 }
