@@ -7,7 +7,9 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runChart } from '../gate/chart-pipeline.js';
+import { hermeticSprigFuncs, parseGoTemplate } from '../render/gotemplate/index.js';
 import { HelmError, helmTemplate } from '../render/helm/index.js';
+import { templateOutput } from '../render/helm/manifests.js';
 import { readRenderedManifests } from '../render/helm/objects.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { chartFolderLanguage } from '../resolve/chart-language.js';
@@ -39,8 +41,11 @@ function isHelmRef(ref: string, repo: string | undefined): boolean {
 }
 
 export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
-  program
-    .command('template')
+  const command = program.command('template');
+  // helm's words for a flag it does not know
+  (command as unknown as { unknownOption(flag: string): void }).unknownOption = (flag: string) =>
+    command.error(`Error: unknown flag: ${flag}`, { code: 'commander.unknownOption' });
+  command
     .summary('render one chart, like helm template')
     .description(
       'Render a chart with values and print the objects.\n\n' +
@@ -60,6 +65,7 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
     .option('--set-json <key=json>', 'set a JSON value, repeatable', collect, [])
     .option('--set-literal <key=value>', 'set a literal string value, repeatable', collect, [])
     .option('--name <name>', 'release name (the cluster name)', 'release-name')
+    .option('--name-template <template>', 'a Go template that makes the release name (Helm charts)')
     .option('-n, --namespace <ns>', 'release namespace', 'default')
     .option('--kube-version <version>', 'Kubernetes version for Capabilities.KubeVersion')
     .option(
@@ -79,6 +85,7 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
     )
     .option('--is-upgrade', 'set .Release.IsUpgrade instead of .Release.IsInstall')
     .option('--skip-schema-validation', 'do not check values against values.schema.json')
+    .option('--debug', 'on a render error, print what was rendered (as helm --debug)')
     .option('--version <constraint>', 'chart version (tag or constraint) for oci:// and --repo')
     .option('--repo <url>', 'chart repository URL; CHART is then a chart name in it')
     .option('--username <user>', 'registry or repository user')
@@ -97,21 +104,44 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         '  clustermint template aws-standalone-cp -f my-values.yaml --name dev-1\n' +
         '  clustermint template ./my-chart --set workersNumber=3 -o json\n',
     )
+    .allowExcessArguments(true)
     .action(
-      wrap(async (first: string | undefined, second: string | undefined, opts) => {
+      wrap(async (first: string | undefined, second: string | undefined, opts, cmd: Command) => {
+        if (cmd.args.length > 2) {
+          throw new ClustermintError(
+            'USAGE',
+            `expected at most two arguments, unexpected arguments: ${cmd.args.slice(2).join(', ')}`,
+          );
+        }
         const catalog = new TemplateCatalog(opts.templates);
         if (opts.list) {
           for (const e of catalog.list()) io.out(`${e.name}\t${e.version}\t${e.dir}\n`);
           return 0;
         }
         const chartRef = second ?? first;
-        const releaseName: string = second !== undefined ? first! : opts.name;
+        let releaseName: string = second !== undefined ? first! : opts.name;
+        if (opts.nameTemplate !== undefined) {
+          if (second !== undefined)
+            throw new ClustermintError('USAGE', 'cannot set --name-template and also specify a name');
+          releaseName = releaseNameFromTemplate(opts.nameTemplate);
+        }
         if (!chartRef)
           throw new ClustermintError(
             'USAGE',
-            'missing CHART: a chart folder, archive, oci:// reference, or a template name (--list shows them)',
+            '"clustermint template" requires at least 1 argument\n\nUsage:  clustermint template [NAME] [CHART] [flags]',
+            undefined,
+            ['CHART is a chart folder, archive, oci:// reference, or a template name (--list shows them)'],
           );
         const format = outputFormat(opts.output);
+        if (
+          !opts.repo &&
+          /[\\/]|^\.|\.tgz$/.test(chartRef) &&
+          !/^(oci|https?):\/\//.test(chartRef) &&
+          !existsSync(chartRef)
+        ) {
+          // helm's words for a chart path that is not there
+          throw new ClustermintError('UNREADABLE', `path "${chartRef}" not found`);
+        }
         if (isHelmRef(chartRef, opts.repo)) return templateHelm(io, chartRef, releaseName, format, opts);
 
         if (!RELEASE_NAME.test(releaseName) || releaseName.length > 53) {
@@ -149,6 +179,29 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         return 0;
       }),
     );
+}
+
+/** What helm --debug prints before a render error: the release manifest so far, show-only applied. */
+function debugOutput(manifest: string, showOnly: readonly string[]): string {
+  const text = `${manifest.trim()}\n`;
+  if (showOnly.length === 0) return text;
+  try {
+    return templateOutput(
+      { manifests: [], hooks: [] },
+      { crds: [], includeCrds: false, noHooks: true, skipTests: false, showOnly, raw: text },
+    );
+  } catch {
+    return ''; // a template not found: helm returns the render error alone
+  }
+}
+
+/** `--name-template`: a Go template (sprig's functions) that makes the release name, as helm's. */
+function releaseNameFromTemplate(text: string): string {
+  try {
+    return parseGoTemplate(text, { name: 'name-template', funcs: hermeticSprigFuncs }).execute({});
+  } catch (e) {
+    throw new ClustermintError('USAGE', `--name-template: ${(e as Error).message}`);
+  }
 }
 
 /** The Helm path: load the chart from its source, render as helm, print helm's output. */
@@ -192,18 +245,22 @@ async function templateHelm(
       showOnly: opts.showOnly,
       isUpgrade: opts.isUpgrade === true,
       skipSchemaValidation: opts.skipSchemaValidation === true,
+      debug: opts.debug === true,
       warn: (m) => io.err(`warning: ${m}\n`),
     });
   } catch (e) {
     if (!(e instanceof HelmError)) throw e;
+    if (opts.debug && e.stage === 'render') io.out(debugOutput(e.manifest, opts.showOnly));
     io.err(`Error: ${e.message}\n`);
     return 1;
   }
   // a document without a kind (a comment, a blank) is no object
   const rendered = [...result.manifests, ...result.hooks].filter((m) => m.head.kind !== '').length;
   if (rendered === 0 && !(opts.includeCrds && result.output.includes('# Source: '))) {
+    // what helm prints, then the refusal: an empty render is never a silent success
+    if (format === 'yaml') io.out(result.output);
     io.err(
-      `Error: chart ${result.chart.metadata.name} rendered no objects: every template produced empty output (check the values; helm would print nothing and succeed)\n`,
+      `Error: chart ${result.chart.metadata.name} rendered no objects: every template produced empty output (check the values: helm would succeed with no objects)\n`,
     );
     return 1;
   }

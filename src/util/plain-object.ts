@@ -59,12 +59,14 @@ export function toOrdinaryTree(v: unknown): unknown {
 }
 
 /**
- * Deep copy of a JSON tree: ordinary objects stay ordinary, maps from user input (prototype-less
+ * Deep copy of a JSON tree (other objects, immutable typed values, are shared): ordinary objects stay ordinary, maps from user input (prototype-less
  * or MAP_PROTOTYPE) become MAP_PROTOTYPE maps. Several times faster than structuredClone on the
  * small documents the renderers copy.
  */
 export function cloneTree<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
+  // a typed value (a Go int64 from --set, ...) is immutable: shared, not turned into a map
+  if (!Array.isArray(v) && !isPlainObject(v)) return v;
   if (Array.isArray(v)) {
     const out = new Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = cloneTree(v[i]);

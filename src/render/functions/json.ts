@@ -20,7 +20,7 @@ export function toJson(model: ValueModel, v: unknown, style: JsonStyle): string 
 }
 
 function encode(model: ValueModel, v: unknown, escapeHtml: boolean, indent: string, prefix: string): string {
-  if (isNil(v)) return 'null';
+  if (isNil(v) || model.isNilCollection?.(v)) return 'null';
   if (typeof v === 'string') return jsonString(v, escapeHtml);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'number') return jsonFloat(v);

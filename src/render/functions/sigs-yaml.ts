@@ -45,7 +45,7 @@ function yamlString(s: string): string {
 
 /** What json.Marshal followed by yaml.v2's Unmarshal makes of a value. */
 export function jsonRoundTrip(model: ValueModel, v: unknown): YamlTree {
-  if (isNil(v)) return null;
+  if (isNil(v) || model.isNilCollection?.(v)) return null;
   if (typeof v === 'string') return yamlString(v);
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return yamlNumberFromJson(jsonNumberText(v));

@@ -18,6 +18,8 @@ export interface ValueModel {
   intValue(v: unknown): bigint | undefined;
   /** The text of a value that is neither data nor scalar (a Go object), or undefined. */
   opaqueText(v: unknown): string | undefined;
+  /** A nil map or slice of a typed Go value (json.Marshal writes null), if the engine has them. */
+  isNilCollection?(v: unknown): boolean;
 }
 
 export const isNil = (v: unknown): v is null | undefined => v === undefined || v === null;

@@ -186,7 +186,10 @@ class State {
         const val = this.evalPipeline(dot, dotIface, node.pipe);
         if (node.pipe.decl.length === 0) {
           this.node = node;
-          this.write(val === undefined ? '<no value>' : sprintValue(val));
+          // a field reached from a template is addressable: a pointer-receiver String() applies
+          this.write(
+            val === undefined ? '<no value>' : val instanceof GoObject ? val.toString() : sprintValue(val),
+          );
         }
         return;
       }

@@ -40,7 +40,7 @@ function formatV(v: unknown, plus: boolean): string {
       .map((k) => `${k}:${formatV(m[k], plus)}`)
       .join(' ')}]`;
   }
-  if (v instanceof GoObject) return v.toString();
+  if (v instanceof GoObject) return v.valueText();
   return String(v);
 }
 
@@ -217,7 +217,7 @@ function formatArg(arg: unknown, verb: string, spec: Spec, nested = false): stri
   if (typeof arg === 'number') return formatFloat(arg, verb, spec);
   if (typeof arg === 'string') return formatString(arg, verb, spec);
   if (arg instanceof GoObject) {
-    if ('vsq'.includes(verb)) return formatString(arg.toString(), verb === 'v' ? 's' : verb, spec);
+    if ('vsq'.includes(verb)) return formatString(arg.valueText(), verb === 'v' ? 's' : verb, spec);
     return badVerb(verb, arg);
   }
   if (isSlice(arg)) {

@@ -82,6 +82,8 @@ export class GoMap {
   constructor(
     readonly elem: string,
     readonly entries: PlainObject,
+    /** Go's nil map: empty, prints `map[]`, but json.Marshal writes null. */
+    readonly nil = false,
   ) {}
   /** Methods of a named map type (Helm's `.Files`); they win over keys, as in Go. */
   methods(): Record<string, GoFunc> {
@@ -100,6 +102,13 @@ export abstract class GoObject {
   }
   /** Printed form (`fmt.Stringer`). */
   abstract toString(): string;
+  /**
+   * Printed form of a copy (passed to a function, or inside a map or slice): differs from
+   * toString when Go's String method has a pointer receiver, which a copy does not have.
+   */
+  valueText(): string {
+    return this.toString();
+  }
 }
 
 /** A failure inside a function: the engine wraps it as `error calling NAME: MESSAGE`. */

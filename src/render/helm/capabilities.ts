@@ -97,7 +97,8 @@ export function parseKubeVersion(input: string): KubeVersionInfo {
   const m = /^\s*v?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?(.*)$/.exec(input);
   const bad = (why: string) => new Error(`invalid kube version '${input}': ${why}`);
   if (!m) throw bad(`could not parse ${goQuote(input)} as version`);
-  const [, major, minor, patch = '0', rest] = m;
+  const [, major, minor, patchGiven, rest] = m;
+  const patch = patchGiven ?? '0';
   // ParseGeneric accepts only pre-release/build metadata after the numbers
   if (rest !== '' && !/^[-+][0-9A-Za-z.+-]*$/.test(rest!))
     throw bad(`could not parse ${goQuote(input)} as version`);
@@ -108,7 +109,8 @@ export function parseKubeVersion(input: string): KubeVersionInfo {
   const num = (s: string) => String(Number.parseInt(s, 10));
   return {
     version: input.startsWith('v') ? input : `v${input}`,
-    normalized: `v${num(major!)}.${num(minor!)}.${num(patch)}`,
+    // k8s.io's Version.String() prints the components it was given
+    normalized: `v${num(major!)}.${num(minor!)}${patchGiven === undefined ? '' : `.${num(patch)}`}`,
     major: num(major!),
     minor: num(minor!),
   };
@@ -130,6 +132,11 @@ class KubeVersionObject extends GoObject {
   }
   toString(): string {
     return this.kv.normalized;
+  }
+  /** String has a pointer receiver: a copy prints as the struct. */
+  override valueText(): string {
+    const kv = this.kv;
+    return `{${kv.version} ${kv.normalized} ${kv.major} ${kv.minor}}`;
   }
 }
 

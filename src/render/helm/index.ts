@@ -16,7 +16,7 @@
  * message is Helm's text (what helm prints after `Error: `).
  */
 import type { PlainObject } from '../../util/plain-object.js';
-import type { GoFuncMap } from '../gotemplate/index.js';
+import { type GoFuncMap, GoInt } from '../gotemplate/index.js';
 import { DEFAULT_KUBE_VERSION, makeCapabilities, parseKubeVersion } from './capabilities.js';
 import { crdObjects, type HelmChart, type HelmFile } from './chart.js';
 import { coalesceValues } from './coalesce.js';
@@ -39,6 +39,8 @@ export class HelmError extends Error {
     message: string,
     /** The step that failed (for callers that map it to an exit code or a condition). */
     readonly stage: 'load' | 'values' | 'render',
+    /** What helm's release manifest holds at the failure (with --debug it prints it). */
+    readonly manifest = '',
   ) {
     super(message);
   }
@@ -60,6 +62,8 @@ export interface HelmTemplateOptions {
   skipSchemaValidation?: boolean;
   /** Helm's function map (default: helmFunctions()). */
   funcs?: GoFuncMap;
+  /** helm's --debug: render errors lose the "Use --debug" hint. */
+  debug?: boolean;
   /** Warnings Helm logs (coalescing conflicts, deprecated charts). */
   warn?: (message: string) => void;
 }
@@ -77,9 +81,9 @@ export interface HelmTemplateResult {
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DEBUG_HINT = '\n\nUse --debug flag to render out invalid YAML';
 
-function fail(stage: HelmError['stage'], e: unknown, suffix = ''): never {
+function fail(stage: HelmError['stage'], e: unknown, suffix = '', manifest = ''): never {
   if (e instanceof HelmError) throw e;
-  throw new HelmError(`${e instanceof Error ? e.message : String(e)}${suffix}`, stage);
+  throw new HelmError(`${e instanceof Error ? e.message : String(e)}${suffix}`, stage, manifest);
 }
 
 /** Loads a chart from its files, as Helm's loader; throws HelmError. */
@@ -149,7 +153,7 @@ export function prepareRelease(files: readonly HelmFile[], options: HelmTemplate
     Namespace: options.namespace,
     IsUpgrade: isUpgrade,
     IsInstall: !isUpgrade,
-    Revision: 1,
+    Revision: new GoInt('int', 1n),
     Service: 'Helm',
   };
   let values: PlainObject;
@@ -182,10 +186,11 @@ export function checkSchemas(chart: HelmChart, values: PlainObject, subchartsOnl
 /** Renders a prepared release: the kubeVersion check, the templates, manifests and output. */
 export function renderRelease(prepared: PreparedRelease, options: HelmTemplateOptions): HelmTemplateResult {
   const { chart, values, top, kube } = prepared;
+  const hint = options.debug ? '' : DEBUG_HINT;
   // Helm has created the release by now: its errors carry the --debug hint.
   if (chart.metadata.kubeVersion !== '' && !isCompatibleRange(chart.metadata.kubeVersion, kube.normalized)) {
     throw new HelmError(
-      `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${kube.version}${DEBUG_HINT}`,
+      `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${kube.version}${hint}`,
       'render',
     );
   }
@@ -193,14 +198,19 @@ export function renderRelease(prepared: PreparedRelease, options: HelmTemplateOp
   try {
     rendered = renderTemplates(chart, top, { funcs: options.funcs ?? helmFunctions() });
   } catch (e) {
-    fail('render', e, DEBUG_HINT);
+    fail('render', e, hint);
   }
   for (const k of [...rendered.keys()]) if (k.endsWith('NOTES.txt')) rendered.delete(k);
   let sorted: ReturnType<typeof sortManifests>;
   try {
     sorted = sortManifests(rendered);
   } catch (e) {
-    fail('render', e, DEBUG_HINT);
+    // helm keeps every rendered file in the release, to show with --debug
+    const dump = [...rendered]
+      .filter(([, text]) => text.trim() !== '')
+      .map(([name, text]) => `---\n# Source: ${name}\n${text}\n`)
+      .join('');
+    fail('render', e, hint, dump);
   }
   const decoder = new TextDecoder();
   let output: string;

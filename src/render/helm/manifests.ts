@@ -144,13 +144,12 @@ export function readHead(doc: string): ManifestHead {
         'SimpleHead.metadata',
         'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }',
       );
-    head.name = str(md.name, 'SimpleHead.metadata.name');
+    head.name = str(md.name, '.metadata.name');
     const ann = md.annotations;
     if (ann !== null && ann !== undefined) {
-      if (!isPlainObject(ann)) throw typeErr(ann, 'SimpleHead.metadata.annotations', 'map[string]string');
+      if (!isPlainObject(ann)) throw typeErr(ann, '.metadata.annotations', 'map[string]string');
       head.annotations = {};
-      for (const [k, a] of Object.entries(ann))
-        head.annotations[k] = str(a, 'SimpleHead.metadata.annotations');
+      for (const [k, a] of Object.entries(ann)) head.annotations[k] = str(a, '.metadata.annotations');
     }
   }
   return head;
@@ -235,10 +234,13 @@ export interface OutputOptions {
   noHooks: boolean;
   skipTests: boolean;
   showOnly: readonly string[];
+  /** Filter this text with showOnly instead of writing the sorted manifests (helm --debug). */
+  raw?: string;
 }
 
 /** The text `helm template` prints; throws with Helm's text when --show-only finds nothing. */
 export function templateOutput(sorted: { hooks: Hook[]; manifests: Manifest[] }, o: OutputOptions): string {
+  if (o.raw !== undefined) return o.showOnly.length === 0 ? o.raw : showOnly(o.raw, o.showOnly);
   let manifestDoc = '';
   if (o.includeCrds) for (const crd of o.crds) manifestDoc += `---\n# Source: ${crd.filename}\n${crd.text}\n`;
   for (const m of sorted.manifests) manifestDoc += `---\n# Source: ${m.name}\n${m.content}\n`;
@@ -250,9 +252,14 @@ export function templateOutput(sorted: { hooks: Hook[]; manifests: Manifest[] },
     }
   }
   if (o.showOnly.length === 0) return out;
+  return showOnly(out, o.showOnly);
+}
+
+/** `--show-only`: the documents whose `# Source:` matches each pattern, in pattern order. */
+function showOnly(out: string, patterns: readonly string[]): string {
   const docs = splitManifests(out);
   let shown = '';
-  for (const pattern of o.showOnly) {
+  for (const pattern of patterns) {
     let missing = true;
     for (const doc of docs) {
       const m = /# Source: [^/]+\/(.+)/.exec(doc);

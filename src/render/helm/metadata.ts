@@ -296,7 +296,7 @@ export function metadataAsMap(c: HelmChart): PlainObject {
     Tags: md.tags,
     AppVersion: md.appVersion,
     Deprecated: md.deprecated,
-    Annotations: new GoMap('string', { ...(md.annotations ?? {}) }),
+    Annotations: new GoMap('string', { ...(md.annotations ?? {}) }, md.annotations === null),
     KubeVersion: md.kubeVersion,
     Dependencies: md.dependencies.map(dependencyAsMap),
     Type: md.type,

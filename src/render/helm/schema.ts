@@ -15,8 +15,16 @@ export function toJsonValue(v: unknown): unknown {
   if (v instanceof GoSlice) return v.items.map(toJsonValue);
   if (Array.isArray(v)) return v.map(toJsonValue);
   if (isPlainObject(v)) {
-    const out: PlainObject = Object.create(null);
-    for (const [k, x] of Object.entries(v)) out[k] = toJsonValue(x);
+    // ordinary objects: ajv's helpers (uniqueItems' deep equal) call Object.prototype methods
+    const out: PlainObject = {};
+    for (const [k, x] of Object.entries(v)) {
+      Object.defineProperty(out, k, {
+        value: toJsonValue(x),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
   return v;

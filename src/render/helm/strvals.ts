@@ -299,7 +299,8 @@ class Parser {
 
   private keyIndex(): number {
     const { text, eof } = runesUntil(this.sc, ']', !this.literal);
-    if (eof) throw new StrvalsError('error parsing index: EOF');
+    // Helm wraps io.EOF here, and its parse loop takes any EOF as the end: `a[` sets nothing
+    if (eof) throw new Eof();
     try {
       return atoi(text);
     } catch (e) {

@@ -28,7 +28,11 @@ export function readChartFolder(dir: string, limits: Partial<ArchiveLimits> = {}
     if (e instanceof ClustermintError) throw e;
     return unreadable(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (!isFile(join(top, 'Chart.yaml'))) unreadable('not a chart: Chart.yaml not found');
+  if (!isFile(join(top, 'Chart.yaml'))) {
+    // helm's words
+    const chartYaml = join(dir, 'Chart.yaml');
+    unreadable(`unable to detect chart at ${chartYaml}: open ${chartYaml}: no such file or directory`);
+  }
 
   const ignoreFile = join(top, '.helmignore');
   const rules = isFile(ignoreFile)

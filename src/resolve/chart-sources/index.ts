@@ -107,5 +107,23 @@ function loadLocal(path: string): LoadedChart {
       file: path,
     });
   const bytes = readFileSync(path);
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+    // helm's words (it sniffs the content type as Go's http.DetectContentType does)
+    throw new ClustermintError(
+      'UNREADABLE',
+      `file '${path}' does not appear to be a gzipped archive; got '${sniffContentType(bytes)}'`,
+    );
+  }
   return { files: readChartArchive(bytes, path), origin: path, digest: `sha256:${sha256Hex(bytes)}` };
+}
+
+/** Go's http.DetectContentType for what a non-gzip file usually is: text, or bytes. */
+function sniffContentType(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 512);
+  for (const b of head) {
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) || b === 0x7f) {
+      return 'application/octet-stream';
+    }
+  }
+  return 'text/plain; charset=utf-8';
 }
