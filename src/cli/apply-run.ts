@@ -1,14 +1,20 @@
 /** The run behind `clustermint apply`. */
 
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
+import { CLUSTER_TEMPLATE_TYPE, isClusterTemplate, isTemplateSource } from '../api/cluster-template.js';
 import { chainProblems, isClusterTemplateChain } from '../api/template-chain.js';
+import { storeFetch } from '../controller/templates.js';
+import { resolveClusterTemplate, resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
 import { runGate } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
+import { sourcedDocuments } from '../resolve/documents.js';
+import { TemplateChartLoader } from '../resolve/template-chart.js';
+import { decideWithFetch } from '../resolve/template-source.js';
 import { isAlreadyExists, isNotFound } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
-import { isPlainObject } from '../util/plain-object.js';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { LiveLines, progressLine, progressOf } from './apply-progress.js';
 import {
   CD_TYPE,
@@ -68,6 +74,20 @@ export async function upsert(store: Store, obj: NewObject): Promise<'created' | 
   return stored.metadata.resourceVersion === old.metadata.resourceVersion ? 'unchanged' : 'configured';
 }
 
+/** A stored ClusterTemplate, or undefined. */
+async function storedTemplate(
+  store: Store,
+  namespace: string,
+  name: string,
+): Promise<PlainObject | undefined> {
+  try {
+    return (await store.get({ ...CLUSTER_TEMPLATE_TYPE, namespace, name })) as unknown as PlainObject;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
 function deploymentObject(cd: ClusterDeployment): NewObject {
   const raw = cd.source.doc.value as Record<string, unknown>;
   const meta = (isPlainObject(raw.metadata) ? raw.metadata : {}) as Record<string, unknown>;
@@ -118,6 +138,17 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
           metadata: { name: String(meta.name), namespace: String(meta.namespace ?? 'default') },
           spec: JSON.parse(JSON.stringify(v.spec)),
         });
+      } else if (isClusterTemplate(v) || isTemplateSource(v)) {
+        // ClusterTemplates and where they find their charts (checked against their schemas below)
+        const { metadata: _m, status: _s, ...rest } = v;
+        others.push({
+          ...(JSON.parse(JSON.stringify(rest)) as { apiVersion: string; kind: string }),
+          metadata: {
+            name: String(meta.name),
+            namespace: String(meta.namespace ?? 'default'),
+            ...(isPlainObject(meta.labels) ? { labels: { ...(meta.labels as Record<string, string>) } } : {}),
+          },
+        });
       } else if (v.kind === 'Namespace' && v.apiVersion === 'v1') {
         const labels = isPlainObject(meta.labels)
           ? (JSON.parse(JSON.stringify(meta.labels)) as Record<string, string>)
@@ -132,7 +163,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   if (deployments.length === 0 && others.length === 0)
     throw new ClustermintError(
       'INVALID_SUBMISSION',
-      'no ClusterDeployment or ClusterTemplateChain found in the input',
+      'no ClusterDeployment, ClusterTemplate or ClusterTemplateChain found in the input',
     );
 
   const lines: string[] = [];
@@ -152,12 +183,24 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     const effective = await effectiveSettings(emb.store, o);
     const policies = loadPolicyFiles(effective.policies);
     const catalog = new TemplateCatalog(effective.templates);
+    // ClusterTemplates given in the files, else stored ones, with their sources
+    const loader = new TemplateChartLoader({ catalog });
+    const templates = await resolveInputTemplates(sourcedDocuments(files), loader);
+    for (const cd of deployments) {
+      const key = `${cd.metadata.namespace}/${cd.spec.template}`;
+      if (templates.has(key)) continue;
+      const stored = await storedTemplate(emb.store, cd.metadata.namespace, cd.spec.template);
+      if (stored) {
+        const { source } = await decideWithFetch(stored, storeFetch(emb.store));
+        templates.set(key, await resolveClusterTemplate(stored, source, loader));
+      }
+    }
     const allowed: ClusterDeployment[] = [];
     const denied: string[] = [];
     for (const cd of deployments) {
       const v = runGate({
         deployment: cd,
-        resolveTemplate: (n) => catalog.resolve(n),
+        resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
         policies,
         teamLabels: namespaceLabels.get(cd.metadata.namespace),
       });

@@ -1,10 +1,12 @@
 /** The run behind `clustermint check` (loaded only when that command runs). */
 
+import { resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, type SourcedDocument, sourcedDocuments } from '../resolve/documents.js';
+import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
@@ -18,7 +20,7 @@ export interface CheckOptions {
   format: 'text' | 'json' | 'sarif' | 'junit';
 }
 
-export function runCheck(opts: CheckOptions, io: IO): number {
+export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
   const policies = loadPolicyFiles(opts.policies);
   const catalog = new TemplateCatalog(opts.templates);
   const files = expandInputs(opts.files).map(readSubmissionFile);
@@ -35,6 +37,8 @@ export function runCheck(opts: CheckOptions, io: IO): number {
   }
   const verdicts: Verdict[] = [];
   const inputs = sourcedDocuments(files);
+  // ClusterTemplate objects among the inputs, resolved with the sources beside them
+  const templates = await resolveInputTemplates(inputs, new TemplateChartLoader({ catalog }));
   // The ClusterClass candidates (inputs, folders, built-ins), read once for a chart's topology
   // Cluster (the gate's preview) and for the submitted topology Clusters.
   let candidates: SourcedDocument[] | undefined;
@@ -46,7 +50,9 @@ export function runCheck(opts: CheckOptions, io: IO): number {
       verdicts.push(
         runGate({
           deployment: cd,
-          resolveTemplate: (name) => catalog.resolve(name),
+          resolveTemplate: templateResolver(templates, cd.metadata.namespace, (name) =>
+            catalog.resolve(name),
+          ),
           policies,
           teamLabels: namespaceLabels.get(cd.metadata.namespace),
           clusterClasses: clusterClasses(),

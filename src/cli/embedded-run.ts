@@ -192,6 +192,7 @@ const FAILED_REASONS = new Set([
   'SkippedMinor',
   'UpgradeNotAllowed',
   'TemplateNotFound',
+  'TemplateInvalid',
   'ValuesInvalid',
   'MissingObject',
   'NoCluster',

@@ -3,9 +3,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Chart } from '../api/chart.js';
-import { runChart } from '../gate/chart-pipeline.js';
+import { lintLoadedChart, violationOf } from '../gate/chart-lint.js';
 import { renderDeployment } from '../gate/index.js';
-import { checkTemplateSyntax } from '../render/chart/engine.js';
 import { isClusterClass, isTopologyCluster } from '../render/topology/kinds.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import type { SourcedDocument } from '../resolve/documents.js';
@@ -13,8 +12,6 @@ import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.j
 import { isChartDir, loadChart } from '../resolve/load-chart.js';
 import { ClustermintError } from '../util/errors.js';
 import { formatPath } from '../util/json-path.js';
-import type { PlainObject } from '../util/plain-object.js';
-import { compileValuesSchema } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
 import { clusterDeployments, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
@@ -29,19 +26,6 @@ export interface LintReport {
   warnings: Violation[];
 }
 
-const LINT_RELEASE = { name: 'lint-check', namespace: 'default' };
-
-function fromError(e: ClustermintError, stage: Violation['stage'] = 'render'): Violation {
-  return {
-    stage,
-    severity: 'error',
-    code: e.code,
-    message: e.message,
-    location: e.location,
-    details: e.details.length ? e.details : undefined,
-  };
-}
-
 export function lintChart(dir: string): LintReport {
   const report: LintReport = { path: dir, kind: 'chart', errors: [], warnings: [] };
   let chart: Chart;
@@ -49,68 +33,12 @@ export function lintChart(dir: string): LintReport {
     chart = loadChart(dir);
   } catch (e) {
     if (!(e instanceof ClustermintError)) throw e;
-    report.errors.push(fromError(e, 'resolve'));
+    report.errors.push(violationOf(e, 'resolve'));
     return report;
   }
-  const warn = (message: string, file?: string) =>
-    report.warnings.push({
-      stage: 'resolve',
-      severity: 'warning',
-      code: 'LINT',
-      message,
-      location: file ? { file } : undefined,
-    });
-  if (!chart.metadata.description) warn('Chart.yaml has no description', join(dir, 'Chart.yaml'));
-  if (chart.providers.length === 0)
-    warn('Chart.yaml has no cluster.x-k8s.io/provider annotation', join(dir, 'Chart.yaml'));
-  if (!chart.schema) warn('no values.schema.json: values are not validated');
-  else {
-    try {
-      compileValuesSchema(chart.schema, chart.schemaFile);
-    } catch (e) {
-      if (!(e instanceof ClustermintError)) throw e;
-      report.errors.push(fromError(e, 'values'));
-    }
-  }
-  const templateNames = chart.helm
-    ? chart.helm.files.filter((f) => f.name.startsWith('templates/')).map((f) => f.name)
-    : chart.templates.map((t) => t.name);
-  if (templateNames.filter((t) => !/(^|\/)_/.test(t)).length === 0) warn('the chart has no templates');
-  const syntax = checkTemplateSyntax(chart.templates).map((e) => fromError(e));
-  for (const v of syntax) v.location = { ...v.location, file: join(dir, v.location?.file ?? '') };
-  report.errors.push(...syntax);
-  if (report.errors.length > 0) return report;
-
-  // As chart-testing does: a chart with ci/*.yaml is judged by those values; its bare defaults
-  // are still rendered, but what fails only there is a warning (cloud charts ship placeholder
-  // defaults such as `region: ""` that no real cluster uses).
-  const hasCi = chart.ciValues.length > 0;
-  const runs = [
-    { label: 'default values', sources: [], severity: hasCi ? ('warning' as const) : ('error' as const) },
-    ...chart.ciValues.map((c) => ({
-      label: c.file,
-      sources: [{ label: c.file, value: c.doc.value as PlainObject, doc: c.doc }],
-      severity: 'error' as const,
-    })),
-  ];
-  const seenWarnings = new Set<string>();
-  for (const run of runs) {
-    const result = runChart({ chart, sources: run.sources, release: LINT_RELEASE });
-    for (const v of result.violations) {
-      if (v.location?.file && !v.location.file.startsWith('/') && v.stage !== 'values') {
-        v.location = { ...v.location, file: join(dir, v.location.file) };
-      }
-      const finding = { ...v, severity: run.severity, message: `${v.message} (with ${run.label})` };
-      (run.severity === 'error' ? report.errors : report.warnings).push(finding);
-    }
-    for (const w of result.warnings) {
-      const key = `${w.code} ${w.message}`;
-      if (!seenWarnings.has(key)) {
-        seenWarnings.add(key);
-        report.warnings.push(w);
-      }
-    }
-  }
+  const { errors, warnings } = lintLoadedChart(chart);
+  report.errors.push(...errors);
+  report.warnings.push(...warnings);
   return report;
 }
 
@@ -193,7 +121,7 @@ export function lintSubmissions(
     }
   } catch (e) {
     if (!(e instanceof ClustermintError)) throw e;
-    report.errors.push(fromError(e, 'resolve'));
+    report.errors.push(violationOf(e, 'resolve'));
   }
   return report;
 }

@@ -12,9 +12,12 @@ import {
 import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../domain/labels.js';
 import { templateChangeError } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
+import { resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
 import { runGate } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
+import { sourcedDocuments } from '../resolve/documents.js';
+import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { isNotFound } from '../store/errors.js';
 import type { KubeObject, Store } from '../store/types.js';
 import { CD_TYPE, openState } from './embedded-run.js';
@@ -202,12 +205,20 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
   const policies = loadPolicyFiles(o.policies);
   const catalog = new TemplateCatalog(o.templates);
   const files = expandInputs(o.files).map(readSubmissionFile);
+  const templates = await resolveInputTemplates(
+    sourcedDocuments(files),
+    new TemplateChartLoader({ catalog }),
+  );
   const store = existsSync(o.state) ? openState(o.state) : undefined;
   const plans: DeploymentPlan[] = [];
   try {
     for (const f of files)
       for (const cd of clusterDeployments(f).deployments) {
-        const v = runGate({ deployment: cd, resolveTemplate: (n) => catalog.resolve(n), policies });
+        const v = runGate({
+          deployment: cd,
+          resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
+          policies,
+        });
         const base = {
           deployment: `${cd.metadata.namespace}/${cd.metadata.name}`,
           allowed: v.allowed,

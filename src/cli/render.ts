@@ -1,9 +1,11 @@
 /** `clustermint render -f FILE...`: render ClusterDeployment submissions into objects. */
 import type { Command } from 'commander';
+import { resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
 import { renderDeployment } from '../gate/index.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
+import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { ClustermintError } from '../util/errors.js';
 import type { Violation } from '../validate/violation.js';
 import { type ExplainedCluster, explainText } from './explain.js';
@@ -56,6 +58,7 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
         let found = 0;
         const files = expandInputs(opts.filename).map(readSubmissionFile);
         const inputs = sourcedDocuments(files);
+        const templates = await resolveInputTemplates(inputs, new TemplateChartLoader({ catalog }));
         const topologyClusters = inputs.filter((d) => isTopologyCluster(d.value));
         if (topologyClusters.length > 0) {
           const candidates = clusterClassCandidates(inputs, opts.templates);
@@ -81,7 +84,10 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
           for (const s of skipped) io.err(`warning: ${s}\n`);
           for (const cd of deployments) {
             found++;
-            const { verdict, chart, documents } = renderDeployment(cd, (name) => catalog.resolve(name));
+            const { verdict, chart, documents } = renderDeployment(
+              cd,
+              templateResolver(templates, cd.metadata.namespace, (name) => catalog.resolve(name)),
+            );
             warnings.push(...verdict.warnings);
             violations.push(...verdict.violations);
             objects.push(

@@ -11,9 +11,11 @@ import { runGate, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, type SourcedDocument } from '../resolve/documents.js';
+import { TemplateChartLoader } from '../resolve/template-chart.js';
 import type { KubeObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { parseYamlSource } from '../util/yaml-source.js';
+import type { DeploymentTemplate } from './templates.js';
 
 /** The submission as the gate sees it: what a person wrote, without server-set fields. */
 export function submissionOf(cd: KubeObject): Record<string, unknown> {
@@ -33,21 +35,36 @@ export function submissionOf(cd: KubeObject): Record<string, unknown> {
 export class GateRunner {
   private readonly cache = new Map<string, Verdict>();
   private readonly quick = new Map<string, Verdict>();
+  /** Loads and keeps the charts of ClusterTemplate objects (by digest). */
+  readonly loader: TemplateChartLoader;
 
   constructor(
     private readonly catalog: TemplateCatalog,
     private readonly policies: readonly LoadedPolicy[],
     private readonly maxEntries = 4096,
-  ) {}
+    loader?: TemplateChartLoader,
+  ) {
+    this.loader = loader ?? new TemplateChartLoader({ catalog });
+  }
 
-  run(cd: KubeObject, teamLabels?: Record<string, string>): Verdict {
+  /**
+   * The verdict on a deployment; `template` is what its spec.template named (templates.ts):
+   * absent or `catalog`, the catalog chart of that name.
+   */
+  run(cd: KubeObject, teamLabels?: Record<string, string>, template?: DeploymentTemplate): Verdict {
     const submission = submissionOf(cd);
+    const templateKey =
+      !template || template.kind === 'catalog'
+        ? ''
+        : template.kind === 'chart'
+          ? template.key
+          : `error:${template.error.message}`;
     // Most passes see a submission already judged: find it by its JSON (no YAML dump, no hash).
     // Equal content written in another key order misses here and hits the content cache below.
-    const quick = JSON.stringify([submission, teamLabels ?? {}]);
+    const quick = JSON.stringify([submission, teamLabels ?? {}, templateKey]);
     const seen = this.quick.get(quick);
     if (seen) return seen;
-    const verdict = this.judge(cd, submission, teamLabels);
+    const verdict = this.judge(cd, submission, teamLabels, template, templateKey);
     if (this.quick.size >= this.maxEntries) this.quick.delete(this.quick.keys().next().value as string);
     this.quick.set(quick, verdict);
     return verdict;
@@ -56,12 +73,15 @@ export class GateRunner {
   private judge(
     cd: KubeObject,
     submission: Record<string, unknown>,
-    teamLabels?: Record<string, string>,
+    teamLabels: Record<string, string> | undefined,
+    template: DeploymentTemplate | undefined,
+    templateKey: string,
   ): Verdict {
     const text = jsyaml.dump(submission, { noRefs: true, lineWidth: -1, sortKeys: true });
     const key = createHash('sha256')
       .update(text)
       .update(JSON.stringify(teamLabels ?? {}))
+      .update(`\0${templateKey}`)
       .digest('hex');
     const hit = this.cache.get(key);
     if (hit) return hit;
@@ -72,7 +92,11 @@ export class GateRunner {
       const deployment = readClusterDeployment(file, doc);
       verdict = runGate({
         deployment,
-        resolveTemplate: (name) => this.catalog.resolve(name),
+        resolveTemplate: (name) => {
+          if (template?.kind === 'chart') return template.chart;
+          if (template?.kind === 'error') throw template.error;
+          return this.catalog.resolve(name);
+        },
         policies: this.policies,
         teamLabels,
         clusterClasses: this.clusterClasses(),

@@ -9,12 +9,14 @@ import type { ManagementCluster } from '../providers/capi/management-cluster.js'
 import type { Clock } from '../providers/contract.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
+import { TemplateChartLoader } from '../resolve/template-chart.js';
 import type { Store } from '../store/types.js';
 import { DeploymentReconciler } from './deployment.js';
 import { type EventInput, EventRecorder } from './events.js';
 import { GateRunner } from './gate.js';
 import type { HealthCheck } from './health.js';
 import { ControllerRuntime, type ReconcileResult } from './runtime.js';
+import { TemplateReconciler } from './templates.js';
 import type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.js';
 
 export {
@@ -58,11 +60,15 @@ export interface ControllerOptions {
   /** Counts watch restarts (ControllerMetrics.watchRestarts). */
   watchRestarts?: WatchRestartCounter;
   watchBackoff?: WatchBackoff;
+  /** The chart cache root for ClusterTemplates' charts (default `${CLUSTERMINT_CACHE:-~/.cache/clustermint}`). */
+  chartCacheDir?: string;
 }
 
 export interface Controller {
   runtime: ControllerRuntime;
   reconciler: DeploymentReconciler;
+  /** Resolves ClusterTemplates and writes their status. */
+  templates: TemplateReconciler;
   events: EventRecorder;
   gate: GateRunner;
 }
@@ -74,7 +80,17 @@ export function createController(o: ControllerOptions): Controller {
     o.onEvent,
     o.eventTtlMs !== undefined ? { ttlMs: o.eventTtlMs } : {},
   );
-  const gate = new GateRunner(o.catalog, o.policies);
+  const gate = new GateRunner(
+    o.catalog,
+    o.policies,
+    undefined,
+    new TemplateChartLoader({
+      catalog: o.catalog,
+      ...(o.chartCacheDir ? { cacheDir: o.chartCacheDir } : {}),
+    }),
+  );
+  // (a template whose status changes queues its namespace's deployments: the runtime's watch)
+  const templates = new TemplateReconciler({ store: o.store, loader: gate.loader });
   const reconciler = new DeploymentReconciler({
     store: o.store,
     registry: o.registry,
@@ -91,11 +107,12 @@ export function createController(o: ControllerOptions): Controller {
   const runtime = new ControllerRuntime({
     store: o.store,
     reconciler,
+    templates,
     clock: o.clock,
     ...(o.onReconciled ? { onReconciled: o.onReconciled } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.watchRestarts ? { watchRestarts: o.watchRestarts } : {}),
     ...(o.watchBackoff ? { watchBackoff: o.watchBackoff } : {}),
   });
-  return { runtime, reconciler, events, gate };
+  return { runtime, reconciler, templates, events, gate };
 }

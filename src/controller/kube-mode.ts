@@ -296,6 +296,7 @@ export class KubeController {
     const runtime = new ControllerRuntime({
       store: this.store,
       reconciler: this.instrumented(controller.reconciler),
+      templates: controller.templates,
       clock: o.clock,
       onReconciled: this.onReconciled,
       logger: this.log,

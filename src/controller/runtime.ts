@@ -7,6 +7,7 @@
  * advances a ManualClock to the next due key, so a test run is deterministic; `runRealtime`
  * sleeps on the wall clock for the CLI.
  */
+import { CLUSTER_TEMPLATE_TYPE } from '../api/cluster-template.js';
 import { MACHINE_TYPE } from '../api/machine.js';
 import { CHAIN_TYPE } from '../api/template-chain.js';
 import type { ManualClock } from '../domain/clock.js';
@@ -22,6 +23,9 @@ export const CLUSTER_DEPLOYMENT_TYPE = {
   kind: 'ClusterDeployment',
 } as const;
 
+/** Work-queue keys of ClusterTemplates: `template:<namespace>/<name>` (deployments' keys have no `:`). */
+export const TEMPLATE_KEY_PREFIX = 'template:';
+
 export interface ReconcileResult {
   /** Reconcile again after this long (ms); absent: only when something changes. */
   requeueAfterMs?: number;
@@ -34,6 +38,8 @@ export interface Reconciler {
 export interface RuntimeOptions {
   store: Store;
   reconciler: Reconciler;
+  /** Reconciles ClusterTemplates (keys with TEMPLATE_KEY_PREFIX); absent: templates are not watched. */
+  templates?: Reconciler;
   clock: Clock;
   /** Called after each reconcile (for progress output and metrics). */
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
@@ -128,8 +134,35 @@ export class ControllerRuntime {
     });
     await this.watchType(CHAIN_TYPE, (_type, o) => {
       const ns = o.metadata.namespace ?? 'default';
-      for (const k of this.deployments) if (splitKey(k).namespace === ns) this.enqueue(k);
+      this.enqueueNamespace(ns);
     });
+    if (this.opts.templates)
+      await this.watchType(CLUSTER_TEMPLATE_TYPE, (type, o) => {
+        const key = `${TEMPLATE_KEY_PREFIX}${keyOf(o)}`;
+        const ns = o.metadata.namespace ?? 'default';
+        if (type === 'DELETED') {
+          this.seen.delete(key);
+          this.seen.delete(`${key}:status`);
+          this.enqueueNamespace(ns);
+          return;
+        }
+        const fp = fingerprint(o);
+        if (this.seen.get(key) !== fp) {
+          this.seen.set(key, fp);
+          this.enqueue(key);
+        }
+        // A template's resolution changed: its deployments render again.
+        const status = JSON.stringify(o.status ?? null);
+        if (this.seen.get(`${key}:status`) !== status) {
+          this.seen.set(`${key}:status`, status);
+          this.enqueueNamespace(ns);
+        }
+      });
+  }
+
+  /** Queues every deployment of a namespace. */
+  enqueueNamespace(ns: string): void {
+    for (const k of this.deployments) if (splitKey(k).namespace === ns) this.enqueue(k);
   }
 
   /** Lists the kind, then keeps a watch of it running until stop() (watch.ts). */
@@ -166,7 +199,8 @@ export class ControllerRuntime {
     this.reconciles++;
     let outcome: ReconcileResult | Error;
     try {
-      outcome = await this.opts.reconciler.reconcile(key);
+      const templates = key.startsWith(TEMPLATE_KEY_PREFIX) ? this.opts.templates : undefined;
+      outcome = await (templates ?? this.opts.reconciler).reconcile(key);
       this.backoff.reset(key);
       if (outcome.requeueAfterMs !== undefined)
         this.queue.add(key, this.opts.clock.now() + outcome.requeueAfterMs);

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isTemplateSource } from '../api/cluster-template.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
@@ -36,12 +37,18 @@ export function readDocumentsFile(file: string): DocumentsFile {
   return { file, docs: parseYamlSource(readTextFile(file), file) };
 }
 
-/** Kinds that are inputs to rendering rather than submissions: ClusterClasses, templates, Namespaces. */
+/**
+ * Kinds that are inputs to rendering rather than submissions: ClusterClasses, templates,
+ * Namespaces, and where ClusterTemplates find their charts (Flux sources, Secrets).
+ */
 export function isRenderInput(v: unknown): boolean {
   if (!isPlainObject(v)) return false;
   const kind = String(v.kind ?? '');
   return (
-    kind === 'ClusterClass' || kind.endsWith('Template') || (kind === 'Namespace' && v.apiVersion === 'v1')
+    kind === 'ClusterClass' ||
+    kind.endsWith('Template') ||
+    (kind === 'Namespace' && v.apiVersion === 'v1') ||
+    isTemplateSource(v)
   );
 }
 

@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'OBJECT_INVALID'
   | 'UNKNOWN_TEMPLATE'
   | 'INVALID_SUBMISSION'
-  | 'BAD_SET';
+  | 'BAD_SET'
+  | 'TEMPLATE_NOT_READY';
 
 /** Where an error points. `path` is a JSON path such as `$.spec.config.region`. */
 export interface SourceLocation {

@@ -19,6 +19,7 @@ import { runGate, type Verdict } from '../gate/index.js';
 import { clusterToV1beta2 } from '../render/topology/convert.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import type { SourcedDocument } from '../resolve/documents.js';
+import { intervalMs } from '../resolve/template-source.js';
 import { ClustermintError, formatLocation } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { Violation } from '../validate/violation.js';
@@ -358,12 +359,28 @@ function validateClusterTemplate(
     errors.push('spec.helm: Invalid value: chartSpec, chartSource and chartRef are mutually exclusive');
   if (set.includes('chartSource'))
     errors.push('spec.helm.chartSource: Forbidden: chartSource is not supported for ClusterTemplates');
+  if (helm.chartSpec !== undefined && helm.chartSpec !== null && !isPlainObject(helm.chartSpec))
+    errors.push('spec.helm.chartSpec: Invalid value: must be a map');
+  if (helm.chartRef !== undefined && helm.chartRef !== null)
+    chartRefChecks(helm.chartRef, 'spec.helm.chartRef', errors, warnings);
   if (isPlainObject(helm.chartSpec)) {
     const chart = helm.chartSpec.chart;
     const version = helm.chartSpec.version;
+    const interval = helm.chartSpec.interval;
+    if (interval !== undefined && intervalMs(interval) === undefined)
+      errors.push(
+        `spec.helm.chartSpec.interval: Invalid value: ${JSON.stringify(interval)}: must be a duration such as 10m`,
+      );
+    for (const k of ['valuesFiles', 'verify'])
+      if (helm.chartSpec[k] !== undefined && helm.chartSpec[k] !== null)
+        warnings.push(
+          `spec.helm.chartSpec.${k} is not supported by clustermint: the template will not be valid`,
+        );
     if (typeof chart !== 'string' || chart === '') errors.push('spec.helm.chartSpec.chart: Required value');
     else if (version !== undefined && typeof version !== 'string')
       errors.push('spec.helm.chartSpec.version: Invalid value: must be a string');
+    else if (helm.chartSpec.sourceRef !== undefined && helm.chartSpec.sourceRef !== null)
+      sourceRefChecks(helm.chartSpec.sourceRef, errors, warnings);
     else {
       const name =
         typeof version === 'string' && version
@@ -380,6 +397,43 @@ function validateClusterTemplate(
     }
   }
   return decide(req, what, errors, warnings);
+}
+
+/** chartSpec.sourceRef: a local Flux source; clustermint reads HelmRepositories. */
+function sourceRefChecks(ref: unknown, errors: string[], warnings: string[]): void {
+  const field = 'spec.helm.chartSpec.sourceRef';
+  if (!isPlainObject(ref)) {
+    errors.push(`${field}: Invalid value: must be a map`);
+    return;
+  }
+  if (!str(ref.kind)) errors.push(`${field}.kind: Required value`);
+  if (!str(ref.name)) errors.push(`${field}.name: Required value`);
+  if (str(ref.kind) && !['HelmRepository', 'GitRepository', 'Bucket'].includes(str(ref.kind)))
+    errors.push(
+      `${field}.kind: Unsupported value: ${JSON.stringify(ref.kind)}: supported values: "HelmRepository", "GitRepository", "Bucket"`,
+    );
+  else if (str(ref.kind) && ref.kind !== 'HelmRepository')
+    warnings.push(
+      `${field}.kind ${str(ref.kind)} is not supported by clustermint (it reads charts from a HelmRepository or, with chartRef, an OCIRepository): the template will not be valid`,
+    );
+}
+
+/** chartRef: a Flux HelmChart or OCIRepository (k0rdent's enum also has ExternalArtifact). */
+function chartRefChecks(ref: unknown, field: string, errors: string[], warnings: string[]): void {
+  if (!isPlainObject(ref)) {
+    errors.push(`${field}: Invalid value: must be a map`);
+    return;
+  }
+  if (!str(ref.kind)) errors.push(`${field}.kind: Required value`);
+  if (!str(ref.name)) errors.push(`${field}.name: Required value`);
+  if (str(ref.kind) && !['HelmChart', 'OCIRepository', 'ExternalArtifact'].includes(str(ref.kind)))
+    errors.push(
+      `${field}.kind: Unsupported value: ${JSON.stringify(ref.kind)}: supported values: "OCIRepository", "HelmChart", "ExternalArtifact"`,
+    );
+  else if (ref.kind === 'ExternalArtifact')
+    warnings.push(
+      `${field}.kind ExternalArtifact is not supported by clustermint (HelmChart or OCIRepository): the template will not be valid`,
+    );
 }
 
 function validateChain(req: AdmissionRequest, object: PlainObject, snap: Snapshot): AdmissionResponse {

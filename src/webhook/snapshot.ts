@@ -23,6 +23,10 @@ export interface ClusterTemplateObject {
   /** status.valid / status.validationError, when the controller set them. */
   valid?: boolean;
   validationError?: string;
+  /** The chart comes from a source (chartSpec.sourceRef or chartRef), not the catalog. */
+  sourced?: boolean;
+  /** That chart, once loaded by the sources (the one at status.chartDigest). */
+  sourcedChart?: Chart;
 }
 
 export interface Snapshot {
@@ -74,6 +78,15 @@ export function resolveTemplate(snap: Snapshot, name: string, namespace: string)
         'INVALID_CHART',
         `the ClusterTemplate ${name} is invalid with the error: ${obj.validationError ?? '(no message)'}`,
       );
+    if (obj.sourced) {
+      if (obj.sourcedChart) return obj.sourcedChart;
+      throw new ClustermintError(
+        'TEMPLATE_NOT_READY',
+        obj.valid === undefined
+          ? `the ClusterTemplate ${name} has not been resolved yet`
+          : `the chart of ClusterTemplate ${name} is not loaded by the webhook yet`,
+      );
+    }
     if (obj.chart) {
       if (obj.version) {
         try {

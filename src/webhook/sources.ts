@@ -7,7 +7,14 @@
  * A failed reload keeps the last good snapshot and logs why.
  */
 
+import type { Chart } from '../api/chart.js';
 import { readClusterDeployment } from '../api/cluster-deployment.js';
+import {
+  HELM_CHART_TYPE,
+  HELM_REPOSITORY_TYPE,
+  OCI_REPOSITORY_TYPE,
+  SECRET_TYPE,
+} from '../api/cluster-template.js';
 import { runGate } from '../gate/index.js';
 import { compilePolicy } from '../policy/engine.js';
 import { type LoadedPolicy, parsePolicies } from '../policy/load.js';
@@ -15,6 +22,8 @@ import { loadPolicyFiles } from '../policy/policy-files.js';
 import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../resolve/catalog.js';
 import type { SourcedDocument } from '../resolve/documents.js';
 import { clusterClassCandidates } from '../resolve/documents.js';
+import { TemplateChartLoader } from '../resolve/template-chart.js';
+import { decideWithFetch, type SourceFetch } from '../resolve/template-source.js';
 import { isNotFound } from '../store/errors.js';
 import { KubeApiError } from '../store/kube/errors.js';
 import type { KubeStore } from '../store/kube/store.js';
@@ -103,8 +112,10 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
   const clusterTemplates = new Map<string, ClusterTemplateObject>();
   for (const t of templates) {
     const meta = obj(t.metadata);
-    const chartSpec = obj(obj(obj(t.spec).helm).chartSpec);
+    const helm = obj(obj(t.spec).helm);
+    const chartSpec = obj(helm.chartSpec);
     const status = obj(t.status);
+    const sourced = chartSpec.sourceRef !== undefined || helm.chartRef !== undefined;
     clusterTemplates.set(`${str(meta.namespace)}/${str(meta.name)}`, {
       namespace: str(meta.namespace),
       name: str(meta.name),
@@ -112,6 +123,7 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
       ...(str(chartSpec.version) ? { version: str(chartSpec.version) } : {}),
       ...(typeof status.valid === 'boolean' ? { valid: status.valid } : {}),
       ...(str(status.validationError) ? { validationError: str(status.validationError) } : {}),
+      ...(sourced ? { sourced, ...(await sourcedChart(kube, t, log)) } : {}),
     });
   }
   const policies: LoadedPolicy[] = [];
@@ -149,6 +161,54 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
     namespaceLabels.set(str(meta.name), labels);
   }
   return { clusterTemplates, policies, namespaceLabels, candidates: await loadClusterClasses(kube, log) };
+}
+
+/** Charts of sourced ClusterTemplates, kept by digest across reloads. */
+let chartLoader: TemplateChartLoader | undefined;
+
+/**
+ * The chart a valid sourced ClusterTemplate resolved to (its status.chartDigest): from the memory
+ * or disk cache, else loaded through its sources, and only when it still has that digest.
+ */
+async function sourcedChart(kube: KubeStore, t: PlainObject, log: Logger): Promise<{ sourcedChart?: Chart }> {
+  const status = obj(t.status);
+  const digest = str(status.chartDigest);
+  if (status.valid !== true || !digest) return {};
+  chartLoader ??= new TemplateChartLoader({ catalog: new TemplateCatalog() });
+  const meta = obj(t.metadata);
+  const what = `ClusterTemplate ${str(meta.namespace)}/${str(meta.name)}`;
+  const cached = chartLoader.byDigest(digest, `${what} (${digest})`);
+  if (cached) return { sourcedChart: cached };
+  try {
+    const { source } = await decideWithFetch(t, storeFetch(kube));
+    if (source.kind !== 'unresolvable') {
+      const loaded = await chartLoader.load(source);
+      if (loaded.digest === digest) return { sourcedChart: loaded.chart };
+    }
+    log.warn({ template: what, digest }, 'the chart of a ClusterTemplate is no longer at its digest');
+  } catch (e) {
+    if (!(e instanceof ClustermintError)) throw e;
+    log.warn({ template: what, err: formatError(e) }, 'loading the chart of a ClusterTemplate failed');
+  }
+  return {};
+}
+
+/** A source object read from the cluster; a missing one or an unserved kind is undefined. */
+function storeFetch(kube: KubeStore): SourceFetch {
+  const types = {
+    HelmRepository: HELM_REPOSITORY_TYPE,
+    OCIRepository: OCI_REPOSITORY_TYPE,
+    HelmChart: HELM_CHART_TYPE,
+    Secret: SECRET_TYPE,
+  };
+  return async (kind, namespace, name) => {
+    try {
+      return (await kube.get({ ...types[kind], namespace, name })) as unknown as PlainObject;
+    } catch (e) {
+      if (isNotFound(e) || notServed(e)) return undefined;
+      throw new ClustermintError('UNREADABLE', `${kind} ${namespace}/${name}: ${(e as Error).message}`);
+    }
+  };
 }
 
 async function loadClusterClasses(kube: KubeStore, log: Logger): Promise<SourcedDocument[]> {

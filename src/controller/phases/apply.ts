@@ -10,6 +10,7 @@ import { desiredCluster } from '../desired.js';
 import { gateConditions } from '../planners/gate-conditions.js';
 import { templateChangeRefusal, versionRefusal } from '../planners/refusals.js';
 import type { Refusal } from '../status.js';
+import { deploymentTemplate } from '../templates.js';
 import type { PassContext } from './context.js';
 
 export interface ApplyDecision {
@@ -24,7 +25,8 @@ export async function decideApply(ctx: PassContext): Promise<ApplyDecision> {
   const applied = status.applied;
   status.availableUpgrades = availableUpgrades(ctx.chains, applied?.template ?? spec.template);
 
-  const verdict = ctx.o.gate.run(ctx.cd, await ctx.teamLabels());
+  const template = await deploymentTemplate(ctx.o.store, ctx.o.gate.loader, ctx.ns, spec.template);
+  const verdict = ctx.o.gate.run(ctx.cd, await ctx.teamLabels(), template);
   ctx.setConditions(gateConditions(verdict, spec.template));
   if (!verdict.allowed) return { objects: applied?.objects };
 

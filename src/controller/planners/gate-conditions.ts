@@ -20,6 +20,13 @@ function summary(xs: readonly Violation[]): string {
   );
 }
 
+/** Why the template is not ready: its ClusterTemplate is invalid, not resolved yet, or there is none. */
+function templateReason(xs: readonly Violation[]): string {
+  if (xs.some((x) => x.code === 'INVALID_CHART')) return 'TemplateInvalid';
+  if (xs.some((x) => x.code === 'TEMPLATE_NOT_READY')) return 'TemplateNotReady';
+  return 'TemplateNotFound';
+}
+
 export function gateConditions(
   v: Pick<Verdict, 'violations' | 'objects' | 'rules'>,
   template: string,
@@ -31,11 +38,20 @@ export function gateConditions(
   const out: ConditionVerdict[] = [];
   const cond = (type: string, status: ConditionVerdict['status'], reason: string, message: string) =>
     out.push({ type, status, reason, message });
-  if (resolve.length) cond('TemplateReady', 'False', 'TemplateNotFound', summary(resolve));
-  else cond('TemplateReady', 'True', 'Resolved', `template ${template} found`);
-  if (resolve.length) cond('ValuesValid', 'Unknown', 'TemplateNotFound', 'the template was not found');
-  else if (values.length) cond('ValuesValid', 'False', 'ValuesInvalid', summary(values));
-  else cond('ValuesValid', 'True', 'Valid', `values valid, ${v.objects.length} objects rendered`);
+  if (resolve.length) {
+    const reason = templateReason(resolve);
+    cond('TemplateReady', 'False', reason, summary(resolve));
+    cond(
+      'ValuesValid',
+      'Unknown',
+      reason,
+      reason === 'TemplateNotFound' ? 'the template was not found' : 'the template is not ready',
+    );
+  } else {
+    cond('TemplateReady', 'True', 'Resolved', `template ${template} found`);
+    if (values.length) cond('ValuesValid', 'False', 'ValuesInvalid', summary(values));
+    else cond('ValuesValid', 'True', 'Valid', `values valid, ${v.objects.length} objects rendered`);
+  }
   if (resolve.length || values.length)
     cond(
       'PolicyPassed',
