@@ -386,7 +386,7 @@ class RegistryClient {
       throw new ClustermintError(
         'UNREADABLE',
         `oci://${this.ref.registry}/${this.ref.repository}: the token service at ${params.realm} ${
-          res.status === 401 ? 'refused the credentials' : 'failed'
+          res.status === 401 ? (username ? 'refused the credentials' : 'asks for credentials') : 'failed'
         } (${statusLine(res)})${registryError(res)}`,
       );
     }
