@@ -27,6 +27,8 @@ const registryBin = findGoReference({
   what: 'the OCI chart source tests',
 });
 
+// loads without a cacheDir use this, never the real cache (after findGoReference, which reads it)
+process.env.CLUSTERMINT_CACHE = tmpTree({});
 // helm with its config, cache and registry logins in a folder of its own
 const helmHome = tmpTree({});
 const helmEnv = {
