@@ -29,6 +29,9 @@ const registryBin = findGoReference({
 
 // loads without a cacheDir use this, never the real cache (after findGoReference, which reads it)
 process.env.CLUSTERMINT_CACHE = tmpTree({});
+// and no stored registry login of the machine's
+process.env.HELM_REGISTRY_CONFIG = join(tmpTree({}), 'none.json');
+process.env.DOCKER_CONFIG = tmpTree({});
 // helm with its config, cache and registry logins in a folder of its own
 const helmHome = tmpTree({});
 const helmEnv = {
@@ -304,6 +307,29 @@ describe.skipIf(!helm.bin || !registryBin.bin)('OCI chart sources with credentia
           password: reg.password,
         });
         expect(latest.version).toBe('0.1.0');
+      });
+
+      it('uses the credentials `helm registry login` stored', async () => {
+        const login = await runHelm([
+          'registry',
+          'login',
+          reg.host,
+          '-u',
+          reg.username!,
+          '-p',
+          reg.password!,
+          '--plain-http',
+        ]);
+        expect(login.stderr + login.stdout).toContain('Login Succeeded');
+        const saved = process.env.HELM_REGISTRY_CONFIG;
+        process.env.HELM_REGISTRY_CONFIG = helmEnv.HELM_REGISTRY_CONFIG;
+        try {
+          const got = await loadChartSource({ ref: ref(), version: '0.1.0', plainHttp: true });
+          expect(got.version).toBe('0.1.0');
+        } finally {
+          process.env.HELM_REGISTRY_CONFIG = saved;
+          await runHelm(['registry', 'logout', reg.host]);
+        }
       });
 
       it('a wrong password and no credentials are clear errors, nothing cached', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/resolve/chart-sources/cache.js';
 import { readChartFolder } from '../../../src/resolve/chart-sources/folder.js';
 import { loadChartSource } from '../../../src/resolve/chart-sources/index.js';
+import { storedCredentials } from '../../../src/resolve/chart-sources/registry-credentials.js';
 import { readChartArchive } from '../../../src/util/archive.js';
 import { ClustermintError } from '../../../src/util/errors.js';
 import { SHARED } from '../../helpers/shared.js';
@@ -64,5 +65,29 @@ describe('loadChartSource on local paths', () => {
 
   it('a --repo that is not an http URL is a usage error', async () => {
     expect((await errorOf(loadChartSource({ ref: 'x', repo: 'ftp://h/charts' }))).code).toBe('USAGE');
+  });
+});
+
+describe('stored registry credentials', () => {
+  it('Helm’s registry config first, then Docker’s; `auth` or username and password; URL-form keys', () => {
+    const helmDir = tmpTree({
+      'registry/config.json': JSON.stringify({
+        auths: { 'r.example:5000': { auth: Buffer.from('helm-user:pa:ss').toString('base64') } },
+      }),
+    });
+    const docker = tmpTree({
+      'config.json': JSON.stringify({
+        auths: {
+          'r.example:5000': { auth: Buffer.from('docker-user:x').toString('base64') },
+          'https://other.example/v1/': { username: 'u', password: 'p' },
+        },
+      }),
+    });
+    const env = { HOME: tmpTree({}), HELM_CONFIG_HOME: helmDir, DOCKER_CONFIG: docker };
+    expect(storedCredentials('r.example:5000', env)).toEqual({ username: 'helm-user', password: 'pa:ss' });
+    expect(storedCredentials('other.example', env)).toEqual({ username: 'u', password: 'p' });
+    expect(storedCredentials('none.example', env)).toBeUndefined();
+    const broken = tmpTree({ 'config.json': '{"auths": ' });
+    expect(() => storedCredentials('x', { ...env, DOCKER_CONFIG: broken })).toThrow(/registry credentials: /);
   });
 });
