@@ -91,6 +91,8 @@ function getOnce(url: string, headers: Record<string, string>, opts: GetOptions)
       u,
       {
         method: 'GET',
+        // no pooled keep-alive socket outlives the load (a CLI run would wait on it)
+        agent: false,
         headers: { 'user-agent': 'clustermint', ...headers },
         ...(https
           ? {

@@ -9,7 +9,7 @@ import { type ChartFile, readChartArchive } from '../../util/archive.js';
 import { ClustermintError } from '../../util/errors.js';
 import { sha256Hex, writeCachedArchive } from './cache.js';
 import { readChartFolder } from './folder.js';
-import type { TlsOptions } from './http.js';
+import { basicAuth, type TlsOptions } from './http.js';
 import { loadFromOci } from './oci.js';
 import { downloadArchive, loadFromRepository, MAX_ARCHIVE_BYTES } from './repository.js';
 
@@ -75,9 +75,7 @@ export async function loadChartSource(req: ChartSourceRequest): Promise<LoadedCh
       tls,
       headers: {
         accept: 'application/gzip,application/octet-stream',
-        ...(req.username && req.password
-          ? { authorization: `Basic ${Buffer.from(`${req.username}:${req.password}`).toString('base64')}` }
-          : {}),
+        ...(req.username && req.password ? { authorization: basicAuth(req.username, req.password) } : {}),
       },
     });
     const files = readChartArchive(bytes, req.ref);

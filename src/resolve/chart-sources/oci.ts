@@ -13,6 +13,7 @@ import { type ChartFile, readChartArchive } from '../../util/archive.js';
 import { ClustermintError } from '../../util/errors.js';
 import { readCachedArchive, sha256Hex, sha256Of, writeCachedArchive } from './cache.js';
 import { basicAuth, type HttpResponse, httpGet, statusLine, type TlsOptions } from './http.js';
+import { type Credentials, storedCredentials } from './registry-credentials.js';
 import { MAX_ARCHIVE_BYTES } from './repository.js';
 
 export const CONFIG_MEDIA_TYPE = 'application/vnd.cncf.helm.config.v1+json';
@@ -239,12 +240,18 @@ function chartLayer(manifest: unknown, label: string): Descriptor {
 class RegistryClient {
   private authorization?: string;
   private readonly base: string;
+  private readonly credentials?: Credentials;
 
   constructor(
     private readonly ref: OciReference,
     private readonly req: OciRequest,
   ) {
     this.base = `${req.plainHttp ? 'http' : 'https'}://${ref.registry}/v2/${ref.repository}`;
+    // given credentials, else those `helm registry login` or `docker login` stored
+    this.credentials =
+      req.username || req.password
+        ? { username: req.username ?? '', password: req.password ?? '' }
+        : storedCredentials(ref.registry);
   }
 
   label(reference: string): string {
@@ -341,7 +348,7 @@ class RegistryClient {
     if (res.status === 401)
       throw new ClustermintError(
         'UNREADABLE',
-        `${label}: ${this.req.username ? 'the registry refused the credentials' : 'the registry asks for credentials'} (${statusLine(res)})${reason}`,
+        `${label}: ${this.credentials ? 'the registry refused the credentials' : 'the registry asks for credentials'} (${statusLine(res)})${reason}`,
       );
     if (res.status === 403)
       throw new ClustermintError('UNREADABLE', `${label}: access denied (${statusLine(res)})${reason}`);
@@ -364,7 +371,7 @@ class RegistryClient {
 
   /** Sets the Authorization a challenge asks for; false when there is nothing to answer with. */
   private async answer(challenge: string): Promise<boolean> {
-    const { username, password } = this.req;
+    const { username, password } = this.credentials ?? {};
     const scheme = challenge.split(/\s/, 1)[0].toLowerCase();
     if (scheme === 'basic') {
       if (!username || !password) return false;
@@ -386,7 +393,7 @@ class RegistryClient {
       throw new ClustermintError(
         'UNREADABLE',
         `oci://${this.ref.registry}/${this.ref.repository}: the token service at ${params.realm} ${
-          res.status === 401 ? 'refused the credentials' : 'failed'
+          res.status === 401 ? (username ? 'refused the credentials' : 'asks for credentials') : 'failed'
         } (${statusLine(res)})${registryError(res)}`,
       );
     }
