@@ -195,7 +195,8 @@ describe('readChartFolder', () => {
     const empty = tmpTree({ 'values.yaml': 'a: 1\n' });
     expect(errorOf(() => readChartFolder(empty))).toMatchObject({
       code: 'UNREADABLE',
-      message: 'not a chart: Chart.yaml not found',
+      // helm's words
+      message: `unable to detect chart at ${join(empty, 'Chart.yaml')}: open ${join(empty, 'Chart.yaml')}: no such file or directory`,
     });
     expect(errorOf(() => readChartFolder(join(empty, 'missing'))).message).toBe('cannot read: ENOENT');
     expect(errorOf(() => readChartFolder(join(empty, 'values.yaml'))).message).toBe(

@@ -54,13 +54,16 @@ describe('loadChartSource on local paths', () => {
     expect(missing.location?.file).toBe(join(dir, 'nope'));
     expect(missing.exitCode).toBe(2);
     const noChart = await errorOf(loadChartSource({ ref: dir }));
-    expect(noChart).toMatchObject({ code: 'UNREADABLE', message: 'not a chart: Chart.yaml not found' });
+    expect(noChart).toMatchObject({
+      code: 'UNREADABLE',
+      message: expect.stringMatching(/^unable to detect chart at /),
+    });
     const values = await errorOf(loadChartSource({ ref: join(dir, 'values.yaml') }));
+    // helm's words for a file that is no archive
     expect(values).toMatchObject({
       code: 'UNREADABLE',
-      message: 'not a chart archive: gzip: invalid header',
+      message: `file '${join(dir, 'values.yaml')}' does not appear to be a gzipped archive; got 'text/plain; charset=utf-8'`,
     });
-    expect(values.location?.file).toBe(join(dir, 'values.yaml'));
   });
 
   it('a --repo that is not an http URL is a usage error', async () => {
