@@ -570,6 +570,9 @@ class State {
     try {
       return fn.fn(...argv);
     } catch (e) {
+      // the JS stack ran out (deep recursion through functions such as Helm's include): the
+      // function that recurses decides what to say, not every frame on the way up
+      if (e instanceof RangeError) throw e;
       const msg =
         e instanceof GoTemplateError
           ? e.message

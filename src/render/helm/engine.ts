@@ -162,6 +162,14 @@ function installFunctions(set: GoTemplateSet, options: EngineOptions, included: 
       included.set(name, n + 1);
       try {
         return set.execute(name, data);
+      } catch (e) {
+        // JavaScript's stack ends before Helm's 1,000 nested includes: say it as Helm does
+        if (e instanceof RangeError) {
+          throw new HelmFunctionError(
+            `rendering template has a nested reference name: ${name}: unable to execute template`,
+          );
+        }
+        throw e;
       } finally {
         included.set(name, (included.get(name) ?? 1) - 1);
       }

@@ -5,7 +5,7 @@
  * Helm's install order of kinds, then written as `---\n# Source: FILE\nDOC\n`.
  */
 import { isPlainObject } from '../../util/plain-object.js';
-import { unmarshalGoYaml } from '../topology/rendered-yaml.js';
+import { scalarForStringField, unmarshalGoYaml } from '../topology/rendered-yaml.js';
 
 export interface ManifestHead {
   apiVersion: string;
@@ -139,7 +139,8 @@ function headOf(v: unknown): ManifestHead {
       `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(v)} into Go value of type util.SimpleHead`,
     );
   }
-  const str = (x: unknown, field: string) => {
+  const str = (raw: unknown, field: string) => {
+    const x = scalarForStringField(raw);
     if (x === null || x === undefined) return '';
     if (typeof x !== 'string') throw typeErr(x, field, 'string');
     return x;

@@ -8,6 +8,7 @@ import { goQuote } from '../../go/fmt.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { newVersion } from '../functions/semver.js';
 import { GoMap } from '../gotemplate/index.js';
+import { scalarForStringField } from '../topology/rendered-yaml.js';
 import type { HelmChart, HelmDependency, HelmMaintainer, HelmMetadata } from './chart.js';
 
 export class HelmChartError extends Error {
@@ -46,8 +47,10 @@ function typeError(v: unknown, struct: string, field: string, kind: FieldKind, e
   );
 }
 
-function decodeField(v: unknown, kind: FieldKind, struct: string, field: string): unknown {
-  if (v === null || v === undefined) return undefined;
+function decodeField(raw: unknown, kind: FieldKind, struct: string, field: string): unknown {
+  if (raw === null || raw === undefined) return undefined;
+  // sigs.k8s.io/yaml turns a number or bool into text where the field is a string
+  const v = kind === 'string' ? scalarForStringField(raw) : raw;
   switch (kind) {
     case 'string':
       if (typeof v !== 'string') typeError(v, struct, field, kind);
@@ -63,9 +66,10 @@ function decodeField(v: unknown, kind: FieldKind, struct: string, field: string)
     case 'stringMap': {
       if (!isPlainObject(v)) typeError(v, struct, field, kind);
       const out: Record<string, string> = Object.create(null);
-      for (const [k, s] of Object.entries(v)) {
+      for (const [k, raw] of Object.entries(v)) {
+        const s = scalarForStringField(raw);
         if (s !== null && typeof s !== 'string') typeError(s, struct, `${field}`, kind, true);
-        out[k] = s ?? '';
+        out[k] = (s as string | null) ?? '';
       }
       return out;
     }

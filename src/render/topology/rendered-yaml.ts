@@ -183,6 +183,19 @@ function jsonKey(key: Resolved): string {
   return fail(`error converting YAML to JSON: unsupported map key of type: ${type}`);
 }
 
+/**
+ * What sigs.k8s.io/yaml makes of a scalar whose target field is a Go string: numbers and bools
+ * become text (`true`, `42`, a float as float32 `%g`: `appVersion: 1.20` is "1.2"); strings stay;
+ * anything else is returned unchanged (and fails the type check after).
+ */
+export function scalarForStringField(v: unknown): unknown {
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    return Number.isSafeInteger(v) ? String(v) : formatFloat32(v);
+  }
+  return v;
+}
+
 /** strconv.FormatFloat(f, 'g', -1, 32): the shortest decimal that reads back as the same float32. */
 function formatFloat32(f: number): string {
   const f32 = Math.fround(f);
