@@ -6,6 +6,9 @@
 import { ClustermintError } from '../../util/errors.js';
 import type { PathSegment } from '../../util/json-path.js';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
+import type { HelmChart } from '../helm/chart.js';
+import { coalesceValues as coalesceHelmValues } from '../helm/coalesce.js';
+import { emptyMetadata } from '../helm/metadata.js';
 
 /** Merge user sources in order: later wins; maps merge; lists and scalars (and null) replace. */
 export function mergeUserValues(sources: readonly unknown[]): PlainObject {
@@ -23,34 +26,20 @@ function mergeInto(dst: PlainObject, src: PlainObject): void {
   }
 }
 
-/** Chart defaults <- merged user values. A user `null` deletes the key. Returns a new tree. */
+/**
+ * Chart defaults <- merged user values, with Helm's coalescing (src/render/helm/coalesce.ts):
+ * a user `null` deletes a default (inside a map, only a default that is not null itself: Helm
+ * then keeps the key with null). Returns a new tree.
+ */
 export function coalesceValues(defaults: unknown, user: PlainObject): PlainObject {
-  const base = isPlainObject(defaults) ? (toSafeTree(defaults) as PlainObject) : emptyMap();
-  coalesceInto(base, user);
-  return base;
-}
-
-function coalesceInto(dst: PlainObject, user: PlainObject): void {
-  for (const key of Object.keys(user)) {
-    const u = user[key];
-    if (u === null) {
-      delete dst[key];
-      continue;
-    }
-    const d = hasOwn(dst, key) ? dst[key] : undefined;
-    if (isPlainObject(u) && isPlainObject(d)) coalesceInto(d, u);
-    else dst[key] = dropNulls(toSafeTree(u));
-  }
-}
-
-function dropNulls(v: unknown): unknown {
-  if (isPlainObject(v)) {
-    for (const k of Object.keys(v)) {
-      if (v[k] === null) delete v[k];
-      else dropNulls(v[k]);
-    }
-  }
-  return v;
+  const chart: HelmChart = {
+    metadata: emptyMetadata(),
+    values: isPlainObject(defaults) ? (toSafeTree(defaults) as PlainObject) : emptyMap(),
+    templates: [],
+    files: [],
+    dependencies: [],
+  };
+  return coalesceHelmValues(chart, toSafeTree(user) as PlainObject, () => {});
 }
 
 /** Does the tree hold a value (possibly null) at `path`? */
