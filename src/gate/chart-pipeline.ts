@@ -14,6 +14,7 @@ import { validateValues } from '../validate/values-schema.js';
 import type { ChartRunInput, ChartRunResult, ValuesSource } from './chart-run.js';
 import { runHelmChart } from './helm-pipeline.js';
 import { cachedValues } from './values-cache.js';
+import { valuesViolations } from './values-violations.js';
 
 export type { ChartRunInput, ChartRunResult, ValuesSource } from './chart-run.js';
 
@@ -44,21 +45,9 @@ export function runChart(input: ChartRunInput): ChartRunResult {
   const result: ChartRunResult = { values, documents: [], violations: [], warnings: [] };
 
   if (chart.schema) {
-    for (const p of problems) {
-      result.violations.push({
-        stage: 'values',
-        severity: 'error',
-        code: 'VALUES_INVALID',
-        message: p.message,
-        path: formatPath(p.path),
-        location: locateValue(
-          chart,
-          sources,
-          p.path,
-          p.keyword === 'additionalProperties' || p.keyword === 'unevaluatedProperties',
-        ),
-      });
-    }
+    result.violations.push(
+      ...valuesViolations(problems, (path, atKey) => locateValue(chart, sources, path, atKey)),
+    );
     if (result.violations.length > 0) return result;
   }
 

@@ -13,11 +13,11 @@ import { checkSchemas, HelmError, prepareRelease, renderRelease } from '../rende
 import { readRenderedManifests } from '../render/helm/objects.js';
 import { toJsonValue } from '../render/helm/schema.js';
 import { readChartArchive } from '../util/archive.js';
-import { formatPath } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
 import { validateValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
 import type { ChartRunResult, ValuesSource } from './chart-run.js';
+import { type LocateValue, valuesViolations } from './values-violations.js';
 
 /**
  * Where a Helm error points, chart-relative: `(aws-hosted-cp/templates/x.yaml:181:36)` in its
@@ -49,7 +49,7 @@ export function runHelmChart(
   sources: readonly ValuesSource[],
   release: Release,
   kubeVersion: string | undefined,
-  locate: (path: (string | number)[], atKey: boolean) => Violation['location'],
+  locate: LocateValue,
 ): ChartRunResult {
   const result: ChartRunResult = { documents: [], violations: [], warnings: [] };
   const options = {
@@ -64,17 +64,12 @@ export function runHelmChart(
     const prepared = prepareRelease(chart.helm!.files, options);
     result.values = prepared.values;
     if (chart.schema) {
-      for (const p of validateValues(chart.schema, chart.schemaFile, toJsonValue(prepared.values))) {
-        const atKey = p.keyword === 'additionalProperties' || p.keyword === 'unevaluatedProperties';
-        result.violations.push({
-          stage: 'values',
-          severity: 'error',
-          code: 'VALUES_INVALID',
-          message: p.message,
-          path: formatPath(p.path),
-          location: locate(p.path, atKey),
-        });
-      }
+      result.violations.push(
+        ...valuesViolations(
+          validateValues(chart.schema, chart.schemaFile, toJsonValue(prepared.values)),
+          locate,
+        ),
+      );
       if (result.violations.length > 0) return result;
     }
     checkSchemas(prepared.chart, prepared.values, true);
