@@ -39,7 +39,9 @@ export class TemplateCatalog {
   resolve(ref: string): Chart {
     if ((ref.includes('/') || ref.startsWith('.')) && existsSync(ref)) {
       if (!isChartDir(ref))
-        throw new ClustermintError('UNREADABLE', 'not a chart folder: Chart.yaml not found', { file: ref });
+        throw new ClustermintError('INVALID_CHART', 'not a chart folder: Chart.yaml not found', {
+          file: ref,
+        });
       return this.load(resolve(ref));
     }
     // Fast path for a built-in asked for by name: no scan.

@@ -16,7 +16,7 @@ export function isChartDir(dir: string): boolean {
 export function loadChart(dir: string): Chart {
   const chartFile = join(dir, 'Chart.yaml');
   if (!existsSync(chartFile)) {
-    throw new ClustermintError('UNREADABLE', 'not a chart: Chart.yaml not found', { file: dir });
+    throw new ClustermintError('INVALID_CHART', 'not a chart: Chart.yaml not found', { file: dir });
   }
   if (chartFolderLanguage(dir) === 'go') return chartFromHelmFiles(readChartFolder(dir), dir);
   const [meta] = parseYamlSource(readTextFile(chartFile), chartFile);
@@ -187,7 +187,7 @@ export function chartFromHelmFiles(
   const file = (name: string) => files.find((f) => f.name === name);
   const chartYaml = file('Chart.yaml');
   if (!chartYaml)
-    throw new ClustermintError('UNREADABLE', 'not a chart: Chart.yaml not found', { file: origin });
+    throw new ClustermintError('INVALID_CHART', 'not a chart: Chart.yaml not found', { file: origin });
   const chartFile = join(origin, 'Chart.yaml');
   const [meta] = parseYamlSource(decoder.decode(chartYaml.data), chartFile);
   const metadata = readMetadata(meta?.value, chartFile, meta?.locate);

@@ -31,7 +31,12 @@ export function readChartFolder(dir: string, limits: Partial<ArchiveLimits> = {}
   if (!isFile(join(top, 'Chart.yaml'))) {
     // helm's words
     const chartYaml = join(dir, 'Chart.yaml');
-    unreadable(`unable to detect chart at ${chartYaml}: open ${chartYaml}: no such file or directory`);
+    // a folder that is no chart is read, and rejected (exit 1)
+    throw new ClustermintError(
+      'INVALID_CHART',
+      `unable to detect chart at ${chartYaml}: open ${chartYaml}: no such file or directory`,
+      { file: top },
+    );
   }
 
   const ignoreFile = join(top, '.helmignore');

@@ -75,7 +75,7 @@ function sameUpToYamlSyntax(message: string, oursStderr: string): boolean {
  */
 function sameSchemaProblems(message: string, oursStderr: string): boolean {
   if (!message.startsWith("values don't meet the specifications")) return false;
-  const oursLines = new Set(oursStderr.split('\n'));
+  const oursLines = new Set(oursStderr.split('\n').map((l) => l.replace(/^Error: /, '')));
   return message.split('\n').every((l) => oursLines.has(l));
 }
 

@@ -194,7 +194,7 @@ describe('readChartFolder', () => {
   it('says what is wrong with a path that is not a chart folder', () => {
     const empty = tmpTree({ 'values.yaml': 'a: 1\n' });
     expect(errorOf(() => readChartFolder(empty))).toMatchObject({
-      code: 'UNREADABLE',
+      code: 'INVALID_CHART',
       // helm's words
       message: `unable to detect chart at ${join(empty, 'Chart.yaml')}: open ${join(empty, 'Chart.yaml')}: no such file or directory`,
     });

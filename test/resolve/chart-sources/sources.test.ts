@@ -47,7 +47,7 @@ describe('loadChartSource on local paths', () => {
     expect(got.files.some((f) => f.name.startsWith('templates/'))).toBe(true);
   });
 
-  it('a path that does not exist, a folder without Chart.yaml and a file that is no archive: exit-2 errors', async () => {
+  it('a path that does not exist, a file that is no archive: exit-2 errors; a folder without Chart.yaml: exit 1', async () => {
     const dir = tmpTree({ 'values.yaml': 'a: 1\n' });
     const missing = await errorOf(loadChartSource({ ref: join(dir, 'nope') }));
     expect(missing).toMatchObject({ code: 'UNREADABLE', message: 'no such chart: the path does not exist' });
@@ -55,9 +55,10 @@ describe('loadChartSource on local paths', () => {
     expect(missing.exitCode).toBe(2);
     const noChart = await errorOf(loadChartSource({ ref: dir }));
     expect(noChart).toMatchObject({
-      code: 'UNREADABLE',
+      code: 'INVALID_CHART',
       message: expect.stringMatching(/^unable to detect chart at /),
     });
+    expect(noChart.exitCode).toBe(1);
     const values = await errorOf(loadChartSource({ ref: join(dir, 'values.yaml') }));
     // helm's words for a file that is no archive
     expect(values).toMatchObject({
