@@ -164,7 +164,7 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
         providers: ['infrastructure-aws'],
       },
       invalid: { helm: { chartSpec: { chart: 'a' }, chartRef: { kind: 'HelmChart', name: 'a' } } },
-      error: /spec\.helm: Invalid value: chartSpec and chartRef are mutually exclusive$/,
+      error: /spec\.helm: Invalid value: chartSpec, chartSource and chartRef are mutually exclusive$/,
     },
     {
       kind: 'ClusterTemplateChain',

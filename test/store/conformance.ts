@@ -29,6 +29,8 @@ export interface StoreHarness {
 
 const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' } as const;
 const CT = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterTemplate' } as const;
+/** The least ClusterTemplate spec its CRD accepts. */
+const CT_SPEC = { helm: { chartSpec: { chart: 'demo' } } };
 const EVENT_TIMEOUT_MS = 5000;
 
 let counter = 0;
@@ -169,7 +171,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const ns2 = await namespace();
         const a = await store.create(deployment(ns1, 'same'));
         const b = await store.create(deployment(ns2, 'same'));
-        const t = await store.create({ ...CT, metadata: { name: 'same', namespace: ns1 }, spec: {} });
+        const t = await store.create({ ...CT, metadata: { name: 'same', namespace: ns1 }, spec: CT_SPEC });
         expect(new Set([a.metadata.uid, b.metadata.uid, t.metadata.uid]).size).toBe(3);
         expect((await store.get({ ...CT, namespace: ns1, name: 'same' })).kind).toBe('ClusterTemplate');
         expect((await store.get({ ...CD, namespace: ns2, name: 'same' })).metadata.uid).toBe(b.metadata.uid);
@@ -516,7 +518,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const start = await store.list(CD, { namespace: ns });
         const w = await watch(CD, { namespace: ns, resourceVersion: start.resourceVersion });
         await store.create(deployment(other, 'elsewhere'));
-        await store.create({ ...CT, metadata: { name: 'template', namespace: ns }, spec: {} });
+        await store.create({ ...CT, metadata: { name: 'template', namespace: ns }, spec: CT_SPEC });
         await store.create(deployment(ns, 'here'));
         expect(brief(await nextEvent(w))).toBe('ADDED here');
       });
