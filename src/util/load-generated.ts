@@ -17,16 +17,17 @@ function compile(file: string, cachedData?: Buffer): Script {
   return new Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
 }
 
-function run(script: Script, file: string): unknown {
+function run(script: Script, file: string, requireFrom = file): unknown {
   const module = { exports: {} as unknown };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, createRequire(requireFrom), module, file, dirname(file));
   return module.exports;
 }
 
-export function loadGenerated(file: string): unknown {
+/** `requireFrom`: the file its `require`s resolve from (default: itself). */
+export function loadGenerated(file: string, requireFrom?: string): unknown {
   const cacheFile = `${file}.v8cache`;
   const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
-  return run(compile(file, cachedData), file);
+  return run(compile(file, cachedData), file, requireFrom);
 }
 
 /**

@@ -3,6 +3,8 @@
  * single-file bundle `dist/bundle/` when bundled, `src/util/` under the tests. In each case the
  * folder above is the build (or source) folder and the one above that the package root.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** dist/ (or src/ when running from sources). */
@@ -10,3 +12,8 @@ export const BUILD_DIR = fileURLToPath(new URL('../', import.meta.url));
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Code generated at build time (dist/generated); absent when running from sources. */
 export const GENERATED_DIR = `${BUILD_DIR}generated/`;
+
+/** clustermint's cache root: `$CLUSTERMINT_CACHE`, else `~/.cache/clustermint` (`root` overrides). */
+export function cacheRoot(root?: string): string {
+  return root ?? process.env.CLUSTERMINT_CACHE ?? join(homedir(), '.cache', 'clustermint');
+}

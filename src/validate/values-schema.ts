@@ -4,9 +4,9 @@ import type { ValidateFunction } from 'ajv';
 import { BoundedCache } from '../util/bounded-cache.js';
 import { ClustermintError } from '../util/errors.js';
 import { toOrdinaryTree } from '../util/plain-object.js';
-import { createAjv, dialectOf } from './ajv.js';
 import { precompiledValidator } from './precompiled.js';
 import { describeSchemaErrors, type SchemaProblem } from './schema-errors.js';
+import { cachedValidator, compileAndStore } from './validator-cache.js';
 
 const compiled = new BoundedCache<string, ValidateFunction>(256);
 const bySchemaObject = new WeakMap<object, ValidateFunction>();
@@ -18,7 +18,7 @@ export function compileValuesSchema(schema: object, file: string): ValidateFunct
   fn = compiled.get(key);
   if (!fn) {
     try {
-      fn = precompiledValidator(schema) ?? createAjv(dialectOf(schema)).compile(schema);
+      fn = precompiledValidator(schema) ?? cachedValidator(key) ?? compileAndStore(schema, key);
     } catch (e) {
       throw new ClustermintError('INVALID_CHART', `invalid values schema: ${(e as Error).message}`, { file });
     }

@@ -6,13 +6,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** `${CLUSTERMINT_CACHE:-~/.cache/clustermint}`, or the given root. */
-export function cacheRoot(root?: string): string {
-  return root ?? process.env.CLUSTERMINT_CACHE ?? join(homedir(), '.cache', 'clustermint');
-}
+import { cacheRoot } from '../../util/paths.js';
+
+export { cacheRoot };
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
