@@ -14,6 +14,7 @@ import { readRenderedManifests } from '../render/helm/objects.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { chartFolderLanguage } from '../resolve/chart-language.js';
 import { loadChartSource } from '../resolve/chart-sources/index.js';
+import { chartFromHelmFiles } from '../resolve/load-chart.js';
 import { readChartArchive } from '../util/archive.js';
 import { ClustermintError } from '../util/errors.js';
 import { helmUserValues } from './helm-values.js';
@@ -181,6 +182,27 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
     );
 }
 
+/**
+ * Helm names a values problem by its path only; the gate also knows the file, line and column
+ * that set the value (a -f file, --set), so they follow Helm's message.
+ */
+function locatedValueProblems(
+  source: { files: readonly { name: string; data: Uint8Array }[]; origin: string },
+  releaseName: string,
+  opts: any,
+): string {
+  try {
+    const chart = chartFromHelmFiles(source.files, source.origin);
+    const files = (opts.values as string[]).filter((f) => f !== '-');
+    const sources = [...files.map(readValuesFile), ...readSetFlags(opts.set, opts.setString)];
+    const r = runChart({ chart, sources, release: { name: releaseName, namespace: opts.namespace } });
+    const located = r.violations.filter((v) => v.stage === 'values' && v.location?.file);
+    return located.length > 0 ? `\nWhere the values come from:\n${printViolations(located)}` : '';
+  } catch {
+    return ''; // helm's message stands alone
+  }
+}
+
 /** What helm --debug prints before a render error: the release manifest so far, show-only applied. */
 function debugOutput(manifest: string, showOnly: readonly string[]): string {
   const text = `${manifest.trim()}\n`;
@@ -252,6 +274,7 @@ async function templateHelm(
     if (!(e instanceof HelmError)) throw e;
     if (opts.debug && e.stage === 'render') io.out(debugOutput(e.manifest, opts.showOnly));
     io.err(`Error: ${e.message}\n`);
+    if (e.stage === 'values') io.err(locatedValueProblems(source, releaseName, opts));
     return 1;
   }
   // a document without a kind (a comment, a blank) is no object
