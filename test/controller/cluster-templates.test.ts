@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findGoReference } from '../helpers/go-reference.js';
+import { type Registry, startRegistry } from '../helpers/registry.js';
 import { SHARED, sharedAvailable } from '../helpers/shared.js';
 import { Harness } from './harness.js';
 
@@ -22,6 +23,11 @@ const helm = findGoReference({
   envVar: 'HELM_BIN',
   install: ['scripts/install-go-tool.sh', 'helm'],
   what: 'the ClusterTemplate controller test',
+});
+const registryBin = findGoReference({
+  envVar: 'REGISTRY_BIN',
+  install: ['scripts/install-go-tool.sh', 'registry'],
+  what: 'the ClusterTemplate controller test from an OCI registry',
 });
 const chartDir = join(SHARED, 'conformance', 'helm', 'k0rdent', 'charts', 'docker-hosted-cp');
 const haveCharts = sharedAvailable('the ClusterTemplate controller test');
@@ -230,6 +236,99 @@ describe.skipIf(!helm.bin || !haveCharts)('ClusterTemplates resolved by the embe
       });
       await h.until(async () => (await status())?.valid === true, 120_000);
       expect(await status()).toMatchObject({ chartVersion: '1.0.15' });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe.skipIf(!helm.bin || !registryBin.bin || !haveCharts)('ClusterTemplates from an OCI registry', () => {
+  let root: string;
+  let registry: Registry;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'clustermint-ct-oci-'));
+    run(helm.bin!, ['package', chartDir, '-d', root]);
+    registry = await startRegistry(registryBin.bin!);
+    const push = spawnSync(
+      helm.bin!,
+      ['push', join(root, 'docker-hosted-cp-1.0.15.tgz'), `oci://${registry.host}/charts`, '--plain-http'],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          HELM_REGISTRY_CONFIG: join(root, 'registry.json'),
+          HELM_CACHE_HOME: join(root, 'helm-cache'),
+          HELM_CONFIG_HOME: join(root, 'helm-config'),
+          HELM_DATA_HOME: join(root, 'helm-data'),
+        },
+      },
+    );
+    if (push.status !== 0) throw new Error(`helm push: ${push.stderr}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('an OCI HelmRepository (chartSpec) and an OCIRepository (chartRef) both resolve, and deployments render with them', async () => {
+    const h = new Harness({ controller: { chartCacheDir: join(root, 'cache') } });
+    try {
+      const s = h.store;
+      await s.create({
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmRepository',
+        metadata: { name: 'registry', namespace: NS },
+        spec: { type: 'oci', url: `oci://${registry.host}/charts`, insecure: true },
+      });
+      await s.create({
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'OCIRepository',
+        metadata: { name: 'docker-hosted-cp', namespace: NS },
+        spec: {
+          url: `oci://${registry.host}/charts/docker-hosted-cp`,
+          ref: { tag: '1.0.15' },
+          insecure: true,
+        },
+      });
+      await s.create({
+        ...CT,
+        metadata: { name: 'by-spec', namespace: NS },
+        spec: {
+          helm: {
+            chartSpec: {
+              chart: 'docker-hosted-cp',
+              version: '^1.0',
+              sourceRef: { kind: 'HelmRepository', name: 'registry' },
+            },
+          },
+        },
+      });
+      await s.create({
+        ...CT,
+        metadata: { name: 'by-ref', namespace: NS },
+        spec: { helm: { chartRef: { kind: 'OCIRepository', name: 'docker-hosted-cp' } } },
+      });
+      await h.apply('one', { template: 'by-spec', dryRun: true, config: { workersNumber: 2 } });
+      await h.apply('two', { template: 'by-ref', dryRun: true });
+      await h.until(
+        async () =>
+          (await h.condition('one', 'Ready'))?.reason === 'DryRun' &&
+          (await h.condition('two', 'Ready'))?.reason === 'DryRun',
+        120_000,
+      );
+      for (const name of ['by-spec', 'by-ref']) {
+        const status = (await s.get({ ...CT, namespace: NS, name })).status as Record<string, unknown>;
+        expect(status).toMatchObject({ valid: true, chartVersion: '1.0.15' });
+        expect(String(status.chartDigest)).toMatch(/^sha256:[0-9a-f]{64}$/);
+      }
+      const objects = ((await h.cd('one')).status?.applied?.objects ?? []) as Array<{
+        kind: string;
+        spec?: { replicas?: number };
+      }>;
+      expect(objects.find((o) => o.kind === 'MachineDeployment')?.spec?.replicas).toBe(2);
+      expect(((await h.cd('two')).status?.applied?.objects ?? []).length).toBe(6);
     } finally {
       await h.close();
     }
