@@ -1,10 +1,11 @@
 /**
  * `.Files`: a chart's non-template files as Helm's engine serves them (a map of name to bytes
- * with Get, GetBytes, Glob, Lines, AsConfig, AsSecrets). Only the chart's own files are in it,
- * so a template cannot read outside its chart: an unknown or `../` name is simply empty.
+ * with Get, GetBytes, Glob, Lines, AsConfig, AsSecrets). Only the chart's own files are in it:
+ * an unknown name is empty, as in Helm; a name that leaves the chart (absolute, or `..` above
+ * its root) is an error here (Helm answers empty), since no chart means one.
  */
 import { emptyMap, setOwn } from '../../util/plain-object.js';
-import { type GoFunc, GoInt, GoMap, GoSlice } from '../gotemplate/index.js';
+import { type GoFunc, GoFuncError, GoInt, GoMap, GoSlice } from '../gotemplate/index.js';
 import type { HelmFile } from './chart.js';
 import { helmToYaml } from './functions.js';
 
@@ -81,6 +82,25 @@ function yamlOfStrings(m: Record<string, string>): string {
   return helmToYaml(obj);
 }
 
+/** A path that points outside the chart: absolute, or climbing above its root. */
+function leavesChart(name: string): boolean {
+  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) return true;
+  let depth = 0;
+  for (const part of name.split(/[\\/]/)) {
+    if (part === '..') depth--;
+    else if (part !== '' && part !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+
+function inChart(method: string, name: string): string {
+  if (leavesChart(name)) {
+    throw new GoFuncError(`.Files.${method} ${JSON.stringify(name)}: the path is outside the chart`);
+  }
+  return name;
+}
+
 export class FilesObject extends GoMap {
   constructor(private readonly files: ReadonlyMap<string, Uint8Array>) {
     const entries = emptyMap();
@@ -99,10 +119,10 @@ export class FilesObject extends GoMap {
 
   override methods(): Record<string, GoFunc> {
     return {
-      Get: { params: ['string'], fn: (name: string) => this.text(name) },
+      Get: { params: ['string'], fn: (name: string) => this.text(inChart('Get', name)) },
       GetBytes: {
         params: ['string'],
-        fn: (name: string) => bytesValue(this.files.get(name) ?? new Uint8Array()),
+        fn: (name: string) => bytesValue(this.files.get(inChart('GetBytes', name)) ?? new Uint8Array()),
       },
       Glob: {
         params: ['string'],
@@ -130,7 +150,7 @@ export class FilesObject extends GoMap {
       Lines: {
         params: ['string'],
         fn: (name: string) => {
-          const data = this.files.get(name);
+          const data = this.files.get(inChart('Lines', name));
           if (!data || data.length === 0) return new GoSlice('string', []);
           let s = decoder.decode(data);
           if (s.endsWith('\n')) s = s.slice(0, -1);

@@ -74,13 +74,18 @@ describe('the Helm engine', () => {
     expect(render({ 'templates/a.yaml': 'kind: A\nx: "{{ .Values.nothing }}"\n' }).output).toContain('x: ""');
   });
 
-  it('.Files serves only the chart’s own files', () => {
+  it('.Files serves only the chart’s own files; a path out of the chart is an error', () => {
     const r = render({
       'files/a.txt': 'A',
       'templates/a.yaml':
-        'kind: A\nin: {{ .Files.Get "files/a.txt" | quote }}\nout: {{ .Files.Get "../../etc/passwd" | quote }}\nchart: {{ .Files.Get "Chart.yaml" | quote }}\n',
+        'kind: A\nin: {{ .Files.Get "files/a.txt" | quote }}\nmissing: {{ .Files.Get "files/b.txt" | quote }}\nchart: {{ .Files.Get "Chart.yaml" | quote }}\n',
     });
-    expect(r.output).toContain('in: "A"\nout: ""\nchart: ""\n');
+    expect(r.output).toContain('in: "A"\nmissing: ""\nchart: ""\n');
+    for (const path of ['../../etc/passwd', '/etc/passwd', 'files/../../x']) {
+      expect(failure({ 'templates/a.yaml': `{{ .Files.Get "${path}" }}` })).toContain(
+        `error calling Get: .Files.Get "${path}": the path is outside the chart`,
+      );
+    }
   });
 
   it('include recursion ends with Helm’s words, not a stack overflow', () => {
