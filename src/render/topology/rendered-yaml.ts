@@ -379,7 +379,12 @@ export function unmarshalGoYaml(text: string): unknown {
   try {
     return parseFirstDocument(text);
   } catch (e) {
-    throw new Error((e as Error).message.split('\n')[0]);
+    const message = (e as Error).message;
+    // the reader recurses per level: a document nested thousands deep ends its stack
+    if (e instanceof RangeError || /Maximum call stack/.test(message)) {
+      throw new Error('yaml: the document is nested too deeply to read');
+    }
+    throw new Error(message.split('\n')[0]);
   }
 }
 

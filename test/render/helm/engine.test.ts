@@ -173,6 +173,29 @@ describe('the Helm engine', () => {
     expect(r.manifests[0]!.head).toMatchObject({ name: 'false', annotations: { a: 'true' } });
   });
 
+  it('hostile values and templates end with clear errors: deep nesting, an alias bomb, huge loops and output', () => {
+    const deep = `a:\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}k:\n`).join('')}${'  '.repeat(3001)}v: 1\n`;
+    expect(failure({ 'values.yaml': deep, 'templates/a.yaml': 'kind: A\n' })).toMatch(
+      /^cannot load values\.yaml: .*the document is nested too deeply to read$/,
+    );
+    const aliases = ['a0: &a0 [x,x,x,x,x,x,x,x,x,x]'];
+    for (let i = 1; i < 10; i++)
+      aliases.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(',')}]`,
+      );
+    expect(failure({ 'values.yaml': `${aliases.join('\n')}\n`, 'templates/a.yaml': 'kind: A\n' })).toMatch(
+      /excessive aliasing/,
+    );
+    expect(failure({ 'templates/a.yaml': '{{ range until 10000000 }}x{{ end }}' })).toMatch(
+      /more than 1000000 elements/,
+    );
+    expect(failure({ 'templates/a.yaml': '{{ repeat 30000000 "x" }}' })).toMatch(
+      /Repeat output length overflow/,
+    );
+  });
+
   it('keys such as __proto__ in values are plain keys', () => {
     const r = render({
       'values.yaml': '__proto__:\n  polluted: yes\n',
