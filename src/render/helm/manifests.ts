@@ -4,6 +4,7 @@
  * (apiVersion, kind, name, annotations), hooks (helm.sh/hook) set apart, both stably sorted by
  * Helm's install order of kinds, then written as `---\n# Source: FILE\nDOC\n`.
  */
+import { filepathMatch } from '../../go/filepath-match.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import { scalarForStringField, unmarshalGoYaml } from '../topology/rendered-yaml.js';
 
@@ -213,35 +214,6 @@ export function sortManifests(files: ReadonlyMap<string, string>): { hooks: Hook
   return { hooks: hooks.sort(byKind), manifests: manifests.sort(byKind) };
 }
 
-/** Go's filepath.Match on '/'-separated paths (`*`, `?`, `[...]`, `\\` escapes). */
-export function pathMatch(pattern: string, name: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]!);
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) return false;
-      let body = pattern.slice(i + 1, end);
-      const negate = body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-      i = end;
-    } else re += escapeRe(c);
-  }
-  try {
-    return new RegExp(`^${re}$`, 's').test(name);
-  } catch {
-    return false;
-  }
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 export interface OutputOptions {
   crds: { filename: string; text: string }[];
   includeCrds: boolean;
@@ -278,7 +250,7 @@ function showOnly(out: string, patterns: readonly string[]): string {
     for (const doc of docs) {
       const m = /# Source: [^/]+\/(.+)/.exec(doc);
       if (!m) continue;
-      if (!pathMatch(pattern.replaceAll('\\', '/'), m[1]!)) continue;
+      if (!filepathMatch(pattern.replaceAll('\\', '/'), m[1]!)) continue;
       shown += `---\n${doc}\n`;
       missing = false;
     }
