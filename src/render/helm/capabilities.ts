@@ -116,6 +116,9 @@ export function parseKubeVersion(input: string): KubeVersionInfo {
   };
 }
 
+/** helm template's Kubernetes version when --kube-version is not given. */
+export const DEFAULT_KUBE: KubeVersionInfo = parseKubeVersion(DEFAULT_KUBE_VERSION);
+
 class KubeVersionObject extends GoObject {
   readonly goType = 'common.KubeVersion';
   constructor(private readonly kv: KubeVersionInfo) {
@@ -190,7 +193,7 @@ export interface CapabilitiesOptions {
 }
 
 export function makeCapabilities(options: CapabilitiesOptions): GoObject {
-  const kube = options.kubeVersion ?? parseKubeVersion(DEFAULT_KUBE_VERSION);
+  const kube = options.kubeVersion ?? DEFAULT_KUBE;
   return new CapabilitiesObject(
     new KubeVersionObject(kube),
     new VersionSet([...DEFAULT_API_VERSIONS, ...(options.apiVersions ?? [])]),

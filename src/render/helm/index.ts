@@ -17,7 +17,7 @@
  */
 import { cloneTree, type PlainObject } from '../../util/plain-object.js';
 import { type GoFuncMap, GoInt } from '../gotemplate/index.js';
-import { DEFAULT_KUBE_VERSION, makeCapabilities, parseKubeVersion } from './capabilities.js';
+import { DEFAULT_KUBE, makeCapabilities, parseKubeVersion } from './capabilities.js';
 import { crdObjects, type HelmChart, type HelmFile } from './chart.js';
 import { coalesceValues } from './coalesce.js';
 import { checkDependencies, isCompatibleRange, processDependencies } from './dependencies.js';
@@ -207,7 +207,7 @@ export function prepareRelease(files: readonly HelmFile[], options: HelmTemplate
     Release: release,
     Values: values,
   });
-  return { chart, values, top, kube: kubeVersion ?? parseKubeVersion(DEFAULT_KUBE_VERSION) };
+  return { chart, values, top, kube: kubeVersion ?? DEFAULT_KUBE };
 }
 
 /** The values schemas of the chart and its subcharts (`subchartsOnly`: the chart's own is checked elsewhere). */
