@@ -11,9 +11,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GoTemplateError, parseGoTemplate } from '../../../src/render/gotemplate/index.js';
 import { helmFunctions } from '../../../src/render/helm/functions.js';
-import { findHelm, type HelmResult, helmTemplate, TEMPLATE_NAME } from './helm-reference.js';
+import { findHelm } from '../../helpers/helm.js';
+import { type HelmResult, helmTemplate, TEMPLATE_NAME } from './helm-reference.js';
 
-const helm = findHelm('the Helm function differential test');
+const helmBin = findHelm('the Helm function differential test');
 
 function renderOurs(template: string, values: unknown): HelmResult {
   try {
@@ -66,7 +67,7 @@ function compare(exprs: string[], values: unknown, maxErrors = 40): string[] {
   let live = exprs.map((e, i) => ({ e, i }));
   for (let round = 0; round <= maxErrors && live.length; round++) {
     const template = templateOf(live.map((x) => x.e));
-    const theirs = helmTemplate(helm.bin!, template, values);
+    const theirs = helmTemplate(helmBin!, template, values);
     const ours = renderOurs(template, values);
     if ('error' in theirs) {
       const m = new RegExp(`${TEMPLATE_NAME.replaceAll('/', '\\/')}:(\\d+):`).exec(theirs.error);
@@ -324,7 +325,7 @@ const VALUE_COUNT = 12;
 /** A fixed seed unless HELM_DIFF_SEED is given (to explore). */
 const SEED = Number(process.env.HELM_DIFF_SEED ?? 20260501);
 
-describe.skipIf(!helm.bin)('Helm functions against helm template', () => {
+describe.skipIf(!helmBin)('Helm functions against helm template', () => {
   it('agrees on generated expressions', () => {
     fc.assert(
       fc.property(

@@ -4,15 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { findGoReference } from '../../helpers/go-reference.js';
 import { tmpTree } from '../../helpers/tmp.js';
 
 export const CHART = 'c';
 export const TEMPLATE_NAME = `${CHART}/templates/t.yaml`;
-
-export function findHelm(what: string): { bin?: string; reason?: string } {
-  return findGoReference({ envVar: 'HELM_BIN', install: ['scripts/install-go-tool.sh', 'helm'], what });
-}
 
 export type HelmResult = { output: string } | { error: string };
 

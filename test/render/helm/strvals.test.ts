@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parseGoTemplate } from '../../../src/render/gotemplate/index.js';
 import { helmFunctions } from '../../../src/render/helm/functions.js';
 import { mergeValueFlags, type ValueFlags } from '../../../src/render/helm/strvals.js';
-import { findHelm, helmTemplate } from './helm-reference.js';
+import { findHelm } from '../../helpers/helm.js';
+import { helmTemplate } from './helm-reference.js';
 
 const files: Record<string, string> = {
   'f1.txt': 'file one\n',
@@ -79,9 +80,9 @@ describe('strvals', () => {
   });
 });
 
-const helm = findHelm('the strvals differential test');
+const helmBin = findHelm('the strvals differential test');
 
-describe.skipIf(!helm.bin)('strvals against helm template', () => {
+describe.skipIf(!helmBin)('strvals against helm template', () => {
   const keyPart = fc.constantFrom(
     'a',
     'b',
@@ -138,7 +139,7 @@ describe.skipIf(!helm.bin)('strvals against helm template', () => {
           ...f.stringValues.flatMap((v) => ['--set-string', v]),
           ...f.literalValues.flatMap((v) => ['--set-literal', v]),
         ];
-        const theirs = helmTemplate(helm.bin!, '# {{ toJson .Values | b64enc }}\n', {}, args);
+        const theirs = helmTemplate(helmBin!, '# {{ toJson .Values | b64enc }}\n', {}, args);
         let ours: { output: string } | { error: string };
         try {
           ours = { output: oursJson(f) };
