@@ -40,7 +40,7 @@ export class GateRunner {
 
   constructor(
     private readonly catalog: TemplateCatalog,
-    private readonly policies: readonly LoadedPolicy[],
+    readonly policies: readonly LoadedPolicy[],
     private readonly maxEntries = 4096,
     loader?: TemplateChartLoader,
   ) {

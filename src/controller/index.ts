@@ -16,6 +16,8 @@ import { type EventInput, EventRecorder } from './events.js';
 import { GateRunner } from './gate.js';
 import type { HealthCheck } from './health.js';
 import { ControllerRuntime, type ReconcileResult } from './runtime.js';
+import { WorkloadClients } from './services/clients.js';
+import { ServicesReconciler, type ServicesReconcilerOptions } from './services/reconciler.js';
 import { TemplateReconciler } from './templates.js';
 import type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.js';
 
@@ -62,6 +64,14 @@ export interface ControllerOptions {
   watchBackoff?: WatchBackoff;
   /** The chart cache root for ClusterTemplates' charts (default `${CLUSTERMINT_CACHE:-~/.cache/clustermint}`). */
   chartCacheDir?: string;
+  /** Whether adopted clusters may name kubeconfig files (the embedded runtime only). */
+  allowKubeconfigFiles?: boolean;
+  /** How often delivered services are checked for drift and readiness (ms, default 30 s). */
+  driftIntervalMs?: number;
+  /** How often an adopted cluster is probed (ms, default 30 s). */
+  adoptedProbeMs?: number;
+  /** Told after each services pass (for /metrics and the bench). */
+  onServicesDelivered?: ServicesReconcilerOptions['onDelivered'];
 }
 
 export interface Controller {
@@ -71,6 +81,10 @@ export interface Controller {
   templates: TemplateReconciler;
   events: EventRecorder;
   gate: GateRunner;
+  /** Delivers services to workload clusters. */
+  services: ServicesReconciler;
+  /** Clients of the workload clusters (close them when the controller stops). */
+  workloadClients: WorkloadClients;
 }
 
 export function createController(o: ControllerOptions): Controller {
@@ -91,7 +105,12 @@ export function createController(o: ControllerOptions): Controller {
   );
   // (a template whose status changes queues its namespace's deployments: the runtime's watch)
   const templates = new TemplateReconciler({ store: o.store, loader: gate.loader });
+  const workloadClients = new WorkloadClients();
+  const allowKubeconfigFiles = o.allowKubeconfigFiles ?? !o.capi;
   const reconciler = new DeploymentReconciler({
+    workloadClients,
+    allowKubeconfigFiles,
+    ...(o.adoptedProbeMs !== undefined ? { adoptedProbeMs: o.adoptedProbeMs } : {}),
     store: o.store,
     registry: o.registry,
     ...(o.capi ? { capi: o.capi } : {}),
@@ -104,9 +123,21 @@ export function createController(o: ControllerOptions): Controller {
     ...(o.resyncMs !== undefined ? { resyncMs: o.resyncMs } : {}),
     ...(o.defaultHealthCheck !== undefined ? { defaultHealthCheck: o.defaultHealthCheck } : {}),
   });
+  const services = new ServicesReconciler({
+    store: o.store,
+    clock: o.clock,
+    events,
+    gate,
+    clients: workloadClients,
+    allowKubeconfigFiles,
+    capiManagesResourceSets: Boolean(o.capi),
+    ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
+    ...(o.onServicesDelivered ? { onDelivered: o.onServicesDelivered } : {}),
+  });
   const runtime = new ControllerRuntime({
     store: o.store,
     reconciler,
+    services,
     templates,
     clock: o.clock,
     ...(o.onReconciled ? { onReconciled: o.onReconciled } : {}),
@@ -114,5 +145,5 @@ export function createController(o: ControllerOptions): Controller {
     ...(o.watchRestarts ? { watchRestarts: o.watchRestarts } : {}),
     ...(o.watchBackoff ? { watchBackoff: o.watchBackoff } : {}),
   });
-  return { runtime, reconciler, templates, events, gate };
+  return { runtime, reconciler, templates, events, gate, services, workloadClients };
 }

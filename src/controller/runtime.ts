@@ -25,6 +25,10 @@ export const CLUSTER_DEPLOYMENT_TYPE = {
 
 /** Work-queue keys of ClusterTemplates: `template:<namespace>/<name>` (deployments' keys have no `:`). */
 export const TEMPLATE_KEY_PREFIX = 'template:';
+/** Work-queue keys of a deployment's services: `services:<namespace>/<name>`. */
+export const SERVICES_KEY_PREFIX = 'services:';
+const MULTI_CLUSTER_SERVICE_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' };
+const SERVICE_TEMPLATE_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
 
 export interface ReconcileResult {
   /** Reconcile again after this long (ms); absent: only when something changes. */
@@ -40,6 +44,8 @@ export interface RuntimeOptions {
   reconciler: Reconciler;
   /** Reconciles ClusterTemplates (keys with TEMPLATE_KEY_PREFIX); absent: templates are not watched. */
   templates?: Reconciler;
+  /** Delivers services to workload clusters (keys with SERVICES_KEY_PREFIX); absent: no services. */
+  services?: Reconciler;
   clock: Clock;
   /** Called after each reconcile (for progress output and metrics). */
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
@@ -59,6 +65,22 @@ export const keyOf = (o: { metadata: { namespace?: string; name: string } }): st
 export function splitKey(key: string): { namespace: string; name: string } {
   const i = key.indexOf('/');
   return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** What about a deployment makes its services worth delivering again: labels, serviceSpec, readiness, access. */
+function servicesFingerprint(o: KubeObject): string {
+  const status = (o.status ?? {}) as {
+    conditions?: { type: string; status: string }[];
+    adopted?: { server?: string };
+    capi?: { cluster?: string };
+  };
+  return JSON.stringify([
+    o.metadata.labels ?? {},
+    (o.spec as { serviceSpec?: unknown } | undefined)?.serviceSpec ?? null,
+    status.conditions?.find((c) => c.type === 'Ready')?.status ?? '',
+    status.adopted?.server ?? '',
+    status.capi?.cluster ?? '',
+  ]);
 }
 
 /** What about an object makes its deployment worth reconciling again (status changes are not). */
@@ -108,9 +130,18 @@ export class ControllerRuntime {
       if (type === 'DELETED') {
         this.deployments.delete(key);
         this.seen.delete(`cd:${key}`);
+        this.seen.delete(`svc:${key}`);
+        if (this.opts.services) this.enqueue(`${SERVICES_KEY_PREFIX}${key}`);
         return;
       }
       this.deployments.add(key);
+      if (this.opts.services) {
+        const sfp = servicesFingerprint(o);
+        if (this.seen.get(`svc:${key}`) !== sfp) {
+          this.seen.set(`svc:${key}`, sfp);
+          this.enqueue(`${SERVICES_KEY_PREFIX}${key}`);
+        }
+      }
       const fp = fingerprint(o);
       if (this.seen.get(`cd:${key}`) === fp) return;
       this.seen.set(`cd:${key}`, fp);
@@ -136,6 +167,10 @@ export class ControllerRuntime {
       const ns = o.metadata.namespace ?? 'default';
       this.enqueueNamespace(ns);
     });
+    if (this.opts.services) {
+      await this.watchType(MULTI_CLUSTER_SERVICE_TYPE, () => this.enqueueServices());
+      await this.watchType(SERVICE_TEMPLATE_TYPE, (_type, o) => this.enqueueServices(o.metadata.namespace));
+    }
     if (this.opts.templates)
       await this.watchType(CLUSTER_TEMPLATE_TYPE, (type, o) => {
         const key = `${TEMPLATE_KEY_PREFIX}${keyOf(o)}`;
@@ -158,6 +193,13 @@ export class ControllerRuntime {
           this.enqueueNamespace(ns);
         }
       });
+  }
+
+  /** Queues the services of every deployment (of one namespace; the system namespace's templates serve all). */
+  enqueueServices(ns?: string): void {
+    for (const k of this.deployments)
+      if (ns === undefined || ns === 'clustermint-system' || splitKey(k).namespace === ns)
+        this.enqueue(`${SERVICES_KEY_PREFIX}${k}`);
   }
 
   /** Queues every deployment of a namespace. */
@@ -199,8 +241,12 @@ export class ControllerRuntime {
     this.reconciles++;
     let outcome: ReconcileResult | Error;
     try {
-      const templates = key.startsWith(TEMPLATE_KEY_PREFIX) ? this.opts.templates : undefined;
-      outcome = await (templates ?? this.opts.reconciler).reconcile(key);
+      const reconciler = key.startsWith(TEMPLATE_KEY_PREFIX)
+        ? this.opts.templates
+        : key.startsWith(SERVICES_KEY_PREFIX)
+          ? this.opts.services
+          : undefined;
+      outcome = await (reconciler ?? this.opts.reconciler).reconcile(key);
       this.backoff.reset(key);
       if (outcome.requeueAfterMs !== undefined)
         this.queue.add(key, this.opts.clock.now() + outcome.requeueAfterMs);

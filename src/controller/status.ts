@@ -1,6 +1,8 @@
 /** What the reconciler writes on a ClusterDeployment: its status shape and the names it reads. */
 import type { PlainObject } from '../util/plain-object.js';
+import type { ServiceState } from '../services/types.js';
 import type { Condition } from './conditions.js';
+import type { WorkloadAccess } from './services/access.js';
 
 export interface PoolStatus {
   name: string;
@@ -42,6 +44,10 @@ export interface DeploymentStatus {
   upgrade?: UpgradeStatus;
   /** Cluster API's view, when the capi provider runs the cluster. */
   capi?: CapiClusterStatus;
+  /** An adopted cluster: how it is reached and what it last said (phases/adopted.ts). */
+  adopted?: { access: WorkloadAccess; server?: string; version?: string; failures?: number };
+  /** Each service on the workload cluster (k0rdent's status.services), written by the services reconciler. */
+  services?: ServiceState[];
   /** The desired state last applied (the gate's objects), for `plan` and for keeping a cluster as it is when a change is refused. */
   applied?: { template: string; generation: number; objects: PlainObject[] };
 }

@@ -199,7 +199,7 @@ function previewTopologies(
   }
 }
 
-function emptyVerdict(kind: string, name: string, namespace: string, file: string, line?: number): Verdict {
+export function emptyVerdict(kind: string, name: string, namespace: string, file: string, line?: number): Verdict {
   return {
     submission: { kind, name, namespace, file, line },
     allowed: true,
@@ -219,7 +219,7 @@ function locator(file: string, doc: SourceDocument): (path: PathSegment[]) => So
 }
 
 /** Policies on every resource of the input; findings go into the verdict. */
-function runPolicies(
+export function runPolicies(
   verdict: Verdict,
   policies: readonly LoadedPolicy[],
   pin: PolicyInput,

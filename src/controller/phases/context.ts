@@ -13,6 +13,7 @@ import { type Condition, isoSeconds, setCondition } from '../conditions.js';
 import type { EventRecorder } from '../events.js';
 import type { GateRunner } from '../gate.js';
 import type { HealthCheck } from '../health.js';
+import type { WorkloadClients } from '../services/clients.js';
 import type { ConditionVerdict, DeploymentStatus } from '../status.js';
 
 export interface DeploymentReconcilerOptions {
@@ -33,6 +34,12 @@ export interface DeploymentReconcilerOptions {
   onCapiMachines?: (namespace: string, deployment: string, phases: ReadonlyMap<string, number>) => void;
   /** The health check for clusters whose template renders none (default: failed machines and a 10m node startup timeout); null: none. */
   defaultHealthCheck?: Omit<HealthCheck, 'name' | 'selector'> | null;
+  /** Clients of workload clusters (adopted clusters are probed through them; shared with the services reconciler). */
+  workloadClients: WorkloadClients;
+  /** Whether an adopted cluster may name a kubeconfig file (the embedded runtime; never in Kubernetes mode). */
+  allowKubeconfigFiles?: boolean;
+  /** How often an adopted cluster is probed (ms, default 30 s). */
+  adoptedProbeMs?: number;
 }
 
 export type EventType = 'Normal' | 'Warning';

@@ -15,6 +15,7 @@ import { listMachines, type MachineContext } from '../machines.js';
 import { upgradeConcurrency } from '../planners/rolled-version.js';
 import type { ReconcileResult } from '../runtime.js';
 import type { Refusal } from '../status.js';
+import { adoptedClusterOf, reconcileAdopted } from './adopted.js';
 import { decideApply } from './apply.js';
 import { capiFor, reconcileCapi } from './capi/index.js';
 import type { PassContext } from './context.js';
@@ -51,6 +52,8 @@ export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> 
     );
     return finishPass(ctx, {});
   }
+  const adopted = adoptedClusterOf(objects);
+  if (adopted) return reconcileAdopted(ctx, adopted);
   const capi = capiFor(ctx, objects);
   if (capi) return reconcileCapi(ctx, capi.capi, capi.set, refusal);
   let desired: DesiredCluster;

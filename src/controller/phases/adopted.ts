@@ -1,0 +1,69 @@
+/**
+ * An adopted cluster (k0rdent's `adopted-cluster` template): the deployment renders a Sveltos
+ * `SveltosCluster` naming the Secret that holds an existing cluster's kubeconfig (or, on the
+ * embedded runtime, a file: annotation `clustermint.io/kubeconfig-file`). Nothing is
+ * provisioned: a pass reads the kubeconfig, asks the cluster its version and reports it. The
+ * cluster is Ready while it answers; after `consecutiveFailureThreshold` failed passes in a row
+ * (Sveltos's rule) it is not, with the failure's reason (Unreachable, Unauthorized,
+ * CertificateMismatch, InvalidKubeconfig...).
+ */
+import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { WorkloadError } from '../../services/workload-client.js';
+import type { ReconcileResult } from '../runtime.js';
+import { describeAccess, readKubeconfig, type WorkloadAccess } from '../services/access.js';
+import type { PassContext } from './context.js';
+import { finishPass } from './finish.js';
+
+export const SVELTOS_CLUSTER_KIND = 'SveltosCluster';
+export const KUBECONFIG_FILE_ANNOTATION = 'clustermint.io/kubeconfig-file';
+/** How often an adopted cluster is asked whether it still answers (ms). */
+export const ADOPTED_PROBE_MS = 30_000;
+
+export function adoptedClusterOf(objects: readonly PlainObject[]): PlainObject | undefined {
+  return objects.find(
+    (o) => o.kind === SVELTOS_CLUSTER_KIND && String(o.apiVersion).startsWith('lib.projectsveltos.io/'),
+  );
+}
+
+function accessOf(ns: string, sc: PlainObject): WorkloadAccess {
+  const meta = isPlainObject(sc.metadata) ? sc.metadata : {};
+  const annotations = isPlainObject(meta.annotations) ? meta.annotations : {};
+  const file = annotations[KUBECONFIG_FILE_ANNOTATION];
+  if (typeof file === 'string' && file !== '') return { kind: 'file', path: file };
+  const spec = isPlainObject(sc.spec) ? sc.spec : {};
+  const name = typeof spec.kubeconfigName === 'string' && spec.kubeconfigName ? spec.kubeconfigName : `${String(meta.name)}-sveltos-kubeconfig`;
+  const key = typeof spec.kubeconfigKeyName === 'string' && spec.kubeconfigKeyName ? spec.kubeconfigKeyName : undefined;
+  return { kind: 'secret', namespace: ns, name, ...(key ? { key } : {}) };
+}
+
+export async function reconcileAdopted(ctx: PassContext, sc: PlainObject): Promise<ReconcileResult> {
+  const access = accessOf(ctx.ns, sc);
+  const spec = isPlainObject(sc.spec) ? sc.spec : {};
+  const threshold =
+    typeof spec.consecutiveFailureThreshold === 'number' && spec.consecutiveFailureThreshold > 0
+      ? spec.consecutiveFailureThreshold
+      : 3;
+  const previous = ctx.status.adopted;
+  const key = `${ctx.ns}/${ctx.cd.metadata.name}`;
+  const probeMs = ctx.o.adoptedProbeMs ?? ADOPTED_PROBE_MS;
+  try {
+    const kubeconfig = await readKubeconfig(ctx.o.store, access, ctx.o.allowKubeconfigFiles ?? false);
+    const client = await ctx.o.workloadClients.clientFor(key, kubeconfig);
+    const version = await client.version();
+    ctx.status.adopted = { access, server: client.server, version: version.gitVersion, failures: 0 };
+    ctx.status.k8sVersion = version.gitVersion;
+    ctx.cond('Provisioned', 'True', 'Adopted', `adopted through ${describeAccess(access)}: nothing to provision`);
+    ctx.cond('Ready', 'True', 'ClusterReachable', `adopted cluster ${client.server} answers (Kubernetes ${version.gitVersion})`);
+  } catch (e) {
+    if (!(e instanceof WorkloadError)) throw e;
+    const failures = (previous?.failures ?? 0) + 1;
+    ctx.status.adopted = { ...(previous ?? {}), access, failures };
+    const wasReady = ctx.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+    if (!wasReady || failures >= threshold) {
+      ctx.cond('Ready', 'False', e.reason, `${describeAccess(access)}: ${e.message}`);
+    }
+    await ctx.event('ClusterUnreachable', `${describeAccess(access)}: ${e.message} (${failures} failed in a row)`, 'Warning');
+    return finishPass(ctx, { requeueAfterMs: Math.min(probeMs, 10_000) });
+  }
+  return finishPass(ctx, { requeueAfterMs: probeMs });
+}

@@ -1,0 +1,377 @@
+/**
+ * The services reconciler: for one workload cluster (a ClusterDeployment; work-queue key
+ * `services:<namespace>/<name>`) it works out which services the cluster should run (its own
+ * `spec.serviceSpec`, every MultiClusterService whose selector matches its labels, every
+ * ClusterResourceSet of its namespace that selects it), renders each through the gate (the
+ * team's policies see the values and every object), then delivers them in dependency order
+ * (deliver.ts), removes what is no longer wanted, and writes k0rdent's per-service states on
+ * the deployment and the MultiClusterServices. Level-based: everything it needs to know about
+ * what it installed before is on the workload cluster (the inventories).
+ */
+import { availableUpgrades } from '../../api/template-chain.js';
+import { runServiceGate } from '../../gate/service.js';
+import { checkK8sConstraint } from '../../services/k8s-constraint.js';
+import { blockedBy, orderServices, multiClusterServiceCycle } from '../../services/dependencies.js';
+import { desiredServicesFor, objectConflicts } from '../../services/selection.js';
+import type { DesiredService, ServiceSpec, ServiceState, ServiceStateName } from '../../services/types.js';
+import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
+import { isNotFound } from '../../store/errors.js';
+import type { KubeObject, Store } from '../../store/types.js';
+import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { readServiceSpec } from '../../api/services.js';
+import { isoSeconds } from '../conditions.js';
+import type { EventRecorder } from '../events.js';
+import type { GateRunner } from '../gate.js';
+import { type ReconcileResult, type Reconciler, SERVICES_KEY_PREFIX, splitKey } from '../runtime.js';
+import { readKubeconfig, workloadAccessOf } from './access.js';
+import type { WorkloadClients } from './clients.js';
+import { reconcileResourceSets } from './crs.js';
+import { deliverService, type Inventory, objectsHash, prepareObjects, readInventories, type RenderedService, uninstallService } from './deliver.js';
+import { findServiceTemplate, loadServiceTemplate, ServiceTemplateError, SYSTEM_NAMESPACE } from './service-templates.js';
+import { writeServiceStatus } from './status.js';
+
+export const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' } as const;
+export const SERVICE_TEMPLATE_CHAIN_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplateChain' } as const;
+const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
+
+export interface ServicesReconcilerOptions {
+  store: Store;
+  clock: { now(): number };
+  events: EventRecorder;
+  gate: GateRunner;
+  clients: WorkloadClients;
+  allowKubeconfigFiles: boolean;
+  /** How often a cluster's services are checked for drift and readiness (ms, default 30 s). */
+  driftIntervalMs?: number;
+  /** How often services that are becoming ready are looked at (ms, default 2 s). */
+  pollMs?: number;
+  /** Whether Cluster API runs in the management cluster (it delivers ClusterResourceSets to its own clusters). */
+  capiManagesResourceSets?: boolean;
+  /** Told after each pass: the cluster, its services' states, objects applied, drift found. */
+  onDelivered?: (cluster: string, report: { states: ServiceState[]; applied: number; drifted: number }) => void;
+}
+
+type ServiceResult = Omit<ServiceState, 'lastStateTransitionTime'>;
+
+export class ServicesReconciler implements Reconciler {
+  constructor(readonly o: ServicesReconcilerOptions) {}
+
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const { namespace, name } = splitKey(key.slice(SERVICES_KEY_PREFIX.length));
+    let cd: KubeObject;
+    try {
+      cd = await this.o.store.get({ ...CD_TYPE, namespace, name });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      this.o.clients.drop(`${namespace}/${name}`);
+      return {};
+    }
+    if (cd.metadata.deletionTimestamp) return {};
+    this.o.events.defer();
+    try {
+      return await this.pass(cd);
+    } finally {
+      await this.o.events.flush();
+    }
+  }
+
+  private event(cd: KubeObject, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal') {
+    const ns = cd.metadata.namespace ?? 'default';
+    return this.o.events.record({
+      deployment: cd.metadata.name,
+      namespace: ns,
+      involved: { apiVersion: cd.apiVersion, kind: cd.kind, name: cd.metadata.name, namespace: ns, uid: cd.metadata.uid },
+      reason,
+      message,
+      type,
+    });
+  }
+
+  private async pass(cd: KubeObject): Promise<ReconcileResult> {
+    const ns = cd.metadata.namespace ?? 'default';
+    const clusterKey = `${ns}/${cd.metadata.name}`;
+    const drift = this.o.driftIntervalMs ?? 30_000;
+    const results = new Map<string, ServiceResult>();
+    const conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[] = [];
+
+    // What the cluster should run.
+    const own = cd.spec && isPlainObject((cd.spec as PlainObject).serviceSpec) ? readServiceSpec((cd.spec as PlainObject).serviceSpec, ['spec', 'serviceSpec']) : undefined;
+    if (own && 'problems' in own) {
+      conditions.push({ type: 'ServicesReferencesValidation', status: 'False', reason: 'InvalidServiceSpec', message: own.problems.map((p) => `${p.path}: ${p.message}`).join('; ') });
+      await writeServiceStatus(this.o.store, cd, [], conditions, isoSeconds(this.o.clock.now()));
+      return { requeueAfterMs: drift };
+    }
+    const mcsObjects = (await this.o.store.list(MCS_TYPE)).items.filter((m) => !m.metadata.deletionTimestamp);
+    const mcs: { name: string; spec: { clusterSelector: unknown; serviceSpec: ServiceSpec; dependsOn?: string[]; keepServicesOnSelectorMismatch?: boolean } }[] = [];
+    for (const m of mcsObjects) {
+      const spec = (m.spec ?? {}) as PlainObject;
+      const read = readServiceSpec(spec.serviceSpec ?? {}, ['spec', 'serviceSpec']);
+      if ('problems' in read) continue; // reported on the MultiClusterService by its own status
+      mcs.push({
+        name: m.metadata.name,
+        spec: {
+          clusterSelector: spec.clusterSelector,
+          serviceSpec: read.spec,
+          dependsOn: Array.isArray(spec.dependsOn) ? (spec.dependsOn as string[]) : [],
+          keepServicesOnSelectorMismatch: spec.keepServicesOnSelectorMismatch === true,
+        },
+      });
+    }
+    const cycle = multiClusterServiceCycle(mcs.map((m) => ({ name: m.name, dependsOn: m.spec.dependsOn ?? [] })));
+    const inCycle = new Set(cycle && 'error' in cycle ? cycle.error.services : []);
+    const cluster = { namespace: ns, name: cd.metadata.name, labels: cd.metadata.labels ?? {} };
+    const selection = desiredServicesFor(
+      cluster,
+      own && 'spec' in own ? { owner: `ClusterDeployment/${clusterKey}`, spec: own.spec } : undefined,
+      mcs.filter((m) => !inCycle.has(m.name)) as never,
+    );
+    for (const m of inCycle)
+      conditions.push({ type: 'MultiClusterServiceDependencyValidation', status: 'False', reason: 'DependencyCycle', message: `MultiClusterService ${m}: ${(cycle as { error: { message: string } }).error.message}` });
+    const desired = selection.services;
+    for (const c of selection.conflicts) {
+      for (const loser of c.losers)
+        await this.event(cd, 'ServiceConflict', `service ${c.key}: ${c.message} (${c.winner} wins over ${loser})`, 'Warning');
+    }
+    const previousStates = ((cd.status as PlainObject | undefined)?.services ?? []) as ServiceState[];
+
+    // Where the cluster is.
+    const access = workloadAccessOf(cd);
+    const ready = ((cd.status as PlainObject | undefined)?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const pendingAll = (reason: string, message: string) => {
+      for (const d of desired) results.set(`${d.namespace}/${d.name}`, base(d, 'Pending', reason, message));
+    };
+    const crsWanted = await this.resourceSetsMayApply(cd);
+    if (desired.length === 0 && previousStates.length === 0 && !crsWanted) return {};
+    if ('none' in access) {
+      pendingAll('NoWorkloadAPI', access.none);
+      return this.finish(cd, results, conditions, drift);
+    }
+    if (!ready) {
+      pendingAll('ClusterNotReady', 'waiting for the cluster to be Ready');
+      return this.finish(cd, results, conditions, Math.min(drift, 5_000));
+    }
+    let client: WorkloadClient;
+    let version: string;
+    try {
+      const kubeconfig = await readKubeconfig(this.o.store, access, this.o.allowKubeconfigFiles);
+      client = await this.o.clients.clientFor(clusterKey, kubeconfig);
+      version = (await client.version()).gitVersion;
+    } catch (e) {
+      if (!(e instanceof WorkloadError)) throw e;
+      return this.unreachable(cd, e, previousStates, conditions);
+    }
+
+    try {
+      const { inventories, corrupt } = await readInventories(client);
+      for (const [k, why] of corrupt) await this.event(cd, 'InventoryCorrupt', `service ${k}: the inventory on the cluster cannot be read (${why}); its objects are not pruned until it is rewritten`, 'Warning');
+
+      // Render every wanted service; order them.
+      const order = orderServices(desired.map((d) => ({ name: d.name, namespace: d.namespace, dependsOn: d.dependsOn ?? [] })));
+      const rendered = new Map<string, RenderedService>();
+      const failedOrder = 'error' in order ? order.error : undefined;
+      for (const d of desired) {
+        const k = `${d.namespace}/${d.name}`;
+        if (failedOrder?.services.includes(k)) {
+          results.set(k, base(d, 'Failed', failedOrder.reason, failedOrder.message));
+          continue;
+        }
+        const r = await this.render(cd, d, version, inventories.get(k), client);
+        if ('state' in r) results.set(k, r);
+        else rendered.set(k, r);
+      }
+      for (const c of objectConflicts([...rendered.values()].map((r) => ({ service: r.key, priority: r.desired.priority ?? 100, objects: r.objects.map(refOfObject) })))) {
+        for (const loser of c.owners.filter((o) => o !== c.winner)) {
+          const r = rendered.get(loser);
+          if (!r) continue;
+          rendered.delete(loser);
+          results.set(loser, base(r.desired, 'Failed', 'ObjectConflict', `${c.object} is also rendered by service ${c.winner}, which keeps it (higher priority or first)`));
+        }
+      }
+
+      // Deliver in dependency order.
+      let applied = 0;
+      let drifted = 0;
+      const waves = 'waves' in order ? order.waves : [[...rendered.keys()]];
+      const states = new Map<string, ServiceStateName>();
+      for (const [k, r] of results) states.set(k, r.state);
+      for (const wave of waves) {
+        for (const k of wave) {
+          const r = rendered.get(k);
+          if (!r) continue;
+          const blocked = blockedBy({ name: r.desired.name, namespace: r.desired.namespace, dependsOn: r.desired.dependsOn ?? [] }, states);
+          if (blocked.length) {
+            results.set(k, base(r.desired, 'Pending', 'WaitingForDependencies', `waiting for ${blocked.join(', ')} to be Deployed`));
+            states.set(k, 'Pending');
+            continue;
+          }
+          if (r.desired.syncMode === 'DryRun') {
+            results.set(k, base(r.desired, 'Pending', 'DryRun', `syncMode DryRun: ${r.objects.length} objects would be applied (template ${r.template}); nothing applied`));
+            states.set(k, 'Pending');
+            continue;
+          }
+          try {
+            const out = await deliverService(client, r, inventories.get(k), { driftCheck: true });
+            applied += out.applied;
+            if (out.drift?.length) drifted += out.drift.length;
+            for (const [reason, message, type] of out.events) await this.event(cd, reason, message, type);
+            results.set(k, {
+              ...base(r.desired, out.state, out.reason, out.message),
+              template: r.template,
+              ...(r.version ? { version: r.version } : {}),
+              objects: out.objects,
+              ...(out.drift?.length ? { drift: out.drift } : {}),
+            });
+            states.set(k, out.state);
+          } catch (e) {
+            if (!(e instanceof WorkloadError)) throw e;
+            if (e.transient) throw e;
+            results.set(k, base(r.desired, 'Failed', e.reason, e.message));
+            states.set(k, 'Failed');
+          }
+        }
+      }
+
+      // Remove what is no longer wanted.
+      const wanted = new Set(desired.map((d) => `${d.namespace}/${d.name}`));
+      const keep = new Set(mcs.filter((m) => m.spec.keepServicesOnSelectorMismatch).map((m) => `MultiClusterService/${m.name}`));
+      for (const [k, inv] of inventories) {
+        if (wanted.has(k)) continue;
+        if (keep.has(inv.owner)) {
+          // the MultiClusterService keeps its services on clusters it no longer selects: left, no longer managed
+          await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: k.slice(0, k.indexOf('/')), name: `clustermint-svc-${k.slice(k.indexOf('/') + 1)}` });
+          await this.event(cd, 'ServiceReleased', `service ${k} (${inv.owner}) left on the cluster: keepServicesOnSelectorMismatch`);
+          continue;
+        }
+        const n = await uninstallService(client, k, inv);
+        await this.event(cd, 'ServiceRemoved', `service ${k} (template ${inv.template}, ${inv.owner}) uninstalled: ${n} objects deleted`);
+      }
+
+      // ClusterResourceSets of the namespace that select the cluster.
+      if (crsWanted) {
+        const crs = await reconcileResourceSets({ store: this.o.store, client, cd, now: this.o.clock.now() });
+        applied += crs.applied;
+        for (const [reason, message, type] of crs.events) await this.event(cd, reason, message, type);
+      }
+
+      conditions.push({ type: 'WorkloadReachable', status: 'True', reason: 'Reachable', message: `${client.server} answers (Kubernetes ${version})` });
+      const list = [...results.values()];
+      this.o.onDelivered?.(clusterKey, { states: list as ServiceState[], applied, drifted });
+      const busy = list.some((s) => s.state === 'Provisioning' || (s.state === 'Pending' && s.reason === 'WaitingForDependencies'));
+      return this.finish(cd, results, conditions, busy ? (this.o.pollMs ?? 2_000) : drift);
+    } catch (e) {
+      if (!(e instanceof WorkloadError)) throw e;
+      return this.unreachable(cd, e, previousStates, conditions);
+    }
+  }
+
+  /** Whether a ClusterResourceSet of the namespace may apply to this cluster (not one Cluster API runs itself). */
+  private async resourceSetsMayApply(cd: KubeObject): Promise<boolean> {
+    const status = (cd.status ?? {}) as PlainObject;
+    if (this.o.capiManagesResourceSets && status.capi) return false;
+    try {
+      const list = await this.o.store.list({ apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' }, { namespace: cd.metadata.namespace ?? 'default' });
+      return list.items.length > 0;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (isNotFound(e) || code === 404) return false; // the kind is not served here
+      throw e;
+    }
+  }
+
+  /** The cluster does not answer: every service keeps its state, with why; a condition and an event say so. */
+  private async unreachable(cd: KubeObject, e: WorkloadError, previous: ServiceState[], conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[]): Promise<ReconcileResult> {
+    conditions.push({ type: 'WorkloadReachable', status: 'False', reason: e.reason, message: e.message });
+    await this.event(cd, 'WorkloadUnreachable', `services not delivered: ${e.message}`, 'Warning');
+    const results = new Map<string, ServiceResult>();
+    for (const s of previous) results.set(`${s.namespace}/${s.name}`, { ...s, reason: e.reason, message: `cluster unreachable: ${e.message}` });
+    return this.finish(cd, results, conditions, e.transient ? 10_000 : (this.o.driftIntervalMs ?? 30_000));
+  }
+
+  private async finish(cd: KubeObject, results: Map<string, ServiceResult>, conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[], requeueAfterMs: number): Promise<ReconcileResult> {
+    const list = [...results.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+    const deployed = list.filter((s) => s.state === 'Deployed').length;
+    if (list.length)
+      conditions.push({
+        type: 'ServicesInReadyState',
+        status: deployed === list.length ? 'True' : 'False',
+        reason: deployed === list.length ? 'ServicesDeployed' : 'ServicesNotReady',
+        message: `${deployed}/${list.length}`,
+      });
+    await writeServiceStatus(this.o.store, cd, list, conditions, isoSeconds(this.o.clock.now()));
+    return { requeueAfterMs };
+  }
+
+  /** A service's template found, checked and rendered through the gate; a state when it cannot be. */
+  private async render(cd: KubeObject, d: DesiredService, version: string, previous: Inventory | undefined, client: WorkloadClient): Promise<RenderedService | ServiceResult> {
+    const ns = cd.metadata.namespace ?? 'default';
+    const k = `${d.namespace}/${d.name}`;
+    try {
+      const template = await findServiceTemplate(this.o.store, ns, d.template);
+      if (previous && previous.template !== d.template && d.templateChain) {
+        const chains = (await this.o.store.list(SERVICE_TEMPLATE_CHAIN_TYPE, { namespace: template.metadata.namespace ?? ns })).items.filter((c) => c.metadata.name === d.templateChain);
+        if (chains.length === 0) return base(d, 'Failed', 'ChainNotFound', `ServiceTemplateChain ${d.templateChain} is not in namespace ${template.metadata.namespace}`);
+        const allowed = availableUpgrades(chains, previous.template);
+        if (!allowed.includes(d.template))
+          return base(d, 'Failed', 'UpgradeNotAllowed', `ServiceTemplateChain ${d.templateChain} does not allow ${previous.template} -> ${d.template} (allowed: ${allowed.join(', ') || 'none'}); ${previous.template} stays`);
+      }
+      const constraint = String(((template.spec ?? {}) as PlainObject).k8sConstraint ?? '') || String(template.metadata.annotations?.['k0rdent.mirantis.com/k8s-version-constraint'] ?? '');
+      if (constraint) {
+        const check = checkK8sConstraint(constraint, version);
+        if (!check.ok) return base(d, 'Failed', check.reason, `ServiceTemplate ${d.template}: ${check.message}`);
+      }
+      const loaded = await loadServiceTemplate(this.o.store, this.o.gate.loader, template);
+      const valuesFrom = await this.valuesFrom(ns, d);
+      const verdict = runServiceGate({
+        service: { name: d.name, namespace: d.namespace, template: d.template, owner: d.owner, ...(d.values ? { values: d.values } : {}), valuesFrom },
+        cluster: { namespace: ns, name: cd.metadata.name },
+        source: loaded.kind === 'chart' ? { chart: loaded.chart } : { manifests: loaded.manifests, origin: loaded.origin },
+        kubeVersion: version,
+        policies: this.o.gate.policies,
+      });
+      if (!verdict.allowed) {
+        const errors = verdict.violations.filter((v) => v.severity === 'error');
+        const denied = errors.some((v) => v.stage === 'policy');
+        const text = errors.slice(0, 3).map((v) => `${v.policy ? `${v.policy}/${v.rule}: ` : ''}${v.message}${v.location?.file && !v.policy ? ` (${v.location.file}${v.location.line ? `:${v.location.line}` : ''})` : ''}`).join('; ');
+        return base(d, 'Failed', denied ? 'PolicyDenied' : 'RenderFailed', `${text}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`);
+      }
+      const objects = await prepareObjects(client, k, d.namespace, verdict.objects);
+      const tv = ((template.spec ?? {}) as PlainObject).version;
+      return { desired: d, key: k, template: d.template, ...(typeof tv === 'string' ? { version: tv } : {}), objects, hash: objectsHash(objects) };
+    } catch (e) {
+      if (e instanceof ServiceTemplateError) return base(d, e.reason === 'SourceNotReady' ? 'Pending' : 'Failed', e.reason, e.message);
+      throw e;
+    }
+  }
+
+  /** valuesFrom: each ConfigMap / Secret of the cluster's namespace, every key a values document. */
+  private async valuesFrom(ns: string, d: DesiredService): Promise<{ label: string; text: string }[]> {
+    const out: { label: string; text: string }[] = [];
+    for (const ref of d.valuesFrom ?? []) {
+      let obj: KubeObject;
+      try {
+        obj = await this.o.store.get({ apiVersion: 'v1', kind: ref.kind, namespace: ns, name: ref.name });
+      } catch (e) {
+        if (isNotFound(e) || (e as { code?: unknown }).code === 404)
+          throw new ServiceTemplateError('SourceNotReady', `valuesFrom ${ref.kind} ${ns}/${ref.name} does not exist`);
+        throw e;
+      }
+      const data = ((obj as { data?: Record<string, string> }).data ?? {}) as Record<string, string>;
+      for (const key of Object.keys(data).sort()) {
+        const text = ref.kind === 'Secret' ? Buffer.from(data[key] ?? '', 'base64').toString('utf8') : (data[key] ?? '');
+        out.push({ label: `${ref.kind} ${ns}/${ref.name} key ${key}`, text });
+      }
+    }
+    return out;
+  }
+}
+
+function base(d: DesiredService, state: ServiceStateName, reason: string, message: string): ServiceResult {
+  return { name: d.name, namespace: d.namespace, template: d.template, owner: d.owner, state, reason, message };
+}
+
+function refOfObject(o: PlainObject): { apiVersion: string; kind: string; namespace?: string; name: string } {
+  const m = (o.metadata ?? {}) as PlainObject;
+  return { apiVersion: String(o.apiVersion), kind: String(o.kind), name: String(m.name), ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}) };
+}
+
+export { SYSTEM_NAMESPACE };

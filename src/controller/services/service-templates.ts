@@ -1,0 +1,108 @@
+/**
+ * A service's ServiceTemplate, found and loaded: in the cluster's namespace (the team's own),
+ * else in the system namespace (the platform's catalog); a Helm chart through the same chart
+ * sources a ClusterTemplate uses (HelmRepository, OCIRepository, HelmChart, the catalog), or
+ * plain manifests from a ConfigMap or Secret (`spec.resources.localSourceRef`).
+ */
+import type { Chart } from '../../api/chart.js';
+import { isNotFound } from '../../store/errors.js';
+import type { KubeObject, Store } from '../../store/types.js';
+import type { TemplateChartLoader } from '../../resolve/template-chart.js';
+import { decideWithFetch } from '../../resolve/template-source.js';
+import { ClustermintError } from '../../util/errors.js';
+import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { manifestsFromData } from '../../services/manifests.js';
+import { storeFetch } from '../templates.js';
+
+export const SYSTEM_NAMESPACE = 'clustermint-system';
+const SERVICE_TEMPLATE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
+
+export type LoadedService =
+  | { kind: 'chart'; template: KubeObject; chart: Chart; origin: string }
+  | { kind: 'manifests'; template: KubeObject; manifests: PlainObject[]; origin: string };
+
+/** Why a template cannot be used: a reason for the service's status and a message. */
+export class ServiceTemplateError extends Error {
+  constructor(
+    readonly reason: 'TemplateNotFound' | 'TemplateInvalid' | 'SourceNotReady',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getOrUndefined(store: Store, ref: Parameters<Store['get']>[0]): Promise<KubeObject | undefined> {
+  try {
+    return await store.get(ref);
+  } catch (e) {
+    if (isNotFound(e) || (e as { code?: unknown }).code === 404) return undefined;
+    throw e;
+  }
+}
+
+export async function findServiceTemplate(store: Store, namespace: string, name: string): Promise<KubeObject> {
+  for (const ns of namespace === SYSTEM_NAMESPACE ? [namespace] : [namespace, SYSTEM_NAMESPACE]) {
+    const t = await getOrUndefined(store, { ...SERVICE_TEMPLATE, namespace: ns, name });
+    if (t) return t;
+  }
+  throw new ServiceTemplateError(
+    'TemplateNotFound',
+    `ServiceTemplate ${name} is neither in namespace ${namespace} nor in ${SYSTEM_NAMESPACE}`,
+  );
+}
+
+export async function loadServiceTemplate(
+  store: Store,
+  loader: TemplateChartLoader,
+  template: KubeObject,
+): Promise<LoadedService> {
+  const ns = template.metadata.namespace ?? 'default';
+  const name = `ServiceTemplate ${ns}/${template.metadata.name}`;
+  const spec = (isPlainObject(template.spec) ? template.spec : {}) as PlainObject;
+  const hasHelm = isPlainObject(spec.helm);
+  const hasResources = isPlainObject(spec.resources);
+  if (hasHelm && hasResources)
+    throw new ServiceTemplateError('TemplateInvalid', `${name}: Helm, Kustomize and Resources are mutually exclusive`);
+  if (isPlainObject(spec.kustomize))
+    throw new ServiceTemplateError('TemplateInvalid', `${name}: spec.kustomize is not supported; use spec.helm or spec.resources`);
+  if (hasResources) return { kind: 'manifests', template, ...(await manifestsOf(store, template, spec.resources as PlainObject)) };
+  if (!hasHelm)
+    throw new ServiceTemplateError('TemplateInvalid', `${name}: One of Helm, Kustomize, or Resources must be specified`);
+  const { source } = await decideWithFetch(template as unknown as PlainObject, storeFetch(store));
+  if (source.kind === 'unresolvable')
+    throw new ServiceTemplateError(source.waiting ? 'SourceNotReady' : 'TemplateInvalid', `${name}: ${source.reason}`);
+  try {
+    const loaded = await loader.load(source);
+    return { kind: 'chart', template, chart: loaded.chart, origin: loaded.origin };
+  } catch (e) {
+    if (!(e instanceof ClustermintError)) throw e;
+    throw new ServiceTemplateError('TemplateInvalid', `${name}: ${e.message}`);
+  }
+}
+
+async function manifestsOf(
+  store: Store,
+  template: KubeObject,
+  resources: PlainObject,
+): Promise<{ manifests: PlainObject[]; origin: string }> {
+  const ns = template.metadata.namespace ?? 'default';
+  const ref = isPlainObject(resources.localSourceRef) ? resources.localSourceRef : undefined;
+  if (!ref)
+    throw new ServiceTemplateError(
+      'TemplateInvalid',
+      `ServiceTemplate ${ns}/${template.metadata.name}: spec.resources.localSourceRef is required (remote sources are not supported)`,
+    );
+  const kind = String(ref.kind ?? '');
+  if (kind !== 'ConfigMap' && kind !== 'Secret')
+    throw new ServiceTemplateError(
+      'TemplateInvalid',
+      `ServiceTemplate ${ns}/${template.metadata.name}: spec.resources.localSourceRef.kind must be ConfigMap or Secret, not ${JSON.stringify(ref.kind)}`,
+    );
+  const refNs = typeof ref.namespace === 'string' && ref.namespace ? ref.namespace : ns;
+  const origin = `${kind} ${refNs}/${String(ref.name)}`;
+  const obj = await getOrUndefined(store, { apiVersion: 'v1', kind, namespace: refNs, name: String(ref.name ?? '') });
+  if (!obj) throw new ServiceTemplateError('SourceNotReady', `${origin} (the manifests of ServiceTemplate ${template.metadata.name}) does not exist`);
+  const parsed = manifestsFromData(obj, origin);
+  if ('error' in parsed) throw new ServiceTemplateError('TemplateInvalid', parsed.error.message);
+  return { manifests: parsed.objects as PlainObject[], origin };
+}
