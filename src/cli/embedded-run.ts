@@ -145,6 +145,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     controller,
     async close() {
       await controller.runtime.stop();
+      controller.workloadClients.closeAll();
       await store.close();
       cloud.close();
     },

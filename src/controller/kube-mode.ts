@@ -30,6 +30,7 @@ import {
   controllerMetrics,
   type OpsServer,
   recordCapiMachines,
+  recordServices,
   startOpsServer,
 } from './observability.js';
 import {
@@ -220,7 +221,7 @@ export class KubeController {
   }
 
   /** A reconciler that times each call and records errors, around the deployment reconciler. */
-  private instrumented(inner: Reconciler): Reconciler {
+  private instrumented(inner: Reconciler, kind: string = KIND): Reconciler {
     const m = this.metrics;
     return {
       reconcile: async (key) => {
@@ -228,11 +229,11 @@ export class KubeController {
         try {
           const r = await inner.reconcile(key);
           const result = r.requeueAfterMs !== undefined ? 'requeue' : 'success';
-          m.reconcileDuration.observe({ kind: KIND, result }, (performance.now() - t0) / 1000);
+          m.reconcileDuration.observe({ kind, result }, (performance.now() - t0) / 1000);
           return r;
         } catch (e) {
-          m.reconcileDuration.observe({ kind: KIND, result: 'error' }, (performance.now() - t0) / 1000);
-          m.reconcileErrors.inc({ kind: KIND, reason: errorReason(e) });
+          m.reconcileDuration.observe({ kind, result: 'error' }, (performance.now() - t0) / 1000);
+          m.reconcileErrors.inc({ kind, reason: errorReason(e) });
           throw e;
         }
       },
@@ -291,12 +292,14 @@ export class KubeController {
       onEvent: this.onEvent,
       // the API server expires events itself (--event-ttl)
       eventTtlMs: 0,
+      onServicesDelivered: (cluster, report) => recordServices(this.metrics, cluster, report),
     });
     // Our own runtime over the reconciler, so that every reconcile is timed for the metrics.
     const runtime = new ControllerRuntime({
       store: this.store,
       reconciler: this.instrumented(controller.reconciler),
       templates: controller.templates,
+      services: this.instrumented(controller.services, 'Services'),
       clock: o.clock,
       onReconciled: this.onReconciled,
       logger: this.log,
@@ -320,6 +323,7 @@ export class KubeController {
         throw e;
       } finally {
         await runtime.stop();
+        controller.workloadClients.closeAll();
       }
     })();
     term.done.catch((e) => {

@@ -17,6 +17,10 @@ export interface ControllerMetrics {
   watchRestarts: Counter<'kind' | 'reason'>;
   /** Cluster API's Machines of each deployment the capi provider runs, by phase. */
   capiMachines: Gauge<'namespace' | 'deployment' | 'phase'>;
+  /** Services of each workload cluster, by k0rdent state. */
+  services: Gauge<'namespace' | 'deployment' | 'state'>;
+  servicesObjectsApplied: Counter;
+  servicesDrift: Counter;
 }
 
 export function controllerMetrics(): ControllerMetrics {
@@ -59,7 +63,39 @@ export function controllerMetrics(): ControllerMetrics {
       labelNames: ['namespace', 'deployment', 'phase'],
       registers: [registry],
     }),
+    services: new Gauge({
+      name: 'clustermint_services',
+      help: 'Services of each ClusterDeployment by state (Provisioning, Deployed, Failed, Pending, Deleting).',
+      labelNames: ['namespace', 'deployment', 'state'],
+      registers: [registry],
+    }),
+    servicesObjectsApplied: new Counter({
+      name: 'clustermint_service_objects_applied_total',
+      help: 'Objects server-side applied to workload clusters (installs, upgrades, drift put back).',
+      registers: [registry],
+    }),
+    servicesDrift: new Counter({
+      name: 'clustermint_service_drift_total',
+      help: 'Drifted objects found on workload clusters (changed or deleted by someone else).',
+      registers: [registry],
+    }),
   };
+}
+
+/** One cluster's services by state, and what a services pass applied and found drifted. */
+export function recordServices(
+  m: ControllerMetrics,
+  cluster: string,
+  report: { states: readonly { state: string }[]; applied: number; drifted: number },
+): void {
+  const [namespace, deployment] = [cluster.slice(0, cluster.indexOf('/')), cluster.slice(cluster.indexOf('/') + 1)];
+  m.services.remove({ namespace, deployment });
+  const counts = new Map<string, number>();
+  for (const s of report.states) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+  for (const state of ['Provisioning', 'Deployed', 'Failed', 'Pending', 'Deleting'])
+    m.services.set({ namespace, deployment, state }, counts.get(state) ?? 0);
+  m.servicesObjectsApplied.inc(report.applied);
+  m.servicesDrift.inc(report.drifted);
 }
 
 /** Sets one deployment's machine counts by phase (no machines: its series go). */
