@@ -339,6 +339,12 @@ if (process.env.BENCH_HELM !== '0') {
   await benchHelm();
 }
 
+// --- services onto 3 real workload clusters, against helm upgrade --install (~30 s; needs
+// scripts/testenv/install.sh): BENCH_SERVICES=0 skips
+if (process.env.BENCH_SERVICES !== '0') {
+  spawnSync(process.execPath, [join(ROOT, 'bench', 'services.js')], { stdio: 'inherit' });
+}
+
 // --- the controller against a real kube-apiserver (200 deployments; ~2.5 min): BENCH_KUBE=1
 if (process.env.BENCH_KUBE === '1') {
   spawnSync(process.execPath, [join(ROOT, 'bench', 'controller-kube.js')], { stdio: 'inherit' });

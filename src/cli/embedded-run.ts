@@ -135,6 +135,8 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     clock: systemClock,
     catalog,
     policies,
+    // the embedded runtime runs as the user: an adopted cluster may name a kubeconfig file
+    allowKubeconfigFiles: true,
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     ...(o.eventTtlMs !== undefined ? { eventTtlMs: o.eventTtlMs } : {}),
     ...(o.logger ? { logger: o.logger } : {}),

@@ -23,6 +23,10 @@ export interface GetOptions {
   signal?: AbortSignal;
 }
 
+const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' };
+const ST_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
+const CRS_TYPE = { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' };
+
 const KINDS: Record<string, ResourceType> = {
   clusterdeployment: CD_TYPE,
   clusterdeployments: CD_TYPE,
@@ -33,6 +37,14 @@ const KINDS: Record<string, ResourceType> = {
   event: EVENT_TYPE,
   events: EVENT_TYPE,
   ev: EVENT_TYPE,
+  multiclusterservice: MCS_TYPE,
+  multiclusterservices: MCS_TYPE,
+  mcs: MCS_TYPE,
+  servicetemplate: ST_TYPE,
+  servicetemplates: ST_TYPE,
+  svctmpl: ST_TYPE,
+  clusterresourceset: CRS_TYPE,
+  clusterresourcesets: CRS_TYPE,
 };
 
 export function kindOf(text: string): ResourceType {
@@ -40,7 +52,7 @@ export function kindOf(text: string): ResourceType {
   if (!t)
     throw new ClustermintError(
       'USAGE',
-      `unknown resource type ${JSON.stringify(text)}: use clusterdeployments (cd), machines or events`,
+      `unknown resource type ${JSON.stringify(text)}: use clusterdeployments (cd), machines, events, multiclusterservices (mcs), servicetemplates (svctmpl) or clusterresourcesets`,
     );
   return t;
 }
@@ -64,7 +76,7 @@ const cond = (o: KubeObject, type: string) =>
   ((o.status as DeploymentStatus | undefined)?.conditions ?? []).find((c) => c.type === type);
 
 function deploymentRows(items: KubeObject[], wide: boolean): string[][] {
-  const head = ['NAMESPACE', 'NAME', 'READY', 'PHASE', 'TEMPLATE', 'VERSION', 'MACHINES', 'AGE'];
+  const head = ['NAMESPACE', 'NAME', 'READY', 'PHASE', 'TEMPLATE', 'VERSION', 'MACHINES', 'SERVICES', 'AGE'];
   if (wide) head.push('CONTROLPLANE', 'WORKERS', 'MESSAGE');
   return [
     head,
@@ -80,6 +92,8 @@ function deploymentRows(items: KubeObject[], wide: boolean): string[][] {
         spec.template ?? '',
         st.k8sVersion ?? '',
         st.machines ? `${st.machines.ready}/${st.machines.total}` : '0/0',
+        // k0rdent's Services column: the ServicesInReadyState message, "deployed/all"
+        cond(o, 'ServicesInReadyState')?.message ?? '-',
         age(o.metadata.creationTimestamp),
       ];
       if (wide)
@@ -217,7 +231,9 @@ function rowsOf(type: ResourceType, items: KubeObject[], wide: boolean): string[
     ? deploymentRows(items, wide)
     : type.kind === 'Machine'
       ? machineRows(items as Machine[], wide)
-      : eventRows(items as ClusterEvent[]);
+      : type.kind === 'Event'
+        ? eventRows(items as ClusterEvent[])
+        : serviceKindRows(type, items);
 }
 
 /**
@@ -419,6 +435,7 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
           : '  <none>',
       );
     }
+    out.push(...servicesSection(st));
     const events = await deploymentEvents(store, ns, name);
     out.push('Events:');
     out.push(
@@ -444,4 +461,63 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
   } finally {
     await store.close();
   }
+}
+
+/** describe's Services section: each service's state as the services reconciler wrote it. */
+function servicesSection(st: DeploymentStatus): string[] {
+  const services = st.services ?? [];
+  if (!services.length) return [];
+  return [
+    'Services:',
+    table([
+      ['  NAMESPACE/NAME', 'TEMPLATE', 'STATE', 'REASON', 'OWNER', 'MESSAGE'],
+      ...services.map((s) => [
+        `  ${s.namespace}/${s.name}`,
+        s.template,
+        s.state,
+        s.reason ?? '',
+        s.owner,
+        [s.message ?? '', ...(s.drift?.length ? [`drift: ${s.drift.join('; ')}`] : [])].filter(Boolean).join('; '),
+      ]),
+    ]).trimEnd(),
+  ];
+}
+
+/** The service kinds' tables, with k0rdent's printer columns. */
+function serviceKindRows(type: ResourceType, items: KubeObject[]): string[][] {
+  const status = (o: KubeObject) => (o.status ?? {}) as Record<string, unknown>;
+  if (type.kind === 'MultiClusterService')
+    return [
+      ['NAME', 'CLUSTERS', 'SERVICES', 'AGE'],
+      ...items.map((o) => [
+        o.metadata.name,
+        cond(o, 'ClusterInReadyState')?.message ?? '-',
+        String(((o.spec as { serviceSpec?: { services?: unknown[] } } | undefined)?.serviceSpec?.services ?? []).length),
+        age(o.metadata.creationTimestamp),
+      ]),
+    ];
+  if (type.kind === 'ServiceTemplate')
+    return [
+      ['NAMESPACE', 'NAME', 'KIND', 'K8SCONSTRAINT', 'AGE'],
+      ...items.map((o) => {
+        const spec = (o.spec ?? {}) as { helm?: unknown; k8sConstraint?: string };
+        return [
+          o.metadata.namespace ?? '',
+          o.metadata.name,
+          spec.helm ? 'helm' : 'resources',
+          spec.k8sConstraint ?? String(status(o).k8sConstraint ?? '-'),
+          age(o.metadata.creationTimestamp),
+        ];
+      }),
+    ];
+  return [
+    ['NAMESPACE', 'NAME', 'STRATEGY', 'APPLIED', 'AGE'],
+    ...items.map((o) => [
+      o.metadata.namespace ?? '',
+      o.metadata.name,
+      String((o.spec as { strategy?: string } | undefined)?.strategy ?? 'ApplyOnce'),
+      cond(o, 'ResourcesApplied')?.status ?? 'Unknown',
+      age(o.metadata.creationTimestamp),
+    ]),
+  ];
 }

@@ -106,7 +106,7 @@ export function createController(o: ControllerOptions): Controller {
   // (a template whose status changes queues its namespace's deployments: the runtime's watch)
   const templates = new TemplateReconciler({ store: o.store, loader: gate.loader });
   const workloadClients = new WorkloadClients();
-  const allowKubeconfigFiles = o.allowKubeconfigFiles ?? !o.capi;
+  const allowKubeconfigFiles = o.allowKubeconfigFiles ?? false;
   const reconciler = new DeploymentReconciler({
     workloadClients,
     allowKubeconfigFiles,

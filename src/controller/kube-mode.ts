@@ -292,6 +292,8 @@ export class KubeController {
       onEvent: this.onEvent,
       // the API server expires events itself (--event-ttl)
       eventTtlMs: 0,
+      // a file named by an adopted cluster would be read from the controller's pod: never
+      allowKubeconfigFiles: false,
       onServicesDelivered: (cluster, report) => recordServices(this.metrics, cluster, report),
     });
     // Our own runtime over the reconciler, so that every reconcile is timed for the metrics.

@@ -174,6 +174,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
       pollMs: 200,
       driftIntervalMs: 1000,
       adoptedProbeMs: 1000,
+      allowKubeconfigFiles: true,
     });
     for (const ns of ['team-a', 'team-b'])
       await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
