@@ -25,16 +25,26 @@ const CODES: Record<StatusReason, number> = {
   RequestEntityTooLarge: 413,
 };
 
+/** One field-level complaint of an Invalid error (the apiserver's Status `details.causes`). */
+export interface StatusCause {
+  field?: string;
+  reason?: string;
+  message?: string;
+}
+
 export class StoreError extends Error {
   readonly reason: StatusReason;
   /** The HTTP status code the apiserver answers with. */
   readonly code: number;
+  /** The apiserver's field causes, when it gave any. */
+  readonly causes: StatusCause[];
 
-  constructor(reason: StatusReason, message: string) {
+  constructor(reason: StatusReason, message: string, causes: StatusCause[] = []) {
     super(message);
     this.name = 'StoreError';
     this.reason = reason;
     this.code = CODES[reason];
+    this.causes = causes;
   }
 }
 

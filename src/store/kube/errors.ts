@@ -39,8 +39,9 @@ export class KubeApiError extends Error {
   readonly code: number;
   readonly status: KubeStatus | undefined;
 
-  constructor(code: number, reason: string, message: string, status?: KubeStatus) {
-    super(message);
+  /** `cause`: the node error behind a failed connection (its `code`: ECONNREFUSED, a TLS verification code, ...). */
+  constructor(code: number, reason: string, message: string, status?: KubeStatus, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'KubeApiError';
     this.code = code;
     this.reason = reason;
@@ -90,7 +91,7 @@ export function statusError(code: number, body: unknown): StoreError | KubeApiEr
     status?.message || (typeof body === 'string' && body.trim() !== '' ? body.trim() : `HTTP ${code}`);
   const httpCode = status?.code ?? code;
   if (STORE_REASONS.has(reason as StatusReason)) {
-    const e = new StoreError(reason as StatusReason, message);
+    const e = new StoreError(reason as StatusReason, message, status?.details?.causes ?? []);
     if (e.code === httpCode) return e;
   }
   // Any other 410 still means "list again".

@@ -157,6 +157,8 @@ export class KubeHttp {
                     503,
                     'ServiceUnavailable',
                     `${spec.method} ${this.base.host}: ${e.message}`,
+                    undefined,
+                    e,
                   ),
             ),
           );
