@@ -513,6 +513,11 @@ export class WorkloadClient {
       });
   }
 
+  /** Whether the server serves the kind in namespaces (discovery; NotFound for a kind it does not serve). */
+  async namespaced(type: ResourceType): Promise<boolean> {
+    return (await this.resolve(`${type.kind} (${type.apiVersion})`, type)).namespaced;
+  }
+
   close(): void {
     this.http.close();
   }

@@ -48,7 +48,7 @@ export async function reconcileAdopted(ctx: PassContext, sc: PlainObject): Promi
   const probeMs = ctx.o.adoptedProbeMs ?? ADOPTED_PROBE_MS;
   try {
     const kubeconfig = await readKubeconfig(ctx.o.store, access, ctx.o.allowKubeconfigFiles ?? false);
-    const client = await ctx.o.workloadClients.clientFor(key, kubeconfig);
+    const client = await ctx.o.workloadClients.clientFor(key, kubeconfig, access.kind === 'file');
     const version = await client.version();
     ctx.status.adopted = { access, server: client.server, version: version.gitVersion, failures: 0 };
     ctx.status.k8sVersion = version.gitVersion;

@@ -60,7 +60,7 @@ export async function readKubeconfig(store: Store, access: WorkloadAccess, allow
     secret = await store.get({ ...SECRET, namespace: access.namespace, name: access.name });
   } catch (e) {
     if (isNotFound(e) || (e as { code?: unknown }).code === 404)
-      throw new WorkloadError('InvalidKubeconfig', `Secret ${access.namespace}/${access.name} (the kubeconfig) does not exist`, true);
+      throw new WorkloadError('InvalidKubeconfig', `Secret ${access.namespace}/${access.name} (the kubeconfig) does not exist`, { transient: true });
     throw e;
   }
   const data = (secret as { data?: Record<string, unknown> }).data ?? {};

@@ -11,13 +11,18 @@ export class WorkloadClients {
   constructor(private readonly requestTimeoutMs = 10_000) {}
 
   /** The client of the cluster `key` (a deployment's `namespace/name`) for this kubeconfig. */
-  async clientFor(key: string, kubeconfig: string): Promise<WorkloadClient> {
-    const hash = createHash('sha256').update(kubeconfig).digest('hex');
+  async clientFor(key: string, kubeconfig: string, trusted = false): Promise<WorkloadClient> {
+    const hash = createHash('sha256').update(`${trusted}:${kubeconfig}`).digest('hex');
     const held = this.clients.get(key);
     if (held?.hash === hash) return held.client;
     held?.client.close();
     this.clients.delete(key);
-    const client = await WorkloadClient.fromKubeconfig(kubeconfig, { requestTimeoutMs: this.requestTimeoutMs });
+    // A kubeconfig from a Secret may not run programs or read the controller's files (a tenant
+    // could point them at the controller's own credentials); one the operator's file names may.
+    const client = await WorkloadClient.fromKubeconfig(kubeconfig, {
+      requestTimeoutMs: this.requestTimeoutMs,
+      ...(trusted ? { allowExternalCredentials: true } : {}),
+    });
     this.clients.set(key, { hash, client });
     return client;
   }

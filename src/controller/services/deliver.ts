@@ -84,7 +84,7 @@ const refOf = (o: PlainObject | InventoryEntry) => {
  * service's (as `helm install -n` does), every object is marked with its service.
  */
 export async function prepareObjects(
-  client: WorkloadClient,
+  namespaced: (type: { apiVersion: string; kind: string }) => Promise<boolean>,
   serviceKey: string,
   namespace: string,
   objects: readonly PlainObject[],
@@ -92,7 +92,7 @@ export async function prepareObjects(
   const out: PlainObject[] = [];
   for (const o of objects) {
     const meta = { ...((o.metadata ?? {}) as PlainObject) };
-    if (!meta.namespace && (await client.namespaced({ apiVersion: String(o.apiVersion), kind: String(o.kind) })))
+    if (!meta.namespace && (await namespaced({ apiVersion: String(o.apiVersion), kind: String(o.kind) })))
       meta.namespace = namespace;
     meta.annotations = { ...((meta.annotations as PlainObject | undefined) ?? {}), [SERVICE_ANNOTATION]: serviceKey };
     meta.labels = { ...((meta.labels as PlainObject | undefined) ?? {}), [MANAGED_BY_LABEL]: 'clustermint' };

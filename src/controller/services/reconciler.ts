@@ -8,9 +8,6 @@
  * the deployment and the MultiClusterServices. Level-based: everything it needs to know about
  * what it installed before is on the workload cluster (the inventories).
  */
-import { availableUpgrades } from '../../api/template-chain.js';
-import { runServiceGate } from '../../gate/service.js';
-import { checkK8sConstraint } from '../../services/k8s-constraint.js';
 import { blockedBy, orderServices, multiClusterServiceCycle } from '../../services/dependencies.js';
 import { desiredServicesFor, objectConflicts } from '../../services/selection.js';
 import type { DesiredService, ServiceSpec, ServiceState, ServiceStateName } from '../../services/types.js';
@@ -26,12 +23,12 @@ import { type ReconcileResult, type Reconciler, SERVICES_KEY_PREFIX, splitKey } 
 import { readKubeconfig, workloadAccessOf } from './access.js';
 import type { WorkloadClients } from './clients.js';
 import { reconcileResourceSets } from './crs.js';
-import { deliverService, type Inventory, objectsHash, prepareObjects, readInventories, type RenderedService, uninstallService } from './deliver.js';
-import { findServiceTemplate, loadServiceTemplate, ServiceTemplateError, SYSTEM_NAMESPACE } from './service-templates.js';
+import { deliverService, readInventories, type RenderedService, uninstallService } from './deliver.js';
+import { renderService, type ServiceResult, serviceResult as base } from './render.js';
+import { SYSTEM_NAMESPACE } from './service-templates.js';
 import { writeServiceStatus } from './status.js';
 
 export const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' } as const;
-export const SERVICE_TEMPLATE_CHAIN_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplateChain' } as const;
 const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
 
 export interface ServicesReconcilerOptions {
@@ -51,7 +48,6 @@ export interface ServicesReconcilerOptions {
   onDelivered?: (cluster: string, report: { states: ServiceState[]; applied: number; drifted: number }) => void;
 }
 
-type ServiceResult = Omit<ServiceState, 'lastStateTransitionTime'>;
 
 export class ServicesReconciler implements Reconciler {
   constructor(readonly o: ServicesReconcilerOptions) {}
@@ -154,7 +150,7 @@ export class ServicesReconciler implements Reconciler {
     let version: string;
     try {
       const kubeconfig = await readKubeconfig(this.o.store, access, this.o.allowKubeconfigFiles);
-      client = await this.o.clients.clientFor(clusterKey, kubeconfig);
+      client = await this.o.clients.clientFor(clusterKey, kubeconfig, access.kind === 'file');
       version = (await client.version()).gitVersion;
     } catch (e) {
       if (!(e instanceof WorkloadError)) throw e;
@@ -175,7 +171,13 @@ export class ServicesReconciler implements Reconciler {
           results.set(k, base(d, 'Failed', failedOrder.reason, failedOrder.message));
           continue;
         }
-        const r = await this.render(cd, d, version, inventories.get(k), client);
+        const r = await renderService(
+          { store: this.o.store, loader: this.o.gate.loader, policies: this.o.gate.policies, namespaced: (t) => client.namespaced(t) },
+          { namespace: ns, name: cd.metadata.name },
+          d,
+          version,
+          inventories.get(k)?.template,
+        );
         if ('state' in r) results.set(k, r);
         else rendered.set(k, r);
       }
@@ -301,73 +303,8 @@ export class ServicesReconciler implements Reconciler {
     return { requeueAfterMs };
   }
 
-  /** A service's template found, checked and rendered through the gate; a state when it cannot be. */
-  private async render(cd: KubeObject, d: DesiredService, version: string, previous: Inventory | undefined, client: WorkloadClient): Promise<RenderedService | ServiceResult> {
-    const ns = cd.metadata.namespace ?? 'default';
-    const k = `${d.namespace}/${d.name}`;
-    try {
-      const template = await findServiceTemplate(this.o.store, ns, d.template);
-      if (previous && previous.template !== d.template && d.templateChain) {
-        const chains = (await this.o.store.list(SERVICE_TEMPLATE_CHAIN_TYPE, { namespace: template.metadata.namespace ?? ns })).items.filter((c) => c.metadata.name === d.templateChain);
-        if (chains.length === 0) return base(d, 'Failed', 'ChainNotFound', `ServiceTemplateChain ${d.templateChain} is not in namespace ${template.metadata.namespace}`);
-        const allowed = availableUpgrades(chains, previous.template);
-        if (!allowed.includes(d.template))
-          return base(d, 'Failed', 'UpgradeNotAllowed', `ServiceTemplateChain ${d.templateChain} does not allow ${previous.template} -> ${d.template} (allowed: ${allowed.join(', ') || 'none'}); ${previous.template} stays`);
-      }
-      const constraint = String(((template.spec ?? {}) as PlainObject).k8sConstraint ?? '') || String(template.metadata.annotations?.['k0rdent.mirantis.com/k8s-version-constraint'] ?? '');
-      if (constraint) {
-        const check = checkK8sConstraint(constraint, version);
-        if (!check.ok) return base(d, 'Failed', check.reason, `ServiceTemplate ${d.template}: ${check.message}`);
-      }
-      const loaded = await loadServiceTemplate(this.o.store, this.o.gate.loader, template);
-      const valuesFrom = await this.valuesFrom(ns, d);
-      const verdict = runServiceGate({
-        service: { name: d.name, namespace: d.namespace, template: d.template, owner: d.owner, ...(d.values ? { values: d.values } : {}), valuesFrom },
-        cluster: { namespace: ns, name: cd.metadata.name },
-        source: loaded.kind === 'chart' ? { chart: loaded.chart } : { manifests: loaded.manifests, origin: loaded.origin },
-        kubeVersion: version,
-        policies: this.o.gate.policies,
-      });
-      if (!verdict.allowed) {
-        const errors = verdict.violations.filter((v) => v.severity === 'error');
-        const denied = errors.some((v) => v.stage === 'policy');
-        const text = errors.slice(0, 3).map((v) => `${v.policy ? `${v.policy}/${v.rule}: ` : ''}${v.message}${v.location?.file && !v.policy ? ` (${v.location.file}${v.location.line ? `:${v.location.line}` : ''})` : ''}`).join('; ');
-        return base(d, 'Failed', denied ? 'PolicyDenied' : 'RenderFailed', `${text}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`);
-      }
-      const objects = await prepareObjects(client, k, d.namespace, verdict.objects);
-      const tv = ((template.spec ?? {}) as PlainObject).version;
-      return { desired: d, key: k, template: d.template, ...(typeof tv === 'string' ? { version: tv } : {}), objects, hash: objectsHash(objects) };
-    } catch (e) {
-      if (e instanceof ServiceTemplateError) return base(d, e.reason === 'SourceNotReady' ? 'Pending' : 'Failed', e.reason, e.message);
-      throw e;
-    }
-  }
-
-  /** valuesFrom: each ConfigMap / Secret of the cluster's namespace, every key a values document. */
-  private async valuesFrom(ns: string, d: DesiredService): Promise<{ label: string; text: string }[]> {
-    const out: { label: string; text: string }[] = [];
-    for (const ref of d.valuesFrom ?? []) {
-      let obj: KubeObject;
-      try {
-        obj = await this.o.store.get({ apiVersion: 'v1', kind: ref.kind, namespace: ns, name: ref.name });
-      } catch (e) {
-        if (isNotFound(e) || (e as { code?: unknown }).code === 404)
-          throw new ServiceTemplateError('SourceNotReady', `valuesFrom ${ref.kind} ${ns}/${ref.name} does not exist`);
-        throw e;
-      }
-      const data = ((obj as { data?: Record<string, string> }).data ?? {}) as Record<string, string>;
-      for (const key of Object.keys(data).sort()) {
-        const text = ref.kind === 'Secret' ? Buffer.from(data[key] ?? '', 'base64').toString('utf8') : (data[key] ?? '');
-        out.push({ label: `${ref.kind} ${ns}/${ref.name} key ${key}`, text });
-      }
-    }
-    return out;
-  }
 }
 
-function base(d: DesiredService, state: ServiceStateName, reason: string, message: string): ServiceResult {
-  return { name: d.name, namespace: d.namespace, template: d.template, owner: d.owner, state, reason, message };
-}
 
 function refOfObject(o: PlainObject): { apiVersion: string; kind: string; namespace?: string; name: string } {
   const m = (o.metadata ?? {}) as PlainObject;
