@@ -16,16 +16,16 @@ export interface InventoryEntry {
 }
 
 export interface InventoryMeta {
-  /** The service's owner and key, e.g. `ClusterDeployment/team-a/dev` and `default/ingress`. */
+  /** The service's owner, e.g. `ClusterDeployment/team-a/dev` or `MultiClusterService/ingress`. */
   owner: string;
   template: string;
-  version: string;
+  version?: string;
   /** The hash of what was applied (the controller's choice of input). */
   hash: string;
 }
 
-export interface Inventory {
-  meta: InventoryMeta;
+/** A decoded inventory: its meta and its entries. */
+export interface Inventory extends InventoryMeta {
   entries: InventoryEntry[];
 }
 
@@ -43,15 +43,19 @@ export function entryKey(e: InventoryEntry): string {
   return `${groupOf(e.apiVersion)}/${e.kind}/${e.namespace ?? ''}/${e.name}`;
 }
 
-type ObjectHead = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+/** An object as rendered: apiVersion, kind and metadata are read as strings where they are. */
+type ObjectHead = { apiVersion?: unknown; kind?: unknown; metadata?: unknown };
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /** The entries of objects, once each (the first of two with one key), in the objects' order. */
 export function inventoryOf(objects: readonly ObjectHead[]): InventoryEntry[] {
   const seen = new Set<string>();
   const out: InventoryEntry[] = [];
   for (const o of objects) {
-    const e: InventoryEntry = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name };
-    if (o.metadata.namespace) e.namespace = o.metadata.namespace;
+    const md = isPlainObject(o.metadata) ? o.metadata : {};
+    const e: InventoryEntry = { apiVersion: text(o.apiVersion), kind: text(o.kind), name: text(md.name) };
+    if (text(md.namespace)) e.namespace = text(md.namespace);
     if (seen.has(entryKey(e))) continue;
     seen.add(entryKey(e));
     out.push(e);
@@ -60,8 +64,8 @@ export function inventoryOf(objects: readonly ObjectHead[]): InventoryEntry[] {
 }
 
 /** Stably sorted by Helm's install order of kinds. */
-export function installOrder<T extends { kind: string }>(objects: readonly T[]): T[] {
-  return [...objects].sort((a, b) => compareInstallOrder(a.kind, b.kind));
+export function installOrder<T extends { kind?: unknown }>(objects: readonly T[]): T[] {
+  return [...objects].sort((a, b) => compareInstallOrder(text(a.kind), text(b.kind)));
 }
 
 /** The entries of `previous` that `next` lacks, in the order to delete them (reverse install order). */
@@ -88,7 +92,7 @@ export function encodeInventory(
     format: INVENTORY_FORMAT,
     owner: meta.owner,
     template: meta.template,
-    version: meta.version,
+    ...(meta.version !== undefined ? { version: meta.version } : {}),
     hash: meta.hash,
     entries: clean,
   };
@@ -113,11 +117,9 @@ export function decodeInventory(data: Record<string, string> | undefined): Inven
     return fail(
       `its format is ${JSON.stringify(doc.format)}, and this version reads ${JSON.stringify(INVENTORY_FORMAT)}`,
     );
-  const meta: Partial<InventoryMeta> = {};
-  for (const k of ['owner', 'template', 'version', 'hash'] as const) {
+  for (const k of ['owner', 'template', 'hash'] as const)
     if (typeof doc[k] !== 'string') return fail(`${k} is not a string`);
-    meta[k] = doc[k];
-  }
+  if (doc.version !== undefined && typeof doc.version !== 'string') return fail('version is not a string');
   if (!Array.isArray(doc.entries)) return fail('entries is not a list');
   const entries: InventoryEntry[] = [];
   for (const [i, raw] of doc.entries.entries()) {
@@ -135,5 +137,11 @@ export function decodeInventory(data: Record<string, string> | undefined): Inven
     if (raw.namespace) e.namespace = raw.namespace as string;
     entries.push(e);
   }
-  return { meta: meta as InventoryMeta, entries };
+  return {
+    owner: doc.owner as string,
+    template: doc.template as string,
+    ...(doc.version !== undefined ? { version: doc.version as string } : {}),
+    hash: doc.hash as string,
+    entries,
+  };
 }

@@ -13,13 +13,13 @@ import {
   DEFAULT_PRIORITY,
   DEFAULT_SERVICE_NAMESPACE,
   DEFAULT_SYNC_MODE,
-  type DriftExclusion,
+  type DesiredService,
   type LabelSelector,
-  type Service,
   type ServiceSpec,
-  type SyncMode,
   serviceKey,
 } from './types.js';
+
+export type { DesiredService } from './types.js';
 
 /**
  * metav1.LabelSelector matching. An absent selector counts as an empty one (the kinds' selectors
@@ -86,22 +86,6 @@ function requirements(selector: LabelSelector): Requirement[] | { error: string 
     }
   }
   return reqs;
-}
-
-/** A service a cluster should run, with its owner's delivery settings. */
-export interface DesiredService extends Service {
-  namespace: string;
-  /** `namespace/name`. */
-  key: string;
-  /** `ClusterDeployment/<namespace>/<name>` or `MultiClusterService/<name>`. */
-  owner: string;
-  priority: number;
-  syncMode: SyncMode;
-  driftExclusions: DriftExclusion[];
-  stopOnConflict: boolean;
-  continueOnError: boolean;
-  /** The MultiClusterServices its owner dependsOn (none for a ClusterDeployment). */
-  ownerDependsOn: string[];
 }
 
 export interface ServiceConflict {

@@ -78,6 +78,22 @@ export interface MultiClusterServiceSpec {
   keepServicesOnSelectorMismatch?: boolean;
 }
 
+/** A service a cluster should run, with its owner's delivery settings. */
+export interface DesiredService extends Service {
+  namespace: string;
+  /** `namespace/name`. */
+  key: string;
+  /** `ClusterDeployment/<namespace>/<name>` or `MultiClusterService/<name>`. */
+  owner: string;
+  priority: number;
+  syncMode: SyncMode;
+  driftExclusions: DriftExclusion[];
+  stopOnConflict: boolean;
+  continueOnError: boolean;
+  /** The MultiClusterServices its owner dependsOn (none for a ClusterDeployment). */
+  ownerDependsOn: string[];
+}
+
 export type ServiceStateName = 'Provisioning' | 'Deployed' | 'Failed' | 'Pending' | 'Deleting';
 
 /** One entry of ClusterDeployment.status.services[]. */

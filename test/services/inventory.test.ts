@@ -110,7 +110,14 @@ describe('encodeInventory / decodeInventory', () => {
     const data = encodeInventory(entries, meta);
     expect(Object.keys(data)).toEqual(['inventory']);
     expect(JSON.parse(data.inventory)).toMatchObject({ format: 'v1', owner: meta.owner, hash: 'sha256:ab' });
-    expect(decodeInventory(data)).toEqual({ meta, entries });
+    expect(decodeInventory(data)).toEqual({ ...meta, entries });
+  });
+
+  it('keeps version optional', () => {
+    const { version: _, ...noVersion } = meta;
+    const data = encodeInventory(entries, noVersion);
+    expect(JSON.parse(data.inventory)).not.toHaveProperty('version');
+    expect(decodeInventory(data)).toEqual({ ...noVersion, entries });
   });
 
   const good = JSON.parse(encodeInventory(entries, meta).inventory);
@@ -126,6 +133,11 @@ describe('encodeInventory / decodeInventory', () => {
     ],
     ['no format', { inventory: JSON.stringify({ ...good, format: undefined }) }, 'its format is undefined'],
     ['meta not a string', { inventory: JSON.stringify({ ...good, hash: 7 }) }, 'hash is not a string'],
+    [
+      'version not a string',
+      { inventory: JSON.stringify({ ...good, version: 4 }) },
+      'version is not a string',
+    ],
     ['entries not a list', { inventory: JSON.stringify({ ...good, entries: {} }) }, 'entries is not a list'],
     [
       'an entry not an object',
