@@ -12,6 +12,7 @@
  *   resolve/     what a submission names: templates, ClusterClasses, policies
  *   gate/        resolve -> values -> render -> validate -> policy
  *   providers/   provider plugins
+ *   services/    delivery to workload clusters (imports neither controller/ nor webhook/)
  *   controller/, webhook/   (side by side: neither imports the other)
  *   cli/         commands; nothing imports it
  */
@@ -58,6 +59,13 @@ module.exports = {
       severity: 'error',
       from: { path: dir(['webhook']) },
       to: { path: dir(['controller', 'cli']) },
+    },
+    {
+      name: 'services-are-below-controller-and-webhook',
+      comment: 'services/ decides and performs delivery to workload clusters; the controller drives it.',
+      severity: 'error',
+      from: { path: dir(['services']) },
+      to: { path: dir(['controller', 'webhook', 'cli']) },
     },
     {
       name: 'nothing-imports-cli',

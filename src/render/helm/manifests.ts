@@ -5,6 +5,7 @@
  * Helm's install order of kinds, then written as `---\n# Source: FILE\nDOC\n`.
  */
 import { filepathMatch } from '../../go/filepath-match.js';
+import { compareInstallOrder } from '../../k8s/install-order.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import { scalarForStringField, unmarshalGoYaml } from '../topology/rendered-yaml.js';
 
@@ -33,48 +34,6 @@ export class ManifestParseError extends Error {
   override name = 'ManifestParseError';
 }
 
-const INSTALL_ORDER = [
-  'PriorityClass',
-  'Namespace',
-  'NetworkPolicy',
-  'ResourceQuota',
-  'LimitRange',
-  'PodSecurityPolicy',
-  'PodDisruptionBudget',
-  'ServiceAccount',
-  'Secret',
-  'SecretList',
-  'ConfigMap',
-  'StorageClass',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'CustomResourceDefinition',
-  'ClusterRole',
-  'ClusterRoleList',
-  'ClusterRoleBinding',
-  'ClusterRoleBindingList',
-  'Role',
-  'RoleList',
-  'RoleBinding',
-  'RoleBindingList',
-  'Service',
-  'DaemonSet',
-  'Pod',
-  'ReplicationController',
-  'ReplicaSet',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'StatefulSet',
-  'Job',
-  'CronJob',
-  'IngressClass',
-  'Ingress',
-  'APIService',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-];
-const ORDER = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
-
 const HOOK_EVENTS = new Set([
   'pre-install',
   'post-install',
@@ -95,15 +54,6 @@ export function splitManifests(text: string): string[] {
     .split(/^---[ \t]*/m)
     .filter((d) => d.trim() !== '')
     .map((d) => d.replace(/^\s+/, ''));
-}
-
-function lessByKind(a: string, b: string): number {
-  const ia = ORDER.get(a);
-  const ib = ORDER.get(b);
-  if (ia === undefined && ib === undefined) return a === b ? 0 : a < b ? -1 : 1;
-  if (ia === undefined) return 1;
-  if (ib === undefined) return -1;
-  return ia - ib;
 }
 
 function jsonKind(v: unknown): string {
@@ -210,7 +160,7 @@ export function sortManifests(files: ReadonlyMap<string, string>): { hooks: Hook
       });
     }
   }
-  const byKind = (a: Manifest, b: Manifest) => lessByKind(a.head.kind, b.head.kind);
+  const byKind = (a: Manifest, b: Manifest) => compareInstallOrder(a.head.kind, b.head.kind);
   return { hooks: hooks.sort(byKind), manifests: manifests.sort(byKind) };
 }
 
