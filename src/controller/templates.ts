@@ -41,7 +41,7 @@ const SOURCE_TYPES: Record<SourceKind, ResourceType> = {
 export const TEMPLATE_RETRY_MS = 30_000;
 
 /** A source object from the store; a missing one, or a kind the server does not serve (404), is undefined. */
-export function storeFetch(store: Store): SourceFetch {
+export function storeFetch(store: Pick<Store, 'get'>): SourceFetch {
   return async (kind, namespace, name) => {
     try {
       return (await store.get({ ...SOURCE_TYPES[kind], namespace, name })) as unknown as PlainObject;

@@ -22,7 +22,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { eventually } from '../helpers/process.js';
 import { kubeTestenv } from '../testenv/index.js';
-import { kubeconfigWithWrongCa, startWorkloadClusters, type WorkloadCluster } from '../testenv/workload.js';
+import { closeWorkloadClusters, kubeconfigWithWrongCa, startWorkloadClusters, type WorkloadCluster } from '../testenv/workload.js';
 
 const env = await kubeTestenv('services on workload clusters');
 const clusters = env ? await startWorkloadClusters(3, 'services on workload clusters') : undefined;
@@ -233,6 +233,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     for (const c of clients) c.close();
     store?.close();
     cloud?.close();
+    await closeWorkloadClusters(clusters);
   });
 
   it('adopts the clusters: Ready with their real version', async () => {
@@ -268,7 +269,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     const config = await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'web-config' });
     expect((config as { data?: Record<string, string> }).data).toMatchObject({ message: 'from-mcs', kube: expect.stringMatching(/^v1\./) });
     // server-side applied by clustermint
-    expect(deployment!.metadata.managedFields?.some((f) => (f as { manager?: string }).manager === 'clustermint')).toBe(true);
+    expect((deployment!.metadata as { managedFields?: { manager?: string }[] }).managedFields?.some((f) => f.manager === 'clustermint')).toBe(true);
     expect(base.state).toBe('Deployed');
     // the dev cluster gets nothing
     expect(await servicesOf('team-b', 'c2')).toEqual([]);

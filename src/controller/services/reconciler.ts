@@ -114,15 +114,20 @@ export class ServicesReconciler implements Reconciler {
       });
     }
     const cycle = multiClusterServiceCycle(mcs.map((m) => ({ name: m.name, dependsOn: m.spec.dependsOn ?? [] })));
-    const inCycle = new Set(cycle && 'error' in cycle ? cycle.error.services : []);
+    const inCycle = new Set('error' in cycle ? cycle.error.services : []);
     const cluster = { namespace: ns, name: cd.metadata.name, labels: cd.metadata.labels ?? {} };
     const selection = desiredServicesFor(
       cluster,
       own && 'spec' in own ? { owner: `ClusterDeployment/${clusterKey}`, spec: own.spec } : undefined,
       mcs.filter((m) => !inCycle.has(m.name)) as never,
     );
-    for (const m of inCycle)
-      conditions.push({ type: 'MultiClusterServiceDependencyValidation', status: 'False', reason: 'DependencyCycle', message: `MultiClusterService ${m}: ${(cycle as { error: { message: string } }).error.message}` });
+    if ('error' in cycle)
+      conditions.push({
+        type: 'MultiClusterServiceDependencyValidation',
+        status: 'False',
+        reason: cycle.error.reason,
+        message: `MultiClusterServices ${[...inCycle].join(', ')} are not delivered: ${cycle.error.message}`,
+      });
     const desired = selection.services;
     for (const c of selection.conflicts) {
       for (const loser of c.losers)

@@ -31,7 +31,7 @@ export class ServiceTemplateError extends Error {
   }
 }
 
-async function getOrUndefined(store: Store, ref: Parameters<Store['get']>[0]): Promise<KubeObject | undefined> {
+async function getOrUndefined(store: Pick<Store, 'get'>, ref: Parameters<Store['get']>[0]): Promise<KubeObject | undefined> {
   try {
     return await store.get(ref);
   } catch (e) {
@@ -40,7 +40,7 @@ async function getOrUndefined(store: Store, ref: Parameters<Store['get']>[0]): P
   }
 }
 
-export async function findServiceTemplate(store: Store, namespace: string, name: string): Promise<KubeObject> {
+export async function findServiceTemplate(store: Pick<Store, 'get'>, namespace: string, name: string): Promise<KubeObject> {
   for (const ns of namespace === SYSTEM_NAMESPACE ? [namespace] : [namespace, SYSTEM_NAMESPACE]) {
     const t = await getOrUndefined(store, { ...SERVICE_TEMPLATE, namespace: ns, name });
     if (t) return t;
@@ -52,7 +52,7 @@ export async function findServiceTemplate(store: Store, namespace: string, name:
 }
 
 export async function loadServiceTemplate(
-  store: Store,
+  store: Pick<Store, 'get'>,
   loader: TemplateChartLoader,
   template: KubeObject,
 ): Promise<LoadedService> {
@@ -81,7 +81,7 @@ export async function loadServiceTemplate(
 }
 
 async function manifestsOf(
-  store: Store,
+  store: Pick<Store, 'get'>,
   template: KubeObject,
   resources: PlainObject,
 ): Promise<{ manifests: PlainObject[]; origin: string }> {
