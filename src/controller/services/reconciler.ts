@@ -8,14 +8,13 @@
  * the deployment and the MultiClusterServices. Level-based: everything it needs to know about
  * what it installed before is on the workload cluster (the inventories).
  */
-import { blockedBy, orderServices, multiClusterServiceCycle } from '../../services/dependencies.js';
-import { desiredServicesFor, objectConflicts } from '../../services/selection.js';
-import type { DesiredService, ServiceSpec, ServiceState, ServiceStateName } from '../../services/types.js';
+import { blockedBy, orderServices } from '../../services/dependencies.js';
+import { objectConflicts } from '../../services/selection.js';
+import type { ServiceState, ServiceStateName } from '../../services/types.js';
 import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
 import { isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
-import { readServiceSpec } from '../../api/services.js';
 import { isoSeconds } from '../conditions.js';
 import type { EventRecorder } from '../events.js';
 import type { GateRunner } from '../gate.js';
@@ -27,8 +26,9 @@ import { deliverService, readInventories, type RenderedService, uninstallService
 import { renderService, type ServiceResult, serviceResult as base } from './render.js';
 import { SYSTEM_NAMESPACE } from './service-templates.js';
 import { writeServiceStatus } from './status.js';
+import { MCS_TYPE, wantedServices } from './wanted.js';
 
-export const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' } as const;
+export { MCS_TYPE };
 const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
 
 export interface ServicesReconcilerOptions {
@@ -91,48 +91,14 @@ export class ServicesReconciler implements Reconciler {
     const conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[] = [];
 
     // What the cluster should run.
-    const own = cd.spec && isPlainObject((cd.spec as PlainObject).serviceSpec) ? readServiceSpec((cd.spec as PlainObject).serviceSpec, ['spec', 'serviceSpec']) : undefined;
-    if (own && 'problems' in own) {
-      conditions.push({ type: 'ServicesReferencesValidation', status: 'False', reason: 'InvalidServiceSpec', message: own.problems.map((p) => `${p.path}: ${p.message}`).join('; ') });
+    const wanted = await wantedServices(this.o.store, cd);
+    conditions.push(...wanted.conditions);
+    if (wanted.invalid) {
       await writeServiceStatus(this.o.store, cd, [], conditions, isoSeconds(this.o.clock.now()));
       return { requeueAfterMs: drift };
     }
-    const mcsObjects = (await this.o.store.list(MCS_TYPE)).items.filter((m) => !m.metadata.deletionTimestamp);
-    const mcs: { name: string; spec: { clusterSelector: unknown; serviceSpec: ServiceSpec; dependsOn?: string[]; keepServicesOnSelectorMismatch?: boolean } }[] = [];
-    for (const m of mcsObjects) {
-      const spec = (m.spec ?? {}) as PlainObject;
-      const read = readServiceSpec(spec.serviceSpec ?? {}, ['spec', 'serviceSpec']);
-      if ('problems' in read) continue; // reported on the MultiClusterService by its own status
-      mcs.push({
-        name: m.metadata.name,
-        spec: {
-          clusterSelector: spec.clusterSelector,
-          serviceSpec: read.spec,
-          dependsOn: Array.isArray(spec.dependsOn) ? (spec.dependsOn as string[]) : [],
-          keepServicesOnSelectorMismatch: spec.keepServicesOnSelectorMismatch === true,
-        },
-      });
-    }
-    const cycle = multiClusterServiceCycle(mcs.map((m) => ({ name: m.name, dependsOn: m.spec.dependsOn ?? [] })));
-    const inCycle = new Set('error' in cycle ? cycle.error.services : []);
-    const cluster = { namespace: ns, name: cd.metadata.name, labels: cd.metadata.labels ?? {} };
-    const selection = desiredServicesFor(
-      cluster,
-      own && 'spec' in own ? { owner: `ClusterDeployment/${clusterKey}`, spec: own.spec } : undefined,
-      mcs.filter((m) => !inCycle.has(m.name)) as never,
-    );
-    if ('error' in cycle)
-      conditions.push({
-        type: 'MultiClusterServiceDependencyValidation',
-        status: 'False',
-        reason: cycle.error.reason,
-        message: `MultiClusterServices ${[...inCycle].join(', ')} are not delivered: ${cycle.error.message}`,
-      });
-    const desired = selection.services;
-    for (const c of selection.conflicts) {
-      for (const loser of c.losers)
-        await this.event(cd, 'ServiceConflict', `service ${c.key}: ${c.message} (${c.winner} wins over ${loser})`, 'Warning');
-    }
+    const desired = wanted.desired;
+    for (const w of wanted.warnings) await this.event(cd, 'ServiceConflict', w, 'Warning');
     const previousStates = ((cd.status as PlainObject | undefined)?.services ?? []) as ServiceState[];
 
     // Where the cluster is.
@@ -199,7 +165,9 @@ export class ServicesReconciler implements Reconciler {
       let applied = 0;
       let drifted = 0;
       const waves = 'waves' in order ? order.waves : [[...rendered.keys()]];
-      const states = new Map<string, ServiceStateName>();
+      // what the last pass found, until this pass gets to a service (a MultiClusterService's
+      // dependsOn may point at services later in this pass's order)
+      const states = new Map<string, ServiceStateName>(previousStates.map((p) => [`${p.namespace}/${p.name}`, p.state]));
       for (const [k, r] of results) states.set(k, r.state);
       for (const wave of waves) {
         for (const k of wave) {
@@ -208,6 +176,15 @@ export class ServicesReconciler implements Reconciler {
           const blocked = blockedBy({ name: r.desired.name, namespace: r.desired.namespace, dependsOn: r.desired.dependsOn ?? [] }, states);
           if (blocked.length) {
             results.set(k, base(r.desired, 'Pending', 'WaitingForDependencies', `waiting for ${blocked.join(', ')} to be Deployed`));
+            states.set(k, 'Pending');
+            continue;
+          }
+          // A MultiClusterService's dependsOn: its services wait for the other's on this cluster.
+          const waitingFor = r.desired.ownerDependsOn.filter((m) =>
+            desired.some((o) => o.owner === `MultiClusterService/${m}` && states.get(o.key) !== 'Deployed'),
+          );
+          if (waitingFor.length) {
+            results.set(k, base(r.desired, 'Pending', 'WaitingForDependencies', `waiting for MultiClusterService ${waitingFor.join(', ')} to be Deployed on the cluster`));
             states.set(k, 'Pending');
             continue;
           }
@@ -239,10 +216,10 @@ export class ServicesReconciler implements Reconciler {
       }
 
       // Remove what is no longer wanted.
-      const wanted = new Set(desired.map((d) => `${d.namespace}/${d.name}`));
-      const keep = new Set(mcs.filter((m) => m.spec.keepServicesOnSelectorMismatch).map((m) => `MultiClusterService/${m.name}`));
+      const wantedKeys = new Set(desired.map((d) => d.key));
+      const keep = wanted.keepOwners;
       for (const [k, inv] of inventories) {
-        if (wanted.has(k)) continue;
+        if (wantedKeys.has(k)) continue;
         if (keep.has(inv.owner)) {
           // the MultiClusterService keeps its services on clusters it no longer selects: left, no longer managed
           await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: k.slice(0, k.indexOf('/')), name: `clustermint-svc-${k.slice(k.indexOf('/') + 1)}` });
