@@ -19,10 +19,12 @@ import { TemplateCatalog } from '../resolve/catalog.js';
 import { sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { isNotFound } from '../store/errors.js';
+import { objectsView } from '../store/objects-view.js';
 import type { KubeObject, Store } from '../store/types.js';
 import { CD_TYPE, openState } from './embedded-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
+import { type ClusterServicesPlan, planServices, servicesLines } from './plan-services.js';
 import { printViolations } from './print.js';
 
 export interface PlanOptions {
@@ -50,6 +52,8 @@ export interface DeploymentPlan {
   objects: ObjectChange[];
   machines: string[];
   upgradeSteps: string[];
+  /** The services the cluster would get, and the object diff on each. */
+  services?: ClusterServicesPlan;
 }
 
 const idOf = (o: Obj) => `${o.kind}/${o.metadata?.name ?? ''}`;
@@ -211,6 +215,13 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
   );
   const store = existsSync(o.state) ? openState(o.state) : undefined;
   const plans: DeploymentPlan[] = [];
+  // the files' other objects (ServiceTemplates, MultiClusterServices, ConfigMaps...) as if applied
+  const given = sourcedDocuments(files)
+    .map((d) => d.value as unknown as KubeObject)
+    .filter((v) => typeof v?.apiVersion === 'string' && typeof v.kind === 'string' && typeof v.metadata?.name === 'string' && v.kind !== 'ClusterDeployment')
+    .map((v) => (v.metadata.namespace || isClusterScoped(v.kind) ? v : { ...v, metadata: { ...v.metadata, namespace: 'default' } }));
+  const view = objectsView(given, store);
+  const loader = new TemplateChartLoader({ catalog });
   try {
     for (const f of files)
       for (const cd of clusterDeployments(f).deployments) {
@@ -228,6 +239,18 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
           plans.push({ ...base, objects: [], machines: [], upgradeSteps: [] });
           continue;
         }
+        const asObject = {
+          ...(cd.source.doc.value as object),
+          metadata: { ...cd.metadata, labels: cd.metadata.labels },
+        } as unknown as KubeObject;
+        let stored: KubeObject | undefined;
+        if (store)
+          try {
+            stored = await store.get({ ...CD_TYPE, namespace: cd.metadata.namespace, name: cd.metadata.name });
+          } catch (e) {
+            if (!isNotFound(e)) throw e;
+          }
+        const services = await planServices(view, asObject, stored, { loader, policies });
         plans.push({
           ...base,
           ...(await planOne(
@@ -238,6 +261,7 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
             catalog,
             cd.spec.template,
           )),
+          ...(services.services.length || services.warnings.length ? { services } : {}),
         });
       }
   } finally {
@@ -263,9 +287,17 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
           out.push('  upgrade steps:');
           out.push(...p.upgradeSteps.map((s) => `    ${s}`));
         }
+        if (p.services) out.push(...servicesLines(p.services));
       }
     }
     io.out(`${out.join('\n')}\n`);
   }
-  return plans.every((p) => p.allowed && !p.refused) ? 0 : 1;
+  return plans.every((p) => p.allowed && !p.refused && !p.services?.services.some((s) => s.action === 'refused'))
+    ? 0
+    : 1;
+}
+
+/** Kinds without a namespace among what a plan's files may hold. */
+function isClusterScoped(kind: string): boolean {
+  return kind === 'MultiClusterService' || kind === 'Namespace' || kind === 'AccessManagement';
 }
