@@ -53,6 +53,7 @@ export class Problems {
       this.add(
         [...path, k],
         unsupported.has(k) ? `${k} is not supported by clustermint` : `unknown field ${k}`,
+        true,
       );
     }
   }

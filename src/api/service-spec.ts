@@ -49,7 +49,7 @@ export interface Service {
   name: string;
   /** Where the service is installed on the workload cluster; default "default". */
   namespace: string;
-  /** A ServiceTemplate of the deployment's (or the MultiClusterService's system) namespace. */
+  /** The ServiceTemplate to install (its name). */
   template: string;
   templateChain?: string;
   version?: string;
