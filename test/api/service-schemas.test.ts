@@ -79,7 +79,9 @@ describe('examples/services', () => {
         expect(storedKindProblems(toOrdinaryTree(v) as object)).toEqual([]);
         // (Flux's HelmRepository schema keeps unknown top-level fields; the others are closed)
         if (v.kind !== 'HelmRepository')
-          expect(storedKindProblems({ ...(toOrdinaryTree(v) as object), bogus: 1 })).not.toEqual([]);
+          expect(storedKindProblems({ ...(toOrdinaryTree(v) as object), bogus: 1 } as object)).not.toEqual(
+            [],
+          );
       }
     },
   );
