@@ -7,6 +7,10 @@
 //   node scripts/gen-crds.js --check    exit 1 when deploy/crds/ differs from what would be written
 //   node scripts/gen-crds.js --out DIR  write into DIR instead
 //
+// Kinds marked `optional` (Cluster API's ClusterResourceSet and ClusterResourceSetBinding,
+// Sveltos' SveltosCluster) go to deploy/crds/optional/: Cluster API and Sveltos install their own
+// CRDs, so these are only for a management cluster without them.
+//
 // The conversion makes structural schemas (what the apiserver requires of a CRD): local $refs
 // inlined, `const` as a one-value enum, `additionalProperties: false` dropped (pruning drops
 // unknown fields; strict field validation rejects them), metadata reduced to `type: object`,
@@ -18,6 +22,8 @@ import { stringify } from 'yaml';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'deploy', 'crds');
+/** The folder under the output folder for the `optional` kinds. */
+export const OPTIONAL_DIR = 'optional';
 
 const age = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 const ready = (type) => ({
@@ -95,6 +101,80 @@ export const KINDS = [
       { name: 'ProviderID', type: 'string', jsonPath: '.spec.providerID', priority: 1 },
       age,
     ],
+  },
+  {
+    schema: 'clustermint.io/v1alpha1/ServiceTemplate.json',
+    plural: 'servicetemplates',
+    shortNames: ['svctmpl'],
+    categories: ['clustermint'],
+    scope: 'Namespaced',
+    columns: [{ name: 'Valid', type: 'boolean', jsonPath: '.status.valid' }, age],
+  },
+  {
+    schema: 'clustermint.io/v1alpha1/ServiceTemplateChain.json',
+    plural: 'servicetemplatechains',
+    shortNames: ['stc'],
+    categories: ['clustermint'],
+    scope: 'Namespaced',
+    columns: [
+      { name: 'Valid', type: 'boolean', jsonPath: '.status.valid' },
+      { name: 'Error', type: 'string', jsonPath: '.status.validationError', priority: 1 },
+      age,
+    ],
+  },
+  {
+    schema: 'clustermint.io/v1alpha1/MultiClusterService.json',
+    plural: 'multiclusterservices',
+    shortNames: ['mcs'],
+    categories: ['clustermint'],
+    scope: 'Cluster',
+    columns: [
+      {
+        name: 'Clusters',
+        type: 'string',
+        jsonPath: '.status.conditions[?(@.type=="ClusterInReadyState")].message',
+        description: 'Matching clusters with every service deployed',
+      },
+      age,
+    ],
+  },
+  {
+    schema: 'addons.cluster.x-k8s.io/v1beta2/ClusterResourceSet.json',
+    plural: 'clusterresourcesets',
+    categories: ['cluster-api'],
+    scope: 'Namespaced',
+    columns: [
+      {
+        name: 'Applied',
+        type: 'string',
+        jsonPath: '.status.conditions[?(@.type=="ResourcesApplied")].status',
+        description: 'Resources applied',
+      },
+      age,
+    ],
+    optional: true,
+  },
+  {
+    schema: 'addons.cluster.x-k8s.io/v1beta2/ClusterResourceSetBinding.json',
+    plural: 'clusterresourcesetbindings',
+    categories: ['cluster-api'],
+    scope: 'Namespaced',
+    columns: [{ name: 'Cluster', type: 'string', jsonPath: '.spec.clusterName' }, age],
+    // Cluster API's binding has no status subresource.
+    status: false,
+    optional: true,
+  },
+  {
+    schema: 'lib.projectsveltos.io/v1beta1/SveltosCluster.json',
+    plural: 'sveltosclusters',
+    categories: ['projectsveltos'],
+    scope: 'Namespaced',
+    columns: [
+      { name: 'Ready', type: 'boolean', jsonPath: '.status.ready' },
+      { name: 'Version', type: 'string', jsonPath: '.status.version' },
+      age,
+    ],
+    optional: true,
   },
   {
     schema: 'json.kyverno.io/v1alpha1/ValidatingPolicy.json',
@@ -246,7 +326,7 @@ function groupVersionKind(file, source) {
   return { group, version, kind: k };
 }
 
-/** Every CRD, in table order: `{ file: '<group>_<plural>.yaml', crd }`. */
+/** Every CRD, in table order: `{ file: '<group>_<plural>.yaml' (under optional/ for optional kinds), crd }`. */
 export function generateCrds(schemaDir = join(ROOT, 'schemas')) {
   return KINDS.map((entry) => {
     const file = join(schemaDir, entry.schema);
@@ -269,7 +349,7 @@ export function generateCrds(schemaDir = join(ROOT, 'schemas')) {
           listKind: `${kind}List`,
           plural: entry.plural,
           singular: kind.toLowerCase(),
-          shortNames: entry.shortNames,
+          ...(entry.shortNames ? { shortNames: entry.shortNames } : {}),
           categories: entry.categories,
         },
         scope: entry.scope,
@@ -285,7 +365,8 @@ export function generateCrds(schemaDir = join(ROOT, 'schemas')) {
         ],
       },
     };
-    return { file: `${group}_${entry.plural}.yaml`, crd };
+    const name = `${group}_${entry.plural}.yaml`;
+    return { file: entry.optional ? `${OPTIONAL_DIR}/${name}` : name, crd };
   });
 }
 
@@ -309,7 +390,8 @@ function main(argv) {
       const path = join(dir, file);
       if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(file);
     }
-    const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')) : [];
+    const yamlIn = (d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.yaml')) : []);
+    const present = [...yamlIn(dir), ...yamlIn(join(dir, OPTIONAL_DIR)).map((f) => `${OPTIONAL_DIR}/${f}`)];
     for (const f of present) if (!want.has(f)) stale.push(`${f} (not generated)`);
     if (stale.length > 0) {
       process.stderr.write(
@@ -319,7 +401,7 @@ function main(argv) {
     }
     return 0;
   }
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(dir, OPTIONAL_DIR), { recursive: true });
   for (const g of generated) writeFileSync(join(dir, g.file), render(g.crd));
   process.stdout.write(`wrote ${generated.length} CRDs to ${dir}\n`);
   return 0;

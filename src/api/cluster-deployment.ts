@@ -1,7 +1,9 @@
 /** ClusterDeployment submissions (clustermint.io/v1alpha1; k0rdent's group is accepted too). */
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
+import { parsePath } from '../util/json-path.js';
 import { emptyMap, isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { SourceDocument } from '../util/yaml-source.js';
+import { readServiceSpec, type ServiceSpec } from './service-spec.js';
 
 export const CLUSTERMINT_GROUP = 'clustermint.io';
 const ACCEPTED_API_VERSIONS = new Set([
@@ -29,7 +31,14 @@ export interface ClusterDeployment {
   apiVersion: string;
   kind: 'ClusterDeployment';
   metadata: { name: string; namespace: string; labels: Record<string, string> };
-  spec: { template: string; config: PlainObject; credential?: string; dryRun?: boolean };
+  spec: {
+    template: string;
+    config: PlainObject;
+    credential?: string;
+    dryRun?: boolean;
+    /** Add-ons for the workload cluster, defaults applied. */
+    serviceSpec?: ServiceSpec;
+  };
   /** The file and document it came from. */
   source: { file: string; doc: SourceDocument };
 }
@@ -88,6 +97,16 @@ export function readClusterDeployment(file: string, doc: SourceDocument): Cluste
   }
   if (spec.dryRun !== undefined && typeof spec.dryRun !== 'boolean')
     return fail(['spec', 'dryRun'], 'spec.dryRun must be a boolean');
+  let serviceSpec: ServiceSpec | undefined;
+  if (spec.serviceSpec !== undefined) {
+    const r = readServiceSpec(spec.serviceSpec, ['spec', 'serviceSpec']);
+    if ('problems' in r) {
+      const [first, ...rest] = r.problems;
+      const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+      return fail(parsePath(first.path), `spec.serviceSpec: ${first.message}${more}`, first.atKey);
+    }
+    serviceSpec = r.spec;
+  }
   return {
     apiVersion: v.apiVersion as string,
     kind: 'ClusterDeployment',
@@ -97,6 +116,7 @@ export function readClusterDeployment(file: string, doc: SourceDocument): Cluste
       config: isPlainObject(spec.config) ? spec.config : emptyMap(),
       ...(typeof spec.credential === 'string' ? { credential: spec.credential } : {}),
       ...(typeof spec.dryRun === 'boolean' ? { dryRun: spec.dryRun } : {}),
+      ...(serviceSpec ? { serviceSpec } : {}),
     },
     source: { file, doc },
   };

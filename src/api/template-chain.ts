@@ -1,12 +1,17 @@
 /**
- * `clustermint.io/v1alpha1 ClusterTemplateChain` (k0rdent's ClusterTemplateChain): which
- * template a ClusterDeployment may move to from which. A deployment's `availableUpgrades` is the
- * sorted union of `availableUpgrades[].name` over every chain of its namespace that lists its
- * current template.
+ * `clustermint.io/v1alpha1 ClusterTemplateChain` and `ServiceTemplateChain` (k0rdent's template
+ * chains, one spec for both): which template a ClusterDeployment (or a service) may move to from
+ * which. A deployment's `availableUpgrades` is the sorted union of `availableUpgrades[].name`
+ * over every chain of its namespace that lists its current template.
  */
 import { isPlainObject } from '../util/plain-object.js';
 
 export const CHAIN_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterTemplateChain' } as const;
+export const SERVICE_TEMPLATE_CHAIN_TYPE = {
+  apiVersion: 'clustermint.io/v1alpha1',
+  kind: 'ServiceTemplateChain',
+} as const;
+export type TemplateChainKind = 'ClusterTemplateChain' | 'ServiceTemplateChain';
 const CHAIN_API_VERSIONS = new Set(['clustermint.io/v1alpha1', 'k0rdent.mirantis.com/v1beta1']);
 
 export interface SupportedTemplate {
@@ -14,17 +19,28 @@ export interface SupportedTemplate {
   availableUpgrades?: { name: string; version?: string }[];
 }
 
-export interface ClusterTemplateChainSpec {
+export interface TemplateChainSpec {
   supportedTemplates: SupportedTemplate[];
 }
+export type ClusterTemplateChainSpec = TemplateChainSpec;
+export type ServiceTemplateChainSpec = TemplateChainSpec;
 
-export function isClusterTemplateChain(v: unknown): boolean {
+/** A chain of the given kind, in clustermint's group or k0rdent's. */
+export function isTemplateChain(v: unknown, kind: TemplateChainKind): boolean {
   return (
     isPlainObject(v) &&
-    v.kind === 'ClusterTemplateChain' &&
+    v.kind === kind &&
     typeof v.apiVersion === 'string' &&
     CHAIN_API_VERSIONS.has(v.apiVersion)
   );
+}
+
+export function isClusterTemplateChain(v: unknown): boolean {
+  return isTemplateChain(v, 'ClusterTemplateChain');
+}
+
+export function isServiceTemplateChain(v: unknown): boolean {
+  return isTemplateChain(v, 'ServiceTemplateChain');
 }
 
 /** The supported templates of a chain object, ignoring malformed entries. */

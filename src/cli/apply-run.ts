@@ -16,6 +16,7 @@ import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { LiveLines, progressLine, progressOf } from './apply-progress.js';
+import { serviceKindObject } from './apply-services.js';
 import {
   CD_TYPE,
   eventLine,
@@ -107,6 +108,10 @@ function deploymentObject(cd: ClusterDeployment): NewObject {
   };
 }
 
+/** The skipped-document notes of kinds apply stores itself (no warning for them). */
+const STORED_KINDS =
+  /skipped (Namespace|ClusterTemplateChain|ServiceTemplateChain|MultiClusterService|ClusterResourceSet|ConfigMap) /;
+
 export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   const timeoutMs = parseTimeout(o.timeout);
   const files = expandInputs(o.files).map(readSubmissionFile);
@@ -121,7 +126,10 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       if (!isPlainObject(v)) continue;
       const meta = isPlainObject(v.metadata) ? v.metadata : {};
       const at = d.locate([]);
-      if (isClusterTemplateChain(v)) {
+      // ServiceTemplates, their chains, MultiClusterServices, ClusterResourceSets, ConfigMaps, Secrets
+      const service = serviceKindObject(f.file, d);
+      if (service) others.push(service);
+      else if (isClusterTemplateChain(v)) {
         const problems = chainProblems(v as { spec?: unknown });
         if (problems.length)
           throw new ClustermintError(
@@ -157,13 +165,12 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         others.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: String(meta.name), labels } });
       }
     }
-    for (const s of skipped)
-      if (!/skipped (Namespace|ClusterTemplateChain) /.test(s)) io.err(`warning: ${s}\n`);
+    for (const s of skipped) if (!STORED_KINDS.test(s)) io.err(`warning: ${s}\n`);
   }
   if (deployments.length === 0 && others.length === 0)
     throw new ClustermintError(
       'INVALID_SUBMISSION',
-      'no ClusterDeployment, ClusterTemplate or ClusterTemplateChain found in the input',
+      'nothing to apply: no ClusterDeployment, ClusterTemplate, ClusterTemplateChain, ServiceTemplate, ServiceTemplateChain, MultiClusterService, ClusterResourceSet, ConfigMap, Secret, Flux source or Namespace in the input',
     );
 
   const lines: string[] = [];

@@ -1,6 +1,8 @@
 /**
  * Schemas of the objects clustermint stores or reads as inputs rather than renders: ClusterTemplate
- * and the Flux source kinds its chart is found through (schemas/<group>/<version>/<Kind>.json).
+ * and the Flux source kinds its chart is found through, the add-on kinds (ServiceTemplate and its
+ * chain, MultiClusterService, ClusterResourceSet) and the ConfigMaps and Secrets they name
+ * (schemas/<group>/<version>/<Kind>.json, the core group's under schemas/core/).
  * A ClusterTemplate or HelmRepository given with `-f` or to `apply` is checked against its
  * schema, so a misspelt field is an error with its line, not a template that silently resolves
  * to something else.
@@ -13,6 +15,12 @@ import { describeSchemaErrors, type SchemaProblem } from './schema-errors.js';
 
 const STORED = new Set([
   'clustermint.io/v1alpha1/ClusterTemplate',
+  'clustermint.io/v1alpha1/ServiceTemplate',
+  'clustermint.io/v1alpha1/ServiceTemplateChain',
+  'clustermint.io/v1alpha1/MultiClusterService',
+  'addons.cluster.x-k8s.io/v1beta2/ClusterResourceSet',
+  'v1/ConfigMap',
+  'v1/Secret',
   'source.toolkit.fluxcd.io/v1/HelmRepository',
   'source.toolkit.fluxcd.io/v1/OCIRepository',
   'source.toolkit.fluxcd.io/v1/HelmChart',
@@ -26,7 +34,8 @@ function validator(apiVersion: string, kind: string): ValidateFunction | undefin
   if (!STORED.has(key)) return undefined;
   let fn = compiled.get(key);
   if (!fn) {
-    const file = `${PACKAGE_ROOT}schemas/${key}.json`;
+    // the core group's kinds live under schemas/core/
+    const file = `${PACKAGE_ROOT}schemas/${apiVersion.includes('/') ? key : `core/${key}`}.json`;
     if (!existsSync(file)) return undefined;
     ajv ??= createAjv('draft-07');
     fn = ajv.compile(JSON.parse(readFileSync(file, 'utf8')));

@@ -32,6 +32,8 @@ const CRD_DIRS: Array<[module: string, dir: string]> = [
 ];
 /** The schemas this suite was written for: each must find its CRD. */
 const EXPECTED = [
+  'addons.cluster.x-k8s.io/v1beta2/ClusterResourceSet',
+  'addons.cluster.x-k8s.io/v1beta2/ClusterResourceSetBinding',
   'bootstrap.cluster.x-k8s.io/v1beta1/KubeadmConfig',
   'bootstrap.cluster.x-k8s.io/v1beta1/KubeadmConfigTemplate',
   'bootstrap.cluster.x-k8s.io/v1beta2/KubeadmConfig',

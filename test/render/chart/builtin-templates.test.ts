@@ -15,8 +15,9 @@ const charts = readdirSync(BUILTIN_TEMPLATES_DIR)
 const catalog = new TemplateCatalog();
 
 describe('built-in templates', () => {
-  it('has the six templates the design names, and capi-inmemory for the capi provider', () => {
+  it('has the six templates the design names, capi-inmemory for the capi provider and adopted-cluster', () => {
     expect(charts).toEqual([
+      'adopted-cluster',
       'aws-hosted-cp',
       'aws-standalone-cp',
       'capi-inmemory',
@@ -29,7 +30,7 @@ describe('built-in templates', () => {
 
   it('lint is clean on templates/', async () => {
     const r = await run('lint', BUILTIN_TEMPLATES_DIR);
-    expect(r.stdout).toMatch(/7 linted, 0 failed/);
+    expect(r.stdout).toMatch(/8 linted, 0 failed/);
     expect(r.code).toBe(0);
   });
 
