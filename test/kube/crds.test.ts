@@ -66,6 +66,9 @@ describe('CRD generation', () => {
       'ClusterTemplateChain.clustermint.io Namespaced ctc status=true',
       'ClusterTemplate.clustermint.io Namespaced ctpl,clustertmpl status=true',
       'Machine.clustermint.io Namespaced mach status=true',
+      'MultiClusterService.clustermint.io Cluster mcs status=true',
+      'ServiceTemplateChain.clustermint.io Namespaced stc status=true',
+      'ServiceTemplate.clustermint.io Namespaced svctmpl status=true',
       'ValidatingPolicy.json.kyverno.io Cluster kjvp status=false',
     ]);
     for (const crd of crds) {
@@ -186,6 +189,30 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
       error: /spec\.role: Unsupported value: "boss": supported values: "control-plane", "worker"/,
     },
     {
+      kind: 'ServiceTemplate',
+      apiVersion: 'clustermint.io/v1alpha1',
+      valid: { helm: { chartSpec: { chart: 'ingress-nginx', version: '4.11.3' } }, k8sConstraint: '>=1.30.0' },
+      invalid: {
+        helm: { chartSpec: { chart: 'a' } },
+        resources: { localSourceRef: { kind: 'ConfigMap', name: 'm' } },
+      },
+      error: /spec: Invalid value: .*Helm, Kustomize and Resources are mutually exclusive/,
+    },
+    {
+      kind: 'MultiClusterService',
+      apiVersion: 'clustermint.io/v1alpha1',
+      valid: {
+        clusterSelector: { matchLabels: { env: 'dev' } },
+        serviceSpec: {
+          services: [{ name: 'ingress', namespace: 'default', template: 'ingress-nginx-4-11-3' }],
+          priority: 100,
+          syncMode: 'Continuous',
+        },
+      },
+      invalid: { serviceSpec: { services: [{ name: 'a', template: 't' }, { name: 'a', template: 'u' }] } },
+      error: /spec\.serviceSpec\.services\[1\]: Duplicate value/,
+    },
+    {
       kind: 'ValidatingPolicy',
       apiVersion: 'json.kyverno.io/v1alpha1',
       valid: {
@@ -206,7 +233,7 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
   for (const c of cases) {
     it(`${c.kind}: stores a valid object as given and rejects an invalid one naming the field`, async () => {
       const name = `${c.kind.toLowerCase()}-${randomBytes(3).toString('hex')}`;
-      const namespaced = c.kind !== 'ValidatingPolicy';
+      const namespaced = c.kind !== 'ValidatingPolicy' && c.kind !== 'MultiClusterService';
       const meta = namespaced ? { name, namespace: ns } : { name };
       const created = await store.create({
         apiVersion: c.apiVersion,
