@@ -85,7 +85,9 @@ const clusters = await startWorkloadClusters(CLUSTERS, 'services bench').catch((
   process.exit(0);
 });
 if (!clusters) {
-  console.log('services onto workload clusters: skipped (no test environment binaries: scripts/testenv/install.sh)');
+  console.log(
+    'services onto workload clusters: skipped (no test environment binaries: scripts/testenv/install.sh)',
+  );
   process.exit(0);
 }
 
@@ -176,7 +178,11 @@ await store.create({
     clusterSelector: { matchLabels: { fleet: 'bench' } },
     serviceSpec: {
       syncMode: 'ContinuousWithDriftDetection',
-      services: Array.from({ length: SERVICES }, (_, s) => ({ name: `svc${s}`, namespace: 'apps', template: `svc${s}-1-0-0` })),
+      services: Array.from({ length: SERVICES }, (_, s) => ({
+        name: `svc${s}`,
+        namespace: 'apps',
+        template: `svc${s}-1-0-0`,
+      })),
     },
   },
 });
@@ -189,11 +195,22 @@ const clients = await Promise.all(clusters.map((c) => WorkloadClient.fromKubecon
 const driftLatencies = [];
 for (const client of clients) {
   await client.apply(
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'svc0-0', namespace: 'apps' }, data: { greeting: 'edited' } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'svc0-0', namespace: 'apps' },
+      data: { greeting: 'edited' },
+    },
     { fieldManager: 'kubectl-edit', force: true },
   );
   const t = performance.now();
-  await waitFor('drift corrected', async () => (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'svc0-0' }))?.data?.greeting === 'hello', 60_000);
+  await waitFor(
+    'drift corrected',
+    async () =>
+      (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'svc0-0' }))?.data
+        ?.greeting === 'hello',
+    60_000,
+  );
   driftLatencies.push(performance.now() - t);
 }
 const rss = process.memoryUsage().rss;
@@ -206,7 +223,9 @@ for (const c of clients) c.close();
 // the reference: helm upgrade --install of the same charts, one after another
 let helmBin = process.env.HELM_BIN;
 if (!helmBin) {
-  const r = spawnSync('bash', [join(ROOT, 'scripts', 'install-go-tool.sh'), 'helm', '--cached'], { encoding: 'utf8' });
+  const r = spawnSync('bash', [join(ROOT, 'scripts', 'install-go-tool.sh'), 'helm', '--cached'], {
+    encoding: 'utf8',
+  });
   helmBin = r.status === 0 ? r.stdout.trim() : undefined;
 }
 let helmMs;
@@ -216,8 +235,26 @@ if (helmBin) {
     for (let s = 0; s < SERVICES; s++) {
       const r = spawnSync(
         helmBin,
-        ['upgrade', '--install', `h-svc${s}`, chartDirs[s], '-n', 'helm-apps', '--create-namespace', '--kubeconfig', c.kubeconfigPath],
-        { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: join(root, 'helm-cache'), HELM_CONFIG_HOME: join(root, 'helm-config'), HELM_DATA_HOME: join(root, 'helm-data') } },
+        [
+          'upgrade',
+          '--install',
+          `h-svc${s}`,
+          chartDirs[s],
+          '-n',
+          'helm-apps',
+          '--create-namespace',
+          '--kubeconfig',
+          c.kubeconfigPath,
+        ],
+        {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            HELM_CACHE_HOME: join(root, 'helm-cache'),
+            HELM_CONFIG_HOME: join(root, 'helm-config'),
+            HELM_DATA_HOME: join(root, 'helm-data'),
+          },
+        },
       );
       if (r.status !== 0) throw new Error(`helm install: ${r.stderr}`);
     }
@@ -229,8 +266,12 @@ cloud.close();
 rmSync(root, { recursive: true, force: true });
 
 const sorted = [...driftLatencies].sort((a, b) => a - b);
-console.log(`\nservices onto ${CLUSTERS} real workload clusters (1 MultiClusterService, ${SERVICES} Helm services x ${CONFIGMAPS + 4} objects):`);
-console.log(`  all Deployed after ${(deliverMs / 1000).toFixed(2)} s; ${objects} objects, ${applied} applies, ${(objects / (deliverMs / 1000)).toFixed(0)} objects/s`);
+console.log(
+  `\nservices onto ${CLUSTERS} real workload clusters (1 MultiClusterService, ${SERVICES} Helm services x ${CONFIGMAPS + 4} objects):`,
+);
+console.log(
+  `  all Deployed after ${(deliverMs / 1000).toFixed(2)} s; ${objects} objects, ${applied} applies, ${(objects / (deliverMs / 1000)).toFixed(0)} objects/s`,
+);
 console.log(
   `  drift put back after ${sorted.map((x) => `${(x / 1000).toFixed(2)} s`).join(', ')} (checked every ${DRIFT_MS} ms; median ${(sorted[Math.floor(sorted.length / 2)] / 1000).toFixed(2)} s)`,
 );

@@ -477,7 +477,9 @@ function servicesSection(st: DeploymentStatus): string[] {
         s.state,
         s.reason ?? '',
         s.owner,
-        [s.message ?? '', ...(s.drift?.length ? [`drift: ${s.drift.join('; ')}`] : [])].filter(Boolean).join('; '),
+        [s.message ?? '', ...(s.drift?.length ? [`drift: ${s.drift.join('; ')}`] : [])]
+          .filter(Boolean)
+          .join('; '),
       ]),
     ]).trimEnd(),
   ];
@@ -492,7 +494,10 @@ function serviceKindRows(type: ResourceType, items: KubeObject[]): string[][] {
       ...items.map((o) => [
         o.metadata.name,
         cond(o, 'ClusterInReadyState')?.message ?? '-',
-        String(((o.spec as { serviceSpec?: { services?: unknown[] } } | undefined)?.serviceSpec?.services ?? []).length),
+        String(
+          ((o.spec as { serviceSpec?: { services?: unknown[] } } | undefined)?.serviceSpec?.services ?? [])
+            .length,
+        ),
         age(o.metadata.creationTimestamp),
       ]),
     ];

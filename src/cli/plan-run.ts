@@ -218,8 +218,18 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
   // the files' other objects (ServiceTemplates, MultiClusterServices, ConfigMaps...) as if applied
   const given = sourcedDocuments(files)
     .map((d) => d.value as unknown as KubeObject)
-    .filter((v) => typeof v?.apiVersion === 'string' && typeof v.kind === 'string' && typeof v.metadata?.name === 'string' && v.kind !== 'ClusterDeployment')
-    .map((v) => (v.metadata.namespace || isClusterScoped(v.kind) ? v : { ...v, metadata: { ...v.metadata, namespace: 'default' } }));
+    .filter(
+      (v) =>
+        typeof v?.apiVersion === 'string' &&
+        typeof v.kind === 'string' &&
+        typeof v.metadata?.name === 'string' &&
+        v.kind !== 'ClusterDeployment',
+    )
+    .map((v) =>
+      v.metadata.namespace || isClusterScoped(v.kind)
+        ? v
+        : { ...v, metadata: { ...v.metadata, namespace: 'default' } },
+    );
   const view = objectsView(given, store);
   const loader = new TemplateChartLoader({ catalog });
   try {
@@ -246,7 +256,11 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
         let stored: KubeObject | undefined;
         if (store)
           try {
-            stored = await store.get({ ...CD_TYPE, namespace: cd.metadata.namespace, name: cd.metadata.name });
+            stored = await store.get({
+              ...CD_TYPE,
+              namespace: cd.metadata.namespace,
+              name: cd.metadata.name,
+            });
           } catch (e) {
             if (!isNotFound(e)) throw e;
           }
@@ -292,7 +306,9 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
     }
     io.out(`${out.join('\n')}\n`);
   }
-  return plans.every((p) => p.allowed && !p.refused && !p.services?.services.some((s) => s.action === 'refused'))
+  return plans.every(
+    (p) => p.allowed && !p.refused && !p.services?.services.some((s) => s.action === 'refused'),
+  )
     ? 0
     : 1;
 }

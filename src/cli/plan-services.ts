@@ -6,11 +6,11 @@
  * clustermint installed), else every object as new.
  */
 import { readKubeconfig, workloadAccessOf } from '../controller/services/access.js';
-import { inventoryName, readInventories, type Inventory } from '../controller/services/deliver.js';
+import { type Inventory, inventoryName, readInventories } from '../controller/services/deliver.js';
 import { renderService } from '../controller/services/render.js';
 import { wantedServices } from '../controller/services/wanted.js';
-import { DEFAULT_KUBE } from '../render/helm/capabilities.js';
 import type { LoadedPolicy } from '../policy/load.js';
+import { DEFAULT_KUBE } from '../render/helm/capabilities.js';
 import type { TemplateChartLoader } from '../resolve/template-chart.js';
 import { driftOf } from '../services/drift.js';
 import { pruneList } from '../services/inventory.js';
@@ -69,18 +69,26 @@ export async function planServices(
   deps: { loader: TemplateChartLoader; policies: readonly LoadedPolicy[] },
 ): Promise<ClusterServicesPlan> {
   const wanted = await wantedServices(view, cd);
-  const plan: ClusterServicesPlan = { against: '', services: [], warnings: [...wanted.warnings, ...wanted.conditions.map((c) => c.message)] };
+  const plan: ClusterServicesPlan = {
+    against: '',
+    services: [],
+    warnings: [...wanted.warnings, ...wanted.conditions.map((c) => c.message)],
+  };
   if (wanted.invalid) return plan;
   // the workload cluster, when the stored deployment says how to reach it and it answers
   let client: WorkloadClient | undefined;
   let version = (stored?.status as { k8sVersion?: string } | undefined)?.k8sVersion ?? '';
   let inventories = new Map<string, Inventory>();
   const access = stored ? workloadAccessOf(stored) : { none: 'not applied yet' };
-  if ('none' in access) plan.against = `no workload cluster to compare with (${access.none}): every object is new`;
+  if ('none' in access)
+    plan.against = `no workload cluster to compare with (${access.none}): every object is new`;
   else {
     try {
       const kubeconfig = await readKubeconfig(view as Store, access, access.kind === 'file');
-      client = await WorkloadClient.fromKubeconfig(kubeconfig, access.kind === 'file' ? { allowExternalCredentials: true } : {});
+      client = await WorkloadClient.fromKubeconfig(
+        kubeconfig,
+        access.kind === 'file' ? { allowExternalCredentials: true } : {},
+      );
       version = (await client.version()).gitVersion;
       inventories = (await readInventories(client)).inventories;
       plan.against = `compared with the workload cluster ${client.server} (Kubernetes ${version})`;
@@ -92,26 +100,69 @@ export async function planServices(
     }
   }
   try {
-    const namespaced = async (t: ResourceType) => (client ? client.namespaced(t) : !CLUSTER_SCOPED.has(t.kind));
+    const namespaced = async (t: ResourceType) =>
+      client ? client.namespaced(t) : !CLUSTER_SCOPED.has(t.kind);
     const cluster = { namespace: cd.metadata.namespace ?? 'default', name: cd.metadata.name };
     for (const d of wanted.desired) {
       const inv = inventories.get(d.key);
-      const r = await renderService({ ...deps, namespaced, store: view }, cluster, d, version || DEFAULT_KUBE.version, inv?.template);
+      const r = await renderService(
+        { ...deps, namespaced, store: view },
+        cluster,
+        d,
+        version || DEFAULT_KUBE.version,
+        inv?.template,
+      );
       if ('state' in r) {
-        plan.services.push({ service: d.key, owner: d.owner, template: d.template, action: r.state === 'Failed' ? 'refused' : 'pending', reason: `${r.reason}: ${r.message}`, objects: [] });
+        plan.services.push({
+          service: d.key,
+          owner: d.owner,
+          template: d.template,
+          action: r.state === 'Failed' ? 'refused' : 'pending',
+          reason: `${r.reason}: ${r.message}`,
+          objects: [],
+        });
         continue;
       }
       const objects: ObjectChange[] = [];
       for (const o of r.objects) {
-        const live = client ? await client.get({ apiVersion: String(o.apiVersion), kind: String(o.kind), name: String((o.metadata as PlainObject).name), ...((o.metadata as PlainObject).namespace ? { namespace: String((o.metadata as PlainObject).namespace) } : {}) }) : undefined;
+        const live = client
+          ? await client.get({
+              apiVersion: String(o.apiVersion),
+              kind: String(o.kind),
+              name: String((o.metadata as PlainObject).name),
+              ...((o.metadata as PlainObject).namespace
+                ? { namespace: String((o.metadata as PlainObject).namespace) }
+                : {}),
+            })
+          : undefined;
         if (!live) {
           objects.push({ action: 'create', object: textOf(o) });
           continue;
         }
         const drift = driftOf(o, live, []);
-        if (drift.fields.length) objects.push({ action: 'update', object: textOf(o), changes: drift.fields.map((f) => `${f}: changed`) });
+        if (drift.fields.length)
+          objects.push({
+            action: 'update',
+            object: textOf(o),
+            changes: drift.fields.map((f) => `${f}: changed`),
+          });
       }
-      if (inv) for (const e of pruneList(inv.entries, r.objects.map((o) => ({ apiVersion: String(o.apiVersion), kind: String(o.kind), name: String((o.metadata as PlainObject).name), ...((o.metadata as PlainObject).namespace ? { namespace: String((o.metadata as PlainObject).namespace) } : {}) })))) objects.push({ action: 'delete', object: `${e.kind}/${e.namespace ? `${e.namespace}/` : ''}${e.name}` });
+      if (inv)
+        for (const e of pruneList(
+          inv.entries,
+          r.objects.map((o) => ({
+            apiVersion: String(o.apiVersion),
+            kind: String(o.kind),
+            name: String((o.metadata as PlainObject).name),
+            ...((o.metadata as PlainObject).namespace
+              ? { namespace: String((o.metadata as PlainObject).namespace) }
+              : {}),
+          })),
+        ))
+          objects.push({
+            action: 'delete',
+            object: `${e.kind}/${e.namespace ? `${e.namespace}/` : ''}${e.name}`,
+          });
       plan.services.push({
         service: d.key,
         owner: d.owner,
@@ -129,8 +180,14 @@ export async function planServices(
         template: inv.template,
         action: 'uninstall',
         objects: [
-          ...pruneList(inv.entries, []).map((e) => ({ action: 'delete' as const, object: `${e.kind}/${e.namespace ? `${e.namespace}/` : ''}${e.name}` })),
-          { action: 'delete' as const, object: `ConfigMap/${k.slice(0, k.indexOf('/'))}/${inventoryName(k.slice(k.indexOf('/') + 1))}` },
+          ...pruneList(inv.entries, []).map((e) => ({
+            action: 'delete' as const,
+            object: `${e.kind}/${e.namespace ? `${e.namespace}/` : ''}${e.name}`,
+          })),
+          {
+            action: 'delete' as const,
+            object: `ConfigMap/${k.slice(0, k.indexOf('/'))}/${inventoryName(k.slice(k.indexOf('/') + 1))}`,
+          },
         ],
       });
     }
@@ -145,9 +202,18 @@ export function servicesLines(p: ClusterServicesPlan): string[] {
   if (!p.services.length && !p.warnings.length) return [];
   const out = ['  services:', `    (${p.against})`];
   for (const w of p.warnings) out.push(`    warning: ${w}`);
-  const mark = { install: '+', upgrade: '~', unchanged: '=', uninstall: '-', refused: '!', pending: '?' } as const;
+  const mark = {
+    install: '+',
+    upgrade: '~',
+    unchanged: '=',
+    uninstall: '-',
+    refused: '!',
+    pending: '?',
+  } as const;
   for (const s of p.services) {
-    out.push(`    ${mark[s.action]} ${s.service} (${s.action}, template ${s.template}, ${s.owner})${s.reason ? `: ${s.reason}` : ''}`);
+    out.push(
+      `    ${mark[s.action]} ${s.service} (${s.action}, template ${s.template}, ${s.owner})${s.reason ? `: ${s.reason}` : ''}`,
+    );
     for (const c of s.objects) {
       out.push(`        ${c.action === 'create' ? '+' : c.action === 'delete' ? '-' : '~'} ${c.object}`);
       for (const ch of c.changes ?? []) out.push(`            ${ch}`);

@@ -88,7 +88,10 @@ export function recordServices(
   cluster: string,
   report: { states: readonly { state: string }[]; applied: number; drifted: number },
 ): void {
-  const [namespace, deployment] = [cluster.slice(0, cluster.indexOf('/')), cluster.slice(cluster.indexOf('/') + 1)];
+  const [namespace, deployment] = [
+    cluster.slice(0, cluster.indexOf('/')),
+    cluster.slice(cluster.indexOf('/') + 1),
+  ];
   m.services.remove({ namespace, deployment });
   const counts = new Map<string, number>();
   for (const s of report.states) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);

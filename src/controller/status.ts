@@ -1,6 +1,7 @@
 /** What the reconciler writes on a ClusterDeployment: its status shape and the names it reads. */
-import type { PlainObject } from '../util/plain-object.js';
+
 import type { ServiceState } from '../services/types.js';
+import type { PlainObject } from '../util/plain-object.js';
 import type { Condition } from './conditions.js';
 import type { WorkloadAccess } from './services/access.js';
 

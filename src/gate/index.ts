@@ -199,7 +199,13 @@ function previewTopologies(
   }
 }
 
-export function emptyVerdict(kind: string, name: string, namespace: string, file: string, line?: number): Verdict {
+export function emptyVerdict(
+  kind: string,
+  name: string,
+  namespace: string,
+  file: string,
+  line?: number,
+): Verdict {
   return {
     submission: { kind, name, namespace, file, line },
     allowed: true,

@@ -12,6 +12,7 @@
  * `$template`, and `$deployment` = the ServiceRelease).
  */
 import type { Chart } from '../api/chart.js';
+import type { LoadedPolicy } from '../policy/load.js';
 import type { Release } from '../render/chart/render.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
@@ -19,7 +20,6 @@ import { parseYamlSource } from '../util/yaml-source.js';
 import { ordinaryValues } from '../validate/values-schema.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
 import { emptyVerdict, runPolicies, type Verdict } from './index.js';
-import type { LoadedPolicy } from '../policy/load.js';
 import { policyInput, type Team } from './policy-input.js';
 
 export const SERVICE_RELEASE_KIND = 'ServiceRelease';
@@ -50,7 +50,10 @@ export interface ServiceGateInput {
 function valuesSource(label: string, text: string): ValuesSource {
   const docs = parseYamlSource(text, label);
   if (docs.length > 1)
-    throw new ClustermintError('VALUES_INVALID', `${label}: values must be one YAML document, found ${docs.length}`);
+    throw new ClustermintError(
+      'VALUES_INVALID',
+      `${label}: values must be one YAML document, found ${docs.length}`,
+    );
   const doc = docs[0];
   if (!doc || doc.value === null || doc.value === undefined) return { label, value: Object.create(null) };
   if (!isPlainObject(doc.value))

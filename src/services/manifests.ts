@@ -45,15 +45,20 @@ export function manifestsFromData(
       if (v === null || v === undefined) continue;
       const line = doc.locate([])?.line ?? 1;
       const where = `${file}, line ${line}`;
-      if (!isPlainObject(v)) return { error: { reason: 'InvalidManifest', message: `${where}: a manifest must be an object` } };
+      if (!isPlainObject(v))
+        return { error: { reason: 'InvalidManifest', message: `${where}: a manifest must be an object` } };
       // A List's items are manifests too (kubectl's convention).
       const items = v.kind === 'List' && Array.isArray(v.items) ? v.items : [v];
       for (const item of items) {
         if (!isPlainObject(item) || typeof item.apiVersion !== 'string' || typeof item.kind !== 'string')
-          return { error: { reason: 'InvalidManifest', message: `${where}: a manifest needs apiVersion and kind` } };
+          return {
+            error: { reason: 'InvalidManifest', message: `${where}: a manifest needs apiVersion and kind` },
+          };
         const meta = item.metadata;
         if (!isPlainObject(meta) || typeof meta.name !== 'string' || meta.name === '')
-          return { error: { reason: 'InvalidManifest', message: `${where}: ${item.kind} needs metadata.name` } };
+          return {
+            error: { reason: 'InvalidManifest', message: `${where}: ${item.kind} needs metadata.name` },
+          };
         objects.push(item);
       }
     }

@@ -191,7 +191,10 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
     {
       kind: 'ServiceTemplate',
       apiVersion: 'clustermint.io/v1alpha1',
-      valid: { helm: { chartSpec: { chart: 'ingress-nginx', version: '4.11.3' } }, k8sConstraint: '>=1.30.0' },
+      valid: {
+        helm: { chartSpec: { chart: 'ingress-nginx', version: '4.11.3' } },
+        k8sConstraint: '>=1.30.0',
+      },
       invalid: {
         helm: { chartSpec: { chart: 'a' } },
         resources: { localSourceRef: { kind: 'ConfigMap', name: 'm' } },
@@ -209,7 +212,14 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
           syncMode: 'Continuous',
         },
       },
-      invalid: { serviceSpec: { services: [{ name: 'a', template: 't' }, { name: 'a', template: 'u' }] } },
+      invalid: {
+        serviceSpec: {
+          services: [
+            { name: 'a', template: 't' },
+            { name: 'a', template: 'u' },
+          ],
+        },
+      },
       error: /spec\.serviceSpec\.services\[1\]: Duplicate value/,
     },
     {

@@ -12,17 +12,22 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createController, type Controller } from '../../src/controller/index.js';
-import type { ServiceState } from '../../src/services/types.js';
-import { WorkloadClient } from '../../src/services/workload-client.js';
+import { type Controller, createController } from '../../src/controller/index.js';
 import { parsePolicies } from '../../src/policy/load.js';
 import { embeddedRegistry, SimulatedCloud, systemClock } from '../../src/providers/index.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
+import type { ServiceState } from '../../src/services/types.js';
+import { WorkloadClient } from '../../src/services/workload-client.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { eventually } from '../helpers/process.js';
 import { kubeTestenv } from '../testenv/index.js';
-import { closeWorkloadClusters, kubeconfigWithWrongCa, startWorkloadClusters, type WorkloadCluster } from '../testenv/workload.js';
+import {
+  closeWorkloadClusters,
+  kubeconfigWithWrongCa,
+  startWorkloadClusters,
+  type WorkloadCluster,
+} from '../testenv/workload.js';
 
 const env = await kubeTestenv('services on workload clusters');
 const clusters = env ? await startWorkloadClusters(3, 'services on workload clusters') : undefined;
@@ -107,26 +112,27 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   const clients: WorkloadClient[] = [];
   const cl = () => clusters as WorkloadCluster[];
 
-  const put = async (o: NewObject) => {
-    try {
-      await store.create(o);
-    } catch {
-      const old = await store.get({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name! });
-      await store.update({ ...old, ...o, metadata: { ...old.metadata, ...o.metadata }, status: old.status } as KubeObject);
-    }
-  };
   const getCd = (ns: string, name: string) => store.get({ ...CD, namespace: ns, name });
   const servicesOf = async (ns: string, name: string): Promise<ServiceState[]> =>
-    (((await getCd(ns, name)).status as { services?: ServiceState[] } | undefined)?.services ?? []);
-  const stateOf = async (ns: string, name: string, svc: string) => (await servicesOf(ns, name)).find((s) => s.name === svc);
+    ((await getCd(ns, name)).status as { services?: ServiceState[] } | undefined)?.services ?? [];
+  const stateOf = async (ns: string, name: string, svc: string) =>
+    (await servicesOf(ns, name)).find((s) => s.name === svc);
   const waitState = (ns: string, name: string, svc: string, state: string, ms = 60_000) =>
-    eventually(`${ns}/${name} service ${svc} ${state}`, async () => {
-      const s = await stateOf(ns, name, svc);
-      return s?.state === state ? s : undefined;
-    }, ms, 100);
-  const live = (i: number, ref: { apiVersion: string; kind: string; namespace?: string; name: string }) => clients[i]!.get(ref);
+    eventually(
+      `${ns}/${name} service ${svc} ${state}`,
+      async () => {
+        const s = await stateOf(ns, name, svc);
+        return s?.state === state ? s : undefined;
+      },
+      ms,
+      100,
+    );
+  const live = (i: number, ref: { apiVersion: string; kind: string; namespace?: string; name: string }) =>
+    clients[i]!.get(ref);
   const events = async (ns: string, reason: string) =>
-    (await store.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns })).items.filter((e) => (e as { reason?: string }).reason === reason) as (KubeObject & { message?: string })[];
+    (await store.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns })).items.filter(
+      (e) => (e as { reason?: string }).reason === reason,
+    ) as (KubeObject & { message?: string })[];
 
   /** Plays the workload clusters' controller manager: every Deployment becomes available. */
   async function markDeploymentsAvailable(): Promise<void> {
@@ -150,7 +156,9 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
               updatedReplicas: replicas,
               readyReplicas: replicas,
               availableReplicas: replicas,
-              conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'ok' }],
+              conditions: [
+                { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'ok' },
+              ],
             },
           })
           .catch(() => undefined);
@@ -203,24 +211,43 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
       ...CONFIG_MAP,
       metadata: { name: 'base-manifests', namespace: 'clustermint-system' },
       data: {
-        'quota.yaml': 'apiVersion: v1\nkind: ResourceQuota\nmetadata: { name: base-quota }\nspec: { hard: { pods: "50" } }\n',
-        'settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: base-settings }\ndata: { tier: gold }\n',
+        'quota.yaml':
+          'apiVersion: v1\nkind: ResourceQuota\nmetadata: { name: base-quota }\nspec: { hard: { pods: "50" } }\n',
+        'settings.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: base-settings }\ndata: { tier: gold }\n',
       },
     } as NewObject);
-    await store.create({ ...ST, metadata: { name: 'base-1-0-0', namespace: 'clustermint-system' }, spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: 'base-manifests' } } } });
+    await store.create({
+      ...ST,
+      metadata: { name: 'base-1-0-0', namespace: 'clustermint-system' },
+      spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: 'base-manifests' } } },
+    });
     for (const v of ['1.0.0', '2.0.0'])
-      await store.create({ ...ST, metadata: { name: `web-${v.replaceAll('.', '-')}`, namespace: 'clustermint-system' }, spec: { helm: { chartSpec: { chart: 'web', version: v } }, k8sConstraint: '>=1.30.0' } });
+      await store.create({
+        ...ST,
+        metadata: { name: `web-${v.replaceAll('.', '-')}`, namespace: 'clustermint-system' },
+        spec: { helm: { chartSpec: { chart: 'web', version: v } }, k8sConstraint: '>=1.30.0' },
+      });
     await store.create({
       ...CHAIN,
       metadata: { name: 'web', namespace: 'clustermint-system' },
-      spec: { supportedTemplates: [{ name: 'web-1-0-0', availableUpgrades: [{ name: 'web-2-0-0' }] }, { name: 'web-2-0-0' }] },
+      spec: {
+        supportedTemplates: [
+          { name: 'web-1-0-0', availableUpgrades: [{ name: 'web-2-0-0' }] },
+          { name: 'web-2-0-0' },
+        ],
+      },
     });
     running = ctl.runtime.runRealtime({ signal: abort.signal });
     marker = setInterval(() => void markDeploymentsAvailable(), 200);
     for (let i = 0; i < 3; i++)
       await eventually(`c${i} Ready`, async () => {
         const cd = await getCd(placement[i]![0], `c${i}`);
-        return (cd.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? cd : undefined;
+        return (
+          cd.status as { conditions?: { type: string; status: string }[] } | undefined
+        )?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+          ? cd
+          : undefined;
       });
   }, 120_000);
 
@@ -252,7 +279,14 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
         serviceSpec: {
           syncMode: 'ContinuousWithDriftDetection',
           services: [
-            { name: 'web', namespace: 'apps', template: 'web-1-0-0', templateChain: 'web', values: 'replicas: 2\nmessage: from-mcs\n', dependsOn: [{ name: 'base', namespace: 'apps' }] },
+            {
+              name: 'web',
+              namespace: 'apps',
+              template: 'web-1-0-0',
+              templateChain: 'web',
+              values: 'replicas: 2\nmessage: from-mcs\n',
+              dependsOn: [{ name: 'base', namespace: 'apps' }],
+            },
             { name: 'base', namespace: 'apps', template: 'base-1-0-0' },
           ],
         },
@@ -264,12 +298,21 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     // dependency order: base's objects exist before web's were created
     const settings = await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' });
     const deployment = await live(1, { ...DEPLOYMENT, namespace: 'apps', name: 'web' });
-    expect(Date.parse(settings!.metadata.creationTimestamp!)).toBeLessThanOrEqual(Date.parse(deployment!.metadata.creationTimestamp!));
+    expect(Date.parse(settings!.metadata.creationTimestamp!)).toBeLessThanOrEqual(
+      Date.parse(deployment!.metadata.creationTimestamp!),
+    );
     expect((deployment!.spec as { replicas: number }).replicas).toBe(2);
     const config = await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'web-config' });
-    expect((config as { data?: Record<string, string> }).data).toMatchObject({ message: 'from-mcs', kube: expect.stringMatching(/^v1\./) });
+    expect((config as { data?: Record<string, string> }).data).toMatchObject({
+      message: 'from-mcs',
+      kube: expect.stringMatching(/^v1\./),
+    });
     // server-side applied by clustermint
-    expect((deployment!.metadata as { managedFields?: { manager?: string }[] }).managedFields?.some((f) => f.manager === 'clustermint')).toBe(true);
+    expect(
+      (deployment!.metadata as { managedFields?: { manager?: string }[] }).managedFields?.some(
+        (f) => f.manager === 'clustermint',
+      ),
+    ).toBe(true);
     expect(base.state).toBe('Deployed');
     // the dev cluster gets nothing
     expect(await servicesOf('team-b', 'c2')).toEqual([]);
@@ -294,7 +337,11 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     // team-b's cluster runs it
     await eventually('privileged web on c1', async () => {
       const d = await live(1, { ...DEPLOYMENT, namespace: 'apps', name: 'web' });
-      const c = (d?.spec as { template: { spec: { containers: { securityContext?: { privileged?: boolean } }[] } } } | undefined)?.template.spec.containers[0];
+      const c = (
+        d?.spec as
+          | { template: { spec: { containers: { securityContext?: { privileged?: boolean } }[] } } }
+          | undefined
+      )?.template.spec.containers[0];
       return c?.securityContext?.privileged === true ? d : undefined;
     });
     expect((await stateOf('team-b', 'c1', 'web'))?.state).not.toBe('Failed');
@@ -305,17 +352,33 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
 
   it('drift on a Deployment and a deleted ConfigMap are put back, with an event naming them', async () => {
     const d = (await live(1, { ...DEPLOYMENT, namespace: 'apps', name: 'web' }))!;
-    await clients[1]!.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'apps' }, spec: { replicas: 5 } }, { fieldManager: 'kubectl-edit', force: true });
+    await clients[1]!.apply(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'apps' },
+        spec: { replicas: 5 },
+      },
+      { fieldManager: 'kubectl-edit', force: true },
+    );
     await clients[1]!.delete({ ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' });
-    expect((await live(1, { ...DEPLOYMENT, namespace: 'apps', name: 'web' }))!.metadata.generation).toBeGreaterThan(d.metadata.generation!);
+    expect(
+      (await live(1, { ...DEPLOYMENT, namespace: 'apps', name: 'web' }))!.metadata.generation,
+    ).toBeGreaterThan(d.metadata.generation!);
     await eventually('replicas put back', async () => {
       const now = await live(1, { ...DEPLOYMENT, namespace: 'apps', name: 'web' });
-      return (now?.spec as { replicas: number }).replicas === 2 ? now : undefined;
+      return (now?.spec as { replicas?: number } | undefined)?.replicas === 2 ? now : undefined;
     });
-    await eventually('ConfigMap recreated', () => live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' }));
+    await eventually('ConfigMap recreated', () =>
+      live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' }),
+    );
     const corrected = await events('team-b', 'DriftCorrected');
-    expect(corrected.some((e) => /Deployment apps\/web: spec\.replicas changed/.test(e.message ?? ''))).toBe(true);
-    expect(corrected.some((e) => /ConfigMap apps\/base-settings was deleted/.test(e.message ?? ''))).toBe(true);
+    expect(corrected.some((e) => /Deployment apps\/web: spec\.replicas changed/.test(e.message ?? ''))).toBe(
+      true,
+    );
+    expect(corrected.some((e) => /ConfigMap apps\/base-settings was deleted/.test(e.message ?? ''))).toBe(
+      true,
+    );
   });
 
   it('a new matching cluster gets the services; a label change takes them away', async () => {
@@ -325,7 +388,9 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     expect(await live(2, { ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' })).toBeDefined();
     const again = await getCd('team-b', 'c2');
     await store.update({ ...again, metadata: { ...again.metadata, labels: { env: 'dev' } } });
-    await eventually('services gone from c2', async () => ((await servicesOf('team-b', 'c2')).length === 0 ? true : undefined));
+    await eventually('services gone from c2', async () =>
+      (await servicesOf('team-b', 'c2')).length === 0 ? true : undefined,
+    );
     await eventually('objects gone from c2', async () =>
       (await live(2, { ...DEPLOYMENT, namespace: 'apps', name: 'web' })) === undefined &&
       (await live(2, { ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' })) === undefined
@@ -341,10 +406,16 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     const spec = mcs.spec as { serviceSpec: { services: { name: string; template: string }[] } };
     spec.serviceSpec.services[0]!.template = 'web-2-0-0';
     await store.update(mcs);
-    await eventually('web-config pruned', async () => ((await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'web-config' })) === undefined ? true : undefined));
+    await eventually('web-config pruned', async () =>
+      (await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'web-config' })) === undefined
+        ? true
+        : undefined,
+    );
     const s = await waitState('team-b', 'c1', 'web', 'Deployed');
     expect(s.template).toBe('web-2-0-0');
-    expect((await events('team-b', 'ServiceUpgraded')).some((e) => /web-1-0-0 -> web-2-0-0/.test(e.message ?? ''))).toBe(true);
+    expect(
+      (await events('team-b', 'ServiceUpgraded')).some((e) => /web-1-0-0 -> web-2-0-0/.test(e.message ?? '')),
+    ).toBe(true);
     // and back is not in the chain: refused, the cluster keeps 2.0.0
     const m2 = await store.get({ ...MCS, name: 'platform' });
     (m2.spec as typeof spec).serviceSpec.services[0]!.template = 'web-1-0-0';
@@ -362,14 +433,18 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     await cl()[1]!.stop();
     await eventually('WorkloadReachable False', async () => {
       const cd = await getCd('team-b', 'c1');
-      const c = (cd.status as { conditions?: { type: string; status: string; reason: string }[] }).conditions?.find((x) => x.type === 'WorkloadReachable');
+      const c = (
+        cd.status as { conditions?: { type: string; status: string; reason: string }[] }
+      ).conditions?.find((x) => x.type === 'WorkloadReachable');
       return c?.status === 'False' ? c : undefined;
     });
     expect((await events('team-b', 'WorkloadUnreachable')).length).toBeGreaterThan(0);
     await cl()[1]!.start();
     await eventually('WorkloadReachable True', async () => {
       const cd = await getCd('team-b', 'c1');
-      const c = (cd.status as { conditions?: { type: string; status: string }[] }).conditions?.find((x) => x.type === 'WorkloadReachable');
+      const c = (cd.status as { conditions?: { type: string; status: string }[] }).conditions?.find(
+        (x) => x.type === 'WorkloadReachable',
+      );
       return c?.status === 'True' ? c : undefined;
     });
     await waitState('team-b', 'c1', 'web', 'Deployed');
@@ -377,9 +452,24 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   });
 
   it('bad input ends as a state with its reason; the other services are unaffected', async () => {
-    await store.create({ ...ST, metadata: { name: 'future-1-0-0', namespace: 'clustermint-system' }, spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: 'base-manifests' } }, k8sConstraint: '>=2.0.0' } });
-    await store.create({ ...CONFIG_MAP, metadata: { name: 'broken-manifests', namespace: 'clustermint-system' }, data: { 'x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n' } } as NewObject);
-    await store.create({ ...ST, metadata: { name: 'broken-1-0-0', namespace: 'clustermint-system' }, spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: 'broken-manifests' } } } });
+    await store.create({
+      ...ST,
+      metadata: { name: 'future-1-0-0', namespace: 'clustermint-system' },
+      spec: {
+        resources: { localSourceRef: { kind: 'ConfigMap', name: 'base-manifests' } },
+        k8sConstraint: '>=2.0.0',
+      },
+    });
+    await store.create({
+      ...CONFIG_MAP,
+      metadata: { name: 'broken-manifests', namespace: 'clustermint-system' },
+      data: { 'x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n' },
+    } as NewObject);
+    await store.create({
+      ...ST,
+      metadata: { name: 'broken-1-0-0', namespace: 'clustermint-system' },
+      spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: 'broken-manifests' } } },
+    });
     const cd = await getCd('team-b', 'c1');
     await store.update({
       ...cd,
@@ -390,8 +480,18 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
             { name: 'future', namespace: 'x', template: 'future-1-0-0' },
             { name: 'broken', namespace: 'x', template: 'broken-1-0-0' },
             { name: 'missing', namespace: 'x', template: 'nope' },
-            { name: 'loop-a', namespace: 'x', template: 'base-1-0-0', dependsOn: [{ name: 'loop-b', namespace: 'x' }] },
-            { name: 'loop-b', namespace: 'x', template: 'base-1-0-0', dependsOn: [{ name: 'loop-a', namespace: 'x' }] },
+            {
+              name: 'loop-a',
+              namespace: 'x',
+              template: 'base-1-0-0',
+              dependsOn: [{ name: 'loop-b', namespace: 'x' }],
+            },
+            {
+              name: 'loop-b',
+              namespace: 'x',
+              template: 'base-1-0-0',
+              dependsOn: [{ name: 'loop-a', namespace: 'x' }],
+            },
           ],
         },
       },
@@ -411,33 +511,95 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   });
 
   it('a ClusterResourceSet applies its ConfigMap once; a Secret of the wrong type is refused', async () => {
-    await store.create({ ...CONFIG_MAP, metadata: { name: 'crs-cm', namespace: 'team-b' }, data: { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: from-crs, namespace: default }\ndata: { a: "1" }\n' } } as NewObject);
-    await store.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'crs-wrong', namespace: 'team-b' }, type: 'Opaque', data: { 'x.yaml': Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: nope }\n').toString('base64') } } as NewObject);
-    await store.create({ ...CRS, metadata: { name: 'defaults', namespace: 'team-b' }, spec: { clusterSelector: { matchLabels: { env: 'prod' } }, resources: [{ name: 'crs-cm', kind: 'ConfigMap' }, { name: 'crs-wrong', kind: 'Secret' }] } });
-    await eventually('from-crs on c1', () => live(1, { ...CONFIG_MAP, namespace: 'default', name: 'from-crs' }));
+    await store.create({
+      ...CONFIG_MAP,
+      metadata: { name: 'crs-cm', namespace: 'team-b' },
+      data: {
+        'cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: from-crs, namespace: default }\ndata: { a: "1" }\n',
+      },
+    } as NewObject);
+    await store.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'crs-wrong', namespace: 'team-b' },
+      type: 'Opaque',
+      data: {
+        'x.yaml': Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: nope }\n').toString(
+          'base64',
+        ),
+      },
+    } as NewObject);
+    await store.create({
+      ...CRS,
+      metadata: { name: 'defaults', namespace: 'team-b' },
+      spec: {
+        clusterSelector: { matchLabels: { env: 'prod' } },
+        resources: [
+          { name: 'crs-cm', kind: 'ConfigMap' },
+          { name: 'crs-wrong', kind: 'Secret' },
+        ],
+      },
+    });
+    await eventually('from-crs on c1', () =>
+      live(1, { ...CONFIG_MAP, namespace: 'default', name: 'from-crs' }),
+    );
     expect(await live(2, { ...CONFIG_MAP, namespace: 'default', name: 'from-crs' })).toBeUndefined();
     const failed = await eventually('CRS failure event', async () => {
-      const e = (await events('team-b', 'ClusterResourceSetFailed')).find((x) => /crs-wrong/.test(x.message ?? ''));
+      const e = (await events('team-b', 'ClusterResourceSetFailed')).find((x) =>
+        /crs-wrong/.test(x.message ?? ''),
+      );
       return e;
     });
     expect(failed.message).toMatch(/addons\.cluster\.x-k8s\.io\/resource-set/);
-    const binding = await store.get({ apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSetBinding', namespace: 'team-b', name: 'c1' });
-    const resources = (binding.spec as { bindings: { resources: { name: string; applied: boolean }[] }[] }).bindings[0]!.resources;
+    const binding = await store.get({
+      apiVersion: 'addons.cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterResourceSetBinding',
+      namespace: 'team-b',
+      name: 'c1',
+    });
+    const resources = (binding.spec as { bindings: { resources: { name: string; applied: boolean }[] }[] })
+      .bindings[0]!.resources;
     expect(resources.find((r) => r.name === 'crs-cm')?.applied).toBe(true);
     expect(resources.find((r) => r.name === 'crs-wrong')?.applied).toBe(false);
     // ApplyOnce: a change to the ConfigMap is not applied again
     const cm = await store.get({ ...CONFIG_MAP, namespace: 'team-b', name: 'crs-cm' });
-    await store.update({ ...cm, data: { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: from-crs, namespace: default }\ndata: { a: "2" }\n' } } as KubeObject);
+    await store.update({
+      ...cm,
+      data: {
+        'cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: from-crs, namespace: default }\ndata: { a: "2" }\n',
+      },
+    } as KubeObject);
     await new Promise((r) => setTimeout(r, 2500));
-    expect(((await live(1, { ...CONFIG_MAP, namespace: 'default', name: 'from-crs' })) as { data?: { a?: string } }).data?.a).toBe('1');
+    expect(
+      (
+        (await live(1, { ...CONFIG_MAP, namespace: 'default', name: 'from-crs' })) as {
+          data?: { a?: string };
+        }
+      ).data?.a,
+    ).toBe('1');
   });
 
   it('an adopted cluster whose kubeconfig has the wrong CA is not Ready, with the reason', async () => {
-    await store.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bad-ca', namespace: 'team-a' }, data: { value: Buffer.from(kubeconfigWithWrongCa(cl()[0]!)).toString('base64') } } as NewObject);
-    await store.create({ ...CD, metadata: { name: 'bad-ca', namespace: 'team-a' }, spec: { template: 'adopted-cluster', config: { clusterIdentity: { name: 'bad-ca' } } } });
+    await store.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'bad-ca', namespace: 'team-a' },
+      data: { value: Buffer.from(kubeconfigWithWrongCa(cl()[0]!)).toString('base64') },
+    } as NewObject);
+    await store.create({
+      ...CD,
+      metadata: { name: 'bad-ca', namespace: 'team-a' },
+      spec: { template: 'adopted-cluster', config: { clusterIdentity: { name: 'bad-ca' } } },
+    });
     const cond = await eventually('bad-ca not Ready', async () => {
       const cd = await getCd('team-a', 'bad-ca');
-      const c = (cd.status as { conditions?: { type: string; status: string; reason: string; message: string }[] } | undefined)?.conditions?.find((x) => x.type === 'Ready');
+      const c = (
+        cd.status as
+          | { conditions?: { type: string; status: string; reason: string; message: string }[] }
+          | undefined
+      )?.conditions?.find((x) => x.type === 'Ready');
       return c?.status === 'False' ? c : undefined;
     });
     expect(cond.reason).toBe('CertificateMismatch');
@@ -453,7 +615,8 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
           ? true
           : undefined,
       );
-    expect((await servicesOf('team-b', 'c1')).filter((s) => s.owner === 'MultiClusterService/platform')).toEqual([]);
+    expect(
+      (await servicesOf('team-b', 'c1')).filter((s) => s.owner === 'MultiClusterService/platform'),
+    ).toEqual([]);
   });
-
 });

@@ -7,8 +7,9 @@
  * (Sveltos's rule) it is not, with the failure's reason (Unreachable, Unauthorized,
  * CertificateMismatch, InvalidKubeconfig...).
  */
-import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+
 import { WorkloadError } from '../../services/workload-client.js';
+import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import type { ReconcileResult } from '../runtime.js';
 import { describeAccess, readKubeconfig, type WorkloadAccess } from '../services/access.js';
 import type { PassContext } from './context.js';
@@ -31,8 +32,12 @@ function accessOf(ns: string, sc: PlainObject): WorkloadAccess {
   const file = annotations[KUBECONFIG_FILE_ANNOTATION];
   if (typeof file === 'string' && file !== '') return { kind: 'file', path: file };
   const spec = isPlainObject(sc.spec) ? sc.spec : {};
-  const name = typeof spec.kubeconfigName === 'string' && spec.kubeconfigName ? spec.kubeconfigName : `${String(meta.name)}-sveltos-kubeconfig`;
-  const key = typeof spec.kubeconfigKeyName === 'string' && spec.kubeconfigKeyName ? spec.kubeconfigKeyName : undefined;
+  const name =
+    typeof spec.kubeconfigName === 'string' && spec.kubeconfigName
+      ? spec.kubeconfigName
+      : `${String(meta.name)}-sveltos-kubeconfig`;
+  const key =
+    typeof spec.kubeconfigKeyName === 'string' && spec.kubeconfigKeyName ? spec.kubeconfigKeyName : undefined;
   return { kind: 'secret', namespace: ns, name, ...(key ? { key } : {}) };
 }
 
@@ -52,8 +57,18 @@ export async function reconcileAdopted(ctx: PassContext, sc: PlainObject): Promi
     const version = await client.version();
     ctx.status.adopted = { access, server: client.server, version: version.gitVersion, failures: 0 };
     ctx.status.k8sVersion = version.gitVersion;
-    ctx.cond('Provisioned', 'True', 'Adopted', `adopted through ${describeAccess(access)}: nothing to provision`);
-    ctx.cond('Ready', 'True', 'ClusterReachable', `adopted cluster ${client.server} answers (Kubernetes ${version.gitVersion})`);
+    ctx.cond(
+      'Provisioned',
+      'True',
+      'Adopted',
+      `adopted through ${describeAccess(access)}: nothing to provision`,
+    );
+    ctx.cond(
+      'Ready',
+      'True',
+      'ClusterReachable',
+      `adopted cluster ${client.server} answers (Kubernetes ${version.gitVersion})`,
+    );
   } catch (e) {
     if (!(e instanceof WorkloadError)) throw e;
     const failures = (previous?.failures ?? 0) + 1;
@@ -62,7 +77,11 @@ export async function reconcileAdopted(ctx: PassContext, sc: PlainObject): Promi
     if (!wasReady || failures >= threshold) {
       ctx.cond('Ready', 'False', e.reason, `${describeAccess(access)}: ${e.message}`);
     }
-    await ctx.event('ClusterUnreachable', `${describeAccess(access)}: ${e.message} (${failures} failed in a row)`, 'Warning');
+    await ctx.event(
+      'ClusterUnreachable',
+      `${describeAccess(access)}: ${e.message} (${failures} failed in a row)`,
+      'Warning',
+    );
     return finishPass(ctx, { requeueAfterMs: Math.min(probeMs, 10_000) });
   }
   return finishPass(ctx, { requeueAfterMs: probeMs });

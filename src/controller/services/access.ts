@@ -4,10 +4,11 @@
  * the embedded runtime, the file) an adopted cluster's SveltosCluster names, and nothing for a
  * cluster of the simulated provider (it has no API server).
  */
+
+import { readFile } from 'node:fs/promises';
+import { WorkloadError } from '../../services/workload-client.js';
 import { isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
-import { WorkloadError } from '../../services/workload-client.js';
-import { readFile } from 'node:fs/promises';
 import type { DeploymentStatus } from '../status.js';
 
 export type WorkloadAccess =
@@ -26,7 +27,9 @@ export function workloadAccessOf(cd: KubeObject): WorkloadAccess | { none: strin
       key: 'value',
     };
   if (status.applied)
-    return { none: 'the cluster has no API server clustermint can reach (its provider makes simulated machines)' };
+    return {
+      none: 'the cluster has no API server clustermint can reach (its provider makes simulated machines)',
+    };
   return { none: 'the cluster is not provisioned yet' };
 }
 
@@ -38,7 +41,11 @@ const SECRET = { apiVersion: 'v1', kind: 'Secret' };
 const MAX_KUBECONFIG_BYTES = 1024 * 1024;
 
 /** The kubeconfig text; a WorkloadError (InvalidKubeconfig) saying what is missing otherwise. */
-export async function readKubeconfig(store: Store, access: WorkloadAccess, allowFiles: boolean): Promise<string> {
+export async function readKubeconfig(
+  store: Store,
+  access: WorkloadAccess,
+  allowFiles: boolean,
+): Promise<string> {
   if (access.kind === 'file') {
     if (!allowFiles)
       throw new WorkloadError(
@@ -60,7 +67,11 @@ export async function readKubeconfig(store: Store, access: WorkloadAccess, allow
     secret = await store.get({ ...SECRET, namespace: access.namespace, name: access.name });
   } catch (e) {
     if (isNotFound(e) || (e as { code?: unknown }).code === 404)
-      throw new WorkloadError('InvalidKubeconfig', `Secret ${access.namespace}/${access.name} (the kubeconfig) does not exist`, { transient: true });
+      throw new WorkloadError(
+        'InvalidKubeconfig',
+        `Secret ${access.namespace}/${access.name} (the kubeconfig) does not exist`,
+        { transient: true },
+      );
     throw e;
   }
   const data = (secret as { data?: Record<string, unknown> }).data ?? {};

@@ -10,7 +10,7 @@
  */
 import { clusterResourceSetManifests } from '../../services/crs-resources.js';
 import { matchesLabelSelector } from '../../services/selection.js';
-import { WorkloadError, type WorkloadClient } from '../../services/workload-client.js';
+import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
 import { isAlreadyExists, isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
@@ -33,7 +33,10 @@ export interface ResourceSetReport {
   events: [string, string, 'Normal' | 'Warning'][];
 }
 
-async function getOrUndefined(store: Store, ref: Parameters<Store['get']>[0]): Promise<KubeObject | undefined> {
+async function getOrUndefined(
+  store: Store,
+  ref: Parameters<Store['get']>[0],
+): Promise<KubeObject | undefined> {
   try {
     return await store.get(ref);
   } catch (e) {
@@ -42,14 +45,24 @@ async function getOrUndefined(store: Store, ref: Parameters<Store['get']>[0]): P
   }
 }
 
-export async function reconcileResourceSets(o: { store: Store; client: WorkloadClient; cd: KubeObject; now: number }): Promise<ResourceSetReport> {
+export async function reconcileResourceSets(o: {
+  store: Store;
+  client: WorkloadClient;
+  cd: KubeObject;
+  now: number;
+}): Promise<ResourceSetReport> {
   const { store, client, cd } = o;
   const ns = cd.metadata.namespace ?? 'default';
   const cluster = cd.metadata.name;
   const report: ResourceSetReport = { applied: 0, events: [] };
-  const sets = (await store.list(CRS_TYPE, { namespace: ns })).items.filter((s) => !s.metadata.deletionTimestamp);
+  const sets = (await store.list(CRS_TYPE, { namespace: ns })).items.filter(
+    (s) => !s.metadata.deletionTimestamp,
+  );
   const binding = await getOrUndefined(store, { ...BINDING_TYPE, namespace: ns, name: cluster });
-  const oldBindings = ((binding?.spec as PlainObject | undefined)?.bindings ?? []) as { clusterResourceSetName: string; resources: BoundResource[] }[];
+  const oldBindings = ((binding?.spec as PlainObject | undefined)?.bindings ?? []) as {
+    clusterResourceSetName: string;
+    resources: BoundResource[];
+  }[];
   const bindings: { clusterResourceSetName: string; resources: BoundResource[] }[] = [];
 
   for (const set of sets) {
@@ -64,18 +77,30 @@ export async function reconcileResourceSets(o: { store: Store; client: WorkloadC
     const old = oldBindings.find((b) => b.clusterResourceSetName === set.metadata.name);
     const resources: BoundResource[] = [];
     const failures: string[] = [];
-    for (const r of (Array.isArray(spec.resources) ? spec.resources : []) as { name: string; kind: 'Secret' | 'ConfigMap' }[]) {
+    for (const r of (Array.isArray(spec.resources) ? spec.resources : []) as {
+      name: string;
+      kind: 'Secret' | 'ConfigMap';
+    }[]) {
       const prev = old?.resources.find((x) => x.name === r.name && x.kind === r.kind);
       if (strategy === 'ApplyOnce' && prev?.applied) {
         resources.push(prev);
         continue;
       }
-      const source = await getOrUndefined(store, { apiVersion: 'v1', kind: r.kind, namespace: ns, name: r.name });
+      const source = await getOrUndefined(store, {
+        apiVersion: 'v1',
+        kind: r.kind,
+        namespace: ns,
+        name: r.name,
+      });
       const parsed = clusterResourceSetManifests(source, r);
       if ('error' in parsed) {
         failures.push(`${r.kind} ${r.name}: ${parsed.error.message}`);
         resources.push({ name: r.name, kind: r.kind, applied: false });
-        report.events.push(['ClusterResourceSetFailed', `ClusterResourceSet ${set.metadata.name}: ${r.kind} ${ns}/${r.name}: ${parsed.error.message}`, 'Warning']);
+        report.events.push([
+          'ClusterResourceSetFailed',
+          `ClusterResourceSet ${set.metadata.name}: ${r.kind} ${ns}/${r.name}: ${parsed.error.message}`,
+          'Warning',
+        ]);
         continue;
       }
       if (prev?.applied && prev.hash === parsed.hash) {
@@ -85,18 +110,35 @@ export async function reconcileResourceSets(o: { store: Store; client: WorkloadC
       try {
         for (const obj of parsed.objects) {
           const meta = (obj.metadata ?? {}) as PlainObject;
-          if (!meta.namespace && (await client.namespaced({ apiVersion: String(obj.apiVersion), kind: String(obj.kind) })))
+          if (
+            !meta.namespace &&
+            (await client.namespaced({ apiVersion: String(obj.apiVersion), kind: String(obj.kind) }))
+          )
             obj.metadata = { ...meta, namespace: 'default' };
           await client.apply(obj, { fieldManager: FIELD_MANAGER, force: true });
           report.applied++;
         }
-        resources.push({ name: r.name, kind: r.kind, hash: parsed.hash, applied: true, lastAppliedTime: isoSeconds(o.now) });
-        report.events.push(['ClusterResourceSetApplied', `ClusterResourceSet ${set.metadata.name}: ${r.kind} ${r.name} applied (${parsed.objects.length} objects, ${strategy})`, 'Normal']);
+        resources.push({
+          name: r.name,
+          kind: r.kind,
+          hash: parsed.hash,
+          applied: true,
+          lastAppliedTime: isoSeconds(o.now),
+        });
+        report.events.push([
+          'ClusterResourceSetApplied',
+          `ClusterResourceSet ${set.metadata.name}: ${r.kind} ${r.name} applied (${parsed.objects.length} objects, ${strategy})`,
+          'Normal',
+        ]);
       } catch (e) {
         if (!(e instanceof WorkloadError) || e.transient) throw e;
         failures.push(`${r.kind} ${r.name}: ${e.message}`);
         resources.push({ name: r.name, kind: r.kind, hash: parsed.hash, applied: false });
-        report.events.push(['ClusterResourceSetFailed', `ClusterResourceSet ${set.metadata.name}: ${r.kind} ${r.name}: ${e.message}`, 'Warning']);
+        report.events.push([
+          'ClusterResourceSetFailed',
+          `ClusterResourceSet ${set.metadata.name}: ${r.kind} ${r.name}: ${e.message}`,
+          'Warning',
+        ]);
       }
     }
     bindings.push({ clusterResourceSetName: set.metadata.name, resources });
@@ -113,12 +155,22 @@ export async function reconcileResourceSets(o: { store: Store; client: WorkloadC
   return report;
 }
 
-async function writeBinding(store: Store, ns: string, cluster: string, existing: KubeObject | undefined, bindings: { clusterResourceSetName: string; resources: BoundResource[] }[]): Promise<void> {
+async function writeBinding(
+  store: Store,
+  ns: string,
+  cluster: string,
+  existing: KubeObject | undefined,
+  bindings: { clusterResourceSetName: string; resources: BoundResource[] }[],
+): Promise<void> {
   const spec = { clusterName: cluster, bindings };
   if (!existing) {
     if (!bindings.length) return;
     try {
-      await store.create({ ...BINDING_TYPE, metadata: { namespace: ns, name: cluster, labels: { 'cluster.x-k8s.io/cluster-name': cluster } }, spec });
+      await store.create({
+        ...BINDING_TYPE,
+        metadata: { namespace: ns, name: cluster, labels: { 'cluster.x-k8s.io/cluster-name': cluster } },
+        spec,
+      });
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
     }
@@ -128,7 +180,14 @@ async function writeBinding(store: Store, ns: string, cluster: string, existing:
   await store.update({ ...existing, spec });
 }
 
-async function setCondition(store: Store, set: KubeObject, status: 'True' | 'False', reason: string, message: string, now: number): Promise<void> {
+async function setCondition(
+  store: Store,
+  set: KubeObject,
+  status: 'True' | 'False',
+  reason: string,
+  message: string,
+  now: number,
+): Promise<void> {
   const current = (isPlainObject(set.status) ? set.status : {}) as PlainObject;
   const conds = (Array.isArray(current.conditions) ? current.conditions : []) as PlainObject[];
   const old = conds.find((c) => c.type === 'ResourcesApplied');
@@ -138,7 +197,13 @@ async function setCondition(store: Store, set: KubeObject, status: 'True' | 'Fal
     observedGeneration: set.metadata.generation,
     conditions: [
       ...conds.filter((c) => c.type !== 'ResourcesApplied'),
-      { type: 'ResourcesApplied', status, reason, message, lastTransitionTime: old?.status === status ? old.lastTransitionTime : isoSeconds(now) },
+      {
+        type: 'ResourcesApplied',
+        status,
+        reason,
+        message,
+        lastTransitionTime: old?.status === status ? old.lastTransitionTime : isoSeconds(now),
+      },
     ],
   };
   try {

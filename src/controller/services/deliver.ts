@@ -9,12 +9,20 @@
  * leaves an inventory that names every object it may have created; the next pass converges.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../../store/types.js';
 import { driftOf } from '../../services/drift.js';
-import { decodeInventory, encodeInventory, entryKey, type InventoryEntry, installOrder, inventoryOf, pruneList } from '../../services/inventory.js';
+import {
+  decodeInventory,
+  encodeInventory,
+  entryKey,
+  type InventoryEntry,
+  installOrder,
+  inventoryOf,
+  pruneList,
+} from '../../services/inventory.js';
 import { objectReadiness } from '../../services/readiness.js';
 import type { DesiredService, ServiceStateName } from '../../services/types.js';
 import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
+import type { KubeObject } from '../../store/types.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 
 export const FIELD_MANAGER = 'clustermint';
@@ -76,7 +84,12 @@ const refOf = (o: PlainObject | InventoryEntry) => {
     };
   }
   const e = o as InventoryEntry;
-  return { apiVersion: e.apiVersion, kind: e.kind, name: e.name, ...(e.namespace ? { namespace: e.namespace } : {}) };
+  return {
+    apiVersion: e.apiVersion,
+    kind: e.kind,
+    name: e.name,
+    ...(e.namespace ? { namespace: e.namespace } : {}),
+  };
 };
 
 /**
@@ -94,7 +107,10 @@ export async function prepareObjects(
     const meta = { ...((o.metadata ?? {}) as PlainObject) };
     if (!meta.namespace && (await namespaced({ apiVersion: String(o.apiVersion), kind: String(o.kind) })))
       meta.namespace = namespace;
-    meta.annotations = { ...((meta.annotations as PlainObject | undefined) ?? {}), [SERVICE_ANNOTATION]: serviceKey };
+    meta.annotations = {
+      ...((meta.annotations as PlainObject | undefined) ?? {}),
+      [SERVICE_ANNOTATION]: serviceKey,
+    };
     meta.labels = { ...((meta.labels as PlainObject | undefined) ?? {}), [MANAGED_BY_LABEL]: 'clustermint' };
     out.push({ ...o, metadata: meta });
   }
@@ -110,14 +126,21 @@ export async function readInventories(
   for (const cm of await client.list(CONFIG_MAP, { labelSelector: `${INVENTORY_LABEL}=true` })) {
     const ns = cm.metadata.namespace ?? 'default';
     const name = cm.metadata.name.replace(/^clustermint-svc-/, '');
-    const decoded = decodeInventory(((cm as { data?: Record<string, string> }).data ?? {}) as Record<string, string>);
+    const decoded = decodeInventory(
+      ((cm as { data?: Record<string, string> }).data ?? {}) as Record<string, string>,
+    );
     if ('error' in decoded) corrupt.set(`${ns}/${name}`, decoded.error);
     else inventories.set(`${ns}/${name}`, decoded);
   }
   return { inventories, corrupt };
 }
 
-async function writeInventory(client: WorkloadClient, namespace: string, service: string, inv: Inventory): Promise<void> {
+async function writeInventory(
+  client: WorkloadClient,
+  namespace: string,
+  service: string,
+  inv: Inventory,
+): Promise<void> {
   await client.apply({
     ...CONFIG_MAP,
     metadata: {
@@ -135,7 +158,7 @@ async function writeInventory(client: WorkloadClient, namespace: string, service
 }
 
 /** Objects of another service among the live ones: the object and the service that has it. */
-async function ownershipConflicts(client: WorkloadClient, svc: RenderedService, live: Map<string, KubeObject | undefined>): Promise<string[]> {
+function ownershipConflicts(svc: RenderedService, live: Map<string, KubeObject | undefined>): string[] {
   const out: string[] = [];
   for (const o of svc.objects) {
     const l = live.get(entryKey(refOf(o) as InventoryEntry));
@@ -145,7 +168,10 @@ async function ownershipConflicts(client: WorkloadClient, svc: RenderedService, 
   return out;
 }
 
-async function liveObjects(client: WorkloadClient, objects: readonly (PlainObject | InventoryEntry)[]): Promise<Map<string, KubeObject | undefined>> {
+async function liveObjects(
+  client: WorkloadClient,
+  objects: readonly (PlainObject | InventoryEntry)[],
+): Promise<Map<string, KubeObject | undefined>> {
   const live = new Map<string, KubeObject | undefined>();
   await Promise.all(
     objects.map(async (o) => {
@@ -172,7 +198,7 @@ export async function deliverService(
   const oneTimeDone = d.syncMode === 'OneTime' && previous !== undefined;
 
   if (changed && !oneTimeDone) {
-    const conflicts = await ownershipConflicts(client, svc, live);
+    const conflicts = ownershipConflicts(svc, live);
     if (conflicts.length)
       return {
         state: 'Failed',
@@ -188,7 +214,10 @@ export async function deliverService(
       if (typeof ns === 'string') namespaces.add(ns);
     }
     for (const ns of namespaces) await client.ensureNamespace(ns);
-    const union = [...entries, ...(previous?.entries ?? []).filter((e) => !entries.some((n) => entryKey(n) === entryKey(e)))];
+    const union = [
+      ...entries,
+      ...(previous?.entries ?? []).filter((e) => !entries.some((n) => entryKey(n) === entryKey(e))),
+    ];
     const meta = { owner: d.owner, template: svc.template, ...(svc.version ? { version: svc.version } : {}) };
     await writeInventory(client, d.namespace, d.name, { entries: union, ...meta, hash: 'pending' });
     for (const o of svc.objects) {
@@ -223,13 +252,20 @@ export async function deliverService(
       const l = live.get(entryKey(refOf(o) as InventoryEntry));
       const drift = driftOf(o, l, d.driftExclusions ?? []);
       if (!drift.missing && drift.fields.length === 0) continue;
-      const what = drift.missing ? `${refText(o)} was deleted` : `${refText(o)}: ${drift.fields.join(', ')} changed`;
+      const what = drift.missing
+        ? `${refText(o)} was deleted`
+        : `${refText(o)}: ${drift.fields.join(', ')} changed`;
       drifted.push(what);
       if (d.syncMode === 'ContinuousWithDriftDetection') {
         await client.apply(o, { fieldManager: FIELD_MANAGER, force: true });
         applied++;
         events.push(['DriftCorrected', `service ${svc.key}: ${what}; put back`, 'Warning']);
-      } else events.push(['DriftDetected', `service ${svc.key}: ${what} (syncMode ${d.syncMode}: reported, not corrected)`, 'Warning']);
+      } else
+        events.push([
+          'DriftDetected',
+          `service ${svc.key}: ${what} (syncMode ${d.syncMode}: reported, not corrected)`,
+          'Warning',
+        ]);
     }
     if (applied) live = await liveObjects(client, svc.objects);
     else if (drifted.length) {
@@ -240,11 +276,15 @@ export async function deliverService(
   return { ...readinessOf(svc, live), events, applied, objects: svc.objects.length };
 }
 
-function readinessOf(svc: RenderedService, live: Map<string, KubeObject | undefined>): Pick<DeliveryOutcome, 'state' | 'reason' | 'message'> {
+function readinessOf(
+  svc: RenderedService,
+  live: Map<string, KubeObject | undefined>,
+): Pick<DeliveryOutcome, 'state' | 'reason' | 'message'> {
   const waiting: string[] = [];
   for (const o of svc.objects) {
     const r = objectReadiness(live.get(entryKey(refOf(o) as InventoryEntry)));
-    if (r.status === 'Failed') return { state: 'Failed', reason: 'NotReady', message: `${refText(o)}: ${r.message}` };
+    if (r.status === 'Failed')
+      return { state: 'Failed', reason: 'NotReady', message: `${refText(o)}: ${r.message}` };
     if (r.status !== 'Current') waiting.push(`${refText(o)}: ${r.message}`);
   }
   if (waiting.length)
@@ -253,11 +293,19 @@ function readinessOf(svc: RenderedService, live: Map<string, KubeObject | undefi
       reason: 'WaitingForReadiness',
       message: `${svc.objects.length - waiting.length}/${svc.objects.length} objects ready; ${waiting.slice(0, 3).join('; ')}${waiting.length > 3 ? `; and ${waiting.length - 3} more` : ''}`,
     };
-  return { state: 'Deployed', reason: 'Deployed', message: `${svc.objects.length} objects ready (template ${svc.template})` };
+  return {
+    state: 'Deployed',
+    reason: 'Deployed',
+    message: `${svc.objects.length} objects ready (template ${svc.template})`,
+  };
 }
 
 /** Deletes a service's objects (reverse install order), then its inventory. */
-export async function uninstallService(client: WorkloadClient, key: string, inventory: Inventory | undefined): Promise<number> {
+export async function uninstallService(
+  client: WorkloadClient,
+  key: string,
+  inventory: Inventory | undefined,
+): Promise<number> {
   const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
   const entries = inventory ? pruneList(inventory.entries, []) : [];
   for (const e of entries) await client.delete(refOf(e), { propagationPolicy: 'Background' });

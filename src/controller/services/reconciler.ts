@@ -14,7 +14,7 @@ import type { ServiceState, ServiceStateName } from '../../services/types.js';
 import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
 import { isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
-import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import type { PlainObject } from '../../util/plain-object.js';
 import { isoSeconds } from '../conditions.js';
 import type { EventRecorder } from '../events.js';
 import type { GateRunner } from '../gate.js';
@@ -22,13 +22,14 @@ import { type ReconcileResult, type Reconciler, SERVICES_KEY_PREFIX, splitKey } 
 import { readKubeconfig, workloadAccessOf } from './access.js';
 import type { WorkloadClients } from './clients.js';
 import { reconcileResourceSets } from './crs.js';
-import { deliverService, readInventories, type RenderedService, uninstallService } from './deliver.js';
-import { renderService, type ServiceResult, serviceResult as base } from './render.js';
+import { deliverService, type RenderedService, readInventories, uninstallService } from './deliver.js';
+import { serviceResult as base, renderService, type ServiceResult } from './render.js';
 import { SYSTEM_NAMESPACE } from './service-templates.js';
 import { writeServiceStatus } from './status.js';
 import { MCS_TYPE, wantedServices } from './wanted.js';
 
 export { MCS_TYPE };
+
 const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
 
 export interface ServicesReconcilerOptions {
@@ -45,9 +46,11 @@ export interface ServicesReconcilerOptions {
   /** Whether Cluster API runs in the management cluster (it delivers ClusterResourceSets to its own clusters). */
   capiManagesResourceSets?: boolean;
   /** Told after each pass: the cluster, its services' states, objects applied, drift found. */
-  onDelivered?: (cluster: string, report: { states: ServiceState[]; applied: number; drifted: number }) => void;
+  onDelivered?: (
+    cluster: string,
+    report: { states: ServiceState[]; applied: number; drifted: number },
+  ) => void;
 }
-
 
 export class ServicesReconciler implements Reconciler {
   constructor(readonly o: ServicesReconcilerOptions) {}
@@ -76,7 +79,13 @@ export class ServicesReconciler implements Reconciler {
     return this.o.events.record({
       deployment: cd.metadata.name,
       namespace: ns,
-      involved: { apiVersion: cd.apiVersion, kind: cd.kind, name: cd.metadata.name, namespace: ns, uid: cd.metadata.uid },
+      involved: {
+        apiVersion: cd.apiVersion,
+        kind: cd.kind,
+        name: cd.metadata.name,
+        namespace: ns,
+        uid: cd.metadata.uid,
+      },
       reason,
       message,
       type,
@@ -103,7 +112,9 @@ export class ServicesReconciler implements Reconciler {
 
     // Where the cluster is.
     const access = workloadAccessOf(cd);
-    const ready = ((cd.status as PlainObject | undefined)?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const ready = (
+      (cd.status as PlainObject | undefined)?.conditions as { type: string; status: string }[] | undefined
+    )?.some((c) => c.type === 'Ready' && c.status === 'True');
     const pendingAll = (reason: string, message: string) => {
       for (const d of desired) results.set(`${d.namespace}/${d.name}`, base(d, 'Pending', reason, message));
     };
@@ -130,10 +141,18 @@ export class ServicesReconciler implements Reconciler {
 
     try {
       const { inventories, corrupt } = await readInventories(client);
-      for (const [k, why] of corrupt) await this.event(cd, 'InventoryCorrupt', `service ${k}: the inventory on the cluster cannot be read (${why}); its objects are not pruned until it is rewritten`, 'Warning');
+      for (const [k, why] of corrupt)
+        await this.event(
+          cd,
+          'InventoryCorrupt',
+          `service ${k}: the inventory on the cluster cannot be read (${why}); its objects are not pruned until it is rewritten`,
+          'Warning',
+        );
 
       // Render every wanted service; order them.
-      const order = orderServices(desired.map((d) => ({ name: d.name, namespace: d.namespace, dependsOn: d.dependsOn ?? [] })));
+      const order = orderServices(
+        desired.map((d) => ({ name: d.name, namespace: d.namespace, dependsOn: d.dependsOn ?? [] })),
+      );
       const rendered = new Map<string, RenderedService>();
       const failedOrder = 'error' in order ? order.error : undefined;
       for (const d of desired) {
@@ -143,7 +162,12 @@ export class ServicesReconciler implements Reconciler {
           continue;
         }
         const r = await renderService(
-          { store: this.o.store, loader: this.o.gate.loader, policies: this.o.gate.policies, namespaced: (t) => client.namespaced(t) },
+          {
+            store: this.o.store,
+            loader: this.o.gate.loader,
+            policies: this.o.gate.policies,
+            namespaced: (t) => client.namespaced(t),
+          },
           { namespace: ns, name: cd.metadata.name },
           d,
           version,
@@ -152,12 +176,26 @@ export class ServicesReconciler implements Reconciler {
         if ('state' in r) results.set(k, r);
         else rendered.set(k, r);
       }
-      for (const c of objectConflicts([...rendered.values()].map((r) => ({ service: r.key, priority: r.desired.priority ?? 100, objects: r.objects.map(refOfObject) })))) {
+      for (const c of objectConflicts(
+        [...rendered.values()].map((r) => ({
+          service: r.key,
+          priority: r.desired.priority ?? 100,
+          objects: r.objects.map(refOfObject),
+        })),
+      )) {
         for (const loser of c.owners.filter((o) => o !== c.winner)) {
           const r = rendered.get(loser);
           if (!r) continue;
           rendered.delete(loser);
-          results.set(loser, base(r.desired, 'Failed', 'ObjectConflict', `${c.object} is also rendered by service ${c.winner}, which keeps it (higher priority or first)`));
+          results.set(
+            loser,
+            base(
+              r.desired,
+              'Failed',
+              'ObjectConflict',
+              `${c.object} is also rendered by service ${c.winner}, which keeps it (higher priority or first)`,
+            ),
+          );
         }
       }
 
@@ -167,15 +205,28 @@ export class ServicesReconciler implements Reconciler {
       const waves = 'waves' in order ? order.waves : [[...rendered.keys()]];
       // what the last pass found, until this pass gets to a service (a MultiClusterService's
       // dependsOn may point at services later in this pass's order)
-      const states = new Map<string, ServiceStateName>(previousStates.map((p) => [`${p.namespace}/${p.name}`, p.state]));
+      const states = new Map<string, ServiceStateName>(
+        previousStates.map((p) => [`${p.namespace}/${p.name}`, p.state]),
+      );
       for (const [k, r] of results) states.set(k, r.state);
       for (const wave of waves) {
         for (const k of wave) {
           const r = rendered.get(k);
           if (!r) continue;
-          const blocked = blockedBy({ name: r.desired.name, namespace: r.desired.namespace, dependsOn: r.desired.dependsOn ?? [] }, states);
+          const blocked = blockedBy(
+            { name: r.desired.name, namespace: r.desired.namespace, dependsOn: r.desired.dependsOn ?? [] },
+            states,
+          );
           if (blocked.length) {
-            results.set(k, base(r.desired, 'Pending', 'WaitingForDependencies', `waiting for ${blocked.join(', ')} to be Deployed`));
+            results.set(
+              k,
+              base(
+                r.desired,
+                'Pending',
+                'WaitingForDependencies',
+                `waiting for ${blocked.join(', ')} to be Deployed`,
+              ),
+            );
             states.set(k, 'Pending');
             continue;
           }
@@ -184,12 +235,28 @@ export class ServicesReconciler implements Reconciler {
             desired.some((o) => o.owner === `MultiClusterService/${m}` && states.get(o.key) !== 'Deployed'),
           );
           if (waitingFor.length) {
-            results.set(k, base(r.desired, 'Pending', 'WaitingForDependencies', `waiting for MultiClusterService ${waitingFor.join(', ')} to be Deployed on the cluster`));
+            results.set(
+              k,
+              base(
+                r.desired,
+                'Pending',
+                'WaitingForDependencies',
+                `waiting for MultiClusterService ${waitingFor.join(', ')} to be Deployed on the cluster`,
+              ),
+            );
             states.set(k, 'Pending');
             continue;
           }
           if (r.desired.syncMode === 'DryRun') {
-            results.set(k, base(r.desired, 'Pending', 'DryRun', `syncMode DryRun: ${r.objects.length} objects would be applied (template ${r.template}); nothing applied`));
+            results.set(
+              k,
+              base(
+                r.desired,
+                'Pending',
+                'DryRun',
+                `syncMode DryRun: ${r.objects.length} objects would be applied (template ${r.template}); nothing applied`,
+              ),
+            );
             states.set(k, 'Pending');
             continue;
           }
@@ -222,12 +289,25 @@ export class ServicesReconciler implements Reconciler {
         if (wantedKeys.has(k)) continue;
         if (keep.has(inv.owner)) {
           // the MultiClusterService keeps its services on clusters it no longer selects: left, no longer managed
-          await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: k.slice(0, k.indexOf('/')), name: `clustermint-svc-${k.slice(k.indexOf('/') + 1)}` });
-          await this.event(cd, 'ServiceReleased', `service ${k} (${inv.owner}) left on the cluster: keepServicesOnSelectorMismatch`);
+          await client.delete({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            namespace: k.slice(0, k.indexOf('/')),
+            name: `clustermint-svc-${k.slice(k.indexOf('/') + 1)}`,
+          });
+          await this.event(
+            cd,
+            'ServiceReleased',
+            `service ${k} (${inv.owner}) left on the cluster: keepServicesOnSelectorMismatch`,
+          );
           continue;
         }
         const n = await uninstallService(client, k, inv);
-        await this.event(cd, 'ServiceRemoved', `service ${k} (template ${inv.template}, ${inv.owner}) uninstalled: ${n} objects deleted`);
+        await this.event(
+          cd,
+          'ServiceRemoved',
+          `service ${k} (template ${inv.template}, ${inv.owner}) uninstalled: ${n} objects deleted`,
+        );
       }
 
       // ClusterResourceSets of the namespace that select the cluster.
@@ -237,10 +317,17 @@ export class ServicesReconciler implements Reconciler {
         for (const [reason, message, type] of crs.events) await this.event(cd, reason, message, type);
       }
 
-      conditions.push({ type: 'WorkloadReachable', status: 'True', reason: 'Reachable', message: `${client.server} answers (Kubernetes ${version})` });
+      conditions.push({
+        type: 'WorkloadReachable',
+        status: 'True',
+        reason: 'Reachable',
+        message: `${client.server} answers (Kubernetes ${version})`,
+      });
       const list = [...results.values()];
       this.o.onDelivered?.(clusterKey, { states: list as ServiceState[], applied, drifted });
-      const busy = list.some((s) => s.state === 'Provisioning' || (s.state === 'Pending' && s.reason === 'WaitingForDependencies'));
+      const busy = list.some(
+        (s) => s.state === 'Provisioning' || (s.state === 'Pending' && s.reason === 'WaitingForDependencies'),
+      );
       return this.finish(cd, results, conditions, busy ? (this.o.pollMs ?? 2_000) : drift);
     } catch (e) {
       if (!(e instanceof WorkloadError)) throw e;
@@ -253,7 +340,10 @@ export class ServicesReconciler implements Reconciler {
     const status = (cd.status ?? {}) as PlainObject;
     if (this.o.capiManagesResourceSets && status.capi) return false;
     try {
-      const list = await this.o.store.list({ apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' }, { namespace: cd.metadata.namespace ?? 'default' });
+      const list = await this.o.store.list(
+        { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' },
+        { namespace: cd.metadata.namespace ?? 'default' },
+      );
       return list.items.length > 0;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
@@ -263,16 +353,33 @@ export class ServicesReconciler implements Reconciler {
   }
 
   /** The cluster does not answer: every service keeps its state, with why; a condition and an event say so. */
-  private async unreachable(cd: KubeObject, e: WorkloadError, previous: ServiceState[], conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[]): Promise<ReconcileResult> {
+  private async unreachable(
+    cd: KubeObject,
+    e: WorkloadError,
+    previous: ServiceState[],
+    conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[],
+  ): Promise<ReconcileResult> {
     conditions.push({ type: 'WorkloadReachable', status: 'False', reason: e.reason, message: e.message });
     await this.event(cd, 'WorkloadUnreachable', `services not delivered: ${e.message}`, 'Warning');
     const results = new Map<string, ServiceResult>();
-    for (const s of previous) results.set(`${s.namespace}/${s.name}`, { ...s, reason: e.reason, message: `cluster unreachable: ${e.message}` });
+    for (const s of previous)
+      results.set(`${s.namespace}/${s.name}`, {
+        ...s,
+        reason: e.reason,
+        message: `cluster unreachable: ${e.message}`,
+      });
     return this.finish(cd, results, conditions, e.transient ? 10_000 : (this.o.driftIntervalMs ?? 30_000));
   }
 
-  private async finish(cd: KubeObject, results: Map<string, ServiceResult>, conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[], requeueAfterMs: number): Promise<ReconcileResult> {
-    const list = [...results.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  private async finish(
+    cd: KubeObject,
+    results: Map<string, ServiceResult>,
+    conditions: { type: string; status: 'True' | 'False'; reason: string; message: string }[],
+    requeueAfterMs: number,
+  ): Promise<ReconcileResult> {
+    const list = [...results.values()].sort((a, b) =>
+      `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+    );
     const deployed = list.filter((s) => s.state === 'Deployed').length;
     if (list.length)
       conditions.push({
@@ -284,13 +391,16 @@ export class ServicesReconciler implements Reconciler {
     await writeServiceStatus(this.o.store, cd, list, conditions, isoSeconds(this.o.clock.now()));
     return { requeueAfterMs };
   }
-
 }
-
 
 function refOfObject(o: PlainObject): { apiVersion: string; kind: string; namespace?: string; name: string } {
   const m = (o.metadata ?? {}) as PlainObject;
-  return { apiVersion: String(o.apiVersion), kind: String(o.kind), name: String(m.name), ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}) };
+  return {
+    apiVersion: String(o.apiVersion),
+    kind: String(o.kind),
+    name: String(m.name),
+    ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}),
+  };
 }
 
 export { SYSTEM_NAMESPACE };

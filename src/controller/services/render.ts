@@ -33,8 +33,21 @@ export interface RenderDeps {
   namespaced: (type: ResourceType) => Promise<boolean>;
 }
 
-export function serviceResult(d: DesiredService, state: ServiceStateName, reason: string, message: string): ServiceResult {
-  return { name: d.name, namespace: d.namespace, template: d.template, owner: d.owner, state, reason, message };
+export function serviceResult(
+  d: DesiredService,
+  state: ServiceStateName,
+  reason: string,
+  message: string,
+): ServiceResult {
+  return {
+    name: d.name,
+    namespace: d.namespace,
+    template: d.template,
+    owner: d.owner,
+    state,
+    reason,
+    message,
+  };
 }
 
 /**
@@ -54,11 +67,16 @@ export async function renderService(
     const template = await findServiceTemplate(deps.store, ns, d.template);
     if (previousTemplate && previousTemplate !== d.template && d.templateChain) {
       const chainNs = template.metadata.namespace ?? ns;
-      const chains = (await deps.store.list(SERVICE_TEMPLATE_CHAIN_TYPE, { namespace: chainNs })).items.filter(
-        (c) => c.metadata.name === d.templateChain,
-      );
+      const chains = (
+        await deps.store.list(SERVICE_TEMPLATE_CHAIN_TYPE, { namespace: chainNs })
+      ).items.filter((c) => c.metadata.name === d.templateChain);
       if (chains.length === 0)
-        return serviceResult(d, 'Failed', 'ChainNotFound', `ServiceTemplateChain ${d.templateChain} is not in namespace ${chainNs}`);
+        return serviceResult(
+          d,
+          'Failed',
+          'ChainNotFound',
+          `ServiceTemplateChain ${d.templateChain} is not in namespace ${chainNs}`,
+        );
       const allowed = availableUpgrades(chains, previousTemplate);
       if (!allowed.includes(d.template))
         return serviceResult(
@@ -75,7 +93,8 @@ export async function renderService(
       '';
     if (constraint) {
       const check = checkK8sConstraint(constraint, kubeVersion);
-      if (!check.ok) return serviceResult(d, 'Failed', check.reason, `ServiceTemplate ${d.template}: ${check.message}`);
+      if (!check.ok)
+        return serviceResult(d, 'Failed', check.reason, `ServiceTemplate ${d.template}: ${check.message}`);
     }
     const loaded = await loadServiceTemplate(deps.store, deps.loader, template);
     const valuesFrom = await readValuesFrom(deps.store, ns, d);
@@ -89,7 +108,10 @@ export async function renderService(
         valuesFrom,
       },
       cluster: { namespace: ns, name: cluster.name },
-      source: loaded.kind === 'chart' ? { chart: loaded.chart } : { manifests: loaded.manifests, origin: loaded.origin },
+      source:
+        loaded.kind === 'chart'
+          ? { chart: loaded.chart }
+          : { manifests: loaded.manifests, origin: loaded.origin },
       kubeVersion,
       policies: deps.policies,
       ...(cluster.teamLabels ? { teamLabels: cluster.teamLabels } : {}),
@@ -100,11 +122,19 @@ export async function renderService(
       const text = errors
         .slice(0, 3)
         .map((v) => {
-          const where = v.location?.file && !v.policy ? ` (${v.location.file}${v.location.line ? `:${v.location.line}` : ''})` : '';
+          const where =
+            v.location?.file && !v.policy
+              ? ` (${v.location.file}${v.location.line ? `:${v.location.line}` : ''})`
+              : '';
           return `${v.policy ? `${v.policy}/${v.rule}: ` : ''}${v.message}${where}`;
         })
         .join('; ');
-      return serviceResult(d, 'Failed', denied ? 'PolicyDenied' : 'RenderFailed', `${text}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`);
+      return serviceResult(
+        d,
+        'Failed',
+        denied ? 'PolicyDenied' : 'RenderFailed',
+        `${text}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`,
+      );
     }
     const objects = await prepareObjects(deps.namespaced, key, d.namespace, verdict.objects);
     const version = spec.version;
@@ -136,12 +166,16 @@ async function readValuesFrom(
       obj = await store.get({ apiVersion: 'v1', kind: ref.kind, namespace: ns, name: ref.name });
     } catch (e) {
       if (isNotFound(e) || (e as { code?: unknown }).code === 404)
-        throw new ServiceTemplateError('SourceNotReady', `valuesFrom ${ref.kind} ${ns}/${ref.name} does not exist`);
+        throw new ServiceTemplateError(
+          'SourceNotReady',
+          `valuesFrom ${ref.kind} ${ns}/${ref.name} does not exist`,
+        );
       throw e;
     }
     const data = ((obj as { data?: Record<string, string> }).data ?? {}) as Record<string, string>;
     for (const key of Object.keys(data).sort()) {
-      const text = ref.kind === 'Secret' ? Buffer.from(data[key] ?? '', 'base64').toString('utf8') : (data[key] ?? '');
+      const text =
+        ref.kind === 'Secret' ? Buffer.from(data[key] ?? '', 'base64').toString('utf8') : (data[key] ?? '');
       out.push({ label: `${ref.kind} ${ns}/${ref.name} key ${key}`, text });
     }
   }

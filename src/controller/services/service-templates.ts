@@ -5,13 +5,13 @@
  * plain manifests from a ConfigMap or Secret (`spec.resources.localSourceRef`).
  */
 import type { Chart } from '../../api/chart.js';
-import { isNotFound } from '../../store/errors.js';
-import type { KubeObject, Store } from '../../store/types.js';
 import type { TemplateChartLoader } from '../../resolve/template-chart.js';
 import { decideWithFetch } from '../../resolve/template-source.js';
+import { manifestsFromData } from '../../services/manifests.js';
+import { isNotFound } from '../../store/errors.js';
+import type { KubeObject, Store } from '../../store/types.js';
 import { ClustermintError } from '../../util/errors.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
-import { manifestsFromData } from '../../services/manifests.js';
 import { storeFetch } from '../templates.js';
 
 export const SYSTEM_NAMESPACE = 'clustermint-system';
@@ -31,7 +31,10 @@ export class ServiceTemplateError extends Error {
   }
 }
 
-async function getOrUndefined(store: Pick<Store, 'get'>, ref: Parameters<Store['get']>[0]): Promise<KubeObject | undefined> {
+async function getOrUndefined(
+  store: Pick<Store, 'get'>,
+  ref: Parameters<Store['get']>[0],
+): Promise<KubeObject | undefined> {
   try {
     return await store.get(ref);
   } catch (e) {
@@ -40,7 +43,11 @@ async function getOrUndefined(store: Pick<Store, 'get'>, ref: Parameters<Store['
   }
 }
 
-export async function findServiceTemplate(store: Pick<Store, 'get'>, namespace: string, name: string): Promise<KubeObject> {
+export async function findServiceTemplate(
+  store: Pick<Store, 'get'>,
+  namespace: string,
+  name: string,
+): Promise<KubeObject> {
   for (const ns of namespace === SYSTEM_NAMESPACE ? [namespace] : [namespace, SYSTEM_NAMESPACE]) {
     const t = await getOrUndefined(store, { ...SERVICE_TEMPLATE, namespace: ns, name });
     if (t) return t;
@@ -62,15 +69,32 @@ export async function loadServiceTemplate(
   const hasHelm = isPlainObject(spec.helm);
   const hasResources = isPlainObject(spec.resources);
   if (hasHelm && hasResources)
-    throw new ServiceTemplateError('TemplateInvalid', `${name}: Helm, Kustomize and Resources are mutually exclusive`);
+    throw new ServiceTemplateError(
+      'TemplateInvalid',
+      `${name}: Helm, Kustomize and Resources are mutually exclusive`,
+    );
   if (isPlainObject(spec.kustomize))
-    throw new ServiceTemplateError('TemplateInvalid', `${name}: spec.kustomize is not supported; use spec.helm or spec.resources`);
-  if (hasResources) return { kind: 'manifests', template, ...(await manifestsOf(store, template, spec.resources as PlainObject)) };
+    throw new ServiceTemplateError(
+      'TemplateInvalid',
+      `${name}: spec.kustomize is not supported; use spec.helm or spec.resources`,
+    );
+  if (hasResources)
+    return {
+      kind: 'manifests',
+      template,
+      ...(await manifestsOf(store, template, spec.resources as PlainObject)),
+    };
   if (!hasHelm)
-    throw new ServiceTemplateError('TemplateInvalid', `${name}: One of Helm, Kustomize, or Resources must be specified`);
+    throw new ServiceTemplateError(
+      'TemplateInvalid',
+      `${name}: One of Helm, Kustomize, or Resources must be specified`,
+    );
   const { source } = await decideWithFetch(template as unknown as PlainObject, storeFetch(store));
   if (source.kind === 'unresolvable')
-    throw new ServiceTemplateError(source.waiting ? 'SourceNotReady' : 'TemplateInvalid', `${name}: ${source.reason}`);
+    throw new ServiceTemplateError(
+      source.waiting ? 'SourceNotReady' : 'TemplateInvalid',
+      `${name}: ${source.reason}`,
+    );
   try {
     const loaded = await loader.load(source);
     return { kind: 'chart', template, chart: loaded.chart, origin: loaded.origin };
@@ -100,8 +124,17 @@ async function manifestsOf(
     );
   const refNs = typeof ref.namespace === 'string' && ref.namespace ? ref.namespace : ns;
   const origin = `${kind} ${refNs}/${String(ref.name)}`;
-  const obj = await getOrUndefined(store, { apiVersion: 'v1', kind, namespace: refNs, name: String(ref.name ?? '') });
-  if (!obj) throw new ServiceTemplateError('SourceNotReady', `${origin} (the manifests of ServiceTemplate ${template.metadata.name}) does not exist`);
+  const obj = await getOrUndefined(store, {
+    apiVersion: 'v1',
+    kind,
+    namespace: refNs,
+    name: String(ref.name ?? ''),
+  });
+  if (!obj)
+    throw new ServiceTemplateError(
+      'SourceNotReady',
+      `${origin} (the manifests of ServiceTemplate ${template.metadata.name}) does not exist`,
+    );
   const parsed = manifestsFromData(obj, origin);
   if ('error' in parsed) throw new ServiceTemplateError('TemplateInvalid', parsed.error.message);
   return { manifests: parsed.objects as PlainObject[], origin };

@@ -17,11 +17,18 @@ const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeploymen
 const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' };
 type ConditionInput = { type: string; status: 'True' | 'False'; reason: string; message: string };
 
-function withTimes(next: Omit<ServiceState, 'lastStateTransitionTime'>[], previous: ServiceState[], nowIso: string): ServiceState[] {
+function withTimes(
+  next: Omit<ServiceState, 'lastStateTransitionTime'>[],
+  previous: ServiceState[],
+  nowIso: string,
+): ServiceState[] {
   const prev = new Map(previous.map((s) => [`${s.namespace}/${s.name}`, s]));
   return next.map((s) => {
     const p = prev.get(`${s.namespace}/${s.name}`);
-    return { ...s, lastStateTransitionTime: p && p.state === s.state ? p.lastStateTransitionTime : nowIso } as ServiceState;
+    return {
+      ...s,
+      lastStateTransitionTime: p && p.state === s.state ? p.lastStateTransitionTime : nowIso,
+    } as ServiceState;
   });
 }
 
@@ -55,7 +62,8 @@ export async function writeServiceStatus(
     const status = { ...((current.status ?? {}) as PlainObject) };
     written = withTimes(states, (status.services ?? []) as ServiceState[], nowIso);
     let conds = (status.conditions ?? []) as Condition[];
-    for (const c of conditions) conds = setCondition(conds, { ...c, observedGeneration: current.metadata.generation }, nowIso);
+    for (const c of conditions)
+      conds = setCondition(conds, { ...c, observedGeneration: current.metadata.generation }, nowIso);
     // a condition about services that no longer applies goes away with the services
     if (states.length === 0) conds = conds.filter((c) => c.type !== 'ServicesInReadyState');
     const next = { ...status, conditions: conds, ...(written.length ? { services: written } : {}) };
@@ -67,13 +75,20 @@ export async function writeServiceStatus(
 }
 
 /** The cluster's entries in every MultiClusterService's status. */
-async function writeMultiClusterStatus(store: Store, cd: KubeObject, states: ServiceState[], nowIso: string): Promise<void> {
+async function writeMultiClusterStatus(
+  store: Store,
+  cd: KubeObject,
+  states: ServiceState[],
+  nowIso: string,
+): Promise<void> {
   const ns = cd.metadata.namespace ?? 'default';
   const cluster = cd.metadata.name;
   const list = (await store.list(MCS_TYPE)).items;
   for (const m of list) {
     const owner = `MultiClusterService/${m.metadata.name}`;
-    const mine = states.filter((s) => s.owner === owner).map((s) => ({ ...s, clusterName: cluster, clusterNamespace: ns }));
+    const mine = states
+      .filter((s) => s.owner === owner)
+      .map((s) => ({ ...s, clusterName: cluster, clusterNamespace: ns }));
     await retryOnConflict(async () => {
       let current: KubeObject;
       try {
@@ -83,8 +98,13 @@ async function writeMultiClusterStatus(store: Store, cd: KubeObject, states: Ser
         throw e;
       }
       const status = { ...((current.status ?? {}) as PlainObject) };
-      const isThis = (x: { clusterName?: string; clusterNamespace?: string; objectRef?: { name?: string; namespace?: string } }) =>
-        (x.clusterName === cluster && x.clusterNamespace === ns) || (x.objectRef?.name === cluster && x.objectRef?.namespace === ns);
+      const isThis = (x: {
+        clusterName?: string;
+        clusterNamespace?: string;
+        objectRef?: { name?: string; namespace?: string };
+      }) =>
+        (x.clusterName === cluster && x.clusterNamespace === ns) ||
+        (x.objectRef?.name === cluster && x.objectRef?.namespace === ns);
       const services = ((status.services ?? []) as PlainObject[]).filter((s) => !isThis(s as never));
       const matching = ((status.matchingClusters ?? []) as PlainObject[]).filter((s) => !isThis(s as never));
       if (mine.length) {
@@ -92,12 +112,28 @@ async function writeMultiClusterStatus(store: Store, cd: KubeObject, states: Ser
         const deployed = mine.every((s) => s.state === 'Deployed');
         const failed = mine.find((s) => s.state === 'Failed');
         matching.push({
-          objectRef: { apiVersion: CD_TYPE.apiVersion, kind: 'ClusterDeployment', namespace: ns, name: cluster },
+          objectRef: {
+            apiVersion: CD_TYPE.apiVersion,
+            kind: 'ClusterDeployment',
+            namespace: ns,
+            name: cluster,
+          },
           deployed,
-          ...(deployed ? {} : { reason: failed ? failed.reason : 'Provisioning', message: (failed ?? mine.find((s) => s.state !== 'Deployed'))?.message ?? '' }),
+          ...(deployed
+            ? {}
+            : {
+                reason: failed ? failed.reason : 'Provisioning',
+                message: (failed ?? mine.find((s) => s.state !== 'Deployed'))?.message ?? '',
+              }),
         });
       }
-      const key = (x: PlainObject) => JSON.stringify([(x.objectRef as PlainObject | undefined)?.namespace ?? x.clusterNamespace, (x.objectRef as PlainObject | undefined)?.name ?? x.clusterName, x.namespace, x.name]);
+      const key = (x: PlainObject) =>
+        JSON.stringify([
+          (x.objectRef as PlainObject | undefined)?.namespace ?? x.clusterNamespace,
+          (x.objectRef as PlainObject | undefined)?.name ?? x.clusterName,
+          x.namespace,
+          x.name,
+        ]);
       services.sort((a, b) => key(a).localeCompare(key(b)));
       matching.sort((a, b) => key(a).localeCompare(key(b)));
       const ready = matching.filter((x) => x.deployed === true).length;
@@ -112,7 +148,13 @@ async function writeMultiClusterStatus(store: Store, cd: KubeObject, states: Ser
         },
         nowIso,
       );
-      const next = { ...status, services, matchingClusters: matching, conditions: conds, observedGeneration: current.metadata.generation };
+      const next = {
+        ...status,
+        services,
+        matchingClusters: matching,
+        conditions: conds,
+        observedGeneration: current.metadata.generation,
+      };
       if (sameJson(current.status ?? {}, next)) return;
       await store.updateStatus({ ...current, status: next });
     });

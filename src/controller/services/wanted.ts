@@ -34,9 +34,16 @@ export interface WantedServices {
 
 export async function wantedServices(store: Pick<Store, 'list'>, cd: KubeObject): Promise<WantedServices> {
   const ns = cd.metadata.namespace ?? 'default';
-  const out: WantedServices = { desired: [], conditions: [], warnings: [], keepOwners: new Set(), invalid: false };
+  const out: WantedServices = {
+    desired: [],
+    conditions: [],
+    warnings: [],
+    keepOwners: new Set(),
+    invalid: false,
+  };
   const spec = (isPlainObject(cd.spec) ? cd.spec : {}) as PlainObject;
-  const own = spec.serviceSpec !== undefined ? readServiceSpec(spec.serviceSpec, ['spec', 'serviceSpec']) : undefined;
+  const own =
+    spec.serviceSpec !== undefined ? readServiceSpec(spec.serviceSpec, ['spec', 'serviceSpec']) : undefined;
   if (own && 'problems' in own) {
     out.invalid = true;
     out.conditions.push({
@@ -47,22 +54,32 @@ export async function wantedServices(store: Pick<Store, 'list'>, cd: KubeObject)
     });
     return out;
   }
-  const mcs: { name: string; spec: { clusterSelector?: LabelSelector; serviceSpec: ServiceSpec; dependsOn: string[] } }[] = [];
+  const mcs: {
+    name: string;
+    spec: { clusterSelector?: LabelSelector; serviceSpec: ServiceSpec; dependsOn: string[] };
+  }[] = [];
   for (const m of (await store.list(MCS_TYPE)).items) {
     if (m.metadata.deletionTimestamp) continue;
     const mspec = (isPlainObject(m.spec) ? m.spec : {}) as PlainObject;
     const read = readServiceSpec(mspec.serviceSpec ?? {}, ['spec', 'serviceSpec']);
     if ('problems' in read) {
-      out.warnings.push(`MultiClusterService ${m.metadata.name} is not delivered: ${read.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      out.warnings.push(
+        `MultiClusterService ${m.metadata.name} is not delivered: ${read.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      );
       continue;
     }
-    if (mspec.keepServicesOnSelectorMismatch === true) out.keepOwners.add(`MultiClusterService/${m.metadata.name}`);
+    if (mspec.keepServicesOnSelectorMismatch === true)
+      out.keepOwners.add(`MultiClusterService/${m.metadata.name}`);
     mcs.push({
       name: m.metadata.name,
       spec: {
-        ...(isPlainObject(mspec.clusterSelector) ? { clusterSelector: mspec.clusterSelector as LabelSelector } : {}),
+        ...(isPlainObject(mspec.clusterSelector)
+          ? { clusterSelector: mspec.clusterSelector as LabelSelector }
+          : {}),
         serviceSpec: read.spec as ServiceSpec,
-        dependsOn: Array.isArray(mspec.dependsOn) ? mspec.dependsOn.filter((d): d is string => typeof d === 'string') : [],
+        dependsOn: Array.isArray(mspec.dependsOn)
+          ? mspec.dependsOn.filter((d): d is string => typeof d === 'string')
+          : [],
       },
     });
   }
@@ -77,11 +94,14 @@ export async function wantedServices(store: Pick<Store, 'list'>, cd: KubeObject)
     });
   const selection = desiredServicesFor(
     { namespace: ns, name: cd.metadata.name, labels: cd.metadata.labels ?? {} },
-    own && 'spec' in own ? { owner: `ClusterDeployment/${ns}/${cd.metadata.name}`, spec: own.spec as ServiceSpec } : undefined,
+    own && 'spec' in own
+      ? { owner: `ClusterDeployment/${ns}/${cd.metadata.name}`, spec: own.spec as ServiceSpec }
+      : undefined,
     mcs.filter((m) => !left.has(m.name)),
   );
   for (const c of selection.conflicts)
-    for (const loser of c.losers) out.warnings.push(`service ${c.key}: ${c.message} (${c.winner} wins over ${loser})`);
+    for (const loser of c.losers)
+      out.warnings.push(`service ${c.key}: ${c.message} (${c.winner} wins over ${loser})`);
   for (const s of selection.invalidSelectors) out.warnings.push(`${s.owner}: ${s.message}`);
   out.desired = selection.services;
   return out;
