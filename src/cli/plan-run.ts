@@ -24,7 +24,7 @@ import type { KubeObject, Store } from '../store/types.js';
 import { CD_TYPE, openState } from './embedded-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
-import { type ClusterServicesPlan, planServices, servicesLines } from './plan-services.js';
+import { type ClusterServicesPlan, type ObjectChange, planServices, servicesLines } from './plan-services.js';
 import { printViolations } from './print.js';
 
 export interface PlanOptions {
@@ -37,12 +37,7 @@ export interface PlanOptions {
 
 type Obj = { apiVersion?: string; kind?: string; metadata?: { name?: string }; [k: string]: unknown };
 
-export interface ObjectChange {
-  action: 'create' | 'update' | 'delete';
-  object: string;
-  /** For updates: `path: old -> new`. */
-  changes?: string[];
-}
+export type { ObjectChange };
 
 export interface DeploymentPlan {
   deployment: string;

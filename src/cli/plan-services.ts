@@ -17,7 +17,13 @@ import { pruneList } from '../services/inventory.js';
 import { WorkloadClient, WorkloadError } from '../services/workload-client.js';
 import type { KubeObject, ResourceType, Store } from '../store/types.js';
 import type { PlainObject } from '../util/plain-object.js';
-import type { ObjectChange } from './plan-run.js';
+
+export interface ObjectChange {
+  action: 'create' | 'update' | 'delete';
+  object: string;
+  /** For updates: `path: old -> new`. */
+  changes?: string[];
+}
 
 export interface ServicePlan {
   /** `namespace/name` on the workload cluster. */

@@ -3,7 +3,11 @@
 import type { ServiceState } from '../services/types.js';
 import type { PlainObject } from '../util/plain-object.js';
 import type { Condition } from './conditions.js';
-import type { WorkloadAccess } from './services/access.js';
+
+/** How a workload cluster is reached: a kubeconfig Secret, or (embedded runtime) a file. */
+export type WorkloadAccess =
+  | { kind: 'secret'; namespace: string; name: string; key?: string }
+  | { kind: 'file'; path: string };
 
 export interface PoolStatus {
   name: string;

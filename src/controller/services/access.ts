@@ -9,11 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { WorkloadError } from '../../services/workload-client.js';
 import { isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
-import type { DeploymentStatus } from '../status.js';
+import type { DeploymentStatus, WorkloadAccess } from '../status.js';
 
-export type WorkloadAccess =
-  | { kind: 'secret'; namespace: string; name: string; key?: string }
-  | { kind: 'file'; path: string };
+export type { WorkloadAccess };
 
 /** The access recorded on a deployment's status, or why there is none. */
 export function workloadAccessOf(cd: KubeObject): WorkloadAccess | { none: string } {
