@@ -98,7 +98,7 @@ spec:
       all:
       - message: team-a may not run privileged containers
         check:
-          (($team == 'team-a') && spec.template.spec.containers[?securityContext.privileged] | length(@) > \`0\`): false
+          (($team == 'team-a') && length(spec.template.spec.containers[?securityContext.privileged]) > \`0\`): false
 `;
 
 describe.skipIf(!env || !clusters)('services on real workload clusters (embedded runtime)', () => {
@@ -158,10 +158,13 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
               availableReplicas: replicas,
               conditions: [
                 { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'ok' },
+                { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ok' },
               ],
             },
           })
-          .catch(() => undefined);
+          .catch((e) => {
+            if (process.env.SERVICES_DEBUG) console.log('marker', (e as Error).message);
+          });
       }
     }
   }
@@ -252,6 +255,19 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   }, 120_000);
 
   afterAll(async () => {
+    if (process.env.SERVICES_DEBUG)
+      for (const cd of (await store.list(CD)).items)
+        console.log(
+          cd.metadata.namespace,
+          cd.metadata.name,
+          JSON.stringify((cd.status as { services?: unknown; conditions?: unknown }).services),
+          JSON.stringify((cd.status as { conditions?: unknown }).conditions),
+        );
+    if (process.env.SERVICES_DEBUG)
+      console.log(
+        'live',
+        JSON.stringify((await clients[1]?.get({ ...DEPLOYMENT, namespace: 'apps', name: 'web' }))?.status),
+      );
     clearInterval(marker);
     abort.abort();
     await running;
