@@ -631,8 +631,15 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
           ? true
           : undefined,
       );
+    await eventually('no MultiClusterService services in c1 status', async () =>
+      (await servicesOf('team-b', 'c1')).some((s) => s.owner === 'MultiClusterService/platform')
+        ? undefined
+        : true,
+    );
     expect(
-      (await servicesOf('team-b', 'c1')).filter((s) => s.owner === 'MultiClusterService/platform'),
-    ).toEqual([]);
+      (await events('team-b', 'ServiceRemoved')).some((e) =>
+        /apps\/web .*MultiClusterService\/platform/.test(e.message ?? ''),
+      ),
+    ).toBe(true);
   });
 });
