@@ -168,8 +168,24 @@ export class ControllerRuntime {
       this.enqueueNamespace(ns);
     });
     if (this.opts.services) {
-      await this.watchType(MULTI_CLUSTER_SERVICE_TYPE, () => this.enqueueServices());
-      await this.watchType(SERVICE_TEMPLATE_TYPE, (_type, o) => this.enqueueServices(o.metadata.namespace));
+      // spec, labels or deletion only: the services reconciler writes their status itself
+      const changed = (prefix: string, type: string, o: KubeObject): boolean => {
+        const k = `${prefix}:${keyOf(o)}`;
+        if (type === 'DELETED') {
+          this.seen.delete(k);
+          return true;
+        }
+        const fp = fingerprint(o);
+        if (this.seen.get(k) === fp) return false;
+        this.seen.set(k, fp);
+        return true;
+      };
+      await this.watchType(MULTI_CLUSTER_SERVICE_TYPE, (type, o) => {
+        if (changed('mcs', type, o)) this.enqueueServices();
+      });
+      await this.watchType(SERVICE_TEMPLATE_TYPE, (type, o) => {
+        if (changed('st', type, o)) this.enqueueServices(o.metadata.namespace);
+      });
     }
     if (this.opts.templates)
       await this.watchType(CLUSTER_TEMPLATE_TYPE, (type, o) => {
