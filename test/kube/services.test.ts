@@ -24,6 +24,7 @@ import { eventually } from '../helpers/process.js';
 import { kubeTestenv } from '../testenv/index.js';
 import {
   closeWorkloadClusters,
+  kubeconfigWithBadToken,
   kubeconfigWithWrongCa,
   startWorkloadClusters,
   type WorkloadCluster,
@@ -427,8 +428,10 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
         ? true
         : undefined,
     );
-    const s = await waitState('team-b', 'c1', 'web', 'Deployed');
-    expect(s.template).toBe('web-2-0-0');
+    await eventually('web Deployed at web-2-0-0', async () => {
+      const st = await stateOf('team-b', 'c1', 'web');
+      return st?.state === 'Deployed' && st.template === 'web-2-0-0' ? st : undefined;
+    });
     expect(
       (await events('team-b', 'ServiceUpgraded')).some((e) => /web-1-0-0 -> web-2-0-0/.test(e.message ?? '')),
     ).toBe(true);
@@ -508,6 +511,9 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
               template: 'base-1-0-0',
               dependsOn: [{ name: 'loop-a', namespace: 'x' }],
             },
+            // two services rendering the same objects into namespace y
+            { name: 'dup-a', namespace: 'y', template: 'base-1-0-0' },
+            { name: 'dup-b', namespace: 'y', template: 'base-1-0-0' },
           ],
         },
       },
@@ -519,6 +525,12 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     const loop = await waitState('team-b', 'c1', 'loop-a', 'Failed');
     expect(loop.reason).toBe('DependencyCycle');
     expect(loop.message).toMatch(/loop-a -> x\/loop-b -> x\/loop-a|loop-b -> x\/loop-a -> x\/loop-b/);
+    const dup = await waitState('team-b', 'c1', 'dup-b', 'Failed');
+    expect(dup.reason).toBe('ObjectConflict');
+    expect(dup.message).toMatch(
+      /(ConfigMap y\/base-settings|ResourceQuota y\/base-quota) is also rendered by service y\/dup-a/,
+    );
+    await waitState('team-b', 'c1', 'dup-a', 'Deployed');
     // the MultiClusterService's services on the same cluster are still Deployed
     expect((await stateOf('team-b', 'c1', 'web'))?.state).toBe('Deployed');
     const fresh = await getCd('team-b', 'c1');
@@ -620,6 +632,25 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     });
     expect(cond.reason).toBe('CertificateMismatch');
     expect(cond.message).toContain('Secret team-a/bad-ca');
+    await store.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'bad-token', namespace: 'team-a' },
+      data: { value: Buffer.from(kubeconfigWithBadToken(cl()[0]!)).toString('base64') },
+    } as NewObject);
+    await store.create({
+      ...CD,
+      metadata: { name: 'bad-token', namespace: 'team-a' },
+      spec: { template: 'adopted-cluster', config: { clusterIdentity: { name: 'bad-token' } } },
+    });
+    const unauthorized = await eventually('bad-token not Ready', async () => {
+      const cd = await getCd('team-a', 'bad-token');
+      const c = (
+        cd.status as { conditions?: { type: string; status: string; reason: string }[] } | undefined
+      )?.conditions?.find((x) => x.type === 'Ready');
+      return c?.status === 'False' ? c : undefined;
+    });
+    expect(unauthorized.reason).toBe('Unauthorized');
   });
 
   it('deleting the MultiClusterService uninstalls its services everywhere', async () => {

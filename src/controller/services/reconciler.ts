@@ -193,7 +193,7 @@ export class ServicesReconciler implements Reconciler {
               r.desired,
               'Failed',
               'ObjectConflict',
-              `${c.object} is also rendered by service ${c.winner}, which keeps it (higher priority or first)`,
+              `${objectText(c.object)} is also rendered by service ${c.winner}, which keeps it (higher priority or first)`,
             ),
           );
         }
@@ -302,7 +302,24 @@ export class ServicesReconciler implements Reconciler {
           );
           continue;
         }
-        const n = await uninstallService(client, k, inv);
+        let n: number;
+        try {
+          n = await uninstallService(client, k, inv);
+        } catch (e) {
+          if (!(e instanceof WorkloadError) || e.transient) throw e;
+          // stays listed, Deleting, until its objects are gone
+          const [namespace, name] = [k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1)];
+          results.set(k, {
+            name,
+            namespace,
+            template: inv.template,
+            owner: inv.owner,
+            state: 'Deleting',
+            reason: e.reason,
+            message: `uninstall: ${e.message}`,
+          });
+          continue;
+        }
         await this.event(
           cd,
           'ServiceRemoved',
@@ -404,3 +421,9 @@ function refOfObject(o: PlainObject): { apiVersion: string; kind: string; namesp
 }
 
 export { SYSTEM_NAMESPACE };
+
+/** An inventory key (`group/Kind/namespace/name`) as people write it: `Kind namespace/name`. */
+function objectText(key: string): string {
+  const [, kind = '', ns = '', ...name] = key.split('/');
+  return `${kind} ${ns ? `${ns}/` : ''}${name.join('/')}`;
+}
