@@ -18,6 +18,7 @@ import type { HealthCheck } from './health.js';
 import { ControllerRuntime, type ReconcileResult } from './runtime.js';
 import { WorkloadClients } from './services/clients.js';
 import { ServicesReconciler, type ServicesReconcilerOptions } from './services/reconciler.js';
+import { ServiceTemplateReconciler } from './services/template-status.js';
 import { TemplateReconciler } from './templates.js';
 import type { RuntimeLogger, WatchBackoff, WatchRestartCounter } from './watch.js';
 
@@ -83,6 +84,8 @@ export interface Controller {
   gate: GateRunner;
   /** Delivers services to workload clusters. */
   services: ServicesReconciler;
+  /** Writes ServiceTemplates' status. */
+  serviceTemplates: ServiceTemplateReconciler;
   /** Clients of the workload clusters (close them when the controller stops). */
   workloadClients: WorkloadClients;
 }
@@ -134,10 +137,12 @@ export function createController(o: ControllerOptions): Controller {
     ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
     ...(o.onServicesDelivered ? { onDelivered: o.onServicesDelivered } : {}),
   });
+  const serviceTemplates = new ServiceTemplateReconciler({ store: o.store, gate });
   const runtime = new ControllerRuntime({
     store: o.store,
     reconciler,
     services,
+    serviceTemplates,
     templates,
     clock: o.clock,
     ...(o.onReconciled ? { onReconciled: o.onReconciled } : {}),
@@ -145,5 +150,5 @@ export function createController(o: ControllerOptions): Controller {
     ...(o.watchRestarts ? { watchRestarts: o.watchRestarts } : {}),
     ...(o.watchBackoff ? { watchBackoff: o.watchBackoff } : {}),
   });
-  return { runtime, reconciler, templates, events, gate, services, workloadClients };
+  return { runtime, reconciler, templates, events, gate, services, serviceTemplates, workloadClients };
 }

@@ -302,6 +302,7 @@ export class KubeController {
       reconciler: this.instrumented(controller.reconciler),
       templates: controller.templates,
       services: this.instrumented(controller.services, 'Services'),
+      serviceTemplates: controller.serviceTemplates,
       clock: o.clock,
       onReconciled: this.onReconciled,
       logger: this.log,

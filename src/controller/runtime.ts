@@ -27,6 +27,8 @@ export const CLUSTER_DEPLOYMENT_TYPE = {
 export const TEMPLATE_KEY_PREFIX = 'template:';
 /** Work-queue keys of a deployment's services: `services:<namespace>/<name>`. */
 export const SERVICES_KEY_PREFIX = 'services:';
+/** Work-queue keys of ServiceTemplates (their status): `servicetemplate:<namespace>/<name>`. */
+export const SERVICE_TEMPLATE_KEY_PREFIX = 'servicetemplate:';
 const MULTI_CLUSTER_SERVICE_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' };
 const SERVICE_TEMPLATE_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
 
@@ -46,6 +48,8 @@ export interface RuntimeOptions {
   templates?: Reconciler;
   /** Delivers services to workload clusters (keys with SERVICES_KEY_PREFIX); absent: no services. */
   services?: Reconciler;
+  /** Writes ServiceTemplates' status (keys with SERVICE_TEMPLATE_KEY_PREFIX). */
+  serviceTemplates?: Reconciler;
   clock: Clock;
   /** Called after each reconcile (for progress output and metrics). */
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
@@ -184,7 +188,10 @@ export class ControllerRuntime {
         if (changed('mcs', type, o)) this.enqueueServices();
       });
       await this.watchType(SERVICE_TEMPLATE_TYPE, (type, o) => {
-        if (changed('st', type, o)) this.enqueueServices(o.metadata.namespace);
+        if (!changed('st', type, o)) return;
+        this.enqueueServices(o.metadata.namespace);
+        if (type !== 'DELETED' && this.opts.serviceTemplates)
+          this.enqueue(`${SERVICE_TEMPLATE_KEY_PREFIX}${keyOf(o)}`);
       });
     }
     if (this.opts.templates)
@@ -261,7 +268,9 @@ export class ControllerRuntime {
         ? this.opts.templates
         : key.startsWith(SERVICES_KEY_PREFIX)
           ? this.opts.services
-          : undefined;
+          : key.startsWith(SERVICE_TEMPLATE_KEY_PREFIX)
+            ? this.opts.serviceTemplates
+            : undefined;
       outcome = await (reconciler ?? this.opts.reconciler).reconcile(key);
       this.backoff.reset(key);
       if (outcome.requeueAfterMs !== undefined)

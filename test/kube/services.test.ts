@@ -525,6 +525,27 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     const loop = await waitState('team-b', 'c1', 'loop-a', 'Failed');
     expect(loop.reason).toBe('DependencyCycle');
     expect(loop.message).toMatch(/loop-a -> x\/loop-b -> x\/loop-a|loop-b -> x\/loop-a -> x\/loop-b/);
+    // ServiceTemplates' status, as k0rdent writes it
+    const templateStatus = (name: string) =>
+      eventually(`ServiceTemplate ${name} status`, async () => {
+        const t = await store.get({ ...ST, namespace: 'clustermint-system', name });
+        return (t.status as { valid?: boolean } | undefined)?.valid !== undefined
+          ? (t.status as {
+              valid: boolean;
+              validationError?: string;
+              chartVersion?: string;
+              k8sConstraint?: string;
+            })
+          : undefined;
+      });
+    expect(await templateStatus('web-1-0-0')).toMatchObject({
+      valid: true,
+      chartVersion: '1.0.0',
+      k8sConstraint: '>=1.30.0',
+    });
+    const brokenStatus = await templateStatus('broken-1-0-0');
+    expect(brokenStatus.valid).toBe(false);
+    expect(brokenStatus.validationError).toMatch(/metadata\.name/);
     const dup = await waitState('team-b', 'c1', 'dup-b', 'Failed');
     expect(dup.reason).toBe('ObjectConflict');
     expect(dup.message).toMatch(
