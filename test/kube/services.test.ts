@@ -694,4 +694,30 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
       ),
     ).toBe(true);
   });
+
+  it("deleting an adopted cluster's deployment takes its services off the cluster, and leaves the cluster", async () => {
+    const c2 = await getCd('team-b', 'c2');
+    await store.update({
+      ...c2,
+      spec: {
+        ...(c2.spec as object),
+        serviceSpec: { services: [{ name: 'own', namespace: 'mine', template: 'base-1-0-0' }] },
+      },
+    });
+    await waitState('team-b', 'c2', 'own', 'Deployed');
+    expect(await live(2, { ...CONFIG_MAP, namespace: 'mine', name: 'base-settings' })).toBeDefined();
+    await store.delete({ ...CD, namespace: 'team-b', name: 'c2' });
+    await eventually('c2 gone', async () => {
+      try {
+        await getCd('team-b', 'c2');
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    expect(await live(2, { ...CONFIG_MAP, namespace: 'mine', name: 'base-settings' })).toBeUndefined();
+    expect(await live(2, { ...CONFIG_MAP, namespace: 'mine', name: 'clustermint-svc-own' })).toBeUndefined();
+    // the cluster itself is untouched: it still answers
+    expect((await clients[2]!.version()).gitVersion).toMatch(/^v1\./);
+  });
 });

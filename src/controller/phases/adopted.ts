@@ -12,6 +12,7 @@ import { WorkloadError } from '../../services/workload-client.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import type { ReconcileResult } from '../runtime.js';
 import { describeAccess, readKubeconfig, type WorkloadAccess } from '../services/access.js';
+import { readInventories, uninstallService } from '../services/deliver.js';
 import type { PassContext } from './context.js';
 import { finishPass } from './finish.js';
 
@@ -85,4 +86,48 @@ export async function reconcileAdopted(ctx: PassContext, sc: PlainObject): Promi
     return finishPass(ctx, { requeueAfterMs: Math.min(probeMs, 10_000) });
   }
   return finishPass(ctx, { requeueAfterMs: probeMs });
+}
+
+/**
+ * Deleting an adopted cluster's deployment takes its services off the cluster (the cluster itself
+ * stays: clustermint never made it). Until they are gone, the deployment waits (Ready False,
+ * `RemovingServices`); a cluster that does not answer keeps it waiting, with the reason, until it
+ * answers or someone removes the finalizer by hand.
+ */
+export async function removeAdoptedServices(
+  ctx: PassContext,
+): Promise<{ done: true } | { done: false; retryAfterMs: number }> {
+  const adopted = ctx.status.adopted;
+  if (!adopted?.access) return { done: true };
+  const key = `${ctx.ns}/${ctx.cd.metadata.name}`;
+  try {
+    const kubeconfig = await readKubeconfig(ctx.o.store, adopted.access, ctx.o.allowKubeconfigFiles ?? false);
+    const client = await ctx.o.workloadClients.clientFor(key, kubeconfig, adopted.access.kind === 'file');
+    const { inventories } = await readInventories(client);
+    let objects = 0;
+    for (const [service, inv] of inventories) objects += await uninstallService(client, service, inv);
+    if (inventories.size)
+      await ctx.event(
+        'ServicesRemoved',
+        `${inventories.size} services (${objects} objects) removed from the adopted cluster`,
+      );
+    ctx.o.workloadClients.drop(key);
+    return { done: true };
+  } catch (e) {
+    if (!(e instanceof WorkloadError)) throw e;
+    ctx.cond(
+      'Ready',
+      'False',
+      'RemovingServices',
+      `removing the services from ${describeAccess(adopted.access)}: ${e.message}`,
+    );
+    await ctx.event(
+      'ServicesNotRemoved',
+      `${describeAccess(adopted.access)}: ${e.message}; the deployment waits until they are removed`,
+      'Warning',
+      60_000,
+    );
+    await finishPass(ctx, {});
+    return { done: false, retryAfterMs: e.transient ? 10_000 : 30_000 };
+  }
 }

@@ -17,6 +17,7 @@ import { type DesiredCluster, desiredCluster } from '../desired.js';
 import { deleteMachine, listMachines, type MachineContext, syncMachine } from '../machines.js';
 import { isDeleting } from '../pool.js';
 import type { ReconcileResult } from '../runtime.js';
+import { removeAdoptedServices } from './adopted.js';
 import { capiFor, deleteCapiCluster } from './capi/index.js';
 import type { PassContext } from './context.js';
 import { type ControlPlaneStrategy, controlPlaneStrategy } from './control-plane/index.js';
@@ -27,6 +28,14 @@ export async function deleteDeployment(ctx: PassContext): Promise<ReconcileResul
   ctx.status.phase = 'Deleting';
   if (!(ctx.cd.metadata.finalizers ?? []).includes(CLUSTER_DEPLOYMENT_FINALIZER)) return {};
   const applied = ctx.status.applied;
+  if (ctx.status.adopted) {
+    const removed = await removeAdoptedServices(ctx);
+    if (!removed.done) return { requeueAfterMs: removed.retryAfterMs };
+    return removeFinalizer(
+      ctx,
+      `deployment ${ctx.cd.metadata.name} deleted: the adopted cluster is left as it was, without clustermint's services`,
+    );
+  }
   const capi = applied ? capiFor(ctx, applied.objects) : undefined;
   if (capi) {
     ctx.cond('Ready', 'False', 'Deleting', 'the deployment is being deleted');
