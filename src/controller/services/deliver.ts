@@ -173,13 +173,47 @@ async function liveObjects(
   objects: readonly (PlainObject | InventoryEntry)[],
 ): Promise<Map<string, KubeObject | undefined>> {
   const live = new Map<string, KubeObject | undefined>();
-  await Promise.all(
-    objects.map(async (o) => {
-      const ref = refOf(o);
-      live.set(entryKey(ref as InventoryEntry), await client.get(ref));
-    }),
-  );
+  await inParallel(objects, APPLY_CONCURRENCY, async (o) => {
+    const ref = refOf(o);
+    live.set(entryKey(ref as InventoryEntry), await client.get(ref));
+  });
   return live;
+}
+
+/** Requests in flight at once to one workload cluster, per service. */
+const APPLY_CONCURRENCY = 8;
+
+/** Consecutive objects of the same kind. */
+function kindRuns(objects: readonly PlainObject[]): PlainObject[][] {
+  const runs: PlainObject[][] = [];
+  for (const o of objects) {
+    const last = runs[runs.length - 1];
+    if (last && last[0]!.kind === o.kind) last.push(o);
+    else runs.push([o]);
+  }
+  return runs;
+}
+
+/** `fn` over `items`, at most `limit` at a time; the first error is thrown once all have settled. */
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let error: unknown;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (e) {
+        error ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (error !== undefined) throw error;
 }
 
 /** Applies (if needed), prunes, checks drift and readiness. WorkloadErrors of the cluster as a whole propagate. */
@@ -220,12 +254,24 @@ export async function deliverService(
     ];
     const meta = { owner: d.owner, template: svc.template, ...(svc.version ? { version: svc.version } : {}) };
     await writeInventory(client, d.namespace, d.name, { entries: union, ...meta, hash: 'pending' });
-    for (const o of svc.objects) {
-      try {
-        await client.apply(o, { fieldManager: FIELD_MANAGER, force: true });
-        applied++;
-      } catch (e) {
-        if (!(e instanceof WorkloadError) || e.transient) throw e;
+    // Objects of one kind go together (install order keeps kinds together), a few at a time;
+    // the next kind starts once they are all in (a CRD before its resources).
+    const appliedLive = new Map<string, KubeObject>();
+    let failure: { o: PlainObject; e: WorkloadError } | undefined;
+    for (const run of kindRuns(svc.objects)) {
+      await inParallel(run, APPLY_CONCURRENCY, async (o) => {
+        if (failure) return;
+        try {
+          const got = await client.apply(o, { fieldManager: FIELD_MANAGER, force: true });
+          appliedLive.set(entryKey(refOf(o) as InventoryEntry), got);
+          applied++;
+        } catch (e) {
+          if (!(e instanceof WorkloadError) || e.transient) throw e;
+          failure ??= { o, e };
+        }
+      });
+      if (failure) {
+        const { o, e } = failure;
         return {
           state: 'Failed',
           reason: 'ApplyFailed',
@@ -245,7 +291,8 @@ export async function deliverService(
       `service ${svc.key}: ${upgraded ? `${previous.template} -> ${svc.template}, ` : `template ${svc.template}, `}${applied} objects applied${pruned.length ? `, ${pruned.length} pruned (${pruned.map((p) => `${p.kind} ${p.name}`).join(', ')})` : ''}`,
       'Normal',
     ]);
-    live = await liveObjects(client, svc.objects);
+    // what the apply returned is the live object
+    live = appliedLive;
   } else if (options.driftCheck && d.syncMode !== 'OneTime') {
     const drifted: string[] = [];
     for (const o of svc.objects) {
