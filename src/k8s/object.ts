@@ -72,3 +72,15 @@ export interface RenderedObject {
   spec?: unknown;
   [key: string]: unknown;
 }
+
+/** Metadata the server owns and sets: never sent on create or apply (managedFields is refused, the rest are stale preconditions). */
+export const SERVER_METADATA_FIELDS = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+] as const;

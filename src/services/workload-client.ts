@@ -17,7 +17,7 @@ import type { IncomingMessage } from 'node:http';
 import { createSecureContext } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';
-import type { KubeObject, ResourceType } from '../k8s/object.js';
+import { type KubeObject, type ResourceType, SERVER_METADATA_FIELDS } from '../k8s/object.js';
 import { type StatusCause, StoreError } from '../store/errors.js';
 import { fromKubeConfig, type KubeTarget, loadClientNode, loadKubeconfig } from '../store/kube/config.js';
 import { KubeApiError, type KubeStatus } from '../store/kube/errors.js';
@@ -98,18 +98,6 @@ export interface ApplyOptions {
 export const DEFAULT_FIELD_MANAGER = 'clustermint';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const LIST_PAGE_SIZE = 500;
-
-/** Metadata the server owns: sent in an apply it is refused (managedFields) or a stale precondition. */
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-] as const;
 
 /** Kubeconfig fields that run a program or read a file of the machine the client runs on. */
 const EXTERNAL_USER_FIELDS = [
@@ -381,7 +369,7 @@ export class WorkloadClient {
     if (r.namespaced && namespace === undefined)
       throw this.invalid(what, `${type.kind} is namespaced: metadata.namespace is required`);
     const metadata: Record<string, unknown> = { ...meta };
-    for (const f of SERVER_METADATA) delete metadata[f];
+    for (const f of SERVER_METADATA_FIELDS) delete metadata[f];
     if (!r.namespaced) delete metadata.namespace;
     return this.call(what, async () =>
       typed(

@@ -2,7 +2,7 @@
  * Store errors as the Kubernetes API reports them: a StatusReason and its HTTP code, with the
  * apiserver's message wording, so callers branch on `reason` whatever the backend.
  */
-import type { ObjectRef, ResourceType } from './types.js';
+import type { KubeObject, ObjectRef, ResourceType } from './types.js';
 
 export type StatusReason =
   | 'NotFound'
@@ -134,4 +134,17 @@ export function tooLarge(ref: ObjectRef, bytes: number): StoreError {
     'RequestEntityTooLarge',
     `${qualifiedResource(ref)} "${ref.name}" is too large: ${bytes} bytes, the limit is ${MAX_OBJECT_BYTES}`,
   );
+}
+
+/** The object, or undefined when it does not exist (or its kind is not served: a 404). */
+export async function getIfExists(
+  store: { get(ref: ObjectRef): Promise<KubeObject> },
+  ref: ObjectRef,
+): Promise<KubeObject | undefined> {
+  try {
+    return await store.get(ref);
+  } catch (e) {
+    if (isNotFound(e) || (e as { code?: unknown }).code === 404) return undefined;
+    throw e;
+  }
 }

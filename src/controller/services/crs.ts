@@ -11,7 +11,7 @@
 import { clusterResourceSetManifests } from '../../services/crs-resources.js';
 import { matchesLabelSelector } from '../../services/selection.js';
 import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
-import { isAlreadyExists, isNotFound } from '../../store/errors.js';
+import { getIfExists, isAlreadyExists, isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { isoSeconds } from '../conditions.js';
@@ -33,18 +33,6 @@ export interface ResourceSetReport {
   events: [string, string, 'Normal' | 'Warning'][];
 }
 
-async function getOrUndefined(
-  store: Store,
-  ref: Parameters<Store['get']>[0],
-): Promise<KubeObject | undefined> {
-  try {
-    return await store.get(ref);
-  } catch (e) {
-    if (isNotFound(e) || (e as { code?: unknown }).code === 404) return undefined;
-    throw e;
-  }
-}
-
 export async function reconcileResourceSets(o: {
   store: Store;
   client: WorkloadClient;
@@ -58,7 +46,7 @@ export async function reconcileResourceSets(o: {
   const sets = (await store.list(CRS_TYPE, { namespace: ns })).items.filter(
     (s) => !s.metadata.deletionTimestamp,
   );
-  const binding = await getOrUndefined(store, { ...BINDING_TYPE, namespace: ns, name: cluster });
+  const binding = await getIfExists(store, { ...BINDING_TYPE, namespace: ns, name: cluster });
   const oldBindings = ((binding?.spec as PlainObject | undefined)?.bindings ?? []) as {
     clusterResourceSetName: string;
     resources: BoundResource[];
@@ -86,7 +74,7 @@ export async function reconcileResourceSets(o: {
         resources.push(prev);
         continue;
       }
-      const source = await getOrUndefined(store, {
+      const source = await getIfExists(store, {
         apiVersion: 'v1',
         kind: r.kind,
         namespace: ns,

@@ -8,7 +8,7 @@ import type { Chart } from '../../api/chart.js';
 import type { TemplateChartLoader } from '../../resolve/template-chart.js';
 import { decideWithFetch } from '../../resolve/template-source.js';
 import { manifestsFromData } from '../../services/manifests.js';
-import { isNotFound } from '../../store/errors.js';
+import { getIfExists, isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { ClustermintError } from '../../util/errors.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
@@ -31,25 +31,13 @@ export class ServiceTemplateError extends Error {
   }
 }
 
-async function getOrUndefined(
-  store: Pick<Store, 'get'>,
-  ref: Parameters<Store['get']>[0],
-): Promise<KubeObject | undefined> {
-  try {
-    return await store.get(ref);
-  } catch (e) {
-    if (isNotFound(e) || (e as { code?: unknown }).code === 404) return undefined;
-    throw e;
-  }
-}
-
 export async function findServiceTemplate(
   store: Pick<Store, 'get'>,
   namespace: string,
   name: string,
 ): Promise<KubeObject> {
   for (const ns of namespace === SYSTEM_NAMESPACE ? [namespace] : [namespace, SYSTEM_NAMESPACE]) {
-    const t = await getOrUndefined(store, { ...SERVICE_TEMPLATE, namespace: ns, name });
+    const t = await getIfExists(store, { ...SERVICE_TEMPLATE, namespace: ns, name });
     if (t) return t;
   }
   throw new ServiceTemplateError(
@@ -124,7 +112,7 @@ async function manifestsOf(
     );
   const refNs = typeof ref.namespace === 'string' && ref.namespace ? ref.namespace : ns;
   const origin = `${kind} ${refNs}/${String(ref.name)}`;
-  const obj = await getOrUndefined(store, {
+  const obj = await getIfExists(store, {
     apiVersion: 'v1',
     kind,
     namespace: refNs,

@@ -6,6 +6,7 @@
  */
 
 import type { KubeConfig } from '@kubernetes/client-node';
+import { SERVER_METADATA_FIELDS } from '../../k8s/object.js';
 import { ClustermintError } from '../../util/errors.js';
 import { isConflict, StoreError } from '../errors.js';
 import type {
@@ -50,17 +51,7 @@ export interface ApplyOptions {
   dryRun?: boolean;
 }
 
-/** Metadata the server sets: never sent on create or apply. */
-const SERVER_FIELDS = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-] as const;
+const SERVER_FIELDS = SERVER_METADATA_FIELDS;
 
 const seg = encodeURIComponent;
 
