@@ -27,6 +27,9 @@ const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterSer
 const ST_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
 const CRS_TYPE = { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' };
 
+/** Kinds without a namespace: a name is looked up without one, and -n does not apply (as kubectl). */
+const CLUSTER_SCOPED = new Set(['MultiClusterService']);
+
 const KINDS: Record<string, ResourceType> = {
   clusterdeployment: CD_TYPE,
   clusterdeployments: CD_TYPE,
@@ -185,20 +188,22 @@ export async function runGet(kind: string, name: string | undefined, o: GetOptio
   try {
     if (o.watch) return await watchGet(store, type, name, o, io, o.signal ?? new AbortController().signal);
     let items: KubeObject[];
+    const clusterScoped = CLUSTER_SCOPED.has(type.kind);
     if (name) {
-      const ns = o.namespace ?? (await findNamespace(store, type, name));
+      const ns = clusterScoped ? undefined : (o.namespace ?? (await findNamespace(store, type, name)));
       try {
-        items = [await store.get({ ...type, namespace: ns, name })];
+        items = [await store.get({ ...type, ...(ns ? { namespace: ns } : {}), name })];
       } catch (e) {
         if (isNotFound(e)) {
           io.err(
-            `error: ${type.kind} "${name}" not found${o.namespace ? ` in namespace ${o.namespace}` : ''}\n`,
+            `error: ${type.kind} "${name}" not found${o.namespace && !clusterScoped ? ` in namespace ${o.namespace}` : ''}\n`,
           );
           return 1;
         }
         throw e;
       }
-    } else items = (await store.list(type, o.namespace ? { namespace: o.namespace } : {})).items;
+    } else
+      items = (await store.list(type, o.namespace && !clusterScoped ? { namespace: o.namespace } : {})).items;
     if (type.kind === 'Event') items = (items as ClusterEvent[]).sort(compareEvents);
     if (output === 'json') {
       io.out(`${JSON.stringify(name ? items[0] : { apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`);
@@ -214,7 +219,7 @@ export async function runGet(kind: string, name: string | undefined, o: GetOptio
       return 0;
     }
     if (items.length === 0) {
-      io.err(`No resources found${o.namespace ? ` in ${o.namespace} namespace` : ''}.\n`);
+      io.err(`No resources found${o.namespace && !clusterScoped ? ` in ${o.namespace} namespace` : ''}.\n`);
       return 0;
     }
     io.out(table(rowsOf(type, items, output === 'wide')));
@@ -250,7 +255,11 @@ async function watchGet(
   signal: AbortSignal,
 ): Promise<number> {
   const output = o.output ?? '';
-  const ns = name ? (o.namespace ?? (await findNamespace(store, type, name))) : o.namespace;
+  const ns = CLUSTER_SCOPED.has(type.kind)
+    ? undefined
+    : name
+      ? (o.namespace ?? (await findNamespace(store, type, name)))
+      : o.namespace;
   const selector = {
     ...(ns ? { namespace: ns } : {}),
     ...(name ? { fieldSelector: `metadata.name=${name}` } : {}),

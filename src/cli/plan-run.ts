@@ -4,6 +4,7 @@ import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import { availableUpgrades, CHAIN_TYPE, supportedTemplates } from '../api/template-chain.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
 import { type DesiredCluster, desiredCluster } from '../controller/desired.js';
+import { adoptedClusterOf } from '../controller/phases/adopted.js';
 import {
   compareKubernetes,
   kubernetesVersion,
@@ -119,6 +120,8 @@ async function planOne(
     );
     if (refusal) plan.refused = refusal;
   }
+  // An adopted cluster (a SveltosCluster): nothing to provision, no machines to plan.
+  if (adoptedClusterOf(objects as never)) return plan;
   let d: DesiredCluster;
   try {
     d = desiredCluster(objects as never);
@@ -224,8 +227,9 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
       v.metadata.namespace || isClusterScoped(v.kind)
         ? v
         : { ...v, metadata: { ...v.metadata, namespace: 'default' } },
-    );
-  const view = objectsView(given, store);
+    )
+    .map(asStored);
+  const view = objectsView(lastOfEach(given), store);
   const loader = new TemplateChartLoader({ catalog });
   try {
     for (const f of files)
@@ -306,6 +310,25 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
   )
     ? 0
     : 1;
+}
+
+/** The last of the files' objects of each kind, namespace and name: what `apply` would leave stored. */
+function lastOfEach(objects: KubeObject[]): KubeObject[] {
+  const byId = new Map<string, KubeObject>();
+  for (const o of objects)
+    byId.set(JSON.stringify([o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name]), o);
+  return [...byId.values()];
+}
+
+/** A Secret as the API server (and `apply`) stores it: stringData folded into base64 data. */
+function asStored(o: KubeObject): KubeObject {
+  const { stringData, ...rest } = o as KubeObject & { stringData?: unknown; data?: unknown };
+  if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || stringData === null || typeof stringData !== 'object')
+    return o;
+  const data: Record<string, unknown> = { ...((rest.data as Record<string, unknown> | undefined) ?? {}) };
+  for (const [k, v] of Object.entries(stringData))
+    if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+  return { ...rest, data } as KubeObject;
 }
 
 /** Kinds without a namespace among what a plan's files may hold. */

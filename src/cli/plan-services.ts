@@ -30,7 +30,11 @@ export interface ServicePlan {
   service: string;
   owner: string;
   template: string;
-  action: 'install' | 'upgrade' | 'unchanged' | 'uninstall' | 'refused' | 'pending';
+  /**
+   * `drift`: what clustermint applied is unchanged, but the live objects differ from it (changed
+   * or deleted by someone else); `reason` says what the syncMode does about it.
+   */
+  action: 'install' | 'upgrade' | 'drift' | 'unchanged' | 'uninstall' | 'refused' | 'pending';
   /** Why it would not be installed (a state's reason and message). */
   reason?: string;
   objects: ObjectChange[];
@@ -130,6 +134,8 @@ export async function planServices(
         continue;
       }
       const objects: ObjectChange[] = [];
+      // the same objects as installed: only drift, judged as the controller does (its exclusions)
+      const same = inv !== undefined && inv.template === d.template && inv.hash === r.hash;
       for (const o of r.objects) {
         const live = client
           ? await client.get({
@@ -145,7 +151,7 @@ export async function planServices(
           objects.push({ action: 'create', object: textOf(o) });
           continue;
         }
-        const drift = driftOf(o, live, []);
+        const drift = driftOf(o, live, same ? d.driftExclusions : []);
         if (drift.fields.length)
           objects.push({
             action: 'update',
@@ -169,11 +175,13 @@ export async function planServices(
             action: 'delete',
             object: `${e.kind}/${e.namespace ? `${e.namespace}/` : ''}${e.name}`,
           });
+      const action = !inv ? 'install' : !same ? 'upgrade' : objects.length ? 'drift' : 'unchanged';
       plan.services.push({
         service: d.key,
         owner: d.owner,
         template: d.template,
-        action: !inv ? 'install' : objects.length || inv.template !== d.template ? 'upgrade' : 'unchanged',
+        action,
+        ...(action === 'drift' ? { reason: driftNote(d.syncMode) } : {}),
         objects,
       });
     }
@@ -203,6 +211,20 @@ export async function planServices(
   return plan;
 }
 
+/** What the controller does about drift, by syncMode. */
+function driftNote(syncMode: string): string {
+  switch (syncMode) {
+    case 'ContinuousWithDriftDetection':
+      return 'syncMode ContinuousWithDriftDetection: put back';
+    case 'OneTime':
+      return 'syncMode OneTime: left as it is';
+    case 'DryRun':
+      return 'syncMode DryRun: nothing applied';
+    default:
+      return `syncMode ${syncMode}: reported, not corrected`;
+  }
+}
+
 /** The plan's services as text lines (two-space indented under the deployment). */
 export function servicesLines(p: ClusterServicesPlan): string[] {
   if (!p.services.length && !p.warnings.length) return [];
@@ -211,6 +233,7 @@ export function servicesLines(p: ClusterServicesPlan): string[] {
   const mark = {
     install: '+',
     upgrade: '~',
+    drift: '~',
     unchanged: '=',
     uninstall: '-',
     refused: '!',

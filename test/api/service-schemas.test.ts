@@ -47,6 +47,7 @@ describe('examples/services', () => {
     expect(docs.map((d) => `${d.file} ${(d.doc.value as { kind: string }).kind}`)).toEqual([
       '01-resources-template.yaml ConfigMap',
       '01-resources-template.yaml ServiceTemplate',
+      '02-helm-template.yaml ServiceTemplate',
       '02-helm-template.yaml HelmRepository',
       '02-helm-template.yaml ServiceTemplate',
       '03-multiclusterservice.yaml ConfigMap',

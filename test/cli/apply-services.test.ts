@@ -31,10 +31,11 @@ describe('apply -f examples/services/', () => {
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
       'configmap/baseline-policies created',
       'servicetemplate/baseline-policies-1-0-0 created',
+      'servicetemplate/hello-1-0-0 created',
       'helmrepository/ingress-nginx created',
       'servicetemplate/ingress-nginx-4-11-3 created',
-      'configmap/ingress-values created',
-      'multiclusterservice/dev-ingress created',
+      'configmap/hello-values created',
+      'multiclusterservice/dev-web created',
       'configmap/cluster-info created',
       'secret/registry-credentials created',
       'clusterresourceset/team-a-basics created',
@@ -45,10 +46,11 @@ describe('apply -f examples/services/', () => {
 
     const templates = await stored(state, 'clustermint.io/v1alpha1', 'ServiceTemplate');
     expect(templates.map((t) => `${t.metadata.namespace}/${t.metadata.name}`)).toEqual([
+      'clustermint-system/hello-1-0-0',
       'team-a/baseline-policies-1-0-0',
       'team-a/ingress-nginx-4-11-3',
     ]);
-    expect(templates[0].spec).toEqual({
+    expect(templates[1].spec).toEqual({
       version: '1.0.0',
       k8sConstraint: '>=1.30.0',
       resources: { localSourceRef: { kind: 'ConfigMap', name: 'baseline-policies' } },
@@ -60,7 +62,7 @@ describe('apply -f examples/services/', () => {
     });
     const [crs] = await stored(state, 'addons.cluster.x-k8s.io/v1beta2', 'ClusterResourceSet');
     expect(crs.spec).toEqual({
-      clusterSelector: { matchLabels: { cni: 'none' } },
+      clusterSelector: { matchLabels: { env: 'dev' } },
       strategy: 'ApplyOnce',
       resources: [
         { kind: 'ConfigMap', name: 'cluster-info' },
@@ -79,7 +81,7 @@ describe('apply -f examples/services/', () => {
     );
     const configMaps = await stored(state, 'v1', 'ConfigMap');
     expect(configMaps.map((c) => c.metadata.name)).toEqual(
-      expect.arrayContaining(['baseline-policies', 'cluster-info', 'ingress-values']),
+      expect.arrayContaining(['baseline-policies', 'cluster-info', 'hello-values']),
     );
     const [cd] = await stored(state, 'clustermint.io/v1alpha1', 'ClusterDeployment');
     expect((cd.spec as { serviceSpec: unknown }).serviceSpec).toEqual({
@@ -90,7 +92,7 @@ describe('apply -f examples/services/', () => {
     const again = await run('apply', '-f', EXAMPLES, '--state', state, '--no-wait');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('servicetemplate/baseline-policies-1-0-0 unchanged');
-    expect(again.stdout).toContain('multiclusterservice/dev-ingress unchanged');
+    expect(again.stdout).toContain('multiclusterservice/dev-web unchanged');
   });
 
   it('a bad document is an error at its line and path, and nothing of the run is stored', async () => {
