@@ -8,8 +8,6 @@ import type {
   Service as ApiService,
   ServiceSpec as ApiServiceSpec,
   DriftExclusion,
-  ServiceState,
-  ServiceStateName,
   SyncMode,
 } from '../api/service-spec.js';
 

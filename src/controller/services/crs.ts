@@ -11,7 +11,7 @@
 import { clusterResourceSetManifests } from '../../services/crs-resources.js';
 import { matchesLabelSelector } from '../../services/selection.js';
 import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
-import { getIfExists, isAlreadyExists, isNotFound } from '../../store/errors.js';
+import { getIfExists, isAlreadyExists } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { isoSeconds } from '../conditions.js';

@@ -8,7 +8,7 @@ import type { Chart } from '../../api/chart.js';
 import type { TemplateChartLoader } from '../../resolve/template-chart.js';
 import { decideWithFetch } from '../../resolve/template-source.js';
 import { manifestsFromData } from '../../services/manifests.js';
-import { getIfExists, isNotFound } from '../../store/errors.js';
+import { getIfExists } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { ClustermintError } from '../../util/errors.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
