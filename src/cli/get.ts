@@ -7,13 +7,17 @@ import type { Wrap } from './program.js';
 export function registerGet(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('get')
-    .summary('list ClusterDeployments, Machines or Events of the embedded store')
+    .summary('list ClusterDeployments, Machines, Events or the service kinds of the embedded store')
     .description(
       'Print a table of the objects of a type (all namespaces unless -n), or one object by name.\n' +
-        'Types: clusterdeployments (cd), machines, events. With -w, keep watching: one more row (or\n' +
+        'Types: clusterdeployments (cd), machines, events, multiclusterservices (mcs), servicetemplates\n' +
+        '(svctmpl), clusterresourcesets. With -w, keep watching: one more row (or\n' +
         'document with -o yaml|json) per change, until Ctrl-C.',
     )
-    .argument('<type>', 'clusterdeployments | machines | events')
+    .argument(
+      '<type>',
+      'clusterdeployments | machines | events | mcs | servicetemplates | clusterresourcesets',
+    )
     .argument('[name]', 'one object')
     .option('-n, --namespace <ns>', 'only this namespace')
     .option('-o, --output <format>', 'wide, yaml or json')

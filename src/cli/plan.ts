@@ -9,12 +9,14 @@ import type { Wrap } from './program.js';
 export function registerPlan(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('plan')
-    .summary('what an apply would change: verdict, object diffs, machines, upgrade steps')
+    .summary('what an apply would change: verdict, object diffs, machines, upgrade steps, services')
     .description(
       'For every ClusterDeployment in the files: the gate verdict, the differences between the objects it\n' +
         'renders and the desired state last applied (from the state file), the machines an apply would\n' +
-        'create, replace or delete, and the ordered upgrade steps. Reads the state file, changes nothing.\n' +
-        'Exit 1 when a deployment would be denied or its change refused.',
+        'create, replace or delete, the ordered upgrade steps, and the services the cluster would get\n' +
+        '(its serviceSpec and the MultiClusterServices that select it, from the files and the state) with\n' +
+        'the object diff on each, against the workload cluster when it answers. Changes nothing.\n' +
+        'Exit 1 when a deployment would be denied, its change refused, or a service refused.',
     )
     .option('-f, --filename <file>', 'file or folder with ClusterDeployments, repeatable', collect, [])
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)

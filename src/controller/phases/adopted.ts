@@ -105,7 +105,12 @@ export async function removeAdoptedServices(
     const client = await ctx.o.workloadClients.clientFor(key, kubeconfig, adopted.access.kind === 'file');
     const { inventories } = await readInventories(client);
     let objects = 0;
-    for (const [service, inv] of inventories) objects += await uninstallService(client, service, inv);
+    let removed = 0;
+    for (const [service, inv] of inventories) {
+      if (inv.deliveredFor && inv.deliveredFor !== key) continue; // another deployment's
+      objects += await uninstallService(client, service, inv);
+      removed++;
+    }
     if (inventories.size)
       await ctx.event(
         'ServicesRemoved',

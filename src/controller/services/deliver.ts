@@ -50,7 +50,14 @@ export interface Inventory {
   template: string;
   version?: string;
   hash: string;
+  /**
+   * The ClusterDeployment (`namespace/name`) that installed it: two deployments may name one
+   * cluster (adopted twice), and each removes only what it installed.
+   */
+  deliveredFor?: string;
 }
+
+export const DELIVERED_FOR_ANNOTATION = 'clustermint.io/delivered-for';
 
 export interface DeliveryOutcome {
   state: ServiceStateName;
@@ -129,8 +136,9 @@ export async function readInventories(
     const decoded = decodeInventory(
       ((cm as { data?: Record<string, string> }).data ?? {}) as Record<string, string>,
     );
+    const deliveredFor = cm.metadata.annotations?.[DELIVERED_FOR_ANNOTATION];
     if ('error' in decoded) corrupt.set(`${ns}/${name}`, decoded.error);
-    else inventories.set(`${ns}/${name}`, decoded);
+    else inventories.set(`${ns}/${name}`, { ...decoded, ...(deliveredFor ? { deliveredFor } : {}) });
   }
   return { inventories, corrupt };
 }
@@ -147,6 +155,7 @@ async function writeInventory(
       name: inventoryName(service),
       namespace,
       labels: { [INVENTORY_LABEL]: 'true', [MANAGED_BY_LABEL]: 'clustermint' },
+      ...(inv.deliveredFor ? { annotations: { [DELIVERED_FOR_ANNOTATION]: inv.deliveredFor } } : {}),
     },
     data: encodeInventory(inv.entries, {
       owner: inv.owner,
@@ -221,7 +230,7 @@ export async function deliverService(
   client: WorkloadClient,
   svc: RenderedService,
   previous: Inventory | undefined,
-  options: { driftCheck: boolean },
+  options: { driftCheck: boolean; clusterKey: string },
 ): Promise<DeliveryOutcome> {
   const d = svc.desired;
   const events: DeliveryOutcome['events'] = [];
@@ -252,7 +261,12 @@ export async function deliverService(
       ...entries,
       ...(previous?.entries ?? []).filter((e) => !entries.some((n) => entryKey(n) === entryKey(e))),
     ];
-    const meta = { owner: d.owner, template: svc.template, ...(svc.version ? { version: svc.version } : {}) };
+    const meta = {
+      owner: d.owner,
+      template: svc.template,
+      ...(svc.version ? { version: svc.version } : {}),
+      deliveredFor: options.clusterKey,
+    };
     await writeInventory(client, d.namespace, d.name, { entries: union, ...meta, hash: 'pending' });
     // Objects of one kind go together (install order keeps kinds together), a few at a time;
     // the next kind starts once they are all in (a CRD before its resources).

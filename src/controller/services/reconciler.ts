@@ -261,7 +261,7 @@ export class ServicesReconciler implements Reconciler {
             continue;
           }
           try {
-            const out = await deliverService(client, r, inventories.get(k), { driftCheck: true });
+            const out = await deliverService(client, r, inventories.get(k), { driftCheck: true, clusterKey });
             applied += out.applied;
             if (out.drift?.length) drifted += out.drift.length;
             for (const [reason, message, type] of out.events) await this.event(cd, reason, message, type);
@@ -287,6 +287,8 @@ export class ServicesReconciler implements Reconciler {
       const keep = wanted.keepOwners;
       for (const [k, inv] of inventories) {
         if (wantedKeys.has(k)) continue;
+        // another deployment naming the same cluster installed it: its to remove
+        if (inv.deliveredFor && inv.deliveredFor !== clusterKey) continue;
         if (keep.has(inv.owner)) {
           // the MultiClusterService keeps its services on clusters it no longer selects: left, no longer managed
           await client.delete({
