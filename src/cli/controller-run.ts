@@ -33,6 +33,9 @@ export interface KubeRunOptions {
   logLevel: LogLevel;
   /** Hand clusters without a built-in plugin to Cluster API in this cluster. */
   capi: boolean;
+  /** --drift-interval, --adopted-probe (ms); absent: the controller's defaults. */
+  driftIntervalMs?: number;
+  adoptedProbeMs?: number;
 }
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -98,6 +101,10 @@ export async function runKubeController(o: KubeRunOptions, io: IO): Promise<numb
       policies,
       logger: log,
       ...(o.namespace ? { namespace: o.namespace } : {}),
+      controller: {
+        ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
+        ...(o.adoptedProbeMs !== undefined ? { adoptedProbeMs: o.adoptedProbeMs } : {}),
+      },
       ops: { port: o.metricsPort, ...(o.metricsAddress ? { host: o.metricsAddress } : {}) },
       ...(o.leaderElect
         ? {

@@ -80,6 +80,14 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
       '--event-ttl <d>',
       'embedded: delete events older than this, as the API server does (default: 1h; 0: keep them)',
     )
+    .option(
+      '--drift-interval <d>',
+      "how often each workload cluster's services are checked for drift and readiness (default: 30s)",
+    )
+    .option(
+      '--adopted-probe <d>',
+      'how often an adopted cluster is asked whether it still answers (default: 30s)',
+    )
     .option('--kubeconfig <file>', 'reconcile in this cluster')
     .option('--in-cluster', "reconcile in the pod's cluster, with its service account")
     .option('--context <name>', 'a kubeconfig context other than the current one')
@@ -114,7 +122,8 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
       wrap(async (opts) => {
         // commander sets capi: true by default (--no-capi); only an explicit --no-capi selects Kubernetes mode.
         const kube = KUBE_OPTIONS.filter((k) => (k === 'capi' ? opts.capi === false : opts[k] !== undefined));
-        if (kube.length === 0) return runEmbedded(opts, io);
+        const intervals = serviceIntervals(opts);
+        if (kube.length === 0) return runEmbedded({ ...opts, ...intervals }, io);
         if (opts.eventTtl !== undefined)
           throw new ClustermintError(
             'USAGE',
@@ -159,6 +168,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
             templates: opts.templates,
             logLevel,
             capi: opts.capi !== false,
+            ...intervals,
           },
           io,
         );
@@ -166,8 +176,30 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
     );
 }
 
+/** --drift-interval and --adopted-probe (both modes), in ms; absent: the controller's defaults. */
+function serviceIntervals(opts: { driftInterval?: string; adoptedProbe?: string }): {
+  driftIntervalMs?: number;
+  adoptedProbeMs?: number;
+} {
+  return {
+    ...(opts.driftInterval !== undefined
+      ? { driftIntervalMs: parseDurationFlag('--drift-interval', opts.driftInterval) }
+      : {}),
+    ...(opts.adoptedProbe !== undefined
+      ? { adoptedProbeMs: parseDurationFlag('--adopted-probe', opts.adoptedProbe) }
+      : {}),
+  };
+}
+
 async function runEmbedded(
-  opts: { state?: string; templates: string[]; policies: string[]; eventTtl?: string },
+  opts: {
+    state?: string;
+    templates: string[];
+    policies: string[];
+    eventTtl?: string;
+    driftIntervalMs?: number;
+    adoptedProbeMs?: number;
+  },
   io: IO,
 ): Promise<number> {
   const state = opts.state ?? DEFAULT_STATE_PATH;
@@ -181,6 +213,8 @@ async function runEmbedded(
     onEvent: (e) => io.out(eventLine(e)),
     logger: stderrLogger(io),
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
+    ...(opts.driftIntervalMs !== undefined ? { driftIntervalMs: opts.driftIntervalMs } : {}),
+    ...(opts.adoptedProbeMs !== undefined ? { adoptedProbeMs: opts.adoptedProbeMs } : {}),
   });
   const ac = new AbortController();
   const stop = () => ac.abort();

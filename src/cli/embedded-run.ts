@@ -37,6 +37,10 @@ export interface EmbeddedOptions extends StateOptions {
   eventTtlMs?: number;
   /** Where the runtime reports trouble of its own (a watch that failed and is restarted). */
   logger?: RuntimeLogger;
+  /** How often delivered services are checked for drift (ms; default: the controller's). */
+  driftIntervalMs?: number;
+  /** How often adopted clusters are probed (ms; default: the controller's). */
+  adoptedProbeMs?: number;
 }
 
 /** The runtime's warnings as plain `warning:` lines on stderr (the embedded commands have no JSON log). */
@@ -140,6 +144,8 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     ...(o.eventTtlMs !== undefined ? { eventTtlMs: o.eventTtlMs } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
+    ...(o.adoptedProbeMs !== undefined ? { adoptedProbeMs: o.adoptedProbeMs } : {}),
   });
   return {
     store,

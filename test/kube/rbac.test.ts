@@ -16,16 +16,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MACHINE_TYPE } from '../../src/api/machine.js';
 import { SimulatedCloud, systemClock } from '../../src/providers/index.js';
 import { BUILTIN_CLUSTERCLASSES_DIR, templateDirDocuments } from '../../src/resolve/documents.js';
+import { WorkloadClient } from '../../src/services/workload-client.js';
 import { isAlreadyExists, isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { openCrd } from '../helpers/crds.js';
 import { CliProcess, cliBuilt, eventually, ROOT } from '../helpers/process.js';
 import { kubeTestenv, type TestenvInfo, webhookCertificates } from '../testenv/index.js';
+import { closeWorkloadClusters, startWorkloadClusters } from '../testenv/workload.js';
 
 const built = cliBuilt();
 if (!built) console.warn('skipping the RBAC test: run npm run build first');
 const env = built ? await kubeTestenv('shipped RBAC') : undefined;
+// one workload cluster, adopted, for services under the controller's ServiceAccount
+const workload = env ? await startWorkloadClusters(1, 'shipped RBAC (services)') : undefined;
 
 const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' } as const;
 const run = randomBytes(3).toString('hex');
@@ -161,6 +165,23 @@ async function granted(info: TestenvInfo, token: string, list: Access[]): Promis
   return out;
 }
 
+/** The Role and RoleBinding of deploy/README.md that let the controller read a namespace's Secrets and ConfigMaps. */
+function readmeGrant(namespace: string): Manifest[] {
+  return jsyaml
+    .loadAll(
+      // the block sits in a list item: two spaces of indentation to take off
+      readFileSync(join(ROOT, 'deploy', 'README.md'), 'utf8')
+        .split('```yaml')[1]!
+        .split('```')[0]!
+        .replace(/^ {2}/gm, ''),
+    )
+    .map((o) => {
+      const obj = o as Manifest;
+      obj.metadata.namespace = namespace;
+      return obj;
+    });
+}
+
 /** A CLI process and its JSON log lines (stdout) and stderr. */
 class Cli extends CliProcess {
   /** Log lines and stderr text that speak of a refused request. */
@@ -171,7 +192,7 @@ class Cli extends CliProcess {
   }
 }
 
-describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', () => {
+describe.skipIf(!env || !workload)('the shipped RBAC, under the ServiceAccounts it defines', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cm-rbac-'));
   const ns = `rbac-${run}`;
   const controllerDeployment = deployment('manifests/20-controller.yaml');
@@ -241,6 +262,7 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
         })
         .catch(() => {});
     await admin?.close();
+    await closeWorkloadClusters(workload);
   });
 
   it('each token is its ServiceAccount', async () => {
@@ -389,19 +411,7 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
     expect(machines.items.filter((m) => (m.spec as { role?: string }).role === 'worker')).toEqual([]);
 
     // the namespace grants it, as deploy/README.md shows
-    const grant = jsyaml
-      .loadAll(
-        // the block sits in a list item: two spaces of indentation to take off
-        readFileSync(join(ROOT, 'deploy', 'README.md'), 'utf8')
-          .split('```yaml')[1]
-          .split('```')[0]
-          .replace(/^ {2}/gm, ''),
-      )
-      .map((o) => {
-        const obj = o as Manifest;
-        obj.metadata.namespace = ns2;
-        return obj;
-      });
+    const grant = readmeGrant(ns2);
     expect(grant.map((o) => o.kind)).toEqual(['Role', 'RoleBinding']);
     for (const o of grant) await admin.create(o);
     await eventually(
@@ -437,6 +447,119 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
     expect(await ctl.exit).toBe(0);
   }, 150_000);
 
+  it('services reach an adopted cluster once its namespace grants the kubeconfig Secret; the catalog needs no grant', async () => {
+    // The platform's catalog (a ServiceTemplate of clustermint-system and its manifests ConfigMap,
+    // which the shipped Role there lets it read) serves a team's adopted cluster, whose kubeconfig
+    // Secret the controller may read only once the team's namespace grants it (deploy/README.md).
+    const ns3 = `${ns}-svc`;
+    const sys = controllerDeployment.namespace;
+    const name = `rbac-${run}`;
+    const CM = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
+    const MCS = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' } as const;
+    await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns3 } });
+    await admin.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'w-kubeconfig', namespace: ns3 },
+      data: { value: Buffer.from(workload![0]!.kubeconfig).toString('base64') },
+    } as NewObject);
+    const catalog: NewObject[] = [
+      {
+        ...CM,
+        metadata: { name: `${name}-manifests`, namespace: sys },
+        data: {
+          'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: from-rbac }\ndata: { ok: "yes" }\n',
+        },
+      } as NewObject,
+      {
+        apiVersion: 'clustermint.io/v1alpha1',
+        kind: 'ServiceTemplate',
+        metadata: { name, namespace: sys },
+        spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: `${name}-manifests` } } },
+      },
+      {
+        ...MCS,
+        metadata: { name },
+        spec: {
+          clusterSelector: { matchLabels: { 'rbac-run': run } },
+          serviceSpec: { services: [{ name: 'probe', namespace: 'rbac', template: name }] },
+        },
+      },
+    ];
+    for (const o of catalog) {
+      await admin.create(o);
+      created.push(o);
+    }
+    await admin.create({
+      ...CD,
+      metadata: { name: 'w', namespace: ns3, labels: { 'rbac-run': run } },
+      spec: { template: 'adopted-cluster', config: { clusterIdentity: { name: 'w-kubeconfig' } } },
+    });
+    const ctl = await startController(ns3, join(dir, 'cloud-svc.db'), [
+      '--adopted-probe',
+      '1s',
+      '--drift-interval',
+      '1s',
+    ]);
+    type CdStatus = {
+      conditions?: { type: string; status: string; reason: string; message: string }[];
+      services?: { name: string; state: string; reason?: string }[];
+    };
+    const cdStatus = async () => (await admin.get({ ...CD, namespace: ns3, name: 'w' })).status as CdStatus;
+    const refused = await eventually(
+      'Ready False: the kubeconfig may not be read',
+      async () => (await cdStatus())?.conditions?.find((c) => c.type === 'Ready' && c.reason === 'Forbidden'),
+      30_000,
+    );
+    expect(refused.message).toContain(
+      `Secret ${ns3}/w-kubeconfig (the kubeconfig) may not be read by the controller: grant its ServiceAccount get on secrets in ${ns3}`,
+    );
+
+    for (const o of readmeGrant(ns3)) await admin.create(o);
+    await eventually(
+      'the service Deployed',
+      async () =>
+        ((await cdStatus())?.services ?? []).find((x) => x.name === 'probe' && x.state === 'Deployed'),
+      60_000,
+    );
+    const wc = await WorkloadClient.fromKubeconfig(workload![0]!.kubeconfig);
+    try {
+      expect(await wc.get({ ...CM, namespace: 'rbac', name: 'from-rbac' })).toBeDefined();
+      // the MultiClusterService's status, written under the ServiceAccount
+      await eventually('the MultiClusterService status', async () => {
+        const st = (await admin.get({ ...MCS, name })).status as
+          | { matchingClusters?: { deployed: boolean }[] }
+          | undefined;
+        return st?.matchingClusters?.[0]?.deployed === true ? st : undefined;
+      });
+      // deleting the MultiClusterService uninstalls it
+      await admin.delete({ ...MCS, name });
+      await eventually(
+        'the service uninstalled',
+        async () =>
+          (await wc.get({ ...CM, namespace: 'rbac', name: 'from-rbac' })) === undefined ? true : undefined,
+        30_000,
+      );
+    } finally {
+      wc.close();
+    }
+    await admin.delete({ ...CD, namespace: ns3, name: 'w' });
+    await eventually('the ClusterDeployment to be gone', async () => {
+      try {
+        await admin.get({ ...CD, namespace: ns3, name: 'w' });
+        return undefined;
+      } catch (e) {
+        if (isNotFound(e)) return true;
+        throw e;
+      }
+    });
+    ctl.proc.kill('SIGTERM');
+    expect(await ctl.exit).toBe(0);
+    expect(ctl.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    // what was refused is the kubeconfig before the grant, and nothing else
+    expect(ctl.forbidden().filter((l) => !l.includes(`get on secrets in ${ns3}`))).toEqual([]);
+  }, 150_000);
+
   it('the controller may do what it needs, cluster-wide, and no more', async () => {
     const leaseNs = controllerDeployment.namespace;
     const cm = 'clustermint.io';
@@ -451,6 +574,33 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
         { verb: 'get', resource: 'namespaces', name: ns },
         { verb: 'create', resource: 'events', namespace: ns },
         { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNs },
+        // services
+        { verb: 'watch', group: cm, resource: 'multiclusterservices' },
+        { verb: 'update', group: cm, resource: 'multiclusterservices', subresource: 'status' },
+        { verb: 'watch', group: cm, resource: 'servicetemplates' },
+        { verb: 'list', group: cm, resource: 'servicetemplatechains', namespace: ns },
+        { verb: 'update', group: cm, resource: 'servicetemplates', subresource: 'status', namespace: ns },
+        { verb: 'get', resource: 'configmaps', namespace: leaseNs },
+        { verb: 'list', group: 'addons.cluster.x-k8s.io', resource: 'clusterresourcesets', namespace: ns },
+        {
+          verb: 'update',
+          group: 'addons.cluster.x-k8s.io',
+          resource: 'clusterresourcesets',
+          subresource: 'status',
+          namespace: ns,
+        },
+        {
+          verb: 'create',
+          group: 'addons.cluster.x-k8s.io',
+          resource: 'clusterresourcesetbindings',
+          namespace: ns,
+        },
+        {
+          verb: 'update',
+          group: 'addons.cluster.x-k8s.io',
+          resource: 'clusterresourcesetbindings',
+          namespace: ns,
+        },
       ]),
     ).toEqual([]);
     expect(
@@ -460,6 +610,10 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
         { verb: 'list', resource: 'secrets', namespace: ns },
         { verb: 'get', resource: 'secrets', namespace: leaseNs },
         { verb: 'list', resource: 'configmaps' },
+        // a team's namespace grants its own (deploy/README.md); its own namespace: ConfigMaps, get only
+        { verb: 'get', resource: 'configmaps', namespace: ns },
+        { verb: 'list', resource: 'configmaps', namespace: leaseNs },
+        { verb: 'update', resource: 'configmaps', namespace: leaseNs },
         // namespaces are read, never written
         { verb: 'create', resource: 'namespaces' },
         { verb: 'delete', resource: 'namespaces', name: ns },
@@ -471,6 +625,16 @@ describe.skipIf(!env)('the shipped RBAC, under the ServiceAccounts it defines', 
         // templates, policies and CRDs are not its to write
         { verb: 'create', group: cm, resource: 'clustertemplates', namespace: ns },
         { verb: 'delete', group: cm, resource: 'clustertemplatechains', namespace: ns },
+        { verb: 'create', group: cm, resource: 'servicetemplates', namespace: ns },
+        { verb: 'update', group: cm, resource: 'multiclusterservices' },
+        { verb: 'delete', group: cm, resource: 'multiclusterservices' },
+        { verb: 'create', group: 'addons.cluster.x-k8s.io', resource: 'clusterresourcesets', namespace: ns },
+        {
+          verb: 'delete',
+          group: 'addons.cluster.x-k8s.io',
+          resource: 'clusterresourcesetbindings',
+          namespace: ns,
+        },
         { verb: 'create', group: 'json.kyverno.io', resource: 'validatingpolicies' },
         { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
         // Events are written, not deleted (the API server's --event-ttl expires them)

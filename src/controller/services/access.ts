@@ -38,6 +38,18 @@ export function describeAccess(a: WorkloadAccess): string {
 const SECRET = { apiVersion: 'v1', kind: 'Secret' };
 const MAX_KUBECONFIG_BYTES = 1024 * 1024;
 
+/** A refusal of the management API server (HTTP 403): the controller's role does not cover the object. */
+export const isForbidden = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 403;
+
+/**
+ * What to say when the controller may not read a Secret or ConfigMap of a namespace: the shipped
+ * role reads none outside its own namespace's ConfigMaps; a namespace grants `get` (deploy/README.md).
+ */
+export function notGranted(kind: string, namespace: string, name: string, what: string): string {
+  return `${kind} ${namespace}/${name} (${what}) may not be read by the controller: grant its ServiceAccount get on ${kind === 'Secret' ? 'secrets' : 'configmaps'} in ${namespace} (deploy/README.md)`;
+}
+
 /** The kubeconfig text; a WorkloadError (InvalidKubeconfig) saying what is missing otherwise. */
 export async function readKubeconfig(
   store: Store,
@@ -68,6 +80,13 @@ export async function readKubeconfig(
       throw new WorkloadError(
         'InvalidKubeconfig',
         `Secret ${access.namespace}/${access.name} (the kubeconfig) does not exist`,
+        { transient: true },
+      );
+    // tried again, as for a missing Secret: the namespace may grant it any time
+    if (isForbidden(e))
+      throw new WorkloadError(
+        'Forbidden',
+        notGranted('Secret', access.namespace, access.name, 'the kubeconfig'),
         { transient: true },
       );
     throw e;

@@ -15,6 +15,7 @@ import { getIfExists, isAlreadyExists } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { isoSeconds } from '../conditions.js';
+import { isForbidden, notGranted } from './access.js';
 import { FIELD_MANAGER } from './deliver.js';
 
 const CRS_TYPE = { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' };
@@ -74,12 +75,22 @@ export async function reconcileResourceSets(o: {
         resources.push(prev);
         continue;
       }
-      const source = await getIfExists(store, {
-        apiVersion: 'v1',
-        kind: r.kind,
-        namespace: ns,
-        name: r.name,
-      });
+      let source: KubeObject | undefined;
+      try {
+        source = await getIfExists(store, { apiVersion: 'v1', kind: r.kind, namespace: ns, name: r.name });
+      } catch (e) {
+        if (!isForbidden(e)) throw e;
+        const message = notGranted(
+          r.kind,
+          ns,
+          r.name,
+          `a resource of ClusterResourceSet ${set.metadata.name}`,
+        );
+        failures.push(message);
+        resources.push({ name: r.name, kind: r.kind, applied: false });
+        report.events.push(['ClusterResourceSetFailed', message, 'Warning']);
+        continue;
+      }
       const parsed = clusterResourceSetManifests(source, r);
       if ('error' in parsed) {
         failures.push(`${r.kind} ${r.name}: ${parsed.error.message}`);

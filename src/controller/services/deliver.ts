@@ -32,6 +32,8 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 const CONFIG_MAP = { apiVersion: 'v1', kind: 'ConfigMap' };
 
 export const inventoryName = (service: string): string => `clustermint-svc-${service}`;
+/** The hash of an inventory written before its objects are applied: the delivery has not finished. */
+export const PENDING_HASH = 'pending';
 
 export interface RenderedService {
   desired: DesiredService;
@@ -238,7 +240,8 @@ export async function deliverService(
   let applied = 0;
   const changed = !previous || previous.hash !== svc.hash || previous.owner !== d.owner;
   let live = await liveObjects(client, svc.objects);
-  const oneTimeDone = d.syncMode === 'OneTime' && previous !== undefined;
+  // OneTime: applied once, completely; a delivery a crash cut short is finished first
+  const oneTimeDone = d.syncMode === 'OneTime' && previous !== undefined && previous.hash !== PENDING_HASH;
 
   if (changed && !oneTimeDone) {
     const conflicts = ownershipConflicts(svc, live);
@@ -267,7 +270,7 @@ export async function deliverService(
       ...(svc.version ? { version: svc.version } : {}),
       deliveredFor: options.clusterKey,
     };
-    await writeInventory(client, d.namespace, d.name, { entries: union, ...meta, hash: 'pending' });
+    await writeInventory(client, d.namespace, d.name, { entries: union, ...meta, hash: PENDING_HASH });
     // Objects of one kind go together (install order keeps kinds together), a few at a time;
     // the next kind starts once they are all in (a CRD before its resources).
     const appliedLive = new Map<string, KubeObject>();

@@ -15,6 +15,7 @@ import type { DesiredService, ServiceState, ServiceStateName } from '../../servi
 import { isNotFound } from '../../store/errors.js';
 import type { KubeObject, ResourceType, Store } from '../../store/types.js';
 import type { PlainObject } from '../../util/plain-object.js';
+import { isForbidden, notGranted } from './access.js';
 import { objectsHash, prepareObjects, type RenderedService } from './deliver.js';
 import { findServiceTemplate, loadServiceTemplate, ServiceTemplateError } from './service-templates.js';
 
@@ -169,6 +170,11 @@ async function readValuesFrom(
         throw new ServiceTemplateError(
           'SourceNotReady',
           `valuesFrom ${ref.kind} ${ns}/${ref.name} does not exist`,
+        );
+      if (isForbidden(e))
+        throw new ServiceTemplateError(
+          'SourceNotReady',
+          notGranted(ref.kind, ns, ref.name, `valuesFrom of service ${d.namespace}/${d.name}`),
         );
       throw e;
     }

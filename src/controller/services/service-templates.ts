@@ -13,6 +13,7 @@ import type { KubeObject, Store } from '../../store/types.js';
 import { ClustermintError } from '../../util/errors.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { storeFetch } from '../templates.js';
+import { isForbidden, notGranted } from './access.js';
 
 export const SYSTEM_NAMESPACE = 'clustermint-system';
 const SERVICE_TEMPLATE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
@@ -112,12 +113,21 @@ async function manifestsOf(
     );
   const refNs = typeof ref.namespace === 'string' && ref.namespace ? ref.namespace : ns;
   const origin = `${kind} ${refNs}/${String(ref.name)}`;
-  const obj = await getIfExists(store, {
-    apiVersion: 'v1',
-    kind,
-    namespace: refNs,
-    name: String(ref.name ?? ''),
-  });
+  let obj: KubeObject | undefined;
+  try {
+    obj = await getIfExists(store, {
+      apiVersion: 'v1',
+      kind,
+      namespace: refNs,
+      name: String(ref.name ?? ''),
+    });
+  } catch (e) {
+    if (!isForbidden(e)) throw e;
+    throw new ServiceTemplateError(
+      'SourceNotReady',
+      notGranted(kind, refNs, String(ref.name), `the manifests of ServiceTemplate ${template.metadata.name}`),
+    );
+  }
   if (!obj)
     throw new ServiceTemplateError(
       'SourceNotReady',
