@@ -111,10 +111,10 @@ export async function removeAdoptedServices(
       objects += await uninstallService(client, service, inv);
       removed++;
     }
-    if (inventories.size)
+    if (removed)
       await ctx.event(
         'ServicesRemoved',
-        `${inventories.size} services (${objects} objects) removed from the adopted cluster`,
+        `${removed} services (${objects} objects) removed from the adopted cluster`,
       );
     ctx.o.workloadClients.drop(key);
     return { done: true };
