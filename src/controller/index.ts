@@ -134,6 +134,7 @@ export function createController(o: ControllerOptions): Controller {
     clients: workloadClients,
     allowKubeconfigFiles,
     capiManagesResourceSets: Boolean(o.capi),
+    ...(o.pollMs !== undefined ? { pollMs: Math.max(o.pollMs, 200) } : {}),
     ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
     ...(o.onServicesDelivered ? { onDelivered: o.onServicesDelivered } : {}),
   });
