@@ -3,10 +3,10 @@
  * clusterresourcesets), the SERVICES column of `get cd`, and describe's Services section, read
  * from an embedded state prepared as the services reconciler leaves it.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { run } from '../helpers/cli.js';
@@ -30,6 +30,10 @@ async function withStatus(
   const created = await store.create(obj);
   return store.updateStatus({ ...created, status } as KubeObject);
 }
+
+afterAll(() => {
+  rmSync(dirname(state), { recursive: true, force: true });
+});
 
 beforeAll(async () => {
   state = join(mkdtempSync(join(tmpdir(), 'cm-get-svc-')), 'state.db');

@@ -6,10 +6,10 @@
  * plan fail.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cliBuilt, ROOT } from '../helpers/process.js';
 
 const built = cliBuilt();
@@ -98,8 +98,14 @@ ${services}`;
 
 const BASELINE = '    - {name: baseline, namespace: baseline, template: baseline-1-0-0}\n';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function files(services: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'cm-plan-svc-'));
+  made.push(dir);
   writeFileSync(join(dir, 'catalog.yaml'), CATALOG);
   writeFileSync(join(dir, 'cluster.yaml'), cluster(services));
   return dir;

@@ -8,7 +8,7 @@
 //
 // Nothing runs Deployments on these API servers (no controller manager, no kubelet): the test
 // plays that part, marking each Deployment available once it exists (`markDeploymentsAvailable`).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -278,6 +278,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     store?.close();
     cloud?.close();
     await closeWorkloadClusters(clusters);
+    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   it('adopts the clusters: Ready with their real version', async () => {
