@@ -1,21 +1,7 @@
-// The capi provider on a real Cluster API (issue 13's benchmark): N ClusterDeployments of the
-// capi-inmemory template (1 control-plane + W worker machines each, CAPD's in-memory backend)
-// provisioned through clustermint's controller, then a rolling upgrade of all of them by one
-// minor; beside it, in the same run, the same N clusters (the same rendered objects) applied
-// straight to Cluster API by this script, and upgraded the way a person would script it
-// (control planes first, then the MachineDeployments once each control plane reports the new
-// version): the ratio is clustermint's overhead. Prints wall times, the controller's CPU seconds
-// and peak RSS (in process: the controller and this script's polling).
-//
-//   node bench/capi.js [N=20] [W=3]        (npm run build first)
-//
-// Needs the test environment's kube-apiserver + etcd (scripts/testenv/install.sh) and Cluster API
-// (scripts/capi/install.sh); without them it prints a skip line and exits 0.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadTestenv } from './testenv-loader.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const _ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.argv[2] ?? 20);
 const W = Number(process.argv[3] ?? 3);
 const FROM = 'v1.32.8';
@@ -32,36 +18,12 @@ const config = (version) => ({
   healthCheck: { enabled: false },
 });
 
-/** test/testenv/*.ts compiled on the fly (esbuild), so that this plain Node script can start them. */
-async function loadTestenv() {
-  const { build } = await import('esbuild');
-  // Inside the repo, so that the bundles' package imports (yaml) resolve from its node_modules.
-  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
-  const out = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'cm-bench-capi-'));
-  await build({
-    entryPoints: {
-      binaries: join(ROOT, 'test/testenv/binaries.ts'),
-      cluster: join(ROOT, 'test/testenv/cluster.ts'),
-      ready: join(ROOT, 'test/testenv/ready.ts'),
-      capi: join(ROOT, 'test/testenv/capi.ts'),
-    },
-    outdir: out,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-    define: { 'import.meta.dirname': JSON.stringify(join(ROOT, 'test', 'testenv')) },
-  });
-  const mod = {};
-  for (const m of ['binaries', 'cluster', 'ready', 'capi'])
-    Object.assign(mod, await import(pathToFileURL(join(out, `${m}.mjs`)).href));
-  rmSync(out, { recursive: true, force: true });
-  return mod;
-}
-
-const { findBinaries, startTestenv, waitReady, findCapi, startCapi } = await loadTestenv();
+const { findBinaries, startTestenv, waitReady, findCapi, startCapi } = await loadTestenv([
+  'binaries',
+  'cluster',
+  'ready',
+  'capi',
+]);
 const bin = findBinaries();
 const capiBuild = findCapi();
 if ('missing' in bin || 'missing' in capiBuild) {

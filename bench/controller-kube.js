@@ -1,57 +1,17 @@
-// The controller on Kubernetes: N ClusterDeployments (CP control-plane + W worker machines each,
-// the simulated provider with zero boot delay) reconciled against a real kube-apiserver by one
-// controller (the Kubernetes mode of `clustermint controller`, in process, default timings).
-// Prints the time until all are Ready, reconciles/s, the mean reconcile time, then the time
-// until all are deleted.
-//
-//   node bench/controller-kube.js [N=200] [W=2] [CP=1]        (npm run build first)
-//
-// The API server: BENCH_KUBECONFIG (any cluster; the CRDs get installed, namespaces bench-0..9
-// are used), else the test environment's etcd + kube-apiserver (scripts/testenv/install.sh
-// builds them; started here on loopback and stopped at the end). Without either it prints a
-// skip line and exits 0.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadTestenv } from './testenv-loader.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const _ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.argv[2] ?? 200);
 const W = Number(process.argv[3] ?? 2);
 const CP = Number(process.argv[4] ?? 1);
 const NAMESPACES = 10;
 const CD = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
 
-/** test/testenv/*.ts compiled on the fly (esbuild), so that this plain Node script can start it. */
-async function loadTestenv() {
-  const { build } = await import('esbuild');
-  const out = mkdtempSync(join(tmpdir(), 'cm-bench-testenv-'));
-  await build({
-    entryPoints: {
-      binaries: join(ROOT, 'test/testenv/binaries.ts'),
-      cluster: join(ROOT, 'test/testenv/cluster.ts'),
-    },
-    outdir: out,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-    define: { 'import.meta.dirname': JSON.stringify(join(ROOT, 'test', 'testenv')) },
-  });
-  const mod = {
-    ...(await import(pathToFileURL(join(out, 'binaries.mjs')).href)),
-    ...(await import(pathToFileURL(join(out, 'cluster.mjs')).href)),
-  };
-  rmSync(out, { recursive: true, force: true });
-  return mod;
-}
-
 let kubeconfig = process.env.BENCH_KUBECONFIG;
 let testenv;
 if (!kubeconfig) {
-  const { findBinaries, startTestenv } = await loadTestenv();
+  const { findBinaries, startTestenv } = await loadTestenv(['binaries', 'cluster']);
   const found = findBinaries();
   if ('missing' in found) {
     console.log(
@@ -69,7 +29,7 @@ const { embeddedRegistry, SimulatedCloud, systemClock } = await import('../dist/
 const { installCrds, openKubeStore } = await import('../dist/store/kube/index.js');
 const { createLogger } = await import('../dist/util/log.js');
 
-const store = openKubeStore({ kubeconfig, fieldManager: 'clustermint-bench' });
+const store = await openKubeStore({ kubeconfig, fieldManager: 'clustermint-bench' });
 let ctl;
 try {
   // The API server: ready once it answers (the test environment takes a few seconds).

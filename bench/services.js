@@ -14,33 +14,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadTestenv } from './testenv-loader.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLUSTERS = 3;
 const SERVICES = 5;
 const CONFIGMAPS = 16;
 const DRIFT_MS = Number(process.env.BENCH_DRIFT_MS ?? 1000);
-
-/** test/testenv/workload.ts compiled on the fly (esbuild), as bench/controller-kube.js does. */
-async function loadWorkload() {
-  const { build } = await import('esbuild');
-  const out = mkdtempSync(join(tmpdir(), 'cm-bench-workload-'));
-  await build({
-    entryPoints: { workload: join(ROOT, 'test/testenv/workload.ts') },
-    outdir: out,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-    define: { 'import.meta.dirname': JSON.stringify(join(ROOT, 'test', 'testenv')) },
-  });
-  const mod = await import(pathToFileURL(join(out, 'workload.mjs')).href);
-  rmSync(out, { recursive: true, force: true });
-  return mod;
-}
 
 function writeChart(dir, name) {
   mkdirSync(join(dir, 'templates'), { recursive: true });
@@ -79,7 +60,7 @@ subjects: [{ kind: ServiceAccount, name: {{ .Release.Name }}, namespace: {{ .Rel
   );
 }
 
-const { startWorkloadClusters, closeWorkloadClusters } = await loadWorkload();
+const { startWorkloadClusters, closeWorkloadClusters } = await loadTestenv(['workload']);
 const clusters = await startWorkloadClusters(CLUSTERS, 'services bench').catch((e) => {
   console.log(`services onto workload clusters: skipped, ${e.message}`);
   process.exit(0);
