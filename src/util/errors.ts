@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'UNREADABLE'
   | 'TOO_LARGE'
   | 'YAML_SYNTAX'
+  | 'INVALID_UTF8'
   | 'YAML_ALIASES'
   | 'TOO_DEEP'
   | 'INVALID_CHART'
