@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'YAML_SYNTAX'
   | 'INVALID_UTF8'
+  | 'OUT_OF_RANGE'
   | 'YAML_ALIASES'
   | 'TOO_DEEP'
   | 'INVALID_CHART'

@@ -68,3 +68,16 @@ describe('invalid UTF-8', () => {
     );
   });
 });
+
+describe('integers out of range', () => {
+  it('a values file integer past 2^53 is a located error, not replicas: 1e+23', async () => {
+    const dir = tmpTree({ 'big.yaml': 'workersNumber: 99999999999999999999999\n' });
+    const file = join(dir, 'big.yaml');
+    expectRefused(
+      await run('template', chart, '-f', values, '-f', file),
+      new RegExp(
+        `${file}:1:16: integer 99999999999999999999999 is out of range \\(at most 2\\^53-1 is exact\\)`,
+      ),
+    );
+  });
+});
