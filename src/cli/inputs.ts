@@ -8,6 +8,7 @@ import {
 } from '../api/cluster-deployment.js';
 import type { ValuesSource } from '../gate/chart-pipeline.js';
 import { parseSetArgument } from '../render/chart/values.js';
+import { SetBudget } from '../render/helm/strvals.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { type DocumentsFile, isRenderInput } from '../resolve/documents.js';
 import { ClustermintError } from '../util/errors.js';
@@ -33,9 +34,10 @@ export function readValuesFile(file: string): ValuesSource {
 }
 
 export function readSetFlags(sets: readonly string[], setStrings: readonly string[]): ValuesSource[] {
+  const budget = new SetBudget(); // one allowance of list items for all the flags
   return [
-    ...sets.map((s) => ({ label: `--set ${s}`, value: parseSetArgument(s) })),
-    ...setStrings.map((s) => ({ label: `--set-string ${s}`, value: parseSetArgument(s, true) })),
+    ...sets.map((s) => ({ label: `--set ${s}`, value: parseSetArgument(s, false, budget) })),
+    ...setStrings.map((s) => ({ label: `--set-string ${s}`, value: parseSetArgument(s, true, budget) })),
   ];
 }
 

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'UNREADABLE'
   | 'TOO_LARGE'
   | 'YAML_SYNTAX'
+  | 'INVALID_UTF8'
+  | 'OUT_OF_RANGE'
   | 'YAML_ALIASES'
   | 'TOO_DEEP'
   | 'INVALID_CHART'

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ClustermintError } from './errors.js';
 import { LIMITS } from './limits.js';
+import { decodeUtf8Strict } from './utf8.js';
 
 export function readTextFile(file: string): string {
   let size: number;
@@ -27,5 +28,5 @@ export function readTextFile(file: string): string {
       { file },
     );
   }
-  return readFileSync(file, 'utf8');
+  return decodeUtf8Strict(readFileSync(file), file);
 }

@@ -14,6 +14,7 @@ import { ClustermintError } from './errors.js';
 import type { PathSegment } from './json-path.js';
 import { LIMITS } from './limits.js';
 import { emptyMap } from './plain-object.js';
+import { EXACT_INPUT_SCHEMA, inexactIntegerError } from './yaml-integers.js';
 
 const require = createRequire(import.meta.url);
 const positionalYaml = (): typeof import('yaml') => require('yaml');
@@ -52,12 +53,12 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   let raw: unknown[];
   try {
     raw = jsyaml.loadAll(text, undefined, {
-      schema: CORE_WITH_MERGE,
+      schema: EXACT_INPUT_SCHEMA,
       filename: file,
       maxDepth: LIMITS.maxDepth,
     } as jsyaml.LoadOptions) as unknown[];
   } catch (e) {
-    throw syntaxError(e, text, file);
+    throw inexactIntegerError(e, text, file) ?? syntaxError(e, text, file);
   }
   let positional: { docs: Document.Parsed[]; lc: LineCounter } | undefined;
   const positions = () => {

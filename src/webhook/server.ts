@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
+import { decodeUtf8Strict } from '../util/utf8.js';
 import { type AdmissionMode, admit } from './admit.js';
 import type { Logger } from './log.js';
 import {
@@ -194,8 +195,15 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       if (done) return;
       done = true;
       clearTimeout(timer);
+      let text: string;
       try {
-        review(Buffer.concat(chunks).toString('utf8'), mode, res, started, budget);
+        text = decodeUtf8Strict(Buffer.concat(chunks), 'request body');
+      } catch (e) {
+        sendJson(res, 400, statusBody(400, 'BadRequest', `not an AdmissionReview: ${(e as Error).message}`));
+        return;
+      }
+      try {
+        review(text, mode, res, started, budget);
       } catch (e) {
         log.error({ path, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
         sendJson(res, 500, statusBody(500, 'InternalError', `internal error: ${(e as Error).message}`));

@@ -120,6 +120,20 @@ describe('bad input', () => {
     expect(r.body).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest' });
     expect(r.body.message).toMatch(/^not an AdmissionReview: malformed JSON: /);
   });
+  it('answers a body that is not UTF-8 with 400 and the place, not a U+FFFD in its stead', async () => {
+    const text = JSON.stringify(reviewOf(doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment')));
+    const at = text.indexOf('team-a');
+    const body = Buffer.concat([
+      Buffer.from(text.slice(0, at)),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(text.slice(at)),
+    ]);
+    const r = await call('/validate', body);
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe(
+      `not an AdmissionReview: invalid UTF-8 at byte offset ${at} (byte 0xc3, line 1, column ${at + 1}): input must be UTF-8 text`,
+    );
+  });
   it('answers a wrong kind or version with 400 naming it', async () => {
     const review = reviewOf(doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment'));
     const wrongKind = await post('/validate', { ...review, kind: 'ConfigMap' });

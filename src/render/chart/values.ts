@@ -9,6 +9,7 @@ import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '.
 import type { HelmChart } from '../helm/chart.js';
 import { coalesceValues as coalesceHelmValues } from '../helm/coalesce.js';
 import { emptyMetadata } from '../helm/metadata.js';
+import { MAX_INDEX, MAX_SET_DEPTH, SetBudget, SetLimitError, tooDeepMessage } from '../helm/strvals.js';
 
 /** Merge user sources in order: later wins; maps merge; lists and scalars (and null) replace. */
 export function mergeUserValues(sources: readonly unknown[]): PlainObject {
@@ -58,23 +59,25 @@ export function hasPath(tree: unknown, path: readonly PathSegment[]): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// --set parsing (Helm's strvals): `a.b[0].c=v,x={1,2}`, `\,` `\.` `\=` escapes.
-
-const MAX_LIST_INDEX = 65_536;
+// --set parsing (Helm's strvals): `a.b[0].c=v,x={1,2}`, `\,` `\.` `\=` escapes. Helm's index
+// limit, and the limits of src/render/helm/strvals.ts on depth and on the list items that all
+// the flags of one command create (pass them one SetBudget).
 
 /**
  * Parses one `--set` argument into a values tree. With `asString`, values stay strings
  * (`--set-string`); otherwise `true`/`false`/`null` and integers are typed, like Helm.
  */
-export function parseSetArgument(arg: string, asString = false): PlainObject {
+export function parseSetArgument(arg: string, asString = false, budget = new SetBudget()): PlainObject {
+  const flag = asString ? '--set-string' : '--set';
   const root = emptyMap();
   for (const assignment of splitUnescaped(arg, ',', true)) {
     if (assignment === '') continue;
     const eq = indexOfUnescaped(assignment, '=');
     if (eq <= 0) {
-      throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: expected key=value`);
+      throw new ClustermintError('BAD_SET', `${flag} ${JSON.stringify(assignment)}: expected key=value`);
     }
-    const path = parseSetKey(assignment.slice(0, eq), assignment);
+    const where = `${flag} ${JSON.stringify(assignment)}`;
+    const path = parseSetKey(assignment.slice(0, eq), where);
     const raw = assignment.slice(eq + 1);
     let value: unknown;
     if (raw.startsWith('{') && raw.endsWith('}')) {
@@ -84,7 +87,7 @@ export function parseSetArgument(arg: string, asString = false): PlainObject {
     } else {
       value = typed(unescapeSet(raw), asString);
     }
-    setPath(root, path, value, assignment);
+    setPath(root, path, value, where, budget);
   }
   return root;
 }
@@ -98,32 +101,38 @@ function typed(s: string, asString: boolean): unknown {
   return s;
 }
 
-function parseSetKey(key: string, assignment: string): PathSegment[] {
+function parseSetKey(key: string, where: string): PathSegment[] {
   const path: PathSegment[] = [];
   for (const part of splitUnescaped(key, '.', false)) {
     const m = /^((?:\\.|[^[\\])*)((?:\[\d+\])*)$/.exec(part);
     if (!m || (m[1] === '' && path.length === 0)) {
-      throw new ClustermintError(
-        'BAD_SET',
-        `--set ${JSON.stringify(assignment)}: invalid key ${JSON.stringify(key)}`,
-      );
+      throw new ClustermintError('BAD_SET', `${where}: invalid key ${JSON.stringify(key)}`);
     }
     if (m[1] !== '') path.push(unescapeSet(m[1]));
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) {
       const n = Number(idx[1]);
-      if (n > MAX_LIST_INDEX) {
+      if (n > MAX_INDEX) {
         throw new ClustermintError(
           'BAD_SET',
-          `--set ${JSON.stringify(assignment)}: list index ${n} is over ${MAX_LIST_INDEX}`,
+          `${where}: index of ${idx[1]} is greater than maximum supported index of ${MAX_INDEX}`,
         );
       }
       path.push(n);
     }
+    // the root map holds the first name: MAX_SET_DEPTH maps and lists below it
+    if (path.length > MAX_SET_DEPTH + 1)
+      throw new ClustermintError('BAD_SET', `${where}: ${tooDeepMessage()}`);
   }
   return path;
 }
 
-function setPath(root: PlainObject, path: PathSegment[], value: unknown, assignment: string): void {
+function setPath(
+  root: PlainObject,
+  path: PathSegment[],
+  value: unknown,
+  where: string,
+  budget: SetBudget,
+): void {
   let cur: any = root;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
@@ -131,7 +140,15 @@ function setPath(root: PlainObject, path: PathSegment[], value: unknown, assignm
     const nextIsIndex = !last && typeof path[i + 1] === 'number';
     if (typeof seg === 'number') {
       if (!Array.isArray(cur)) {
-        throw new ClustermintError('BAD_SET', `--set ${JSON.stringify(assignment)}: cannot index a non-list`);
+        throw new ClustermintError('BAD_SET', `${where}: cannot index a non-list`);
+      }
+      if (cur.length <= seg) {
+        try {
+          budget.grow(seg + 1 - cur.length);
+        } catch (e) {
+          if (e instanceof SetLimitError) throw new ClustermintError('BAD_SET', `${where}: ${e.message}`);
+          throw e;
+        }
       }
       while (cur.length <= seg) cur.push(null);
       if (last) cur[seg] = value;

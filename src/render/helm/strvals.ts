@@ -5,6 +5,12 @@
  * `null` a nil; `a[0].b=x` lists (index at most 65536), `{a,b}` lists, `\` escapes the next
  * character; names nest at most 30 levels. Error texts are Helm's. Pure: --set-file and -f
  * read through the `readFile` callback.
+ *
+ * Two limits of ours, where Helm has none (docs/charts.md): a path nests at most MAX_SET_DEPTH
+ * maps and lists (Helm's 30 counts only `a.b` names, so `a[0][0]...` and `a[0].b[0]...` would
+ * recurse until the stack ends), and the lists that indices pad with nulls hold at most
+ * MAX_SET_LIST_ITEMS items in all, across every flag of one command (`l1[65536]=1 l2[65536]=1
+ * ...` would otherwise allocate without bound).
  */
 import { goQuote } from '../../go/fmt.js';
 import { goJsonParse } from '../../go/json.js';
@@ -12,10 +18,35 @@ import { emptyMap, isPlainObject, type PlainObject } from '../../util/plain-obje
 import { GoInt } from '../gotemplate/values.js';
 import { loadValues, mergeMaps } from './load.js';
 
+export class StrvalsError extends Error {}
+/** A limit of ours (MAX_SET_DEPTH, MAX_SET_LIST_ITEMS): its text is kept whatever the flag. */
+export class SetLimitError extends StrvalsError {}
+
 export const MAX_INDEX = 65536;
 export const MAX_NESTED_NAME_LEVEL = 30;
+/** Maps and lists one --set path may nest, names and indices together. */
+export const MAX_SET_DEPTH = 100;
+/** List items (mostly nulls before an index) all the value flags of one command may create. */
+export const MAX_SET_LIST_ITEMS = 1 << 20;
 
-export class StrvalsError extends Error {}
+/** What the value flags of one command have allocated so far: the list items they created. */
+export class SetBudget {
+  listItems = 0;
+  /** Counts `n` new list items, refusing them past the limit (before they are allocated). */
+  grow(n: number): void {
+    if (this.listItems + n > MAX_SET_LIST_ITEMS) {
+      throw new SetLimitError(
+        `list indices would create over ${MAX_SET_LIST_ITEMS.toLocaleString('en-US')} list items in all (a limit of clustermint's)`,
+      );
+    }
+    this.listItems += n;
+  }
+}
+
+/** The error for a path nested deeper than MAX_SET_DEPTH. */
+export function tooDeepMessage(): string {
+  return `value nests deeper than the maximum of ${MAX_SET_DEPTH} levels (a limit of clustermint's)`;
+}
 
 /** io.EOF: the end of the input, which ends parsing quietly at a key's start. */
 class Eof extends Error {}
@@ -90,11 +121,12 @@ function set(data: PlainObject, key: string, value: unknown): void {
   if (key !== '') data[key] = value;
 }
 
-function setIndex(list: unknown[], index: number, value: unknown): unknown[] {
+function setIndex(list: unknown[], index: number, value: unknown, budget: SetBudget): unknown[] {
   if (index < 0) throw new StrvalsError(`negative ${index} index not allowed`);
   if (index > MAX_INDEX) {
     throw new StrvalsError(`index of ${index} is greater than maximum supported index of ${MAX_INDEX}`);
   }
+  if (list.length <= index) budget.grow(index + 1 - list.length);
   const out = list.length <= index ? [...list, ...new Array(index + 1 - list.length).fill(null)] : list;
   out[index] = value;
   return out;
@@ -177,12 +209,27 @@ function jsonValueLength(s: string): number {
 }
 
 class Parser {
+  /** Maps and lists entered on the current path (MAX_SET_DEPTH). */
+  private depth = 0;
+
   constructor(
     private readonly sc: Scanner,
     private readonly reader: Reader | null,
+    private readonly budget: SetBudget,
     /** --set-literal: no escapes, no lists, the whole rest is the value. */
     private readonly literal = false,
   ) {}
+
+  /** Runs `fn` one level deeper, refusing a path over MAX_SET_DEPTH. */
+  private deeper<T>(fn: () => T): T {
+    if (this.depth >= MAX_SET_DEPTH) throw new SetLimitError(tooDeepMessage());
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
 
   parse(data: PlainObject): void {
     for (;;) {
@@ -215,7 +262,7 @@ class Parser {
     if (last === '[') {
       const i = this.keyIndex();
       const list = Object.hasOwn(data, k) ? assertList(data[k]) : [];
-      const r = this.listItemSafe(list, i, nested);
+      const r = this.deeper(() => this.listItemSafe(list, i, nested));
       set(data, k, r.list);
       if (r.error) throw r.error;
       return;
@@ -259,7 +306,7 @@ class Parser {
     const inner = Object.hasOwn(data, k) ? assertMap(data[k]) : emptyMap();
     let error: unknown;
     try {
-      this.key(inner, nested);
+      this.deeper(() => this.key(inner, nested));
     } catch (e) {
       error = e;
     }
@@ -337,18 +384,18 @@ class Parser {
     };
     if (last === '=') {
       return guard(() => {
-        if (this.literal) return setIndex(list, i, runesUntil(this.sc, '', false).text);
-        if (this.reader === null) return setIndex(list, i, this.jsonValue());
+        if (this.literal) return setIndex(list, i, runesUntil(this.sc, '', false).text, this.budget);
+        if (this.reader === null) return setIndex(list, i, this.jsonValue(), this.budget);
         let vl: unknown[];
         try {
           vl = this.valList();
         } catch (e) {
-          if (e instanceof Eof) return setIndex(list, i, '');
+          if (e instanceof Eof) return setIndex(list, i, '', this.budget);
           if (!(e instanceof NotList)) throw e;
           const rs = runesUntil(this.sc, ',');
-          return setIndex(list, i, this.reader(rs.text));
+          return setIndex(list, i, this.reader(rs.text), this.budget);
         }
-        return setIndex(list, i, vl);
+        return setIndex(list, i, vl, this.budget);
       });
     }
     if (last === '[') {
@@ -356,12 +403,13 @@ class Parser {
       const current = list.length > i && list[i] !== null ? assertList(list[i]) : [];
       let inner: unknown[];
       try {
-        inner = this.listItem(current, next, nested);
+        inner = this.deeper(() => this.listItem(current, next, nested));
       } catch (e) {
         if (e instanceof ListError) return failWith(list, e.cause);
+        if (e instanceof StrvalsError) return failWith(list, e);
         throw e;
       }
-      return guard(() => setIndex(list, i, inner));
+      return guard(() => setIndex(list, i, inner, this.budget));
     }
     // '.'
     let inner = emptyMap();
@@ -370,8 +418,8 @@ class Parser {
       else list[i] = inner;
     }
     return guard(() => {
-      this.key(inner, nested);
-      return setIndex(list, i, inner);
+      this.deeper(() => this.key(inner, nested));
+      return setIndex(list, i, inner, this.budget);
     });
   }
 
@@ -409,23 +457,28 @@ class ListError extends Error {
 }
 
 /** strvals.ParseInto (`--set`), or ParseIntoString with `asString` (`--set-string`). */
-export function parseInto(text: string, dest: PlainObject, asString = false): void {
-  new Parser(new Scanner(text), (rs) => typedValue(rs, asString)).parse(dest);
+export function parseInto(text: string, dest: PlainObject, asString = false, budget = new SetBudget()): void {
+  new Parser(new Scanner(text), (rs) => typedValue(rs, asString), budget).parse(dest);
 }
 
 /** strvals.ParseIntoFile (`--set-file`): each value is a path, its content the value. */
-export function parseIntoFile(text: string, dest: PlainObject, readFile: (path: string) => string): void {
-  new Parser(new Scanner(text), readFile).parse(dest);
+export function parseIntoFile(
+  text: string,
+  dest: PlainObject,
+  readFile: (path: string) => string,
+  budget = new SetBudget(),
+): void {
+  new Parser(new Scanner(text), readFile, budget).parse(dest);
 }
 
 /** strvals.ParseJSON (`--set-json name=JSON`). */
-export function parseJsonInto(text: string, dest: PlainObject): void {
-  new Parser(new Scanner(text), null).parse(dest);
+export function parseJsonInto(text: string, dest: PlainObject, budget = new SetBudget()): void {
+  new Parser(new Scanner(text), null, budget).parse(dest);
 }
 
 /** strvals.ParseLiteralInto (`--set-literal`): the value is the rest of the text, as is. */
-export function parseLiteralInto(text: string, dest: PlainObject): void {
-  new Parser(new Scanner(text), (rs) => rs, true).parse(dest);
+export function parseLiteralInto(text: string, dest: PlainObject, budget = new SetBudget()): void {
+  new Parser(new Scanner(text), (rs) => rs, budget, true).parse(dest);
 }
 
 export interface ValueFlags {
@@ -449,6 +502,7 @@ export interface ValueFlags {
  */
 export function mergeValueFlags(flags: ValueFlags, readFile: (path: string) => string): PlainObject {
   let base = emptyMap();
+  const budget = new SetBudget();
   for (const path of flags.valueFiles ?? []) {
     const raw = readFile(path);
     let current: PlainObject;
@@ -474,9 +528,11 @@ export function mergeValueFlags(flags: ValueFlags, readFile: (path: string) => s
       if (parsed !== null) base = mergeMaps(base, parsed as PlainObject);
     } else {
       try {
-        parseJsonInto(value, base);
+        parseJsonInto(value, base, budget);
       } catch (e) {
         if (!(e instanceof StrvalsError)) throw e;
+        if (e instanceof SetLimitError)
+          throw new StrvalsError(`failed parsing --set-json data: ${e.message}`);
         throw new StrvalsError(`failed parsing --set-json data ${value}`);
       }
     }
@@ -491,9 +547,9 @@ export function mergeValueFlags(flags: ValueFlags, readFile: (path: string) => s
       }
     }
   };
-  each(flags.values, '--set', (v) => parseInto(v, base));
-  each(flags.stringValues, '--set-string', (v) => parseInto(v, base, true));
-  each(flags.fileValues, '--set-file', (v) => parseIntoFile(v, base, readFile));
-  each(flags.literalValues, '--set-literal', (v) => parseLiteralInto(v, base));
+  each(flags.values, '--set', (v) => parseInto(v, base, false, budget));
+  each(flags.stringValues, '--set-string', (v) => parseInto(v, base, true, budget));
+  each(flags.fileValues, '--set-file', (v) => parseIntoFile(v, base, readFile, budget));
+  each(flags.literalValues, '--set-literal', (v) => parseLiteralInto(v, base, budget));
   return base;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coalesceValues, mergeUserValues, parseSetArgument } from '../../../src/render/chart/values.js';
+import { SetBudget } from '../../../src/render/helm/strvals.js';
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
 
@@ -130,7 +131,32 @@ describe('--set (Helm strvals)', () => {
 
   it('rejects an assignment without = and huge indexes', () => {
     expect(() => parseSetArgument('novalue')).toThrow(/expected key=value/);
-    expect(() => parseSetArgument('a[99999999]=1')).toThrow(/list index/);
+    expect(() => parseSetArgument('a[99999999]=1')).toThrow(
+      /index of 99999999 is greater than maximum supported index of 65536/,
+    );
+  });
+
+  it('a path nests at most 100 maps and lists; 5,000 levels are an error, not a stack overflow', () => {
+    const names = (n: number) => `${Array.from({ length: n + 1 }, () => 'a').join('.')}=1`;
+    expect(() => parseSetArgument(names(100))).not.toThrow();
+    const message = /--set "a\.a.*: value nests deeper than the maximum of 100 levels/;
+    expect(() => parseSetArgument(names(101))).toThrow(message);
+    expect(() => parseSetArgument(names(5000))).toThrow(message);
+    expect(() => parseSetArgument(`l${'[0]'.repeat(101)}=1`)).toThrow(/deeper than the maximum of 100/);
+    expect(() => parseSetArgument(`${'a[0].'.repeat(60)}b=1`, true)).toThrow(
+      /^--set-string .*deeper than the maximum of 100/,
+    );
+  });
+
+  it('the list items that indices create are bounded across the flags sharing one budget', () => {
+    const budget = new SetBudget();
+    for (let i = 0; i < 15; i++) parseSetArgument(`l${i}[65536]=1`, false, budget);
+    expect(() => parseSetArgument('l15[65536]=1', false, budget)).toThrow(
+      /--set "l15\[65536\]=1": list indices would create over 1,048,576 list items in all/,
+    );
+    // a fresh budget (another command) starts again
+    expect(() => parseSetArgument('l15[65536]=1')).not.toThrow();
+    expect(() => parseSetArgument(`n${'[65536]'.repeat(20)}=1`)).toThrow(/over 1,048,576 list items/);
   });
 
   it('property: a.b.c=v round-trips any simple key path and integer', () => {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGoTemplate } from '../../../src/render/gotemplate/index.js';
 import { helmFunctions } from '../../../src/render/helm/functions.js';
-import { mergeValueFlags, type ValueFlags } from '../../../src/render/helm/strvals.js';
+import { mergeValueFlags, StrvalsError, type ValueFlags } from '../../../src/render/helm/strvals.js';
 import { findHelm } from '../../helpers/helm.js';
 import { helmTemplate } from './helm-reference.js';
 
@@ -77,6 +77,58 @@ describe('strvals', () => {
   ];
   it.each(errors)('%j fails', (flags, message) => {
     expect(() => mergeValueFlags(flags, readFile)).toThrow(message);
+  });
+});
+
+describe('strvals limits of ours (Helm has none)', () => {
+  const deep = (n: number) => `l${'[0]'.repeat(n)}=1`;
+
+  it('a path nests at most 100 maps and lists, names and indices together', () => {
+    expect(oursJson({ values: [deep(100)] })).toBe(`{"l":${'['.repeat(100)}1${']'.repeat(100)}}`);
+    const message = 'value nests deeper than the maximum of 100 levels';
+    expect(() => mergeValueFlags({ values: [deep(101)] }, readFile)).toThrow(
+      `failed parsing --set data: ${message}`,
+    );
+    // Helm's 30 counts only names: a list between them resets nothing here
+    expect(() => mergeValueFlags({ values: [`${'a[0].'.repeat(60)}b=1`] }, readFile)).toThrow(message);
+    expect(() => mergeValueFlags({ literalValues: [`${'a[0].'.repeat(60)}b=1`] }, readFile)).toThrow(
+      `failed parsing --set-literal data: ${message}`,
+    );
+    expect(() => mergeValueFlags({ jsonValues: [deep(5000)] }, readFile)).toThrow(
+      `failed parsing --set-json data: ${message}`,
+    );
+  });
+
+  it('5,000 levels are an error, not a stack overflow', () => {
+    expect(() => mergeValueFlags({ values: [deep(5000)] }, readFile)).toThrow(StrvalsError);
+    expect(() => mergeValueFlags({ stringValues: [`${'a[0].'.repeat(5000)}b=1`] }, readFile)).toThrow(
+      StrvalsError,
+    );
+  });
+
+  it('the list items that indices create are bounded across all the flags', () => {
+    const big = (i: number) => `l${i}[65536]=1`;
+    // 15 such lists fit in 1,048,576 items; the same list set again creates none
+    const fifteen = Array.from({ length: 15 }, (_, i) => big(i));
+    expect(() => mergeValueFlags({ values: [...fifteen, big(0), big(0)] }, readFile)).not.toThrow();
+    const before = process.memoryUsage().heapUsed;
+    const many = Array.from({ length: 300 }, (_, i) => big(i));
+    const message = 'list indices would create over 1,048,576 list items in all';
+    expect(() => mergeValueFlags({ values: many }, readFile)).toThrow(
+      `failed parsing --set data: ${message}`,
+    );
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(256 * 1024 * 1024);
+    // one budget for every kind of value flag, and for several assignments in one flag
+    expect(() =>
+      mergeValueFlags(
+        { values: fifteen.slice(0, 8), stringValues: [fifteen.slice(8).join(','), big(99)] },
+        readFile,
+      ),
+    ).toThrow(`failed parsing --set-string data: ${message}`);
+    expect(() => mergeValueFlags({ jsonValues: [...fifteen, 'j[65536]=1'] }, readFile)).toThrow(
+      `failed parsing --set-json data: ${message}`,
+    );
+    expect(() => mergeValueFlags({ values: [`n${'[65536]'.repeat(20)}=1`] }, readFile)).toThrow(message);
   });
 });
 
