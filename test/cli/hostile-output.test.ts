@@ -241,3 +241,23 @@ describe('a damaged state file is reported the same way by every command', () =>
     }
   });
 });
+
+describe('the live progress display', () => {
+  it('writes its own cursor sequences raw but escapes what the lines hold', async () => {
+    const { LiveLines } = await import('../../src/cli/apply-progress.js');
+    let out = '';
+    const live = new LiveLines(
+      (t) => {
+        out += t;
+      },
+      () => 200,
+    );
+    live.render(['team-a/dev-1  Provisioning  \x1b]0;pwned\x07 step\nfake line']);
+    live.done(['team-a/dev-1  Ready  \u202eevil']);
+    expect(out).toContain('\\u001b]0;pwned\\u0007 step\\u000afake line');
+    expect(out).toContain('\\u202eevil');
+    // only the display's own sequences remain: cursor up, carriage return, erase line
+    const own = out.replace(/\x1b\[\d*A|\r\x1b\[2K|\n/g, '');
+    expect(own).not.toMatch(RAW_CONTROLS);
+  });
+});
