@@ -6,6 +6,7 @@
 import type { DeploymentStatus } from '../controller/deployment.js';
 import { KNOWN_KUBERNETES_VERSIONS, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
 import type { KubeObject } from '../store/types.js';
+import { printable } from '../util/printable.js';
 
 export interface Progress {
   phase: string;
@@ -124,7 +125,8 @@ export function progressLine(key: string, p: Progress): string {
 
 /**
  * Lines that redraw in place on a terminal: each `render` moves the cursor back over the lines
- * drawn before and rewrites them (each cut to the terminal's width, so none wraps).
+ * drawn before and rewrites them (each cut to the terminal's width, so none wraps). It writes to
+ * the raw stream (its own escape sequences must pass), so it escapes the lines itself.
  */
 export class LiveLines {
   private drawn = 0;
@@ -139,7 +141,8 @@ export class LiveLines {
     const spin = '|/-\\'[this.frame++ % 4];
     const width = Math.max(20, this.columns() - 1);
     let out = this.drawn ? `\x1b[${this.drawn}A` : '';
-    for (const l of lines) out += `\r\x1b[2K${`${spin} ${l}`.slice(0, width)}\n`;
+    for (const l of lines)
+      out += `\r\x1b[2K${`${spin} ${printable(l, { oneLine: true })}`.slice(0, width)}\n`;
     this.write(out);
     this.drawn = lines.length;
   }
@@ -148,7 +151,7 @@ export class LiveLines {
   done(lines: string[]): void {
     let out = this.drawn ? `\x1b[${this.drawn}A` : '';
     const width = Math.max(20, this.columns() - 1);
-    for (const l of lines) out += `\r\x1b[2K${`  ${l}`.slice(0, width)}\n`;
+    for (const l of lines) out += `\r\x1b[2K${`  ${printable(l, { oneLine: true })}`.slice(0, width)}\n`;
     this.write(out);
     this.drawn = 0;
   }

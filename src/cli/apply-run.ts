@@ -15,6 +15,7 @@ import { isAlreadyExists, isNotFound } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { printable } from '../util/printable.js';
 import { LiveLines, progressLine, progressOf } from './apply-progress.js';
 import { serviceKindObject } from './apply-services.js';
 import {
@@ -231,7 +232,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       const what = await upsert(emb.store, deploymentObject(cd));
       lines.push(`clusterdeployment.clustermint.io/${cd.metadata.name} ${what}\n`);
     }
-    io.out(lines.join(''));
+    io.out(printable(lines.join('')));
     const deniedCode = denied.length ? 1 : 0;
     const keys = allowed.map((cd) => `${cd.metadata.namespace}/${cd.metadata.name}`);
     if (!o.wait || keys.length === 0) {
@@ -254,7 +255,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       }
       return [...outcomes.values()].every((x) => x.outcome !== 'pending');
     };
-    const display = live ? new LiveLines(io.err, o.columns ?? (() => 80)) : undefined;
+    const display = live ? new LiveLines((io.raw ?? io).err, o.columns ?? (() => 80)) : undefined;
     const frame = () => keys.map((k) => progressLine(k, progressOf(current.get(k))));
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -282,15 +283,15 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     let code = deniedCode;
     for (const key of keys) {
       const r = outcomes.get(key) ?? { outcome: 'pending', message: '' };
-      if (r.outcome === 'ready') io.out(`${key} Ready: ${r.message}\n`);
+      if (r.outcome === 'ready') io.out(printable(`${key} Ready: ${r.message}\n`));
       else if (r.outcome === 'denied') {
-        io.out(`${key} denied by the reconciler's gate: ${r.message}\n`);
+        io.out(printable(`${key} denied by the reconciler's gate: ${r.message}\n`));
         code = 1;
       } else if (r.outcome === 'failed') {
-        io.out(`${key} failed: ${r.message}\n`);
+        io.out(printable(`${key} failed: ${r.message}\n`));
         code = 1;
       } else {
-        io.out(`${key} not Ready after ${o.timeout}: ${r.message}\n`);
+        io.out(printable(`${key} not Ready after ${o.timeout}: ${r.message}\n`));
         code = 1;
       }
     }

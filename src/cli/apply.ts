@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
+import { quote } from '../util/printable.js';
 import { type IO, processIO } from './io.js';
 import { collect } from './options.js';
 import type { Wrap } from './program.js';
@@ -45,9 +46,10 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
         if (!['auto', 'live', 'events'].includes(opts.progress))
           throw new ClustermintError(
             'USAGE',
-            `--progress must be auto, live or events, got ${JSON.stringify(opts.progress)}`,
+            `--progress must be auto, live or events, got ${quote(opts.progress)}`,
           );
-        const terminal = io === processIO && process.stderr.isTTY === true && process.env.TERM !== 'dumb';
+        const terminal =
+          (io.raw ?? io) === processIO && process.stderr.isTTY === true && process.env.TERM !== 'dumb';
         const { runApply } = await import('./apply-run.js');
         return runApply(
           {

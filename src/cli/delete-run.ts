@@ -2,6 +2,7 @@
 import { isNotFound } from '../store/errors.js';
 import type { KubeObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import { CD_TYPE, eventLine, openEmbedded, openState, parseTimeout } from './embedded-run.js';
 import { kindOf } from './get-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
@@ -54,7 +55,7 @@ export async function runDelete(o: DeleteOptions, io: IO): Promise<number> {
       }
       try {
         await emb.store.delete({ ...CD_TYPE, namespace, name: t.name });
-        io.out(`clusterdeployment.clustermint.io/${t.name} deleted\n`);
+        io.out(printable(`clusterdeployment.clustermint.io/${t.name} deleted\n`));
         keys.push(`${namespace}/${t.name}`);
       } catch (e) {
         if (!isNotFound(e)) throw e;
@@ -90,7 +91,7 @@ export async function runDelete(o: DeleteOptions, io: IO): Promise<number> {
       io.out(`not deleted after ${o.timeout}\n`);
       return 1;
     }
-    for (const k of keys) io.out(`${k} gone: machines and infrastructure deleted\n`);
+    for (const k of keys) io.out(printable(`${k} gone: machines and infrastructure deleted\n`));
     return code;
   } finally {
     await emb.close();

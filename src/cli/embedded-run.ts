@@ -20,6 +20,7 @@ import { isNotFound } from '../store/errors.js';
 import { DEFAULT_STATE_PATH, openSqliteStore, type SqliteStore } from '../store/index.js';
 import type { KubeObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
+import { printable, quote } from '../util/printable.js';
 import type { IO } from './io.js';
 
 export { DEFAULT_STATE_PATH };
@@ -164,10 +165,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
 export function parseTimeout(text: string): number {
   const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text.trim());
   if (!m || text.trim() === '')
-    throw new ClustermintError(
-      'USAGE',
-      `--timeout ${JSON.stringify(text)} is not a duration such as 10m, 90s or 1h`,
-    );
+    throw new ClustermintError('USAGE', `--timeout ${quote(text)} is not a duration such as 10m, 90s or 1h`);
   const [h, mi, s, ms] = m.slice(1).map((x) => Number(x ?? 0));
   return ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
@@ -177,7 +175,8 @@ export function eventLine(e: EventInput, nowMs = Date.now()): string {
   const t = new Date(nowMs).toISOString().slice(11, 19);
   const what =
     e.involved.kind === 'ClusterDeployment' ? '' : ` ${e.involved.kind.toLowerCase()}/${e.involved.name}`;
-  return `${t} ${e.namespace}/${e.deployment}${what} ${e.type === 'Warning' ? 'Warning ' : ''}${e.reason}: ${e.message}\n`;
+  // one line whatever the message holds (it may quote input): escaped, newlines included
+  return `${printable(`${t} ${e.namespace}/${e.deployment}${what} ${e.type === 'Warning' ? 'Warning ' : ''}${e.reason}: ${e.message}`, { oneLine: true })}\n`;
 }
 
 export async function deploymentEvents(

@@ -7,6 +7,7 @@ import { isNotFound, isStoreError } from '../store/errors.js';
 import { openKubeStore } from '../store/kube/index.js';
 import type { KubeObject, ResourceType, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
+import { printable, quote } from '../util/printable.js';
 import { upgradeSteps } from './apply-progress.js';
 import { CD_TYPE, deploymentEvents, openState } from './embedded-run.js';
 import type { IO } from './io.js';
@@ -55,7 +56,7 @@ export function kindOf(text: string): ResourceType {
   if (!t)
     throw new ClustermintError(
       'USAGE',
-      `unknown resource type ${JSON.stringify(text)}: use clusterdeployments (cd), machines, events, multiclusterservices (mcs), servicetemplates (svctmpl) or clusterresourcesets`,
+      `unknown resource type ${quote(text)}: use clusterdeployments (cd), machines, events, multiclusterservices (mcs), servicetemplates (svctmpl) or clusterresourcesets`,
     );
   return t;
 }
@@ -70,7 +71,12 @@ export function age(from: string | undefined, nowMs = Date.now()): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
-export function table(rows: string[][]): string {
+/** Cells as printed: the stored objects' strings (messages, names) escaped, each on one line. */
+const printableRows = (rows: string[][]): string[][] =>
+  rows.map((r) => r.map((c) => printable(c, { oneLine: true })));
+
+export function table(given: string[][]): string {
+  const rows = printableRows(given);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return `${rows.map((r) => `${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('   ')}`.trimEnd()).join('\n')}\n`;
 }
@@ -183,7 +189,7 @@ export async function runGet(kind: string, name: string | undefined, o: GetOptio
   const type = kindOf(kind);
   const output = o.output ?? '';
   if (!['', 'wide', 'yaml', 'json'].includes(output))
-    throw new ClustermintError('USAGE', `--output must be wide, yaml or json, got ${JSON.stringify(output)}`);
+    throw new ClustermintError('USAGE', `--output must be wide, yaml or json, got ${quote(output)}`);
   const store = await openReadStore(o);
   try {
     if (o.watch) return await watchGet(store, type, name, o, io, o.signal ?? new AbortController().signal);
@@ -274,7 +280,7 @@ async function watchGet(
   const print = (obj: KubeObject, deleted: boolean) => {
     if (output === 'json') return io.out(`${JSON.stringify(obj, null, 2)}\n`);
     if (output === 'yaml') return io.out(`---\n${jsyaml.dump(obj, { lineWidth: -1, noRefs: true })}`);
-    const row = rowsOf(type, [obj], wide)[1];
+    const row = printableRows(rowsOf(type, [obj], wide))[1];
     if (deleted && type.kind !== 'Event') row[head.indexOf('PHASE')] = 'Deleted';
     const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     const seen = JSON.stringify(row.filter((_, i) => i !== ageColumn));
@@ -295,7 +301,7 @@ async function watchGet(
     io.err(`No resources found${ns ? ` in ${ns} namespace` : ''}; watching.\n`);
   else {
     if (!output || wide) {
-      const initial = rowsOf(type, first.items, wide);
+      const initial = printableRows(rowsOf(type, first.items, wide));
       widths = widths.map((w, i) => Math.max(w, ...initial.map((r) => (r[i] ?? '').length)));
     }
     for (const obj of type.kind === 'Event'
@@ -463,7 +469,7 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
           ]).trimEnd()
         : '  <none>',
     );
-    io.out(`${out.join('\n')}\n`);
+    io.out(`${printable(out.join('\n'))}\n`);
     return 0;
   } catch (e) {
     throw unreachable(o, e);

@@ -12,6 +12,7 @@ import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.j
 import { isChartDir, loadChart } from '../resolve/load-chart.js';
 import { ClustermintError } from '../util/errors.js';
 import { formatPath } from '../util/json-path.js';
+import { printable } from '../util/printable.js';
 import type { Violation } from '../validate/violation.js';
 import { clusterDeployments, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
@@ -187,7 +188,7 @@ export function registerLint(program: Command, io: IO, wrap: Wrap): void {
           io.out(`${JSON.stringify(reports, null, 2)}\n`);
         } else {
           for (const r of reports) {
-            io.out(`==> ${r.path}\n`);
+            io.out(`==> ${printable(r.path, { oneLine: true })}\n`);
             for (const v of r.errors) io.out(`  ${formatViolation(v).replace(/\n/g, '\n  ')}\n`);
             for (const v of r.warnings) io.out(`  ${formatViolation(v).replace(/\n/g, '\n  ')}\n`);
             if (r.errors.length === 0 && r.warnings.length === 0) io.out('  ok\n');

@@ -22,6 +22,7 @@ import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { isNotFound } from '../store/errors.js';
 import { objectsView } from '../store/objects-view.js';
 import type { KubeObject, Store } from '../store/types.js';
+import { printable } from '../util/printable.js';
 import { CD_TYPE, openState } from './embedded-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
@@ -303,7 +304,7 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
         if (p.services) out.push(...servicesLines(p.services));
       }
     }
-    io.out(`${out.join('\n')}\n`);
+    io.out(`${printable(out.join('\n'))}\n`);
   }
   return plans.every(
     (p) => p.allowed && !p.refused && !p.services?.services.some((s) => s.action === 'refused'),

@@ -1,6 +1,7 @@
-/** Printing objects and findings: YAML/JSON for data, one line per finding for people. */
+/** Printing objects and findings: YAML/JSON for data, one line per finding for people (escaped). */
 import jsyaml from 'js-yaml';
 import { formatLocation } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import type { Violation } from '../validate/violation.js';
 
 export type OutputFormat = 'yaml' | 'json';
@@ -33,7 +34,8 @@ export function formatViolation(v: Violation): string {
   const head = [v.severity, where, subject].filter(Boolean).join(': ');
   const lines = [`${head}: ${v.message}`];
   for (const d of v.details ?? []) lines.push(`    ${d}`);
-  return lines.join('\n');
+  // messages and paths carry input (policy messages interpolate values, keys are the user's)
+  return printable(lines.join('\n'));
 }
 
 export function printViolations(vs: readonly Violation[]): string {

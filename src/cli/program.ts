@@ -5,13 +5,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ClustermintError, formatError } from '../util/errors.js';
-import type { IO } from './io.js';
+import { forTerminal, type IO } from './io.js';
 import { VERSION } from './version.js';
 
 export type Wrap = (run: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 export type Register = (program: Command, io: IO, wrap: Wrap) => void;
 
-export function buildProgram(io: IO, setResult: (code: number) => void, register: Register): Command {
+export function buildProgram(given: IO, setResult: (code: number) => void, register: Register): Command {
+  const io = forTerminal(given);
   const program = new Command('clustermint')
     .description('Render, validate and gate Kubernetes clusters from ClusterTemplates and ClusterClasses.')
     .version(VERSION, '--version')
@@ -32,7 +33,8 @@ export function buildProgram(io: IO, setResult: (code: number) => void, register
 }
 
 /** Parses argv, runs the command, and returns its exit code. */
-export async function runProgram(argv: readonly string[], io: IO, register: Register): Promise<number> {
+export async function runProgram(argv: readonly string[], given: IO, register: Register): Promise<number> {
+  const io = forTerminal(given);
   let code = 0;
   const program = buildProgram(
     io,

@@ -7,6 +7,7 @@ import { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { ClustermintError } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import type { Violation } from '../validate/violation.js';
 import { type ExplainedCluster, explainText } from './explain.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
@@ -109,7 +110,9 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
           return 1;
         }
         if (opts.explain) {
-          io.out(format === 'json' ? `${JSON.stringify(explained, null, 2)}\n` : explainText(explained));
+          io.out(
+            format === 'json' ? `${JSON.stringify(explained, null, 2)}\n` : printable(explainText(explained)),
+          );
           return 0;
         }
         io.out(printObjects(objects, format));

@@ -10,6 +10,7 @@ import { policyFilePaths } from '../policy/policy-files.js';
 import { jsonReport, plural, type ResourceResponse, resourceText } from '../policy/report.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { printable } from '../util/printable.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { CORE_WITH_MERGE } from '../util/yaml-source.js';
 import type { IO } from './io.js';
@@ -85,7 +86,7 @@ export interface ScanOptions {
 export function runScan(opts: ScanOptions, io: IO): number {
   const text = opts.output === 'text';
   const println = (s: string) => {
-    if (text) io.out(`${s}\n`);
+    if (text) io.out(`${printable(s)}\n`);
   };
   println('Loading policies ...');
   let policies = opts.policy
@@ -142,7 +143,7 @@ export function runScan(opts: ScanOptions, io: IO): number {
         resourceText({ resource, policies: evaluateResource(resource, compiled, scope, ctx) }, opts.compat),
       );
     }
-    if (out.length > 0) io.out(out.text());
+    if (out.length > 0) io.out(printable(out.text()));
   } else {
     const responses: ResourceResponse[] = resources.map((resource) => ({
       resource,

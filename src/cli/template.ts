@@ -17,6 +17,7 @@ import { loadChartSource } from '../resolve/chart-sources/index.js';
 import { chartFromHelmFiles } from '../resolve/load-chart.js';
 import { readChartArchive } from '../util/archive.js';
 import { ClustermintError } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import { helmUserValues } from './helm-values.js';
 import { readSetFlags, readValuesFile } from './inputs.js';
 import type { IO } from './io.js';
@@ -116,7 +117,7 @@ export function registerTemplate(program: Command, io: IO, wrap: Wrap): void {
         }
         const catalog = new TemplateCatalog(opts.templates);
         if (opts.list) {
-          for (const e of catalog.list()) io.out(`${e.name}\t${e.version}\t${e.dir}\n`);
+          for (const e of catalog.list()) io.out(printable(`${e.name}\t${e.version}\t${e.dir}\n`));
           return 0;
         }
         const chartRef = second ?? first;

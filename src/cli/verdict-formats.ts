@@ -2,6 +2,7 @@
 
 import type { Verdict } from '../gate/index.js';
 import { formatLocation } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import type { Violation } from '../validate/violation.js';
 import { formatViolation } from './print.js';
 import { VERSION } from './version.js';
@@ -19,9 +20,9 @@ export function textVerdicts(verdicts: readonly Verdict[]): string {
     const warn = v.warnings.length
       ? ` (${v.warnings.length} warning${v.warnings.length === 1 ? '' : 's'})`
       : '';
-    out += `${v.allowed ? 'ALLOWED' : 'DENIED '} ${who(v)} (${where})${warn}\n`;
+    out += `${v.allowed ? 'ALLOWED' : 'DENIED '} ${printable(`${who(v)} (${where})`, { oneLine: true })}${warn}\n`;
     for (const x of v.violations) {
-      const tag = x.stage === 'policy' ? ` [${x.policy}/${x.rule}]` : ` [${x.stage}]`;
+      const tag = printable(x.stage === 'policy' ? ` [${x.policy}/${x.rule}]` : ` [${x.stage}]`);
       out += `  ${formatViolation(x).replace(/\n/g, '\n  ')}${tag}\n`;
     }
     for (const x of v.warnings) out += `  ${formatViolation(x).replace(/\n/g, '\n  ')}\n`;

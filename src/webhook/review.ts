@@ -5,6 +5,7 @@
  */
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { printable, quote } from '../util/printable.js';
 import { copyBounded } from '../util/yaml-source.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
@@ -44,6 +45,11 @@ export interface AdmissionResponse {
 export class BadReview extends Error {}
 
 const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+/**
+ * The API server's uids are UUIDs (36 characters). The response must echo the uid whole, so a
+ * longer one is refused rather than echoed (in the response and the log).
+ */
+export const MAX_UID_LENGTH = 128;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function gvk(v: unknown, what: string, keys: readonly string[]): Record<string, string> {
@@ -80,17 +86,21 @@ export function parseAdmissionReview(text: string): AdmissionRequest {
   }
   if (!isPlainObject(tree)) throw new BadReview('the body must be a JSON object (an AdmissionReview)');
   if (tree.kind !== 'AdmissionReview')
-    throw new BadReview(`kind must be AdmissionReview, got ${JSON.stringify(tree.kind ?? null)}`);
+    throw new BadReview(`kind must be AdmissionReview, got ${quote(tree.kind ?? null)}`);
   if (tree.apiVersion !== ADMISSION_API_VERSION)
     throw new BadReview(
-      `apiVersion ${JSON.stringify(tree.apiVersion ?? null)} is not supported: use ${ADMISSION_API_VERSION} (admissionReviewVersions: [v1])`,
+      `apiVersion ${quote(tree.apiVersion ?? null)} is not supported: use ${ADMISSION_API_VERSION} (admissionReviewVersions: [v1])`,
     );
   const r = tree.request;
   if (!isPlainObject(r)) throw new BadReview('request is required');
   if (typeof r.uid !== 'string' || r.uid === '') throw new BadReview('request.uid is required');
+  if (r.uid.length > MAX_UID_LENGTH)
+    throw new BadReview(
+      `request.uid is ${r.uid.length} characters long, over the ${MAX_UID_LENGTH} a uid may have: ${quote(r.uid, 40)}`,
+    );
   if (typeof r.operation !== 'string' || !OPERATIONS.has(r.operation))
     throw new BadReview(
-      `request.operation must be CREATE, UPDATE, DELETE or CONNECT, got ${JSON.stringify(r.operation ?? null)}`,
+      `request.operation must be CREATE, UPDATE, DELETE or CONNECT, got ${quote(r.operation ?? null)}`,
     );
   const ui = isPlainObject(r.userInfo) ? r.userInfo : {};
   return {
@@ -116,16 +126,19 @@ export function reviewResponse(response: AdmissionResponse): string {
   return JSON.stringify({ apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response });
 }
 
-/** A denial: 403 with the message, as the API server shows it to the user. */
+/**
+ * A denial: 403 with the message, as the API server shows it to the user. kubectl prints the
+ * message and warnings as they are, and they may quote the object: escaped like any terminal text.
+ */
 export function deny(uid: string, message: string, warnings: string[] = []): AdmissionResponse {
   return {
     uid,
     allowed: false,
-    status: { code: 403, reason: 'Forbidden', message },
-    ...(warnings.length ? { warnings } : {}),
+    status: { code: 403, reason: 'Forbidden', message: printable(message) },
+    ...(warnings.length ? { warnings: warnings.map((w) => printable(w)) } : {}),
   };
 }
 
 export function allow(uid: string, warnings: string[] = []): AdmissionResponse {
-  return { uid, allowed: true, ...(warnings.length ? { warnings } : {}) };
+  return { uid, allowed: true, ...(warnings.length ? { warnings: warnings.map((w) => printable(w)) } : {}) };
 }

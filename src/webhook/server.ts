@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
+import { clip, clipLines } from '../util/printable.js';
 import { decodeUtf8Strict } from '../util/utf8.js';
 import { type AdmissionMode, admit } from './admit.js';
 import type { Logger } from './log.js';
@@ -269,20 +270,22 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       };
     }
     const ms = performance.now() - started;
+    // the request's strings are the caller's: a log line carries at most MAX_ECHO of each
     const entry = {
       mode,
       uid: request.uid,
-      kind: request.kind.kind,
-      namespace: request.namespace,
-      name: request.name || undefined,
+      kind: clip(request.kind.kind),
+      namespace: clip(request.namespace),
+      name: clip(request.name) || undefined,
       operation: request.operation,
-      user: request.userInfo.username || undefined,
+      user: clip(request.userInfo.username) || undefined,
       allowed: response.allowed,
       patched: response.patch !== undefined,
       ms: Math.round(ms * 100) / 100,
     };
     if (ms > budget) log.warn(entry, 'admission took longer than the request timeout');
-    else if (!response.allowed) log.info({ ...entry, message: response.status?.message }, 'denied');
+    else if (!response.allowed)
+      log.info({ ...entry, message: clipLines(response.status?.message ?? '') }, 'denied');
     else log.debug(entry, 'admitted');
     sendJson(res, 200, reviewResponse(response));
   }

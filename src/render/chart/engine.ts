@@ -13,7 +13,7 @@ import { ClustermintError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { loadGenerated } from '../../util/load-generated.js';
 import { GENERATED_DIR } from '../../util/paths.js';
-import { emptyMap, hasOwn } from '../../util/plain-object.js';
+import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
 import {
   arityOf,
@@ -89,26 +89,59 @@ interface NamedTemplate {
   file: string;
 }
 
+/** The helper an appended object goes through (see stringAppendingCompiler). */
+const PRINT_HELPER = '__print';
+
 /**
  * With `noEscape`, handlebars joins adjacent outputs with `+`, so `{{a}}{{b}}` with two numbers
- * renders their sum. This compiler coerces every appended value to a string first.
+ * renders their sum. This compiler coerces every appended value to a string first; an object
+ * goes through the PRINT_HELPER with the mustache's position, so printing a map is a located
+ * error instead of "Cannot convert object to primitive value" (or "[object Object]").
  */
 function stringAppendingCompiler(hb: typeof Handlebars): unknown {
   const Base = (hb as any).JavaScriptCompiler;
   function StringAppendingCompiler(this: any, ...args: unknown[]) {
     Base.apply(this, args);
   }
+  const printed = (self: any, v: unknown) => {
+    const start = self.source.currentLocation?.start ?? { line: 0, column: 0 };
+    return [
+      // handlebars gives every helper's last argument its lookupProperty: the position is an object
+      `(typeof ${v} === "object" ? helpers.${PRINT_HELPER}(${v}, { line: ${Number(start.line)}, column: ${Number(start.column)} }) : "" + ${v})`,
+    ];
+  };
   StringAppendingCompiler.prototype = Object.create(Base.prototype);
   StringAppendingCompiler.prototype.compiler = StringAppendingCompiler;
   StringAppendingCompiler.prototype.append = function (this: any) {
     if (this.isInline()) {
-      this.replaceStack((current: unknown) => [' != null ? "" + ', current, ' : ""']);
+      this.replaceStack((current: string) => [' != null ? ', ...printed(this, current), ' : ""']);
       this.pushSource(this.appendToBuffer(this.popStack()));
     } else {
-      Base.prototype.append.call(this);
+      const local = this.popStack();
+      this.pushSource([
+        'if (',
+        local,
+        ' != null) { ',
+        this.appendToBuffer(printed(this, local), undefined, true),
+        ' }',
+      ]);
+      if (this.environment.isSimple)
+        this.pushSource(['else { ', this.appendToBuffer("''", undefined, true), ' }']);
     }
   };
   return StringAppendingCompiler;
+}
+
+/** What `{{x}}` prints for an object: its own string form, else a refusal naming what it is. */
+function printObject(v: object): string {
+  if (isPlainObject(v))
+    throw new FunctionError('cannot print a map: use toYaml or toJson to print it as text');
+  try {
+    return `${v}`;
+  } catch {
+    // a list whose items include maps (prototype-less ones have no toString)
+    throw new FunctionError('cannot print a list that holds maps: use toYaml or toJson to print it as text');
+  }
 }
 
 const COMPILE_OPTIONS = { noEscape: true, strict: false, preventIndent: true } as const;
@@ -188,6 +221,14 @@ function buildChart(
       ? options.loc.start.line - (lineOffset.get(fileStack[fileStack.length - 1]) ?? 0)
       : undefined,
     col: options?.loc ? options.loc.start.column + 1 : undefined,
+  });
+
+  hb.registerHelper(PRINT_HELPER, (v: object, start: { line: number; column: number }) => {
+    try {
+      return printObject(v);
+    } catch (e) {
+      throw locate(e, here({ loc: { start } } as HelperOptions));
+    }
   });
 
   for (const [name, spec] of Object.entries(FUNCTIONS)) {

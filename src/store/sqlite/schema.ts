@@ -78,13 +78,49 @@ function unreadable(path: string, message: string, details: string[] = []): Clus
 /** SQLite failures that mean the file cannot be used (as opposed to a bug in a query). */
 const FILE_ERRORS = /^SQLITE_(CORRUPT|NOTADB|CANTOPEN|IOERR|FULL|READONLY|BUSY|LOCKED|PERM|AUTH|PROTOCOL)/;
 
-/** A SQLite error about the file turned into a ClustermintError; anything else unchanged. */
+const DAMAGED_HINT =
+  'the file is damaged or is not a clustermint state file; restore it or start from a new file';
+
+/** A row whose JSON does not parse, or is not what the store writes: the file was changed behind us. */
+export class DamagedRow extends Error {}
+
+/**
+ * A stored JSON column, parsed. Every row read goes through here, so a damaged one is reported
+ * as the state file's damage (exit 2) by whatever command reads it, never as an internal error.
+ */
+export function parseStored<T>(text: string, what: string, shape: 'object' | 'labels'): T {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new DamagedRow(
+      `${what} ${what.startsWith('the labels') ? 'are' : 'is'} not valid JSON (${(e as Error).message})`,
+    );
+  }
+  const isMap = typeof v === 'object' && v !== null && !Array.isArray(v);
+  const ok =
+    shape === 'labels'
+      ? isMap
+      : isMap &&
+        typeof (v as { metadata?: unknown }).metadata === 'object' &&
+        (v as { metadata?: unknown }).metadata !== null;
+  if (!ok) throw new DamagedRow(shape === 'labels' ? `${what} are not a map` : `${what} is not an object`);
+  return v as T;
+}
+
+/** A SQLite error about the file (or a damaged row) turned into a ClustermintError; anything else unchanged. */
 export function fileError(path: string, e: unknown): unknown {
+  if (e instanceof DamagedRow) return unreadable(path, `damaged: ${e.message}`, [DAMAGED_HINT]);
   const code = (e as { code?: unknown })?.code;
+  // SQLite's own JSON functions (the label index, label queries) meeting a damaged labels column
+  if (code === 'SQLITE_ERROR' && (e as Error).message === 'malformed JSON')
+    return unreadable(path, 'damaged: the labels of a row are not valid JSON (malformed JSON)', [
+      DAMAGED_HINT,
+    ]);
   if (typeof code === 'string' && FILE_ERRORS.test(code)) {
     const hint =
       code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'
-        ? ['the file is damaged or is not a clustermint state file; restore it or start from a new file']
+        ? [DAMAGED_HINT]
         : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
           ? ['another process holds the file locked for longer than the busy timeout']
           : [];

@@ -56,6 +56,7 @@ import {
   labelExpression,
   labelIndexName,
   openDatabase,
+  parseStored,
 } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -95,7 +96,12 @@ interface EventRow {
 }
 
 type Labels = Record<string, string> | undefined;
-const labelsOf = (text: string | null): Labels => (text === null ? undefined : JSON.parse(text));
+const labelsOf = (text: string | null): Labels =>
+  text === null ? undefined : parseStored<Record<string, string>>(text, 'the labels of a row', 'labels');
+/** An object's stored body; `what` names it in the damage report. */
+const objectOf = (body: string, what: string): KubeObject => parseStored<KubeObject>(body, what, 'object');
+const rowName = (type: ResourceType, ns: string, name: string) =>
+  `the stored ${type.kind} ${ns ? `${ns}/` : ''}${name}`;
 /** Whether a row passes the filter; labels are parsed only when a label selector asks. */
 const rowMatches = (filter: Filter, ns: string, name: string, labels: string | null): boolean =>
   matchesKey(filter, ns, name) && (filter.labels.length === 0 || matchesLabels(filter, labelsOf(labels)));
@@ -220,7 +226,7 @@ export class SqliteStore implements Store {
   private read(ref: ObjectRef): KubeObject | undefined {
     const { group, kind } = typeKey(ref);
     const body = this.sql.get.get(group, kind, ref.namespace ?? '', ref.name) as string | undefined;
-    return body === undefined ? undefined : JSON.parse(body);
+    return body === undefined ? undefined : objectOf(body, rowName(ref, ref.namespace ?? '', ref.name));
   }
 
   /** Stores `obj` (or removes it for DELETED) under the next resourceVersion, with its event. */
@@ -258,7 +264,7 @@ export class SqliteStore implements Store {
   async list(type: ResourceType, options?: ListOptions): Promise<ListResult> {
     const filter = compileFilter(options);
     return this.run(() => {
-      const items = this.matching(type, filter).map((body) => JSON.parse(body) as KubeObject);
+      const items = this.matching(type, filter).map((body) => objectOf(body, `a stored ${type.kind}`));
       return { items, resourceVersion: String(this.head()) };
     }, false);
   }
@@ -422,7 +428,7 @@ export class SqliteStore implements Store {
       if (from === undefined) {
         // Synthetic ADDED events for what exists now, then the changes after it.
         const initial = this.matching(type, filter).map(
-          (body): WatchEvent => ({ type: 'ADDED', object: JSON.parse(body) }),
+          (body): WatchEvent => ({ type: 'ADDED', object: objectOf(body, `a stored ${type.kind}`) }),
         );
         return new SqliteWatch(this, type, filter, head, initial);
       }
@@ -622,11 +628,21 @@ class SqliteWatch implements Watch {
 
   /** The event a selector watch sees: objects entering the selection are ADDED, leaving it DELETED. */
   private toEvent(row: EventRow): WatchEvent | undefined {
+    try {
+      return this.eventOf(row);
+    } catch (e) {
+      throw fileError(this.store.path, e);
+    }
+  }
+
+  private eventOf(row: EventRow): WatchEvent | undefined {
+    const what = `the change ${row.id} of ${rowName(this.type, row.ns, row.name)}`;
     const now = rowMatches(this.filter, row.ns, row.name, row.labels);
-    if (row.type !== 'MODIFIED') return now ? { type: row.type, object: JSON.parse(row.body) } : undefined;
+    if (row.type !== 'MODIFIED')
+      return now ? { type: row.type, object: objectOf(row.body, what) } : undefined;
     const before = rowMatches(this.filter, row.ns, row.name, row.prev_labels);
     if (!now && !before) return undefined;
-    return { type: now && before ? 'MODIFIED' : now ? 'ADDED' : 'DELETED', object: JSON.parse(row.body) };
+    return { type: now && before ? 'MODIFIED' : now ? 'ADDED' : 'DELETED', object: objectOf(row.body, what) };
   }
 }
 
