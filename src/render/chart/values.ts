@@ -6,6 +6,7 @@
 import { ClustermintError } from '../../util/errors.js';
 import type { PathSegment } from '../../util/json-path.js';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
+import { quote } from '../../util/printable.js';
 import type { HelmChart } from '../helm/chart.js';
 import { coalesceValues as coalesceHelmValues } from '../helm/coalesce.js';
 import { emptyMetadata } from '../helm/metadata.js';
@@ -74,9 +75,9 @@ export function parseSetArgument(arg: string, asString = false, budget = new Set
     if (assignment === '') continue;
     const eq = indexOfUnescaped(assignment, '=');
     if (eq <= 0) {
-      throw new ClustermintError('BAD_SET', `${flag} ${JSON.stringify(assignment)}: expected key=value`);
+      throw new ClustermintError('BAD_SET', `${flag} ${quote(assignment)}: expected key=value`);
     }
-    const where = `${flag} ${JSON.stringify(assignment)}`;
+    const where = `${flag} ${quote(assignment)}`;
     const path = parseSetKey(assignment.slice(0, eq), where);
     const raw = assignment.slice(eq + 1);
     let value: unknown;
