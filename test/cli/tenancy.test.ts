@@ -125,6 +125,14 @@ describe('one source of $teamLabels: the stored Namespace', () => {
     expect(r.stdout).toMatch(/dev-1 denied \(not stored\)/);
   });
 
+  it('plan previews with the same stored labels', async () => {
+    const { state, file, policy } = setup();
+    await run('namespace', 'label', 'team-a', 'tier=development', '--state', state);
+    const r = await run('plan', '-f', file, '--policies', policy, '--state', state);
+    expect(r.stdout).toMatch(/team-a\/dev-1: denied by the gate\n.*cd\.yaml:13:20 \(\$\.workersNumber\)/);
+    expect(r.code).toBe(1);
+  });
+
   it('check reads the same stored labels (--state), or the platform files (--namespaces)', async () => {
     const { dir, state, file, policy } = setup();
     expect((await run('check', '-f', file, '--policies', policy, '--state', state)).code).toBe(0);
