@@ -26,6 +26,17 @@ const SPEC_FIELDS = new Set([
 ]);
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const TEMPLATE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/**
+ * The one rule for what `spec.template` may say, shared by every entry point (check, apply,
+ * the controller, the webhook): the name of a ClusterTemplate, never a path. A path would make
+ * the gate read a chart from any folder of the machine it runs on; folders of charts come only
+ * from the platform (`--templates DIR`, the webhook's configured sources).
+ */
+export function isTemplateName(name: string): boolean {
+  return name.length <= 253 && TEMPLATE_NAME.test(name);
+}
 
 export interface ClusterDeployment {
   apiVersion: string;
@@ -88,6 +99,12 @@ export function readClusterDeployment(file: string, doc: SourceDocument): Cluste
   }
   if (typeof spec.template !== 'string' || spec.template === '' || spec.template.length > 253) {
     return fail(['spec', 'template'], 'spec.template is required: the name of a ClusterTemplate');
+  }
+  if (!isTemplateName(spec.template)) {
+    return fail(
+      ['spec', 'template'],
+      `unknown template ${JSON.stringify(spec.template.slice(0, 100))}: a template is named by a DNS-1123 name (a ClusterTemplate or chart), never a path; chart folders come from the platform (--templates DIR), not from a submission`,
+    );
   }
   if (spec.config !== undefined && spec.config !== null && !isPlainObject(spec.config)) {
     return fail(['spec', 'config'], 'spec.config must be a map of values');

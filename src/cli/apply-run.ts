@@ -30,6 +30,7 @@ import {
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { printViolations } from './print.js';
+import { refuseNamespaceDocuments, storeTeamLabels } from './team-labels.js';
 import { textVerdicts } from './verdict-formats.js';
 
 export interface ApplyOptions {
@@ -111,14 +112,14 @@ function deploymentObject(cd: ClusterDeployment): NewObject {
 
 /** The skipped-document notes of kinds apply stores itself (no warning for them). */
 const STORED_KINDS =
-  /skipped (Namespace|ClusterTemplateChain|ServiceTemplateChain|MultiClusterService|ClusterResourceSet|ConfigMap) /;
+  /skipped (ClusterTemplateChain|ServiceTemplateChain|MultiClusterService|ClusterResourceSet|ConfigMap) /;
 
 export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   const timeoutMs = parseTimeout(o.timeout);
   const files = expandInputs(o.files).map(readSubmissionFile);
+  refuseNamespaceDocuments(files);
   const deployments: ClusterDeployment[] = [];
   const others: NewObject[] = [];
-  const namespaceLabels = new Map<string, Record<string, string>>();
   for (const f of files) {
     const { deployments: ds, skipped } = clusterDeployments(f);
     deployments.push(...ds);
@@ -158,12 +159,6 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
             ...(isPlainObject(meta.labels) ? { labels: { ...(meta.labels as Record<string, string>) } } : {}),
           },
         });
-      } else if (v.kind === 'Namespace' && v.apiVersion === 'v1') {
-        const labels = isPlainObject(meta.labels)
-          ? (JSON.parse(JSON.stringify(meta.labels)) as Record<string, string>)
-          : {};
-        namespaceLabels.set(String(meta.name), labels);
-        others.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: String(meta.name), labels } });
       }
     }
     for (const s of skipped) if (!STORED_KINDS.test(s)) io.err(`warning: ${s}\n`);
@@ -171,7 +166,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   if (deployments.length === 0 && others.length === 0)
     throw new ClustermintError(
       'INVALID_SUBMISSION',
-      'nothing to apply: no ClusterDeployment, ClusterTemplate, ClusterTemplateChain, ServiceTemplate, ServiceTemplateChain, MultiClusterService, ClusterResourceSet, ConfigMap, Secret, Flux source or Namespace in the input',
+      'nothing to apply: no ClusterDeployment, ClusterTemplate, ClusterTemplateChain, ServiceTemplate, ServiceTemplateChain, MultiClusterService, ClusterResourceSet, ConfigMap, Secret, or Flux source in the input',
     );
 
   const lines: string[] = [];
@@ -203,6 +198,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         templates.set(key, await resolveClusterTemplate(stored, source, loader));
       }
     }
+    const teamLabels = storeTeamLabels(emb.store);
     const allowed: ClusterDeployment[] = [];
     const denied: string[] = [];
     for (const cd of deployments) {
@@ -210,7 +206,8 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         deployment: cd,
         resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
         policies,
-        teamLabels: namespaceLabels.get(cd.metadata.namespace),
+        // the labels the platform stored, as the controller reads them (store/team-labels.ts)
+        teamLabels: await teamLabels(cd.metadata.namespace),
       });
       io.err(printViolations(v.warnings));
       if (v.allowed) allowed.push(cd);

@@ -12,13 +12,15 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
     .command('apply')
     .summary('store ClusterDeployments and reconcile them (embedded store and simulated cloud)')
     .description(
-      'Check every ClusterDeployment in the files with the gate, store it (with ClusterTemplateChains,\n' +
-        'Namespaces and the service kinds found in the files: ServiceTemplates, ServiceTemplateChains,\n' +
+      'Check every ClusterDeployment in the files with the gate, store it (with ClusterTemplateChains\n' +
+        'and the service kinds found in the files: ServiceTemplates, ServiceTemplateChains,\n' +
         'MultiClusterServices, ClusterResourceSets, ConfigMaps, Secrets) in the state file, then run the\n' +
         'embedded reconciler (clusters and their services, docs/services.md) in the\n' +
         'foreground, printing its events, until each deployment is Ready, denied by the gate, or failed.\n' +
         'Exit 0 when all are Ready, 1 when one is denied, refused or failed, or the timeout passes.\n' +
-        'With --no-wait, only store them: `clustermint controller` reconciles them later.',
+        'With --no-wait, only store them: `clustermint controller` reconciles them later.\n' +
+        'Namespace documents are refused: namespace labels ($teamLabels) belong to the platform\n' +
+        '(`clustermint namespace label`).',
     )
     .option(
       '-f, --filename <file>',

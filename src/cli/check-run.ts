@@ -2,21 +2,26 @@
 
 import { resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
 import { runGate, type Verdict } from '../gate/index.js';
+import type { LoadedPolicy } from '../policy/load.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, type SourcedDocument, sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { ClustermintError } from '../util/errors.js';
-import { isPlainObject } from '../util/plain-object.js';
-import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
+import { clusterDeployments, expandInputs, readSubmissionFile, type SubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
+import { offlineTeamLabels, refuseNamespaceDocuments, type TeamLabels } from './team-labels.js';
 import { jsonVerdicts, junitVerdicts, sarifVerdicts, textVerdicts } from './verdict-formats.js';
 
 export interface CheckOptions {
   files: string[];
   templates: string[];
   policies: string[];
+  /** Files of the platform's Namespace documents (their labels are $teamLabels). */
+  namespaces: string[];
+  /** The embedded state whose Namespaces give $teamLabels, read when the file exists. */
+  state?: string;
   format: 'text' | 'json' | 'sarif' | 'junit';
 }
 
@@ -24,17 +29,24 @@ export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
   const policies = loadPolicyFiles(opts.policies);
   const catalog = new TemplateCatalog(opts.templates);
   const files = expandInputs(opts.files).map(readSubmissionFile);
-  // Namespace documents among the inputs give teams their labels.
-  const namespaceLabels = new Map<string, Record<string, string>>();
-  for (const f of files) {
-    for (const d of f.docs) {
-      const v = d.value;
-      if (isPlainObject(v) && v.kind === 'Namespace' && v.apiVersion === 'v1' && isPlainObject(v.metadata)) {
-        const labels = isPlainObject(v.metadata.labels) ? (v.metadata.labels as Record<string, string>) : {};
-        namespaceLabels.set(String(v.metadata.name), { ...labels });
-      }
-    }
+  refuseNamespaceDocuments(files);
+  // the platform's labels: --namespaces files, else the state file's Namespaces (as apply sees them)
+  const team = await offlineTeamLabels({ namespaces: opts.namespaces, state: opts.state });
+  try {
+    return await judge(opts, io, files, catalog, policies, team.labels);
+  } finally {
+    await team.close();
   }
+}
+
+async function judge(
+  opts: CheckOptions,
+  io: IO,
+  files: SubmissionFile[],
+  catalog: TemplateCatalog,
+  policies: readonly LoadedPolicy[],
+  teamLabels: TeamLabels,
+): Promise<number> {
   const verdicts: Verdict[] = [];
   const inputs = sourcedDocuments(files);
   // ClusterTemplate objects among the inputs, resolved with the sources beside them
@@ -45,7 +57,7 @@ export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
   const clusterClasses = () => (candidates ??= clusterClassCandidates(inputs, opts.templates));
   for (const f of files) {
     const { deployments, skipped } = clusterDeployments(f);
-    for (const s of skipped) if (!/skipped Namespace \(v1\)/.test(s)) io.err(`warning: ${s}\n`);
+    for (const s of skipped) io.err(`warning: ${s}\n`);
     for (const cd of deployments) {
       verdicts.push(
         runGate({
@@ -54,7 +66,7 @@ export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
             catalog.resolve(name),
           ),
           policies,
-          teamLabels: namespaceLabels.get(cd.metadata.namespace),
+          teamLabels: await teamLabels(cd.metadata.namespace),
           clusterClasses: clusterClasses(),
         }),
       );
@@ -67,7 +79,7 @@ export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
       const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
       const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
       verdicts.push(
-        runGate({ topology: { cluster, candidates }, policies, teamLabels: namespaceLabels.get(ns) }),
+        runGate({ topology: { cluster, candidates }, policies, teamLabels: await teamLabels(ns) }),
       );
     }
   }

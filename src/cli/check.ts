@@ -1,5 +1,6 @@
 /** `clustermint check`: the whole gate for each submission, with a verdict per submission. */
 import type { Command } from 'commander';
+import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
 import { collect } from './options.js';
@@ -14,16 +15,29 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
         'render it, validate every object, then apply the team policies (kyverno-json ValidatingPolicies)\n' +
         'to the submission, its effective values and each rendered object. Prints a verdict per\n' +
         'submission with every violation and where it points. Exit 1 if any submission is denied.\n' +
-        'Namespace documents in the files give the teams their labels ($teamLabels).',
+        "A team is a namespace; its labels ($teamLabels) are the platform's: those of --namespaces files,\n" +
+        'else of the Namespaces stored in the state file (when it exists), as apply and the controller\n' +
+        'see them. Namespace documents among the submissions are refused, as apply refuses them.',
     )
     .option('-f, --filename <file>', 'file with ClusterDeployments, repeatable', collect, [])
     .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option(
+      '--namespaces <file>',
+      "the platform's Namespace documents, whose labels are $teamLabels; repeatable",
+      collect,
+      [],
+    )
+    .option(
+      '--state <path>',
+      'state file whose Namespaces give $teamLabels, when it exists',
+      DEFAULT_STATE_PATH,
+    )
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--format <format>', 'sarif or junit (for CI systems); overrides --output')
     .addHelpText(
       'after',
-      '\nExamples:\n  clustermint check -f examples/aws-cluster.yaml --policies policies/\n  clustermint check -f clusters/ --policies policies/ --format sarif > results.sarif\n',
+      '\nExamples:\n  clustermint check -f examples/aws-cluster.yaml --policies policies/\n  clustermint check -f examples/gate/ --policies policies/ --namespaces examples/platform/namespaces.yaml\n  clustermint check -f clusters/ --policies policies/ --format sarif > results.sarif\n',
     )
     .action(
       wrap(async (opts) => {
@@ -38,7 +52,14 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
         }
         const { runCheck } = await import('./check-run.js');
         return runCheck(
-          { files: opts.filename, templates: opts.templates, policies: opts.policies, format },
+          {
+            files: opts.filename,
+            templates: opts.templates,
+            policies: opts.policies,
+            namespaces: opts.namespaces,
+            state: opts.state,
+            format,
+          },
           io,
         );
       }),

@@ -9,6 +9,7 @@ import { registerGet } from './get.js';
 import type { IO } from './io.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLint } from './lint.js';
+import { registerNamespace } from './namespace.js';
 import { registerPlan } from './plan.js';
 import { buildProgram as buildCommandTree, runProgram, type Wrap } from './program.js';
 import { registerRender } from './render.js';
@@ -28,6 +29,7 @@ function registerAll(program: Command, io: IO, wrap: Wrap): void {
   registerGet(program, io, wrap);
   registerDescribe(program, io, wrap);
   registerDelete(program, io, wrap);
+  registerNamespace(program, io, wrap);
   registerKubeconfig(program, io, wrap);
   registerController(program, io, wrap);
   registerWebhook(program, io, wrap);

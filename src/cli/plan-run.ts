@@ -21,6 +21,7 @@ import { sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { isNotFound } from '../store/errors.js';
 import { objectsView } from '../store/objects-view.js';
+import { storedTeamLabels } from '../store/team-labels.js';
 import type { KubeObject, Store } from '../store/types.js';
 import { printable } from '../util/printable.js';
 import { CD_TYPE, openState } from './embedded-run.js';
@@ -28,6 +29,7 @@ import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.j
 import type { IO } from './io.js';
 import { type ClusterServicesPlan, type ObjectChange, planServices, servicesLines } from './plan-services.js';
 import { printViolations } from './print.js';
+import { refuseNamespaceDocuments } from './team-labels.js';
 
 export interface PlanOptions {
   files: string[];
@@ -208,6 +210,7 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
   const policies = loadPolicyFiles(o.policies);
   const catalog = new TemplateCatalog(o.templates);
   const files = expandInputs(o.files).map(readSubmissionFile);
+  refuseNamespaceDocuments(files); // as apply does
   const templates = await resolveInputTemplates(
     sourcedDocuments(files),
     new TemplateChartLoader({ catalog }),
@@ -239,6 +242,8 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
           deployment: cd,
           resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
           policies,
+          // the labels apply and the controller use: the state's Namespaces
+          teamLabels: store ? await storedTeamLabels(store, cd.metadata.namespace) : undefined,
         });
         const base = {
           deployment: `${cd.metadata.namespace}/${cd.metadata.name}`,

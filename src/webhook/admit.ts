@@ -51,10 +51,14 @@ function sameJson(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** The submission as the gate should see it: the request's namespace, a name even with generateName. */
+/**
+ * The submission as the gate should see it: in the request's namespace (its team), with a name
+ * even with generateName. The request's namespace is the one the API server authorised the user
+ * for; `metadata.namespace` is only what the object says (a mismatch is denied before this).
+ */
 function withIdentity(object: PlainObject, req: AdmissionRequest): PlainObject {
   const meta = { ...obj(object.metadata) };
-  if (!str(meta.namespace) && req.namespace) meta.namespace = req.namespace;
+  if (req.namespace) meta.namespace = req.namespace;
   if (!str(meta.name)) meta.name = req.name || `${str(meta.generateName) || 'unnamed-'}generated`;
   const out = { ...object };
   Object.defineProperty(out, 'metadata', {
@@ -64,6 +68,17 @@ function withIdentity(object: PlainObject, req: AdmissionRequest): PlainObject {
     configurable: true,
   });
   return out;
+}
+
+/**
+ * The team is the request's namespace. An object whose metadata.namespace names another one is
+ * denied (the API server refuses such a request too, after admission; the gate must not judge
+ * it as the other team's submission meanwhile).
+ */
+function namespaceMismatch(req: AdmissionRequest, object: PlainObject): string | undefined {
+  const named = str(obj(object.metadata).namespace);
+  if (!req.namespace || !named || named === req.namespace) return undefined;
+  return `metadata.namespace: Invalid value: ${JSON.stringify(named.slice(0, 63))}: does not match the namespace of the request (${JSON.stringify(req.namespace.slice(0, 63))}); the team of a submission is the namespace it is sent to`;
 }
 
 function describe(req: AdmissionRequest, kind: string): string {
@@ -128,6 +143,13 @@ export function admit(req: AdmissionRequest, snap: Snapshot, mode: AdmissionMode
   const object = req.object;
   if (!object) return deny(req.uid, `request.object is required for ${req.operation}`);
   const { group, kind } = req.kind;
+  const checked =
+    (kind === 'ClusterDeployment' && DEPLOYMENT_GROUPS.has(group)) ||
+    (kind === 'Cluster' && group === 'cluster.x-k8s.io') ||
+    (group === 'clustermint.io' && (kind === 'ClusterTemplate' || kind === 'ClusterTemplateChain'));
+  const mismatch = checked ? namespaceMismatch(req, object) : undefined;
+  // the mutating pass adds nothing to such an object; the validating pass denies it
+  if (mismatch) return mode === 'mutate' ? allow(req.uid) : decide(req, describe(req, kind), [mismatch], []);
   if (kind === 'ClusterDeployment' && DEPLOYMENT_GROUPS.has(group))
     return mode === 'mutate' ? mutateDeployment(req, object, snap) : validateDeployment(req, object, snap);
   if (kind === 'Cluster' && group === 'cluster.x-k8s.io') {

@@ -5,13 +5,12 @@
  */
 
 import { type Chart, templateObjectName } from '../api/chart.js';
+import { isTemplateName } from '../api/cluster-deployment.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
 import type { SourcedDocument } from '../resolve/documents.js';
 import { ClustermintError } from '../util/errors.js';
 import type { SourceDocument } from '../util/yaml-source.js';
-
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** A ClusterTemplate object read from the cluster (k0rdent's shape). */
 export interface ClusterTemplateObject {
@@ -66,7 +65,7 @@ function catalogResolve(catalog: TemplateCatalog, name: string): Chart {
  */
 export function resolveTemplate(snap: Snapshot, name: string, namespace: string): Chart {
   // an object name, never a path: the catalog would read a chart folder from the webhook's disk
-  if (!OBJECT_NAME.test(name))
+  if (!isTemplateName(name))
     throw new ClustermintError(
       'UNKNOWN_TEMPLATE',
       `unknown template ${JSON.stringify(name)}: a template is named by a DNS-1123 name`,
@@ -104,7 +103,7 @@ export function resolveTemplate(snap: Snapshot, name: string, namespace: string)
 /** Whether a template of that name is known in the namespace (catalog or cluster). */
 export function templateKnown(snap: Snapshot, name: string, namespace: string): boolean {
   if (snap.clusterTemplates?.has(`${namespace}/${name}`)) return true;
-  if (!OBJECT_NAME.test(name)) return false;
+  if (!isTemplateName(name)) return false;
   try {
     catalogResolve(snap.catalog, name);
     return true;

@@ -27,6 +27,7 @@ import { decideWithFetch, type SourceFetch } from '../resolve/template-source.js
 import { isNotFound } from '../store/errors.js';
 import { KubeApiError } from '../store/kube/errors.js';
 import type { KubeStore } from '../store/kube/store.js';
+import { namespaceTeamLabels } from '../store/team-labels.js';
 import type { ResourceType } from '../store/types.js';
 import { ClustermintError, formatError } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
@@ -154,12 +155,7 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
     }
   }
   const namespaceLabels = new Map<string, Record<string, string>>();
-  for (const n of namespaces) {
-    const meta = obj(n.metadata);
-    const labels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(obj(meta.labels))) if (typeof v === 'string') labels[k] = v;
-    namespaceLabels.set(str(meta.name), labels);
-  }
+  for (const n of namespaces) namespaceLabels.set(str(obj(n.metadata).name), namespaceTeamLabels(n));
   return { clusterTemplates, policies, namespaceLabels, candidates: await loadClusterClasses(kube, log) };
 }
 

@@ -211,7 +211,7 @@ describe('clustermint check (the gate)', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('team labels from Namespace documents reach $teamLabels', async () => {
+  it("team labels from the platform's Namespace files (--namespaces) reach $teamLabels", async () => {
     const dir = tmpTree({
       'p.yaml': [
         'apiVersion: json.kyverno.io/v1alpha1',
@@ -225,10 +225,24 @@ describe('clustermint check (the gate)', () => {
         '',
       ].join('\n'),
     });
-    const r = await run('check', '-f', ALLOWED, '--policies', join(dir, 'p.yaml'), '-o', 'json');
+    const r = await run(
+      'check',
+      '-f',
+      ALLOWED,
+      '--policies',
+      join(dir, 'p.yaml'),
+      '--namespaces',
+      join(ROOT, 'examples/platform/namespaces.yaml'),
+      '-o',
+      'json',
+    );
     const [v] = JSON.parse(r.stdout);
     expect(v.rules['dev-tier/development-teams-at-most-2-workers']).toBe('fail');
     expect(r.code).toBe(1);
+    // without the platform's labels the rule does not match
+    const bare = await run('check', '-f', ALLOWED, '--policies', join(dir, 'p.yaml'), '-o', 'json');
+    expect(JSON.parse(bare.stdout)[0].rules['dev-tier/development-teams-at-most-2-workers']).toBeUndefined();
+    expect(bare.code).toBe(0);
   });
 
   it('a payload that makes an expression throw gives an error for that rule only', async () => {

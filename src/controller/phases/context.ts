@@ -7,7 +7,7 @@ import { knownVersions } from '../../domain/upgrade-path.js';
 import type { ManagementCluster } from '../../providers/capi/management-cluster.js';
 import type { Clock } from '../../providers/contract.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import { isNotFound } from '../../store/errors.js';
+import { storedTeamLabels } from '../../store/team-labels.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { type Condition, isoSeconds, setCondition } from '../conditions.js';
 import type { EventRecorder } from '../events.js';
@@ -129,13 +129,7 @@ export class PassContext {
   }
 
   /** The labels of the deployment's namespace (the gate's team labels), undefined without one. */
-  async teamLabels(): Promise<Record<string, string> | undefined> {
-    try {
-      const nsObj = await this.o.store.get({ apiVersion: 'v1', kind: 'Namespace', name: this.ns });
-      return nsObj.metadata.labels ?? {};
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
+  teamLabels(): Promise<Record<string, string> | undefined> {
+    return storedTeamLabels(this.o.store, this.ns);
   }
 }
