@@ -86,12 +86,7 @@ export function clusterDeployments(f: SubmissionFile): {
 
 let stdinCache: string | undefined;
 export function readStdin(): string {
-  if (stdinCache === undefined) {
-    try {
-      stdinCache = readTextFile('/dev/stdin');
-    } catch {
-      throw new ClustermintError('UNREADABLE', 'cannot read standard input', { file: '-' });
-    }
-  }
+  // stdin can be read once: `-f -` and `--set-file x=-` share what it held
+  if (stdinCache === undefined) stdinCache = readTextFile('-');
   return stdinCache;
 }

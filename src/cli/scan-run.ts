@@ -9,6 +9,7 @@ import { parsePolicies } from '../policy/load.js';
 import { policyFilePaths } from '../policy/policy-files.js';
 import { jsonReport, plural, type ResourceResponse, resourceText } from '../policy/report.js';
 import { ClustermintError } from '../util/errors.js';
+import { checkTree, ExpansionBudget } from '../util/expansion-budget.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { printable } from '../util/printable.js';
 import { readTextFile } from '../util/read-text-file.js';
@@ -37,6 +38,9 @@ export function loadPayload(file: string): { value: unknown; origin: NumberOrigi
         { file },
       );
     }
+    // js-yaml shares aliased nodes: bound what they expand to before anything walks them
+    const budget = new ExpansionBudget({ file });
+    for (const d of docs) checkTree(d, budget, { file });
     for (const d of docs) {
       if (d !== null && !isPlainObject(d)) {
         throw new ClustermintError(

@@ -8,6 +8,7 @@ import { intNumber } from '../go/numbers.js';
 import { compileGo, replaceAll } from '../go/regexp.js';
 import { parseRange, parseVersion, ZERO_VERSION } from '../go/semver.js';
 import { goEqualFold, goReplace, goSplit, goToLower, goToUpper, trimCutset } from '../go/strings.js';
+import { checkTree, ExpansionBudget } from '../util/expansion-budget.js';
 import { arithmeticFunctions } from './arithmetic.js';
 import { argTypeError, fnError, JpError } from './errors.js';
 import { timeFunctions } from './functions-time.js';
@@ -97,7 +98,10 @@ function parseYaml(text: string): unknown {
   }
   const value = doc.toJS({ maxAliasCount: 10000 });
   try {
-    return parseJson(goJsonMarshal(normalizeYaml(value)));
+    const normalized = normalizeYaml(value);
+    // the alias count above lets short texts alias long strings: bound the text, too
+    checkTree(normalized, new ExpansionBudget({}), {});
+    return parseJson(goJsonMarshal(normalized));
   } catch (e) {
     throw new JpError((e as Error).message);
   }

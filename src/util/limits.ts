@@ -1,13 +1,21 @@
 /** Explicit limits (documented in docs/charts.md). Exceeding one is a clear error, never a hang. */
 export const LIMITS = {
-  /** Largest values, submission, chart or policy file read. */
+  /**
+   * Largest input read: a values, submission, chart or policy file, a device, a pipe or stdin.
+   * Streams are read up to this cap and no further.
+   */
   maxFileBytes: 10 * 1024 * 1024,
   /** Nesting depth of values, submissions and rendered objects. */
   maxDepth: 256,
   /** Nested `include` calls (a define that includes itself). */
   maxIncludeDepth: 64,
-  /** Nodes in one YAML document (a file or a rendered template) after alias expansion. */
+  /** Nodes in one input (a file, a payload, a rendered template) after alias expansion. */
   maxNodes: 1_000_000,
+  /**
+   * Text (map keys and strings, in UTF-16 units) in one input after alias expansion: aliases to
+   * long strings stay under the node limit and would still expand to gigabytes.
+   */
+  maxExpandedChars: 32 * 1024 * 1024,
   /** Bytes of rendered output per chart. */
   maxRenderedBytes: 20 * 1024 * 1024,
 } as const;

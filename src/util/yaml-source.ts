@@ -11,9 +11,11 @@ import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { ClustermintError } from './errors.js';
+import { ExpansionBudget } from './expansion-budget.js';
 import type { PathSegment } from './json-path.js';
 import { LIMITS } from './limits.js';
 import { emptyMap } from './plain-object.js';
+import { formatBytes } from './read-text-file.js';
 import { EXACT_INPUT_SCHEMA, inexactIntegerError } from './yaml-integers.js';
 
 const require = createRequire(import.meta.url);
@@ -46,7 +48,7 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   if (bytes > LIMITS.maxFileBytes) {
     throw new ClustermintError(
       'TOO_LARGE',
-      `file is ${(bytes / 1048576).toFixed(1)} MiB, over the ${LIMITS.maxFileBytes / 1048576} MiB limit`,
+      `input is ${formatBytes(bytes)}, over the ${formatBytes(LIMITS.maxFileBytes)} limit`,
       { file },
     );
   }
@@ -70,9 +72,10 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     return positional;
   };
   const out: SourceDocument[] = [];
+  const budget = new ExpansionBudget({ file });
   raw.forEach((doc, index) => {
     if ((doc === null || doc === undefined) && raw.length > 1) return; // empty document between `---`
-    const value = copyBounded(doc ?? null, file);
+    const value = copyBounded(doc ?? null, file, budget);
     out.push({
       value,
       index,
@@ -87,19 +90,18 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
 }
 
 /**
- * Copies into prototype-less maps, expanding aliases, within the node and depth limits (the
- * billion-laughs guard: js-yaml shares aliased nodes, this copy is where they would expand).
+ * Copies into prototype-less maps, expanding aliases, within the node, text and depth limits
+ * (the billion-laughs guard: js-yaml shares aliased nodes, this copy is where they would
+ * expand). Pass one budget for all documents of an input; a JSON tree gets a budget for JSON.
  */
-export function copyBounded(root: unknown, file: string): unknown {
-  let nodes = 0;
+export function copyBounded(
+  root: unknown,
+  file: string,
+  budget: ExpansionBudget = new ExpansionBudget({ file }),
+): unknown {
   const copy = (v: unknown, depth: number): unknown => {
-    if (++nodes > LIMITS.maxNodes) {
-      throw new ClustermintError(
-        'YAML_ALIASES',
-        `YAML aliases expand to over ${LIMITS.maxNodes.toLocaleString('en-US')} nodes: refusing a possible alias bomb`,
-        { file },
-      );
-    }
+    budget.node(root);
+    if (typeof v === 'string') budget.text(v);
     if (v === null || typeof v !== 'object') return v;
     if (depth >= LIMITS.maxDepth) {
       throw new ClustermintError('TOO_DEEP', `YAML nesting is deeper than ${LIMITS.maxDepth} levels`, {
@@ -108,7 +110,10 @@ export function copyBounded(root: unknown, file: string): unknown {
     }
     if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1));
     const out = emptyMap();
-    for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k], depth + 1);
+    for (const k of Object.keys(v)) {
+      budget.text(k);
+      out[k] = copy((v as Record<string, unknown>)[k], depth + 1);
+    }
     return out;
   };
   return copy(root, 0);

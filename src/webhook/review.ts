@@ -4,6 +4,7 @@
  * maps within the depth and node limits, like every other input.
  */
 import { ClustermintError } from '../util/errors.js';
+import { ExpansionBudget } from '../util/expansion-budget.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { printable, quote } from '../util/printable.js';
 import { copyBounded } from '../util/yaml-source.js';
@@ -79,7 +80,7 @@ export function parseAdmissionReview(text: string): AdmissionRequest {
   }
   let tree: unknown;
   try {
-    tree = copyBounded(raw, 'AdmissionReview');
+    tree = copyBounded(raw, 'AdmissionReview', new ExpansionBudget({ file: 'AdmissionReview' }, 'json'));
   } catch (e) {
     if (e instanceof ClustermintError) throw new BadReview(e.message);
     throw e;

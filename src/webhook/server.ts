@@ -6,12 +6,12 @@
  * new certificate; open keep-alive connections keep theirs until they close).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { clip, clipLines } from '../util/printable.js';
+import { readInputBytes } from '../util/read-text-file.js';
 import { decodeUtf8Strict } from '../util/utf8.js';
 import { type AdmissionMode, admit } from './admit.js';
 import type { Logger } from './log.js';
@@ -107,7 +107,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const fallbackTimeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let closing = false;
 
-  const readPair = () => ({ cert: readFileSync(opts.certFile), key: readFileSync(opts.keyFile) });
+  const readPair = () => ({ cert: readInputBytes(opts.certFile), key: readInputBytes(opts.keyFile) });
   const server = createServer({ ...readPair() }, (req, res) => handle(req, res));
   server.headersTimeout = fallbackTimeout;
   server.requestTimeout = fallbackTimeout + 1000;

@@ -30,6 +30,7 @@ import type { KubeStore } from '../store/kube/store.js';
 import { namespaceTeamLabels } from '../store/team-labels.js';
 import type { ResourceType } from '../store/types.js';
 import { ClustermintError, formatError } from '../util/errors.js';
+import { ExpansionBudget } from '../util/expansion-budget.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { copyBounded } from '../util/yaml-source.js';
 import type { Logger } from './log.js';
@@ -66,7 +67,7 @@ export function loadDirectories(policies: readonly string[], templates: readonly
 
 /** An object from the API server as an input document. */
 function sourced(kind: string, o: PlainObject): SourcedDocument {
-  const value = copyBounded(o, kind) as PlainObject;
+  const value = copyBounded(o, kind, new ExpansionBudget({ file: kind }, 'json')) as PlainObject;
   const meta = obj(value.metadata);
   const file = `cluster ${kind} ${meta.namespace ? `${str(meta.namespace)}/` : ''}${str(meta.name)}`;
   return { file, value, doc: jsonDocument(value) };

@@ -6,6 +6,7 @@
  */
 import jsyaml from 'js-yaml';
 import { ClustermintError } from '../../util/errors.js';
+import { checkTree, ExpansionBudget } from '../../util/expansion-budget.js';
 import { LIMITS } from '../../util/limits.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { CORE_WITH_MERGE } from '../../util/yaml-source.js';
@@ -195,32 +196,12 @@ function parseDocument(template: string, body: string, firstLine: number): Plain
   return value;
 }
 
-/** Copies into prototype-less maps, expanding aliases, within the node and depth limits. */
+/**
+ * Bounds alias expansion (nodes and text) and depth. js-yaml builds ordinary objects (ajv's
+ * deep-equal needs Object.prototype) and defines a `__proto__` key as an own data key, so the
+ * tree is kept as it is: walked once (which also stops a self-referencing alias), and frozen.
+ */
 function copyBounded(root: unknown, where: { file: string; line: number }): unknown {
-  // js-yaml builds ordinary objects (ajv's deep-equal needs Object.prototype) and defines a
-  // `__proto__` key as an own data key, so the tree is kept as it is: walked once to bound
-  // alias expansion and depth (which also stops a self-referencing alias), and frozen.
-  let nodes = 0;
-  const walk = (v: unknown, depth: number): void => {
-    if (++nodes > LIMITS.maxNodes) {
-      throw new ClustermintError(
-        'YAML_ALIASES',
-        `rendered document expands to over ${LIMITS.maxNodes} nodes (YAML alias bomb?)`,
-        where,
-      );
-    }
-    if (v === null || typeof v !== 'object') return;
-    if (depth > LIMITS.maxDepth) {
-      throw new ClustermintError(
-        'TOO_DEEP',
-        `rendered document is nested deeper than ${LIMITS.maxDepth} levels`,
-        where,
-      );
-    }
-    if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
-    else for (const k of Object.keys(v)) walk((v as PlainObject)[k], depth + 1);
-    Object.freeze(v);
-  };
-  walk(root, 0);
+  checkTree(root, new ExpansionBudget(where), where, (o) => Object.freeze(o));
   return root;
 }

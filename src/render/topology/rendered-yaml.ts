@@ -39,6 +39,7 @@ import {
   type Scalar,
 } from 'yaml';
 import { BoundedCache } from '../../util/bounded-cache.js';
+import { LIMITS } from '../../util/limits.js';
 import { cloneTree, emptyMap, type PlainObject, setOwn } from '../../util/plain-object.js';
 
 // YAML 1.1 words that are not strings (go-yaml v2): a plain word outside this set is a string.
@@ -217,25 +218,32 @@ function formatFloat32(f: number): string {
   return String(f32);
 }
 
-const MAX_NODES = 1_000_000;
-
-/** The document's first root as Go's JSON value. */
+/**
+ * The document's first root as Go's JSON value, within the node and text limits after alias
+ * expansion (go-yaml's words for either: aliases to long strings stay under the node limit).
+ */
 class Converter {
   private nodes = 0;
+  private chars = 0;
+  private readonly anchors = new Map<Alias, Node | undefined>();
   constructor(
     private readonly doc: Document,
     private readonly text: string,
   ) {}
 
   value(node: Node | Alias | null | undefined): unknown {
-    if (++this.nodes > MAX_NODES) fail('yaml: document contains excessive aliasing');
+    if (++this.nodes > LIMITS.maxNodes) fail('yaml: document contains excessive aliasing');
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.resolveAlias(node);
       if (!target) return fail(`yaml: unknown anchor '${node.source}' referenced`);
       return this.value(target as Node);
     }
-    if (isScalar(node)) return this.scalar(node);
+    if (isScalar(node)) {
+      const v = this.scalar(node);
+      if (typeof v === 'string') this.countText(v);
+      return v;
+    }
     if (isSeq(node)) return node.items.map((i) => this.value(i as Node));
     if (isMap(node)) {
       const out: PlainObject = emptyMap();
@@ -246,6 +254,7 @@ class Converter {
           continue;
         }
         const key = this.key(k);
+        this.countText(key);
         setOwn(out, key, this.value(pair.value as Node));
       }
       return out;
@@ -253,9 +262,22 @@ class Converter {
     return fail('yaml: unexpected node');
   }
 
+  /** The anchored node, found once per alias (`Alias.resolve` searches the whole document). */
+  private resolveAlias(a: Alias): Node | undefined {
+    if (this.anchors.has(a)) return this.anchors.get(a);
+    const target = a.resolve(this.doc) as Node | undefined;
+    this.anchors.set(a, target);
+    return target;
+  }
+
+  private countText(s: string): void {
+    this.chars += s.length;
+    if (this.chars > LIMITS.maxExpandedChars) fail('yaml: document contains excessive aliasing');
+  }
+
   /** A key: a scalar (through an alias too); a list or map is go-yaml's `invalid map key`. */
   private key(k: Node | Alias | null): string {
-    const node = isAlias(k) ? (k.resolve(this.doc) as Node | undefined) : k;
+    const node = isAlias(k) ? this.resolveAlias(k) : k;
     if (node === null || node === undefined) return jsonKey({ tag: NULL, value: null });
     if (!isScalar(node)) return fail(`yaml: invalid map key: ${goJson(this.value(k))}`);
     return jsonKey(this.resolveScalar(node));
@@ -268,7 +290,7 @@ class Converter {
 
   /** `<<`: a map, or a list of maps of which earlier ones win. */
   private merge(node: Node | Alias, into: PlainObject): void {
-    const target = isAlias(node) ? (node.resolve(this.doc) as Node | undefined) : node;
+    const target = isAlias(node) ? this.resolveAlias(node) : node;
     const wantMap = () => fail('yaml: map merge requires map or sequence of maps as the value');
     const assign = (from: PlainObject) => {
       for (const k of Object.keys(from)) setOwn(into, k, from[k]);
@@ -283,7 +305,7 @@ class Converter {
     }
     for (let i = target.items.length - 1; i >= 0; i--) {
       const item = target.items[i] as Node;
-      const m = isAlias(item) ? (item.resolve(this.doc) as Node | undefined) : item;
+      const m = isAlias(item) ? this.resolveAlias(item) : item;
       if (!isMap(m)) wantMap();
       assign(this.value(item) as PlainObject);
     }

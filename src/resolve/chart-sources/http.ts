@@ -4,10 +4,10 @@
  * cap enforced while it streams in, redirects followed (an Authorization header is dropped when
  * one leaves the origin), and a connection failure turned into a clear error.
  */
-import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ClustermintError } from '../../util/errors.js';
+import { readInputBytes } from '../../util/read-text-file.js';
 
 export interface TlsOptions {
   /** A PEM file of the certificate authorities to trust instead of the system ones. */
@@ -40,8 +40,9 @@ function readCa(file: string): Buffer {
   let ca = caCache.get(file);
   if (!ca) {
     try {
-      ca = readFileSync(file);
+      ca = readInputBytes(file);
     } catch (e) {
+      if (e instanceof ClustermintError) throw e;
       throw new ClustermintError(
         'UNREADABLE',
         `cannot read the CA file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,

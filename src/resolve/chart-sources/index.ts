@@ -4,9 +4,10 @@
  * verified, then kept in the digest-keyed cache (cache.ts); a failure caches nothing.
  * (`repoName/chart` needs `helm repo add`, which clustermint has no equivalent of.)
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { type ChartFile, readChartArchive } from '../../util/archive.js';
 import { ClustermintError } from '../../util/errors.js';
+import { readInputBytes } from '../../util/read-text-file.js';
 import { sha256Hex, writeCachedArchive } from './cache.js';
 import { readChartFolder } from './folder.js';
 import { basicAuth, type TlsOptions } from './http.js';
@@ -104,7 +105,7 @@ function loadLocal(path: string): LoadedChart {
     throw new ClustermintError('TOO_LARGE', `chart archive is over the ${MAX_ARCHIVE_BYTES} bytes limit`, {
       file: path,
     });
-  const bytes = readFileSync(path);
+  const bytes = readInputBytes(path, MAX_ARCHIVE_BYTES);
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     // helm's words (it sniffs the content type as Go's http.DetectContentType does)
     throw new ClustermintError(

@@ -6,10 +6,10 @@
  * (`auths.<host>.auth`, or `username` and `password`) are read; credential helpers
  * (`credsStore`, `credHelpers`) and identity tokens are not run or used.
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ClustermintError } from '../../util/errors.js';
+import { readTextFile } from '../../util/read-text-file.js';
 
 export interface Credentials {
   username: string;
@@ -32,8 +32,9 @@ export function storedCredentials(host: string, env: Env = process.env): Credent
   for (const file of credentialFiles(env)) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
+      text = readTextFile(file);
+    } catch (e) {
+      if (e instanceof ClustermintError && e.code === 'TOO_LARGE') throw e;
       continue;
     }
     let config: unknown;

@@ -4,7 +4,7 @@
  * exec and auth-provider plugins) or the pod's service account. client-node is imported on
  * first use, so commands that never talk to a cluster do not load it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
@@ -12,6 +12,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { ClustermintError } from '../../util/errors.js';
 import { isPlainObject } from '../../util/plain-object.js';
+import { readTextFile } from '../../util/read-text-file.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
 let clientNode: ClientNode | undefined;
@@ -93,7 +94,7 @@ async function readKubeconfigFile(file: string): Promise<KubeConfig> {
   const { KubeConfig } = await loadClientNode();
   const kc = new KubeConfig();
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = readTextFile(file);
     kc.loadFromString(text);
     kc.makePathsAbsolute(dirname(file));
     adaptKubectlFields(kc, parse(text), dirname(file));
