@@ -36,6 +36,8 @@ export interface ApplyOptions {
   state: string;
   templates: string[];
   policies: string[];
+  /** The platform's ceiling on machines per deployment; absent: the remembered one, else the default. */
+  maxMachines?: number;
   wait: boolean;
   timeout: string;
   /** `live`: redraw one progress line per deployment (a terminal); `events`: print event lines. */
@@ -179,6 +181,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     state: o.state,
     templates: o.templates,
     policies: o.policies,
+    ...(o.maxMachines !== undefined ? { maxMachines: o.maxMachines } : {}),
     onEvent: (e) => {
       if (o.wait && !live) io.err(eventLine(e));
     },
@@ -210,6 +213,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
         policies,
         teamLabels: namespaceLabels.get(cd.metadata.namespace),
+        maxMachines: emb.maxMachines,
       });
       io.err(printViolations(v.warnings));
       if (v.allowed) allowed.push(cd);

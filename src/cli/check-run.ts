@@ -18,6 +18,8 @@ export interface CheckOptions {
   templates: string[];
   policies: string[];
   format: 'text' | 'json' | 'sarif' | 'junit';
+  /** The platform's ceiling on machines per deployment. */
+  maxMachines: number;
 }
 
 export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
@@ -56,6 +58,7 @@ export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
           policies,
           teamLabels: namespaceLabels.get(cd.metadata.namespace),
           clusterClasses: clusterClasses(),
+          maxMachines: opts.maxMachines,
         }),
       );
     }
@@ -67,7 +70,12 @@ export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
       const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
       const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
       verdicts.push(
-        runGate({ topology: { cluster, candidates }, policies, teamLabels: namespaceLabels.get(ns) }),
+        runGate({
+          topology: { cluster, candidates },
+          policies,
+          teamLabels: namespaceLabels.get(ns),
+          maxMachines: opts.maxMachines,
+        }),
       );
     }
   }

@@ -1,8 +1,9 @@
 /** `clustermint check`: the whole gate for each submission, with a verdict per submission. */
 import type { Command } from 'commander';
+import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
-import { collect } from './options.js';
+import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
 import type { Wrap } from './program.js';
 
 export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
@@ -19,6 +20,7 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
     .option('-f, --filename <file>', 'file with ClusterDeployments, repeatable', collect, [])
     .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option('--max-machines <n>', MAX_MACHINES_HELP, maxMachinesOption, DEFAULT_MAX_MACHINES)
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--format <format>', 'sarif or junit (for CI systems); overrides --output')
     .addHelpText(
@@ -38,7 +40,13 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
         }
         const { runCheck } = await import('./check-run.js');
         return runCheck(
-          { files: opts.filename, templates: opts.templates, policies: opts.policies, format },
+          {
+            files: opts.filename,
+            templates: opts.templates,
+            policies: opts.policies,
+            format,
+            maxMachines: opts.maxMachines,
+          },
           io,
         );
       }),

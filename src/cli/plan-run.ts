@@ -33,6 +33,8 @@ export interface PlanOptions {
   state: string;
   templates: string[];
   policies: string[];
+  /** The platform's ceiling on machines per deployment. */
+  maxMachines: number;
   output: 'text' | 'json';
 }
 
@@ -238,6 +240,7 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
           deployment: cd,
           resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
           policies,
+          maxMachines: o.maxMachines,
         });
         const base = {
           deployment: `${cd.metadata.namespace}/${cd.metadata.name}`,
