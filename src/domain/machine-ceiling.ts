@@ -77,7 +77,7 @@ export function machineCeilingError(objects: readonly ObjectLike[], ceiling: num
   return (
     `the deployment asks for ${total} machines (${shown}); the platform allows at most ${ceiling} per ` +
     'deployment. This is a platform limit, not a policy: an operator raises it with --max-machines ' +
-    '(check, apply, controller, webhook)'
+    '(check, plan, apply, controller, webhook)'
   );
 }
 
