@@ -45,7 +45,7 @@ describe('integer ranges of rendered fields', () => {
     },
   );
 
-  it('a topology Cluster's replicas are int32s', () => {
+  it("a topology Cluster's replicas are int32s", () => {
     const cluster = {
       apiVersion: 'cluster.x-k8s.io/v1beta1',
       kind: 'Cluster',
