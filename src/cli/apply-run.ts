@@ -38,6 +38,8 @@ export interface ApplyOptions {
   state: string;
   templates: string[];
   policies: string[];
+  /** The platform's ceiling on machines per deployment; absent: the remembered one, else the default. */
+  maxMachines?: number;
   wait: boolean;
   timeout: string;
   /** `live`: redraw one progress line per deployment (a terminal); `events`: print event lines. */
@@ -175,6 +177,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     state: o.state,
     templates: o.templates,
     policies: o.policies,
+    ...(o.maxMachines !== undefined ? { maxMachines: o.maxMachines } : {}),
     onEvent: (e) => {
       if (o.wait && !live) io.err(eventLine(e));
     },
@@ -208,6 +211,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         policies,
         // the labels the platform stored, as the controller reads them (store/team-labels.ts)
         teamLabels: await teamLabels(cd.metadata.namespace),
+        maxMachines: emb.maxMachines,
       });
       io.err(printViolations(v.warnings));
       if (v.allowed) allowed.push(cd);

@@ -4,7 +4,7 @@ import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import { quote } from '../util/printable.js';
 import { type IO, processIO } from './io.js';
-import { collect } from './options.js';
+import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
 import type { Wrap } from './program.js';
 
 export function registerApply(program: Command, io: IO, wrap: Wrap): void {
@@ -31,6 +31,11 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
     .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option(
+      '--max-machines <n>',
+      `${MAX_MACHINES_HELP}; remembered with the state like --policies`,
+      maxMachinesOption,
+    )
     .option('--wait', 'reconcile until Ready, denied or failed (default)', true)
     .option('--no-wait', 'only store the deployments')
     .option('--timeout <duration>', 'how long --wait waits', '10m')
@@ -59,6 +64,7 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
             state: opts.state,
             templates: opts.templates,
             policies: opts.policies,
+            ...(opts.maxMachines !== undefined ? { maxMachines: opts.maxMachines } : {}),
             wait: opts.wait !== false,
             timeout: opts.timeout,
             progress: opts.progress === 'live' || (opts.progress === 'auto' && terminal) ? 'live' : 'events',

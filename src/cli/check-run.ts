@@ -23,6 +23,8 @@ export interface CheckOptions {
   /** The embedded state whose Namespaces give $teamLabels, read when the file exists. */
   state?: string;
   format: 'text' | 'json' | 'sarif' | 'junit';
+  /** The platform's ceiling on machines per deployment. */
+  maxMachines: number;
 }
 
 export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
@@ -68,6 +70,7 @@ async function judge(
           policies,
           teamLabels: await teamLabels(cd.metadata.namespace),
           clusterClasses: clusterClasses(),
+          maxMachines: opts.maxMachines,
         }),
       );
     }
@@ -79,7 +82,12 @@ async function judge(
       const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
       const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
       verdicts.push(
-        runGate({ topology: { cluster, candidates }, policies, teamLabels: await teamLabels(ns) }),
+        runGate({
+          topology: { cluster, candidates },
+          policies,
+          teamLabels: await teamLabels(ns),
+          maxMachines: opts.maxMachines,
+        }),
       );
     }
   }

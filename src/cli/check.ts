@@ -1,9 +1,10 @@
 /** `clustermint check`: the whole gate for each submission, with a verdict per submission. */
 import type { Command } from 'commander';
+import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
-import { collect } from './options.js';
+import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
 import type { Wrap } from './program.js';
 
 export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
@@ -33,6 +34,7 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
       'state file whose Namespaces give $teamLabels, when it exists',
       DEFAULT_STATE_PATH,
     )
+    .option('--max-machines <n>', MAX_MACHINES_HELP, maxMachinesOption, DEFAULT_MAX_MACHINES)
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--format <format>', 'sarif or junit (for CI systems); overrides --output')
     .addHelpText(
@@ -59,6 +61,7 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
             namespaces: opts.namespaces,
             state: opts.state,
             format,
+            maxMachines: opts.maxMachines,
           },
           io,
         );

@@ -36,6 +36,8 @@ export interface KubeRunOptions {
   /** --drift-interval, --adopted-probe (ms); absent: the controller's defaults. */
   driftIntervalMs?: number;
   adoptedProbeMs?: number;
+  /** The platform's ceiling on machines per deployment; absent: the default. */
+  maxMachines?: number;
 }
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -104,6 +106,7 @@ export async function runKubeController(o: KubeRunOptions, io: IO): Promise<numb
       controller: {
         ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
         ...(o.adoptedProbeMs !== undefined ? { adoptedProbeMs: o.adoptedProbeMs } : {}),
+        ...(o.maxMachines !== undefined ? { maxMachines: o.maxMachines } : {}),
       },
       ops: { port: o.metricsPort, ...(o.metricsAddress ? { host: o.metricsAddress } : {}) },
       ...(o.leaderElect

@@ -8,7 +8,7 @@ import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import { isLogLevel, LOG_LEVELS } from '../util/log.js';
 import type { IO } from './io.js';
-import { collect } from './options.js';
+import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
 import type { Wrap } from './program.js';
 
 const DEFAULT_SIMULATED_STATE = '.clustermint/simulated-cloud.db';
@@ -104,6 +104,11 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
       '--simulated-state <path>',
       `file of the simulated provider's cloud (default: ${DEFAULT_SIMULATED_STATE})`,
     )
+    .option(
+      '--max-machines <n>',
+      `${MAX_MACHINES_HELP}; embedded: remembered with the state`,
+      maxMachinesOption,
+    )
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')} (default: info)`)
     .option(
       '--no-capi',
@@ -168,6 +173,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
             templates: opts.templates,
             logLevel,
             capi: opts.capi !== false,
+            ...(opts.maxMachines !== undefined ? { maxMachines: opts.maxMachines } : {}),
             ...intervals,
           },
           io,
@@ -199,6 +205,7 @@ async function runEmbedded(
     eventTtl?: string;
     driftIntervalMs?: number;
     adoptedProbeMs?: number;
+    maxMachines?: number;
   },
   io: IO,
 ): Promise<number> {
@@ -215,6 +222,7 @@ async function runEmbedded(
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
     ...(opts.driftIntervalMs !== undefined ? { driftIntervalMs: opts.driftIntervalMs } : {}),
     ...(opts.adoptedProbeMs !== undefined ? { adoptedProbeMs: opts.adoptedProbeMs } : {}),
+    ...(opts.maxMachines !== undefined ? { maxMachines: opts.maxMachines } : {}),
   });
   const ac = new AbortController();
   const stop = () => ac.abort();

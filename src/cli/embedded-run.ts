@@ -13,6 +13,7 @@ import {
   type RuntimeLogger,
 } from '../controller/index.js';
 import { CLUSTER_DEPLOYMENT_TYPE } from '../controller/runtime.js';
+import { DEFAULT_MAX_MACHINES, parseMaxMachines } from '../domain/machine-ceiling.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { embeddedRegistry, SimulatedCloud, systemClock } from '../providers/index.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
@@ -42,6 +43,8 @@ export interface EmbeddedOptions extends StateOptions {
   driftIntervalMs?: number;
   /** How often adopted clusters are probed (ms; default: the controller's). */
   adoptedProbeMs?: number;
+  /** The platform's ceiling on machines per deployment; absent: the remembered one, else the default. */
+  maxMachines?: number;
 }
 
 /** The runtime's warnings as plain `warning:` lines on stderr (the embedded commands have no JSON log). */
@@ -76,13 +79,16 @@ export interface Embedded {
   store: SqliteStore;
   cloud: SimulatedCloud;
   controller: Controller;
+  /** The machine ceiling the reconciler applies (given, remembered or the default). */
+  maxMachines: number;
   close(): Promise<void>;
 }
 
 /**
  * The reconciler's settings live with the state (a ConfigMap clustermint-system/embedded-config):
  * `--policies` / `--templates` given to apply or controller are remembered (as absolute paths),
- * so a later `controller` or `delete --wait` gates with the same policies and finds the same charts.
+ * so a later `controller` or `delete --wait` gates with the same policies and finds the same charts;
+ * `--max-machines` likewise (a ceiling raised once stays raised until given again).
  */
 const CONFIG_REF = {
   apiVersion: 'v1',
@@ -91,26 +97,47 @@ const CONFIG_REF = {
   name: 'embedded-config',
 };
 
-async function settings(
-  store: SqliteStore,
-  o: EmbeddedOptions,
-): Promise<{ policies: string[]; templates: string[] }> {
-  let saved: { policies: string[]; templates: string[] } = { policies: [], templates: [] };
+interface Settings {
+  policies: string[];
+  templates: string[];
+  /** Absent: none remembered (the default applies). */
+  maxMachines?: number;
+}
+
+async function settings(store: SqliteStore, o: EmbeddedOptions): Promise<Settings> {
+  let saved: Settings = { policies: [], templates: [] };
   let old: KubeObject | undefined;
   try {
     old = await store.get(CONFIG_REF);
     const data = (old.data ?? {}) as Record<string, string>;
-    saved = { policies: JSON.parse(data.policies ?? '[]'), templates: JSON.parse(data.templates ?? '[]') };
+    const maxMachines = data.maxMachines === undefined ? undefined : parseMaxMachines(data.maxMachines);
+    if (data.maxMachines !== undefined && maxMachines === undefined)
+      throw new ClustermintError(
+        'UNREADABLE',
+        `the remembered maxMachines ${JSON.stringify(data.maxMachines)} is not a whole number of at least 1; give --max-machines to replace it`,
+        { file: o.state, path: 'ConfigMap clustermint-system/embedded-config data.maxMachines' },
+      );
+    saved = {
+      policies: JSON.parse(data.policies ?? '[]'),
+      templates: JSON.parse(data.templates ?? '[]'),
+      ...(maxMachines !== undefined ? { maxMachines } : {}),
+    };
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  const next = {
+  const maxMachines = o.maxMachines ?? saved.maxMachines;
+  const next: Settings = {
     policies: o.policies.length ? o.policies.map((p) => resolve(p)) : saved.policies,
     templates: o.templates.length ? o.templates.map((p) => resolve(p)) : saved.templates,
+    ...(maxMachines !== undefined ? { maxMachines } : {}),
   };
-  const data = { policies: JSON.stringify(next.policies), templates: JSON.stringify(next.templates) };
+  const data: Record<string, string> = {
+    policies: JSON.stringify(next.policies),
+    templates: JSON.stringify(next.templates),
+    ...(next.maxMachines !== undefined ? { maxMachines: String(next.maxMachines) } : {}),
+  };
   if (!old) {
-    if (next.policies.length || next.templates.length)
+    if (next.policies.length || next.templates.length || next.maxMachines !== undefined)
       await store.create({
         apiVersion: 'v1',
         kind: 'ConfigMap',
@@ -125,8 +152,10 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const store = openState(o.state);
   let policies: ReturnType<typeof loadPolicyFiles>;
   let catalog: TemplateCatalog;
+  let maxMachines: number;
   try {
     const s = await settings(store, o);
+    maxMachines = s.maxMachines ?? DEFAULT_MAX_MACHINES;
     policies = loadPolicyFiles(s.policies);
     catalog = new TemplateCatalog(s.templates);
   } catch (e) {
@@ -142,6 +171,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     policies,
     // the embedded runtime runs as the user: an adopted cluster may name a kubeconfig file
     allowKubeconfigFiles: true,
+    maxMachines,
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     ...(o.eventTtlMs !== undefined ? { eventTtlMs: o.eventTtlMs } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
@@ -152,6 +182,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     store,
     cloud,
     controller,
+    maxMachines,
     async close() {
       await controller.runtime.stop();
       controller.workloadClients.closeAll();
@@ -207,6 +238,7 @@ const FAILED_REASONS = new Set([
   'NoVersion',
   'InvalidVersion',
   'DryRun',
+  'TooManyMachines',
 ]);
 
 export function outcomeOf(cd: KubeObject | undefined): { outcome: Outcome; message: string } {

@@ -1,4 +1,5 @@
 /** Option parsers shared by the commands (commander's argParser callbacks). */
+import { DEFAULT_MAX_MACHINES, parseMaxMachines } from '../domain/machine-ceiling.js';
 import { ClustermintError } from '../util/errors.js';
 
 export function collect(value: string, previous: string[]): string[] {
@@ -11,3 +12,16 @@ export function outputFormat(value: string): 'yaml' | 'json' {
   }
   return value;
 }
+
+/** `--max-machines N`: the platform's ceiling on machines per deployment (a whole number, at least 1). */
+export function maxMachinesOption(value: string): number {
+  const n = parseMaxMachines(value);
+  if (n === undefined)
+    throw new ClustermintError(
+      'USAGE',
+      `--max-machines must be a whole number of at least 1, got ${JSON.stringify(value)}`,
+    );
+  return n;
+}
+
+export const MAX_MACHINES_HELP = `most machines one deployment may ask for, a platform limit no policy lifts (default ${DEFAULT_MAX_MACHINES})`;

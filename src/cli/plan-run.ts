@@ -36,6 +36,8 @@ export interface PlanOptions {
   state: string;
   templates: string[];
   policies: string[];
+  /** The platform's ceiling on machines per deployment. */
+  maxMachines: number;
   output: 'text' | 'json';
 }
 
@@ -244,6 +246,7 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
           policies,
           // the labels apply and the controller use: the state's Namespaces
           teamLabels: store ? await storedTeamLabels(store, cd.metadata.namespace) : undefined,
+          maxMachines: o.maxMachines,
         });
         const base = {
           deployment: `${cd.metadata.namespace}/${cd.metadata.name}`,

@@ -1,9 +1,10 @@
 /** `clustermint plan -f FILE...`: what an apply would change, without changing anything. */
 import type { Command } from 'commander';
+import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
-import { collect } from './options.js';
+import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
 import type { Wrap } from './program.js';
 
 export function registerPlan(program: Command, io: IO, wrap: Wrap): void {
@@ -22,6 +23,7 @@ export function registerPlan(program: Command, io: IO, wrap: Wrap): void {
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
     .option('--templates <dir>', 'folder of charts, repeatable', collect, [])
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
+    .option('--max-machines <n>', MAX_MACHINES_HELP, maxMachinesOption, DEFAULT_MAX_MACHINES)
     .option('-o, --output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
@@ -43,6 +45,7 @@ export function registerPlan(program: Command, io: IO, wrap: Wrap): void {
             state: opts.state,
             templates: opts.templates,
             policies: opts.policies,
+            maxMachines: opts.maxMachines,
             output: opts.output,
           },
           io,

@@ -26,6 +26,8 @@ export interface WebhookOptions {
   reloadIntervalMs: number;
   clusterRefreshMs: number;
   logLevel: LogLevel;
+  /** The platform's ceiling on machines per deployment. */
+  maxMachines: number;
   /** Processes serving the port (node:cluster); 1: this process alone. */
   workers: number;
 }
@@ -63,6 +65,7 @@ async function serve(opts: WebhookOptions): Promise<number> {
       reloadIntervalMs: opts.reloadIntervalMs,
       kube,
       clusterRefreshMs: opts.clusterRefreshMs,
+      maxMachines: opts.maxMachines,
     },
     log,
   );

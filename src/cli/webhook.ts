@@ -1,9 +1,10 @@
 /** `clustermint webhook`: the admission webhook server (the work is in webhook-run.ts, loaded on use). */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
-import { collect } from './options.js';
+import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
 import type { Wrap } from './program.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -52,6 +53,7 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
       'longest time to read a request (the API server sends its own, smaller ones)',
       '10',
     )
+    .option('--max-machines <n>', MAX_MACHINES_HELP, maxMachinesOption, DEFAULT_MAX_MACHINES)
     .option('--reload-interval <seconds>', 'how often to look for changed files', '2')
     .option('--cluster-refresh <seconds>', 'how often to re-list the cluster objects', '30')
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
@@ -91,6 +93,7 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
             reloadIntervalMs: positive('--reload-interval', opts.reloadInterval) * 1000,
             clusterRefreshMs: positive('--cluster-refresh', opts.clusterRefresh) * 1000,
             logLevel: opts.logLevel,
+            maxMachines: opts.maxMachines,
             workers:
               opts.workers === 'auto' ? availableParallelism() : positive('--workers', opts.workers, true),
           },

@@ -73,6 +73,8 @@ export interface ControllerOptions {
   adoptedProbeMs?: number;
   /** Told after each services pass (for /metrics and the bench). */
   onServicesDelivered?: ServicesReconcilerOptions['onDelivered'];
+  /** The platform's ceiling on machines per deployment (default DEFAULT_MAX_MACHINES). */
+  maxMachines?: number;
 }
 
 export interface Controller {
@@ -122,6 +124,7 @@ export function createController(o: ControllerOptions): Controller {
     gate,
     events,
     knownVersions: o.knownVersions ?? KNOWN_KUBERNETES_VERSIONS,
+    ...(o.maxMachines !== undefined ? { maxMachines: o.maxMachines } : {}),
     ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
     ...(o.resyncMs !== undefined ? { resyncMs: o.resyncMs } : {}),
     ...(o.defaultHealthCheck !== undefined ? { defaultHealthCheck: o.defaultHealthCheck } : {}),

@@ -5,6 +5,7 @@
  */
 import type { Chart } from '../api/chart.js';
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
+import { machineCeilingError } from '../domain/machine-ceiling.js';
 import { errorBody } from '../k8s/field.js';
 import { compilePolicy, evaluateResource } from '../policy/engine.js';
 import { parseKey } from '../policy/expression.js';
@@ -41,6 +42,8 @@ export interface GateInput {
    * are a preview only: what is applied stays the chart's objects.
    */
   clusterClasses?: readonly SourcedDocument[];
+  /** The platform's ceiling on machines per deployment (domain/machine-ceiling.ts); absent: none. */
+  maxMachines?: number;
 }
 
 export interface Verdict {
@@ -157,8 +160,23 @@ export function runGate(input: GateInput): Verdict {
       ? locateValue(chart, sources, segments.slice(2))
       : undefined,
   );
+  checkMachineCeiling(verdict, input.maxMachines, at([]));
   verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
   return verdict;
+}
+
+/** The platform's machine ceiling as a violation of the verdict (before anything is made). */
+function checkMachineCeiling(verdict: Verdict, ceiling: number | undefined, location: SourceLocation): void {
+  if (ceiling === undefined) return;
+  const message = machineCeilingError(verdict.objects, ceiling);
+  if (message)
+    verdict.violations.push({
+      stage: 'object',
+      severity: 'error',
+      code: 'TOO_MANY_MACHINES',
+      message,
+      location,
+    });
 }
 
 /**
@@ -342,6 +360,7 @@ function runTopologyGate(input: GateInput, topo: NonNullable<GateInput['topology
     }
     return undefined;
   });
+  checkMachineCeiling(verdict, input.maxMachines, at([]));
   verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
   return verdict;
 }

@@ -54,6 +54,14 @@ export function describeSchemaErrors(
       case 'maxLength':
         message = `must be at most ${p.limit} characters long`;
         break;
+      case 'format': {
+        // integer widths: say the range the field holds (the API server's own bound)
+        const range = INTEGER_RANGES[p.format as string];
+        message = range
+          ? `must be a whole number from ${range} (${p.format}), got ${JSON.stringify(valueAt(data, base))}`
+          : (e.message ?? e.keyword);
+        break;
+      }
       case 'if':
         continue; // the failing branch reports the real problem
       default:
@@ -66,6 +74,12 @@ export function describeSchemaErrors(
   }
   return out;
 }
+
+/** The ranges of the integer formats ajv-formats checks (int64 holds every exact JSON integer). */
+const INTEGER_RANGES: Record<string, string> = {
+  int32: '-2147483648 to 2147483647',
+  int64: '-9223372036854775808 to 9223372036854775807',
+};
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';

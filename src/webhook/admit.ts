@@ -13,6 +13,7 @@ import {
   resolvedTemplateKubeVersion,
   templateKubeVersion,
 } from '../domain/kubernetes-version.js';
+import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
 import { runGate, type Verdict } from '../gate/index.js';
@@ -229,6 +230,7 @@ function gateDeployment(object: PlainObject, snap: Snapshot, file: string): Verd
     resolveTemplate: (name) => resolveTemplate(snap, name, cd.metadata.namespace),
     policies: snap.policies,
     teamLabels: snap.namespaceLabels.get(cd.metadata.namespace),
+    maxMachines: snap.maxMachines ?? DEFAULT_MAX_MACHINES,
   });
 }
 
@@ -339,6 +341,7 @@ function validateTopology(req: AdmissionRequest, raw: PlainObject, snap: Snapsho
     topology: { cluster, candidates: snap.candidates },
     policies: snap.policies,
     teamLabels: snap.namespaceLabels.get(str(meta.namespace)),
+    maxMachines: snap.maxMachines ?? DEFAULT_MAX_MACHINES,
   });
   const { errors, warnings } = verdictLines(verdict, file);
   if (old) {

@@ -36,6 +36,8 @@ export interface Snapshot {
   /** From the cluster (`namespace/name`), when the webhook reads one. */
   clusterTemplates?: ReadonlyMap<string, ClusterTemplateObject>;
   namespaceLabels: ReadonlyMap<string, Record<string, string>>;
+  /** The platform's ceiling on machines per deployment (domain/machine-ceiling.ts); absent: the default. */
+  maxMachines?: number;
 }
 
 /**

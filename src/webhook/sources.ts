@@ -49,6 +49,8 @@ export interface SourceOptions {
   kube?: KubeStore;
   /** Re-list interval of the cluster's objects (ms). */
   clusterRefreshMs?: number;
+  /** The platform's ceiling on machines per deployment (default DEFAULT_MAX_MACHINES). */
+  maxMachines?: number;
 }
 
 type DirPart = Pick<Snapshot, 'policies' | 'catalog' | 'candidates'>;
@@ -332,6 +334,7 @@ export class Sources {
       candidates: c ? [...c.candidates, ...this.dirs.candidates] : this.dirs.candidates,
       clusterTemplates: c?.clusterTemplates,
       namespaceLabels: c?.namespaceLabels ?? new Map(),
+      ...(this.opts.maxMachines !== undefined ? { maxMachines: this.opts.maxMachines } : {}),
     };
   }
 

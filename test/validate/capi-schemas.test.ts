@@ -3,7 +3,7 @@
 // pinned in tools/capi/go.mod): for every schema whose kind and version a CRD serves,
 //  - every field our schema names exists at the same place in the CRD, and our schema is nowhere stricter
 //    than the CRD in what the CRD declares (types, required fields, enums, bounds, patterns, formats, closed
-//    objects);
+//    objects), nor looser in integer widths (the CRD's int32 / int64 formats);
 //  - sample objects (Cluster API's own in-memory ClusterClass and Cluster from ../shared, and the
 //    hand-written ones in test/fixtures/capi-schemas/) are accepted, or rejected, by both our schema and the
 //    CRD's openAPIV3Schema (with defaults, CEL rules and unknown fields, as the API server would).
@@ -219,6 +219,10 @@ function compare(root: Node, ourNode: Node, crd: JSONSchemaProps, path: string, 
   }
   if (ours.format && ours.format !== crd.format)
     out.push(`${path}: format ${ours.format} where the CRD has ${crd.format ?? 'none'}`);
+  // the other way for integer widths: without them a count past 2^31-1 passes ours and the API
+  // server refuses it (issue 17, class 6)
+  if (!ours.format && crd.type === 'integer' && (crd.format === 'int32' || crd.format === 'int64'))
+    out.push(`${path}: no format where the CRD has ${crd.format}`);
 
   const props = ourProperties(root, ours);
   const crdProps = crd.properties ?? {};

@@ -1,14 +1,15 @@
 /**
  * The apply decision: the gate's verdict as conditions, then whether the rendered objects may
  * replace what was last applied (a chain must allow a template change; versions.ts's rules for
- * versions). A refused or denied change keeps the objects last applied. New objects are stored
+ * versions; the platform's machine ceiling). A refused or denied change keeps the objects last applied. New objects are stored
  * in `status.applied` before any provider call.
  */
 import { availableUpgrades, CHAIN_TYPE } from '../../api/template-chain.js';
+import { DEFAULT_MAX_MACHINES } from '../../domain/machine-ceiling.js';
 import type { PlainObject } from '../../util/plain-object.js';
 import { desiredCluster } from '../desired.js';
 import { gateConditions } from '../planners/gate-conditions.js';
-import { templateChangeRefusal, versionRefusal } from '../planners/refusals.js';
+import { machineCeilingRefusal, templateChangeRefusal, versionRefusal } from '../planners/refusals.js';
 import type { Refusal } from '../status.js';
 import { deploymentTemplate } from '../templates.js';
 import type { PassContext } from './context.js';
@@ -32,6 +33,9 @@ export async function decideApply(ctx: PassContext): Promise<ApplyDecision> {
 
   const chainRefusal = templateChangeRefusal(applied, spec.template, status.availableUpgrades);
   if (chainRefusal) return { objects: applied?.objects, refusal: chainRefusal };
+  // the platform's ceiling, as `check` and `apply` judge it: nothing of the change is made
+  const ceiling = machineCeilingRefusal(verdict.objects, ctx.o.maxMachines ?? DEFAULT_MAX_MACHINES);
+  if (ceiling) return { objects: applied?.objects, refusal: ceiling };
   const refusal = refuseVersions(ctx, verdict.objects);
   if (refusal) return { objects: applied?.objects, refusal };
 

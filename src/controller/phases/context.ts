@@ -40,6 +40,8 @@ export interface DeploymentReconcilerOptions {
   allowKubeconfigFiles?: boolean;
   /** How often an adopted cluster is probed (ms, default 30 s). */
   adoptedProbeMs?: number;
+  /** The platform's ceiling on machines per deployment (default DEFAULT_MAX_MACHINES). */
+  maxMachines?: number;
 }
 
 export type EventType = 'Normal' | 'Warning';

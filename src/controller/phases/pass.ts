@@ -36,10 +36,11 @@ export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> 
     ctx.cond(
       'Ready',
       'False',
-      denied ? 'PolicyDenied' : (failed?.reason ?? 'Refused'),
+      // a refusal of the first change (the machine ceiling) says why, not an older condition
+      denied ? 'PolicyDenied' : (refusal?.reason ?? failed?.reason ?? 'Refused'),
       denied
         ? 'the gate denied the deployment: nothing is created'
-        : (failed?.message ?? refusal?.message ?? 'not applied'),
+        : (refusal?.message ?? failed?.message ?? 'not applied'),
     );
     return finishPass(ctx, {});
   }

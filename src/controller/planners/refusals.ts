@@ -5,6 +5,7 @@
  */
 
 import { compareKubernetes, kubernetesVersion } from '../../domain/kubernetes-version.js';
+import { machineCeilingError } from '../../domain/machine-ceiling.js';
 import { templateChangeError } from '../../domain/template-upgrades.js';
 import { planControlPlaneUpgrade } from '../../domain/upgrade-path.js';
 import type { DesiredCluster } from '../desired.js';
@@ -18,6 +19,15 @@ export function templateChangeRefusal(
 ): Refusal | undefined {
   const message = applied && templateChangeError(applied.template, template, availableUpgrades);
   return message ? { reason: 'UpgradeNotAllowed', message } : undefined;
+}
+
+/** Rendered objects that ask for more machines than the platform allows (the domain's rule and words). */
+export function machineCeilingRefusal(
+  objects: readonly { apiVersion?: unknown; kind?: unknown; spec?: unknown }[],
+  ceiling: number,
+): Refusal | undefined {
+  const message = machineCeilingError(objects, ceiling);
+  return message ? { reason: 'TooManyMachines', message } : undefined;
 }
 
 /** The Kubernetes version a control-plane object asks for. */
