@@ -387,7 +387,9 @@ describe.skipIf(!env || !clusters)('services in Kubernetes mode (a real manageme
     expect(await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'clustermint-svc-app' })).toBeUndefined();
     const cond = ((await getCd('c1')).status as { conditions: Condition[] }).conditions;
     expect(cond.find((c) => c.type === 'ServicesInReadyState')).toBeUndefined();
-    expect((await events('ServiceRemoved')).some((e) => e.involvedObject?.name === 'c1')).toBe(true);
+    await eventually('a ServiceRemoved event on c1', async () =>
+      (await events('ServiceRemoved')).some((e) => e.involvedObject?.name === 'c1') ? true : undefined,
+    );
     // c0 keeps them
     expect((await stateOf('c0', 'app'))?.state).toBe('Deployed');
     expect(await live(0, { ...DEPLOYMENT, namespace: 'apps', name: 'app' })).toBeDefined();

@@ -390,13 +390,14 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     await eventually('ConfigMap recreated', () =>
       live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' }),
     );
-    const corrected = await events('team-b', 'DriftCorrected');
-    expect(corrected.some((e) => /Deployment apps\/web: spec\.replicas changed/.test(e.message ?? ''))).toBe(
-      true,
-    );
-    expect(corrected.some((e) => /ConfigMap apps\/base-settings was deleted/.test(e.message ?? ''))).toBe(
-      true,
-    );
+    // the pass that put them back stores its events at its end
+    await eventually('DriftCorrected events naming both objects', async () => {
+      const corrected = await events('team-b', 'DriftCorrected');
+      return corrected.some((e) => /Deployment apps\/web: spec\.replicas changed/.test(e.message ?? '')) &&
+        corrected.some((e) => /ConfigMap apps\/base-settings was deleted/.test(e.message ?? ''))
+        ? true
+        : undefined;
+    });
   });
 
   it('a new matching cluster gets the services; a label change takes them away', async () => {

@@ -407,6 +407,8 @@ export class ServicesReconciler implements Reconciler {
         reason: deployed === list.length ? 'ServicesDeployed' : 'ServicesNotReady',
         message: `${deployed}/${list.length}`,
       });
+    // the pass's events are stored before its status: whoever sees the status sees why
+    await this.o.events.flush();
     await writeServiceStatus(this.o.store, cd, list, conditions, isoSeconds(this.o.clock.now()));
     return { requeueAfterMs };
   }
