@@ -38,9 +38,8 @@ const EXACT_INT = new jsyaml.Type('tag:yaml.org,2002:int', {
 
 /** The core schema, merge keys (`<<`) and exact integers: for input a person wrote. */
 export const EXACT_INPUT_SCHEMA = jsyaml.CORE_SCHEMA.extend({
-  // as CORE_WITH_MERGE adds merge; an implicit type replaces the one of its tag, in place
-  explicit: [types.merge],
-  implicit: [EXACT_INT],
+  // merge keys as CORE_WITH_MERGE reads them; an implicit type replaces the one of its tag, in place
+  implicit: [types.merge, EXACT_INT],
 });
 
 /** A located OUT_OF_RANGE error for an InexactInteger from parsing `text`; undefined for other errors. */

@@ -22,9 +22,12 @@ const require = createRequire(import.meta.url);
 const positionalYaml = (): typeof import('yaml') => require('yaml');
 
 /** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
-export const CORE_WITH_MERGE = jsyaml.CORE_SCHEMA.extend([
-  (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge,
-]);
+// Merge keys (`<<: *base`) as go-yaml reads them: an implicit type (given as an array to
+// extend() it was explicit, so `<<` stayed a literal key); a merge of something that is not a
+// map or a list of maps is an error at its line.
+export const CORE_WITH_MERGE = jsyaml.CORE_SCHEMA.extend({
+  implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
+});
 
 export interface Position {
   line: number;

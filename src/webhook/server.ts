@@ -159,6 +159,25 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       sendJson(res, 405, statusBody(405, 'MethodNotAllowed', `${path} takes POST with an AdmissionReview`));
       return;
     }
+    // The API server sends application/json: a body declared as anything else (text/plain...)
+    // is not an AdmissionReview, and is not parsed as JSON on a guess
+    const media = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
+    if (media !== '' && media !== 'application/json') {
+      req.resume();
+      sendJson(
+        res,
+        415,
+        statusBody(
+          415,
+          'UnsupportedMediaType',
+          `${path} takes an AdmissionReview as application/json, not ${clip(media, 64)}`,
+        ),
+      );
+      return;
+    }
     const declared = Number(req.headers['content-length']);
     if (declared > maxBody) {
       tooLarge(req, res, declared);

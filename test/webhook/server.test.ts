@@ -32,7 +32,13 @@ let server: WebhookServer;
 let sources: Sources;
 let policyDir: string;
 
-function call(path: string, body?: string | Buffer, method = 'POST', ca = certs.caPem): Promise<Reply> {
+function call(
+  path: string,
+  body?: string | Buffer,
+  method = 'POST',
+  ca = certs.caPem,
+  contentType: string | null = 'application/json',
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -42,7 +48,7 @@ function call(path: string, body?: string | Buffer, method = 'POST', ca = certs.
         method,
         ca,
         agent: false,
-        headers: { 'Content-Type': 'application/json' },
+        headers: contentType === null ? {} : { 'Content-Type': contentType },
       },
       (res) => {
         let text = '';
@@ -89,6 +95,19 @@ afterAll(async () => {
 });
 
 describe('routes', () => {
+  it('refuses a body declared as anything but application/json (415)', async () => {
+    const body = JSON.stringify(reviewOf(doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment')));
+    const plain = await call('/validate', body, 'POST', certs.caPem, 'text/plain');
+    expect(plain.status).toBe(415);
+    expect(plain.body.message).toMatch(/application\/json, not text\/plain/);
+    expect((await call('/validate', body, 'POST', certs.caPem, 'application/yaml')).status).toBe(415);
+    // no Content-Type at all: read as JSON (what curl and older clients send)
+    expect((await call('/validate', body, 'POST', certs.caPem, null)).status).toBe(200);
+    // a charset parameter is fine
+    const utf8 = await call('/validate', body, 'POST', certs.caPem, 'application/json; charset=utf-8');
+    expect(utf8.status).toBe(200);
+  });
+
   it('serves /healthz and /readyz', async () => {
     expect(await call('/healthz', undefined, 'GET')).toEqual({ status: 200, body: { status: 'ok' } });
     expect(await call('/readyz', undefined, 'GET')).toEqual({ status: 200, body: { status: 'ready' } });
