@@ -2,6 +2,11 @@
 import jsyaml from 'js-yaml';
 import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
+import {
+  CLUSTER_RESOURCE_SET_TYPE,
+  MULTI_CLUSTER_SERVICE_TYPE,
+  SERVICE_TEMPLATE_TYPE,
+} from '../api/services.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
 import { isNotFound, isStoreError } from '../store/errors.js';
 import { openKubeStore } from '../store/kube/index.js';
@@ -24,9 +29,9 @@ export interface GetOptions {
   signal?: AbortSignal;
 }
 
-const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' };
-const ST_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
-const CRS_TYPE = { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' };
+const MCS_TYPE = MULTI_CLUSTER_SERVICE_TYPE;
+const ST_TYPE = SERVICE_TEMPLATE_TYPE;
+const CRS_TYPE = CLUSTER_RESOURCE_SET_TYPE;
 
 /** Kinds without a namespace: a name is looked up without one, and -n does not apply (as kubectl). */
 const CLUSTER_SCOPED = new Set(['MultiClusterService']);

@@ -9,6 +9,7 @@
  */
 import { CLUSTER_TEMPLATE_TYPE } from '../api/cluster-template.js';
 import { MACHINE_TYPE } from '../api/machine.js';
+import { MULTI_CLUSTER_SERVICE_TYPE, SERVICE_TEMPLATE_TYPE } from '../api/services.js';
 import { CHAIN_TYPE } from '../api/template-chain.js';
 import type { ManualClock } from '../domain/clock.js';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../domain/labels.js';
@@ -29,8 +30,6 @@ export const TEMPLATE_KEY_PREFIX = 'template:';
 export const SERVICES_KEY_PREFIX = 'services:';
 /** Work-queue keys of ServiceTemplates (their status): `servicetemplate:<namespace>/<name>`. */
 export const SERVICE_TEMPLATE_KEY_PREFIX = 'servicetemplate:';
-const MULTI_CLUSTER_SERVICE_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' };
-const SERVICE_TEMPLATE_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
 
 export interface ReconcileResult {
   /** Reconcile again after this long (ms); absent: only when something changes. */

@@ -7,7 +7,7 @@
 // one team's cluster only, and bad input of every kind ends as a state with its reason.
 //
 // Nothing runs Deployments on these API servers (no controller manager, no kubelet): the test
-// plays that part, marking each Deployment available once it exists (`markDeploymentsAvailable`).
+// plays that part, marking each Deployment available once it exists (test/helpers/workload-deployments.ts).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { WorkloadClient } from '../../src/services/workload-client.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { eventually } from '../helpers/process.js';
+import { keepDeploymentsAvailable } from '../helpers/workload-deployments.js';
 import { kubeTestenv } from '../testenv/index.js';
 import {
   closeWorkloadClusters,
@@ -109,7 +110,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   let ctl: Controller;
   const abort = new AbortController();
   let running: Promise<void>;
-  let marker: NodeJS.Timeout;
+  let stopMarking: (() => void) | undefined;
   const clients: WorkloadClient[] = [];
   const cl = () => clusters as WorkloadCluster[];
 
@@ -134,41 +135,6 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     (await store.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns })).items.filter(
       (e) => (e as { reason?: string }).reason === reason,
     ) as (KubeObject & { message?: string })[];
-
-  /** Plays the workload clusters' controller manager: every Deployment becomes available. */
-  async function markDeploymentsAvailable(): Promise<void> {
-    for (const c of clients) {
-      let list: KubeObject[];
-      try {
-        list = await c.list(DEPLOYMENT);
-      } catch {
-        continue; // a stopped cluster
-      }
-      for (const d of list) {
-        const replicas = Number((d.spec as { replicas?: number }).replicas ?? 1);
-        const st = (d.status ?? {}) as { observedGeneration?: number; availableReplicas?: number };
-        if (st.observedGeneration === d.metadata.generation && st.availableReplicas === replicas) continue;
-        await c
-          .updateStatus({
-            ...d,
-            status: {
-              observedGeneration: d.metadata.generation,
-              replicas,
-              updatedReplicas: replicas,
-              readyReplicas: replicas,
-              availableReplicas: replicas,
-              conditions: [
-                { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'ok' },
-                { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ok' },
-              ],
-            },
-          })
-          .catch((e) => {
-            if (process.env.SERVICES_DEBUG) console.log('marker', (e as Error).message);
-          });
-      }
-    }
-  }
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'cm-services-'));
@@ -243,7 +209,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
       },
     });
     running = ctl.runtime.runRealtime({ signal: abort.signal });
-    marker = setInterval(() => void markDeploymentsAvailable(), 200);
+    stopMarking = keepDeploymentsAvailable(clients);
     for (let i = 0; i < 3; i++)
       await eventually(`c${i} Ready`, async () => {
         const cd = await getCd(placement[i]![0], `c${i}`);
@@ -256,20 +222,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.SERVICES_DEBUG)
-      for (const cd of (await store.list(CD)).items)
-        console.log(
-          cd.metadata.namespace,
-          cd.metadata.name,
-          JSON.stringify((cd.status as { services?: unknown; conditions?: unknown }).services),
-          JSON.stringify((cd.status as { conditions?: unknown }).conditions),
-        );
-    if (process.env.SERVICES_DEBUG)
-      console.log(
-        'live',
-        JSON.stringify((await clients[1]?.get({ ...DEPLOYMENT, namespace: 'apps', name: 'web' }))?.status),
-      );
-    clearInterval(marker);
+    stopMarking?.();
     abort.abort();
     await running;
     await ctl?.runtime.stop();

@@ -8,6 +8,8 @@
  * content (hash) changes. Nothing is deleted when a set stops applying (Cluster API's rule). What
  * was applied is recorded in the cluster's ClusterResourceSetBinding.
  */
+
+import { CLUSTER_RESOURCE_SET_BINDING_TYPE } from '../../api/services.js';
 import { clusterResourceSetManifests } from '../../services/crs-resources.js';
 import { matchesLabelSelector } from '../../services/selection.js';
 import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
@@ -18,8 +20,7 @@ import { isoSeconds } from '../conditions.js';
 import { isForbidden, notGranted } from './access.js';
 import { FIELD_MANAGER } from './deliver.js';
 
-const CRS_TYPE = { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' };
-const BINDING_TYPE = { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSetBinding' };
+const BINDING_TYPE = CLUSTER_RESOURCE_SET_BINDING_TYPE;
 
 interface BoundResource {
   name: string;
@@ -38,15 +39,15 @@ export async function reconcileResourceSets(o: {
   store: Store;
   client: WorkloadClient;
   cd: KubeObject;
+  /** The namespace's ClusterResourceSets (the pass listed them). */
+  sets: readonly KubeObject[];
   now: number;
 }): Promise<ResourceSetReport> {
   const { store, client, cd } = o;
   const ns = cd.metadata.namespace ?? 'default';
   const cluster = cd.metadata.name;
   const report: ResourceSetReport = { applied: 0, events: [] };
-  const sets = (await store.list(CRS_TYPE, { namespace: ns })).items.filter(
-    (s) => !s.metadata.deletionTimestamp,
-  );
+  const sets = o.sets.filter((s) => !s.metadata.deletionTimestamp);
   const binding = await getIfExists(store, { ...BINDING_TYPE, namespace: ns, name: cluster });
   const oldBindings = ((binding?.spec as PlainObject | undefined)?.bindings ?? []) as {
     clusterResourceSetName: string;

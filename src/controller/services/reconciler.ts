@@ -8,6 +8,8 @@
  * the deployment and the MultiClusterServices. Level-based: everything it needs to know about
  * what it installed before is on the workload cluster (the inventories).
  */
+
+import { CLUSTER_RESOURCE_SET_TYPE } from '../../api/services.js';
 import { blockedBy, orderServices } from '../../services/dependencies.js';
 import { objectConflicts } from '../../services/selection.js';
 import type { ServiceState, ServiceStateName } from '../../services/types.js';
@@ -118,8 +120,8 @@ export class ServicesReconciler implements Reconciler {
     const pendingAll = (reason: string, message: string) => {
       for (const d of desired) results.set(`${d.namespace}/${d.name}`, base(d, 'Pending', reason, message));
     };
-    const crsWanted = await this.resourceSetsMayApply(cd);
-    if (desired.length === 0 && previousStates.length === 0 && !crsWanted) return {};
+    const resourceSets = await this.resourceSetsMayApply(cd);
+    if (desired.length === 0 && previousStates.length === 0 && resourceSets.length === 0) return {};
     if ('none' in access) {
       pendingAll('NoWorkloadAPI', access.none);
       return this.finish(cd, results, conditions, drift);
@@ -330,8 +332,14 @@ export class ServicesReconciler implements Reconciler {
       }
 
       // ClusterResourceSets of the namespace that select the cluster.
-      if (crsWanted) {
-        const crs = await reconcileResourceSets({ store: this.o.store, client, cd, now: this.o.clock.now() });
+      if (resourceSets.length) {
+        const crs = await reconcileResourceSets({
+          store: this.o.store,
+          client,
+          cd,
+          sets: resourceSets,
+          now: this.o.clock.now(),
+        });
         applied += crs.applied;
         for (const [reason, message, type] of crs.events) await this.event(cd, reason, message, type);
       }
@@ -355,18 +363,16 @@ export class ServicesReconciler implements Reconciler {
   }
 
   /** Whether a ClusterResourceSet of the namespace may apply to this cluster (not one Cluster API runs itself). */
-  private async resourceSetsMayApply(cd: KubeObject): Promise<boolean> {
+  private async resourceSetsMayApply(cd: KubeObject): Promise<KubeObject[]> {
     const status = (cd.status ?? {}) as PlainObject;
-    if (this.o.capiManagesResourceSets && status.capi) return false;
+    if (this.o.capiManagesResourceSets && status.capi) return [];
     try {
-      const list = await this.o.store.list(
-        { apiVersion: 'addons.cluster.x-k8s.io/v1beta2', kind: 'ClusterResourceSet' },
-        { namespace: cd.metadata.namespace ?? 'default' },
-      );
-      return list.items.length > 0;
+      return (
+        await this.o.store.list(CLUSTER_RESOURCE_SET_TYPE, { namespace: cd.metadata.namespace ?? 'default' })
+      ).items;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      if (isNotFound(e) || code === 404) return false; // the kind is not served here
+      if (isNotFound(e) || code === 404) return []; // the kind is not served here
       throw e;
     }
   }

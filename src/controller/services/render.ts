@@ -6,7 +6,7 @@
  * whole through the gate (values schema, objects' schemas, the team's policies). The outcome is
  * the objects to apply, or a state (Failed / Pending) with its reason.
  */
-import { availableUpgrades } from '../../api/template-chain.js';
+import { availableUpgrades, SERVICE_TEMPLATE_CHAIN_TYPE } from '../../api/template-chain.js';
 import { runServiceGate } from '../../gate/service.js';
 import type { LoadedPolicy } from '../../policy/load.js';
 import type { TemplateChartLoader } from '../../resolve/template-chart.js';
@@ -18,11 +18,6 @@ import type { PlainObject } from '../../util/plain-object.js';
 import { isForbidden, notGranted } from './access.js';
 import { objectsHash, prepareObjects, type RenderedService } from './deliver.js';
 import { findServiceTemplate, loadServiceTemplate, ServiceTemplateError } from './service-templates.js';
-
-export const SERVICE_TEMPLATE_CHAIN_TYPE = {
-  apiVersion: 'clustermint.io/v1alpha1',
-  kind: 'ServiceTemplateChain',
-} as const;
 
 export type ServiceResult = Omit<ServiceState, 'lastStateTransitionTime'>;
 

@@ -5,6 +5,7 @@
  * plain manifests from a ConfigMap or Secret (`spec.resources.localSourceRef`).
  */
 import type { Chart } from '../../api/chart.js';
+import { SERVICE_TEMPLATE_TYPE } from '../../api/services.js';
 import type { TemplateChartLoader } from '../../resolve/template-chart.js';
 import { decideWithFetch } from '../../resolve/template-source.js';
 import { manifestsFromData } from '../../services/manifests.js';
@@ -16,7 +17,7 @@ import { storeFetch } from '../templates.js';
 import { isForbidden, notGranted } from './access.js';
 
 export const SYSTEM_NAMESPACE = 'clustermint-system';
-const SERVICE_TEMPLATE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
+const SERVICE_TEMPLATE = SERVICE_TEMPLATE_TYPE;
 
 export type LoadedService =
   | { kind: 'chart'; template: KubeObject; chart: Chart; origin: string }

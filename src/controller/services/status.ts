@@ -6,6 +6,8 @@
  * A state keeps its lastStateTransitionTime until the state changes. Writes retry on a conflict
  * (the deployment reconciler writes the same status).
  */
+
+import { MULTI_CLUSTER_SERVICE_TYPE } from '../../api/services.js';
 import type { ServiceState } from '../../services/types.js';
 import { isConflict, isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
@@ -14,7 +16,7 @@ import { type Condition, setCondition } from '../conditions.js';
 import { sameJson } from '../machines.js';
 
 const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
-const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' };
+const MCS_TYPE = MULTI_CLUSTER_SERVICE_TYPE;
 type ConditionInput = { type: string; status: 'True' | 'False'; reason: string; message: string };
 
 function withTimes(

@@ -5,7 +5,7 @@
  * `servicetemplate:<namespace>/<name>`. A template whose source is missing is looked at again
  * after a while; a change to the template itself comes through the watch.
  */
-import type { ServiceTemplateStatus } from '../../api/services.js';
+import { SERVICE_TEMPLATE_TYPE, type ServiceTemplateStatus } from '../../api/services.js';
 import { isConflict, isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import type { GateRunner } from '../gate.js';
@@ -13,7 +13,6 @@ import { sameJson } from '../machines.js';
 import { type ReconcileResult, type Reconciler, SERVICE_TEMPLATE_KEY_PREFIX, splitKey } from '../runtime.js';
 import { loadServiceTemplate, ServiceTemplateError } from './service-templates.js';
 
-const ST_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' };
 const RETRY_MS = 30_000;
 const K8S_CONSTRAINT_ANNOTATION = 'k0rdent.mirantis.com/k8s-version-constraint';
 
@@ -24,7 +23,7 @@ export class ServiceTemplateReconciler implements Reconciler {
     const { namespace, name } = splitKey(key.slice(SERVICE_TEMPLATE_KEY_PREFIX.length));
     let t: KubeObject;
     try {
-      t = await this.o.store.get({ ...ST_TYPE, namespace, name });
+      t = await this.o.store.get({ ...SERVICE_TEMPLATE_TYPE, namespace, name });
     } catch (e) {
       if (isNotFound(e)) return {};
       throw e;

@@ -4,14 +4,14 @@
  * the same service; MultiClusterServices in a dependsOn cycle or naming a missing one are left
  * out, with a condition). Read the same way by the controller and by `clustermint plan`.
  */
-import { readServiceSpec } from '../../api/services.js';
+import { MULTI_CLUSTER_SERVICE_TYPE, readServiceSpec } from '../../api/services.js';
 import { multiClusterServiceCycle } from '../../services/dependencies.js';
 import { desiredServicesFor } from '../../services/selection.js';
 import type { DesiredService, LabelSelector, ServiceSpec } from '../../services/types.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 
-export const MCS_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService' } as const;
+export const MCS_TYPE = MULTI_CLUSTER_SERVICE_TYPE;
 
 export interface ConditionInput {
   type: string;
