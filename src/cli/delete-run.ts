@@ -3,8 +3,10 @@ import { isNotFound } from '../store/errors.js';
 import type { KubeObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
+import { refuseDeletion } from './delete-guard.js';
 import { CD_TYPE, eventLine, openEmbedded, openState, parseTimeout } from './embedded-run.js';
-import { kindOf } from './get-run.js';
+import { findNamespace, kindOf } from './get-run.js';
+import { actingUser, recordHistory } from './history-record.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 
@@ -17,14 +19,64 @@ export interface DeleteOptions {
   templates: string[];
   wait: boolean;
   timeout: string;
+  /** Who deletes, for the deployments' histories (default: the OS user). */
+  as?: string;
+}
+
+/** The kinds `delete` removes besides ClusterDeployments, each behind the deletion guard. */
+const GUARDED_TYPES = new Set([
+  'ClusterTemplate',
+  'ServiceTemplate',
+  'ClusterTemplateChain',
+  'ServiceTemplateChain',
+  'Credential',
+]);
+
+/**
+ * A template, chain or Credential: deleted unless a ClusterDeployment or MultiClusterService
+ * uses it (then exit 1, the users named, nothing deleted), as the webhook decides in a cluster.
+ */
+async function deleteGuarded(o: DeleteOptions, io: IO): Promise<number> {
+  const type = kindOf(o.type ?? '');
+  const store = openState(o.state, true);
+  try {
+    const namespace = o.namespace ?? (await findNamespace(store, type, o.name ?? ''));
+    let obj: KubeObject;
+    try {
+      obj = await store.get({ ...type, namespace, name: o.name ?? '' });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      io.err(printable(`error: ${type.kind} "${o.name}" not found in namespace ${namespace}\n`));
+      return 1;
+    }
+    const refusal = await refuseDeletion(store, type, obj);
+    if (refusal) {
+      io.err(printable(`error: ${refusal}\n`));
+      return 1;
+    }
+    await store.delete({ ...type, namespace, name: obj.metadata.name });
+    io.out(printable(`${type.kind.toLowerCase()}.clustermint.io/${obj.metadata.name} deleted\n`));
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
 
 export async function runDelete(o: DeleteOptions, io: IO): Promise<number> {
   const timeoutMs = parseTimeout(o.timeout);
   const targets: { namespace?: string; name: string }[] = [];
   if (o.type && o.name) {
-    if (kindOf(o.type).kind !== 'ClusterDeployment')
-      throw new ClustermintError('USAGE', 'delete supports clusterdeployment NAME');
+    const kind = kindOf(o.type).kind;
+    if (GUARDED_TYPES.has(kind)) {
+      if (o.files.length)
+        throw new ClustermintError('USAGE', `delete ${o.type} NAME takes no -f: give one or the other`);
+      return deleteGuarded(o, io);
+    }
+    if (kind !== 'ClusterDeployment')
+      throw new ClustermintError(
+        'USAGE',
+        'delete supports clusterdeployment, clustertemplate, servicetemplate, clustertemplatechain, servicetemplatechain or credential NAME',
+      );
     targets.push({ ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name });
   }
   for (const f of expandInputs(o.files).map(readSubmissionFile))
@@ -40,6 +92,7 @@ export async function runDelete(o: DeleteOptions, io: IO): Promise<number> {
     },
   });
   let code = 0;
+  const user = actingUser(o.as);
   try {
     const keys: string[] = [];
     for (const t of targets) {
@@ -54,9 +107,23 @@ export async function runDelete(o: DeleteOptions, io: IO): Promise<number> {
         namespace = hits[0]?.metadata.namespace ?? 'default';
       }
       try {
+        const cd = await emb.store.get({ ...CD_TYPE, namespace, name: t.name });
         await emb.store.delete({ ...CD_TYPE, namespace, name: t.name });
         io.out(printable(`clusterdeployment.clustermint.io/${t.name} deleted\n`));
         keys.push(`${namespace}/${t.name}`);
+        const spec = (cd.spec ?? {}) as { template?: string; credential?: string };
+        if (!cd.metadata.deletionTimestamp)
+          await recordHistory(emb.store, {
+            namespace,
+            name: t.name,
+            uid: cd.metadata.uid,
+            user,
+            action: 'deleted',
+            template: spec.template ?? '',
+            ...(spec.credential ? { credential: spec.credential } : {}),
+            generation: cd.metadata.generation,
+            allowed: true,
+          });
       } catch (e) {
         if (!isNotFound(e)) throw e;
         io.err(`error: ClusterDeployment "${t.name}" not found in namespace ${namespace}\n`);

@@ -1,12 +1,19 @@
 /** The runs behind `clustermint get` and `clustermint describe`: kubectl-like tables and details. */
 import jsyaml from 'js-yaml';
 import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
+import { ACCESS_MANAGEMENT_TYPE } from '../api/access-management.js';
+import { CLUSTER_TEMPLATE_TYPE } from '../api/cluster-template.js';
+import { CREDENTIAL_TYPE } from '../api/credential.js';
+import { DEPLOYMENT_HISTORY_TYPE } from '../api/deployment-history.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
+import { PROVIDER_INTERFACE_TYPE } from '../api/provider-interface.js';
 import {
   CLUSTER_RESOURCE_SET_TYPE,
   MULTI_CLUSTER_SERVICE_TYPE,
+  SERVICE_TEMPLATE_CHAIN_TYPE,
   SERVICE_TEMPLATE_TYPE,
 } from '../api/services.js';
+import { CHAIN_TYPE } from '../api/template-chain.js';
 import type { DeploymentStatus } from '../controller/deployment.js';
 import { isNotFound, isStoreError } from '../store/errors.js';
 import { openKubeStore } from '../store/kube/index.js';
@@ -15,6 +22,14 @@ import { ClustermintError } from '../util/errors.js';
 import { printable, quote } from '../util/printable.js';
 import { upgradeSteps } from './apply-progress.js';
 import { CD_TYPE, deploymentEvents, openState } from './embedded-run.js';
+import {
+  accessManagementRows,
+  chainRows,
+  clusterTemplateRows,
+  credentialRows,
+  historyRows,
+  providerInterfaceRows,
+} from './get-tenancy.js';
 import type { IO } from './io.js';
 
 export interface GetOptions {
@@ -34,7 +49,7 @@ const ST_TYPE = SERVICE_TEMPLATE_TYPE;
 const CRS_TYPE = CLUSTER_RESOURCE_SET_TYPE;
 
 /** Kinds without a namespace: a name is looked up without one, and -n does not apply (as kubectl). */
-const CLUSTER_SCOPED = new Set(['MultiClusterService']);
+const CLUSTER_SCOPED = new Set(['MultiClusterService', 'AccessManagement', 'ProviderInterface']);
 
 const KINDS: Record<string, ResourceType> = {
   clusterdeployment: CD_TYPE,
@@ -54,14 +69,36 @@ const KINDS: Record<string, ResourceType> = {
   svctmpl: ST_TYPE,
   clusterresourceset: CRS_TYPE,
   clusterresourcesets: CRS_TYPE,
+  // tenancy (docs/tenancy.md), with k0rdent's short names
+  clustertemplate: CLUSTER_TEMPLATE_TYPE,
+  clustertemplates: CLUSTER_TEMPLATE_TYPE,
+  clustertemplatechain: CHAIN_TYPE,
+  clustertemplatechains: CHAIN_TYPE,
+  servicetemplatechain: SERVICE_TEMPLATE_CHAIN_TYPE,
+  servicetemplatechains: SERVICE_TEMPLATE_CHAIN_TYPE,
+  credential: CREDENTIAL_TYPE,
+  credentials: CREDENTIAL_TYPE,
+  cred: CREDENTIAL_TYPE,
+  accessmanagement: ACCESS_MANAGEMENT_TYPE,
+  accessmanagements: ACCESS_MANAGEMENT_TYPE,
+  am: ACCESS_MANAGEMENT_TYPE,
+  providerinterface: PROVIDER_INTERFACE_TYPE,
+  providerinterfaces: PROVIDER_INTERFACE_TYPE,
+  deploymenthistory: DEPLOYMENT_HISTORY_TYPE,
+  deploymenthistories: DEPLOYMENT_HISTORY_TYPE,
+  cdhist: DEPLOYMENT_HISTORY_TYPE,
 };
+
+/** The types `get` and the error about an unknown one name. */
+export const TYPE_NAMES =
+  'clusterdeployments (cd), machines, events, multiclusterservices (mcs), servicetemplates (svctmpl), clusterresourcesets, clustertemplates, clustertemplatechains, servicetemplatechains, credentials (cred), accessmanagements (am), providerinterfaces or deploymenthistories (cdhist)';
 
 export function kindOf(text: string): ResourceType {
   const t = KINDS[text.toLowerCase()];
   if (!t)
     throw new ClustermintError(
       'USAGE',
-      `unknown resource type ${quote(text)}: use clusterdeployments (cd), machines, events, multiclusterservices (mcs), servicetemplates (svctmpl) or clusterresourcesets`,
+      `unknown resource type ${quote(text)}: use ${TYPE_NAMES}`,
     );
   return t;
 }
@@ -163,7 +200,7 @@ function eventRows(items: ClusterEvent[]): string[][] {
 }
 
 /** The embedded store, or with --kubeconfig the cluster's API (the same objects in Kubernetes mode). */
-async function openReadStore(o: GetOptions): Promise<Store> {
+export async function openReadStore(o: Pick<GetOptions, 'state' | 'kubeconfig' | 'context'>): Promise<Store> {
   if (o.kubeconfig === undefined && o.context === undefined) return openState(o.state, true);
   try {
     return await openKubeStore({
@@ -180,7 +217,7 @@ async function openReadStore(o: GetOptions): Promise<Store> {
 }
 
 /** With --kubeconfig, a failure to reach the cluster is the user's to fix, not an internal error. */
-function unreachable(o: GetOptions, e: unknown): unknown {
+export function unreachable(o: Pick<GetOptions, 'kubeconfig' | 'context'>, e: unknown): unknown {
   if (o.kubeconfig === undefined && o.context === undefined) return e;
   if (e instanceof ClustermintError || isStoreError(e)) return e;
   const answered = typeof (e as { code?: unknown }).code === 'number';
@@ -243,6 +280,22 @@ export async function runGet(kind: string, name: string | undefined, o: GetOptio
 }
 
 function rowsOf(type: ResourceType, items: KubeObject[], wide: boolean): string[][] {
+  const ago = (t: string | undefined) => age(t);
+  switch (type.kind) {
+    case 'Credential':
+      return credentialRows(items, wide, ago);
+    case 'AccessManagement':
+      return accessManagementRows(items, ago);
+    case 'ProviderInterface':
+      return providerInterfaceRows(items, ago);
+    case 'DeploymentHistory':
+      return historyRows(items, ago);
+    case 'ClusterTemplate':
+      return clusterTemplateRows(items, wide, ago);
+    case 'ClusterTemplateChain':
+    case 'ServiceTemplateChain':
+      return chainRows(items, ago);
+  }
   return type.kind === 'ClusterDeployment'
     ? deploymentRows(items, wide)
     : type.kind === 'Machine'
@@ -333,7 +386,7 @@ async function watchGet(
 }
 
 /** The namespace of the only object of that name (across namespaces), else `default`. */
-async function findNamespace(
+export async function findNamespace(
   store: { list: (t: ResourceType, o?: { fieldSelector?: string }) => Promise<{ items: KubeObject[] }> },
   type: ResourceType,
   name: string,

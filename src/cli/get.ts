@@ -7,16 +7,19 @@ import type { Wrap } from './program.js';
 export function registerGet(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('get')
-    .summary('list ClusterDeployments, Machines, Events or the service kinds of the embedded store')
+    .summary('list ClusterDeployments, Machines, Events, the service and tenancy kinds of the embedded store')
     .description(
       'Print a table of the objects of a type (all namespaces unless -n), or one object by name.\n' +
         'Types: clusterdeployments (cd), machines, events, multiclusterservices (mcs), servicetemplates\n' +
-        '(svctmpl), clusterresourcesets. With -w, keep watching: one more row (or\n' +
-        'document with -o yaml|json) per change, until Ctrl-C.',
+        '(svctmpl), clusterresourcesets, and for tenancy (docs/tenancy.md) clustertemplates,\n' +
+        'clustertemplatechains, servicetemplatechains, credentials (cred), accessmanagements (am),\n' +
+        'providerinterfaces, deploymenthistories (cdhist). ACCESS says whether an object is the\n' +
+        "namespace's own, a copy the AccessManagement distributed, or a copy whose grant was revoked.\n" +
+        'With -w, keep watching: one more row (or document with -o yaml|json) per change, until Ctrl-C.',
     )
     .argument(
       '<type>',
-      'clusterdeployments | machines | events | mcs | servicetemplates | clusterresourcesets',
+      'clusterdeployments | machines | events | mcs | servicetemplates | clusterresourcesets | clustertemplates | credentials | accessmanagements | providerinterfaces | deploymenthistories | ...',
     )
     .argument('[name]', 'one object')
     .option('-n, --namespace <ns>', 'only this namespace')
@@ -31,7 +34,8 @@ export function registerGet(program: Command, io: IO, wrap: Wrap): void {
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint get clusterdeployments\n  clustermint get machines -n team-a -o wide\n' +
-        '  clustermint get cd dev-1 -o yaml\n  clustermint get events -n team-a\n  clustermint get clusterdeployments -w\n',
+        '  clustermint get cd dev-1 -o yaml\n  clustermint get events -n team-a\n  clustermint get clusterdeployments -w\n' +
+        '  clustermint get credentials -n team-a -o wide\n  clustermint get am\n',
     )
     .action(
       wrap(async (type: string, name: string | undefined, opts) => {

@@ -6,6 +6,7 @@ import { registerController } from './controller.js';
 import { registerDelete } from './delete.js';
 import { registerDescribe } from './describe.js';
 import { registerGet } from './get.js';
+import { registerHistory } from './history.js';
 import type { IO } from './io.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLint } from './lint.js';
@@ -29,6 +30,7 @@ function registerAll(program: Command, io: IO, wrap: Wrap): void {
   registerGet(program, io, wrap);
   registerDescribe(program, io, wrap);
   registerDelete(program, io, wrap);
+  registerHistory(program, io, wrap);
   registerNamespace(program, io, wrap);
   registerKubeconfig(program, io, wrap);
   registerController(program, io, wrap);
