@@ -1,21 +1,22 @@
 /** The run behind `clustermint apply`. */
 
+import { ACCESS_MANAGEMENT_TYPE } from '../api/access-management.js';
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
-import { CLUSTER_TEMPLATE_TYPE, isClusterTemplate, isTemplateSource } from '../api/cluster-template.js';
+import { isClusterTemplate, isTemplateSource } from '../api/cluster-template.js';
+import { CREDENTIAL_TYPE } from '../api/credential.js';
 import { chainProblems, isClusterTemplateChain } from '../api/template-chain.js';
-import { storeFetch } from '../controller/templates.js';
-import { resolveClusterTemplate, resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
+import { auditAction } from '../domain/audit.js';
 import { runGate } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
-import { decideWithFetch } from '../resolve/template-source.js';
 import { isAlreadyExists, isNotFound } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
-import { isPlainObject, type PlainObject } from '../util/plain-object.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { printable } from '../util/printable.js';
+import { ADMISSION_KINDS, prepareAdmission } from './admission-run.js';
 import { LiveLines, progressLine, progressOf } from './apply-progress.js';
 import { serviceKindObject } from './apply-services.js';
 import {
@@ -27,6 +28,7 @@ import {
   parseTimeout,
   stderrLogger,
 } from './embedded-run.js';
+import { actingUser, recordHistory, violationLines } from './history-record.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { printViolations } from './print.js';
@@ -46,6 +48,8 @@ export interface ApplyOptions {
   progress: 'live' | 'events';
   /** The terminal's width, for the live display. */
   columns?: () => number;
+  /** Who applies, for the deployments' histories (default: the OS user). */
+  as?: string;
 }
 
 /** Creates the object or replaces its spec (and labels, annotations); says which. */
@@ -79,20 +83,6 @@ export async function upsert(store: Store, obj: NewObject): Promise<'created' | 
   return stored.metadata.resourceVersion === old.metadata.resourceVersion ? 'unchanged' : 'configured';
 }
 
-/** A stored ClusterTemplate, or undefined. */
-async function storedTemplate(
-  store: Store,
-  namespace: string,
-  name: string,
-): Promise<PlainObject | undefined> {
-  try {
-    return (await store.get({ ...CLUSTER_TEMPLATE_TYPE, namespace, name })) as unknown as PlainObject;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
 function deploymentObject(cd: ClusterDeployment): NewObject {
   const raw = cd.source.doc.value as Record<string, unknown>;
   const meta = (isPlainObject(raw.metadata) ? raw.metadata : {}) as Record<string, unknown>;
@@ -114,7 +104,7 @@ function deploymentObject(cd: ClusterDeployment): NewObject {
 
 /** The skipped-document notes of kinds apply stores itself (no warning for them). */
 const STORED_KINDS =
-  /skipped (ClusterTemplateChain|ServiceTemplateChain|MultiClusterService|ClusterResourceSet|ConfigMap) /;
+  /skipped (ClusterTemplateChain|ServiceTemplateChain|MultiClusterService|ClusterResourceSet|ConfigMap|Credential|AccessManagement|ProviderInterface|SimulatedClusterIdentity) /;
 
 export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   const timeoutMs = parseTimeout(o.timeout);
@@ -163,12 +153,12 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         });
       }
     }
-    for (const s of skipped) if (!STORED_KINDS.test(s)) io.err(`warning: ${s}\n`);
+    for (const s of skipped) if (!STORED_KINDS.test(s) && !ADMISSION_KINDS.test(s)) io.err(`warning: ${s}\n`);
   }
   if (deployments.length === 0 && others.length === 0)
     throw new ClustermintError(
       'INVALID_SUBMISSION',
-      'nothing to apply: no ClusterDeployment, ClusterTemplate, ClusterTemplateChain, ServiceTemplate, ServiceTemplateChain, MultiClusterService, ClusterResourceSet, ConfigMap, Secret, or Flux source in the input',
+      'nothing to apply: no ClusterDeployment, ClusterTemplate, ClusterTemplateChain, ServiceTemplate, ServiceTemplateChain, MultiClusterService, ClusterResourceSet, ConfigMap, Secret, Flux source, Credential, AccessManagement, ProviderInterface or SimulatedClusterIdentity in the input',
     );
 
   const lines: string[] = [];
@@ -189,29 +179,37 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     const effective = await effectiveSettings(emb.store, o);
     const policies = loadPolicyFiles(effective.policies);
     const catalog = new TemplateCatalog(effective.templates);
-    // ClusterTemplates given in the files, else stored ones, with their sources
-    const loader = new TemplateChartLoader({ catalog });
-    const templates = await resolveInputTemplates(sourcedDocuments(files), loader);
-    for (const cd of deployments) {
-      const key = `${cd.metadata.namespace}/${cd.spec.template}`;
-      if (templates.has(key)) continue;
-      const stored = await storedTemplate(emb.store, cd.metadata.namespace, cd.spec.template);
-      if (stored) {
-        const { source } = await decideWithFetch(stored, storeFetch(emb.store));
-        templates.set(key, await resolveClusterTemplate(stored, source, loader));
-      }
-    }
+    // the tenancy objects refused before anything is stored: a second AccessManagement, a Region changed
+    await refuseTenancyConflicts(emb.store, others);
+    // ClusterTemplates given in the files, else stored ones, else copies the AccessManagement
+    // will make; the admission facts from the files and the state, as the webhook sees them
     const teamLabels = storeTeamLabels(emb.store);
+    const admission = await prepareAdmission({
+      documents: sourcedDocuments(files),
+      store: emb.store,
+      teamLabels,
+      catalog,
+      loader: new TemplateChartLoader({ catalog }),
+    });
+    const user = actingUser(o.as);
     const allowed: ClusterDeployment[] = [];
     const denied: string[] = [];
+    const judged = new Map<ClusterDeployment, { op: 'create' | 'update'; old?: string; warnings: number }>();
     for (const cd of deployments) {
+      const j = await admission.judge(cd);
       const v = runGate({
         deployment: cd,
-        resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
+        resolveTemplate: j.resolveTemplate,
+        admission: j.admission,
         policies,
         // the labels the platform stored, as the controller reads them (store/team-labels.ts)
         teamLabels: await teamLabels(cd.metadata.namespace),
         maxMachines: emb.maxMachines,
+      });
+      judged.set(cd, {
+        op: j.admission.operation,
+        ...(j.admission.old ? { old: j.admission.old.template } : {}),
+        warnings: v.warnings.length,
       });
       io.err(printViolations(v.warnings));
       if (v.allowed) allowed.push(cd);
@@ -219,6 +217,20 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         denied.push(`${cd.metadata.namespace}/${cd.metadata.name}`);
         // As `check` prints it, without its summary line.
         io.err(textVerdicts([v]).replace(/\n\d+ submissions?: [^\n]*\n$/, ''));
+        await recordHistory(emb.store, {
+          namespace: cd.metadata.namespace,
+          name: cd.metadata.name,
+          user,
+          action: 'denied',
+          template: cd.spec.template,
+          ...(j.admission.old && j.admission.old.template !== cd.spec.template
+            ? { fromTemplate: j.admission.old.template }
+            : {}),
+          ...(cd.spec.credential ? { credential: cd.spec.credential } : {}),
+          allowed: false,
+          violations: violationLines(v.violations),
+          warnings: v.warnings.length,
+        });
       }
     }
     for (const obj of others) {
@@ -232,6 +244,28 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       }
       const what = await upsert(emb.store, deploymentObject(cd));
       lines.push(`clusterdeployment.clustermint.io/${cd.metadata.name} ${what}\n`);
+      const j = judged.get(cd);
+      if (what !== 'unchanged' && j) {
+        const stored = await emb.store.get({
+          ...CD_TYPE,
+          namespace: cd.metadata.namespace,
+          name: cd.metadata.name,
+        });
+        const action = auditAction(j.op, true, j.old, cd.spec.template);
+        await recordHistory(emb.store, {
+          namespace: cd.metadata.namespace,
+          name: cd.metadata.name,
+          uid: stored.metadata.uid,
+          user,
+          action,
+          template: cd.spec.template,
+          ...(action === 'upgraded' && j.old ? { fromTemplate: j.old } : {}),
+          ...(cd.spec.credential ? { credential: cd.spec.credential } : {}),
+          generation: stored.metadata.generation,
+          allowed: true,
+          ...(j.warnings ? { warnings: j.warnings } : {}),
+        });
+      }
     }
     io.out(printable(lines.join('')));
     const deniedCode = denied.length ? 1 : 0;
@@ -299,6 +333,44 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     return code;
   } finally {
     await emb.close();
+  }
+}
+
+/**
+ * What the webhook refuses of the tenancy kinds, refused here before anything is stored: a second
+ * AccessManagement (one may exist; naming the one there is), and a Credential whose Region changed.
+ */
+async function refuseTenancyConflicts(store: Store, objects: readonly NewObject[]): Promise<void> {
+  const ams = objects.filter((x) => x.kind === ACCESS_MANAGEMENT_TYPE.kind);
+  if (ams.length > 1)
+    throw new ClustermintError(
+      'INVALID_SUBMISSION',
+      `only one AccessManagement may exist: the input has ${ams.map((a) => a.metadata.name).join(', ')}`,
+    );
+  if (ams.length === 1) {
+    const existing = (await store.list(ACCESS_MANAGEMENT_TYPE)).items.filter(
+      (a) => a.metadata.name !== ams[0].metadata.name,
+    );
+    if (existing.length)
+      throw new ClustermintError(
+        'INVALID_SUBMISSION',
+        `only one AccessManagement may exist: ${existing[0].metadata.name} exists (edit it, or delete it first)`,
+      );
+  }
+  for (const c of objects.filter((x) => x.kind === CREDENTIAL_TYPE.kind)) {
+    let old: KubeObject;
+    try {
+      old = await store.get({ ...CREDENTIAL_TYPE, namespace: c.metadata.namespace, name: c.metadata.name! });
+    } catch (e) {
+      if (isNotFound(e)) continue;
+      throw e;
+    }
+    const region = (o: { spec?: unknown }) => (isPlainObject(o.spec) ? o.spec.region : undefined);
+    if (region(old) !== undefined && region(old) !== region(c))
+      throw new ClustermintError(
+        'INVALID_SUBMISSION',
+        `Credential ${c.metadata.namespace}/${c.metadata.name}: Region is immutable (it is ${JSON.stringify(region(old))})`,
+      );
   }
 }
 

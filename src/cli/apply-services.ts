@@ -1,10 +1,30 @@
 /**
  * What `apply` stores for the add-on kinds: ServiceTemplate, ServiceTemplateChain,
  * MultiClusterService, ClusterResourceSet and the ConfigMaps / Secrets they (and valuesFrom,
- * adopted clusters) refer to. Each document is checked by its kind's reader and schema before
+ * adopted clusters) refer to; and for the tenancy kinds (docs/tenancy.md): Credential,
+ * AccessManagement, ProviderInterface, SimulatedClusterIdentity. Each document is checked by its kind's reader and schema before
  * anything is stored; the first problem is the error (file:line:col and JSON path), the others
  * are listed under it.
  */
+
+import {
+  ACCESS_MANAGEMENT_TYPE,
+  isAccessManagement,
+  readAccessManagement,
+} from '../api/access-management.js';
+import {
+  CREDENTIAL_TYPE,
+  isCredential,
+  isSimulatedIdentity,
+  readCredential,
+  readSimulatedIdentity,
+  SIMULATED_IDENTITY_TYPE,
+} from '../api/credential.js';
+import {
+  isProviderInterface,
+  PROVIDER_INTERFACE_TYPE,
+  readProviderInterface,
+} from '../api/provider-interface.js';
 import {
   isClusterResourceSet,
   isMultiClusterService,
@@ -64,6 +84,22 @@ function kindOf(v: PlainObject): Kind | undefined {
       namespaced: true,
       read: (o) => problemsOf(readClusterResourceSet(o)),
     };
+  if (isCredential(v))
+    return { ...CREDENTIAL_TYPE, namespaced: true, read: (o) => problemsOf(readCredential(o)) };
+  if (isAccessManagement(v))
+    return { ...ACCESS_MANAGEMENT_TYPE, namespaced: false, read: (o) => problemsOf(readAccessManagement(o)) };
+  if (isProviderInterface(v))
+    return {
+      ...PROVIDER_INTERFACE_TYPE,
+      namespaced: false,
+      read: (o) => problemsOf(readProviderInterface(o)),
+    };
+  if (isSimulatedIdentity(v))
+    return {
+      ...SIMULATED_IDENTITY_TYPE,
+      namespaced: false,
+      read: (o) => problemsOf(readSimulatedIdentity(o)),
+    };
   if (v.apiVersion === 'v1' && (v.kind === 'ConfigMap' || v.kind === 'Secret'))
     return { apiVersion: 'v1', kind: v.kind, namespaced: true };
   return undefined;
@@ -116,7 +152,7 @@ function metadataOf(v: PlainObject, kind: Kind, problems: ReadProblem[]): NewObj
   const annotations = stringMap(meta, 'annotations', problems);
   return {
     name: String(name),
-    // a cluster-scoped kind (MultiClusterService) has no namespace; one given is ignored, as kubectl does
+    // a cluster-scoped kind (MultiClusterService, AccessManagement, ...) has no namespace; one given is ignored, as kubectl does
     ...(kind.namespaced ? { namespace: String(namespace) } : {}),
     ...(labels ? { labels } : {}),
     ...(annotations ? { annotations } : {}),

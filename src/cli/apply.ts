@@ -20,7 +20,12 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
         'Exit 0 when all are Ready, 1 when one is denied, refused or failed, or the timeout passes.\n' +
         'With --no-wait, only store them: `clustermint controller` reconciles them later.\n' +
         'Namespace documents are refused: namespace labels ($teamLabels) belong to the platform\n' +
-        '(`clustermint namespace label`).',
+        '(`clustermint namespace label`).\n' +
+        'Tenancy (docs/tenancy.md): Credentials, the AccessManagement (one may exist), ProviderInterfaces\n' +
+        "and SimulatedClusterIdentities are stored too, and k0rdent's admission rules judge each\n" +
+        'deployment as the webhook would. Every deployment applied or denied is recorded in its\n' +
+        'history (`clustermint history`) as --as, else the OS user: the embedded runtime has no\n' +
+        'authentication, --as only names who acts.',
     )
     .option(
       '-f, --filename <file>',
@@ -40,6 +45,7 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
     .option('--no-wait', 'only store the deployments')
     .option('--timeout <duration>', 'how long --wait waits', '10m')
     .option('--progress <mode>', 'auto (live on a terminal), live or events', 'auto')
+    .option('--as <user>', "who applies, as the deployments' history records it (default: the OS user)")
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint apply --wait -f examples/dev-cluster.yaml\n' +
@@ -69,6 +75,7 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
             timeout: opts.timeout,
             progress: opts.progress === 'live' || (opts.progress === 'auto' && terminal) ? 'live' : 'events',
             columns: () => process.stderr.columns || 100,
+            ...(opts.as !== undefined ? { as: opts.as } : {}),
           },
           io,
         );

@@ -1,6 +1,5 @@
 /** The run behind `clustermint check` (loaded only when that command runs). */
 
-import { resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
@@ -8,7 +7,9 @@ import { isTopologyCluster } from '../render/topology/kinds.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, type SourcedDocument, sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
+import type { Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
+import { ADMISSION_KINDS, prepareAdmission } from './admission-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile, type SubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { offlineTeamLabels, refuseNamespaceDocuments, type TeamLabels } from './team-labels.js';
@@ -35,7 +36,7 @@ export async function runCheck(opts: CheckOptions, io: IO): Promise<number> {
   // the platform's labels: --namespaces files, else the state file's Namespaces (as apply sees them)
   const team = await offlineTeamLabels({ namespaces: opts.namespaces, state: opts.state });
   try {
-    return await judge(opts, io, files, catalog, policies, team.labels);
+    return await judge(opts, io, files, catalog, policies, team.labels, team.store);
   } finally {
     await team.close();
   }
@@ -48,25 +49,34 @@ async function judge(
   catalog: TemplateCatalog,
   policies: readonly LoadedPolicy[],
   teamLabels: TeamLabels,
+  store: Store | undefined,
 ): Promise<number> {
   const verdicts: Verdict[] = [];
   const inputs = sourcedDocuments(files);
-  // ClusterTemplate objects among the inputs, resolved with the sources beside them
-  const templates = await resolveInputTemplates(inputs, new TemplateChartLoader({ catalog }));
+  // ClusterTemplate objects among the inputs (resolved with the sources beside them) and the
+  // state's; the admission facts from the inputs' and the state's Credentials, templates, rules
+  const admission = await prepareAdmission({
+    documents: inputs,
+    ...(store ? { store } : {}),
+    teamLabels,
+    catalog,
+    loader: new TemplateChartLoader({ catalog }),
+  });
   // The ClusterClass candidates (inputs, folders, built-ins), read once for a chart's topology
   // Cluster (the gate's preview) and for the submitted topology Clusters.
   let candidates: SourcedDocument[] | undefined;
   const clusterClasses = () => (candidates ??= clusterClassCandidates(inputs, opts.templates));
   for (const f of files) {
     const { deployments, skipped } = clusterDeployments(f);
-    for (const s of skipped) io.err(`warning: ${s}\n`);
+    // the tenancy kinds and identities are inputs of the admission facts, not skipped
+    for (const s of skipped) if (!ADMISSION_KINDS.test(s)) io.err(`warning: ${s}\n`);
     for (const cd of deployments) {
+      const judged = await admission.judge(cd);
       verdicts.push(
         runGate({
           deployment: cd,
-          resolveTemplate: templateResolver(templates, cd.metadata.namespace, (name) =>
-            catalog.resolve(name),
-          ),
+          resolveTemplate: judged.resolveTemplate,
+          admission: judged.admission,
           policies,
           teamLabels: await teamLabels(cd.metadata.namespace),
           clusterClasses: clusterClasses(),

@@ -18,7 +18,10 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
         'submission with every violation and where it points. Exit 1 if any submission is denied.\n' +
         "A team is a namespace; its labels ($teamLabels) are the platform's: those of --namespaces files,\n" +
         'else of the Namespaces stored in the state file (when it exists), as apply and the controller\n' +
-        'see them. Namespace documents among the submissions are refused, as apply refuses them.',
+        'see them. Namespace documents among the submissions are refused, as apply refuses them.\n' +
+        "k0rdent's admission rules (docs/tenancy.md) are judged from the Credentials, identities,\n" +
+        'ServiceTemplates, ProviderInterfaces and AccessManagement in the files and in the state file\n' +
+        '(when it exists), as the webhook will judge them: a violation is tagged [admission/RULE].',
     )
     .option('-f, --filename <file>', 'file with ClusterDeployments, repeatable', collect, [])
     .option('--templates <dir>', 'folder of charts (or one chart), repeatable', collect, [])
@@ -31,7 +34,7 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
     )
     .option(
       '--state <path>',
-      'state file whose Namespaces give $teamLabels, when it exists',
+      'state file whose Namespaces ($teamLabels), Credentials, templates and AccessManagement are read, when it exists',
       DEFAULT_STATE_PATH,
     )
     .option('--max-machines <n>', MAX_MACHINES_HELP, maxMachinesOption, DEFAULT_MAX_MACHINES)

@@ -4,6 +4,7 @@
  * not deleted; the users are listed live and the refusal is domain/deletion-guards.ts's.
  */
 import { MULTI_CLUSTER_SERVICE_TYPE } from '../api/services.js';
+import type { DistributableKind } from '../domain/access.js';
 import {
   type DeploymentUseFact,
   deletionRefusal,
@@ -11,8 +12,7 @@ import {
   type McsUseFact,
   usersOf,
 } from '../domain/deletion-guards.js';
-import type { DistributableKind } from '../domain/access.js';
-import { ANNOTATION_DISTRIBUTED_FROM } from '../domain/labels.js';
+import { DISTRIBUTED_FROM_ANNOTATION } from '../domain/labels.js';
 import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import type { KubeObject, ResourceType, Store } from '../store/types.js';
 import { isPlainObject } from '../util/plain-object.js';
@@ -89,7 +89,7 @@ export async function refuseDeletion(
     copies = new Set(
       (await store.list(type)).items
         .filter((c) => c.metadata.namespace !== SYSTEM_NAMESPACE)
-        .filter((c) => (c.metadata.annotations ?? {})[ANNOTATION_DISTRIBUTED_FROM] === from)
+        .filter((c) => c.metadata.annotations?.[DISTRIBUTED_FROM_ANNOTATION] === from)
         .map((c) => c.metadata.namespace ?? 'default'),
     );
   }

@@ -9,11 +9,13 @@ import type { Wrap } from './program.js';
 export function registerDelete(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('delete')
-    .summary('delete ClusterDeployments (workers, control plane, infrastructure), or templates, chains, Credentials not in use')
+    .summary(
+      'delete ClusterDeployments (workers, control plane, infrastructure), or templates, chains, Credentials not in use',
+    )
     .description(
       'Delete ClusterDeployments: their workers, then the control plane, then the infrastructure (with\n' +
         '--wait, the reconciler runs until they are gone); each deletion is recorded in the deployment\n' +
-        "history (`clustermint history`) as --as, else the OS user. Or delete a ClusterTemplate, ServiceTemplate,\n" +
+        'history (`clustermint history`) as --as, else the OS user. Or delete a ClusterTemplate, ServiceTemplate,\n' +
         'ClusterTemplateChain, ServiceTemplateChain or Credential: refused (exit 1, nothing deleted) while\n' +
         'a ClusterDeployment or MultiClusterService uses it, with the users named, as the webhook refuses it.',
     )
@@ -37,7 +39,10 @@ export function registerDelete(program: Command, io: IO, wrap: Wrap): void {
     .action(
       wrap(async (type: string | undefined, name: string | undefined, opts) => {
         if (!opts.filename.length && !(type && name))
-          throw new ClustermintError('USAGE', 'give TYPE NAME (clusterdeployment NAME, credential NAME, ...) or -f FILE');
+          throw new ClustermintError(
+            'USAGE',
+            'give TYPE NAME (clusterdeployment NAME, credential NAME, ...) or -f FILE',
+          );
         const { runDelete } = await import('./delete-run.js');
         return runDelete(
           {

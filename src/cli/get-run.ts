@@ -1,10 +1,10 @@
 /** The runs behind `clustermint get` and `clustermint describe`: kubectl-like tables and details. */
 import jsyaml from 'js-yaml';
-import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { ACCESS_MANAGEMENT_TYPE } from '../api/access-management.js';
 import { CLUSTER_TEMPLATE_TYPE } from '../api/cluster-template.js';
 import { CREDENTIAL_TYPE } from '../api/credential.js';
 import { DEPLOYMENT_HISTORY_TYPE } from '../api/deployment-history.js';
+import { type ClusterEvent, compareEvents, EVENT_TYPE } from '../api/event.js';
 import { MACHINE_TYPE, type Machine } from '../api/machine.js';
 import { PROVIDER_INTERFACE_TYPE } from '../api/provider-interface.js';
 import {
@@ -95,11 +95,7 @@ export const TYPE_NAMES =
 
 export function kindOf(text: string): ResourceType {
   const t = KINDS[text.toLowerCase()];
-  if (!t)
-    throw new ClustermintError(
-      'USAGE',
-      `unknown resource type ${quote(text)}: use ${TYPE_NAMES}`,
-    );
+  if (!t) throw new ClustermintError('USAGE', `unknown resource type ${quote(text)}: use ${TYPE_NAMES}`);
   return t;
 }
 

@@ -3,11 +3,7 @@
  * ProviderInterfaces, DeploymentHistories, and the ClusterTemplates and chains a namespace holds
  * (its own, or copies the platform distributed, or copies whose grant was revoked).
  */
-import {
-  ANNOTATION_DISTRIBUTED_FROM,
-  LABEL_ACCESS_REVOKED,
-  LABEL_MANAGED,
-} from '../domain/labels.js';
+import { ACCESS_REVOKED_LABEL, DISTRIBUTED_FROM_ANNOTATION, MANAGED_LABEL } from '../domain/labels.js';
 import type { KubeObject } from '../store/types.js';
 import { isPlainObject } from '../util/plain-object.js';
 
@@ -20,8 +16,8 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 /** ACCESS: own (the namespace's), distributed (a copy the AccessManagement keeps), revoked (a copy in use whose grant was withdrawn). */
 export function accessOf(o: KubeObject): string {
   const labels = o.metadata.labels ?? {};
-  if (labels[LABEL_ACCESS_REVOKED] === 'true') return 'revoked';
-  if (labels[LABEL_MANAGED] === 'true') return 'distributed';
+  if (labels[ACCESS_REVOKED_LABEL] === 'true') return 'revoked';
+  if (labels[MANAGED_LABEL] === 'true') return 'distributed';
   return 'own';
 }
 
@@ -85,7 +81,7 @@ export function providerInterfaceRows(items: KubeObject[], age: Age): Row[] {
       const ids = rec(o.spec).clusterIdentities;
       return [
         o.metadata.name,
-        (o.metadata.labels ?? {})['cluster.x-k8s.io/provider'] ?? '-',
+        o.metadata.labels?.['cluster.x-k8s.io/provider'] ?? '-',
         (Array.isArray(ids) ? ids.map((i) => str(rec(i).kind)).filter(Boolean) : []).join(',') || '-',
         age(o.metadata.creationTimestamp),
       ];
@@ -129,7 +125,7 @@ export function clusterTemplateRows(items: KubeObject[], wide: boolean, age: Age
       ];
       if (wide)
         row.push(
-          (o.metadata.annotations ?? {})[ANNOTATION_DISTRIBUTED_FROM] ?? '-',
+          o.metadata.annotations?.[DISTRIBUTED_FROM_ANNOTATION] ?? '-',
           str(st.description) || str(rec(o.spec).description),
         );
       return row;

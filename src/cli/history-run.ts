@@ -24,7 +24,8 @@ function verdictOf(e: AuditEntry): string {
 
 /** TEMPLATE: the template, `from -> to` on an upgrade, with the Credential when there is one. */
 function templateOf(e: AuditEntry): string {
-  const t = e.fromTemplate && e.fromTemplate !== e.template ? `${e.fromTemplate} -> ${e.template}` : e.template;
+  const t =
+    e.fromTemplate && e.fromTemplate !== e.template ? `${e.fromTemplate} -> ${e.template}` : e.template;
   return e.credential ? `${t} (credential ${e.credential})` : t;
 }
 

@@ -10,18 +10,21 @@ export function registerHistory(program: Command, io: IO, wrap: Wrap): void {
     .command('history')
     .summary("a ClusterDeployment's audit trail: who did what, with which template, and the verdict")
     .description(
-      "Print the DeploymentHistory of a ClusterDeployment (same name, same namespace), oldest first:\n" +
+      'Print the DeploymentHistory of a ClusterDeployment (same name, same namespace), oldest first:\n' +
         'TIME, USER, ACTION (created, changed, upgraded, deleted, denied), TEMPLATE and VERDICT, with the\n' +
         "gate's violations indented under a denied line. Entries are written by `apply` and `delete` on the\n" +
-        "embedded runtime (the user is --as, else the OS user) and by the admission webhook in a cluster\n" +
-        "(the user of the request). A history outlives its deployment by a retention period (720h by\n" +
+        'embedded runtime (the user is --as, else the OS user) and by the admission webhook in a cluster\n' +
+        '(the user of the request). A history outlives its deployment by a retention period (720h by\n' +
         'default), so a deleted deployment still has one. Exit 1 when there is none.',
     )
     .argument('<name>', "the ClusterDeployment's name")
     .option('-n, --namespace <ns>', 'its namespace (found by name when unique)')
     .option('-o, --output <format>', 'yaml or json: the DeploymentHistory object')
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
-    .option('--kubeconfig <file>', 'read a cluster where the webhook records histories instead of the embedded store')
+    .option(
+      '--kubeconfig <file>',
+      'read a cluster where the webhook records histories instead of the embedded store',
+    )
     .option('--context <name>', 'a kubeconfig context other than the current one (reads that cluster)')
     .addHelpText(
       'after',
@@ -31,7 +34,10 @@ export function registerHistory(program: Command, io: IO, wrap: Wrap): void {
     .action(
       wrap(async (name: string, opts) => {
         if (opts.output !== undefined && opts.output !== 'yaml' && opts.output !== 'json')
-          throw new ClustermintError('USAGE', `--output must be yaml or json, got ${JSON.stringify(opts.output)}`);
+          throw new ClustermintError(
+            'USAGE',
+            `--output must be yaml or json, got ${JSON.stringify(opts.output)}`,
+          );
         const { runHistory } = await import('./history-run.js');
         return runHistory(
           name,

@@ -59,17 +59,19 @@ export function namespaceFileLabels(paths: readonly string[]): Map<string, Recor
 /**
  * The team labels an offline `check` uses: those of --namespaces files first, else the state
  * file's Namespaces when that file exists (the ones `apply` and the controller would use).
- * The state is read once and closed; a missing state file is not created.
+ * The state is read once and closed; a missing state file is not created. The store is given
+ * back too: the admission facts read the state's Credentials, templates and AccessManagement.
  */
 export async function offlineTeamLabels(o: {
   namespaces: readonly string[];
   state?: string;
-}): Promise<{ labels: TeamLabels; close(): Promise<void> }> {
+}): Promise<{ labels: TeamLabels; store?: Store; close(): Promise<void> }> {
   const given = namespaceFileLabels(o.namespaces);
   const store = o.state && existsSync(o.state) ? openState(o.state, true) : undefined;
   return {
     labels: async (namespace) =>
       given.get(namespace) ?? (store ? storedTeamLabels(store, namespace) : undefined),
+    ...(store ? { store } : {}),
     close: async () => {
       await store?.close();
     },
