@@ -6,6 +6,7 @@
  * stable per-kind lists (clusterTemplateChains, serviceTemplateChains, credentials) and the newer
  * generic `resources[]` become entries of one shape.
  */
+import { type AccessRuleFact, DISTRIBUTABLE_KINDS, type DistributableKind } from '../domain/access.js';
 import { parseSelector, SelectorError } from '../k8s/label-selector.js';
 import type { PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
@@ -14,21 +15,15 @@ import { Problems, type ReadResult } from './read-problems.js';
 import { checkLabel, checkObjectName } from './service-spec.js';
 import type { StatusCondition } from './services.js';
 
+export type { AccessRuleFact, DistributableKind };
+export { DISTRIBUTABLE_KINDS };
+
 export const ACCESS_MANAGEMENT_TYPE = {
   apiVersion: 'clustermint.io/v1alpha1',
   kind: 'AccessManagement',
 } as const;
 const VERSIONS = new Set(['clustermint.io/v1alpha1', 'k0rdent.mirantis.com/v1beta1']);
 
-/** The kinds a rule may distribute (all namespaced, all read from the system namespace). */
-export const DISTRIBUTABLE_KINDS = [
-  'ClusterTemplate',
-  'ServiceTemplate',
-  'ClusterTemplateChain',
-  'ServiceTemplateChain',
-  'Credential',
-] as const;
-export type DistributableKind = (typeof DISTRIBUTABLE_KINDS)[number];
 /** The groups `resources[].apiGroup` may name (absent or empty: clustermint's). */
 const RESOURCE_GROUPS = new Set(['', 'clustermint.io', 'k0rdent.mirantis.com']);
 /** k0rdent's ResourceRule names `apiVersion` (default k0rdent.mirantis.com/v1beta1) instead. */
@@ -66,17 +61,6 @@ export interface AccessRule {
 
 export interface AccessManagementSpec {
   accessRules: AccessRule[];
-}
-
-/** The normalised rule (the domain's AccessRuleFact shape; see src/domain/access.ts). */
-export interface AccessRuleFact {
-  targets: { list?: readonly string[]; selector?: LabelSelector; stringSelector?: string } | undefined;
-  objects: ReadonlyArray<{
-    kind: string;
-    names?: readonly string[];
-    selector?: LabelSelector;
-    stringSelector?: string;
-  }>;
 }
 
 /** What readAccessManagement answers: the rules as written (for status.current) and normalised. */

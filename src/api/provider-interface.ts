@@ -5,10 +5,13 @@
  * `spec.clusterIdentities[].kind`. Objects add kinds to the built-in table
  * (src/domain/provider-identities.ts).
  */
+import type { ProviderInterfaceFact } from '../domain/provider-identities.js';
 import { DNS1123_SUBDOMAIN } from '../k8s/names.js';
 import type { PathSegment } from '../util/json-path.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { Problems, type ReadResult } from './read-problems.js';
+
+export type { ProviderInterfaceFact };
 
 export const PROVIDER_INTERFACE_TYPE = {
   apiVersion: 'clustermint.io/v1alpha1',
@@ -50,12 +53,6 @@ export interface ProviderInterfaceSpec {
   clusterIdentityKinds?: string[];
   /** The cluster kinds the provider manages (k0rdent's; kept, not used). */
   clusterGVKs?: GroupVersionKind[];
-}
-
-/** The domain's ProviderInterfaceFact (src/domain/provider-identities.ts). */
-export interface ProviderInterfaceFact {
-  provider: string;
-  kinds: readonly string[];
 }
 
 /** What readProviderInterface answers: the fact (provider, kinds) and the spec as written. */
