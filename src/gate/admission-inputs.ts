@@ -291,8 +291,8 @@ export class AdmissionInputs {
 
   /**
    * A deployment's template resolver: its namespace's ClusterTemplate object when there is one,
-   * else (open mode, or in the system namespace) the catalog. In tenancy mode a team's
-   * namespace has no catalog fallback: an unknown name is left to the admission rules.
+   * else the catalog. In tenancy mode a team's namespace may not use the catalog, but the chart
+   * still renders so that every other finding shows: the admission rule template-access denies.
    */
   templateResolver(
     cd: ClusterDeployment,
@@ -301,17 +301,11 @@ export class AdmissionInputs {
     const ns = cd.metadata.namespace;
     return (name) => {
       const t = templates.get(`${ns}/${name}`);
-      if (t) {
-        if (t.chart) return t.chart;
-        throw new ClustermintError(
-          'INVALID_CHART',
-          `the ClusterTemplate ${name} is invalid with the error: ${t.status.validationError ?? '(no message)'}`,
-        );
-      }
-      if (!this.guarded(ns)) return this.s.catalog(name);
+      if (!t) return this.s.catalog(name);
+      if (t.chart) return t.chart;
       throw new ClustermintError(
-        'UNKNOWN_TEMPLATE',
-        `ClusterTemplate ${name} not found in namespace ${ns}; the platform distributes templates through AccessManagement`,
+        'INVALID_CHART',
+        `the ClusterTemplate ${name} is invalid with the error: ${t.status.validationError ?? '(no message)'}`,
       );
     };
   }
