@@ -22,9 +22,16 @@ export function actingUser(as: string | undefined): string {
   }
 }
 
+/** The tag `check` prints after a violation: the policy rule, `admission/RULE`, or the stage. */
+function tagOf(v: Violation): string {
+  if (v.stage === 'policy') return `[${v.policy}/${v.rule}]`;
+  if (v.stage === 'admission' && v.rule) return `[admission/${v.rule}]`;
+  return `[${v.stage}]`;
+}
+
 /** An entry's violation lines: the gate's errors as `check` prints them, one line each. */
 export function violationLines(vs: readonly Violation[]): string[] {
-  return vs.map((v) => formatViolation(v).replace(/\n\s*/g, '; '));
+  return vs.map((v) => `${formatViolation(v).replace(/\n\s*/g, '; ')} ${tagOf(v)}`);
 }
 
 export interface HistoryEvent {

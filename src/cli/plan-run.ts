@@ -13,7 +13,6 @@ import {
 import { ANNOTATION_DEFER_UPGRADE, ANNOTATION_HOLD_UPGRADE_SEQUENCE } from '../domain/labels.js';
 import { templateChangeError } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, planControlPlaneUpgrade } from '../domain/upgrade-path.js';
-import { resolveInputTemplates, templateResolver } from '../gate/cluster-template.js';
 import { runGate } from '../gate/index.js';
 import { loadPolicyFiles } from '../policy/policy-files.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
@@ -24,6 +23,7 @@ import { objectsView } from '../store/objects-view.js';
 import { storedTeamLabels } from '../store/team-labels.js';
 import type { KubeObject, Store } from '../store/types.js';
 import { printable } from '../util/printable.js';
+import { prepareAdmission } from './admission-run.js';
 import { CD_TYPE, openState } from './embedded-run.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
@@ -213,10 +213,6 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
   const catalog = new TemplateCatalog(o.templates);
   const files = expandInputs(o.files).map(readSubmissionFile);
   refuseNamespaceDocuments(files); // as apply does
-  const templates = await resolveInputTemplates(
-    sourcedDocuments(files),
-    new TemplateChartLoader({ catalog }),
-  );
   const store = existsSync(o.state) ? openState(o.state) : undefined;
   const plans: DeploymentPlan[] = [];
   // the files' other objects (ServiceTemplates, MultiClusterServices, ConfigMaps...) as if applied
@@ -238,11 +234,21 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
   const view = objectsView(lastOfEach(given), store);
   const loader = new TemplateChartLoader({ catalog });
   try {
+    // the templates (the files', the state's, copies to come) and k0rdent's admission facts, as apply judges
+    const admission = await prepareAdmission({
+      documents: sourcedDocuments(files),
+      ...(store ? { store } : {}),
+      teamLabels: (ns) => (store ? storedTeamLabels(store, ns) : Promise.resolve(undefined)),
+      catalog,
+      loader,
+    });
     for (const f of files)
       for (const cd of clusterDeployments(f).deployments) {
+        const judged = await admission.judge(cd);
         const v = runGate({
           deployment: cd,
-          resolveTemplate: templateResolver(templates, cd.metadata.namespace, (n) => catalog.resolve(n)),
+          resolveTemplate: judged.resolveTemplate,
+          admission: judged.admission,
           policies,
           // the labels apply and the controller use: the state's Namespaces
           teamLabels: store ? await storedTeamLabels(store, cd.metadata.namespace) : undefined,
@@ -342,5 +348,11 @@ function asStored(o: KubeObject): KubeObject {
 
 /** Kinds without a namespace among what a plan's files may hold. */
 function isClusterScoped(kind: string): boolean {
-  return kind === 'MultiClusterService' || kind === 'Namespace' || kind === 'AccessManagement';
+  return [
+    'MultiClusterService',
+    'Namespace',
+    'AccessManagement',
+    'ProviderInterface',
+    'SimulatedClusterIdentity',
+  ].includes(kind);
 }
