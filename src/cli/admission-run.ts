@@ -32,6 +32,8 @@ export const ADMISSION_KINDS =
 export interface DeploymentJudgement {
   resolveTemplate: (name: string) => Chart;
   admission: AdmissionFacts;
+  /** What could not be judged for want of the platform's objects: print as notes. */
+  notes: string[];
 }
 
 export interface RunAdmission {
@@ -102,6 +104,7 @@ export async function prepareAdmission(o: {
       return {
         resolveTemplate: inputs.templateResolver(cd, templates),
         admission: await inputs.facts(cd, templates),
+        notes: inputs.unverified(cd),
       };
     },
   };

@@ -171,6 +171,36 @@ export class AdmissionInputs {
     return this.accessManagement !== undefined;
   }
 
+  /**
+   * Whether the run knows the platform's objects of a kind: a state to read, or documents of the
+   * kind among the inputs. An offline `check` of a lone submission knows no Credentials: the
+   * one it names is then not judged (see `unverified`), rather than every submission denied.
+   */
+  private knows(kind: 'Credential' | 'ServiceTemplate'): boolean {
+    return (
+      this.s.store !== undefined ||
+      this.tenancy ||
+      this.s.documents.some((d) =>
+        kind === 'Credential' ? isCredential(d.value) : isServiceTemplate(d.value),
+      )
+    );
+  }
+
+  /** What `facts` could not judge for want of the platform's objects (a note for the user). */
+  unverified(cd: ClusterDeployment): string[] {
+    const out: string[] = [];
+    if (cd.spec.credential && !this.knows('Credential'))
+      out.push(
+        `Credential ${cd.metadata.namespace}/${cd.spec.credential} not checked: no Credential is known (give the state with --state, or the Credentials and their identities with -f)`,
+      );
+    const services = (cd.spec.serviceSpec?.services ?? []).filter((s) => !s.disable);
+    if (services.length && !this.knows('ServiceTemplate'))
+      out.push(
+        'ServiceTemplates not checked: none is known (give the state with --state, or the ServiceTemplates with -f)',
+      );
+    return out;
+  }
+
   /** Reads the documents and the store. A document of a tenancy kind that its reader refuses is a located error. */
   static async gather(s: AdmissionSources): Promise<AdmissionInputs> {
     const objects = new Map<string, Map<string, SeenObject>>();
@@ -326,9 +356,11 @@ export class AdmissionInputs {
     const old = await this.stored(cd);
     const services = cd.spec.serviceSpec?.services ?? [];
     const serviceTemplates = new Map<string, ServiceTemplateFact>();
+    const knowsServices = this.knows('ServiceTemplate');
     for (const s of services) {
       if (serviceTemplates.has(s.template)) continue;
-      const f = this.serviceTemplateFact(ns, s.template);
+      // unknown to this run: not judged (unverified says so), as a valid template without a constraint
+      const f = knowsServices ? this.serviceTemplateFact(ns, s.template) : { valid: true, revoked: false };
       if (f) serviceTemplates.set(s.template, f);
     }
     return {
@@ -349,7 +381,11 @@ export class AdmissionInputs {
       },
       ...(old ? { old } : {}),
       template: this.templateFact(ns, cd.spec.template, templates),
-      credential: cd.spec.credential ? await this.credentialUse(ns, cd.spec.credential) : undefined,
+      credential: !cd.spec.credential
+        ? undefined
+        : this.knows('Credential')
+          ? await this.credentialUse(ns, cd.spec.credential)
+          : { ready: true, revoked: false },
       serviceTemplates,
       providerInterfaces: this.providerInterfaceFacts,
     };

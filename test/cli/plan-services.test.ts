@@ -188,15 +188,14 @@ describe.skipIf(!built)('plan -f with services (offline)', () => {
     ]);
   });
 
-  it('a service that would be refused makes the plan exit 1, with its reason', () => {
+  it("a service whose ServiceTemplate exists nowhere: the gate's admission rule denies the deployment, as the webhook would", () => {
     const dir = files(`${BASELINE}    - {name: ghost, namespace: web, template: nope-1-0-0}\n`);
     const r = cm(dir, 'plan', '-f', 'catalog.yaml', '-f', 'cluster.yaml', '--templates', CHARTS);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(
-      '    ! web/ghost (refused, template nope-1-0-0, ClusterDeployment/team-a/edge-1): TemplateNotFound: ServiceTemplate nope-1-0-0 is neither in namespace team-a nor in clustermint-system\n',
+    expect(r.stdout).toContain('team-a/edge-1: denied by the gate\n');
+    expect(r.stdout).toMatch(
+      /\(\$\.spec\.serviceSpec\.services\[1\]\.template\): ServiceTemplate team-a\/nope-1-0-0 not found/,
     );
-    // the others are still planned
-    expect(r.stdout).toContain('    + baseline/baseline (install,');
   });
 
   it("a service a team's policy denies is refused with PolicyDenied and the rule's message", () => {
