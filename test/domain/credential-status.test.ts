@@ -14,8 +14,9 @@ const base: CredentialFact = {
   identityFound: true,
   identityScope: 'namespaced',
 };
-const tenancy = { tenancy: true, distributed: false, namespaceLabels: { team: 'a' } };
-const open = { tenancy: false, distributed: false, namespaceLabels: {} };
+type Mode = { tenancy: boolean; distributed: boolean; namespaceLabels: Record<string, string> };
+const tenancy: Mode = { tenancy: true, distributed: false, namespaceLabels: { team: 'a' } };
+const open: Mode = { tenancy: false, distributed: false, namespaceLabels: {} };
 const cluster = (over: Partial<CredentialFact>): CredentialFact => ({
   ...base,
   identity: {
@@ -28,7 +29,7 @@ const cluster = (over: Partial<CredentialFact>): CredentialFact => ({
 });
 
 describe('credentialReadiness', () => {
-  const cases: Array<[string, CredentialFact, typeof tenancy, string]> = [
+  const cases: Array<[string, CredentialFact, Mode, string]> = [
     [
       'an identity of its own namespace',
       base,
