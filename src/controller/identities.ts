@@ -36,25 +36,37 @@ export interface IdentityRefLike {
 export function identityLocation(
   ref: IdentityRefLike,
   credentialNamespace: string,
-): { apiVersion: string | undefined; kind: string; name: string; namespace?: string; scope: 'namespaced' | 'cluster' } {
+): {
+  apiVersion: string | undefined;
+  kind: string;
+  name: string;
+  namespace?: string;
+  scope: 'namespaced' | 'cluster';
+} {
   const known = KNOWN[ref.kind];
   const apiVersion = ref.apiVersion ?? known?.apiVersion;
   const namespaced = ref.namespace !== undefined || known?.cluster === false;
   return namespaced
-    ? { apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace ?? credentialNamespace, scope: 'namespaced' }
+    ? {
+        apiVersion,
+        kind: ref.kind,
+        name: ref.name,
+        namespace: ref.namespace ?? credentialNamespace,
+        scope: 'namespaced',
+      }
     : { apiVersion, kind: ref.kind, name: ref.name, scope: 'cluster' };
 }
 
 /** The resource a grant names: `secrets`, `awsclusterstaticidentities.infrastructure.cluster.x-k8s.io`. */
 function resourceName(apiVersion: string, kind: string): string {
-  const plural = kind.toLowerCase().endsWith('y') ? `${kind.toLowerCase().slice(0, -1)}ies` : `${kind.toLowerCase()}s`;
+  const plural = kind.toLowerCase().endsWith('y')
+    ? `${kind.toLowerCase().slice(0, -1)}ies`
+    : `${kind.toLowerCase()}s`;
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
   return group ? `${plural}.${group}` : plural;
 }
 
-export type IdentityRead =
-  | { found: true; object: KubeObject }
-  | { found: false; message?: string };
+export type IdentityRead = { found: true; object: KubeObject } | { found: false; message?: string };
 
 /** The object an identityRef names, or why it was not found (a message only when the controller may not read it). */
 export async function readIdentity(

@@ -15,8 +15,8 @@ import { PROVIDER_INTERFACE_TYPE } from '../api/provider-interface.js';
 import { MULTI_CLUSTER_SERVICE_TYPE, SERVICE_TEMPLATE_TYPE } from '../api/services.js';
 import { CHAIN_TYPE, SERVICE_TEMPLATE_CHAIN_TYPE } from '../api/template-chain.js';
 import type { ManualClock } from '../domain/clock.js';
-import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../domain/labels.js';
+import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import type { Clock } from '../providers/contract.js';
 import { isTransientProviderError } from '../providers/errors.js';
 import type { KubeObject, ResourceType, Store, Watch } from '../store/types.js';
@@ -156,6 +156,9 @@ export class ControllerRuntime {
         this.seen.delete(`cd:${key}`);
         this.seen.delete(`svc:${key}`);
         if (this.opts.services) this.enqueue(`${SERVICES_KEY_PREFIX}${key}`);
+        // its history now expires: the sweep plans for it (and copies it kept revoked may go)
+        if (this.opts.histories) this.enqueue(HISTORY_SWEEP_KEY);
+        this.enqueueAccessManagements();
         return;
       }
       this.deployments.add(key);
@@ -212,7 +215,10 @@ export class ControllerRuntime {
       await this.watchType(SERVICE_TEMPLATE_TYPE, (type, o) => {
         // its validity is an admission fact of the namespace's deployments
         const valid = `st:${keyOf(o)}:valid`;
-        const now = type === 'DELETED' ? '' : JSON.stringify((o.status as { valid?: unknown } | undefined)?.valid ?? null);
+        const now =
+          type === 'DELETED'
+            ? ''
+            : JSON.stringify((o.status as { valid?: unknown } | undefined)?.valid ?? null);
         if (this.seen.get(valid) !== now) {
           if (type === 'DELETED') this.seen.delete(valid);
           else this.seen.set(valid, now);

@@ -29,7 +29,12 @@ export async function reconcileInfrastructure(
   } catch (e) {
     // a refusal (the identity missing or out of scope) says so where the infrastructure is reported
     if (isTerminalProviderError(e))
-      ctx.cond('InfrastructureReady', 'False', e.reason, `${d.infrastructure.kind} ${d.clusterName}: ${e.message}`);
+      ctx.cond(
+        'InfrastructureReady',
+        'False',
+        e.reason,
+        `${d.infrastructure.kind} ${d.clusterName}: ${e.message}`,
+      );
     throw e;
   }
   if (!status.ready) {

@@ -6,23 +6,10 @@
  * (in its namespace, else the cluster's). A cluster without `spec.identityRef` needs none.
  */
 import { readSimulatedIdentity, SIMULATED_IDENTITY_TYPE } from '../../api/credential.js';
-import type { LabelSelector } from '../../api/label-selector.js';
-import { matchesSelector, type Requirement } from '../../k8s/label-selector.js';
+import { allowedNamespacesAdmit } from '../../domain/credential-status.js';
 import type { ObjectReader, RenderedObject } from '../contract.js';
 import { TerminalProviderError } from '../errors.js';
 import { stringAt } from '../objects.js';
-
-/** metav1.LabelSelector as the requirements k8s/label-selector.ts matches. */
-function requirements(s: LabelSelector): Requirement[] {
-  const ops = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: 'notexists' } as const;
-  return [
-    ...Object.entries(s.matchLabels ?? {}).map(([key, v]) => ({ key, op: 'in' as const, values: [v] })),
-    ...(s.matchExpressions ?? []).map((e): Requirement => {
-      const op = ops[e.operator];
-      return op === 'in' || op === 'notin' ? { key: e.key, op, values: e.values ?? [] } : { key: e.key, op };
-    }),
-  ];
-}
 
 /** Throws a TerminalProviderError (a condition on the deployment) when the identity does not admit the cluster. */
 export async function checkClusterIdentity(
@@ -35,7 +22,10 @@ export async function checkClusterIdentity(
   if (!kind && !name) return;
   const cluster = `SimulatedCluster ${infrastructure.metadata.name}`;
   if (!kind || !name)
-    throw new TerminalProviderError('InvalidIdentityRef', `${cluster}: spec.identityRef needs a kind and a name`);
+    throw new TerminalProviderError(
+      'InvalidIdentityRef',
+      `${cluster}: spec.identityRef needs a kind and a name`,
+    );
   const namespace = clusterId.slice(0, Math.max(0, clusterId.indexOf('/'))) || 'default';
   if (!read)
     throw new TerminalProviderError(
@@ -75,12 +65,10 @@ export async function checkClusterIdentity(
       `SimulatedClusterIdentity ${name} does not allow namespace ${namespace} (${why}); the cluster is not made`,
     );
   if (!allowed) throw refused('spec.allowedNamespaces is not set: no namespace may use it');
-  if (!allowed.list && !allowed.selector) return; // `{}`: every namespace
-  if (allowed.list?.includes(namespace)) return;
-  const reqs = allowed.selector ? requirements(allowed.selector) : [];
-  if (reqs.length) {
-    const ns = await read({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
-    if (matchesSelector(reqs, ns?.metadata.labels)) return;
-  }
+  if (allowedNamespacesAdmit(allowed, namespace, {})) return;
+  const labels = allowed.selector
+    ? ((await read({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))?.metadata.labels ?? {})
+    : {};
+  if (allowed.selector && allowedNamespacesAdmit(allowed, namespace, labels)) return;
   throw refused('not in spec.allowedNamespaces.list, nor selected by spec.allowedNamespaces.selector');
 }
