@@ -90,7 +90,12 @@ function describe(req: AdmissionRequest, kind: string): string {
 
 /** One line per finding: `[policy/rule] Kind/name $.path: message (file:line)`. */
 export function violationLine(v: Violation, submissionFile: string): string {
-  const tag = v.stage === 'policy' ? `[${v.policy}/${v.rule}]` : `[${v.stage}]`;
+  const tag =
+    v.stage === 'policy'
+      ? `[${v.policy}/${v.rule}]`
+      : v.stage === 'admission' && v.rule
+        ? `[admission/${v.rule}]`
+        : `[${v.stage}]`;
   const path = v.location?.path ?? v.path;
   const subject = v.object ? `${v.object.kind}/${v.object.name}${v.path ? ` ${v.path}` : ''}` : (path ?? '');
   const fileLoc =
