@@ -435,7 +435,8 @@ export class AdmissionInputs {
         revoked: o ? this.revoked('ClusterTemplate', o) : false,
       };
     }
-    // the catalog: every namespace's in open mode; in tenancy mode a fact the access rule refuses
+    // the catalog: every namespace's in open mode; none of a team's in tenancy mode (not found)
+    if (this.guarded(ns)) return undefined;
     const c = fromCatalog(this.s.catalog, name);
     if (!c) return undefined;
     if ('error' in c)
@@ -461,7 +462,11 @@ export class AdmissionInputs {
     // a stored template's status is the controller's verdict (its chart was loaded); a document's, the reader's
     const valid = problems === '' && (o.source || typeof st.valid !== 'boolean' ? true : st.valid);
     const validationError = problems || (valid ? undefined : (str(st.validationError) ?? 'not valid'));
-    const k8sConstraint = 'spec' in read ? read.spec.k8sConstraint : undefined;
+    // as the controller reads it: the status, the spec, or k0rdent's annotation
+    const k8sConstraint =
+      str(st.k8sConstraint) ??
+      ('spec' in read ? read.spec.k8sConstraint : undefined) ??
+      str(rec(metaOf(o.value).annotations)['k0rdent.mirantis.com/k8s-version-constraint']);
     return {
       valid,
       ...(validationError ? { validationError } : {}),
@@ -486,7 +491,7 @@ export class AdmissionInputs {
     const readiness = await this.credentialReadiness(o, ref);
     return {
       ready: readiness.ready,
-      ...(readiness.ready ? {} : { reason: `${readiness.reason}: ${readiness.message}` }),
+      ...(readiness.ready ? {} : { reason: readiness.message }),
       identityKind: ref.kind,
       revoked,
     };
