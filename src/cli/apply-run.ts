@@ -270,10 +270,40 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     io.out(printable(lines.join('')));
     const deniedCode = denied.length ? 1 : 0;
     const keys = allowed.map((cd) => `${cd.metadata.namespace}/${cd.metadata.name}`);
-    if (!o.wait || keys.length === 0) {
-      if (keys.length) io.out('not waiting: run `clustermint controller` to reconcile\n');
+    // the AccessManagement and Credentials: waited for until the reconciler has looked at them
+    const tenancy = others.filter(
+      (x) => x.kind === ACCESS_MANAGEMENT_TYPE.kind || x.kind === CREDENTIAL_TYPE.kind,
+    );
+    if (!o.wait || keys.length + tenancy.length === 0) {
+      if (keys.length + tenancy.length) io.out('not waiting: run `clustermint controller` to reconcile\n');
       return deniedCode;
     }
+    const tenancyState = new Map<NewObject, KubeObject | undefined>();
+    const tenancyObserved = async () => {
+      for (const t of tenancy) {
+        try {
+          tenancyState.set(
+            t,
+            await emb.store.get({
+              apiVersion: t.apiVersion,
+              kind: t.kind,
+              ...(t.metadata.namespace ? { namespace: t.metadata.namespace } : {}),
+              name: t.metadata.name!,
+            }),
+          );
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+          tenancyState.set(t, undefined);
+        }
+      }
+      const observed = (x: KubeObject | undefined) =>
+        !x ||
+        (x.status as { observedGeneration?: number } | undefined)?.observedGeneration ===
+          x.metadata.generation;
+      if (![...tenancyState.values()].every(observed)) return false;
+      // and the Credential copies the AccessManagement made, so that a team's are Ready when apply ends
+      return tenancy.length === 0 || (await emb.store.list(CREDENTIAL_TYPE)).items.every(observed);
+    };
     const outcomes = new Map<string, { outcome: Outcome; message: string }>();
     const current = new Map<string, KubeObject | undefined>();
     const check = async () => {
@@ -288,7 +318,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
         current.set(key, cd);
         outcomes.set(key, outcomeOf(cd));
       }
-      return [...outcomes.values()].every((x) => x.outcome !== 'pending');
+      return (await tenancyObserved()) && [...outcomes.values()].every((x) => x.outcome !== 'pending');
     };
     const display = live ? new LiveLines((io.raw ?? io).err, o.columns ?? (() => 80)) : undefined;
     const frame = () => keys.map((k) => progressLine(k, progressOf(current.get(k))));
@@ -316,6 +346,11 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
     await check();
     display?.done(frame());
     let code = deniedCode;
+    for (const [t, x] of tenancyState) {
+      const line = tenancyLine(t, x, o.timeout);
+      io.out(printable(`${line.text}\n`));
+      if (!line.ok) code = 1;
+    }
     for (const key of keys) {
       const r = outcomes.get(key) ?? { outcome: 'pending', message: '' };
       if (r.outcome === 'ready') io.out(printable(`${key} Ready: ${r.message}\n`));
@@ -334,6 +369,27 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   } finally {
     await emb.close();
   }
+}
+
+/** How the reconciler left an AccessManagement or a Credential: its Ready condition's word. */
+function tenancyLine(
+  t: NewObject,
+  x: KubeObject | undefined,
+  timeout: string,
+): { text: string; ok: boolean } {
+  const what = `${t.kind.toLowerCase()}/${t.metadata.namespace ? `${t.metadata.namespace}/` : ''}${t.metadata.name}`;
+  if (!x) return { text: `${what} gone`, ok: false };
+  const st = (x.status ?? {}) as {
+    observedGeneration?: number;
+    ready?: boolean;
+    conditions?: { type: string; status: string; message?: string }[];
+  };
+  if (st.observedGeneration !== x.metadata.generation)
+    return { text: `${what} not reconciled after ${timeout}`, ok: false };
+  const type = t.kind === CREDENTIAL_TYPE.kind ? 'CredentialReady' : 'Ready';
+  const c = st.conditions?.find((y) => y.type === type);
+  const ready = c?.status === 'True';
+  return { text: `${what} ${ready ? 'Ready' : 'not Ready'}: ${c?.message ?? ''}`, ok: ready };
 }
 
 /**
