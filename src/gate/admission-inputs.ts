@@ -246,7 +246,7 @@ export class AdmissionInputs {
     const rules = 'spec' in read ? read.spec.rules : [];
     const plan = planDistribution(
       rules,
-      await namespaceFacts(s, objects),
+      await namespaceFacts(s, objects, rules),
       systemFacts(objects, rules, s.catalog),
     );
     const inputs = new AdmissionInputs(s, objects, am, rules, plan, pis);
@@ -616,8 +616,11 @@ function systemFacts(
 async function namespaceFacts(
   s: AdmissionSources,
   objects: Map<string, Map<string, SeenObject>>,
+  rules: readonly AccessRuleFact[],
 ): Promise<NamespaceFact[]> {
   const names = new Set<string>();
+  // offline (no state) the namespaces a rule lists by name are taken to exist
+  if (!s.store) for (const r of rules) for (const n of r.targets?.list ?? []) names.add(n);
   if (s.store)
     for (const n of (await s.store.list({ apiVersion: 'v1', kind: 'Namespace' })).items)
       names.add(n.metadata.name);
