@@ -7,8 +7,8 @@ import type { Wrap } from './program.js';
 export function registerDescribe(program: Command, io: IO, wrap: Wrap): void {
   program
     .command('describe')
-    .summary('show a ClusterDeployment: conditions, machines, upgrade progress, events')
-    .argument('<type>', 'clusterdeployment (cd)')
+    .summary('show a ClusterDeployment (conditions, machines, upgrade progress, events) or a Credential')
+    .argument('<type>', 'clusterdeployment (cd) or credential (cred)')
     .argument('<name>', 'its name')
     .option('-n, --namespace <ns>', 'its namespace (found by name when unique)')
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
@@ -19,7 +19,7 @@ export function registerDescribe(program: Command, io: IO, wrap: Wrap): void {
     .option('--context <name>', 'a kubeconfig context other than the current one (reads that cluster)')
     .addHelpText(
       'after',
-      '\nExamples:\n  clustermint describe clusterdeployment dev-1\n  clustermint describe cd dev-1 -n team-a\n',
+      '\nExamples:\n  clustermint describe clusterdeployment dev-1\n  clustermint describe cd dev-1 -n team-a\n  clustermint describe credential aws-team-a -n team-a\n',
     )
     .action(
       wrap(async (type: string, name: string, opts) => {

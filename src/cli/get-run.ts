@@ -27,6 +27,7 @@ import {
   chainRows,
   clusterTemplateRows,
   credentialRows,
+  describeCredential,
   historyRows,
   providerInterfaceRows,
 } from './get-tenancy.js';
@@ -398,10 +399,11 @@ export async function findNamespace(
 
 export async function runDescribe(kind: string, name: string, o: GetOptions, io: IO): Promise<number> {
   const type = kindOf(kind);
-  if (type.kind !== 'ClusterDeployment')
-    throw new ClustermintError('USAGE', 'describe supports clusterdeployment NAME');
+  if (type.kind !== 'ClusterDeployment' && type.kind !== 'Credential')
+    throw new ClustermintError('USAGE', 'describe supports clusterdeployment NAME and credential NAME');
   const store = await openReadStore(o);
   try {
+    if (type.kind === 'Credential') return await describeCredentialRun(store, name, o, io);
     const ns = o.namespace ?? (await findNamespace(store, type, name));
     let cd: KubeObject;
     try {
@@ -530,6 +532,25 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
   } finally {
     await store.close();
   }
+}
+
+async function describeCredentialRun(store: Store, name: string, o: GetOptions, io: IO): Promise<number> {
+  const ns = o.namespace ?? (await findNamespace(store, CREDENTIAL_TYPE, name));
+  let cred: KubeObject;
+  try {
+    cred = await store.get({ ...CREDENTIAL_TYPE, namespace: ns, name });
+  } catch (e) {
+    if (isNotFound(e)) {
+      io.err(printable(`error: Credential "${name}" not found in namespace ${ns}\n`));
+      return 1;
+    }
+    throw e;
+  }
+  const users = (await store.list(CD_TYPE, { namespace: ns })).items
+    .filter((d) => (d.spec as { credential?: string } | undefined)?.credential === name)
+    .map((d) => `${ns}/${d.metadata.name}`);
+  io.out(`${printable(describeCredential(cred, users, (t) => age(t)).join('\n'))}\n`);
+  return 0;
 }
 
 /** describe's Services section: each service's state as the services reconciler wrote it. */

@@ -149,3 +149,28 @@ export function chainRows(items: KubeObject[], age: Age): Row[] {
     }),
   ];
 }
+
+/** `describe credential NAME`: its identity, access, readiness and the deployments that use it. */
+export function describeCredential(o: KubeObject, users: readonly string[], age: Age): string[] {
+  const spec = rec(o.spec);
+  const ref = rec(spec.identityRef);
+  const st = rec(o.status);
+  const from = o.metadata.annotations?.[DISTRIBUTED_FROM_ANNOTATION];
+  const conditions = Array.isArray(st.conditions) ? st.conditions.map(rec) : [];
+  return [
+    `Name:               ${o.metadata.name}`,
+    `Namespace:          ${o.metadata.namespace ?? ''}`,
+    `Identity:           ${str(ref.kind)} ${str(ref.namespace) ? `${str(ref.namespace)}/` : ''}${str(ref.name)}${str(ref.apiVersion) ? ` (${str(ref.apiVersion)})` : ''}`,
+    `Region:             ${str(spec.region, '-') || '-'}`,
+    `Description:        ${str(spec.description, '-') || '-'}`,
+    `Access:             ${accessOf(o)}${from ? ` (from ${from})` : ''}`,
+    `Ready:              ${st.ready === true ? 'true' : st.ready === false ? 'false' : 'unknown (not reconciled yet)'}`,
+    `Age:                ${age(o.metadata.creationTimestamp)}`,
+    'Conditions:',
+    ...(conditions.length
+      ? conditions.map((c) => `  ${str(c.type)}  ${str(c.status)}  ${str(c.reason)}  ${str(c.message)}`)
+      : ['  <none>']),
+    'Used by:',
+    ...(users.length ? users.map((u) => `  ClusterDeployment ${u}`) : ['  <none>']),
+  ];
+}

@@ -10,12 +10,13 @@ export function registerHistory(program: Command, io: IO, wrap: Wrap): void {
     .command('history')
     .summary("a ClusterDeployment's audit trail: who did what, with which template, and the verdict")
     .description(
-      'Print the DeploymentHistory of a ClusterDeployment (same name, same namespace), oldest first:\n' +
-        'TIME, USER, ACTION (created, changed, upgraded, deleted, denied), TEMPLATE and VERDICT, with the\n' +
-        "gate's violations indented under a denied line. Entries are written by `apply` and `delete` on the\n" +
-        'embedded runtime (the user is --as, else the OS user) and by the admission webhook in a cluster\n' +
-        '(the user of the request). A history outlives its deployment by a retention period (720h by\n' +
-        'default), so a deleted deployment still has one. Exit 1 when there is none.',
+      'Print the DeploymentHistory of a ClusterDeployment (same name, same namespace), oldest first: ' +
+        'TIME, USER, ACTION (created, changed, upgraded, deleted, denied), TEMPLATE and VERDICT, with ' +
+        "the gate's violations indented under a denied line. Entries are written by `apply` and " +
+        '`delete` on the embedded runtime (the user is --as, else the OS user) and by the admission ' +
+        'webhook in a cluster (the user of the request). A history outlives its deployment by a ' +
+        'retention period (720h by default), so a deleted deployment still has one. Exit 1 when there ' +
+        'is none.',
     )
     .argument('<name>', "the ClusterDeployment's name")
     .option('-n, --namespace <ns>', 'its namespace (found by name when unique)')

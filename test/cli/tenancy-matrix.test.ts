@@ -258,6 +258,10 @@ describe.skipIf(!built)('tenancy on the embedded runtime: two teams (bin)', () =
       'ClusterTemplate team-a/tpl-a is in use and cannot be deleted: used by ClusterDeployment team-a/dev-a',
     );
     expect(await storedNames(state, 'Credential', 'clustermint-system')).toEqual(['cred-a', 'cred-b']);
+    const d = cm(dir, 'describe', 'credential', 'cred-a', '-n', 'team-a');
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/Access:\s+distributed \(from clustermint-system\/cred-a\)/);
+    expect(d.stdout).toMatch(/Used by:\n {2}ClusterDeployment team-a\/dev-a\n/);
     expect(await storedNames(state, 'ClusterTemplate', 'team-a')).toEqual(['tpl-a']);
     // what nothing uses goes
     const unused = cm(dir, 'delete', 'clustertemplatechain', 'chain-b', '-n', 'team-b');
