@@ -102,6 +102,9 @@ function deploymentObject(cd: ClusterDeployment): NewObject {
   };
 }
 
+/** How long a controller's admission denial may be a moment's before apply reports it. */
+const ADMISSION_GRACE_MS = 10_000;
+
 /** The skipped-document notes of kinds apply stores itself (no warning for them). */
 const STORED_KINDS =
   /skipped (ClusterTemplateChain|ServiceTemplateChain|MultiClusterService|ClusterResourceSet|ConfigMap|Credential|AccessManagement|ProviderInterface|SimulatedClusterIdentity) /;
@@ -305,6 +308,24 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       return tenancy.length === 0 || (await emb.store.list(CREDENTIAL_TYPE)).items.every(observed);
     };
     const outcomes = new Map<string, { outcome: Outcome; message: string }>();
+    // The controller's admission denial may be a moment's: a Credential copy not checked yet, a
+    // template copy not made yet (this run's gate, with the same rules, admitted the deployment).
+    // Each such change requeues the deployment; a denial still there after a grace is final.
+    const admissionDeniedSince = new Map<string, number>();
+    const settled = (key: string, cd: KubeObject | undefined, r: { outcome: Outcome; message: string }) => {
+      const reason = (
+        (cd?.status ?? {}) as { conditions?: { type: string; reason?: string }[] }
+      ).conditions?.find((c) => c.type === 'Ready')?.reason;
+      if (r.outcome !== 'denied' || reason !== 'AdmissionDenied') {
+        admissionDeniedSince.delete(key);
+        return r;
+      }
+      const since = admissionDeniedSince.get(key) ?? Date.now();
+      admissionDeniedSince.set(key, since);
+      return Date.now() - since >= ADMISSION_GRACE_MS
+        ? r
+        : { outcome: 'pending' as const, message: r.message };
+    };
     const current = new Map<string, KubeObject | undefined>();
     const check = async () => {
       for (const key of keys) {
@@ -316,7 +337,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
           if (!isNotFound(e)) throw e;
         }
         current.set(key, cd);
-        outcomes.set(key, outcomeOf(cd));
+        outcomes.set(key, settled(key, cd, outcomeOf(cd)));
       }
       return (await tenancyObserved()) && [...outcomes.values()].every((x) => x.outcome !== 'pending');
     };

@@ -255,7 +255,8 @@ export function outcomeOf(cd: KubeObject | undefined): { outcome: Outcome; messa
   const ready = st.conditions?.find((c) => c.type === 'Ready');
   if (!ready) return { outcome: 'pending', message: 'not yet reconciled' };
   if (ready.status === 'True') return { outcome: 'ready', message: ready.message };
-  if (ready.reason === 'PolicyDenied') return { outcome: 'denied', message: ready.message };
+  if (ready.reason === 'PolicyDenied' || ready.reason === 'AdmissionDenied')
+    return { outcome: 'denied', message: ready.message };
   if (FAILED_REASONS.has(ready.reason))
     return { outcome: 'failed', message: `${ready.reason}: ${ready.message}` };
   return { outcome: 'pending', message: ready.message };

@@ -287,6 +287,20 @@ describe.skipIf(!built)('tenancy on the embedded runtime: two teams (bin)', () =
     );
   });
 
+  it('the platform and a team deployment in one apply: judged with the copies to come, Ready', () => {
+    const fresh = tmpTree({
+      'all.yaml': `${PLATFORM}---\n${access(['cred-a'])}---\n${deployment({ name: 'dev-1' })}`,
+    });
+    expect(cm(fresh, 'namespace', 'label', 'team-a', 'team=a').code).toBe(0);
+    expect(cm(fresh, 'namespace', 'label', 'team-b', 'team=b').code).toBe(0);
+    const c = cm(fresh, 'check', '-f', 'all.yaml');
+    expect(c.stdout).toMatch(/^ALLOWED team-a\/dev-1/);
+    const r = cm(fresh, 'apply', '-f', 'all.yaml', '--timeout', '2m');
+    expect(r.stdout).toContain('accessmanagement/kcm Ready');
+    expect(r.stdout).toContain('team-a/dev-1 Ready');
+    expect(r.code).toBe(0);
+  }, 180_000);
+
   it('history: who created and who deleted the deployment, as --as names them', () => {
     const d = cm(dir, 'delete', 'clusterdeployment', 'dev-a', '-n', 'team-a', '--as', 'bob');
     expect(d.code).toBe(0);
