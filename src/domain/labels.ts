@@ -33,3 +33,11 @@ export const CLUSTER_DEPLOYMENT_FINALIZER = 'clustermint.io/cluster-deployment';
 /** A chart's Kubernetes version (k0rdent spells it `k0rdent.mirantis.com/k8s-version`). */
 export const ANNOTATION_K8S_VERSION = 'clustermint.io/k8s-version';
 export const ANNOTATION_K8S_VERSION_K0RDENT = 'k0rdent.mirantis.com/k8s-version';
+
+// --- clustermint tenancy (docs/tenancy.md)
+/** `"true"` on a copy the AccessManagement reconciler distributed from the system namespace. */
+export const MANAGED_LABEL = 'clustermint.io/managed';
+/** `clustermint-system/<name>`: the object a distributed copy was made from. */
+export const DISTRIBUTED_FROM_ANNOTATION = 'clustermint.io/distributed-from';
+/** `"true"` on a copy whose grant was withdrawn while a deployment still uses it. */
+export const ACCESS_REVOKED_LABEL = 'clustermint.io/access-revoked';

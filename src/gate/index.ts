@@ -5,6 +5,7 @@
  */
 import type { Chart } from '../api/chart.js';
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
+import type { AdmissionFacts } from '../domain/admission.js';
 import { machineCeilingError } from '../domain/machine-ceiling.js';
 import { errorBody } from '../k8s/field.js';
 import { compilePolicy, evaluateResource } from '../policy/engine.js';
@@ -44,6 +45,8 @@ export interface GateInput {
   clusterClasses?: readonly SourcedDocument[];
   /** The platform's ceiling on machines per deployment (domain/machine-ceiling.ts); absent: none. */
   maxMachines?: number;
+  /** k0rdent's admission facts (domain/admission.ts): their findings become stage `admission` violations. */
+  admission?: AdmissionFacts;
 }
 
 export interface Verdict {

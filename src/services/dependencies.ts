@@ -5,6 +5,7 @@
  * with the services involved; otherwise the services come out in waves, each wave depending only
  * on earlier ones.
  */
+import { findCycle } from '../domain/dependency-cycle.js';
 import { type ServiceStateName, serviceKey } from './types.js';
 
 export interface DependencyError {
@@ -86,32 +87,6 @@ function order(
     waves.push(wave);
   }
   return { waves };
-}
-
-/** A cycle in order (each node depends on the next, the last on the first), the first one found. */
-function findCycle(graph: Map<string, string[]>): string[] | undefined {
-  const done = new Set<string>();
-  const path: string[] = [];
-  const onPath = new Set<string>();
-  const visit = (n: string): string[] | undefined => {
-    if (onPath.has(n)) return path.slice(path.indexOf(n));
-    if (done.has(n)) return undefined;
-    path.push(n);
-    onPath.add(n);
-    for (const d of graph.get(n) ?? []) {
-      const c = visit(d);
-      if (c) return c;
-    }
-    path.pop();
-    onPath.delete(n);
-    done.add(n);
-    return undefined;
-  };
-  for (const n of [...graph.keys()].sort(compare)) {
-    const c = visit(n);
-    if (c) return c;
-  }
-  return undefined;
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,7 +1,7 @@
 /** A finding of any stage of the gate: data, never thrown. */
 import type { SourceLocation } from '../util/errors.js';
 
-export type Stage = 'resolve' | 'values' | 'render' | 'object' | 'policy';
+export type Stage = 'resolve' | 'values' | 'render' | 'object' | 'policy' | 'admission';
 
 export interface ObjectRef {
   apiVersion: string;
