@@ -14,7 +14,7 @@ import {
   templateKubeVersion,
 } from '../domain/kubernetes-version.js';
 import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
-import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
+import { upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import { clusterToV1beta2 } from '../render/topology/convert.js';
@@ -24,9 +24,11 @@ import { intervalMs } from '../resolve/template-source.js';
 import { ClustermintError, formatLocation } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { Violation } from '../validate/violation.js';
+import { deploymentFacts } from './admission-facts.js';
 import { deploymentDefaults, type PatchOperation, topologyDefaults } from './defaults.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
-import { jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
+import { catalogTemplate, jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
+import { admitAccessManagement, admitCredential } from './tenancy-objects.js';
 
 export type AdmissionMode = 'validate' | 'mutate';
 
@@ -88,9 +90,14 @@ function describe(req: AdmissionRequest, kind: string): string {
   return `${kind} ${req.namespace ? `${req.namespace}/` : ''}${name || '(generated name)'}${who}`;
 }
 
-/** One line per finding: `[policy/rule] Kind/name $.path: message (file:line)`. */
+/** One line per finding: `[policy/rule] Kind/name $.path: message (file:line)`; `[admission/rule]` for k0rdent's rules. */
 export function violationLine(v: Violation, submissionFile: string): string {
-  const tag = v.stage === 'policy' ? `[${v.policy}/${v.rule}]` : `[${v.stage}]`;
+  const tag =
+    v.stage === 'policy'
+      ? `[${v.policy}/${v.rule}]`
+      : v.stage === 'admission' && v.rule
+        ? `[admission/${v.rule}]`
+        : `[${v.stage}]`;
   const path = v.location?.path ?? v.path;
   const subject = v.object ? `${v.object.kind}/${v.object.name}${v.path ? ` ${v.path}` : ''}` : (path ?? '');
   const fileLoc =
@@ -147,7 +154,8 @@ export function admit(req: AdmissionRequest, snap: Snapshot, mode: AdmissionMode
   const checked =
     (kind === 'ClusterDeployment' && DEPLOYMENT_GROUPS.has(group)) ||
     (kind === 'Cluster' && group === 'cluster.x-k8s.io') ||
-    (group === 'clustermint.io' && (kind === 'ClusterTemplate' || kind === 'ClusterTemplateChain'));
+    (group === 'clustermint.io' &&
+      (kind === 'ClusterTemplate' || kind === 'ClusterTemplateChain' || kind === 'Credential'));
   const mismatch = checked ? namespaceMismatch(req, object) : undefined;
   // the mutating pass adds nothing to such an object; the validating pass denies it
   if (mismatch) return mode === 'mutate' ? allow(req.uid) : decide(req, describe(req, kind), [mismatch], []);
@@ -161,6 +169,13 @@ export function admit(req: AdmissionRequest, snap: Snapshot, mode: AdmissionMode
     return mode === 'mutate' ? allow(req.uid) : validateClusterTemplate(req, object, snap);
   if (group === 'clustermint.io' && kind === 'ClusterTemplateChain')
     return mode === 'mutate' ? allow(req.uid) : validateChain(req, object, snap);
+  if (DEPLOYMENT_GROUPS.has(group) && kind === 'Credential')
+    return mode === 'mutate' ? allow(req.uid) : admitCredential(req, object);
+  // the server lists the AccessManagements live for a CREATE; the snapshot's names otherwise
+  if (DEPLOYMENT_GROUPS.has(group) && kind === 'AccessManagement')
+    return mode === 'mutate'
+      ? allow(req.uid)
+      : admitAccessManagement(req, object, snap.accessManagements ?? []);
   return allow(req.uid, [
     `clustermint webhook: ${group || 'core'}/${req.kind.version} ${kind} is not a kind it checks; narrow the webhook configuration's rules`,
   ]);
@@ -223,15 +238,42 @@ function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snap
   }
 }
 
-function gateDeployment(object: PlainObject, snap: Snapshot, file: string): Verdict {
+/**
+ * The gate on a ClusterDeployment, with k0rdent's admission rules when `admission` is set (the
+ * old object of an UPDATE, or null for a CREATE); undefined: the gate alone (the old side of a
+ * version comparison).
+ */
+function gateDeployment(
+  object: PlainObject,
+  snap: Snapshot,
+  file: string,
+  admission?: { old: PlainObject | null },
+): Verdict {
   const cd = readClusterDeployment(file, jsonDocument(object));
-  return runGate({
+  const verdict = runGate({
     deployment: cd,
     resolveTemplate: (name) => resolveTemplate(snap, name, cd.metadata.namespace),
     policies: snap.policies,
     teamLabels: snap.namespaceLabels.get(cd.metadata.namespace),
     maxMachines: snap.maxMachines ?? DEFAULT_MAX_MACHINES,
+    ...(admission ? { admission: deploymentFacts(snap, cd, admission.old ?? undefined) } : {}),
   });
+  return admission ? oneTemplateFinding(verdict) : verdict;
+}
+
+/**
+ * A template the namespace may not use, or that is missing, is said once: by the admission rule
+ * (template-exists, template-access), not again by the resolve stage that could not find it.
+ */
+function oneTemplateFinding(verdict: Verdict): Verdict {
+  const said = verdict.violations.some(
+    (v) =>
+      v.stage === 'admission' &&
+      v.severity === 'error' &&
+      (v.rule === 'template-exists' || v.rule === 'template-access'),
+  );
+  if (!said) return verdict;
+  return { ...verdict, violations: verdict.violations.filter((v) => v.stage !== 'resolve') };
 }
 
 function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snapshot): AdmissionResponse {
@@ -254,7 +296,7 @@ function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snaps
     );
   let verdict: Verdict;
   try {
-    verdict = gateDeployment(object, snap, file);
+    verdict = gateDeployment(object, snap, file, { old: old ?? null });
   } catch (e) {
     if (!(e instanceof ClustermintError)) throw e;
     return decide(req, what, [`${e.location?.path ? `${e.location.path}: ` : ''}${e.message}`], []);
@@ -276,14 +318,11 @@ function deploymentUpdateErrors(
   snap: Snapshot,
   file: string,
 ): string[] {
+  // a template change outside status.availableUpgrades is the admission rule template-upgrade
   const errors: string[] = [];
   const from = str(obj(old.spec).template);
   const to = str(obj(object.spec).template);
   const upgrades = upgradesInStatus(old.status);
-  if (from && to && from !== to) {
-    const e = templateChangeError(from, to, upgrades);
-    if (e) errors.push(`spec.template: ${e}`);
-  }
   const newVersion = verdict.allowed ? renderedKubeVersion(verdict.objects) : undefined;
   if (!newVersion) return errors;
   // the running version (status, set by the controller) or the old spec rendered the same way
@@ -411,11 +450,11 @@ function validateClusterTemplate(
         typeof version === 'string' && version
           ? `${chart}-${version.replace(/^v/, '').replace(/\./g, '-')}`
           : chart;
-      if (!templateKnown(snap, name, '') && !templateKnown(snap, chart, ''))
+      if (!catalogTemplate(snap, name) && !catalogTemplate(snap, chart))
         warnings.push(
           `chart ${chart}${version ? ` ${version}` : ''} is not among the webhook's templates: ClusterDeployments that use this ClusterTemplate will be denied`,
         );
-      else if (version && !templateKnown(snap, name, ''))
+      else if (version && !catalogTemplate(snap, name))
         warnings.push(
           `chart ${chart} is known, but not at version ${version}: the webhook renders the version it has`,
         );

@@ -64,7 +64,10 @@ export function auditRecord(
   const old = req.operation === 'CREATE' ? undefined : req.oldObject;
   if (req.operation === 'UPDATE') {
     if (!current || !old) return undefined;
-    if (same(obj(old).spec, current.spec) && same(obj(obj(old).metadata).labels, obj(current.metadata).labels))
+    if (
+      same(obj(old).spec, current.spec) &&
+      same(obj(obj(old).metadata).labels, obj(current.metadata).labels)
+    )
       return undefined;
   }
   if (req.operation === 'DELETE' && obj(obj(old).metadata).deletionTimestamp) return undefined;
@@ -81,7 +84,11 @@ export function auditRecord(
   const credential = str(obj(subject.spec).credential);
   const oldGeneration = Number(obj(old?.metadata).generation);
   const generation =
-    op === 'create' ? 1 : Number.isInteger(oldGeneration) ? oldGeneration + (op === 'update' ? 1 : 0) : undefined;
+    op === 'create'
+      ? 1
+      : Number.isInteger(oldGeneration)
+        ? oldGeneration + (op === 'update' ? 1 : 0)
+        : undefined;
   const entry: AuditEntry = {
     time: now.toISOString(),
     user: req.userInfo.username,

@@ -12,7 +12,7 @@ import {
   type UserFact,
   usersOf,
 } from '../domain/deletion-guards.js';
-import { ANNOTATION_DISTRIBUTED_FROM, LABEL_MANAGED } from '../domain/labels.js';
+import { DISTRIBUTED_FROM_ANNOTATION, MANAGED_LABEL } from '../domain/labels.js';
 import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import type { ResourceType, Store } from '../store/types.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
@@ -104,7 +104,11 @@ export function mcsUse(mcs: PlainObject): McsUseFact {
 }
 
 /** Every object of a kind (in a namespace); a kind the server does not serve has none. */
-async function listed(store: Store, type: ResourceType, namespace?: string): Promise<PlainObject[]> {
+async function listed(
+  store: Pick<Store, 'list'>,
+  type: ResourceType,
+  namespace?: string,
+): Promise<PlainObject[]> {
   try {
     return (await store.list(type, namespace ? { namespace } : {})).items as unknown as PlainObject[];
   } catch (e) {
@@ -120,7 +124,7 @@ async function listed(store: Store, type: ResourceType, namespace?: string): Pro
  * MultiClusterServices. Throws what the store throws (the server denies: a guard that cannot
  * look must not let the deletion through).
  */
-export async function liveUsers(store: Store, o: GuardedObject): Promise<UserFact[]> {
+export async function liveUsers(store: Pick<Store, 'list'>, o: GuardedObject): Promise<UserFact[]> {
   const system = o.namespace === SYSTEM_NAMESPACE;
   const [deployments, mcs, copies] = await Promise.all([
     listed(store, { apiVersion: V1, kind: 'ClusterDeployment' }, system ? undefined : o.namespace),
@@ -133,16 +137,11 @@ export async function liveUsers(store: Store, o: GuardedObject): Promise<UserFac
       .filter((c) => {
         const meta = obj(c.metadata);
         return (
-          obj(meta.labels)[LABEL_MANAGED] === 'true' &&
-          obj(meta.annotations)[ANNOTATION_DISTRIBUTED_FROM] === origin
+          obj(meta.labels)[MANAGED_LABEL] === 'true' &&
+          obj(meta.annotations)[DISTRIBUTED_FROM_ANNOTATION] === origin
         );
       })
       .map((c) => str(obj(c.metadata).namespace)),
   );
-  return usersOf(
-    o,
-    deployments.map(deploymentUse),
-    mcs.map(mcsUse),
-    system ? copyNamespaces : undefined,
-  );
+  return usersOf(o, deployments.map(deploymentUse), mcs.map(mcsUse), system ? copyNamespaces : undefined);
 }

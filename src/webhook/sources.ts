@@ -17,7 +17,7 @@ import {
 } from '../api/cluster-template.js';
 import { CREDENTIAL_READY_CONDITION } from '../api/credential.js';
 import { type ProviderInterfaceFact, readProviderInterface } from '../api/provider-interface.js';
-import { LABEL_ACCESS_REVOKED } from '../domain/labels.js';
+import { ACCESS_REVOKED_LABEL } from '../domain/labels.js';
 import { runGate } from '../gate/index.js';
 import { compilePolicy } from '../policy/engine.js';
 import { type LoadedPolicy, parsePolicies } from '../policy/load.js';
@@ -126,7 +126,7 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
   const clusterTemplates = new Map<string, ClusterTemplateObject>();
   for (const t of templates) {
     const meta = obj(t.metadata);
-    const revoked = obj(meta.labels)[LABEL_ACCESS_REVOKED] === 'true';
+    const revoked = obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true';
     const helm = obj(obj(t.spec).helm);
     const chartSpec = obj(helm.chartSpec);
     const status = obj(t.status);
@@ -217,7 +217,7 @@ export async function loadTenancy(kube: KubeStore, log: Logger): Promise<Tenancy
       ...(str(ready?.reason) ? { reason: str(ready?.reason) } : {}),
       ...(str(ready?.message) ? { message: str(ready?.message) } : {}),
       ...(kind ? { identityKind: kind } : {}),
-      revoked: obj(meta.labels)[LABEL_ACCESS_REVOKED] === 'true',
+      revoked: obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true',
     });
   }
   const services = new Map<string, ServiceTemplateObject>();
@@ -231,7 +231,7 @@ export async function loadTenancy(kube: KubeStore, log: Logger): Promise<Tenancy
       ...(typeof status.valid === 'boolean' ? { valid: status.valid } : {}),
       ...(str(status.validationError) ? { validationError: str(status.validationError) } : {}),
       ...(constraint ? { k8sConstraint: constraint } : {}),
-      revoked: obj(meta.labels)[LABEL_ACCESS_REVOKED] === 'true',
+      revoked: obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true',
     });
   }
   const providerInterfaces: ProviderInterfaceFact[] = [];
@@ -240,7 +240,10 @@ export async function loadTenancy(kube: KubeStore, log: Logger): Promise<Tenancy
     if ('spec' in read) providerInterfaces.push({ provider: read.spec.provider, kinds: read.spec.kinds });
     else
       log.warn(
-        { providerInterface: str(obj(p.metadata).name), problems: read.problems.map((x) => `${x.path}: ${x.message}`) },
+        {
+          providerInterface: str(obj(p.metadata).name),
+          problems: read.problems.map((x) => `${x.path}: ${x.message}`),
+        },
         'skipping a ProviderInterface that does not read',
       );
   }
