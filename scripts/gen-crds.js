@@ -139,6 +139,80 @@ export const KINDS = [
     ],
   },
   {
+    schema: 'clustermint.io/v1alpha1/Credential.json',
+    plural: 'credentials',
+    shortNames: ['cred'],
+    categories: ['clustermint'],
+    scope: 'Namespaced',
+    columns: [
+      { name: 'Ready', type: 'boolean', jsonPath: '.status.ready' },
+      { name: 'Identity-Kind', type: 'string', jsonPath: '.spec.identityRef.kind' },
+      { name: 'Identity', type: 'string', jsonPath: '.spec.identityRef.name' },
+      { name: 'Region', type: 'string', jsonPath: '.spec.region' },
+      { name: 'Description', type: 'string', jsonPath: '.spec.description', priority: 1 },
+      age,
+    ],
+  },
+  {
+    schema: 'clustermint.io/v1alpha1/AccessManagement.json',
+    plural: 'accessmanagements',
+    shortNames: ['am'],
+    categories: ['clustermint'],
+    scope: 'Cluster',
+    columns: [
+      { name: 'Rules', type: 'integer', jsonPath: '.status.rules', description: 'Rules in force' },
+      {
+        name: 'Distributed',
+        type: 'integer',
+        jsonPath: '.status.distributed',
+        description: 'Copies the rules keep',
+      },
+      { name: 'Error', type: 'string', jsonPath: '.status.error' },
+      age,
+    ],
+  },
+  {
+    schema: 'clustermint.io/v1alpha1/ProviderInterface.json',
+    plural: 'providerinterfaces',
+    shortNames: ['pi'],
+    categories: ['clustermint'],
+    scope: 'Cluster',
+    columns: [
+      { name: 'Provider', type: 'string', jsonPath: '.metadata.labels.cluster\\.x-k8s\\.io/provider' },
+      { name: 'Description', type: 'string', jsonPath: '.spec.description', priority: 1 },
+      age,
+    ],
+    // k0rdent's ProviderInterface has no status.
+    status: false,
+  },
+  {
+    schema: 'clustermint.io/v1alpha1/DeploymentHistory.json',
+    plural: 'deploymenthistories',
+    shortNames: ['cdhist'],
+    categories: ['clustermint'],
+    scope: 'Namespaced',
+    columns: [
+      // a column cannot count a list: the last entry's action and time, and how many were dropped
+      { name: 'Last-Action', type: 'string', jsonPath: '.spec.entries[-1:].action' },
+      { name: 'User', type: 'string', jsonPath: '.spec.entries[-1:].user' },
+      { name: 'Last-Time', type: 'date', jsonPath: '.spec.entries[-1:].time' },
+      { name: 'Dropped', type: 'integer', jsonPath: '.spec.droppedEntries', priority: 1 },
+      { name: 'Expires', type: 'date', jsonPath: '.spec.expiresAt', priority: 1 },
+      age,
+    ],
+    // written whole by the webhook and the CLI: no status.
+    status: false,
+  },
+  {
+    schema: 'infrastructure.clustermint.io/v1alpha1/SimulatedClusterIdentity.json',
+    plural: 'simulatedclusteridentities',
+    categories: ['clustermint'],
+    scope: 'Cluster',
+    columns: [age],
+    // like CAPA's AWSClusterStaticIdentity: no status.
+    status: false,
+  },
+  {
     schema: 'addons.cluster.x-k8s.io/v1beta2/ClusterResourceSet.json',
     plural: 'clusterresourcesets',
     categories: ['cluster-api'],

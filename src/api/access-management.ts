@@ -6,6 +6,7 @@
  * stable per-kind lists (clusterTemplateChains, serviceTemplateChains, credentials) and the newer
  * generic `resources[]` become entries of one shape.
  */
+import { type AccessRuleFact, DISTRIBUTABLE_KINDS, type DistributableKind } from '../domain/access.js';
 import { parseSelector, SelectorError } from '../k8s/label-selector.js';
 import type { PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
@@ -14,23 +15,19 @@ import { Problems, type ReadResult } from './read-problems.js';
 import { checkLabel, checkObjectName } from './service-spec.js';
 import type { StatusCondition } from './services.js';
 
+export type { AccessRuleFact, DistributableKind };
+export { DISTRIBUTABLE_KINDS };
+
 export const ACCESS_MANAGEMENT_TYPE = {
   apiVersion: 'clustermint.io/v1alpha1',
   kind: 'AccessManagement',
 } as const;
 const VERSIONS = new Set(['clustermint.io/v1alpha1', 'k0rdent.mirantis.com/v1beta1']);
 
-/** The kinds a rule may distribute (all namespaced, all read from the system namespace). */
-export const DISTRIBUTABLE_KINDS = [
-  'ClusterTemplate',
-  'ServiceTemplate',
-  'ClusterTemplateChain',
-  'ServiceTemplateChain',
-  'Credential',
-] as const;
-export type DistributableKind = (typeof DISTRIBUTABLE_KINDS)[number];
 /** The groups `resources[].apiGroup` may name (absent or empty: clustermint's). */
 const RESOURCE_GROUPS = new Set(['', 'clustermint.io', 'k0rdent.mirantis.com']);
+/** k0rdent's ResourceRule names `apiVersion` (default k0rdent.mirantis.com/v1beta1) instead. */
+const RESOURCE_VERSIONS = new Set(['clustermint.io/v1alpha1', 'k0rdent.mirantis.com/v1beta1']);
 
 /** At most one of list / selector / stringSelector (k0rdent's CEL); none: every namespace but the system one. */
 export interface TargetNamespaces {
@@ -39,9 +36,11 @@ export interface TargetNamespaces {
   stringSelector?: string;
 }
 
-/** k0rdent's ResourceRule: at most one of names / selector / stringSelector. */
+/** k0rdent's ResourceRule: exactly one of names / selector / stringSelector. */
 export interface ResourceRule {
   apiGroup?: string;
+  /** k0rdent's newer field (instead of apiGroup): clustermint.io/v1alpha1 or k0rdent.mirantis.com/v1beta1. */
+  apiVersion?: string;
   kind: string;
   names?: string[];
   selector?: LabelSelector;
@@ -52,24 +51,16 @@ export interface ResourceRule {
 export interface AccessRule {
   targetNamespaces?: TargetNamespaces;
   clusterTemplateChains?: string[];
+  /** k0rdent (some releases): chains by label instead of by name. */
+  clusterTemplateChainSelector?: LabelSelector;
   serviceTemplateChains?: string[];
+  serviceTemplateChainSelector?: LabelSelector;
   credentials?: string[];
   resources?: ResourceRule[];
 }
 
 export interface AccessManagementSpec {
   accessRules: AccessRule[];
-}
-
-/** The normalised rule (the domain's AccessRuleFact shape; see src/domain/access.ts). */
-export interface AccessRuleFact {
-  targets: { list?: readonly string[]; selector?: LabelSelector; stringSelector?: string } | undefined;
-  objects: ReadonlyArray<{
-    kind: string;
-    names?: readonly string[];
-    selector?: LabelSelector;
-    stringSelector?: string;
-  }>;
 }
 
 /** What readAccessManagement answers: the rules as written (for status.current) and normalised. */
@@ -82,7 +73,7 @@ export interface AccessManagementStatus {
   current?: AccessRule[];
   error?: string;
   /** Per distributed kind, its outcome. */
-  resources?: Array<{ kind: string; error?: string }>;
+  resources?: Array<{ apiVersion?: string; kind: string; error?: string }>;
   /** How many copies the rules keep. */
   distributed?: number;
   observedGeneration?: number;
@@ -102,14 +93,20 @@ const SPEC_FIELDS = new Set(['accessRules']);
 const RULE_FIELDS = new Set([
   'targetNamespaces',
   'clusterTemplateChains',
+  'clusterTemplateChainSelector',
   'serviceTemplateChains',
+  'serviceTemplateChainSelector',
   'credentials',
   'resources',
 ]);
 /** k0rdent's stable lists clustermint has no kind for. */
 const RULE_UNSUPPORTED = new Set(['clusterAuthentications', 'dataSources', 'clusterAuditPolicies']);
 const TARGET_FIELDS = new Set(['list', 'selector', 'stringSelector']);
-const RESOURCE_FIELDS = new Set(['apiGroup', 'kind', 'names', 'selector', 'stringSelector']);
+const RESOURCE_FIELDS = new Set(['apiGroup', 'apiVersion', 'kind', 'names', 'selector', 'stringSelector']);
+const CHAIN_SELECTORS = [
+  ['clusterTemplateChainSelector', 'ClusterTemplateChain'],
+  ['serviceTemplateChainSelector', 'ServiceTemplateChain'],
+] as const;
 const LISTS = [
   ['clusterTemplateChains', 'ClusterTemplateChain'],
   ['serviceTemplateChains', 'ServiceTemplateChain'],
@@ -161,11 +158,19 @@ function readRule(
       ? undefined
       : readTargets(p, r.targetNamespaces, [...at, 'targetNamespaces']);
   if (targetNamespaces) rule.targetNamespaces = targetNamespaces;
+  // the stable per-kind lists become objects of their kind, next to resources[] (k0rdent's
+  // mutating webhook appends them to resources the same way)
   for (const [field, kind] of LISTS) {
     const names = readNames(p, r[field], [...at, field]);
     if (!names) continue;
     rule[field] = names;
     if (names.length) objects.push({ kind, names });
+  }
+  for (const [field, kind] of CHAIN_SELECTORS) {
+    const selector = readLabelSelector(p, r[field], [...at, field]);
+    if (!selector) continue;
+    rule[field] = selector;
+    objects.push({ kind, selector });
   }
   const resources = p.optList(r.resources, [...at, 'resources'], MAX_RESOURCES);
   if (resources) {
@@ -174,7 +179,7 @@ function readRule(
       const res = readResource(p, x, [...at, 'resources', j]);
       if (!res) return;
       rule.resources!.push(res);
-      const { apiGroup: _g, ...object } = res;
+      const { apiGroup: _g, apiVersion: _v, ...object } = res;
       objects.push(object);
     });
   }
@@ -186,7 +191,9 @@ function readTargets(p: Problems, raw: unknown, at: readonly PathSegment[]): Tar
   const t = p.map(raw, at, 'a map (list, selector or stringSelector)');
   if (!t) return undefined;
   p.unknownKeys(t, at, TARGET_FIELDS);
-  oneOf(p, t, at, ['list', 'selector', 'stringSelector']);
+  const given = givenOf(t, ['list', 'selector', 'stringSelector']);
+  if (given.length > 1)
+    p.add(at, `only one of list, selector, stringSelector can be specified (got ${given.join(' and ')})`);
   const out: TargetNamespaces = {};
   if (t.list !== undefined) {
     const list = p.optList(t.list, [...at, 'list'], MAX_NAMES);
@@ -206,16 +213,27 @@ function readTargets(p: Problems, raw: unknown, at: readonly PathSegment[]): Tar
 }
 
 function readResource(p: Problems, raw: unknown, at: readonly PathSegment[]): ResourceRule | undefined {
-  const r = p.map(raw, at, 'a map (apiGroup, kind, names, selector or stringSelector)');
+  const r = p.map(raw, at, 'a map (kind, and names, selector or stringSelector)');
   if (!r) return undefined;
   p.unknownKeys(r, at, RESOURCE_FIELDS);
-  oneOf(p, r, at, ['names', 'selector', 'stringSelector']);
+  const given = givenOf(r, ['names', 'selector', 'stringSelector']);
+  if (given.length > 1)
+    p.add(at, `only one of names, selector, stringSelector can be specified (got ${given.join(' and ')})`);
+  else if (given.length === 0) p.add(at, 'at least one of names, selector, stringSelector must be set');
   let ok = true;
   const apiGroup = p.optString(r.apiGroup, [...at, 'apiGroup']);
   if (apiGroup !== undefined && !RESOURCE_GROUPS.has(apiGroup)) {
     p.add(
       [...at, 'apiGroup'],
-      `apiGroup ${JSON.stringify(apiGroup)} has no kind AccessManagement can distribute (clustermint.io or k0rdent.mirantis.com)`,
+      `apiGroup ${JSON.stringify(apiGroup)} has no kind AccessManagement distributes (clustermint.io or k0rdent.mirantis.com)`,
+    );
+    ok = false;
+  }
+  const apiVersion = p.optString(r.apiVersion, [...at, 'apiVersion']);
+  if (apiVersion !== undefined && apiVersion !== '' && !RESOURCE_VERSIONS.has(apiVersion)) {
+    p.add(
+      [...at, 'apiVersion'],
+      `apiVersion ${JSON.stringify(apiVersion)} has no kind AccessManagement distributes (clustermint.io/v1alpha1 or k0rdent.mirantis.com/v1beta1)`,
     );
     ok = false;
   }
@@ -235,6 +253,7 @@ function readResource(p: Problems, raw: unknown, at: readonly PathSegment[]): Re
   if (!kind || !ok) return undefined;
   return {
     ...(apiGroup ? { apiGroup } : {}),
+    ...(apiVersion ? { apiVersion } : {}),
     kind,
     ...(names ? { names } : {}),
     ...(selector ? { selector } : {}),
@@ -242,11 +261,9 @@ function readResource(p: Problems, raw: unknown, at: readonly PathSegment[]): Re
   };
 }
 
-/** k0rdent's CEL rule: at most one of `fields` is set. */
-function oneOf(p: Problems, m: PlainObject, at: readonly PathSegment[], fields: readonly string[]): void {
-  const given = fields.filter((f) => m[f] !== undefined);
-  if (given.length > 1)
-    p.add(at, `at most one of ${fields.join(', ')} may be set (got ${given.join(' and ')})`);
+/** Which of `fields` are set (k0rdent's CEL counts `has(...)`). */
+function givenOf(m: PlainObject, fields: readonly string[]): string[] {
+  return fields.filter((f) => m[f] !== undefined);
 }
 
 /** A list of object names without duplicates; undefined when absent or wrong. */

@@ -4,6 +4,13 @@
  * Entries are oldest first, at most MAX_HISTORY_ENTRIES; older ones are dropped and counted.
  * It outlives its deployment by a retention period (`spec.expiresAt`).
  */
+import {
+  type AuditAction,
+  type AuditEntry,
+  MAX_HISTORY_ENTRIES,
+  MAX_VIOLATION_CHARS,
+  MAX_VIOLATION_LINES,
+} from '../domain/audit.js';
 import type { PathSegment } from '../util/json-path.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { Problems, type ReadResult } from './read-problems.js';
@@ -14,30 +21,24 @@ export const DEPLOYMENT_HISTORY_TYPE = {
   kind: 'DeploymentHistory',
 } as const;
 
-export const HISTORY_ACTIONS = ['created', 'changed', 'upgraded', 'deleted', 'denied'] as const;
-export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
-export const HISTORY_VIA = ['cli', 'webhook', 'controller'] as const;
-export type HistoryVia = (typeof HISTORY_VIA)[number];
+export const HISTORY_ACTIONS: readonly AuditAction[] = [
+  'created',
+  'changed',
+  'upgraded',
+  'deleted',
+  'denied',
+];
+export const HISTORY_VIA: readonly AuditEntry['via'][] = ['cli', 'webhook', 'controller'];
 
-/** The bounds the spec sets (src/domain/audit.ts clips to them when appending). */
-export const HISTORY_LIMITS = { entries: 200, violations: 20, violationChars: 512 } as const;
+/** The bounds of the spec (src/domain/audit.ts clips to them when appending). */
+export const HISTORY_LIMITS = {
+  entries: MAX_HISTORY_ENTRIES,
+  violations: MAX_VIOLATION_LINES,
+  violationChars: MAX_VIOLATION_CHARS,
+} as const;
 
-/** One entry (the domain's AuditEntry, src/domain/audit.ts). */
-export interface HistoryEntry {
-  /** RFC 3339. */
-  time: string;
-  user: string;
-  groups?: string[];
-  via: HistoryVia;
-  action: HistoryAction;
-  template: string;
-  fromTemplate?: string;
-  credential?: string;
-  generation?: number;
-  allowed: boolean;
-  violations?: string[];
-  warnings?: number;
-}
+/** One entry: the domain's AuditEntry. */
+export type HistoryEntry = AuditEntry;
 
 export interface DeploymentHistorySpec {
   /** The ClusterDeployment's name (the history's own). */
@@ -146,8 +147,8 @@ function readEntry(p: Problems, raw: unknown, at: readonly PathSegment[]): Histo
     time: time as string,
     user: user as string,
     ...(groups ? { groups } : {}),
-    via: via as HistoryVia,
-    action: action as HistoryAction,
+    via: via as AuditEntry['via'],
+    action: action as AuditAction,
     template: template as string,
     ...(fromTemplate !== undefined ? { fromTemplate } : {}),
     ...(credential !== undefined ? { credential } : {}),
@@ -216,3 +217,6 @@ function stringList(
   });
   return ok ? (list as string[]) : undefined;
 }
+
+export type HistoryAction = AuditAction;
+export type HistoryVia = AuditEntry['via'];

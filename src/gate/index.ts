@@ -5,7 +5,7 @@
  */
 import type { Chart } from '../api/chart.js';
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
-import type { AdmissionFacts } from '../domain/admission.js';
+import { type AdmissionFacts, deploymentAdmission } from '../domain/admission.js';
 import { machineCeilingError } from '../domain/machine-ceiling.js';
 import { errorBody } from '../k8s/field.js';
 import { compilePolicy, evaluateResource } from '../policy/engine.js';
@@ -21,7 +21,9 @@ import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
 import { objectRef } from '../validate/objects.js';
 import { ordinaryValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
+import { admissionViolations } from './admission-violations.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
+import { configKeyViolations } from './config-keys.js';
 import { type PolicyInput, policyInput, type Team } from './policy-input.js';
 import { policiesFor } from './rule-filter.js';
 import { fieldToSegments, runTopologyPipeline } from './topology-pipeline.js';
@@ -128,6 +130,12 @@ export function renderDeployment(
   ];
   let documents: ParsedDocument[] = [];
   if (chart) {
+    verdict.violations.push(
+      ...configKeyViolations(chart, cd.spec.config, (path) => {
+        const pos = cd.source.doc.locate(path, true);
+        return { file, line: pos?.line, col: pos?.col, path: formatPath(path) };
+      }),
+    );
     const result = runChart({
       chart,
       sources,
@@ -164,8 +172,19 @@ export function runGate(input: GateInput): Verdict {
       : undefined,
   );
   checkMachineCeiling(verdict, input.maxMachines, at([]));
+  if (input.admission) addAdmission(verdict, input.admission, at);
   verdict.allowed = verdict.violations.every((v) => v.severity !== 'error');
   return verdict;
+}
+
+/** k0rdent's admission rules (domain/admission.ts) as stage `admission` findings of the verdict. */
+function addAdmission(
+  verdict: Verdict,
+  facts: AdmissionFacts,
+  at: (path: PathSegment[]) => SourceLocation,
+): void {
+  for (const v of admissionViolations(deploymentAdmission(facts), at))
+    (v.severity === 'error' ? verdict.violations : verdict.warnings).push(v);
 }
 
 /** The platform's machine ceiling as a violation of the verdict (before anything is made). */

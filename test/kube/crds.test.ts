@@ -62,13 +62,18 @@ describe('CRD generation', () => {
       return `${s.names.kind}.${s.group} ${s.scope} ${s.names.shortNames?.join(',')} status=${!!s.versions[0].subresources?.status}`;
     });
     expect(summary).toEqual([
+      'AccessManagement.clustermint.io Cluster am status=true',
       'ClusterDeployment.clustermint.io Namespaced cld,clusterd status=true',
       'ClusterTemplateChain.clustermint.io Namespaced ctc status=true',
       'ClusterTemplate.clustermint.io Namespaced ctpl,clustertmpl status=true',
+      'Credential.clustermint.io Namespaced cred status=true',
+      'DeploymentHistory.clustermint.io Namespaced cdhist status=false',
       'Machine.clustermint.io Namespaced mach status=true',
       'MultiClusterService.clustermint.io Cluster mcs status=true',
+      'ProviderInterface.clustermint.io Cluster pi status=false',
       'ServiceTemplateChain.clustermint.io Namespaced stc status=true',
       'ServiceTemplate.clustermint.io Namespaced svctmpl status=true',
+      'SimulatedClusterIdentity.infrastructure.clustermint.io Cluster undefined status=false',
       'ValidatingPolicy.json.kyverno.io Cluster kjvp status=false',
     ]);
     for (const crd of crds) {
@@ -223,6 +228,36 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
       error: /spec\.serviceSpec\.services\[1\]: Duplicate value/,
     },
     {
+      kind: 'Credential',
+      apiVersion: 'clustermint.io/v1alpha1',
+      valid: {
+        identityRef: {
+          apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2',
+          kind: 'AWSClusterStaticIdentity',
+          name: 'aws-id',
+        },
+        region: 'eu-west-1',
+      },
+      invalid: { identityRef: { name: 'aws-id' } },
+      error: /spec\.identityRef\.kind: Required value/,
+    },
+    {
+      kind: 'AccessManagement',
+      apiVersion: 'clustermint.io/v1alpha1',
+      valid: {
+        accessRules: [
+          {
+            targetNamespaces: { list: ['team-a'] },
+            clusterTemplateChains: ['aws-chain'],
+            credentials: ['aws-cred'],
+          },
+        ],
+      },
+      invalid: { accessRules: [{ targetNamespaces: { list: ['team-a'], stringSelector: 'team=a' } }] },
+      error:
+        /spec\.accessRules\[0\]\.targetNamespaces: .*only one of list, selector, stringSelector can be specified/,
+    },
+    {
       kind: 'ValidatingPolicy',
       apiVersion: 'json.kyverno.io/v1alpha1',
       valid: {
@@ -243,7 +278,7 @@ describe.skipIf(!env)('CRDs on a real kube-apiserver', () => {
   for (const c of cases) {
     it(`${c.kind}: stores a valid object as given and rejects an invalid one naming the field`, async () => {
       const name = `${c.kind.toLowerCase()}-${randomBytes(3).toString('hex')}`;
-      const namespaced = c.kind !== 'ValidatingPolicy' && c.kind !== 'MultiClusterService';
+      const namespaced = !['ValidatingPolicy', 'MultiClusterService', 'AccessManagement'].includes(c.kind);
       const meta = namespaced ? { name, namespace: ns } : { name };
       const created = await store.create({
         apiVersion: c.apiVersion,
