@@ -14,7 +14,7 @@ import {
   templateKubeVersion,
 } from '../domain/kubernetes-version.js';
 import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
-import { upgradesInStatus } from '../domain/template-upgrades.js';
+import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import { clusterToV1beta2 } from '../render/topology/convert.js';
@@ -27,7 +27,14 @@ import type { Violation } from '../validate/violation.js';
 import { deploymentFacts } from './admission-facts.js';
 import { deploymentDefaults, type PatchOperation, topologyDefaults } from './defaults.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
-import { catalogTemplate, jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
+import {
+  catalogTemplate,
+  jsonDocument,
+  resolveTemplate,
+  type Snapshot,
+  templateKnown,
+  tenancyMode,
+} from './snapshot.js';
 import { admitAccessManagement, admitCredential } from './tenancy-objects.js';
 
 export type AdmissionMode = 'validate' | 'mutate';
@@ -256,7 +263,9 @@ function gateDeployment(
     policies: snap.policies,
     teamLabels: snap.namespaceLabels.get(cd.metadata.namespace),
     maxMachines: snap.maxMachines ?? DEFAULT_MAX_MACHINES,
-    ...(admission ? { admission: deploymentFacts(snap, cd, admission.old ?? undefined) } : {}),
+    ...(admission && tenancyMode(snap)
+      ? { admission: deploymentFacts(snap, cd, admission.old ?? undefined) }
+      : {}),
   });
   return admission ? oneTemplateFinding(verdict) : verdict;
 }
@@ -318,11 +327,15 @@ function deploymentUpdateErrors(
   snap: Snapshot,
   file: string,
 ): string[] {
-  // a template change outside status.availableUpgrades is the admission rule template-upgrade
   const errors: string[] = [];
   const from = str(obj(old.spec).template);
   const to = str(obj(object.spec).template);
   const upgrades = upgradesInStatus(old.status);
+  // in tenancy mode the admission rule template-upgrade says it (with k0rdent's other rules)
+  if (from && to && from !== to && !tenancyMode(snap)) {
+    const e = templateChangeError(from, to, upgrades);
+    if (e) errors.push(`spec.template: ${e}`);
+  }
   const newVersion = verdict.allowed ? renderedKubeVersion(verdict.objects) : undefined;
   if (!newVersion) return errors;
   // the running version (status, set by the controller) or the old spec rendered the same way
