@@ -9,8 +9,19 @@ import { VERSION } from './version.js';
 
 const who = (v: Verdict) => `${v.submission.namespace}/${v.submission.name}`;
 
+const isAdmission = (v: Violation) => v.stage === 'admission' && v.rule !== undefined;
+
 function ruleId(v: Violation): string {
-  return v.stage === 'policy' ? `${v.policy}/${v.rule}` : `clustermint/${v.stage}/${v.code}`;
+  if (v.stage === 'policy') return `${v.policy}/${v.rule}`;
+  if (isAdmission(v)) return `clustermint/admission/${v.rule}`;
+  return `clustermint/${v.stage}/${v.code}`;
+}
+
+/** The bracketed tag after a finding: the policy rule, the admission rule, or the stage. */
+function tagOf(v: Violation): string {
+  if (v.stage === 'policy') return `[${v.policy}/${v.rule}]`;
+  if (isAdmission(v)) return `[admission/${v.rule}]`;
+  return `[${v.stage}]`;
 }
 
 export function textVerdicts(verdicts: readonly Verdict[]): string {
@@ -22,10 +33,13 @@ export function textVerdicts(verdicts: readonly Verdict[]): string {
       : '';
     out += `${v.allowed ? 'ALLOWED' : 'DENIED '} ${printable(`${who(v)} (${where})`, { oneLine: true })}${warn}\n`;
     for (const x of v.violations) {
-      const tag = printable(x.stage === 'policy' ? ` [${x.policy}/${x.rule}]` : ` [${x.stage}]`);
+      const tag = printable(` ${tagOf(x)}`);
       out += `  ${formatViolation(x).replace(/\n/g, '\n  ')}${tag}\n`;
     }
-    for (const x of v.warnings) out += `  ${formatViolation(x).replace(/\n/g, '\n  ')}\n`;
+    for (const x of v.warnings) {
+      const tag = isAdmission(x) ? printable(` ${tagOf(x)}`) : '';
+      out += `  ${formatViolation(x).replace(/\n/g, '\n  ')}${tag}\n`;
+    }
   }
   const denied = verdicts.filter((v) => !v.allowed).length;
   out += `\n${verdicts.length} submission${verdicts.length === 1 ? '' : 's'}: ${verdicts.length - denied} allowed, ${denied} denied\n`;
@@ -50,7 +64,9 @@ export function sarifVerdicts(verdicts: readonly Verdict[]): string {
       text:
         x.stage === 'policy'
           ? `Policy ${x.policy}, rule ${x.rule}`
-          : `clustermint ${x.stage} check (${x.code})`,
+          : isAdmission(x)
+            ? `k0rdent admission rule ${x.rule} (${x.code})`
+            : `clustermint ${x.stage} check (${x.code})`,
     },
   }));
   const results = all.map(({ verdict, x }) => {
@@ -118,7 +134,12 @@ export function junitVerdicts(verdicts: readonly Verdict[]): string {
     for (const stage of ['resolve', 'values', 'render', 'object']) cases.set(`clustermint/${stage}`, []);
     for (const rule of Object.keys(v.rules)) cases.set(rule, []);
     for (const x of v.violations) {
-      const id = x.stage === 'policy' ? `${x.policy}/${x.rule}` : `clustermint/${x.stage}`;
+      const id =
+        x.stage === 'policy'
+          ? `${x.policy}/${x.rule}`
+          : isAdmission(x)
+            ? `clustermint/admission/${x.rule}`
+            : `clustermint/${x.stage}`;
       cases.set(id, [...(cases.get(id) ?? []), x]);
     }
     let suiteFailures = 0;

@@ -5,7 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
+import type { Chart } from '../api/chart.js';
 import { readClusterDeployment } from '../api/cluster-deployment.js';
+import type { AdmissionFacts } from '../domain/admission.js';
+import type { ClusterIdentityValue } from '../domain/credential-status.js';
 import { resolvedTemplateKubeVersion } from '../domain/kubernetes-version.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/load.js';
@@ -32,6 +35,30 @@ export function submissionOf(cd: KubeObject): Record<string, unknown> {
   };
 }
 
+/**
+ * Sets `spec.config.clusterIdentity` of a submission (a copy of the stored spec); what the
+ * config said before, as JSON, when it said something else.
+ */
+function injectIdentity(
+  submission: Record<string, unknown>,
+  identity: ClusterIdentityValue,
+): string | undefined {
+  const spec = { ...((submission.spec ?? {}) as Record<string, unknown>) };
+  const config = { ...((spec.config ?? {}) as Record<string, unknown>) };
+  const before = config.clusterIdentity;
+  config.clusterIdentity = { ...identity };
+  spec.config = config;
+  submission.spec = spec;
+  return before !== undefined && JSON.stringify(before) !== JSON.stringify(config.clusterIdentity)
+    ? JSON.stringify(before)
+    : undefined;
+}
+
+/** The facts as a cache key (the service templates are a Map). */
+function admissionJson(f: AdmissionFacts): string {
+  return JSON.stringify({ ...f, serviceTemplates: [...f.serviceTemplates.entries()] });
+}
+
 export class GateRunner {
   private readonly cache = new Map<string, Verdict>();
   private readonly quick = new Map<string, Verdict>();
@@ -49,10 +76,18 @@ export class GateRunner {
 
   /**
    * The verdict on a deployment; `template` is what its spec.template named (templates.ts):
-   * absent or `catalog`, the catalog chart of that name.
+   * absent or `catalog`, the catalog chart of that name. `extra.admission`: k0rdent's admission
+   * facts (admission-facts.ts); `extra.clusterIdentity`: the Credential's identity, set as the
+   * `clusterIdentity` value (k0rdent's fillHelmValues), over what the config says.
    */
-  run(cd: KubeObject, teamLabels?: Record<string, string>, template?: DeploymentTemplate): Verdict {
+  run(
+    cd: KubeObject,
+    teamLabels?: Record<string, string>,
+    template?: DeploymentTemplate,
+    extra: { admission?: AdmissionFacts; clusterIdentity?: ClusterIdentityValue } = {},
+  ): Verdict {
     const submission = submissionOf(cd);
+    const replaced = extra.clusterIdentity ? injectIdentity(submission, extra.clusterIdentity) : undefined;
     const templateKey =
       !template || template.kind === 'catalog'
         ? ''
@@ -61,10 +96,32 @@ export class GateRunner {
           : `error:${template.error.message}`;
     // Most passes see a submission already judged: find it by its JSON (no YAML dump, no hash).
     // Equal content written in another key order misses here and hits the content cache below.
-    const quick = JSON.stringify([submission, teamLabels ?? {}, templateKey]);
+    const admissionKey = extra.admission ? admissionJson(extra.admission) : '';
+    const quick = JSON.stringify([submission, teamLabels ?? {}, templateKey, admissionKey, replaced ?? null]);
     const seen = this.quick.get(quick);
     if (seen) return seen;
-    const verdict = this.judge(cd, submission, teamLabels, template, templateKey);
+    let verdict = this.judge(
+      cd,
+      submission,
+      teamLabels,
+      template,
+      `${templateKey}\0${admissionKey}`,
+      extra.admission,
+    );
+    if (replaced)
+      verdict = {
+        ...verdict,
+        warnings: [
+          ...verdict.warnings,
+          {
+            stage: 'values',
+            severity: 'warning',
+            code: 'CLUSTER_IDENTITY_REPLACED',
+            path: '$.spec.config.clusterIdentity',
+            message: `spec.config.clusterIdentity ${replaced} is replaced by the identity of Credential ${String((cd.spec as { credential?: unknown }).credential)}`,
+          },
+        ],
+      };
     if (this.quick.size >= this.maxEntries) this.quick.delete(this.quick.keys().next().value as string);
     this.quick.set(quick, verdict);
     return verdict;
@@ -76,6 +133,7 @@ export class GateRunner {
     teamLabels: Record<string, string> | undefined,
     template: DeploymentTemplate | undefined,
     templateKey: string,
+    admission?: AdmissionFacts,
   ): Verdict {
     const text = jsyaml.dump(submission, { noRefs: true, lineWidth: -1, sortKeys: true });
     const key = createHash('sha256')
@@ -100,6 +158,7 @@ export class GateRunner {
         policies: this.policies,
         teamLabels,
         clusterClasses: this.clusterClasses(),
+        ...(admission ? { admission } : {}),
       });
     } catch (e) {
       if (!(e instanceof ClustermintError)) throw e;
@@ -130,6 +189,16 @@ export class GateRunner {
   private clusterClasses(): SourcedDocument[] {
     this.classes ??= clusterClassCandidates([], []);
     return this.classes;
+  }
+
+  /** The catalog's chart of that name, undefined when the catalog has none. */
+  catalogChart(name: string): Chart | undefined {
+    try {
+      return this.catalog.resolve(name);
+    } catch (e) {
+      if (e instanceof ClustermintError) return undefined;
+      throw e;
+    }
   }
 
   /** The Kubernetes version a template installs by default (the domain rule), if the template is known. */

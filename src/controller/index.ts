@@ -11,10 +11,13 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import type { Store } from '../store/types.js';
+import { AccessManagementReconciler } from './access-management.js';
+import { CredentialReconciler } from './credentials.js';
 import { DeploymentReconciler } from './deployment.js';
 import { type EventInput, EventRecorder } from './events.js';
 import { GateRunner } from './gate.js';
 import type { HealthCheck } from './health.js';
+import { HistorySweeper } from './history.js';
 import { ControllerRuntime, type ReconcileResult } from './runtime.js';
 import { WorkloadClients } from './services/clients.js';
 import { ServicesReconciler, type ServicesReconcilerOptions } from './services/reconciler.js';
@@ -75,6 +78,8 @@ export interface ControllerOptions {
   onServicesDelivered?: ServicesReconcilerOptions['onDelivered'];
   /** The platform's ceiling on machines per deployment (default DEFAULT_MAX_MACHINES). */
   maxMachines?: number;
+  /** How long a deleted deployment's DeploymentHistory is kept (ms; default 720h, `--history-retention`). */
+  historyRetentionMs?: number;
 }
 
 export interface Controller {
@@ -90,6 +95,12 @@ export interface Controller {
   serviceTemplates: ServiceTemplateReconciler;
   /** Clients of the workload clusters (close them when the controller stops). */
   workloadClients: WorkloadClients;
+  /** Writes Credentials' readiness. */
+  credentials: CredentialReconciler;
+  /** Distributes the system namespace's objects (AccessManagement). */
+  accessManagement: AccessManagementReconciler;
+  /** Deletes expired DeploymentHistories. */
+  histories: HistorySweeper;
 }
 
 export function createController(o: ControllerOptions): Controller {
@@ -125,6 +136,7 @@ export function createController(o: ControllerOptions): Controller {
     events,
     knownVersions: o.knownVersions ?? KNOWN_KUBERNETES_VERSIONS,
     ...(o.maxMachines !== undefined ? { maxMachines: o.maxMachines } : {}),
+    ...(o.historyRetentionMs !== undefined ? { historyRetentionMs: o.historyRetentionMs } : {}),
     ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
     ...(o.resyncMs !== undefined ? { resyncMs: o.resyncMs } : {}),
     ...(o.defaultHealthCheck !== undefined ? { defaultHealthCheck: o.defaultHealthCheck } : {}),
@@ -142,17 +154,39 @@ export function createController(o: ControllerOptions): Controller {
     ...(o.onServicesDelivered ? { onDelivered: o.onServicesDelivered } : {}),
   });
   const serviceTemplates = new ServiceTemplateReconciler({ store: o.store, gate });
+  const credentials = new CredentialReconciler({ store: o.store, clock: o.clock });
+  const accessManagement = new AccessManagementReconciler({
+    store: o.store,
+    clock: o.clock,
+    catalog: o.catalog,
+  });
+  const histories = new HistorySweeper({ store: o.store, clock: o.clock });
   const runtime = new ControllerRuntime({
     store: o.store,
     reconciler,
     services,
     serviceTemplates,
     templates,
+    credentials,
+    accessManagement,
+    histories,
     clock: o.clock,
     ...(o.onReconciled ? { onReconciled: o.onReconciled } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.watchRestarts ? { watchRestarts: o.watchRestarts } : {}),
     ...(o.watchBackoff ? { watchBackoff: o.watchBackoff } : {}),
   });
-  return { runtime, reconciler, templates, events, gate, services, serviceTemplates, workloadClients };
+  return {
+    runtime,
+    reconciler,
+    templates,
+    events,
+    gate,
+    services,
+    serviceTemplates,
+    workloadClients,
+    credentials,
+    accessManagement,
+    histories,
+  };
 }

@@ -7,12 +7,16 @@
  * advances a ManualClock to the next due key, so a test run is deterministic; `runRealtime`
  * sleeps on the wall clock for the CLI.
  */
+import { ACCESS_MANAGEMENT_TYPE } from '../api/access-management.js';
 import { CLUSTER_TEMPLATE_TYPE } from '../api/cluster-template.js';
+import { CREDENTIAL_TYPE, SIMULATED_IDENTITY_TYPE } from '../api/credential.js';
 import { MACHINE_TYPE } from '../api/machine.js';
+import { PROVIDER_INTERFACE_TYPE } from '../api/provider-interface.js';
 import { MULTI_CLUSTER_SERVICE_TYPE, SERVICE_TEMPLATE_TYPE } from '../api/services.js';
-import { CHAIN_TYPE } from '../api/template-chain.js';
+import { CHAIN_TYPE, SERVICE_TEMPLATE_CHAIN_TYPE } from '../api/template-chain.js';
 import type { ManualClock } from '../domain/clock.js';
 import { LABEL_CLUSTER_DEPLOYMENT } from '../domain/labels.js';
+import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import type { Clock } from '../providers/contract.js';
 import { isTransientProviderError } from '../providers/errors.js';
 import type { KubeObject, ResourceType, Store, Watch } from '../store/types.js';
@@ -30,6 +34,14 @@ export const TEMPLATE_KEY_PREFIX = 'template:';
 export const SERVICES_KEY_PREFIX = 'services:';
 /** Work-queue keys of ServiceTemplates (their status): `servicetemplate:<namespace>/<name>`. */
 export const SERVICE_TEMPLATE_KEY_PREFIX = 'servicetemplate:';
+/** Work-queue keys of Credentials (their readiness): `credential:<namespace>/<name>`. */
+export const CREDENTIAL_KEY_PREFIX = 'credential:';
+/** Work-queue keys of AccessManagements (cluster-scoped): `accessmanagement:<name>`. */
+export const ACCESS_MANAGEMENT_KEY_PREFIX = 'accessmanagement:';
+/** The one key of the periodic sweep of expired DeploymentHistories. */
+export const HISTORY_SWEEP_KEY = 'historysweep:';
+
+const NAMESPACE_TYPE = { apiVersion: 'v1', kind: 'Namespace' } as const;
 
 export interface ReconcileResult {
   /** Reconcile again after this long (ms); absent: only when something changes. */
@@ -49,6 +61,12 @@ export interface RuntimeOptions {
   services?: Reconciler;
   /** Writes ServiceTemplates' status (keys with SERVICE_TEMPLATE_KEY_PREFIX). */
   serviceTemplates?: Reconciler;
+  /** Writes Credentials' readiness (keys with CREDENTIAL_KEY_PREFIX); absent: Credentials are not watched. */
+  credentials?: Reconciler;
+  /** Distributes the system namespace's objects (keys with ACCESS_MANAGEMENT_KEY_PREFIX); absent: not watched. */
+  accessManagement?: Reconciler;
+  /** Deletes expired DeploymentHistories (the key HISTORY_SWEEP_KEY, queued at start). */
+  histories?: Reconciler;
   clock: Clock;
   /** Called after each reconcile (for progress output and metrics). */
   onReconciled?: (key: string, result: ReconcileResult | Error) => void;
@@ -109,6 +127,9 @@ export class ControllerRuntime {
   private readonly pauses = new Set<() => void>();
   private readonly seen = new Map<string, string>();
   private readonly deployments = new Set<string>();
+  /** Credentials (`ns/name`) and AccessManagements (names) seen: identity and rule changes requeue them. */
+  private readonly credentialKeys = new Set<string>();
+  private readonly accessManagements = new Set<string>();
   private started = false;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -135,6 +156,9 @@ export class ControllerRuntime {
         this.seen.delete(`cd:${key}`);
         this.seen.delete(`svc:${key}`);
         if (this.opts.services) this.enqueue(`${SERVICES_KEY_PREFIX}${key}`);
+        // its history now expires: the sweep plans for it (and copies it kept revoked may go)
+        if (this.opts.histories) this.enqueue(HISTORY_SWEEP_KEY);
+        this.enqueueAccessManagements();
         return;
       }
       this.deployments.add(key);
@@ -169,7 +193,9 @@ export class ControllerRuntime {
     await this.watchType(CHAIN_TYPE, (_type, o) => {
       const ns = o.metadata.namespace ?? 'default';
       this.enqueueNamespace(ns);
+      this.systemObjectChanged(o);
     });
+    await this.watchTenancy();
     if (this.opts.services) {
       // spec, labels or deletion only: the services reconciler writes their status itself
       const changed = (prefix: string, type: string, o: KubeObject): boolean => {
@@ -187,8 +213,20 @@ export class ControllerRuntime {
         if (changed('mcs', type, o)) this.enqueueServices();
       });
       await this.watchType(SERVICE_TEMPLATE_TYPE, (type, o) => {
+        // its validity is an admission fact of the namespace's deployments
+        const valid = `st:${keyOf(o)}:valid`;
+        const now =
+          type === 'DELETED'
+            ? ''
+            : JSON.stringify((o.status as { valid?: unknown } | undefined)?.valid ?? null);
+        if (this.seen.get(valid) !== now) {
+          if (type === 'DELETED') this.seen.delete(valid);
+          else this.seen.set(valid, now);
+          this.enqueueNamespace(o.metadata.namespace ?? 'default');
+        }
         if (!changed('st', type, o)) return;
         this.enqueueServices(o.metadata.namespace);
+        this.systemObjectChanged(o);
         if (type !== 'DELETED' && this.opts.serviceTemplates)
           this.enqueue(`${SERVICE_TEMPLATE_KEY_PREFIX}${keyOf(o)}`);
       });
@@ -201,26 +239,140 @@ export class ControllerRuntime {
           this.seen.delete(key);
           this.seen.delete(`${key}:status`);
           this.enqueueNamespace(ns);
+          this.systemObjectChanged(o);
           return;
         }
         const fp = fingerprint(o);
         if (this.seen.get(key) !== fp) {
           this.seen.set(key, fp);
           this.enqueue(key);
+          // labels too: a revoked copy is an admission fact of the namespace's deployments
+          this.enqueueNamespace(ns);
+          this.systemObjectChanged(o);
         }
-        // A template's resolution changed: its deployments render again.
+        // A template's resolution changed: its deployments render again (and its copies get it).
         const status = JSON.stringify(o.status ?? null);
         if (this.seen.get(`${key}:status`) !== status) {
           this.seen.set(`${key}:status`, status);
           this.enqueueNamespace(ns);
+          this.systemObjectChanged(o);
         }
       });
+    if (this.opts.histories) this.enqueue(HISTORY_SWEEP_KEY);
+  }
+
+  /**
+   * Credentials, AccessManagements and what they depend on: identities and namespaces requeue
+   * Credentials; namespaces, the system namespace's distributable objects and the rules requeue
+   * the AccessManagements; an AccessManagement coming or going (open <-> tenancy mode) and
+   * ProviderInterfaces requeue every deployment.
+   */
+  private async watchTenancy(): Promise<void> {
+    const { credentials, accessManagement } = this.opts;
+    if (credentials) {
+      await this.watchType(CREDENTIAL_TYPE, (type, o) => {
+        const key = keyOf(o);
+        const k = `cred:${key}`;
+        const statusKey = `${k}:status`;
+        if (type === 'DELETED') {
+          this.credentialKeys.delete(key);
+          this.seen.delete(k);
+          this.seen.delete(statusKey);
+          this.enqueueNamespace(o.metadata.namespace ?? 'default');
+          this.systemObjectChanged(o);
+          return;
+        }
+        this.credentialKeys.add(key);
+        const fp = fingerprint(o);
+        if (this.seen.get(k) !== fp) {
+          this.seen.set(k, fp);
+          this.enqueue(`${CREDENTIAL_KEY_PREFIX}${key}`);
+          this.enqueueNamespace(o.metadata.namespace ?? 'default');
+          this.systemObjectChanged(o);
+        }
+        // readiness is an admission fact of the namespace's deployments
+        const status = JSON.stringify(o.status ?? null);
+        if (this.seen.get(statusKey) !== status) {
+          this.seen.set(statusKey, status);
+          this.enqueueNamespace(o.metadata.namespace ?? 'default');
+        }
+      });
+      await this.watchType(SIMULATED_IDENTITY_TYPE, (type, o) => {
+        const k = `simid:${o.metadata.name}`;
+        if (type === 'DELETED') this.seen.delete(k);
+        else {
+          const fp = JSON.stringify([fingerprint(o), o.spec ?? null]);
+          if (this.seen.get(k) === fp) return;
+          this.seen.set(k, fp);
+        }
+        this.enqueueCredentials();
+      });
+      await this.watchType(PROVIDER_INTERFACE_TYPE, () => {
+        for (const k of this.deployments) this.enqueue(k);
+      });
+    }
+    if (accessManagement || credentials)
+      await this.watchType(NAMESPACE_TYPE, (type, o) => {
+        const k = `ns:${o.metadata.name}`;
+        if (type === 'DELETED') this.seen.delete(k);
+        else {
+          const fp = JSON.stringify(o.metadata.labels ?? {});
+          if (this.seen.get(k) === fp) return;
+          this.seen.set(k, fp);
+        }
+        this.enqueueAccessManagements();
+        this.enqueueCredentials(o.metadata.name);
+      });
+    if (accessManagement) {
+      await this.watchType(ACCESS_MANAGEMENT_TYPE, (type, o) => {
+        const name = o.metadata.name;
+        const k = `am:${name}`;
+        const existed = this.accessManagements.size > 0;
+        if (type === 'DELETED') {
+          this.seen.delete(k);
+          this.accessManagements.delete(name);
+          // the one in force may have gone: the others are looked at again, and this one's copies
+          this.enqueue(`${ACCESS_MANAGEMENT_KEY_PREFIX}${name}`);
+        } else {
+          this.accessManagements.add(name);
+          const fp = fingerprint(o);
+          if (this.seen.get(k) === fp) return;
+          this.seen.set(k, fp);
+        }
+        this.enqueueAccessManagements();
+        // open <-> tenancy mode: every deployment, its services and every Credential are judged again
+        if (existed !== this.accessManagements.size > 0) {
+          for (const d of this.deployments) this.enqueue(d);
+          if (this.opts.services) this.enqueueServices();
+          this.enqueueCredentials();
+        }
+      });
+      await this.watchType(SERVICE_TEMPLATE_CHAIN_TYPE, (_type, o) => this.systemObjectChanged(o));
+    }
+  }
+
+  /** An object of the system namespace changed: the AccessManagements distribute it again. */
+  private systemObjectChanged(o: KubeObject): void {
+    if (o.metadata.namespace === SYSTEM_NAMESPACE) this.enqueueAccessManagements();
+  }
+
+  /** Queues every AccessManagement (one is in force; the others report that). */
+  enqueueAccessManagements(): void {
+    if (!this.opts.accessManagement) return;
+    for (const name of this.accessManagements) this.enqueue(`${ACCESS_MANAGEMENT_KEY_PREFIX}${name}`);
+  }
+
+  /** Queues every Credential (of one namespace). */
+  enqueueCredentials(ns?: string): void {
+    if (!this.opts.credentials) return;
+    for (const k of this.credentialKeys)
+      if (ns === undefined || splitKey(k).namespace === ns) this.enqueue(`${CREDENTIAL_KEY_PREFIX}${k}`);
   }
 
   /** Queues the services of every deployment (of one namespace; the system namespace's templates serve all). */
   enqueueServices(ns?: string): void {
     for (const k of this.deployments)
-      if (ns === undefined || ns === 'clustermint-system' || splitKey(k).namespace === ns)
+      if (ns === undefined || ns === SYSTEM_NAMESPACE || splitKey(k).namespace === ns)
         this.enqueue(`${SERVICES_KEY_PREFIX}${k}`);
   }
 
@@ -269,7 +421,13 @@ export class ControllerRuntime {
           ? this.opts.services
           : key.startsWith(SERVICE_TEMPLATE_KEY_PREFIX)
             ? this.opts.serviceTemplates
-            : undefined;
+            : key.startsWith(CREDENTIAL_KEY_PREFIX)
+              ? this.opts.credentials
+              : key.startsWith(ACCESS_MANAGEMENT_KEY_PREFIX)
+                ? this.opts.accessManagement
+                : key === HISTORY_SWEEP_KEY
+                  ? this.opts.histories
+                  : undefined;
       outcome = await (reconciler ?? this.opts.reconciler).reconcile(key);
       this.backoff.reset(key);
       if (outcome.requeueAfterMs !== undefined)

@@ -54,7 +54,13 @@ export interface DeploymentStatus {
   /** Each service on the workload cluster (k0rdent's status.services), written by the services reconciler. */
   services?: ServiceState[];
   /** The desired state last applied (the gate's objects), for `plan` and for keeping a cluster as it is when a change is refused. */
-  applied?: { template: string; generation: number; objects: PlainObject[] };
+  applied?: {
+    template: string;
+    generation: number;
+    objects: PlainObject[];
+    /** The Credential of the spec applied (the `old` side of the admission rules). */
+    credential?: string;
+  };
 }
 
 /** A Machine as Cluster API reports it. */

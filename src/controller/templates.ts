@@ -28,6 +28,7 @@ import { isNotFound } from '../store/errors.js';
 import type { KubeObject, ResourceType, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import type { PlainObject } from '../util/plain-object.js';
+import { originOf } from './copies.js';
 import { type ReconcileResult, type Reconciler, TEMPLATE_KEY_PREFIX } from './runtime.js';
 
 const SOURCE_TYPES: Record<SourceKind, ResourceType> = {
@@ -94,6 +95,8 @@ export class TemplateReconciler implements Reconciler {
       throw e;
     }
     if (ct.metadata.deletionTimestamp) return {};
+    // a distributed copy's status is its origin's, written by the AccessManagement reconciler
+    if (await originOf(this.o.store, ct)) return {};
     const template = ct as unknown as PlainObject;
     let decided: TemplateSource;
     try {
@@ -157,9 +160,11 @@ export async function deploymentTemplate(
   if (digest) {
     const chart = loader.byDigest(digest, `ClusterTemplate ${namespace}/${name} (${digest})`);
     if (chart) return { kind: 'chart', chart, key: digest };
-    // the caches lost it (another replica resolved it, or the cache was cleared): load it again
+    // the caches lost it (another replica resolved it, or the cache was cleared): load it again,
+    // a distributed copy's through its origin (its sources are in the system namespace)
     try {
-      const { source } = await decideWithFetch(template, storeFetch(store));
+      const origin = await originOf(store, ct);
+      const { source } = await decideWithFetch((origin ?? ct) as unknown as PlainObject, storeFetch(store));
       if (source.kind !== 'unresolvable') {
         const loaded = await loader.load(source);
         if (loaded.digest === digest) return { kind: 'chart', chart: loaded.chart, key: digest };

@@ -47,11 +47,28 @@ export interface FailureDomain {
 // ---------------------------------------------------------------------------------------------
 // Infrastructure
 
+/**
+ * Reads one object of the management side (an identity, its Secret, a Namespace): undefined when
+ * there is none; a ProviderError when it may not be read.
+ */
+export type ObjectReader = (ref: {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}) => Promise<{ metadata: { labels?: Record<string, string> }; spec?: unknown } | undefined>;
+
 export interface EnsureClusterRequest {
   /** Stable id of the cluster, e.g. `namespace/name` of the CAPI Cluster. */
   clusterId: string;
   /** The rendered infrastructure cluster object (e.g. SimulatedCluster). */
   infrastructure: RenderedObject;
+  /**
+   * How the provider reads the identity the cluster names (its `spec.identityRef`) before it
+   * makes the cluster; absent: the caller has no objects to read, and a cluster that names an
+   * identity is refused.
+   */
+  readObject?: ObjectReader;
 }
 
 export type InfraClusterPhase = 'Provisioning' | 'Provisioned' | 'Deleting' | 'Deleted';

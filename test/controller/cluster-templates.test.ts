@@ -157,10 +157,9 @@ describe.skipIf(!helm.bin || !haveCharts)('ClusterTemplates resolved by the embe
       expect(badStatus.config).toBeUndefined();
 
       // the deployment rendered with the template's chart: its values, its objects
-      const dev = await h.cd('dev');
       expect(await h.condition('dev', 'TemplateReady')).toMatchObject({ status: 'True' });
       expect(await h.condition('dev', 'ValuesValid')).toMatchObject({ status: 'True' });
-      const objects = (dev.status?.applied?.objects ?? []) as Array<{
+      const objects = (await h.rendered('dev')) as Array<{
         kind: string;
         spec?: { replicas?: number };
       }>;
@@ -179,7 +178,7 @@ describe.skipIf(!helm.bin || !haveCharts)('ClusterTemplates resolved by the embe
       expect(tr).toMatchObject({ status: 'False', reason: 'TemplateInvalid' });
       expect(tr?.message).toContain('the ClusterTemplate docker-hosted-cp-9-9-9 is invalid with the error: ');
       expect(tr?.message).toContain(String(badStatus.validationError).slice(0, 40));
-      expect(((await h.cd('bad')).status?.applied?.objects ?? []).length).toBe(0);
+      expect((await h.rendered('bad')).length).toBe(0);
 
       // each chart was downloaded once; later reconciles (the 10m interval, a changed deployment)
       // read the index again, the archive from the cache
@@ -189,7 +188,7 @@ describe.skipIf(!helm.bin || !haveCharts)('ClusterTemplates resolved by the embe
         config: { workersNumber: 3 },
       });
       await h.runFor(25 * 60_000);
-      const replicas = ((await h.cd('dev')).status?.applied?.objects ?? []) as Array<{
+      const replicas = (await h.rendered('dev')) as Array<{
         kind: string;
         spec?: { replicas?: number };
       }>;
@@ -323,12 +322,12 @@ describe.skipIf(!helm.bin || !registryBin.bin || !haveCharts)('ClusterTemplates 
         expect(status).toMatchObject({ valid: true, chartVersion: '1.0.15' });
         expect(String(status.chartDigest)).toMatch(/^sha256:[0-9a-f]{64}$/);
       }
-      const objects = ((await h.cd('one')).status?.applied?.objects ?? []) as Array<{
+      const objects = (await h.rendered('one')) as Array<{
         kind: string;
         spec?: { replicas?: number };
       }>;
       expect(objects.find((o) => o.kind === 'MachineDeployment')?.spec?.replicas).toBe(2);
-      expect(((await h.cd('two')).status?.applied?.objects ?? []).length).toBe(6);
+      expect((await h.rendered('two')).length).toBe(6);
     } finally {
       await h.close();
     }

@@ -5,6 +5,7 @@ import { compareEvents, EVENT_TYPE } from '../../src/api/event.js';
 import { MACHINE_TYPE, type Machine } from '../../src/api/machine.js';
 import type { DeploymentStatus } from '../../src/controller/deployment.js';
 import { type Controller, type ControllerOptions, createController } from '../../src/controller/index.js';
+import { deploymentTemplate } from '../../src/controller/templates.js';
 import type { LoadedPolicy } from '../../src/policy/load.js';
 import { loadPolicyFiles } from '../../src/policy/policy-files.js';
 import { embeddedRegistry, ManualClock, SimulatedCloud } from '../../src/providers/index.js';
@@ -81,6 +82,19 @@ export class Harness {
     } catch {
       return undefined;
     }
+  }
+
+  /** The objects the stored deployment renders to, as its pass renders them (a dryRun deployment stores none). */
+  async rendered(name: string, namespace = 'team-a'): Promise<Array<Record<string, unknown>>> {
+    const cd = await this.cd(name, namespace);
+    const { gate } = this.controller;
+    const template = await deploymentTemplate(
+      this.store,
+      gate.loader,
+      namespace,
+      String((cd.spec as { template?: unknown }).template),
+    );
+    return gate.run(cd, undefined, template).objects;
   }
 
   async machines(namespace = 'team-a'): Promise<Machine[]> {

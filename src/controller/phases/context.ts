@@ -42,6 +42,8 @@ export interface DeploymentReconcilerOptions {
   adoptedProbeMs?: number;
   /** The platform's ceiling on machines per deployment (default DEFAULT_MAX_MACHINES). */
   maxMachines?: number;
+  /** How long a deleted deployment's DeploymentHistory is kept (ms; default 720h). */
+  historyRetentionMs?: number;
 }
 
 export type EventType = 'Normal' | 'Warning';
@@ -72,8 +74,8 @@ export class PassContext {
     this.ns = cd.metadata.namespace ?? 'default';
   }
 
-  get spec(): { template: string; dryRun?: boolean } {
-    return (this.cd.spec ?? {}) as { template: string; dryRun?: boolean };
+  get spec(): { template: string; dryRun?: boolean; credential?: string } {
+    return (this.cd.spec ?? {}) as { template: string; dryRun?: boolean; credential?: string };
   }
 
   get pollMs(): number {

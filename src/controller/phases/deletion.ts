@@ -14,6 +14,7 @@ import type {
 import { isTerminalProviderError, isTransientProviderError } from '../../providers/errors.js';
 import { isNotFound } from '../../store/errors.js';
 import { type DesiredCluster, desiredCluster } from '../desired.js';
+import { markHistoryDeleted } from '../history.js';
 import { deleteMachine, listMachines, type MachineContext, syncMachine } from '../machines.js';
 import { isDeleting } from '../pool.js';
 import type { ReconcileResult } from '../runtime.js';
@@ -90,6 +91,13 @@ async function removeFinalizer(ctx: PassContext, message: string): Promise<Recon
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
+  // the deletion is complete: the deployment's history is kept for the retention period
+  await markHistoryDeleted(
+    ctx.o.store,
+    { namespace: ctx.ns, name: ctx.cd.metadata.name, uid: ctx.cd.metadata.uid },
+    ctx.now,
+    ctx.o.historyRetentionMs,
+  );
   return {};
 }
 

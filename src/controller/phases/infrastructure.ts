@@ -4,7 +4,9 @@ import type {
   InfrastructureProvider,
   RenderedObject as ProviderObject,
 } from '../../providers/contract.js';
+import { isTerminalProviderError } from '../../providers/errors.js';
 import type { DesiredCluster } from '../desired.js';
+import { providerObjectReader } from '../identities.js';
 import type { PassContext } from './context.js';
 
 export type InfrastructureResult =
@@ -17,10 +19,24 @@ export async function reconcileInfrastructure(
   clusterId: string,
 ): Promise<InfrastructureResult> {
   const provider = ctx.o.registry.infrastructureFor(d.infrastructure as ProviderObject);
-  const status = await provider.ensureCluster({
-    clusterId,
-    infrastructure: d.infrastructure as ProviderObject,
-  });
+  let status: InfraClusterStatus;
+  try {
+    status = await provider.ensureCluster({
+      clusterId,
+      infrastructure: d.infrastructure as ProviderObject,
+      readObject: providerObjectReader(ctx.o.store),
+    });
+  } catch (e) {
+    // a refusal (the identity missing or out of scope) says so where the infrastructure is reported
+    if (isTerminalProviderError(e))
+      ctx.cond(
+        'InfrastructureReady',
+        'False',
+        e.reason,
+        `${d.infrastructure.kind} ${d.clusterName}: ${e.message}`,
+      );
+    throw e;
+  }
   if (!status.ready) {
     ctx.cond(
       'InfrastructureReady',

@@ -9,7 +9,7 @@ import { kubernetesVersion } from '../../domain/kubernetes-version.js';
 import { planControlPlaneUpgrade } from '../../domain/upgrade-path.js';
 import type { RenderedObject as ProviderObject } from '../../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../../providers/errors.js';
-import { getCondition } from '../conditions.js';
+import { getCondition, removeCondition } from '../conditions.js';
 import { type DesiredCluster, DesiredStateError, desiredCluster } from '../desired.js';
 import { listMachines, type MachineContext } from '../machines.js';
 import { upgradeConcurrency } from '../planners/rolled-version.js';
@@ -28,29 +28,38 @@ import { mergeOutcomes, type PhaseOutcome, requeueAfterMs } from './outcome.js';
 import { summarize } from './summary.js';
 import { reconcileWorkers, workerPoolInputs } from './workers.js';
 
+/** k0rdent's words for a deployment in dry-run mode. */
+export const DRY_RUN_MESSAGE = 'DryRun mode is enabled. Remove spec.dryRun to proceed';
+
 export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> {
-  const { objects, refusal } = await decideApply(ctx);
+  const { objects, refusal, dryRun } = await decideApply(ctx);
+  if (ctx.spec.dryRun) ctx.cond('Provisioned', 'False', 'DryRun', DRY_RUN_MESSAGE);
+  else ctx.conditions = removeCondition(ctx.conditions, 'Provisioned');
   if (!objects) {
+    const admission = getCondition(ctx.conditions, 'Admitted');
+    const refused = admission?.status === 'False';
     const denied = getCondition(ctx.conditions, 'PolicyPassed')?.status === 'False';
     const failed = ctx.conditions.find((c) => c.status === 'False');
     ctx.cond(
       'Ready',
       'False',
       // a refusal of the first change (the machine ceiling) says why, not an older condition
-      denied ? 'PolicyDenied' : (refusal?.reason ?? failed?.reason ?? 'Refused'),
-      denied
-        ? 'the gate denied the deployment: nothing is created'
-        : (refusal?.message ?? failed?.message ?? 'not applied'),
+      refused
+        ? 'AdmissionDenied'
+        : denied
+          ? 'PolicyDenied'
+          : (refusal?.reason ?? failed?.reason ?? 'Refused'),
+      refused
+        ? `refused: ${admission.message}; nothing is created`
+        : denied
+          ? 'the gate denied the deployment: nothing is created'
+          : (refusal?.message ?? failed?.message ?? 'not applied'),
     );
     return finishPass(ctx, {});
   }
-  if (ctx.spec.dryRun) {
-    ctx.cond(
-      'Ready',
-      'False',
-      'DryRun',
-      'spec.dryRun is set: validated only; remove spec.dryRun to provision',
-    );
+  if (dryRun) {
+    // judged, not provisioned: a cluster applied before dryRun was set stays as it is
+    ctx.cond('Ready', 'False', 'DryRun', DRY_RUN_MESSAGE);
     return finishPass(ctx, {});
   }
   const adopted = adoptedClusterOf(objects);

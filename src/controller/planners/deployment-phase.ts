@@ -13,7 +13,10 @@ export function deploymentPhase(
   if (current === 'Deleting') return current;
   const ready = getCondition(conditions, 'Ready');
   if (ready?.status === 'True') return 'Ready';
-  if (getCondition(conditions, 'PolicyPassed')?.status === 'False' && !applied) return 'Denied';
+  const denied =
+    getCondition(conditions, 'PolicyPassed')?.status === 'False' ||
+    getCondition(conditions, 'Admitted')?.status === 'False';
+  if (denied && !applied) return 'Denied';
   if (getCondition(conditions, 'UpgradeInProgress')?.status === 'True') return 'Upgrading';
   if (ready?.reason === 'Failed' || ready?.reason === 'ProviderError') return 'Failed';
   return 'Provisioning';
@@ -25,6 +28,8 @@ const NOTABLE = new Set([
   'ControlPlaneReady',
   'WorkersReady',
   'PolicyPassed',
+  'Admitted',
+  'AccessRevoked',
   'UpgradeInProgress',
   'RemediationAllowed',
   'Deleting',
@@ -47,15 +52,24 @@ export function conditionEvents(old: readonly Condition[], now: readonly Conditi
   for (const c of ordered) {
     const was = old.find((x) => x.type === c.type);
     if (was && was.status === c.status && was.reason === c.reason) continue;
-    if (!was && c.status !== 'True' && c.type !== 'PolicyPassed') continue;
+    // a new condition is news when True (Admitted excepted: every deployment starts admitted), or a denial
+    const denial = c.type === 'PolicyPassed' || c.type === 'Admitted';
+    if (!was && (c.status === 'True' ? c.type === 'Admitted' : !denial)) continue;
     if (!NOTABLE.has(c.type)) continue;
     if (c.type === 'UpgradeInProgress' && c.status === 'False' && c.reason === 'NoUpgrade') continue;
     const warning =
-      c.status === 'False' && (c.type === 'PolicyPassed' || c.type === 'RemediationAllowed')
+      (c.status === 'False' &&
+        (c.type === 'PolicyPassed' || c.type === 'Admitted' || c.type === 'RemediationAllowed')) ||
+      (c.type === 'AccessRevoked' && c.status === 'True')
         ? true
         : c.type === 'UpgradeInProgress' && c.status === 'False' && c.reason !== 'UpgradeCompleted';
     const reason =
-      c.status === 'True' && c.type !== 'Deleting' && c.type !== 'UpgradeInProgress' ? c.type : c.reason;
+      c.status === 'True' &&
+      c.type !== 'Deleting' &&
+      c.type !== 'UpgradeInProgress' &&
+      c.type !== 'AccessRevoked'
+        ? c.type
+        : c.reason;
     out.push({ reason, message: c.message, type: warning ? 'Warning' : 'Normal' });
   }
   return out;

@@ -1,4 +1,4 @@
-/** The gate's verdict as TemplateReady, ValuesValid and PolicyPassed (pure). */
+/** The gate's verdict as TemplateReady, ValuesValid, PolicyPassed and Admitted (pure). */
 import type { Verdict } from '../../gate/index.js';
 import type { ConditionVerdict } from '../status.js';
 
@@ -9,12 +9,14 @@ function summary(xs: readonly Violation[]): string {
     xs
       .slice(0, 3)
       .map((x) =>
-        x.policy
-          ? `${x.policy}/${x.rule}: ${x.message}`
-          : // where in the submission or a rendered object, as the CLI prints it
-            x.location?.path && !x.message.includes(x.location.path)
-            ? `${x.location.path}: ${x.message}`
-            : x.message,
+        x.stage === 'admission'
+          ? `[admission/${x.rule}] ${x.message}`
+          : x.policy
+            ? `${x.policy}/${x.rule}: ${x.message}`
+            : // where in the submission or a rendered object, as the CLI prints it
+              x.location?.path && !x.message.includes(x.location.path)
+              ? `${x.location.path}: ${x.message}`
+              : x.message,
       )
       .join('; ') + (xs.length > 3 ? `; and ${xs.length - 3} more` : '')
   );
@@ -27,14 +29,17 @@ function templateReason(xs: readonly Violation[]): string {
   return 'TemplateNotFound';
 }
 
+/** `admission`: the verdict includes k0rdent's admission rules (the controller's does): Admitted says how they went. */
 export function gateConditions(
   v: Pick<Verdict, 'violations' | 'objects' | 'rules'>,
   template: string,
+  admission = false,
 ): ConditionVerdict[] {
   const errors = v.violations.filter((x) => x.severity === 'error');
   const resolve = errors.filter((x) => x.stage === 'resolve');
   const values = errors.filter((x) => x.stage === 'values' || x.stage === 'render' || x.stage === 'object');
   const policy = errors.filter((x) => x.stage === 'policy');
+  const refused = errors.filter((x) => x.stage === 'admission');
   const out: ConditionVerdict[] = [];
   const cond = (type: string, status: ConditionVerdict['status'], reason: string, message: string) =>
     out.push({ type, status, reason, message });
@@ -61,5 +66,8 @@ export function gateConditions(
     );
   else if (policy.length) cond('PolicyPassed', 'False', 'PolicyDenied', summary(policy));
   else cond('PolicyPassed', 'True', 'Passed', `${Object.keys(v.rules).length} policy rules passed`);
+  // k0rdent's admission rules (template, Credential, access, services), each named in the message
+  if (refused.length) cond('Admitted', 'False', 'AdmissionDenied', summary(refused));
+  else if (admission) cond('Admitted', 'True', 'Admitted', "k0rdent's admission rules passed");
   return out;
 }

@@ -21,6 +21,7 @@ import { isoSeconds } from '../conditions.js';
 import type { EventRecorder } from '../events.js';
 import type { GateRunner } from '../gate.js';
 import { type ReconcileResult, type Reconciler, SERVICES_KEY_PREFIX, splitKey } from '../runtime.js';
+import { isTenancyMode } from '../tenancy.js';
 import { readKubeconfig, workloadAccessOf } from './access.js';
 import type { WorkloadClients } from './clients.js';
 import { reconcileResourceSets } from './crs.js';
@@ -156,6 +157,7 @@ export class ServicesReconciler implements Reconciler {
         desired.map((d) => ({ name: d.name, namespace: d.namespace, dependsOn: d.dependsOn ?? [] })),
       );
       const rendered = new Map<string, RenderedService>();
+      const tenancy = await isTenancyMode(this.o.store);
       const failedOrder = 'error' in order ? order.error : undefined;
       for (const d of desired) {
         const k = `${d.namespace}/${d.name}`;
@@ -170,7 +172,7 @@ export class ServicesReconciler implements Reconciler {
             policies: this.o.gate.policies,
             namespaced: (t) => client.namespaced(t),
           },
-          { namespace: ns, name: cd.metadata.name },
+          { namespace: ns, name: cd.metadata.name, tenancy },
           d,
           version,
           inventories.get(k)?.template,

@@ -52,7 +52,7 @@ export function serviceResult(
  */
 export async function renderService(
   deps: RenderDeps,
-  cluster: { namespace: string; name: string; teamLabels?: Record<string, string> },
+  cluster: { namespace: string; name: string; teamLabels?: Record<string, string>; tenancy?: boolean },
   d: DesiredService,
   kubeVersion: string,
   previousTemplate: string | undefined,
@@ -60,7 +60,10 @@ export async function renderService(
   const ns = cluster.namespace;
   const key = `${d.namespace}/${d.name}`;
   try {
-    const template = await findServiceTemplate(deps.store, ns, d.template);
+    const template = await findServiceTemplate(deps.store, ns, d.template, {
+      ...(cluster.tenancy ? { tenancy: true } : {}),
+      owner: d.owner,
+    });
     if (previousTemplate && previousTemplate !== d.template && d.templateChain) {
       const chainNs = template.metadata.namespace ?? ns;
       const chains = (

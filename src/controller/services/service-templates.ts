@@ -6,6 +6,7 @@
  */
 import type { Chart } from '../../api/chart.js';
 import { SERVICE_TEMPLATE_TYPE } from '../../api/services.js';
+import { SYSTEM_NAMESPACE } from '../../domain/system-namespace.js';
 import type { TemplateChartLoader } from '../../resolve/template-chart.js';
 import { decideWithFetch } from '../../resolve/template-source.js';
 import { manifestsFromData } from '../../services/manifests.js';
@@ -13,10 +14,12 @@ import { getIfExists } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { ClustermintError } from '../../util/errors.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { originOf } from '../copies.js';
 import { storeFetch } from '../templates.js';
 import { isForbidden, notGranted } from './access.js';
 
-export const SYSTEM_NAMESPACE = 'clustermint-system';
+export { SYSTEM_NAMESPACE };
+
 const SERVICE_TEMPLATE = SERVICE_TEMPLATE_TYPE;
 
 export type LoadedService =
@@ -33,18 +36,37 @@ export class ServiceTemplateError extends Error {
   }
 }
 
+/**
+ * Where a service's template is looked for. Open mode: the cluster's namespace, then the system
+ * namespace. Tenancy mode (an AccessManagement exists): a deployment's own services only in its
+ * namespace (its team's templates and the distributed copies); a MultiClusterService's (owner
+ * `MultiClusterService/...`, cluster-scoped, the platform's) in the system namespace.
+ */
+export function serviceTemplateNamespaces(
+  namespace: string,
+  o: { tenancy?: boolean; owner?: string } = {},
+): string[] {
+  if (namespace === SYSTEM_NAMESPACE) return [namespace];
+  if (!o.tenancy) return [namespace, SYSTEM_NAMESPACE];
+  return o.owner?.startsWith('MultiClusterService/') ? [SYSTEM_NAMESPACE] : [namespace];
+}
+
 export async function findServiceTemplate(
   store: Pick<Store, 'get'>,
   namespace: string,
   name: string,
+  o: { tenancy?: boolean; owner?: string } = {},
 ): Promise<KubeObject> {
-  for (const ns of namespace === SYSTEM_NAMESPACE ? [namespace] : [namespace, SYSTEM_NAMESPACE]) {
+  const where = serviceTemplateNamespaces(namespace, o);
+  for (const ns of where) {
     const t = await getIfExists(store, { ...SERVICE_TEMPLATE, namespace: ns, name });
     if (t) return t;
   }
   throw new ServiceTemplateError(
     'TemplateNotFound',
-    `ServiceTemplate ${name} is neither in namespace ${namespace} nor in ${SYSTEM_NAMESPACE}`,
+    where.length === 2
+      ? `ServiceTemplate ${name} is neither in namespace ${namespace} nor in ${SYSTEM_NAMESPACE}`
+      : `ServiceTemplate ${name} is not in namespace ${where[0]}${o.tenancy && where[0] !== SYSTEM_NAMESPACE ? '; the platform distributes ServiceTemplates through AccessManagement' : ''}`,
   );
 }
 
@@ -72,14 +94,20 @@ export async function loadServiceTemplate(
     return {
       kind: 'manifests',
       template,
-      ...(await manifestsOf(store, template, spec.resources as PlainObject)),
+      ...(await manifestsOf(
+        store,
+        (await originOf(store, template)) ?? template,
+        spec.resources as PlainObject,
+      )),
     };
   if (!hasHelm)
     throw new ServiceTemplateError(
       'TemplateInvalid',
       `${name}: One of Helm, Kustomize, or Resources must be specified`,
     );
-  const { source } = await decideWithFetch(template as unknown as PlainObject, storeFetch(store));
+  // a distributed copy's chart comes through its origin (the sources are in the system namespace)
+  const from = (await originOf(store, template)) ?? template;
+  const { source } = await decideWithFetch(from as unknown as PlainObject, storeFetch(store));
   if (source.kind === 'unresolvable')
     throw new ServiceTemplateError(
       source.waiting ? 'SourceNotReady' : 'TemplateInvalid',

@@ -36,6 +36,7 @@ import {
   templateKnobs,
 } from './config.js';
 import { SimulatedCloudDb } from './db.js';
+import { checkClusterIdentity } from './identity.js';
 import {
   type ClusterRecord,
   type ControlPlaneRecord,
@@ -117,6 +118,9 @@ export class SimulatedCloud implements InfrastructureProvider, HostedControlPlan
       this.apiError(settings, 'ensureCluster', req.clusterId, now);
       return observeCluster(known, [], now);
     }
+    // A cluster about to be made: its identity must exist and admit its namespace (CAPA's rule).
+    if (!known || observeCluster(known, this.machinesWhileDeleting(known), now).phase === 'Deleted')
+      await checkClusterIdentity(req.clusterId, req.infrastructure, req.readObject);
     const rec = this.db.transaction(() => {
       const old = this.db.getCluster<ClusterRecord>(req.clusterId);
       if (old && observeCluster(old, this.machinesWhileDeleting(old), now).phase !== 'Deleted') {
