@@ -13,6 +13,7 @@ import {
   resolvedTemplateKubeVersion,
   templateKubeVersion,
 } from '../domain/kubernetes-version.js';
+import { MANAGED_LABEL } from '../domain/labels.js';
 import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
@@ -231,6 +232,19 @@ function defaultsPatch(
   return { ...response, uid };
 }
 
+/** Chart defaults less `clusterIdentity` (one object per defaults, so the patch cache keeps working). */
+const identityless = new WeakMap<PlainObject, PlainObject>();
+function withoutIdentity(defaults: PlainObject): PlainObject {
+  if (!Object.hasOwn(defaults, 'clusterIdentity')) return defaults;
+  let out = identityless.get(defaults);
+  if (!out) {
+    const { clusterIdentity: _, ...rest } = defaults;
+    out = rest;
+    identityless.set(defaults, out);
+  }
+  return out;
+}
+
 function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snapshot): AdmissionResponse {
   if (obj(object.metadata).deletionTimestamp) return allow(req.uid);
   const template = str(obj(object.spec).template);
@@ -238,7 +252,10 @@ function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snap
   try {
     const chart = resolveTemplate(snap, template, req.namespace || 'default');
     const defaults = chart.values?.doc.value;
-    return defaultsPatch(req.uid, object, isPlainObject(defaults) ? defaults : undefined);
+    if (!isPlainObject(defaults)) return defaultsPatch(req.uid, object, undefined);
+    // with a Credential the controller writes clusterIdentity from it: its chart default is not pinned
+    const withCredential = str(obj(object.spec).credential) !== '';
+    return defaultsPatch(req.uid, object, withCredential ? withoutIdentity(defaults) : defaults);
   } catch (e) {
     if (e instanceof ClustermintError) return allow(req.uid); // unknown template: validation denies
     throw e;
@@ -534,9 +551,12 @@ function validateChain(req: AdmissionRequest, object: PlainObject, snap: Snapsho
     names.add(name);
   }
   const namespace = req.namespace || str(obj(object.metadata).namespace);
+  // A copy an AccessManagement distributes comes with its templates, in whatever order the
+  // controller writes them (the snapshot may not show them yet): their existence is the origin's.
+  const copy = obj(obj(object.metadata).labels)[MANAGED_LABEL] === 'true';
   for (const [i, e] of entries.entries()) {
     const name = str(obj(e).name);
-    if (name && !templateKnown(snap, name, namespace))
+    if (name && !copy && !templateKnown(snap, name, namespace))
       errors.push(`spec.supportedTemplates[${i}].name: Not found: ${JSON.stringify(name)}`);
     const upgrades = obj(e).availableUpgrades;
     if (upgrades !== undefined && !Array.isArray(upgrades)) {

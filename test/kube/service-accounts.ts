@@ -59,7 +59,7 @@ export async function serviceAccountKubeconfig(
   if (r.status !== 201)
     throw new Error(`TokenRequest ${namespace}/${name}: ${r.status} ${JSON.stringify(r.body)}`);
   const token = r.body.status.token as string;
-  const file = join(dir, `${name}.kubeconfig`);
+  const file = join(dir, `${namespace}-${name}.kubeconfig`);
   const user = `system:serviceaccount:${namespace}:${name}`;
   writeFileSync(
     file,
