@@ -225,6 +225,42 @@ describe('ClusterDeployments in tenancy mode', () => {
   });
 });
 
+describe('the copies and the defaults', () => {
+  const chain = (labels: Record<string, string>) => ({
+    apiVersion: 'clustermint.io/v1alpha1',
+    kind: 'ClusterTemplateChain',
+    metadata: { name: 'chain-b', namespace: 'team-b', labels },
+    spec: { supportedTemplates: [{ name: 'sim-b' }] },
+  });
+
+  it("a distributed chain is not refused for templates the webhook has not seen yet; a team's own is", () => {
+    const own = admit(review('ClusterTemplateChain', chain({})), tenancy(), 'validate');
+    expect(own.status?.message).toContain('spec.supportedTemplates[0].name: Not found: "sim-b"');
+    const copy = admit(
+      review('ClusterTemplateChain', chain({ 'clustermint.io/managed': 'true' })),
+      tenancy(),
+      'validate',
+    );
+    expect(copy.allowed).toBe(true);
+  });
+
+  it('with a Credential, the chart default of clusterIdentity is not pinned (the controller writes it)', () => {
+    const paths = (spec: Record<string, unknown>) =>
+      patchOf(
+        admit(
+          review('ClusterDeployment', deployment('team-a', { config: {}, ...spec })),
+          tenancy(),
+          'mutate',
+        ),
+      ).map((op: { path: string }) => op.path);
+    const without = paths({});
+    const withCred = paths({ credential: 'sim-cred' });
+    expect(without).toContain('/spec/config/clusterIdentity');
+    expect(withCred).not.toContain('/spec/config/clusterIdentity');
+    expect(withCred).toContain('/spec/config/controlPlaneNumber');
+  });
+});
+
 describe('Credentials and AccessManagements', () => {
   const cred = (spec: Record<string, unknown>) => ({
     apiVersion: 'clustermint.io/v1alpha1',
