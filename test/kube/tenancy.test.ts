@@ -10,6 +10,7 @@
 // An AccessManagement switches the whole cluster into tenancy mode, so this file runs on an API
 // server of its own (test/testenv/workload.ts), not the one other files share. Needs `npm run
 // build` (skipped without dist/).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
-import { CliProcess, cliBuilt, eventually, ROOT } from '../helpers/process.js';
+import { BIN, CliProcess, cliBuilt, eventually, ROOT } from '../helpers/process.js';
 import { webhookCertificates } from '../testenv/index.js';
 import { closeWorkloadClusters, startWorkloadClusters } from '../testenv/workload.js';
 import { type Access, granted, missing, serviceAccountKubeconfig } from './service-accounts.js';
@@ -81,6 +82,8 @@ describe.skipIf(!server)('tenancy: two teams on a real API server, shipped RBAC 
   let teamA: KubeStore;
   let teamB: KubeStore;
   let tokenA: string;
+  let kubeconfigA: string;
+  let kubeconfigB: string;
   const procs: CliProcess[] = [];
 
   const get = (store: KubeStore, kind: string, namespace: string | undefined, name: string) =>
@@ -149,6 +152,8 @@ describe.skipIf(!server)('tenancy: two teams on a real API server, shipped RBAC 
       sa(B, 'deployer'),
     ]);
     tokenA = saA.token;
+    kubeconfigA = saA.file;
+    kubeconfigB = saB.file;
     teamA = await openKubeStore({ kubeconfig: saA.file, fieldManager: 'team-a' });
     teamB = await openKubeStore({ kubeconfig: saB.file, fieldManager: 'team-b' });
 
@@ -551,6 +556,26 @@ describe.skipIf(!server)('tenancy: two teams on a real API server, shipped RBAC 
     // team B may not read team A's history
     const r = await refusal(get(teamB, 'DeploymentHistory', A, 'a-prod'));
     expect(r.code).toBe(403);
+  });
+
+  it("`clustermint history` prints it under team A's own ServiceAccount", () => {
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+    if (cli(['history', '--help']).status !== 0) {
+      console.warn('skipping the history command check: this build has no `clustermint history`');
+      return;
+    }
+    const out = cli(['history', 'a-prod', '-n', A, '--kubeconfig', kubeconfigA]);
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(/^TIME\s+USER\s+ACTION\s+TEMPLATE\s+VERDICT/);
+    expect(lines.find((l) => /\bcreated\b/.test(l))).toContain(`system:serviceaccount:${A}:deployer`);
+    expect(out.stdout).toContain('[admission/template-upgrade]');
+    // team B's ServiceAccount may not read it
+    const other = cli(['history', 'a-prod', '-n', A, '--kubeconfig', kubeconfigB]);
+    expect(other.status).not.toBe(0);
+    expect(other.stderr).toMatch(/forbidden/i);
   });
 
   it('neither the webhook nor the controller met a Forbidden or an error', () => {
