@@ -3,9 +3,11 @@
  * validating path runs the same gate as `clustermint check`; the mutating path adds defaults.
  * No I/O: the server (server.ts) reads and writes, the sources (sources.ts) load.
  *
- * Kinds: clustermint.io/v1alpha1 ClusterDeployment (k0rdent's groups too), ClusterTemplate and
- * ClusterTemplateChain, and cluster.x-k8s.io Clusters with spec.topology. Other requests are
- * allowed with a warning (a webhook configuration that sends them is too broad).
+ * Kinds: clustermint.io/v1alpha1 ClusterDeployment (k0rdent's groups too; in tenancy mode with
+ * k0rdent's admission rules), ClusterTemplate, ClusterTemplateChain, Credential and
+ * AccessManagement, and cluster.x-k8s.io Clusters with spec.topology. Other requests are
+ * allowed with a warning (a webhook configuration that sends them is too broad). Deletion guards
+ * and the audit trail need the cluster at request time: the server does them (server.ts).
  */
 import { isClusterDeployment, readClusterDeployment } from '../api/cluster-deployment.js';
 import {

@@ -1,6 +1,7 @@
 /**
  * What the webhook decides with: the policies, the template catalog, the ClusterClasses and
- * their templates, and (with --kubeconfig) the cluster's ClusterTemplates and namespace labels.
+ * their templates, and (with --kubeconfig) the cluster's ClusterTemplates, namespace labels and
+ * tenancy objects (Credentials, ServiceTemplates, ProviderInterfaces, AccessManagements).
  * One immutable value, swapped whole when a source changes, so a request never sees half a reload.
  */
 

@@ -3,7 +3,10 @@
  * - folders (`--policies`, `--templates`: mounted ConfigMaps, a GitOps checkout), re-read when a
  *   file under them changes (polled fingerprint);
  * - with a cluster connection, the cluster's ValidatingPolicies, ClusterTemplates, ClusterClasses
- *   (and the templates they reference) and namespace labels, re-listed every `clusterRefreshMs`.
+ *   (and the templates they reference), namespace labels and tenancy objects (Credentials,
+ *   ServiceTemplates, ProviderInterfaces, AccessManagements), re-listed every `clusterRefreshMs`;
+ *   the connection itself goes into the snapshot for what is read live or written (deletion
+ *   guards, the one AccessManagement, the audit trail).
  * A failed reload keeps the last good snapshot and logs why.
  */
 
