@@ -15,6 +15,8 @@ import { createLogger, type LogLevel } from '../util/log.js';
 import type { IO } from './io.js';
 
 export interface KubeRunOptions {
+  /** How long a deleted deployment's DeploymentHistory is kept (ms; default 720h). */
+  historyRetentionMs?: number;
   kubeconfig?: string;
   inCluster: boolean;
   context?: string;
@@ -107,6 +109,7 @@ export async function runKubeController(o: KubeRunOptions, io: IO): Promise<numb
         ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
         ...(o.adoptedProbeMs !== undefined ? { adoptedProbeMs: o.adoptedProbeMs } : {}),
         ...(o.maxMachines !== undefined ? { maxMachines: o.maxMachines } : {}),
+        ...(o.historyRetentionMs !== undefined ? { historyRetentionMs: o.historyRetentionMs } : {}),
       },
       ops: { port: o.metricsPort, ...(o.metricsAddress ? { host: o.metricsAddress } : {}) },
       ...(o.leaderElect

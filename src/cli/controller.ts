@@ -81,6 +81,10 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
       'embedded: delete events older than this, as the API server does (default: 1h; 0: keep them)',
     )
     .option(
+      '--history-retention <d>',
+      "how long a deleted deployment's DeploymentHistory is kept before it is removed (default: 720h)",
+    )
+    .option(
       '--drift-interval <d>',
       "how often each workload cluster's services are checked for drift and readiness (default: 30s)",
     )
@@ -127,7 +131,12 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
       wrap(async (opts) => {
         // commander sets capi: true by default (--no-capi); only an explicit --no-capi selects Kubernetes mode.
         const kube = KUBE_OPTIONS.filter((k) => (k === 'capi' ? opts.capi === false : opts[k] !== undefined));
-        const intervals = serviceIntervals(opts);
+        const intervals = {
+          ...serviceIntervals(opts),
+          ...(opts.historyRetention !== undefined
+            ? { historyRetentionMs: parseDurationFlag('--history-retention', opts.historyRetention) }
+            : {}),
+        };
         if (kube.length === 0) return runEmbedded({ ...opts, ...intervals }, io);
         if (opts.eventTtl !== undefined)
           throw new ClustermintError(
@@ -206,6 +215,7 @@ async function runEmbedded(
     driftIntervalMs?: number;
     adoptedProbeMs?: number;
     maxMachines?: number;
+    historyRetentionMs?: number;
   },
   io: IO,
 ): Promise<number> {
@@ -223,6 +233,7 @@ async function runEmbedded(
     ...(opts.driftIntervalMs !== undefined ? { driftIntervalMs: opts.driftIntervalMs } : {}),
     ...(opts.adoptedProbeMs !== undefined ? { adoptedProbeMs: opts.adoptedProbeMs } : {}),
     ...(opts.maxMachines !== undefined ? { maxMachines: opts.maxMachines } : {}),
+    ...(opts.historyRetentionMs !== undefined ? { historyRetentionMs: opts.historyRetentionMs } : {}),
   });
   const ac = new AbortController();
   const stop = () => ac.abort();

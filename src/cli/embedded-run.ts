@@ -45,6 +45,8 @@ export interface EmbeddedOptions extends StateOptions {
   adoptedProbeMs?: number;
   /** The platform's ceiling on machines per deployment; absent: the remembered one, else the default. */
   maxMachines?: number;
+  /** How long a deleted deployment's history is kept (ms; default: the controller's, 720h). */
+  historyRetentionMs?: number;
 }
 
 /** The runtime's warnings as plain `warning:` lines on stderr (the embedded commands have no JSON log). */
@@ -177,6 +179,7 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.driftIntervalMs !== undefined ? { driftIntervalMs: o.driftIntervalMs } : {}),
     ...(o.adoptedProbeMs !== undefined ? { adoptedProbeMs: o.adoptedProbeMs } : {}),
+    ...(o.historyRetentionMs !== undefined ? { historyRetentionMs: o.historyRetentionMs } : {}),
   });
   return {
     store,

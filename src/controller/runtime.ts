@@ -306,6 +306,8 @@ export class ControllerRuntime {
           this.seen.set(k, fp);
         }
         this.enqueueCredentials();
+        // a deployment the provider refused for want of this identity tries again
+        for (const d of this.deployments) this.enqueue(d);
       });
       await this.watchType(PROVIDER_INTERFACE_TYPE, () => {
         for (const k of this.deployments) this.enqueue(k);

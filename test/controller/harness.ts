@@ -72,6 +72,12 @@ export class Harness {
     }
   }
 
+  readonly cdType = CD;
+
+  cdRef(name: string, namespace = 'team-a') {
+    return { ...CD, namespace, name };
+  }
+
   async cd(name: string, namespace = 'team-a'): Promise<KubeObject & { status?: DeploymentStatus }> {
     return this.store.get({ ...CD, namespace, name }) as Promise<KubeObject & { status?: DeploymentStatus }>;
   }

@@ -242,6 +242,8 @@ describe('upgrades', () => {
     await h.apply('c', { template: 'sim-test-1-1-0', config: {} });
     await h.until(async () => (await h!.condition('c', 'UpgradeInProgress'))?.reason === 'UpgradeNotAllowed');
     expect((await h.cd('c')).status?.availableUpgrades).toEqual([]);
+    // k0rdent's admission rule says the same, by name
+    expect((await h.condition('c', 'Admitted'))?.message).toContain('[admission/template-upgrade]');
     await h.store.create({
       apiVersion: 'clustermint.io/v1alpha1',
       kind: 'ClusterTemplateChain',

@@ -111,6 +111,28 @@ describe('config-unknown-keys: the rule', () => {
     expect(unknown(c, { ext: { anything: 1 } })).toEqual([]);
   });
 
+  it("a Helm chart's subcharts (dependencies' alias or name, charts/ folders and archives) own their keys", () => {
+    const enc = new TextEncoder();
+    const c: Chart = {
+      ...chartOf('a: 1'),
+      helm: {
+        files: [
+          {
+            name: 'Chart.yaml',
+            data: enc.encode(
+              'name: p\nversion: 1.0.0\ndependencies:\n- name: redis\n  alias: cache\n- name: pg\n',
+            ),
+          },
+          { name: 'charts/local/Chart.yaml', data: enc.encode('name: local\nversion: 0.1.0\n') },
+          { name: 'charts/packed-1.2.3.tgz', data: new Uint8Array() },
+        ],
+      },
+    };
+    expect(unknown(c, { cache: { x: 1 }, pg: {}, local: { y: 2 }, packed: {}, redis: {} })).toEqual([
+      '$.redis',
+    ]);
+  });
+
   it('without values.yaml nor schema, everything is free-form', () => {
     const c = chartOf('{}');
     expect(unknown(c, { a: { b: 1 } })).toEqual([]);

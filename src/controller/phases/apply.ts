@@ -52,9 +52,10 @@ export async function decideApply(ctx: PassContext): Promise<ApplyDecision> {
   });
   ctx.setConditions(gateConditions(verdict, spec.template, true));
   tenancyConditions(ctx, admission);
-  if (!verdict.allowed) return { objects: applied?.objects };
-
+  // (the admission rule template-upgrade refuses it too; the refusal says so on UpgradeInProgress)
   const chainRefusal = templateChangeRefusal(applied, spec.template, status.availableUpgrades);
+  if (!verdict.allowed)
+    return { objects: applied?.objects, ...(chainRefusal && applied ? { refusal: chainRefusal } : {}) };
   if (chainRefusal) return { objects: applied?.objects, refusal: chainRefusal };
   // the platform's ceiling, as `check` and `apply` judge it: nothing of the change is made
   const ceiling = machineCeilingRefusal(verdict.objects, ctx.o.maxMachines ?? DEFAULT_MAX_MACHINES);

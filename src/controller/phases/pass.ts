@@ -28,6 +28,15 @@ import { mergeOutcomes, type PhaseOutcome, requeueAfterMs } from './outcome.js';
 import { summarize } from './summary.js';
 import { reconcileWorkers, workerPoolInputs } from './workers.js';
 
+/** Provider refusals about the cluster's identity (providers/simulated/identity.ts) and how soon to retry. */
+const IDENTITY_REFUSALS = new Set([
+  'IdentityNotFound',
+  'IdentityNotAllowed',
+  'IdentityUnreadable',
+  'IdentityInvalid',
+]);
+const IDENTITY_RETRY_MS = 30_000;
+
 /** k0rdent's words for a deployment in dry-run mode. */
 export const DRY_RUN_MESSAGE = 'DryRun mode is enabled. Remove spec.dryRun to proceed';
 
@@ -81,7 +90,8 @@ export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> 
   } catch (e) {
     if (isTerminalProviderError(e)) {
       ctx.cond('Ready', 'False', 'ProviderError', `${e.reason}: ${e.message}`);
-      return finishPass(ctx, {});
+      // an identity may appear or be granted later (a Secret is not watched): look again
+      return finishPass(ctx, IDENTITY_REFUSALS.has(e.reason) ? { requeueAfterMs: IDENTITY_RETRY_MS } : {});
     }
     if (!isTransientProviderError(e)) throw e;
     outcomes.push({ busy: true, retryAfterMs: e.retryAfterMs });
