@@ -561,7 +561,7 @@ describe.skipIf(!server)('tenancy: two teams on a real API server, shipped RBAC 
   it("`clustermint history` prints it under team A's own ServiceAccount", () => {
     const cli = (args: string[]) =>
       spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
-    if (cli(['history', '--help']).status !== 0) {
+    if (!/^ {2}history\b/m.test(cli(['--help']).stdout)) {
       console.warn('skipping the history command check: this build has no `clustermint history`');
       return;
     }
