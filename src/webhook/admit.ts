@@ -3,9 +3,11 @@
  * validating path runs the same gate as `clustermint check`; the mutating path adds defaults.
  * No I/O: the server (server.ts) reads and writes, the sources (sources.ts) load.
  *
- * Kinds: clustermint.io/v1alpha1 ClusterDeployment (k0rdent's groups too), ClusterTemplate and
- * ClusterTemplateChain, and cluster.x-k8s.io Clusters with spec.topology. Other requests are
- * allowed with a warning (a webhook configuration that sends them is too broad).
+ * Kinds: clustermint.io/v1alpha1 ClusterDeployment (k0rdent's groups too; in tenancy mode with
+ * k0rdent's admission rules), ClusterTemplate, ClusterTemplateChain, Credential and
+ * AccessManagement, and cluster.x-k8s.io Clusters with spec.topology. Other requests are
+ * allowed with a warning (a webhook configuration that sends them is too broad). Deletion guards
+ * and the audit trail need the cluster at request time: the server does them (server.ts).
  */
 import { isClusterDeployment, readClusterDeployment } from '../api/cluster-deployment.js';
 import {
@@ -13,6 +15,7 @@ import {
   resolvedTemplateKubeVersion,
   templateKubeVersion,
 } from '../domain/kubernetes-version.js';
+import { MANAGED_LABEL } from '../domain/labels.js';
 import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
@@ -24,9 +27,18 @@ import { intervalMs } from '../resolve/template-source.js';
 import { ClustermintError, formatLocation } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { Violation } from '../validate/violation.js';
+import { deploymentFacts } from './admission-facts.js';
 import { deploymentDefaults, type PatchOperation, topologyDefaults } from './defaults.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
-import { jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
+import {
+  catalogTemplate,
+  jsonDocument,
+  resolveTemplate,
+  type Snapshot,
+  templateKnown,
+  tenancyMode,
+} from './snapshot.js';
+import { admitAccessManagement, admitCredential } from './tenancy-objects.js';
 
 export type AdmissionMode = 'validate' | 'mutate';
 
@@ -88,7 +100,7 @@ function describe(req: AdmissionRequest, kind: string): string {
   return `${kind} ${req.namespace ? `${req.namespace}/` : ''}${name || '(generated name)'}${who}`;
 }
 
-/** One line per finding: `[policy/rule] Kind/name $.path: message (file:line)`. */
+/** One line per finding: `[policy/rule] Kind/name $.path: message (file:line)`; `[admission/rule]` for k0rdent's rules. */
 export function violationLine(v: Violation, submissionFile: string): string {
   const tag =
     v.stage === 'policy'
@@ -152,7 +164,8 @@ export function admit(req: AdmissionRequest, snap: Snapshot, mode: AdmissionMode
   const checked =
     (kind === 'ClusterDeployment' && DEPLOYMENT_GROUPS.has(group)) ||
     (kind === 'Cluster' && group === 'cluster.x-k8s.io') ||
-    (group === 'clustermint.io' && (kind === 'ClusterTemplate' || kind === 'ClusterTemplateChain'));
+    (group === 'clustermint.io' &&
+      (kind === 'ClusterTemplate' || kind === 'ClusterTemplateChain' || kind === 'Credential'));
   const mismatch = checked ? namespaceMismatch(req, object) : undefined;
   // the mutating pass adds nothing to such an object; the validating pass denies it
   if (mismatch) return mode === 'mutate' ? allow(req.uid) : decide(req, describe(req, kind), [mismatch], []);
@@ -166,6 +179,13 @@ export function admit(req: AdmissionRequest, snap: Snapshot, mode: AdmissionMode
     return mode === 'mutate' ? allow(req.uid) : validateClusterTemplate(req, object, snap);
   if (group === 'clustermint.io' && kind === 'ClusterTemplateChain')
     return mode === 'mutate' ? allow(req.uid) : validateChain(req, object, snap);
+  if (DEPLOYMENT_GROUPS.has(group) && kind === 'Credential')
+    return mode === 'mutate' ? allow(req.uid) : admitCredential(req, object);
+  // the server lists the AccessManagements live for a CREATE; the snapshot's names otherwise
+  if (DEPLOYMENT_GROUPS.has(group) && kind === 'AccessManagement')
+    return mode === 'mutate'
+      ? allow(req.uid)
+      : admitAccessManagement(req, object, snap.accessManagements ?? []);
   return allow(req.uid, [
     `clustermint webhook: ${group || 'core'}/${req.kind.version} ${kind} is not a kind it checks; narrow the webhook configuration's rules`,
   ]);
@@ -214,6 +234,19 @@ function defaultsPatch(
   return { ...response, uid };
 }
 
+/** Chart defaults less `clusterIdentity` (one object per defaults, so the patch cache keeps working). */
+const identityless = new WeakMap<PlainObject, PlainObject>();
+function withoutIdentity(defaults: PlainObject): PlainObject {
+  if (!Object.hasOwn(defaults, 'clusterIdentity')) return defaults;
+  let out = identityless.get(defaults);
+  if (!out) {
+    const { clusterIdentity: _, ...rest } = defaults;
+    out = rest;
+    identityless.set(defaults, out);
+  }
+  return out;
+}
+
 function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snapshot): AdmissionResponse {
   if (obj(object.metadata).deletionTimestamp) return allow(req.uid);
   const template = str(obj(object.spec).template);
@@ -221,22 +254,54 @@ function mutateDeployment(req: AdmissionRequest, object: PlainObject, snap: Snap
   try {
     const chart = resolveTemplate(snap, template, req.namespace || 'default');
     const defaults = chart.values?.doc.value;
-    return defaultsPatch(req.uid, object, isPlainObject(defaults) ? defaults : undefined);
+    if (!isPlainObject(defaults)) return defaultsPatch(req.uid, object, undefined);
+    // with a Credential the controller writes clusterIdentity from it: its chart default is not pinned
+    const withCredential = str(obj(object.spec).credential) !== '';
+    return defaultsPatch(req.uid, object, withCredential ? withoutIdentity(defaults) : defaults);
   } catch (e) {
     if (e instanceof ClustermintError) return allow(req.uid); // unknown template: validation denies
     throw e;
   }
 }
 
-function gateDeployment(object: PlainObject, snap: Snapshot, file: string): Verdict {
+/**
+ * The gate on a ClusterDeployment, with k0rdent's admission rules when `admission` is set (the
+ * old object of an UPDATE, or null for a CREATE); undefined: the gate alone (the old side of a
+ * version comparison).
+ */
+function gateDeployment(
+  object: PlainObject,
+  snap: Snapshot,
+  file: string,
+  admission?: { old: PlainObject | null },
+): Verdict {
   const cd = readClusterDeployment(file, jsonDocument(object));
-  return runGate({
+  const verdict = runGate({
     deployment: cd,
     resolveTemplate: (name) => resolveTemplate(snap, name, cd.metadata.namespace),
     policies: snap.policies,
     teamLabels: snap.namespaceLabels.get(cd.metadata.namespace),
     maxMachines: snap.maxMachines ?? DEFAULT_MAX_MACHINES,
+    ...(admission && tenancyMode(snap)
+      ? { admission: deploymentFacts(snap, cd, admission.old ?? undefined) }
+      : {}),
   });
+  return admission ? oneTemplateFinding(verdict) : verdict;
+}
+
+/**
+ * A template the namespace may not use, or that is missing, is said once: by the admission rule
+ * (template-exists, template-access), not again by the resolve stage that could not find it.
+ */
+function oneTemplateFinding(verdict: Verdict): Verdict {
+  const said = verdict.violations.some(
+    (v) =>
+      v.stage === 'admission' &&
+      v.severity === 'error' &&
+      (v.rule === 'template-exists' || v.rule === 'template-access'),
+  );
+  if (!said) return verdict;
+  return { ...verdict, violations: verdict.violations.filter((v) => v.stage !== 'resolve') };
 }
 
 function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snapshot): AdmissionResponse {
@@ -259,7 +324,7 @@ function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snaps
     );
   let verdict: Verdict;
   try {
-    verdict = gateDeployment(object, snap, file);
+    verdict = gateDeployment(object, snap, file, { old: old ?? null });
   } catch (e) {
     if (!(e instanceof ClustermintError)) throw e;
     return decide(req, what, [`${e.location?.path ? `${e.location.path}: ` : ''}${e.message}`], []);
@@ -285,7 +350,8 @@ function deploymentUpdateErrors(
   const from = str(obj(old.spec).template);
   const to = str(obj(object.spec).template);
   const upgrades = upgradesInStatus(old.status);
-  if (from && to && from !== to) {
+  // in tenancy mode the admission rule template-upgrade says it (with k0rdent's other rules)
+  if (from && to && from !== to && !tenancyMode(snap)) {
     const e = templateChangeError(from, to, upgrades);
     if (e) errors.push(`spec.template: ${e}`);
   }
@@ -416,11 +482,11 @@ function validateClusterTemplate(
         typeof version === 'string' && version
           ? `${chart}-${version.replace(/^v/, '').replace(/\./g, '-')}`
           : chart;
-      if (!templateKnown(snap, name, '') && !templateKnown(snap, chart, ''))
+      if (!catalogTemplate(snap, name) && !catalogTemplate(snap, chart))
         warnings.push(
           `chart ${chart}${version ? ` ${version}` : ''} is not among the webhook's templates: ClusterDeployments that use this ClusterTemplate will be denied`,
         );
-      else if (version && !templateKnown(snap, name, ''))
+      else if (version && !catalogTemplate(snap, name))
         warnings.push(
           `chart ${chart} is known, but not at version ${version}: the webhook renders the version it has`,
         );
@@ -487,9 +553,12 @@ function validateChain(req: AdmissionRequest, object: PlainObject, snap: Snapsho
     names.add(name);
   }
   const namespace = req.namespace || str(obj(object.metadata).namespace);
+  // A copy an AccessManagement distributes comes with its templates, in whatever order the
+  // controller writes them (the snapshot may not show them yet): their existence is the origin's.
+  const copy = obj(obj(object.metadata).labels)[MANAGED_LABEL] === 'true';
   for (const [i, e] of entries.entries()) {
     const name = str(obj(e).name);
-    if (name && !templateKnown(snap, name, namespace))
+    if (name && !copy && !templateKnown(snap, name, namespace))
       errors.push(`spec.supportedTemplates[${i}].name: Not found: ${JSON.stringify(name)}`);
     const upgrades = obj(e).availableUpgrades;
     if (upgrades !== undefined && !Array.isArray(upgrades)) {

@@ -10,19 +10,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
+import { ACCESS_MANAGEMENT_TYPE } from '../api/access-management.js';
 import { clip, clipLines } from '../util/printable.js';
 import { readInputBytes } from '../util/read-text-file.js';
 import { decodeUtf8Strict } from '../util/utf8.js';
 import { type AdmissionMode, admit } from './admit.js';
+import { AuditWriter, auditRecord } from './audit.js';
+import { admitDeletion, guardedObject, isGuardedDeletion, liveUsers } from './deletion.js';
 import type { Logger } from './log.js';
 import {
   type AdmissionRequest,
   type AdmissionResponse,
+  allow,
   BadReview,
+  deny,
   parseAdmissionReview,
   reviewResponse,
 } from './review.js';
-import type { Snapshot } from './snapshot.js';
+import type { ClusterAccess, Snapshot } from './snapshot.js';
+import { admitAccessManagement } from './tenancy-objects.js';
 import { pollChanges } from './watch.js';
 
 export interface WebhookServerOptions {
@@ -99,6 +105,69 @@ function cachedAdmit(request: AdmissionRequest, snap: Snapshot, mode: AdmissionM
   cache.entries.set(key, response);
   if (cache.entries.size > CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value as string);
   return response;
+}
+
+/** One audit writer per cluster connection (a reload keeps the connection, so the queue). */
+const writers = new WeakMap<object, AuditWriter>();
+function auditWriter(cluster: ClusterAccess, log: Logger): AuditWriter {
+  let w = writers.get(cluster);
+  if (!w) {
+    w = new AuditWriter(cluster, log);
+    writers.set(cluster, w);
+  }
+  return w;
+}
+/** How long close() waits for the audit entries still queued. */
+const AUDIT_DRAIN_MS = 5000;
+
+/**
+ * The decisions that read the cluster at request time, or undefined for the others: a guarded
+ * deletion lists who uses the object; an AccessManagement CREATE lists the ones that exist (the
+ * snapshot may be a refresh behind, and two creates a second apart must not both pass).
+ */
+function liveDecision(
+  request: AdmissionRequest,
+  snap: Snapshot,
+  log: Logger,
+): Promise<AdmissionResponse> | undefined {
+  if (isGuardedDeletion(request)) {
+    const o = guardedObject(request);
+    if (!snap.cluster)
+      return Promise.resolve(
+        allow(request.uid, [
+          `clustermint webhook: ${o.kind} ${o.namespace}/${o.name} deleted unchecked: the deletion guards need a cluster connection (--kubeconfig or --in-cluster)`,
+        ]),
+      );
+    return liveUsers(snap.cluster, o).then(
+      (users) => admitDeletion(request, users),
+      (e) => {
+        log.warn(
+          { kind: o.kind, namespace: o.namespace, name: o.name, err: (e as Error).message },
+          'listing the users of an object failed',
+        );
+        // a guard that cannot look refuses: the object may be in use
+        return deny(
+          request.uid,
+          `${o.kind} ${o.namespace}/${o.name} cannot be deleted now: its users could not be listed (${(e as Error).message}); try again`,
+        );
+      },
+    );
+  }
+  const am =
+    request.operation === 'CREATE' &&
+    request.kind.kind === 'AccessManagement' &&
+    (request.kind.group === 'clustermint.io' || request.kind.group === 'k0rdent.mirantis.com');
+  if (am && snap.cluster && request.object) {
+    const object = request.object;
+    return snap.cluster.list(ACCESS_MANAGEMENT_TYPE).then((l) =>
+      admitAccessManagement(
+        request,
+        object,
+        l.items.map((i) => i.metadata.name),
+      ),
+    );
+  }
+  return undefined;
 }
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
@@ -264,10 +333,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       sendJson(res, 400, statusBody(400, 'BadRequest', `not an AdmissionReview: ${e.message}`));
       return;
     }
-    let response: AdmissionResponse;
-    try {
-      response = cachedAdmit(request, opts.snapshot(), mode);
-    } catch (e) {
+    const internal = (e: unknown): AdmissionResponse => {
       log.error(
         {
           mode,
@@ -278,7 +344,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         },
         'admission failed with an internal error',
       );
-      response = {
+      return {
         uid: request.uid,
         allowed: false,
         status: {
@@ -287,7 +353,36 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           message: `clustermint webhook internal error: ${(e as Error).message}`,
         },
       };
+    };
+    const snap = opts.snapshot();
+    // decisions that need the cluster as it is now (deletion guards, the one AccessManagement)
+    const live = mode === 'validate' ? liveDecision(request, snap, log) : undefined;
+    if (live) {
+      live.then(
+        (response) => respond(request, response, mode, res, started, budget, snap),
+        (e) => respond(request, internal(e), mode, res, started, budget, snap),
+      );
+      return;
     }
+    let response: AdmissionResponse;
+    try {
+      response = cachedAdmit(request, snap, mode);
+    } catch (e) {
+      response = internal(e);
+    }
+    respond(request, response, mode, res, started, budget, snap);
+  }
+
+  /** Logs, sends, then records the request in the audit trail (after the answer is on its way). */
+  function respond(
+    request: AdmissionRequest,
+    response: AdmissionResponse,
+    mode: AdmissionMode,
+    res: ServerResponse,
+    started: number,
+    budget: number,
+    snap: Snapshot,
+  ): void {
     const ms = performance.now() - started;
     // the request's strings are the caller's: a log line carries at most MAX_ECHO of each
     const entry = {
@@ -307,6 +402,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       log.info({ ...entry, message: clipLines(response.status?.message ?? '') }, 'denied');
     else log.debug(entry, 'admitted');
     sendJson(res, 200, reviewResponse(response));
+    if (!snap.cluster) return;
+    const record = auditRecord(request, response, mode, new Date());
+    if (record) auditWriter(snap.cluster, log).push(record);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -322,12 +420,17 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     server,
     port: (server.address() as AddressInfo).port,
     reloadCertificate,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         closing = true;
         stopPolling();
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      // the entries of the last answers, for a bounded time: a stop must not hang on the cluster
+      const writer = writers.get(opts.snapshot().cluster as object);
+      if (writer)
+        await Promise.race([writer.idle(), new Promise((r) => setTimeout(r, AUDIT_DRAIN_MS).unref())]);
+    },
   };
 }

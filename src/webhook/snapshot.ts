@@ -1,14 +1,18 @@
 /**
  * What the webhook decides with: the policies, the template catalog, the ClusterClasses and
- * their templates, and (with --kubeconfig) the cluster's ClusterTemplates and namespace labels.
+ * their templates, and (with --kubeconfig) the cluster's ClusterTemplates, namespace labels and
+ * tenancy objects (Credentials, ServiceTemplates, ProviderInterfaces, AccessManagements).
  * One immutable value, swapped whole when a source changes, so a request never sees half a reload.
  */
 
 import { type Chart, templateObjectName } from '../api/chart.js';
 import { isTemplateName } from '../api/cluster-deployment.js';
+import type { ProviderInterfaceFact } from '../api/provider-interface.js';
+import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
 import type { SourcedDocument } from '../resolve/documents.js';
+import type { Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import type { SourceDocument } from '../util/yaml-source.js';
 
@@ -26,7 +30,38 @@ export interface ClusterTemplateObject {
   sourced?: boolean;
   /** That chart, once loaded by the sources (the one at status.chartDigest). */
   sourcedChart?: Chart;
+  /** A distributed copy whose grant was withdrawn while in use (clustermint.io/access-revoked). */
+  revoked?: boolean;
 }
+
+/** A Credential read from the cluster: what its status says (the controller's) and its labels. */
+export interface CredentialObject {
+  namespace: string;
+  name: string;
+  ready: boolean;
+  /** The CredentialReady condition's reason and message, when set. */
+  reason?: string;
+  message?: string;
+  identityKind?: string;
+  revoked: boolean;
+}
+
+/** A ServiceTemplate read from the cluster (its status is the controller's). */
+export interface ServiceTemplateObject {
+  namespace: string;
+  name: string;
+  /** status.valid; undefined before the controller looked at it. */
+  valid?: boolean;
+  validationError?: string;
+  k8sConstraint?: string;
+  revoked: boolean;
+}
+
+/**
+ * What the webhook asks the cluster at request time: the users a deletion guard names and the
+ * AccessManagements a create must not add to are listed live, and the audit trail is written.
+ */
+export type ClusterAccess = Pick<Store, 'get' | 'list' | 'create' | 'update'>;
 
 export interface Snapshot {
   policies: readonly LoadedPolicy[];
@@ -38,7 +73,26 @@ export interface Snapshot {
   namespaceLabels: ReadonlyMap<string, Record<string, string>>;
   /** The platform's ceiling on machines per deployment (domain/machine-ceiling.ts); absent: the default. */
   maxMachines?: number;
+  /** Tenancy (docs/tenancy.md), from the cluster: Credentials and ServiceTemplates by `namespace/name`. */
+  credentials?: ReadonlyMap<string, CredentialObject>;
+  serviceTemplates?: ReadonlyMap<string, ServiceTemplateObject>;
+  providerInterfaces?: readonly ProviderInterfaceFact[];
+  /** The names of the AccessManagements: one or more is tenancy mode. */
+  accessManagements?: readonly string[];
+  /** The cluster itself, when the webhook reads one. */
+  cluster?: ClusterAccess;
 }
+
+/** Tenancy mode: an AccessManagement exists. */
+export const tenancyMode = (snap: Snapshot): boolean => (snap.accessManagements?.length ?? 0) > 0;
+
+/**
+ * Whether the catalog (built-in and --templates charts) is a fallback for `namespace`: always in
+ * open mode; in tenancy mode only for the system namespace (elsewhere a team uses the
+ * ClusterTemplates of its namespace, its own or distributed copies).
+ */
+export const catalogServes = (snap: Snapshot, namespace: string): boolean =>
+  !tenancyMode(snap) || namespace === SYSTEM_NAMESPACE;
 
 /**
  * Charts found, per catalog (a snapshot's catalog is never reloaded in place; a reload makes a
@@ -99,13 +153,29 @@ export function resolveTemplate(snap: Snapshot, name: string, namespace: string)
       return catalogResolve(snap.catalog, obj.chart);
     }
   }
+  if (!catalogServes(snap, namespace))
+    throw new ClustermintError(
+      'UNKNOWN_TEMPLATE',
+      `ClusterTemplate ${name} not found in namespace ${namespace}; the platform distributes templates through AccessManagement`,
+    );
   return catalogResolve(snap.catalog, name);
+}
+
+/** The catalog's chart of that name, whatever the mode (the admission facts judge access). */
+export function catalogTemplate(snap: Snapshot, name: string): Chart | undefined {
+  if (!isTemplateName(name)) return undefined;
+  try {
+    return catalogResolve(snap.catalog, name);
+  } catch (e) {
+    if (e instanceof ClustermintError) return undefined;
+    throw e;
+  }
 }
 
 /** Whether a template of that name is known in the namespace (catalog or cluster). */
 export function templateKnown(snap: Snapshot, name: string, namespace: string): boolean {
   if (snap.clusterTemplates?.has(`${namespace}/${name}`)) return true;
-  if (!isTemplateName(name)) return false;
+  if (!isTemplateName(name) || !catalogServes(snap, namespace)) return false;
   try {
     catalogResolve(snap.catalog, name);
     return true;

@@ -3,7 +3,10 @@
  * - folders (`--policies`, `--templates`: mounted ConfigMaps, a GitOps checkout), re-read when a
  *   file under them changes (polled fingerprint);
  * - with a cluster connection, the cluster's ValidatingPolicies, ClusterTemplates, ClusterClasses
- *   (and the templates they reference) and namespace labels, re-listed every `clusterRefreshMs`.
+ *   (and the templates they reference), namespace labels and tenancy objects (Credentials,
+ *   ServiceTemplates, ProviderInterfaces, AccessManagements), re-listed every `clusterRefreshMs`;
+ *   the connection itself goes into the snapshot for what is read live or written (deletion
+ *   guards, the one AccessManagement, the audit trail).
  * A failed reload keeps the last good snapshot and logs why.
  */
 
@@ -15,6 +18,9 @@ import {
   OCI_REPOSITORY_TYPE,
   SECRET_TYPE,
 } from '../api/cluster-template.js';
+import { CREDENTIAL_READY_CONDITION } from '../api/credential.js';
+import { type ProviderInterfaceFact, readProviderInterface } from '../api/provider-interface.js';
+import { ACCESS_REVOKED_LABEL } from '../domain/labels.js';
 import { runGate } from '../gate/index.js';
 import { compilePolicy } from '../policy/engine.js';
 import { type LoadedPolicy, parsePolicies } from '../policy/load.js';
@@ -34,7 +40,13 @@ import { ExpansionBudget } from '../util/expansion-budget.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { copyBounded } from '../util/yaml-source.js';
 import type { Logger } from './log.js';
-import { type ClusterTemplateObject, jsonDocument, type Snapshot } from './snapshot.js';
+import {
+  type ClusterTemplateObject,
+  type CredentialObject,
+  jsonDocument,
+  type ServiceTemplateObject,
+  type Snapshot,
+} from './snapshot.js';
 import { pollChanges } from './watch.js';
 
 const obj = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
@@ -108,14 +120,16 @@ async function listAll(kube: KubeStore, type: ResourceType): Promise<PlainObject
 
 /** Lists what the webhook reads from a cluster. Kinds whose CRD is not installed are empty. */
 export async function loadCluster(kube: KubeStore, log: Logger): Promise<ClusterPart> {
-  const [templates, policyObjects, namespaces] = await Promise.all([
+  const [templates, policyObjects, namespaces, tenancy] = await Promise.all([
     listAll(kube, { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterTemplate' }),
     listAll(kube, { apiVersion: 'json.kyverno.io/v1alpha1', kind: 'ValidatingPolicy' }),
     listAll(kube, { apiVersion: 'v1', kind: 'Namespace' }),
+    loadTenancy(kube, log),
   ]);
   const clusterTemplates = new Map<string, ClusterTemplateObject>();
   for (const t of templates) {
     const meta = obj(t.metadata);
+    const revoked = obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true';
     const helm = obj(obj(t.spec).helm);
     const chartSpec = obj(helm.chartSpec);
     const status = obj(t.status);
@@ -128,6 +142,7 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
       ...(typeof status.valid === 'boolean' ? { valid: status.valid } : {}),
       ...(str(status.validationError) ? { validationError: str(status.validationError) } : {}),
       ...(sourced ? { sourced, ...(await sourcedChart(kube, t, log)) } : {}),
+      ...(revoked ? { revoked } : {}),
     });
   }
   const policies: LoadedPolicy[] = [];
@@ -159,7 +174,88 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
   }
   const namespaceLabels = new Map<string, Record<string, string>>();
   for (const n of namespaces) namespaceLabels.set(str(obj(n.metadata).name), namespaceTeamLabels(n));
-  return { clusterTemplates, policies, namespaceLabels, candidates: await loadClusterClasses(kube, log) };
+  return {
+    clusterTemplates,
+    policies,
+    namespaceLabels,
+    candidates: await loadClusterClasses(kube, log),
+    ...tenancy,
+    cluster: kube,
+  };
+}
+
+type TenancyPart = Required<
+  Pick<Snapshot, 'credentials' | 'serviceTemplates' | 'providerInterfaces' | 'accessManagements'>
+>;
+
+/** The condition of a type in a status, when set. */
+function condition(status: PlainObject, type: string): PlainObject | undefined {
+  const list = Array.isArray(status.conditions) ? status.conditions : [];
+  return list.map(obj).find((c) => c.type === type);
+}
+
+/**
+ * What the admission rules read (docs/tenancy.md): Credentials (as the controller judged them),
+ * ServiceTemplates, ProviderInterfaces and the AccessManagements' names. A ProviderInterface that
+ * does not read is skipped, logged; kinds whose CRD is not installed are empty.
+ */
+export async function loadTenancy(kube: KubeStore, log: Logger): Promise<TenancyPart> {
+  const v1 = 'clustermint.io/v1alpha1';
+  const [credentials, serviceTemplates, interfaces, access] = await Promise.all([
+    listAll(kube, { apiVersion: v1, kind: 'Credential' }),
+    listAll(kube, { apiVersion: v1, kind: 'ServiceTemplate' }),
+    listAll(kube, { apiVersion: v1, kind: 'ProviderInterface' }),
+    listAll(kube, { apiVersion: v1, kind: 'AccessManagement' }),
+  ]);
+  const creds = new Map<string, CredentialObject>();
+  for (const c of credentials) {
+    const meta = obj(c.metadata);
+    const status = obj(c.status);
+    const ready = condition(status, CREDENTIAL_READY_CONDITION);
+    const kind = str(obj(obj(c.spec).identityRef).kind);
+    creds.set(`${str(meta.namespace)}/${str(meta.name)}`, {
+      namespace: str(meta.namespace),
+      name: str(meta.name),
+      ready: status.ready === true,
+      ...(str(ready?.reason) ? { reason: str(ready?.reason) } : {}),
+      ...(str(ready?.message) ? { message: str(ready?.message) } : {}),
+      ...(kind ? { identityKind: kind } : {}),
+      revoked: obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true',
+    });
+  }
+  const services = new Map<string, ServiceTemplateObject>();
+  for (const t of serviceTemplates) {
+    const meta = obj(t.metadata);
+    const status = obj(t.status);
+    const constraint = str(obj(t.spec).k8sConstraint) || str(status.k8sConstraint);
+    services.set(`${str(meta.namespace)}/${str(meta.name)}`, {
+      namespace: str(meta.namespace),
+      name: str(meta.name),
+      ...(typeof status.valid === 'boolean' ? { valid: status.valid } : {}),
+      ...(str(status.validationError) ? { validationError: str(status.validationError) } : {}),
+      ...(constraint ? { k8sConstraint: constraint } : {}),
+      revoked: obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true',
+    });
+  }
+  const providerInterfaces: ProviderInterfaceFact[] = [];
+  for (const p of interfaces) {
+    const read = readProviderInterface(p);
+    if ('spec' in read) providerInterfaces.push({ provider: read.spec.provider, kinds: read.spec.kinds });
+    else
+      log.warn(
+        {
+          providerInterface: str(obj(p.metadata).name),
+          problems: read.problems.map((x) => `${x.path}: ${x.message}`),
+        },
+        'skipping a ProviderInterface that does not read',
+      );
+  }
+  // oldest first: the controller applies the oldest one (docs/tenancy.md)
+  const accessManagements = access
+    .map((a) => obj(a.metadata))
+    .sort((a, b) => str(a.creationTimestamp).localeCompare(str(b.creationTimestamp)))
+    .map((m) => str(m.name));
+  return { credentials: creds, serviceTemplates: services, providerInterfaces, accessManagements };
 }
 
 /** Charts of sourced ClusterTemplates, kept by digest across reloads. */
@@ -334,6 +430,15 @@ export class Sources {
       candidates: c ? [...c.candidates, ...this.dirs.candidates] : this.dirs.candidates,
       clusterTemplates: c?.clusterTemplates,
       namespaceLabels: c?.namespaceLabels ?? new Map(),
+      ...(c
+        ? {
+            credentials: c.credentials,
+            serviceTemplates: c.serviceTemplates,
+            providerInterfaces: c.providerInterfaces,
+            accessManagements: c.accessManagements,
+            cluster: c.cluster,
+          }
+        : {}),
       ...(this.opts.maxMachines !== undefined ? { maxMachines: this.opts.maxMachines } : {}),
     };
   }

@@ -102,12 +102,41 @@ describe.skipIf(!env)('deploy/ on a real API server', () => {
     const webhook = rbac.find((x) => x.obj.metadata?.name === 'clustermint-webhook')?.obj as any;
     expect(controller).toBeDefined();
     const verbsOf = (role: any) => role.rules.flatMap((r: any) => r.verbs);
-    // the webhook only reads
-    for (const verb of verbsOf(webhook)) expect(['get', 'list', 'watch']).toContain(verb);
-    // no wildcard verbs and no secrets anywhere
+    // the webhook reads, and writes only the audit trail (appended to, never deleted)
+    for (const rule of webhook.rules)
+      for (const verb of rule.verbs)
+        if (!['get', 'list', 'watch'].includes(verb)) {
+          expect(rule.resources).toEqual(['deploymenthistories']);
+          expect(['create', 'update']).toContain(verb);
+        }
+    // no wildcard verbs and no secrets in a ClusterRole (the identities' Secrets: a Role in
+    // clustermint-system, get only)
     for (const role of [controller, webhook]) {
       expect(verbsOf(role)).not.toContain('*');
       expect(role.rules.flatMap((r: any) => r.resources)).not.toContain('secrets');
     }
+    const secretRoles = manifests('manifests')
+      .map((x) => x.obj as any)
+      .filter((o) => o.kind === 'Role' && o.rules.some((r: any) => r.resources.includes('secrets')));
+    expect(secretRoles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual([
+      'clustermint-system/clustermint-identities',
+    ]);
+    expect(secretRoles[0].rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+  });
+
+  it("the team role: a team's namespace only, read-only but for its ClusterDeployments", () => {
+    const team = manifests('manifests').find(
+      (x) => x.obj.kind === 'ClusterRole' && x.obj.metadata?.name === 'clustermint-team',
+    )?.obj as any;
+    expect(team).toBeDefined();
+    for (const rule of team.rules)
+      for (const verb of rule.verbs)
+        if (!['get', 'list', 'watch'].includes(verb)) expect(rule.resources).toEqual(['clusterdeployments']);
+    // Secrets (its kubeconfigs) by name only: never listed
+    const secrets = team.rules.filter((r: any) => r.resources.includes('secrets'));
+    expect(secrets.flatMap((r: any) => r.verbs)).toEqual(['get']);
+    // a ClusterRole that a RoleBinding grants per namespace: nothing cluster-scoped in it
+    expect(team.rules.flatMap((r: any) => r.resources)).not.toContain('accessmanagements');
+    expect(team.rules.flatMap((r: any) => r.resources)).not.toContain('namespaces');
   });
 });

@@ -7,8 +7,7 @@
 // each token check what the roles must not allow (least privilege). Needs `npm run build`
 // (skipped without dist/).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
@@ -22,8 +21,9 @@ import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { openCrd } from '../helpers/crds.js';
 import { CliProcess, cliBuilt, eventually, ROOT } from '../helpers/process.js';
-import { kubeTestenv, type TestenvInfo, webhookCertificates } from '../testenv/index.js';
+import { kubeTestenv, webhookCertificates } from '../testenv/index.js';
 import { closeWorkloadClusters, startWorkloadClusters } from '../testenv/workload.js';
+import { api, granted, missing, serviceAccountKubeconfig } from './service-accounts.js';
 
 const built = cliBuilt();
 if (!built) console.warn('skipping the RBAC test: run npm run build first');
@@ -52,117 +52,6 @@ function deployment(file: string) {
     serviceAccount: d.spec.template.spec.serviceAccountName as string,
     args: d.spec.template.spec.containers[0].args as string[],
   };
-}
-
-/** A raw call to the test API server, as the admin (client certificate) or with a bearer token. */
-function api(
-  info: TestenvInfo,
-  method: string,
-  path: string,
-  body: unknown,
-  token?: string,
-): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = request(
-      `${info.server}${path}`,
-      {
-        method,
-        ca: readFileSync(info.caFile),
-        ...(token
-          ? { headers: { authorization: `Bearer ${token}` } }
-          : { cert: readFileSync(info.clientCertFile), key: readFileSync(info.clientKeyFile) }),
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => {
-          text += c.toString('utf8');
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
-      },
-    );
-    req.setHeader('content-type', 'application/json');
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-/** A ServiceAccount's token (TokenRequest API) and a kubeconfig that uses it. */
-async function serviceAccountKubeconfig(info: TestenvInfo, namespace: string, name: string, dir: string) {
-  const r = await api(info, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'TokenRequest',
-    spec: { expirationSeconds: 3600 },
-  });
-  if (r.status !== 201)
-    throw new Error(`TokenRequest ${namespace}/${name}: ${r.status} ${JSON.stringify(r.body)}`);
-  const token = r.body.status.token as string;
-  const file = join(dir, `${name}.kubeconfig`);
-  const user = `system:serviceaccount:${namespace}:${name}`;
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'testenv',
-          cluster: {
-            server: info.server,
-            'certificate-authority-data': readFileSync(info.caFile).toString('base64'),
-          },
-        },
-      ],
-      users: [{ name: user, user: { token } }],
-      contexts: [{ name: 'testenv', context: { cluster: 'testenv', user } }],
-      'current-context': 'testenv',
-    }),
-  );
-  return { token, file, user };
-}
-
-interface Access {
-  verb: string;
-  group?: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
-const describeAccess = (a: Access) =>
-  `${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource}${a.subresource ? `/${a.subresource}` : ''}` +
-  ` ${a.namespace ? `in ${a.namespace}` : 'cluster-wide'}`;
-
-/** Whether the token's user may do `a` (SelfSubjectAccessReview). */
-async function allowed(info: TestenvInfo, token: string, a: Access): Promise<boolean> {
-  const r = await api(
-    info,
-    'POST',
-    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: { group: '', ...a } },
-    },
-    token,
-  );
-  if (r.status !== 201) throw new Error(`SelfSubjectAccessReview: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.status.allowed === true;
-}
-
-/** The accesses of `list` that the token's user has not got (an empty list when all are allowed). */
-async function missing(info: TestenvInfo, token: string, list: Access[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const a of list) if (!(await allowed(info, token, a))) out.push(describeAccess(a));
-  return out;
-}
-/** The accesses of `list` that the token's user has got. */
-async function granted(info: TestenvInfo, token: string, list: Access[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const a of list) if (await allowed(info, token, a)) out.push(describeAccess(a));
-  return out;
 }
 
 /** The Role and RoleBinding of deploy/README.md that let the controller read a namespace's Secrets and ConfigMaps. */
@@ -581,6 +470,22 @@ describe.skipIf(!env || !workload)('the shipped RBAC, under the ServiceAccounts 
         { verb: 'list', group: cm, resource: 'servicetemplatechains', namespace: ns },
         { verb: 'update', group: cm, resource: 'servicetemplates', subresource: 'status', namespace: ns },
         { verb: 'get', resource: 'configmaps', namespace: leaseNs },
+        // tenancy: the copies an AccessManagement distributes, Credentials and their identities,
+        // the audit trail
+        { verb: 'create', group: cm, resource: 'clustertemplates', namespace: ns },
+        { verb: 'delete', group: cm, resource: 'clustertemplatechains', namespace: ns },
+        { verb: 'update', group: cm, resource: 'servicetemplates', namespace: ns },
+        { verb: 'delete', group: cm, resource: 'servicetemplatechains', namespace: ns },
+        { verb: 'create', group: cm, resource: 'credentials', namespace: ns },
+        { verb: 'update', group: cm, resource: 'credentials', subresource: 'status', namespace: ns },
+        { verb: 'watch', group: cm, resource: 'accessmanagements' },
+        { verb: 'update', group: cm, resource: 'accessmanagements', subresource: 'status' },
+        { verb: 'list', group: cm, resource: 'providerinterfaces' },
+        { verb: 'get', group: 'infrastructure.clustermint.io', resource: 'simulatedclusteridentities' },
+        { verb: 'get', group: 'infrastructure.cluster.x-k8s.io', resource: 'awsclusterstaticidentities' },
+        { verb: 'get', resource: 'secrets', namespace: leaseNs },
+        { verb: 'create', group: cm, resource: 'deploymenthistories', namespace: ns },
+        { verb: 'delete', group: cm, resource: 'deploymenthistories', namespace: ns },
         { verb: 'list', group: 'addons.cluster.x-k8s.io', resource: 'clusterresourcesets', namespace: ns },
         {
           verb: 'update',
@@ -605,10 +510,12 @@ describe.skipIf(!env || !workload)('the shipped RBAC, under the ServiceAccounts 
     ).toEqual([]);
     expect(
       await granted(env!, controllerSa.token, [
-        // no Secrets or ConfigMaps anywhere
+        // no Secrets or ConfigMaps anywhere but the identities' Secrets (get, in its namespace)
         { verb: 'get', resource: 'secrets' },
+        { verb: 'get', resource: 'secrets', namespace: ns },
         { verb: 'list', resource: 'secrets', namespace: ns },
-        { verb: 'get', resource: 'secrets', namespace: leaseNs },
+        { verb: 'list', resource: 'secrets', namespace: leaseNs },
+        { verb: 'update', resource: 'secrets', namespace: leaseNs },
         { verb: 'list', resource: 'configmaps' },
         // a team's namespace grants its own (deploy/README.md); its own namespace: ConfigMaps, get only
         { verb: 'get', resource: 'configmaps', namespace: ns },
@@ -622,10 +529,12 @@ describe.skipIf(!env || !workload)('the shipped RBAC, under the ServiceAccounts 
         { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: ns },
         { verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-system' },
         { verb: 'delete', group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNs },
-        // templates, policies and CRDs are not its to write
-        { verb: 'create', group: cm, resource: 'clustertemplates', namespace: ns },
-        { verb: 'delete', group: cm, resource: 'clustertemplatechains', namespace: ns },
-        { verb: 'create', group: cm, resource: 'servicetemplates', namespace: ns },
+        // the platform's AccessManagement, ProviderInterfaces, identities, policies and CRDs are
+        // not its to write
+        { verb: 'create', group: cm, resource: 'accessmanagements' },
+        { verb: 'update', group: cm, resource: 'accessmanagements' },
+        { verb: 'create', group: cm, resource: 'providerinterfaces' },
+        { verb: 'create', group: 'infrastructure.clustermint.io', resource: 'simulatedclusteridentities' },
         { verb: 'update', group: cm, resource: 'multiclusterservices' },
         { verb: 'delete', group: cm, resource: 'multiclusterservices' },
         { verb: 'create', group: 'addons.cluster.x-k8s.io', resource: 'clusterresourcesets', namespace: ns },
@@ -741,7 +650,7 @@ describe.skipIf(!env || !workload)('the shipped RBAC, under the ServiceAccounts 
     expect(web.lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
   }, 60_000);
 
-  it('the webhook only reads', async () => {
+  it('the webhook reads, and writes only DeploymentHistories', async () => {
     const cm = 'clustermint.io';
     expect(
       await missing(env!, webhookSa.token, [
@@ -755,10 +664,28 @@ describe.skipIf(!env || !workload)('the shipped RBAC, under the ServiceAccounts 
           namespace: ns,
         },
         { verb: 'list', resource: 'namespaces' },
+        // tenancy: the admission facts, the users a deletion guard names, the audit trail
+        ...[
+          'credentials',
+          'servicetemplates',
+          'servicetemplatechains',
+          'clustertemplatechains',
+          'providerinterfaces',
+          'accessmanagements',
+          'clusterdeployments',
+          'multiclusterservices',
+        ].map((resource) => ({ verb: 'list', group: cm, resource })),
+        { verb: 'get', group: cm, resource: 'deploymenthistories', namespace: ns },
+        { verb: 'create', group: cm, resource: 'deploymenthistories', namespace: ns },
+        { verb: 'update', group: cm, resource: 'deploymenthistories', namespace: ns },
       ]),
     ).toEqual([]);
     expect(
       await granted(env!, webhookSa.token, [
+        // the audit trail is appended to, never removed; nothing else is written
+        { verb: 'delete', group: cm, resource: 'deploymenthistories', namespace: ns },
+        { verb: 'update', group: cm, resource: 'credentials', namespace: ns },
+        { verb: 'create', group: cm, resource: 'accessmanagements' },
         { verb: 'create', group: cm, resource: 'clusterdeployments', namespace: ns },
         { verb: 'update', group: cm, resource: 'clusterdeployments', subresource: 'status', namespace: ns },
         { verb: 'get', group: cm, resource: 'clusterdeployments', namespace: ns },
