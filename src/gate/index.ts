@@ -21,7 +21,7 @@ import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
 import { objectRef } from '../validate/objects.js';
 import { ordinaryValues } from '../validate/values-schema.js';
 import type { Violation } from '../validate/violation.js';
-import { admissionViolations } from './admission-violations.js';
+import { admissionViolations, withoutResolveRepeat } from './admission-violations.js';
 import { locateValue, runChart, type ValuesSource } from './chart-pipeline.js';
 import { configKeyViolations } from './config-keys.js';
 import { type PolicyInput, policyInput, type Team } from './policy-input.js';
@@ -183,8 +183,9 @@ function addAdmission(
   facts: AdmissionFacts,
   at: (path: PathSegment[]) => SourceLocation,
 ): void {
-  for (const v of admissionViolations(deploymentAdmission(facts), at))
-    (v.severity === 'error' ? verdict.violations : verdict.warnings).push(v);
+  const findings = admissionViolations(deploymentAdmission(facts), at);
+  verdict.violations = withoutResolveRepeat(verdict.violations, findings, facts);
+  for (const v of findings) (v.severity === 'error' ? verdict.violations : verdict.warnings).push(v);
 }
 
 /** The platform's machine ceiling as a violation of the verdict (before anything is made). */

@@ -68,7 +68,9 @@ function credentialFact(
   namespace: string,
 ): CredentialUseFact | undefined {
   if (!name) return undefined;
-  const c = snap.credentials?.get(`${namespace}/${name}`);
+  // no Credentials known (not served, or no cluster connection): not judged, as `check` offline
+  if (!snap.credentials) return { ready: true, revoked: false };
+  const c = snap.credentials.get(`${namespace}/${name}`);
   if (!c) return undefined;
   return {
     ready: c.ready,
@@ -83,8 +85,17 @@ function credentialFact(
  * namespace's (the platform's catalog). A template the controller has not judged yet is valid
  * here (its status comes later; the controller holds the service until then).
  */
-function serviceTemplateFacts(snap: Snapshot, namespace: string): Map<string, ServiceTemplateFact> {
+function serviceTemplateFacts(
+  snap: Snapshot,
+  namespace: string,
+  names: readonly string[],
+): Map<string, ServiceTemplateFact> {
   const out = new Map<string, ServiceTemplateFact>();
+  // no ServiceTemplates known (not served, or no cluster connection): not judged, as `check` offline
+  if (!snap.serviceTemplates) {
+    for (const n of names) out.set(n, { valid: true, revoked: false });
+    return out;
+  }
   const fallback = catalogServes(snap, namespace) && namespace !== SYSTEM_NAMESPACE;
   for (const t of snap.serviceTemplates?.values() ?? []) {
     const own = t.namespace === namespace;
@@ -139,7 +150,11 @@ export function deploymentFacts(
       : {}),
     template: templateFact(snap, cd.spec.template, namespace),
     credential: credentialFact(snap, cd.spec.credential, namespace),
-    serviceTemplates: serviceTemplateFacts(snap, namespace),
+    serviceTemplates: serviceTemplateFacts(
+      snap,
+      namespace,
+      (cd.spec.serviceSpec?.services ?? []).map((s) => s.template),
+    ),
     providerInterfaces: snap.providerInterfaces ?? [],
   };
 }

@@ -17,7 +17,7 @@ import {
 } from '../domain/kubernetes-version.js';
 import { MANAGED_LABEL } from '../domain/labels.js';
 import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
-import { templateChangeError, upgradesInStatus } from '../domain/template-upgrades.js';
+import { upgradesInStatus } from '../domain/template-upgrades.js';
 import { KNOWN_KUBERNETES_VERSIONS, knownVersions, upgradePathError } from '../domain/upgrade-path.js';
 import { runGate, type Verdict } from '../gate/index.js';
 import { clusterToV1beta2 } from '../render/topology/convert.js';
@@ -30,14 +30,7 @@ import type { Violation } from '../validate/violation.js';
 import { deploymentFacts } from './admission-facts.js';
 import { deploymentDefaults, type PatchOperation, topologyDefaults } from './defaults.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
-import {
-  catalogTemplate,
-  jsonDocument,
-  resolveTemplate,
-  type Snapshot,
-  templateKnown,
-  tenancyMode,
-} from './snapshot.js';
+import { catalogTemplate, jsonDocument, resolveTemplate, type Snapshot, templateKnown } from './snapshot.js';
 import { admitAccessManagement, admitCredential } from './tenancy-objects.js';
 
 export type AdmissionMode = 'validate' | 'mutate';
@@ -276,32 +269,14 @@ function gateDeployment(
   admission?: { old: PlainObject | null },
 ): Verdict {
   const cd = readClusterDeployment(file, jsonDocument(object));
-  const verdict = runGate({
+  return runGate({
     deployment: cd,
     resolveTemplate: (name) => resolveTemplate(snap, name, cd.metadata.namespace),
     policies: snap.policies,
     teamLabels: snap.namespaceLabels.get(cd.metadata.namespace),
     maxMachines: snap.maxMachines ?? DEFAULT_MAX_MACHINES,
-    ...(admission && tenancyMode(snap)
-      ? { admission: deploymentFacts(snap, cd, admission.old ?? undefined) }
-      : {}),
+    ...(admission ? { admission: deploymentFacts(snap, cd, admission.old ?? undefined) } : {}),
   });
-  return admission ? oneTemplateFinding(verdict) : verdict;
-}
-
-/**
- * A template the namespace may not use, or that is missing, is said once: by the admission rule
- * (template-exists, template-access), not again by the resolve stage that could not find it.
- */
-function oneTemplateFinding(verdict: Verdict): Verdict {
-  const said = verdict.violations.some(
-    (v) =>
-      v.stage === 'admission' &&
-      v.severity === 'error' &&
-      (v.rule === 'template-exists' || v.rule === 'template-access'),
-  );
-  if (!said) return verdict;
-  return { ...verdict, violations: verdict.violations.filter((v) => v.stage !== 'resolve') };
 }
 
 function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snapshot): AdmissionResponse {
@@ -350,11 +325,7 @@ function deploymentUpdateErrors(
   const from = str(obj(old.spec).template);
   const to = str(obj(object.spec).template);
   const upgrades = upgradesInStatus(old.status);
-  // in tenancy mode the admission rule template-upgrade says it (with k0rdent's other rules)
-  if (from && to && from !== to && !tenancyMode(snap)) {
-    const e = templateChangeError(from, to, upgrades);
-    if (e) errors.push(`spec.template: ${e}`);
-  }
+  // a template change not in availableUpgrades: the admission rule template-upgrade says it
   const newVersion = verdict.allowed ? renderedKubeVersion(verdict.objects) : undefined;
   if (!newVersion) return errors;
   // the running version (status, set by the controller) or the old spec rendered the same way

@@ -118,6 +118,16 @@ async function listAll(kube: KubeStore, type: ResourceType): Promise<PlainObject
   }
 }
 
+/** The objects of a kind, or undefined when the cluster does not serve it (its CRD is not installed). */
+async function listServed(kube: KubeStore, type: ResourceType): Promise<PlainObject[] | undefined> {
+  try {
+    return (await kube.list(type)).items as unknown as PlainObject[];
+  } catch (e) {
+    if (notServed(e)) return undefined;
+    throw e;
+  }
+}
+
 /** Lists what the webhook reads from a cluster. Kinds whose CRD is not installed are empty. */
 export async function loadCluster(kube: KubeStore, log: Logger): Promise<ClusterPart> {
   const [templates, policyObjects, namespaces, tenancy] = await Promise.all([
@@ -184,9 +194,8 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
   };
 }
 
-type TenancyPart = Required<
-  Pick<Snapshot, 'credentials' | 'serviceTemplates' | 'providerInterfaces' | 'accessManagements'>
->;
+type TenancyPart = Pick<Snapshot, 'credentials' | 'serviceTemplates'> &
+  Required<Pick<Snapshot, 'providerInterfaces' | 'accessManagements'>>;
 
 /** The condition of a type in a status, when set. */
 function condition(status: PlainObject, type: string): PlainObject | undefined {
@@ -197,18 +206,19 @@ function condition(status: PlainObject, type: string): PlainObject | undefined {
 /**
  * What the admission rules read (docs/tenancy.md): Credentials (as the controller judged them),
  * ServiceTemplates, ProviderInterfaces and the AccessManagements' names. A ProviderInterface that
- * does not read is skipped, logged; kinds whose CRD is not installed are empty.
+ * does not read is skipped, logged; Credentials and ServiceTemplates whose CRD is not installed
+ * are left out (unknown), the other kinds are empty.
  */
 export async function loadTenancy(kube: KubeStore, log: Logger): Promise<TenancyPart> {
   const v1 = 'clustermint.io/v1alpha1';
   const [credentials, serviceTemplates, interfaces, access] = await Promise.all([
-    listAll(kube, { apiVersion: v1, kind: 'Credential' }),
-    listAll(kube, { apiVersion: v1, kind: 'ServiceTemplate' }),
+    listServed(kube, { apiVersion: v1, kind: 'Credential' }),
+    listServed(kube, { apiVersion: v1, kind: 'ServiceTemplate' }),
     listAll(kube, { apiVersion: v1, kind: 'ProviderInterface' }),
     listAll(kube, { apiVersion: v1, kind: 'AccessManagement' }),
   ]);
   const creds = new Map<string, CredentialObject>();
-  for (const c of credentials) {
+  for (const c of credentials ?? []) {
     const meta = obj(c.metadata);
     const status = obj(c.status);
     const ready = condition(status, CREDENTIAL_READY_CONDITION);
@@ -224,7 +234,7 @@ export async function loadTenancy(kube: KubeStore, log: Logger): Promise<Tenancy
     });
   }
   const services = new Map<string, ServiceTemplateObject>();
-  for (const t of serviceTemplates) {
+  for (const t of serviceTemplates ?? []) {
     const meta = obj(t.metadata);
     const status = obj(t.status);
     const constraint = str(obj(t.spec).k8sConstraint) || str(status.k8sConstraint);
@@ -255,7 +265,14 @@ export async function loadTenancy(kube: KubeStore, log: Logger): Promise<Tenancy
     .map((a) => obj(a.metadata))
     .sort((a, b) => str(a.creationTimestamp).localeCompare(str(b.creationTimestamp)))
     .map((m) => str(m.name));
-  return { credentials: creds, serviceTemplates: services, providerInterfaces, accessManagements };
+  // a kind the cluster does not serve stays unknown: the rules about it are not judged (as `check`
+  // without the platform's objects), rather than every deployment naming one denied
+  return {
+    ...(credentials ? { credentials: creds } : {}),
+    ...(serviceTemplates ? { serviceTemplates: services } : {}),
+    providerInterfaces,
+    accessManagements,
+  };
 }
 
 /** Charts of sourced ClusterTemplates, kept by digest across reloads. */

@@ -66,7 +66,7 @@ describe.skipIf(!have)('ClusterTemplates among the inputs', () => {
     writeFileSync(file, `${template('broken', './broken')}---\n${deployment('dev', 'broken')}`);
     const r = await run('check', '-f', file);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('the ClusterTemplate broken is invalid with the error: ');
+    expect(r.stdout).toContain('the ClusterTemplate team-a/broken is invalid with the error: ');
     expect(r.stdout).toMatch(/templates\/cluster\.yaml/);
   });
 
@@ -91,7 +91,7 @@ describe.skipIf(!have)('ClusterTemplates among the inputs', () => {
     const r = await run('check', '-f', file);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      'the ClusterTemplate remote is invalid with the error: HelmRepository team-a/k0rdent not found',
+      'the ClusterTemplate team-a/remote is invalid with the error: HelmRepository team-a/k0rdent not found',
     );
   });
 });

@@ -69,7 +69,7 @@ describe('validating ClusterDeployments', () => {
     const unknown = decide({ ...cd, spec: { ...cd.spec, template: 'aws-standalone' } }, 'validate');
     expect(unknown.allowed).toBe(false);
     expect(unknown.status?.message).toMatch(
-      /unknown template "aws-standalone"; did you mean "aws-standalone-cp"/,
+      /ClusterTemplate aws-standalone not found in namespace team-a; did you mean "aws-standalone-cp"/,
     );
     const typo = decide({ ...cd, spec: { ...cd.spec, templat: 'x' } }, 'validate');
     expect(typo.status?.message).toContain('unknown field spec.templat');

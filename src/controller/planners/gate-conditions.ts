@@ -24,9 +24,17 @@ function summary(xs: readonly Violation[]): string {
 
 /** Why the template is not ready: its ClusterTemplate is invalid, not resolved yet, or there is none. */
 function templateReason(xs: readonly Violation[]): string {
-  if (xs.some((x) => x.code === 'INVALID_CHART')) return 'TemplateInvalid';
+  if (xs.some((x) => x.code === 'INVALID_CHART' || x.rule === 'template-valid')) return 'TemplateInvalid';
   if (xs.some((x) => x.code === 'TEMPLATE_NOT_READY')) return 'TemplateNotReady';
   return 'TemplateNotFound';
+}
+
+/** An admission finding that the template cannot be used (missing, invalid, not the namespace's). */
+function isTemplateRule(x: Violation): boolean {
+  return (
+    x.stage === 'admission' &&
+    (x.rule === 'template-exists' || x.rule === 'template-valid' || x.rule === 'template-access')
+  );
 }
 
 /** `admission`: the verdict includes k0rdent's admission rules (the controller's does): Admitted says how they went. */
@@ -36,7 +44,8 @@ export function gateConditions(
   admission = false,
 ): ConditionVerdict[] {
   const errors = v.violations.filter((x) => x.severity === 'error');
-  const resolve = errors.filter((x) => x.stage === 'resolve');
+  // the admission rules about the template stand for the resolve stage's finding (the gate keeps one)
+  const resolve = errors.filter((x) => x.stage === 'resolve' || isTemplateRule(x));
   const values = errors.filter((x) => x.stage === 'values' || x.stage === 'render' || x.stage === 'object');
   const policy = errors.filter((x) => x.stage === 'policy');
   const refused = errors.filter((x) => x.stage === 'admission');
