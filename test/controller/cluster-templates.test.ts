@@ -176,7 +176,9 @@ describe.skipIf(!helm.bin || !haveCharts)('ClusterTemplates resolved by the embe
       // the broken template's deployment says why, in k0rdent's words
       const tr = await h.condition('bad', 'TemplateReady');
       expect(tr).toMatchObject({ status: 'False', reason: 'TemplateInvalid' });
-      expect(tr?.message).toContain(`the ClusterTemplate ${NS}/docker-hosted-cp-9-9-9 is invalid with the error: `);
+      expect(tr?.message).toContain(
+        `the ClusterTemplate ${NS}/docker-hosted-cp-9-9-9 is invalid with the error: `,
+      );
       expect(tr?.message).toContain(String(badStatus.validationError).slice(0, 40));
       expect((await h.rendered('bad')).length).toBe(0);
 
