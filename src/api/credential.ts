@@ -4,6 +4,7 @@
  * `infrastructure.clustermint.io/v1alpha1 SimulatedClusterIdentity`, the simulated provider's
  * cluster-scoped identity kind (shaped like CAPA's AWSClusterStaticIdentity).
  */
+import type { CredentialFact } from '../domain/credential-status.js';
 import type { PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type LabelSelector, readLabelSelector } from './label-selector.js';
@@ -199,4 +200,26 @@ function readAllowedNamespaces(
   const selector = readLabelSelector(p, a.selector, [...at, 'selector']);
   if (selector) out.selector = selector;
   return out;
+}
+
+/**
+ * A cluster-scoped identity's allowedNamespaces (CAPA's shape; the simulated kind through its
+ * reader), as credential readiness reads it; absent when unset (CAPA: no namespace admitted).
+ */
+export function identityAllowedNamespaces(identity: PlainObject): Pick<CredentialFact, 'allowedNamespaces'> {
+  if (identity.kind === SIMULATED_IDENTITY_TYPE.kind) {
+    const r = readSimulatedIdentity(identity);
+    return 'spec' in r && r.spec.allowedNamespaces ? { allowedNamespaces: r.spec.allowedNamespaces } : {};
+  }
+  const a = isPlainObject(identity.spec) ? identity.spec.allowedNamespaces : undefined;
+  if (!isPlainObject(a)) return {};
+  const list = Array.isArray(a.list) ? a.list.filter((x): x is string => typeof x === 'string') : undefined;
+  return {
+    allowedNamespaces: {
+      ...(list ? { list } : {}),
+      ...(isPlainObject(a.selector)
+        ? { selector: a.selector as NonNullable<CredentialFact['allowedNamespaces']>['selector'] }
+        : {}),
+    },
+  };
 }

@@ -32,8 +32,6 @@ export const ADMISSION_KINDS =
 export interface DeploymentJudgement {
   resolveTemplate: (name: string) => Chart;
   admission: AdmissionFacts;
-  /** What could not be judged for want of the platform's objects: print as notes. */
-  notes: string[];
 }
 
 export interface RunAdmission {
@@ -104,7 +102,6 @@ export async function prepareAdmission(o: {
       return {
         resolveTemplate: inputs.templateResolver(cd, templates),
         admission: await inputs.facts(cd, templates),
-        notes: inputs.unverified(cd),
       };
     },
   };

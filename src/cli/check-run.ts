@@ -72,7 +72,6 @@ async function judge(
     for (const s of skipped) if (!ADMISSION_KINDS.test(s)) io.err(`warning: ${s}\n`);
     for (const cd of deployments) {
       const judged = await admission.judge(cd);
-      for (const n of judged.notes) io.err(`note: ${cd.metadata.namespace}/${cd.metadata.name}: ${n}\n`);
       verdicts.push(
         runGate({
           deployment: cd,

@@ -245,7 +245,6 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
     for (const f of files)
       for (const cd of clusterDeployments(f).deployments) {
         const judged = await admission.judge(cd);
-        for (const n of judged.notes) io.err(`note: ${cd.metadata.namespace}/${cd.metadata.name}: ${n}\n`);
         const v = runGate({
           deployment: cd,
           resolveTemplate: judged.resolveTemplate,

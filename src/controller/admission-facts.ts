@@ -23,8 +23,8 @@ import type { IdentityRefFact } from '../domain/credential-status.js';
 import { ACCESS_REVOKED_LABEL } from '../domain/labels.js';
 import type { ProviderInterfaceFact } from '../domain/provider-identities.js';
 import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
-import { getIfExists } from '../store/errors.js';
-import type { KubeObject, Store } from '../store/types.js';
+import { getIfExists, isNotFound } from '../store/errors.js';
+import type { KubeObject, ResourceType, Store } from '../store/types.js';
 import { isPlainObject } from '../util/plain-object.js';
 import type { GateRunner } from './gate.js';
 import { serviceTemplateNamespaces } from './services/service-templates.js';
@@ -111,6 +111,13 @@ export async function gatherAdmissionFacts(o: {
     credential: credentialFact,
     serviceTemplates,
     providerInterfaces: await providerInterfaces(store),
+    // only looked for when a name found nothing (domain/admission.ts: not judged while none exist)
+    noneKnown: {
+      credentials: credentialName !== undefined && !credential && !(await anyOf(store, CREDENTIAL_TYPE)),
+      serviceTemplates:
+        services.some((s) => !serviceTemplates.has(s.template)) &&
+        !(await anyOf(store, SERVICE_TEMPLATE_TYPE)),
+    },
   };
   return {
     facts,
@@ -256,4 +263,14 @@ async function providerInterfaces(store: Pick<Store, 'list'>): Promise<ProviderI
     if (!('problems' in read)) out.push({ provider: read.spec.provider, kinds: read.spec.kinds });
   }
   return out;
+}
+
+/** Whether the store holds any object of the kind, in any namespace (a kind not served: none). */
+async function anyOf(store: Pick<Store, 'list'>, type: ResourceType): Promise<boolean> {
+  try {
+    return (await store.list(type)).items.length > 0;
+  } catch (e) {
+    if (isNotFound(e) || (e as { code?: unknown }).code === 404) return false;
+    throw e;
+  }
 }

@@ -9,16 +9,18 @@ import {
   CREDENTIAL_READY_CONDITION,
   CREDENTIAL_TYPE,
   type CredentialStatus,
+  identityAllowedNamespaces,
   readCredential,
 } from '../api/credential.js';
 import { type CredentialFact, credentialReadiness } from '../domain/credential-status.js';
 import { DISTRIBUTED_FROM_ANNOTATION, MANAGED_LABEL } from '../domain/labels.js';
+import { identityLocation } from '../domain/provider-identities.js';
 import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import { getIfExists, isConflict, isNotFound } from '../store/errors.js';
 import type { Clock, KubeObject, Store } from '../store/types.js';
-import { isPlainObject } from '../util/plain-object.js';
+import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type Condition, isoSeconds, setCondition } from './conditions.js';
-import { identityLocation, readIdentity } from './identities.js';
+import { readIdentity } from './identities.js';
 import { sameJson } from './machines.js';
 import { CREDENTIAL_KEY_PREFIX, type ReconcileResult, type Reconciler, splitKey } from './runtime.js';
 import { isTenancyMode } from './tenancy.js';
@@ -84,8 +86,8 @@ export class CredentialReconciler implements Reconciler {
     const where = identityLocation(ref, namespace);
     const found = await readIdentity(this.o.store, where);
     const allowed =
-      found.found && isPlainObject(found.object.spec) && isPlainObject(found.object.spec.allowedNamespaces)
-        ? (found.object.spec.allowedNamespaces as CredentialFact['allowedNamespaces'])
+      found.found && where.scope === 'cluster'
+        ? identityAllowedNamespaces(found.object as unknown as PlainObject).allowedNamespaces
         : undefined;
     const fact: CredentialFact = {
       namespace,

@@ -5,57 +5,11 @@
  * AzureClusterIdentity lives in a namespace). Missing, or a kind the server does not serve (404):
  * not found. Forbidden (403): not found, with the grant the controller's ServiceAccount lacks.
  */
-import { SIMULATED_IDENTITY_TYPE } from '../api/credential.js';
 import type { ObjectReader } from '../providers/contract.js';
 import { TerminalProviderError } from '../providers/errors.js';
 import { isNotFound } from '../store/errors.js';
 import type { KubeObject, Store } from '../store/types.js';
 import { isForbidden } from './services/access.js';
-
-const CAPI_INFRA = 'infrastructure.cluster.x-k8s.io';
-
-/** Known identity kinds: their API version and whether they are cluster-scoped. */
-const KNOWN: Readonly<Record<string, { apiVersion: string; cluster: boolean }>> = {
-  [SIMULATED_IDENTITY_TYPE.kind]: { apiVersion: SIMULATED_IDENTITY_TYPE.apiVersion, cluster: true },
-  Secret: { apiVersion: 'v1', cluster: false },
-  AWSClusterStaticIdentity: { apiVersion: `${CAPI_INFRA}/v1beta2`, cluster: true },
-  AWSClusterRoleIdentity: { apiVersion: `${CAPI_INFRA}/v1beta2`, cluster: true },
-  AWSClusterControllerIdentity: { apiVersion: `${CAPI_INFRA}/v1beta2`, cluster: true },
-  AzureClusterIdentity: { apiVersion: `${CAPI_INFRA}/v1beta1`, cluster: false },
-  VSphereClusterIdentity: { apiVersion: `${CAPI_INFRA}/v1beta1`, cluster: true },
-};
-
-export interface IdentityRefLike {
-  apiVersion?: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-}
-
-/** Where an identityRef points: the object to get and its scope; undefined apiVersion: unknown kind without one. */
-export function identityLocation(
-  ref: IdentityRefLike,
-  credentialNamespace: string,
-): {
-  apiVersion: string | undefined;
-  kind: string;
-  name: string;
-  namespace?: string;
-  scope: 'namespaced' | 'cluster';
-} {
-  const known = KNOWN[ref.kind];
-  const apiVersion = ref.apiVersion ?? known?.apiVersion;
-  const namespaced = ref.namespace !== undefined || known?.cluster === false;
-  return namespaced
-    ? {
-        apiVersion,
-        kind: ref.kind,
-        name: ref.name,
-        namespace: ref.namespace ?? credentialNamespace,
-        scope: 'namespaced',
-      }
-    : { apiVersion, kind: ref.kind, name: ref.name, scope: 'cluster' };
-}
 
 /** The resource a grant names: `secrets`, `awsclusterstaticidentities.infrastructure.cluster.x-k8s.io`. */
 function resourceName(apiVersion: string, kind: string): string {

@@ -91,6 +91,12 @@ export interface AdmissionFacts {
   /** by template name, as the deployment's namespace sees them */
   serviceTemplates: ReadonlyMap<string, ServiceTemplateFact>;
   providerInterfaces: readonly ProviderInterfaceFact[];
+  /**
+   * Kinds of which the caller knows no object at all (the store, the cluster or the files have
+   * none). In open mode a platform that has no Credentials (or ServiceTemplates) yet does not use
+   * them: a name that finds nothing is then a warning, "not judged", for every caller alike.
+   */
+  noneKnown?: { credentials?: boolean; serviceTemplates?: boolean };
 }
 
 export interface AdmissionFinding {
@@ -166,7 +172,14 @@ export function deploymentAdmission(f: AdmissionFacts): AdmissionFinding[] {
   } else {
     const key = `${f.namespace}/${cred}`;
     const c = f.credential;
-    if (!c) add('credential-exists', credentialChanged, credPath, `Credential ${key} not found`);
+    if (!c && !f.tenancy && f.noneKnown?.credentials)
+      add(
+        'credential-exists',
+        false,
+        credPath,
+        `Credential ${key} not found; not judged: the platform has no Credentials yet (open mode)`,
+      );
+    else if (!c) add('credential-exists', credentialChanged, credPath, `Credential ${key} not found`);
     else {
       if (guarded && c.revoked)
         add(
@@ -232,7 +245,13 @@ function servicesAdmission(f: AdmissionFacts, add: Add, templateChanged: boolean
     const tplKey = `${f.namespace}/${s.template}`;
     const st = f.serviceTemplates.get(s.template);
     if (!st) {
-      add('service-template-valid', strict, `${at}.template`, `ServiceTemplate ${tplKey} not found`);
+      const unjudged = !f.tenancy && f.noneKnown?.serviceTemplates;
+      add(
+        'service-template-valid',
+        strict && !unjudged,
+        `${at}.template`,
+        `ServiceTemplate ${tplKey} not found${unjudged ? '; not judged: the platform has no ServiceTemplates yet (open mode)' : ''}`,
+      );
       return;
     }
     if (!st.valid)

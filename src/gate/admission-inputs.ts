@@ -22,6 +22,7 @@ import type { ClusterDeployment } from '../api/cluster-deployment.js';
 import { CLUSTER_TEMPLATE_TYPE, isClusterTemplate } from '../api/cluster-template.js';
 import {
   CREDENTIAL_TYPE,
+  identityAllowedNamespaces,
   isCredential,
   readCredential,
   readSimulatedIdentity,
@@ -52,7 +53,11 @@ import type {
 } from '../domain/admission.js';
 import { type CredentialFact, credentialReadiness } from '../domain/credential-status.js';
 import { ACCESS_REVOKED_LABEL, DISTRIBUTED_FROM_ANNOTATION, MANAGED_LABEL } from '../domain/labels.js';
-import type { ProviderInterfaceFact } from '../domain/provider-identities.js';
+import {
+  type IdentityLocation,
+  identityLocation,
+  type ProviderInterfaceFact,
+} from '../domain/provider-identities.js';
 import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import type { SourcedDocument } from '../resolve/documents.js';
 import { isNotFound } from '../store/errors.js';
@@ -103,19 +108,6 @@ function fromCatalog(
     return e.code === 'UNKNOWN_TEMPLATE' ? undefined : { error: e };
   }
 }
-
-/** Identity kinds that live in a namespace (the rest are cluster-scoped, like CAPA's static identities). */
-const NAMESPACED_IDENTITIES = new Set(['Secret', 'AzureClusterIdentity']);
-/** Where the store keeps an identity kind when its identityRef gives no apiVersion. */
-const IDENTITY_API_VERSIONS: Readonly<Record<string, string>> = {
-  Secret: 'v1',
-  SimulatedClusterIdentity: SIMULATED_IDENTITY_TYPE.apiVersion,
-  AWSClusterStaticIdentity: 'infrastructure.cluster.x-k8s.io/v1beta2',
-  AWSClusterRoleIdentity: 'infrastructure.cluster.x-k8s.io/v1beta2',
-  AWSClusterControllerIdentity: 'infrastructure.cluster.x-k8s.io/v1beta2',
-  AzureClusterIdentity: 'infrastructure.cluster.x-k8s.io/v1beta1',
-  VSphereClusterIdentity: 'infrastructure.cluster.x-k8s.io/v1beta1',
-};
 
 const DISTRIBUTABLE_TYPES: Readonly<Record<DistributableKind, ResourceType>> = {
   ClusterTemplate: CLUSTER_TEMPLATE_TYPE,
@@ -172,33 +164,13 @@ export class AdmissionInputs {
   }
 
   /**
-   * Whether the run knows the platform's objects of a kind: a state to read, or documents of the
-   * kind among the inputs. An offline `check` of a lone submission knows no Credentials: the
-   * one it names is then not judged (see `unverified`), rather than every submission denied.
+   * Whether the run knows any of the platform's objects of a kind (the state's, the files', the
+   * copies the rules will make). A platform with none does not use the kind yet: in open mode a
+   * name that finds nothing is then not judged (domain/admission.ts `noneKnown`), for `check`,
+   * `apply`, the webhook and the controller alike.
    */
   private knows(kind: 'Credential' | 'ServiceTemplate'): boolean {
-    return (
-      this.s.store !== undefined ||
-      this.tenancy ||
-      this.s.documents.some((d) =>
-        kind === 'Credential' ? isCredential(d.value) : isServiceTemplate(d.value),
-      )
-    );
-  }
-
-  /** What `facts` could not judge for want of the platform's objects (a note for the user). */
-  unverified(cd: ClusterDeployment): string[] {
-    const out: string[] = [];
-    if (cd.spec.credential && !this.knows('Credential'))
-      out.push(
-        `Credential ${cd.metadata.namespace}/${cd.spec.credential} not checked: no Credential is known (give the state with --state, or the Credentials and their identities with -f)`,
-      );
-    const services = (cd.spec.serviceSpec?.services ?? []).filter((s) => !s.disable);
-    if (services.length && !this.knows('ServiceTemplate'))
-      out.push(
-        'ServiceTemplates not checked: none is known (give the state with --state, or the ServiceTemplates with -f)',
-      );
-    return out;
+    return (this.objects.get(kind)?.size ?? 0) > 0;
   }
 
   /** Reads the documents and the store. A document of a tenancy kind that its reader refuses is a located error. */
@@ -356,11 +328,9 @@ export class AdmissionInputs {
     const old = await this.stored(cd);
     const services = cd.spec.serviceSpec?.services ?? [];
     const serviceTemplates = new Map<string, ServiceTemplateFact>();
-    const knowsServices = this.knows('ServiceTemplate');
     for (const s of services) {
       if (serviceTemplates.has(s.template)) continue;
-      // unknown to this run: not judged (unverified says so), as a valid template without a constraint
-      const f = knowsServices ? this.serviceTemplateFact(ns, s.template) : { valid: true, revoked: false };
+      const f = this.serviceTemplateFact(ns, s.template);
       if (f) serviceTemplates.set(s.template, f);
     }
     return {
@@ -381,13 +351,10 @@ export class AdmissionInputs {
       },
       ...(old ? { old } : {}),
       template: this.templateFact(ns, cd.spec.template, templates),
-      credential: !cd.spec.credential
-        ? undefined
-        : this.knows('Credential')
-          ? await this.credentialUse(ns, cd.spec.credential)
-          : { ready: true, revoked: false },
+      credential: cd.spec.credential ? await this.credentialUse(ns, cd.spec.credential) : undefined,
       serviceTemplates,
       providerInterfaces: this.providerInterfaceFacts,
+      noneKnown: { credentials: !this.knows('Credential'), serviceTemplates: !this.knows('ServiceTemplate') },
     };
   }
 
@@ -503,8 +470,9 @@ export class AdmissionInputs {
   ) {
     const ns = namespaceOf(o.value);
     const labels = labelsOf(o.value);
-    const scope = NAMESPACED_IDENTITIES.has(ref.kind) ? 'namespaced' : 'cluster';
-    const identity = await this.identity(ref, scope, ns);
+    const where = identityLocation(ref, ns);
+    const scope = where.scope;
+    const identity = await this.identity(where);
     const fact: CredentialFact = {
       namespace: ns,
       name: nameOf(o.value),
@@ -512,7 +480,7 @@ export class AdmissionInputs {
       managed: labels[MANAGED_LABEL] === 'true',
       identityFound: identity !== undefined,
       identityScope: scope,
-      ...(identity && scope === 'cluster' ? allowedNamespacesOf(identity) : {}),
+      ...(identity && scope === 'cluster' ? identityAllowedNamespaces(identity) : {}),
     };
     const distributed =
       fact.managed && this.plan !== undefined && isDistributed(this.plan, 'Credential', fact.name, ns);
@@ -524,53 +492,29 @@ export class AdmissionInputs {
   }
 
   /** The identity object: among the documents, else in the store. */
-  private async identity(
-    ref: { apiVersion?: string; kind: string; name: string; namespace?: string },
-    scope: 'namespaced' | 'cluster',
-    credentialNamespace: string,
-  ): Promise<PlainObject | undefined> {
-    const namespace = scope === 'namespaced' ? (ref.namespace ?? credentialNamespace) : undefined;
+  private async identity(where: IdentityLocation): Promise<PlainObject | undefined> {
+    const { apiVersion, kind, name, namespace } = where;
     const doc = this.s.documents.find(
       (d) =>
-        d.value.kind === ref.kind &&
-        (ref.apiVersion === undefined || d.value.apiVersion === ref.apiVersion) &&
-        nameOf(d.value) === ref.name &&
+        d.value.kind === kind &&
+        (apiVersion === undefined || d.value.apiVersion === apiVersion) &&
+        nameOf(d.value) === name &&
         (namespace === undefined || namespaceOf(d.value) === namespace),
     );
     if (doc) return doc.value;
-    const apiVersion = ref.apiVersion ?? IDENTITY_API_VERSIONS[ref.kind];
     if (!this.s.store || !apiVersion) return undefined;
     try {
       return (await this.s.store.get({
         apiVersion,
-        kind: ref.kind,
+        kind,
         ...(namespace !== undefined ? { namespace } : {}),
-        name: ref.name,
+        name,
       })) as unknown as PlainObject;
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
     }
   }
-}
-
-/** A cluster-scoped identity's allowedNamespaces (CAPA's shape; the simulated kind through its reader). */
-function allowedNamespacesOf(identity: PlainObject): Pick<CredentialFact, 'allowedNamespaces'> {
-  if (identity.kind === SIMULATED_IDENTITY_TYPE.kind) {
-    const r = readSimulatedIdentity(identity);
-    return 'spec' in r && r.spec.allowedNamespaces ? { allowedNamespaces: r.spec.allowedNamespaces } : {};
-  }
-  const a = rec(identity.spec).allowedNamespaces;
-  if (!isPlainObject(a)) return {};
-  const list = Array.isArray(a.list) ? a.list.filter((x): x is string => typeof x === 'string') : undefined;
-  return {
-    allowedNamespaces: {
-      ...(list ? { list } : {}),
-      ...(isPlainObject(a.selector)
-        ? { selector: a.selector as NonNullable<CredentialFact['allowedNamespaces']>['selector'] }
-        : {}),
-    },
-  };
 }
 
 /** A catalog chart named by a rule becomes a ClusterTemplate whose chartSpec names it (as the controller makes it). */

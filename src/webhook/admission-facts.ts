@@ -68,9 +68,7 @@ function credentialFact(
   namespace: string,
 ): CredentialUseFact | undefined {
   if (!name) return undefined;
-  // no Credentials known (not served, or no cluster connection): not judged, as `check` offline
-  if (!snap.credentials) return { ready: true, revoked: false };
-  const c = snap.credentials.get(`${namespace}/${name}`);
+  const c = snap.credentials?.get(`${namespace}/${name}`);
   if (!c) return undefined;
   return {
     ready: c.ready,
@@ -85,17 +83,9 @@ function credentialFact(
  * namespace's (the platform's catalog). A template the controller has not judged yet is valid
  * here (its status comes later; the controller holds the service until then).
  */
-function serviceTemplateFacts(
-  snap: Snapshot,
-  namespace: string,
-  names: readonly string[],
-): Map<string, ServiceTemplateFact> {
+function serviceTemplateFacts(snap: Snapshot, namespace: string): Map<string, ServiceTemplateFact> {
   const out = new Map<string, ServiceTemplateFact>();
-  // no ServiceTemplates known (not served, or no cluster connection): not judged, as `check` offline
-  if (!snap.serviceTemplates) {
-    for (const n of names) out.set(n, { valid: true, revoked: false });
-    return out;
-  }
+
   const fallback = catalogServes(snap, namespace) && namespace !== SYSTEM_NAMESPACE;
   for (const t of snap.serviceTemplates?.values() ?? []) {
     const own = t.namespace === namespace;
@@ -150,11 +140,12 @@ export function deploymentFacts(
       : {}),
     template: templateFact(snap, cd.spec.template, namespace),
     credential: credentialFact(snap, cd.spec.credential, namespace),
-    serviceTemplates: serviceTemplateFacts(
-      snap,
-      namespace,
-      (cd.spec.serviceSpec?.services ?? []).map((s) => s.template),
-    ),
+    serviceTemplates: serviceTemplateFacts(snap, namespace),
     providerInterfaces: snap.providerInterfaces ?? [],
+    // none in the cluster (or the kind not served, or no cluster connection): not judged
+    noneKnown: {
+      credentials: (snap.credentials?.size ?? 0) === 0,
+      serviceTemplates: (snap.serviceTemplates?.size ?? 0) === 0,
+    },
   };
 }

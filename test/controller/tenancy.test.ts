@@ -337,6 +337,10 @@ describe('admission rules in the deployment pass', () => {
     },
     {
       rule: 'credential-exists',
+      // the platform uses Credentials (with none at all, an unknown name is not judged: a warning)
+      setup: async () => {
+        await credential('team-a', 'another', 'absent');
+      },
       spec: { template: 'simulated-standalone-cp', credential: 'ghost' },
       says: 'Credential team-a/ghost not found',
     },
@@ -364,6 +368,13 @@ describe('admission rules in the deployment pass', () => {
     },
     {
       rule: 'service-template-valid',
+      setup: async () => {
+        await create({
+          ...ST,
+          metadata: { name: 'st', namespace: 'team-a' },
+          spec: { helm: { chartSpec: { chart: 'x' } } },
+        });
+      },
       spec: {
         template: 'simulated-standalone-cp',
         serviceSpec: { services: [{ name: 'web', template: 'nope' }] },

@@ -390,3 +390,41 @@ describe('deploymentAdmission: services', () => {
   ];
   it.each(cases)('%s', (_n, f, expected) => expect(brief(deploymentAdmission(f))).toEqual(expected));
 });
+
+describe('a platform without Credentials or ServiceTemplates (open mode)', () => {
+  const named = {
+    namespace: 'team-a',
+    tenancy: false,
+    operation: 'create' as const,
+    spec: {
+      template: 'aws-1',
+      credential: 'aws-cred',
+      services: [{ name: 'web', namespace: 'default', template: 'nginx', dependsOn: [] }],
+    },
+    template: { object: false, valid: true, providers: ['infrastructure-aws'], revoked: false },
+    credential: undefined,
+    serviceTemplates: new Map(),
+    providerInterfaces: [],
+  };
+
+  it('names that find nothing are warnings, not judged, when none of the kind exists', () => {
+    const found = deploymentAdmission({ ...named, noneKnown: { credentials: true, serviceTemplates: true } });
+    expect(found.map((f) => [f.rule, f.severity])).toEqual([
+      ['credential-exists', 'warning'],
+      ['service-template-valid', 'warning'],
+    ]);
+    expect(found[0]?.message).toMatch(/not judged: the platform has no Credentials yet/);
+  });
+
+  it('are errors once the platform has some, and always in tenancy mode', () => {
+    expect(deploymentAdmission(named).map((f) => f.severity)).toEqual(['error', 'error']);
+    const tenancy = deploymentAdmission({
+      ...named,
+      tenancy: true,
+      noneKnown: { credentials: true, serviceTemplates: true },
+    });
+    expect(tenancy.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['credential-exists', 'service-template-valid']),
+    );
+  });
+});

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { prepareAdmission } from '../../src/cli/admission-run.js';
 import { clusterDeployments } from '../../src/cli/inputs.js';
+import { gatherAdmissionFacts } from '../../src/controller/admission-facts.js';
 import { desiredCluster } from '../../src/controller/desired.js';
 import { GateRunner } from '../../src/controller/gate.js';
 import { templateChangeRefusal, versionRefusal } from '../../src/controller/planners/refusals.js';
@@ -19,6 +21,9 @@ import type { KubeObject } from '../../src/k8s/object.js';
 import { type LoadedPolicy, parsePolicies } from '../../src/policy/load.js';
 import { loadPolicyFiles } from '../../src/policy/policy-files.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
+import { sourcedDocuments } from '../../src/resolve/documents.js';
+import { TemplateChartLoader } from '../../src/resolve/template-chart.js';
+import { openSqliteStore } from '../../src/store/index.js';
 import { parseYamlSource } from '../../src/util/yaml-source.js';
 import { admit } from '../../src/webhook/admit.js';
 import { parseAdmissionReview } from '../../src/webhook/review.js';
@@ -30,14 +35,32 @@ type Obj = Record<string, any>;
 
 const TEAM_LABELS = { tier: 'development' };
 
-/** The three entry points on one ClusterDeployment (create). */
-function verdicts(object: Obj, snap: Snapshot, catalog: TemplateCatalog, policies: readonly LoadedPolicy[]) {
+/**
+ * The three entry points on one ClusterDeployment (create), each with k0rdent's admission rules
+ * gathered its own way: `check`'s (prepareAdmission, from the input files), the webhook's (its
+ * snapshot) and the controller's (gatherAdmissionFacts, from its store).
+ */
+async function verdicts(
+  object: Obj,
+  snap: Snapshot,
+  catalog: TemplateCatalog,
+  policies: readonly LoadedPolicy[],
+) {
   const text = jsyaml.dump(object);
   const file = `${object.metadata.name}.yaml`;
-  const [cd] = clusterDeployments({ file, docs: parseYamlSource(text, file) }).deployments;
+  const input = { file, docs: parseYamlSource(text, file) };
+  const [cd] = clusterDeployments(input).deployments;
+  const admission = await prepareAdmission({
+    documents: sourcedDocuments([input]),
+    teamLabels: async () => TEAM_LABELS,
+    catalog,
+    loader: new TemplateChartLoader({ catalog }),
+  });
+  const judged = await admission.judge(cd!);
   const cli = runGate({
     deployment: cd!,
-    resolveTemplate: (n) => catalog.resolve(n),
+    resolveTemplate: judged.resolveTemplate,
+    admission: judged.admission,
     policies,
     teamLabels: TEAM_LABELS,
   });
@@ -46,8 +69,21 @@ function verdicts(object: Obj, snap: Snapshot, catalog: TemplateCatalog, policie
     ...object,
     metadata: { ...object.metadata, uid: 'u', resourceVersion: '1', generation: 1, creationTimestamp: 'x' },
   } as KubeObject;
-  const controller = new GateRunner(catalog, policies).run(stored, TEAM_LABELS);
-  return { cli, webhook, controller };
+  const runner = new GateRunner(catalog, policies);
+  const store = openSqliteStore(':memory:');
+  try {
+    const facts = await gatherAdmissionFacts({
+      store,
+      gate: runner,
+      cd: stored,
+      template: { kind: 'catalog' },
+      availableUpgrades: [],
+    });
+    const controller = runner.run(stored, TEAM_LABELS, { kind: 'catalog' }, { admission: facts.facts });
+    return { cli, webhook, controller };
+  } finally {
+    store.close();
+  }
 }
 
 describe('one verdict on a new ClusterDeployment: check, the webhook and the controller', () => {
@@ -72,12 +108,12 @@ describe('one verdict on a new ClusterDeployment: check, the webhook and the con
     ['values the schema refuses', (o) => (o.spec.config = { ...o.spec.config, workersNumber: 'three' })],
   ];
 
-  it.each(cases)('%s', (name, change) => {
+  it.each(cases)('%s', async (name, change) => {
     const object = deploymentIn(
       name === 'a policy denial' ? 'examples/gate/team-a-denied.yaml' : 'examples/gate/team-a-allowed.yaml',
     );
     change(object);
-    const { cli, webhook, controller } = verdicts(object, snap, catalog, policies);
+    const { cli, webhook, controller } = await verdicts(object, snap, catalog, policies);
     expect(webhook.allowed).toBe(cli.allowed);
     expect(controller.allowed).toBe(cli.allowed);
     const messages = (v: typeof cli) => v.violations.map((x) => x.message).sort();

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ClusterDeployment, readClusterDeployment } from '../../src/api/cluster-deployment.js';
+import { deploymentAdmission } from '../../src/domain/admission.js';
 import { AdmissionInputs } from '../../src/gate/admission-inputs.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import { sourcedDocuments } from '../../src/resolve/documents.js';
@@ -73,7 +74,7 @@ async function withStore<T>(
 }
 
 describe('open mode (no AccessManagement)', () => {
-  it("a catalog template is every namespace's; an unknown Credential is not judged, and said so", async () => {
+  it("a catalog template is every namespace's; an unknown Credential is not judged (a warning) while the platform has none", async () => {
     const inputs = await AdmissionInputs.gather({
       documents: [],
       namespaceLabels: noLabels,
@@ -85,9 +86,14 @@ describe('open mode (no AccessManagement)', () => {
     expect(f).toMatchObject({ namespace: 'team-a', tenancy: false, operation: 'create' });
     expect(f.template).toMatchObject({ object: false, valid: true, revoked: false });
     expect(f.template?.providers).toContain('infrastructure-simulated');
-    expect(f.credential).toEqual({ ready: true, revoked: false });
-    expect(inputs.unverified(cd)).toEqual([
-      expect.stringContaining('Credential team-a/nowhere not checked: no Credential is known'),
+    expect(f.credential).toBeUndefined();
+    expect(f.noneKnown).toEqual({ credentials: true, serviceTemplates: true });
+    expect(deploymentAdmission(f)).toEqual([
+      expect.objectContaining({
+        rule: 'credential-exists',
+        severity: 'warning',
+        message: expect.stringContaining('Credential team-a/nowhere not found; not judged'),
+      }),
     ]);
     expect(
       (await inputs.facts(deployment({ template: 'no-such-template' }), empty)).template,
@@ -114,8 +120,9 @@ describe('open mode (no AccessManagement)', () => {
     });
     // known Credentials: one absent from the namespace is absent (credential-exists), not unverified
     const absent = deployment({ credential: 'other' });
-    expect((await inputs.facts(absent, empty)).credential).toBeUndefined();
-    expect(inputs.unverified(absent)).toEqual([]);
+    const facts = await inputs.facts(absent, empty);
+    expect(facts.credential).toBeUndefined();
+    expect(facts.noneKnown?.credentials).toBe(false);
   });
 
   it("ServiceTemplates: the namespace's, else the system namespace's", async () => {
