@@ -4,6 +4,7 @@
  * the controller reports (`status.services[]`). `readServiceSpec` reads untrusted input into the
  * typed spec with defaults applied, or reports every problem with its JSON path.
  */
+import type { AdmissionServiceFact } from '../domain/admission.js';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../k8s/names.js';
 import type { PathSegment } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
@@ -376,4 +377,16 @@ function readDriftExclusions(
     out.push({ paths, ...(target ? { target } : {}) });
   });
   return out;
+}
+
+/** The services as k0rdent's admission rules see them (domain/admission.ts), for every caller. */
+export function admissionServices(services: readonly Service[]): AdmissionServiceFact[] {
+  return services.map((s) => ({
+    name: s.name,
+    namespace: s.namespace,
+    template: s.template,
+    ...(s.templateChain ? { templateChain: s.templateChain } : {}),
+    ...(s.disable ? { disable: true } : {}),
+    dependsOn: (s.dependsOn ?? []).map((d) => ({ name: d.name, namespace: d.namespace })),
+  }));
 }

@@ -7,24 +7,7 @@
  * are listed under it.
  */
 
-import {
-  ACCESS_MANAGEMENT_TYPE,
-  isAccessManagement,
-  readAccessManagement,
-} from '../api/access-management.js';
-import {
-  CREDENTIAL_TYPE,
-  isCredential,
-  isSimulatedIdentity,
-  readCredential,
-  readSimulatedIdentity,
-  SIMULATED_IDENTITY_TYPE,
-} from '../api/credential.js';
-import {
-  isProviderInterface,
-  PROVIDER_INTERFACE_TYPE,
-  readProviderInterface,
-} from '../api/provider-interface.js';
+import { DEPLOYMENT_HISTORY_TYPE } from '../api/deployment-history.js';
 import {
   isClusterResourceSet,
   isMultiClusterService,
@@ -35,6 +18,7 @@ import {
   readServiceTemplate,
 } from '../api/services.js';
 import { chainProblems, isServiceTemplateChain } from '../api/template-chain.js';
+import { tenancyKindOf } from '../api/tenancy-kinds.js';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../k8s/names.js';
 import type { NewObject } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
@@ -84,22 +68,10 @@ function kindOf(v: PlainObject): Kind | undefined {
       namespaced: true,
       read: (o) => problemsOf(readClusterResourceSet(o)),
     };
-  if (isCredential(v))
-    return { ...CREDENTIAL_TYPE, namespaced: true, read: (o) => problemsOf(readCredential(o)) };
-  if (isAccessManagement(v))
-    return { ...ACCESS_MANAGEMENT_TYPE, namespaced: false, read: (o) => problemsOf(readAccessManagement(o)) };
-  if (isProviderInterface(v))
-    return {
-      ...PROVIDER_INTERFACE_TYPE,
-      namespaced: false,
-      read: (o) => problemsOf(readProviderInterface(o)),
-    };
-  if (isSimulatedIdentity(v))
-    return {
-      ...SIMULATED_IDENTITY_TYPE,
-      namespaced: false,
-      read: (o) => problemsOf(readSimulatedIdentity(o)),
-    };
+  // the tenancy kinds, but never a DeploymentHistory: the audit trail is written by clustermint only
+  const tenancy = tenancyKindOf(v);
+  if (tenancy && tenancy.type.kind !== DEPLOYMENT_HISTORY_TYPE.kind)
+    return { ...tenancy.type, namespaced: tenancy.namespaced, read: tenancy.problems };
   if (v.apiVersion === 'v1' && (v.kind === 'ConfigMap' || v.kind === 'Secret'))
     return { apiVersion: 'v1', kind: v.kind, namespaced: true };
   return undefined;

@@ -10,7 +10,7 @@
 import { CLUSTER_TEMPLATE_TYPE, templateStatusOf } from '../api/cluster-template.js';
 import { CREDENTIAL_READY_CONDITION, CREDENTIAL_TYPE } from '../api/credential.js';
 import { PROVIDER_INTERFACE_TYPE, readProviderInterface } from '../api/provider-interface.js';
-import { readServiceSpec } from '../api/service-spec.js';
+import { admissionServices, readServiceSpec } from '../api/service-spec.js';
 import { SERVICE_TEMPLATE_TYPE } from '../api/services.js';
 import type {
   AdmissionFacts,
@@ -239,14 +239,7 @@ function servicesOf(serviceSpec: unknown): AdmissionServiceFact[] {
   if (serviceSpec === undefined) return [];
   const read = readServiceSpec(serviceSpec, ['spec', 'serviceSpec']);
   if ('problems' in read) return []; // the gate reports them
-  return read.spec.services.map((s) => ({
-    name: s.name,
-    namespace: s.namespace,
-    template: s.template,
-    ...(s.templateChain ? { templateChain: s.templateChain } : {}),
-    ...(s.disable ? { disable: true } : {}),
-    dependsOn: (s.dependsOn ?? []).map((d) => ({ name: d.name, namespace: d.namespace })),
-  }));
+  return admissionServices(read.spec.services);
 }
 
 async function providerInterfaces(store: Pick<Store, 'list'>): Promise<ProviderInterfaceFact[]> {

@@ -33,6 +33,7 @@ import {
   PROVIDER_INTERFACE_TYPE,
   readProviderInterface,
 } from '../api/provider-interface.js';
+import { admissionServices } from '../api/service-spec.js';
 import { isServiceTemplate, readServiceTemplate, SERVICE_TEMPLATE_TYPE } from '../api/services.js';
 import { CHAIN_TYPE, SERVICE_TEMPLATE_CHAIN_TYPE } from '../api/template-chain.js';
 import {
@@ -340,14 +341,7 @@ export class AdmissionInputs {
       spec: {
         template: cd.spec.template,
         ...(cd.spec.credential !== undefined ? { credential: cd.spec.credential } : {}),
-        services: services.map((s) => ({
-          name: s.name,
-          namespace: s.namespace,
-          template: s.template,
-          ...(s.templateChain !== undefined ? { templateChain: s.templateChain } : {}),
-          ...(s.disable !== undefined ? { disable: s.disable } : {}),
-          dependsOn: (s.dependsOn ?? []).map((d) => ({ name: d.name, namespace: d.namespace })),
-        })),
+        services: admissionServices(services),
       },
       ...(old ? { old } : {}),
       template: this.templateFact(ns, cd.spec.template, templates),

@@ -4,8 +4,10 @@
  * whether an AccessManagement exists) and the request (the submission, and for an UPDATE the old
  * object: its template, credential and status.availableUpgrades). Pure.
  */
+
 import type { Chart } from '../api/chart.js';
 import type { ClusterDeployment } from '../api/cluster-deployment.js';
+import { admissionServices } from '../api/service-spec.js';
 import type {
   AdmissionFacts,
   CredentialUseFact,
@@ -120,14 +122,7 @@ export function deploymentFacts(
     spec: {
       template: cd.spec.template,
       ...(cd.spec.credential ? { credential: cd.spec.credential } : {}),
-      services: (cd.spec.serviceSpec?.services ?? []).map((s) => ({
-        name: s.name,
-        namespace: s.namespace,
-        template: s.template,
-        ...(s.templateChain ? { templateChain: s.templateChain } : {}),
-        ...(s.disable ? { disable: true } : {}),
-        dependsOn: (s.dependsOn ?? []).map((d) => ({ name: d.name, namespace: d.namespace })),
-      })),
+      services: admissionServices(cd.spec.serviceSpec?.services ?? []),
     },
     ...(old
       ? {
