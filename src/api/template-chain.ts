@@ -4,6 +4,7 @@
  * which. A deployment's `availableUpgrades` is the sorted union of `availableUpgrades[].name`
  * over every chain of its namespace that lists its current template.
  */
+import type { ServiceChainFact } from '../domain/admission.js';
 import { isPlainObject } from '../util/plain-object.js';
 
 export const CHAIN_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterTemplateChain' } as const;
@@ -90,4 +91,26 @@ export function availableUpgrades(chains: readonly { spec?: unknown }[], templat
     for (const t of supportedTemplates(c))
       if (t.name === template) for (const u of t.availableUpgrades ?? []) out.add(u.name);
   return [...out].sort();
+}
+
+/**
+ * A ServiceTemplateChain as the admission rules see it (domain/admission.ts): its status.valid
+ * when someone wrote one, else what its spec says (chainProblems: k0rdent's controller judges a
+ * chain by the same checks). Pass no status to judge the spec alone (an input document).
+ */
+export function serviceChainFact(
+  chain: { spec?: unknown; status?: unknown },
+  revoked: boolean,
+): ServiceChainFact {
+  const status = isPlainObject(chain.status) ? chain.status : {};
+  const problems = typeof status.valid === 'boolean' ? [] : chainProblems(chain);
+  const valid = typeof status.valid === 'boolean' ? status.valid : problems.length === 0;
+  const written = typeof status.validationError === 'string' ? status.validationError : '';
+  const validationError = valid ? '' : problems.join('; ') || written;
+  return {
+    valid,
+    ...(validationError ? { validationError } : {}),
+    templates: supportedTemplates(chain).map((t) => t.name),
+    revoked,
+  };
 }

@@ -3,7 +3,8 @@
  * stored ClusterDeployment, gathered from the store. The template as the deployment's pass
  * resolved it (a ClusterTemplate object of its namespace, or in open mode the catalog), the
  * Credential its spec names, the ServiceTemplates as its namespace sees them
- * (services/service-templates.ts), the ProviderInterfaces, and whether an AccessManagement
+ * (services/service-templates.ts) and the ServiceTemplateChains its services name (looked up
+ * the same way), the ProviderInterfaces, and whether an AccessManagement
  * exists. `operation` is create until something was applied (`status.applied`), whose template
  * and credential are then the `old` side.
  */
@@ -12,10 +13,12 @@ import { CREDENTIAL_READY_CONDITION, CREDENTIAL_TYPE } from '../api/credential.j
 import { PROVIDER_INTERFACE_TYPE, readProviderInterface } from '../api/provider-interface.js';
 import { admissionServices, readServiceSpec } from '../api/service-spec.js';
 import { SERVICE_TEMPLATE_TYPE } from '../api/services.js';
+import { SERVICE_TEMPLATE_CHAIN_TYPE, serviceChainFact } from '../api/template-chain.js';
 import type {
   AdmissionFacts,
   AdmissionServiceFact,
   CredentialUseFact,
+  ServiceChainFact,
   ServiceTemplateFact,
   TemplateFact,
 } from '../domain/admission.js';
@@ -87,6 +90,12 @@ export async function gatherAdmissionFacts(o: {
     const fact = await serviceTemplateFact(store, namespace, s.template, tenancy);
     if (fact) serviceTemplates.set(s.template, fact);
   }
+  const serviceChains = new Map<string, ServiceChainFact>();
+  for (const s of services) {
+    if (!s.templateChain || s.disable || serviceChains.has(s.templateChain)) continue;
+    const fact = await serviceChainOf(store, namespace, s.templateChain, tenancy);
+    if (fact) serviceChains.set(s.templateChain, fact);
+  }
   const credentialFact: CredentialUseFact | undefined = credential && {
     ready: credential.ready,
     ...(credential.message || credential.reason ? { reason: credential.message ?? credential.reason } : {}),
@@ -110,6 +119,7 @@ export async function gatherAdmissionFacts(o: {
     template,
     credential: credentialFact,
     serviceTemplates,
+    serviceChains,
     providerInterfaces: await providerInterfaces(store),
     // only looked for when a name found nothing (domain/admission.ts: not judged while none exist)
     noneKnown: {
@@ -117,6 +127,9 @@ export async function gatherAdmissionFacts(o: {
       serviceTemplates:
         services.some((s) => !serviceTemplates.has(s.template)) &&
         !(await anyOf(store, SERVICE_TEMPLATE_TYPE)),
+      serviceTemplateChains:
+        services.some((s) => s.templateChain && !s.disable && !serviceChains.has(s.templateChain)) &&
+        !(await anyOf(store, SERVICE_TEMPLATE_CHAIN_TYPE)),
     },
   };
   return {
@@ -231,6 +244,20 @@ async function serviceTemplateFact(
       ...(k8sConstraint ? { k8sConstraint } : {}),
       revoked: revoked(t),
     };
+  }
+  return undefined;
+}
+
+/** A ServiceTemplateChain where the namespace's ServiceTemplates are looked for. */
+async function serviceChainOf(
+  store: Pick<Store, 'get'>,
+  namespace: string,
+  name: string,
+  tenancy: boolean,
+): Promise<ServiceChainFact | undefined> {
+  for (const ns of serviceTemplateNamespaces(namespace, { tenancy })) {
+    const c = await getIfExists(store, { ...SERVICE_TEMPLATE_CHAIN_TYPE, namespace: ns, name });
+    if (c) return serviceChainFact(c, revoked(c));
   }
   return undefined;
 }

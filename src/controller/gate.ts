@@ -54,9 +54,13 @@ function injectIdentity(
     : undefined;
 }
 
-/** The facts as a cache key (the service templates are a Map). */
+/** The facts as a cache key (the service templates and chains are Maps). */
 function admissionJson(f: AdmissionFacts): string {
-  return JSON.stringify({ ...f, serviceTemplates: [...f.serviceTemplates.entries()] });
+  return JSON.stringify({
+    ...f,
+    serviceTemplates: [...f.serviceTemplates.entries()],
+    serviceChains: [...f.serviceChains.entries()],
+  });
 }
 
 export class GateRunner {

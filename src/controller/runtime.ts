@@ -349,8 +349,22 @@ export class ControllerRuntime {
           this.enqueueCredentials();
         }
       });
-      await this.watchType(SERVICE_TEMPLATE_CHAIN_TYPE, (_type, o) => this.systemObjectChanged(o));
     }
+    // deployments judge their services' chains (admission); the AccessManagement distributes them
+    if (accessManagement || this.opts.services)
+      await this.watchType(SERVICE_TEMPLATE_CHAIN_TYPE, (type, o) => {
+        // its spec, labels and status.valid are admission facts of the namespace's deployments
+        const k = `stc:${keyOf(o)}`;
+        const now =
+          type === 'DELETED'
+            ? ''
+            : JSON.stringify([fingerprint(o), (o.status as { valid?: unknown } | undefined)?.valid ?? null]);
+        if (this.seen.get(k) === now) return;
+        if (type === 'DELETED') this.seen.delete(k);
+        else this.seen.set(k, now);
+        this.enqueueNamespace(o.metadata.namespace ?? 'default');
+        this.systemObjectChanged(o);
+      });
   }
 
   /** An object of the system namespace changed: the AccessManagements distribute it again. */

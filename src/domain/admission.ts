@@ -24,6 +24,7 @@ export type AdmissionRule =
   | 'credential-provider'
   | 'credential-access'
   | 'service-template-valid'
+  | 'service-template-chain'
   | 'service-dependencies'
   | 'service-k8s-compatibility';
 
@@ -38,6 +39,7 @@ export const ADMISSION_RULES: readonly AdmissionRule[] = [
   'credential-provider',
   'credential-access',
   'service-template-valid',
+  'service-template-chain',
   'service-dependencies',
   'service-k8s-compatibility',
 ];
@@ -66,6 +68,15 @@ export interface ServiceTemplateFact {
   revoked: boolean;
 }
 
+/** A ServiceTemplateChain as the deployment's namespace sees it. */
+export interface ServiceChainFact {
+  valid: boolean;
+  validationError?: string;
+  /** its spec.supportedTemplates' names: the templates a service may use with it */
+  templates: readonly string[];
+  revoked: boolean;
+}
+
 export interface AdmissionServiceFact {
   name: string;
   namespace: string;
@@ -90,13 +101,15 @@ export interface AdmissionFacts {
   credential: CredentialUseFact | undefined;
   /** by template name, as the deployment's namespace sees them */
   serviceTemplates: ReadonlyMap<string, ServiceTemplateFact>;
+  /** ServiceTemplateChains by name, looked up as the ServiceTemplates are */
+  serviceChains: ReadonlyMap<string, ServiceChainFact>;
   providerInterfaces: readonly ProviderInterfaceFact[];
   /**
    * Kinds of which the caller knows no object at all (the store, the cluster or the files have
    * none). In open mode a platform that has no Credentials (or ServiceTemplates) yet does not use
    * them: a name that finds nothing is then a warning, "not judged", for every caller alike.
    */
-  noneKnown?: { credentials?: boolean; serviceTemplates?: boolean };
+  noneKnown?: { credentials?: boolean; serviceTemplates?: boolean; serviceTemplateChains?: boolean };
 }
 
 export interface AdmissionFinding {
@@ -242,6 +255,7 @@ function servicesAdmission(f: AdmissionFacts, add: Add, templateChanged: boolean
         );
     });
     if (s.disable) return;
+    if (s.templateChain) serviceChainAdmission(f, add, strict, s.template, s.templateChain, at);
     const tplKey = `${f.namespace}/${s.template}`;
     const st = f.serviceTemplates.get(s.template);
     if (!st) {
@@ -289,5 +303,57 @@ function servicesAdmission(f: AdmissionFacts, add: Add, templateChanged: boolean
       true,
       '$.spec.serviceSpec.services',
       `dependency cycle: ${[...cycle, cycle[0]].join(' -> ')}`,
+    );
+}
+
+/**
+ * k0rdent's check of a service's `templateChain`: the chain exists as the namespace sees it, is
+ * valid (an invalid chain is not looked into further, as k0rdent), is not a revoked copy (create
+ * only, as a revoked ServiceTemplate), and lists the service's template among its
+ * supportedTemplates.
+ */
+function serviceChainAdmission(
+  f: AdmissionFacts,
+  add: Add,
+  strict: boolean,
+  template: string,
+  chainName: string,
+  at: string,
+): void {
+  const path = `${at}.templateChain`;
+  const chainKey = `${f.namespace}/${chainName}`;
+  const chain = f.serviceChains.get(chainName);
+  if (!chain) {
+    const unjudged = !f.tenancy && f.noneKnown?.serviceTemplateChains;
+    add(
+      'service-template-chain',
+      strict && !unjudged,
+      path,
+      `ServiceTemplateChain ${chainKey} not found${unjudged ? '; not judged: the platform has no ServiceTemplateChains yet (open mode)' : ''}`,
+    );
+    return;
+  }
+  if (chain.revoked && f.tenancy && f.namespace !== SYSTEM_NAMESPACE)
+    add(
+      'service-template-chain',
+      f.operation === 'create',
+      path,
+      `access to ServiceTemplateChain ${chainName} was revoked from namespace ${f.namespace}`,
+    );
+  if (!chain.valid) {
+    add(
+      'service-template-chain',
+      strict,
+      path,
+      `the ServiceTemplateChain ${chainKey} is invalid with the error: ${chain.validationError ?? 'not validated yet'}`,
+    );
+    return;
+  }
+  if (!chain.templates.includes(template))
+    add(
+      'service-template-chain',
+      strict,
+      path,
+      `the ServiceTemplateChain ${chainKey} does not support ServiceTemplate ${template}`,
     );
 }

@@ -35,7 +35,7 @@ import {
 } from '../api/provider-interface.js';
 import { admissionServices } from '../api/service-spec.js';
 import { isServiceTemplate, readServiceTemplate, SERVICE_TEMPLATE_TYPE } from '../api/services.js';
-import { CHAIN_TYPE, SERVICE_TEMPLATE_CHAIN_TYPE } from '../api/template-chain.js';
+import { CHAIN_TYPE, SERVICE_TEMPLATE_CHAIN_TYPE, serviceChainFact } from '../api/template-chain.js';
 import {
   type AccessRuleFact,
   type DistributableKind,
@@ -49,6 +49,7 @@ import {
 import type {
   AdmissionFacts,
   CredentialUseFact,
+  ServiceChainFact,
   ServiceTemplateFact,
   TemplateFact,
 } from '../domain/admission.js';
@@ -170,7 +171,7 @@ export class AdmissionInputs {
    * name that finds nothing is then not judged (domain/admission.ts `noneKnown`), for `check`,
    * `apply`, the webhook and the controller alike.
    */
-  private knows(kind: 'Credential' | 'ServiceTemplate'): boolean {
+  private knows(kind: 'Credential' | 'ServiceTemplate' | 'ServiceTemplateChain'): boolean {
     return (this.objects.get(kind)?.size ?? 0) > 0;
   }
 
@@ -334,6 +335,12 @@ export class AdmissionInputs {
       const f = this.serviceTemplateFact(ns, s.template);
       if (f) serviceTemplates.set(s.template, f);
     }
+    const serviceChains = new Map<string, ServiceChainFact>();
+    for (const s of services) {
+      if (!s.templateChain || s.disable || serviceChains.has(s.templateChain)) continue;
+      const f = this.serviceChainFact(ns, s.templateChain);
+      if (f) serviceChains.set(s.templateChain, f);
+    }
     return {
       namespace: ns,
       tenancy: this.tenancy,
@@ -347,8 +354,13 @@ export class AdmissionInputs {
       template: this.templateFact(ns, cd.spec.template, templates),
       credential: cd.spec.credential ? await this.credentialUse(ns, cd.spec.credential) : undefined,
       serviceTemplates,
+      serviceChains,
       providerInterfaces: this.providerInterfaceFacts,
-      noneKnown: { credentials: !this.knows('Credential'), serviceTemplates: !this.knows('ServiceTemplate') },
+      noneKnown: {
+        credentials: !this.knows('Credential'),
+        serviceTemplates: !this.knows('ServiceTemplate'),
+        serviceTemplateChains: !this.knows('ServiceTemplateChain'),
+      },
     };
   }
 
@@ -434,6 +446,17 @@ export class AdmissionInputs {
       ...(k8sConstraint ? { k8sConstraint } : {}),
       revoked: this.revoked('ServiceTemplate', o),
     };
+  }
+
+  /** A ServiceTemplateChain, found where the ServiceTemplates are. */
+  private serviceChainFact(ns: string, name: string): ServiceChainFact | undefined {
+    const o =
+      this.object('ServiceTemplateChain', ns, name) ??
+      (this.guarded(ns) ? undefined : this.object('ServiceTemplateChain', SYSTEM_NAMESPACE, name));
+    if (!o) return undefined;
+    // a document is judged by its spec (a status in a file is nobody's verdict); a stored one by its status when set
+    const chain = o.source ? { spec: o.value.spec } : o.value;
+    return serviceChainFact(chain, this.revoked('ServiceTemplateChain', o));
   }
 
   /** The Credential as the deployment's namespace has it, judged as the controller judges it. */

@@ -1,6 +1,6 @@
 /**
  * The webhook's facts for k0rdent's ClusterDeployment admission rules (domain/admission.ts): the
- * snapshot (the cluster's ClusterTemplates, Credentials, ServiceTemplates, ProviderInterfaces,
+ * snapshot (the cluster's ClusterTemplates, Credentials, ServiceTemplates and chains, ProviderInterfaces,
  * whether an AccessManagement exists) and the request (the submission, and for an UPDATE the old
  * object: its template, credential and status.availableUpgrades). Pure.
  */
@@ -11,6 +11,7 @@ import { admissionServices } from '../api/service-spec.js';
 import type {
   AdmissionFacts,
   CredentialUseFact,
+  ServiceChainFact,
   ServiceTemplateFact,
   TemplateFact,
 } from '../domain/admission.js';
@@ -103,6 +104,20 @@ function serviceTemplateFacts(snap: Snapshot, namespace: string): Map<string, Se
   return out;
 }
 
+/** The ServiceTemplateChains the namespace sees, by name: looked up as the ServiceTemplates. */
+function serviceChainFacts(snap: Snapshot, namespace: string): Map<string, ServiceChainFact> {
+  const out = new Map<string, ServiceChainFact>();
+  const fallback = catalogServes(snap, namespace) && namespace !== SYSTEM_NAMESPACE;
+  for (const c of snap.serviceChains?.values() ?? []) {
+    const own = c.namespace === namespace;
+    if (!own && !(fallback && c.namespace === SYSTEM_NAMESPACE)) continue;
+    if (!own && out.has(c.name)) continue;
+    const { namespace: _ns, name: _n, ...fact } = c;
+    out.set(c.name, fact);
+  }
+  return out;
+}
+
 /**
  * The facts of one ClusterDeployment submission. `cd`: the submission as read; `old`: the old
  * object of an UPDATE (undefined for a CREATE).
@@ -136,11 +151,13 @@ export function deploymentFacts(
     template: templateFact(snap, cd.spec.template, namespace),
     credential: credentialFact(snap, cd.spec.credential, namespace),
     serviceTemplates: serviceTemplateFacts(snap, namespace),
+    serviceChains: serviceChainFacts(snap, namespace),
     providerInterfaces: snap.providerInterfaces ?? [],
     // none in the cluster (or the kind not served, or no cluster connection): not judged
     noneKnown: {
       credentials: (snap.credentials?.size ?? 0) === 0,
       serviceTemplates: (snap.serviceTemplates?.size ?? 0) === 0,
+      serviceTemplateChains: (snap.serviceChains?.size ?? 0) === 0,
     },
   };
 }

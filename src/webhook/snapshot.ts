@@ -1,13 +1,15 @@
 /**
  * What the webhook decides with: the policies, the template catalog, the ClusterClasses and
  * their templates, and (with --kubeconfig) the cluster's ClusterTemplates, namespace labels and
- * tenancy objects (Credentials, ServiceTemplates, ProviderInterfaces, AccessManagements).
+ * tenancy objects (Credentials, ServiceTemplates, ServiceTemplateChains, ProviderInterfaces,
+ * AccessManagements).
  * One immutable value, swapped whole when a source changes, so a request never sees half a reload.
  */
 
 import { type Chart, templateObjectName } from '../api/chart.js';
 import { isTemplateName } from '../api/cluster-deployment.js';
 import type { ProviderInterfaceFact } from '../api/provider-interface.js';
+import type { ServiceChainFact } from '../domain/admission.js';
 import { SYSTEM_NAMESPACE } from '../domain/system-namespace.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
@@ -57,6 +59,12 @@ export interface ServiceTemplateObject {
   revoked: boolean;
 }
 
+/** A ServiceTemplateChain read from the cluster, as the admission rules see it (api/template-chain.ts). */
+export interface ServiceTemplateChainObject extends ServiceChainFact {
+  namespace: string;
+  name: string;
+}
+
 /**
  * What the webhook asks the cluster at request time: the users a deletion guard names and the
  * AccessManagements a create must not add to are listed live, and the audit trail is written.
@@ -76,6 +84,8 @@ export interface Snapshot {
   /** Tenancy (docs/tenancy.md), from the cluster: Credentials and ServiceTemplates by `namespace/name`. */
   credentials?: ReadonlyMap<string, CredentialObject>;
   serviceTemplates?: ReadonlyMap<string, ServiceTemplateObject>;
+  /** ServiceTemplateChains by `namespace/name`; absent when the cluster does not serve the kind. */
+  serviceChains?: ReadonlyMap<string, ServiceTemplateChainObject>;
   providerInterfaces?: readonly ProviderInterfaceFact[];
   /** The names of the AccessManagements: one or more is tenancy mode. */
   accessManagements?: readonly string[];

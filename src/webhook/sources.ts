@@ -20,6 +20,7 @@ import {
 } from '../api/cluster-template.js';
 import { CREDENTIAL_READY_CONDITION } from '../api/credential.js';
 import { type ProviderInterfaceFact, readProviderInterface } from '../api/provider-interface.js';
+import { serviceChainFact } from '../api/template-chain.js';
 import { ACCESS_REVOKED_LABEL } from '../domain/labels.js';
 import { runGate } from '../gate/index.js';
 import { compilePolicy } from '../policy/engine.js';
@@ -44,6 +45,7 @@ import {
   type ClusterTemplateObject,
   type CredentialObject,
   jsonDocument,
+  type ServiceTemplateChainObject,
   type ServiceTemplateObject,
   type Snapshot,
 } from './snapshot.js';
@@ -194,7 +196,7 @@ export async function loadCluster(kube: KubeStore, log: Logger): Promise<Cluster
   };
 }
 
-type TenancyPart = Pick<Snapshot, 'credentials' | 'serviceTemplates'> &
+type TenancyPart = Pick<Snapshot, 'credentials' | 'serviceTemplates' | 'serviceChains'> &
   Required<Pick<Snapshot, 'providerInterfaces' | 'accessManagements'>>;
 
 /** The condition of a type in a status, when set. */
@@ -205,15 +207,17 @@ function condition(status: PlainObject, type: string): PlainObject | undefined {
 
 /**
  * What the admission rules read (docs/tenancy.md): Credentials (as the controller judged them),
- * ServiceTemplates, ProviderInterfaces and the AccessManagements' names. A ProviderInterface that
- * does not read is skipped, logged; Credentials and ServiceTemplates whose CRD is not installed
- * are left out (unknown), the other kinds are empty.
+ * ServiceTemplates, ServiceTemplateChains, ProviderInterfaces and the AccessManagements' names. A
+ * ProviderInterface that does not read is skipped, logged; Credentials, ServiceTemplates and
+ * ServiceTemplateChains whose CRD is not installed are left out (unknown), the other kinds are
+ * empty.
  */
 export async function loadTenancy(kube: KubeStore, log: Logger): Promise<TenancyPart> {
   const v1 = 'clustermint.io/v1alpha1';
-  const [credentials, serviceTemplates, interfaces, access] = await Promise.all([
+  const [credentials, serviceTemplates, chains, interfaces, access] = await Promise.all([
     listServed(kube, { apiVersion: v1, kind: 'Credential' }),
     listServed(kube, { apiVersion: v1, kind: 'ServiceTemplate' }),
+    listServed(kube, { apiVersion: v1, kind: 'ServiceTemplateChain' }),
     listAll(kube, { apiVersion: v1, kind: 'ProviderInterface' }),
     listAll(kube, { apiVersion: v1, kind: 'AccessManagement' }),
   ]);
@@ -247,6 +251,16 @@ export async function loadTenancy(kube: KubeStore, log: Logger): Promise<Tenancy
       revoked: obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true',
     });
   }
+  const serviceChains = new Map<string, ServiceTemplateChainObject>();
+  for (const c of chains ?? []) {
+    const meta = obj(c.metadata);
+    const revoked = obj(meta.labels)[ACCESS_REVOKED_LABEL] === 'true';
+    serviceChains.set(`${str(meta.namespace)}/${str(meta.name)}`, {
+      namespace: str(meta.namespace),
+      name: str(meta.name),
+      ...serviceChainFact(c, revoked),
+    });
+  }
   const providerInterfaces: ProviderInterfaceFact[] = [];
   for (const p of interfaces) {
     const read = readProviderInterface(p);
@@ -270,6 +284,7 @@ export async function loadTenancy(kube: KubeStore, log: Logger): Promise<Tenancy
   return {
     ...(credentials ? { credentials: creds } : {}),
     ...(serviceTemplates ? { serviceTemplates: services } : {}),
+    ...(chains ? { serviceChains } : {}),
     providerInterfaces,
     accessManagements,
   };
@@ -451,6 +466,7 @@ export class Sources {
         ? {
             credentials: c.credentials,
             serviceTemplates: c.serviceTemplates,
+            serviceChains: c.serviceChains,
             providerInterfaces: c.providerInterfaces,
             accessManagements: c.accessManagements,
             cluster: c.cluster,

@@ -14,6 +14,7 @@ const CRED = { apiVersion: 'clustermint.io/v1alpha1', kind: 'Credential' } as co
 const AM = { apiVersion: 'clustermint.io/v1alpha1', kind: 'AccessManagement' } as const;
 const CT = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterTemplate' } as const;
 const ST = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplate' } as const;
+const STC = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplateChain' } as const;
 const SIMID = {
   apiVersion: 'infrastructure.clustermint.io/v1alpha1',
   kind: 'SimulatedClusterIdentity',
@@ -382,6 +383,27 @@ describe('admission rules in the deployment pass', () => {
       says: 'nope',
     },
     {
+      rule: 'service-template-chain',
+      setup: async () => {
+        await create({
+          ...ST,
+          metadata: { name: 'st', namespace: 'team-a' },
+          spec: { helm: { chartSpec: { chart: 'x' } } },
+        });
+        // the platform uses chains (with none at all, an unknown name is not judged: a warning)
+        await create({
+          ...STC,
+          metadata: { name: 'other-chain', namespace: 'team-a' },
+          spec: { supportedTemplates: [{ name: 'st' }] },
+        });
+      },
+      spec: {
+        template: 'simulated-standalone-cp',
+        serviceSpec: { services: [{ name: 'web', template: 'st', templateChain: 'no-chain' }] },
+      },
+      says: 'ServiceTemplateChain team-a/no-chain not found',
+    },
+    {
       rule: 'service-dependencies',
       setup: async () => {
         await create({
@@ -423,6 +445,51 @@ describe('admission rules in the deployment pass', () => {
     expect(await h.condition('cd', 'Ready')).toMatchObject({ status: 'False', reason: 'AdmissionDenied' });
     expect((await h.cd('cd')).status?.applied).toBeUndefined();
     expect(await h.machines()).toHaveLength(0);
+  });
+
+  it("a service's ServiceTemplateChain that comes to support its template lets the deployment through", async () => {
+    h = new Harness();
+    await create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web', namespace: 'team-a' },
+      data: { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hello}\ndata: {a: b}\n' },
+    } as NewObject);
+    for (const name of ['web-1', 'web-2'])
+      await create({
+        ...ST,
+        metadata: { name, namespace: 'team-a' },
+        spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: 'web' } } },
+      });
+    await create({
+      ...STC,
+      metadata: { name: 'web-chain', namespace: 'team-a' },
+      spec: { supportedTemplates: [{ name: 'web-1', availableUpgrades: [] }] },
+    });
+    await h.apply('cd', {
+      template: 'simulated-standalone-cp',
+      config: SMALL,
+      serviceSpec: { services: [{ name: 'web', template: 'web-2', templateChain: 'web-chain' }] },
+    });
+    await h.until(async () => (await h!.condition('cd', 'Admitted'))?.status === 'False', 120_000);
+    expect((await h.condition('cd', 'Admitted'))?.message).toContain(
+      '[admission/service-template-chain] the ServiceTemplateChain team-a/web-chain does not support ServiceTemplate web-2',
+    );
+    // everything settled (the templates judged): only the chain's change can re-judge the deployment
+    await h.until(async () =>
+      (await h!.store.list(ST, { namespace: 'team-a' })).items.every(
+        (t) => (t.status as { valid?: boolean } | undefined)?.valid === true,
+      ),
+    );
+    await h.runFor(1_000);
+    await patch({ ...STC, namespace: 'team-a', name: 'web-chain' }, (o) => ({
+      ...o,
+      spec: {
+        supportedTemplates: [{ name: 'web-1', availableUpgrades: [{ name: 'web-2' }] }, { name: 'web-2' }],
+      },
+    }));
+    // the chain's watch re-judges the namespace's deployments at once (no resync needed)
+    await h.until(async () => (await h!.condition('cd', 'Admitted'))?.status === 'True', 1_000);
   });
 
   it('a Credential that becomes Ready lets the refused deployment through', async () => {

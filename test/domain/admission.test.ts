@@ -5,6 +5,7 @@ import {
   type AdmissionFacts,
   type AdmissionFinding,
   deploymentAdmission,
+  type ServiceChainFact,
   type ServiceTemplateFact,
 } from '../../src/domain/admission.js';
 
@@ -29,6 +30,7 @@ function facts(
     template: okTemplate,
     credential: okCredential,
     serviceTemplates: new Map(),
+    serviceChains: new Map(),
     providerInterfaces: [],
     ...over,
   };
@@ -391,6 +393,136 @@ describe('deploymentAdmission: services', () => {
   it.each(cases)('%s', (_n, f, expected) => expect(brief(deploymentAdmission(f))).toEqual(expected));
 });
 
+describe("deploymentAdmission: a service's templateChain (service-template-chain)", () => {
+  const chain = (over: Partial<ServiceChainFact> = {}): ServiceChainFact => ({
+    valid: true,
+    templates: ['nginx-1', 'nginx-2'],
+    revoked: false,
+    ...over,
+  });
+  const svc = (template: string, templateChain: string | undefined, disable = false) => ({
+    name: 'web',
+    namespace: 'apps',
+    template,
+    ...(templateChain ? { templateChain } : {}),
+    ...(disable ? { disable } : {}),
+    dependsOn: [],
+  });
+  const withChain = (c: ServiceChainFact | undefined, over: Partial<AdmissionFacts> = {}) => ({
+    serviceTemplates: new Map([
+      ['nginx-1', { valid: true, revoked: false }],
+      ['nginx-3', { valid: true, revoked: false }],
+    ]),
+    serviceChains: new Map(c ? [['nginx-chain', c]] : []),
+    ...over,
+  });
+  /** An update of a deployment running aws-1 (aws-2 is an upgrade its chains allow). */
+  const update = () => ({
+    operation: 'update' as const,
+    old: { template: 'aws-1', credential: 'aws-cred', availableUpgrades: ['aws-2'] },
+  });
+  const at = '$.spec.serviceSpec.services[0].templateChain';
+  const cases: Array<[string, AdmissionFacts, string[]]> = [
+    [
+      'a chain that supports the template',
+      facts(withChain(chain()), { services: [svc('nginx-1', 'nginx-chain')] }),
+      [],
+    ],
+    [
+      'no templateChain: nothing to check',
+      facts(withChain(undefined), { services: [svc('nginx-1', undefined)] }),
+      [],
+    ],
+    [
+      'a disabled service is not checked',
+      facts(withChain(undefined), { services: [svc('nginx-1', 'nginx-chain', true)] }),
+      [],
+    ],
+    [
+      'the chain is missing',
+      facts(withChain(undefined), { services: [svc('nginx-1', 'nginx-chain')] }),
+      [`error service-template-chain ${at}: ServiceTemplateChain team-a/nginx-chain not found`],
+    ],
+    [
+      'the chain is invalid (its templates are not looked at)',
+      facts(withChain(chain({ valid: false, validationError: 'bad upgrade', templates: [] })), {
+        services: [svc('nginx-1', 'nginx-chain')],
+      }),
+      [
+        `error service-template-chain ${at}: the ServiceTemplateChain team-a/nginx-chain is invalid with the error: bad upgrade`,
+      ],
+    ],
+    [
+      'the chain does not list the template',
+      facts(withChain(chain()), { services: [svc('nginx-3', 'nginx-chain')] }),
+      [
+        `error service-template-chain ${at}: the ServiceTemplateChain team-a/nginx-chain does not support ServiceTemplate nginx-3`,
+      ],
+    ],
+    [
+      'a missing template and a missing chain: both said',
+      facts(withChain(undefined), { services: [svc('nginx-9', 'nginx-chain')] }),
+      [
+        `error service-template-chain ${at}: ServiceTemplateChain team-a/nginx-chain not found`,
+        'error service-template-valid $.spec.serviceSpec.services[0].template: ServiceTemplate team-a/nginx-9 not found',
+      ],
+    ],
+    [
+      'a revoked chain on create',
+      facts(withChain(chain({ revoked: true })), { services: [svc('nginx-1', 'nginx-chain')] }),
+      [
+        `error service-template-chain ${at}: access to ServiceTemplateChain nginx-chain was revoked from namespace team-a`,
+      ],
+    ],
+    [
+      'a revoked chain on an update: a warning',
+      facts(withChain(chain({ revoked: true }), update()), { services: [svc('nginx-1', 'nginx-chain')] }),
+      [
+        `warning service-template-chain ${at}: access to ServiceTemplateChain nginx-chain was revoked from namespace team-a`,
+      ],
+    ],
+    [
+      'a revoked chain in open mode: no finding (revocation is tenancy mode)',
+      facts(withChain(chain({ revoked: true }), { tenancy: false }), {
+        services: [svc('nginx-1', 'nginx-chain')],
+      }),
+      [],
+    ],
+    [
+      'an update that keeps the template: a warning',
+      facts(withChain(chain(), update()), { services: [svc('nginx-3', 'nginx-chain')] }),
+      [
+        `warning service-template-chain ${at}: the ServiceTemplateChain team-a/nginx-chain does not support ServiceTemplate nginx-3`,
+      ],
+    ],
+    [
+      'an update that changes the cluster template: an error',
+      facts(withChain(undefined, update()), {
+        template: 'aws-2',
+        services: [svc('nginx-1', 'nginx-chain')],
+      }),
+      [`error service-template-chain ${at}: ServiceTemplateChain team-a/nginx-chain not found`],
+    ],
+    [
+      'open mode, no chain known at all: a warning, not judged',
+      facts(withChain(undefined, { tenancy: false, noneKnown: { serviceTemplateChains: true } }), {
+        services: [svc('nginx-1', 'nginx-chain')],
+      }),
+      [
+        `warning service-template-chain ${at}: ServiceTemplateChain team-a/nginx-chain not found; not judged: the platform has no ServiceTemplateChains yet (open mode)`,
+      ],
+    ],
+    [
+      'tenancy mode, no chain known at all: still an error',
+      facts(withChain(undefined, { noneKnown: { serviceTemplateChains: true } }), {
+        services: [svc('nginx-1', 'nginx-chain')],
+      }),
+      [`error service-template-chain ${at}: ServiceTemplateChain team-a/nginx-chain not found`],
+    ],
+  ];
+  it.each(cases)('%s', (_n, f, expected) => expect(brief(deploymentAdmission(f))).toEqual(expected));
+});
+
 describe('a platform without Credentials or ServiceTemplates (open mode)', () => {
   const named = {
     namespace: 'team-a',
@@ -404,6 +536,7 @@ describe('a platform without Credentials or ServiceTemplates (open mode)', () =>
     template: { object: false, valid: true, providers: ['infrastructure-aws'], revoked: false },
     credential: undefined,
     serviceTemplates: new Map(),
+    serviceChains: new Map(),
     providerInterfaces: [],
   };
 

@@ -87,7 +87,7 @@ describe('open mode (no AccessManagement)', () => {
     expect(f.template).toMatchObject({ object: false, valid: true, revoked: false });
     expect(f.template?.providers).toContain('infrastructure-simulated');
     expect(f.credential).toBeUndefined();
-    expect(f.noneKnown).toEqual({ credentials: true, serviceTemplates: true });
+    expect(f.noneKnown).toEqual({ credentials: true, serviceTemplates: true, serviceTemplateChains: true });
     expect(deploymentAdmission(f)).toEqual([
       expect.objectContaining({
         rule: 'credential-exists',
@@ -167,6 +167,95 @@ spec:
     expect((await inputs.facts(deployment(), empty)).providerInterfaces).toEqual([
       { provider: 'infrastructure-mycloud', kinds: ['MyCloudIdentity'] },
     ]);
+  });
+});
+
+describe('ServiceTemplateChains', () => {
+  const chain = (ns: string, supported: string, status = '') => `apiVersion: clustermint.io/v1alpha1
+kind: ServiceTemplateChain
+metadata: {name: web-chain, namespace: ${ns}}
+spec:
+  supportedTemplates: [${supported}]
+${status ? `status: ${status}\n` : ''}`;
+  const services = '      - {name: web, template: web-1, templateChain: web-chain}\n';
+  const chainRule = (f: Awaited<ReturnType<AdmissionInputs['facts']>>) =>
+    deploymentAdmission(f)
+      .filter((x) => x.rule === 'service-template-chain')
+      .map((x) => `${x.severity} ${x.message}`);
+
+  it("open mode: the namespace's, else the system namespace's; a document by its spec, a stored one by its status", async () => {
+    const none = await AdmissionInputs.gather({
+      documents: docs(''),
+      namespaceLabels: noLabels,
+      catalog: resolve,
+    });
+    const unknown = await none.facts(deployment({ services }), empty);
+    expect(unknown.noneKnown?.serviceTemplateChains).toBe(true);
+    expect(chainRule(unknown)).toEqual([
+      'warning ServiceTemplateChain team-a/web-chain not found; not judged: the platform has no ServiceTemplateChains yet (open mode)',
+    ]);
+
+    // a status written in a file is nobody's verdict: the spec is judged
+    const documents = docs(chain('clustermint-system', '{name: web-1}, {name: web-2}', '{valid: false}'));
+    const inputs = await AdmissionInputs.gather({ documents, namespaceLabels: noLabels, catalog: resolve });
+    const f = await inputs.facts(deployment({ services }), empty);
+    expect(f.noneKnown?.serviceTemplateChains).toBe(false);
+    expect(f.serviceChains.get('web-chain')).toEqual({
+      valid: true,
+      templates: ['web-1', 'web-2'],
+      revoked: false,
+    });
+    expect(chainRule(f)).toEqual([]);
+    const bad = await AdmissionInputs.gather({
+      documents: docs(chain('team-a', '{name: web-2, availableUpgrades: [{name: web-3}]}')),
+      namespaceLabels: noLabels,
+      catalog: resolve,
+    });
+    expect(chainRule(await bad.facts(deployment({ services }), empty))).toEqual([
+      'error the ServiceTemplateChain team-a/web-chain is invalid with the error: upgrade target "web-3" of "web-2" is not a supported template of the chain',
+    ]);
+
+    // the namespace's own (stored, with the status someone wrote) wins over the system namespace's
+    const stored: NewObject = {
+      apiVersion: 'clustermint.io/v1alpha1',
+      kind: 'ServiceTemplateChain',
+      metadata: { name: 'web-chain', namespace: 'team-a' },
+      spec: { supportedTemplates: [{ name: 'web-2' }] },
+      status: { valid: false, validationError: 'ServiceTemplate web-2 not found' },
+    } as NewObject;
+    await withStore([stored], async (store) => {
+      const both = await AdmissionInputs.gather({
+        documents,
+        store,
+        namespaceLabels: noLabels,
+        catalog: resolve,
+      });
+      expect(chainRule(await both.facts(deployment({ services }), empty))).toEqual([
+        'error the ServiceTemplateChain team-a/web-chain is invalid with the error: ServiceTemplate web-2 not found',
+      ]);
+    });
+  });
+
+  it('tenancy mode: a chain the rules distribute counts as there; the system namespace is no fallback', async () => {
+    const am = `apiVersion: clustermint.io/v1alpha1
+kind: AccessManagement
+metadata: {name: kcm}
+spec:
+  accessRules:
+    - targetNamespaces: {list: [team-a]}
+      serviceTemplateChains: [web-chain]
+`;
+    const inputs = await AdmissionInputs.gather({
+      documents: docs([am, chain('clustermint-system', '{name: web-1}')].join('---\n')),
+      namespaceLabels: noLabels,
+      catalog: resolve,
+    });
+    const a = await inputs.facts(deployment({ services }), empty);
+    expect(a.serviceChains.get('web-chain')).toEqual({ valid: true, templates: ['web-1'], revoked: false });
+    expect(chainRule(a)).toEqual([]);
+    const b = await inputs.facts(deployment({ ns: 'team-b', services }), empty);
+    expect(b.serviceChains.size).toBe(0);
+    expect(chainRule(b)).toEqual(['error ServiceTemplateChain team-b/web-chain not found']);
   });
 });
 

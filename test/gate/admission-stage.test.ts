@@ -32,6 +32,7 @@ const facts = (over: Partial<AdmissionFacts> = {}): AdmissionFacts => ({
   template: { object: true, valid: true, providers: ['infrastructure-simulated'], revoked: false },
   credential: { ready: true, identityKind: 'SimulatedClusterIdentity', revoked: false },
   serviceTemplates: new Map(),
+  serviceChains: new Map(),
   providerInterfaces: [],
   ...over,
 });

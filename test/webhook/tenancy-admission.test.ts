@@ -4,8 +4,12 @@
  * outside the system namespace, and the admission of Credentials and AccessManagements. Pure:
  * admit() on snapshots built here, with the built-in charts.
  */
+import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/index.js';
+import type { KubeStore } from '../../src/store/kube/store.js';
 import { admit } from '../../src/webhook/admit.js';
+import { createLogger } from '../../src/webhook/log.js';
 import { parseAdmissionReview } from '../../src/webhook/review.js';
 import type {
   ClusterTemplateObject,
@@ -14,7 +18,7 @@ import type {
   Snapshot,
 } from '../../src/webhook/snapshot.js';
 import { resolveTemplate } from '../../src/webhook/snapshot.js';
-import { loadDirectories } from '../../src/webhook/sources.js';
+import { loadDirectories, loadTenancy } from '../../src/webhook/sources.js';
 import { admitAccessManagement, admitCredential } from '../../src/webhook/tenancy-objects.js';
 import { patchOf } from './helpers.js';
 
@@ -222,6 +226,80 @@ describe('ClusterDeployments in tenancy mode', () => {
     expect(r.status?.message).toContain('[admission/service-template-valid]');
     expect(r.status?.message).toContain('ServiceTemplate team-a/b-svc not found');
     expect(r.status?.message).toContain('[admission/service-dependencies]');
+  });
+});
+
+describe("services' ServiceTemplateChains (service-template-chain)", () => {
+  const STC = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ServiceTemplateChain' } as const;
+  const quiet = createLogger('error', new Writable({ write: (_c, _e, cb) => cb() }));
+  const withService = (namespace: string) =>
+    deployment(namespace, {
+      ...(namespace === SYS ? {} : { credential: 'sim-cred' }),
+      serviceSpec: { services: [{ name: 'web', template: 'ingress-1', templateChain: 'ingress-chain' }] },
+    });
+
+  it('are read from the cluster and judged as the namespace sees them', async () => {
+    // the cluster: the embedded store behind the same Store interface the API server's has
+    const store = openSqliteStore(':memory:');
+    try {
+      const chain = (namespace: string, templates: string[], labels: Record<string, string> = {}) =>
+        store.create({
+          ...STC,
+          metadata: { name: 'ingress-chain', namespace, labels },
+          spec: { supportedTemplates: templates.map((name) => ({ name })) },
+        });
+      await chain(SYS, ['ingress-1']);
+      await chain('team-b', ['ingress-2']);
+      const cluster = async () => loadTenancy(store as unknown as KubeStore, quiet);
+      const read = await cluster();
+      expect(read.serviceChains?.get(`${SYS}/ingress-chain`)).toEqual({
+        namespace: SYS,
+        name: 'ingress-chain',
+        valid: true,
+        templates: ['ingress-1'],
+        revoked: false,
+      });
+
+      // tenancy mode: the system namespace's chain is no fallback for team A
+      const denied = validate(tenancy({ serviceChains: read.serviceChains }), withService('team-a'));
+      expect(denied.allowed).toBe(false);
+      expect(denied.status?.message).toContain(
+        '[admission/service-template-chain] $.spec.serviceSpec.services[0].templateChain: ServiceTemplateChain team-a/ingress-chain not found',
+      );
+      // ... it is in the system namespace itself, and in open mode for every namespace
+      expect(validate(tenancy({ serviceChains: read.serviceChains }), withService(SYS)).allowed).toBe(true);
+      const open = tenancy({ serviceChains: read.serviceChains, accessManagements: [] });
+      expect(validate(open, withService('team-a')).status?.message).toBeUndefined();
+      // team B's chain does not support the template
+      const b = validate(tenancy({ serviceChains: read.serviceChains }), {
+        ...withService('team-b'),
+        spec: { ...withService('team-b').spec, credential: 'b-cred' },
+      });
+      expect(b.status?.message).toContain(
+        'the ServiceTemplateChain team-b/ingress-chain does not support ServiceTemplate ingress-1',
+      );
+
+      // team A's revoked copy: refused on create
+      await chain('team-a', ['ingress-1'], { 'clustermint.io/access-revoked': 'true' });
+      const revoked = validate(
+        tenancy({ serviceChains: (await cluster()).serviceChains }),
+        withService('team-a'),
+      );
+      expect(revoked.status?.message).toContain(
+        '[admission/service-template-chain] $.spec.serviceSpec.services[0].templateChain: access to ServiceTemplateChain ingress-chain was revoked from namespace team-a',
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a cluster that serves no ServiceTemplateChains: not judged in open mode, refused in tenancy mode', () => {
+    const open = validate(tenancy({ accessManagements: [] }), withService('team-a'));
+    expect(open.allowed).toBe(true);
+    expect(open.warnings?.join('\n')).toContain('not judged: the platform has no ServiceTemplateChains yet');
+    expect(validate(tenancy(), withService('team-a')).status?.message).toContain(
+      'ServiceTemplateChain team-a/ingress-chain not found',
+    );
   });
 });
 
