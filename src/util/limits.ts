@@ -18,4 +18,16 @@ export const LIMITS = {
   maxExpandedChars: 32 * 1024 * 1024,
   /** Bytes of rendered output per chart. */
   maxRenderedBytes: 20 * 1024 * 1024,
+  /**
+   * Steps of one template evaluation (a chart render, a ClusterClass's patches), every nested
+   * include, template and tpl call counted in the same budget (work-budget.ts): a node walked, a
+   * function or helper called, an item a function returns in a list. Depth limits alone let an
+   * include that calls the next one twice, 40 deep, run 2^40 calls.
+   */
+  maxTemplateSteps: 5_000_000,
+  /**
+   * Characters one template evaluation produces: text written at every include level and
+   * strings that functions return (a string doubled 40 times stops here, not at V8's limit).
+   */
+  maxTemplateOutputChars: 64 * 1024 * 1024,
 } as const;

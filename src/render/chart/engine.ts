@@ -1,7 +1,9 @@
 /**
  * The handlebars render engine for charts: one isolated handlebars environment per chart, the
  * function map bound into it, `define`/`include` for named templates, and errors that name
- * the template file, line and column. Compiled charts are cached by content hash.
+ * the template file, line and column. Compiled charts are cached by content hash. Each render
+ * runs within one work budget (util/work-budget.ts): every helper call, include, partial and
+ * `#each` iteration is a step, and what helpers, includes and partials return counts as output.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { loadGenerated } from '../../util/load-generated.js';
 import { GENERATED_DIR } from '../../util/paths.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
+import { WorkBudget, WorkLimitError, type WorkLimits } from '../../util/work-budget.js';
 import {
   arityOf,
   chartFunctionError,
@@ -31,8 +34,8 @@ export interface RenderedTemplate {
 }
 
 export interface CompiledChart {
-  /** Renders every non-partial template, in name order. */
-  render(context: object): RenderedTemplate[];
+  /** Renders every non-partial template, in name order (`limits`: the render's work budget). */
+  render(context: object, limits?: Partial<WorkLimits>): RenderedTemplate[];
   /** Names of the `define` blocks the partials declare. */
   defines: string[];
 }
@@ -212,6 +215,8 @@ function buildChart(
   const fileStack: string[] = [];
   let includeDepth = 0;
   let registering: string | undefined;
+  // the running render's work budget (this one while partials register their defines)
+  let budget = new WorkBudget();
 
   // Main templates run inside one driver program: their lines are offset within it.
   const lineOffset = new Map<string, number>();
@@ -222,6 +227,26 @@ function buildChart(
       : undefined,
     col: options?.loc ? options.loc.start.column + 1 : undefined,
   });
+
+  const overBudget = (where: { file?: string; line?: number; col?: number }): never => {
+    budget.depth = includeDepth;
+    throw new WorkLimitError(budget.exceeded(), stripUndefined(where));
+  };
+  /** One step of the render. */
+  const step = (options: HelperOptions | undefined): void => {
+    if (!budget.step()) overBudget(here(options));
+  };
+  /** A helper's result, counted as it comes back. */
+  const made = <T>(result: T, options: HelperOptions | undefined): T => {
+    const ok =
+      typeof result === 'string'
+        ? budget.output(result.length)
+        : Array.isArray(result)
+          ? budget.step(result.length)
+          : true;
+    if (!ok) overBudget(here(options));
+    return result;
+  };
 
   hb.registerHelper(PRINT_HELPER, (v: object, start: { line: number; column: number }) => {
     try {
@@ -236,31 +261,37 @@ function buildChart(
     const fn = spec.fn;
     hb.registerHelper(name, function (this: unknown, ...argsAndOptions: unknown[]) {
       const options = argsAndOptions.pop() as HelperOptions;
+      step(options);
+      let result: unknown;
       try {
         if (argsAndOptions.length < min || argsAndOptions.length > max)
           checkArity(name, spec, argsAndOptions.length);
-        return fn(...argsAndOptions);
+        result = fn(...argsAndOptions);
       } catch (e) {
         throw locate(chartFunctionError(name, e), here(options));
       }
+      return made(result, options);
     });
   }
 
   // Go template truth for blocks: empty maps, empty lists, 0, "" and null are false.
   hb.registerHelper('if', function (this: unknown, ...argsAndOptions: unknown[]) {
     const options = argsAndOptions.pop() as HelperOptions;
+    step(options);
     if (argsAndOptions.length !== 1)
       throw locate(new FunctionError('#if: expects 1 argument'), here(options));
     return isEmpty(argsAndOptions[0]) ? options.inverse(this) : options.fn(this);
   });
   hb.registerHelper('unless', function (this: unknown, ...argsAndOptions: unknown[]) {
     const options = argsAndOptions.pop() as HelperOptions;
+    step(options);
     if (argsAndOptions.length !== 1)
       throw locate(new FunctionError('#unless: expects 1 argument'), here(options));
     return isEmpty(argsAndOptions[0]) ? options.fn(this) : options.inverse(this);
   });
   hb.registerHelper('with', function (this: unknown, ...argsAndOptions: unknown[]) {
     const options = argsAndOptions.pop() as HelperOptions;
+    step(options);
     if (argsAndOptions.length !== 1)
       throw locate(new FunctionError('#with: expects 1 argument'), here(options));
     const ctx = argsAndOptions[0];
@@ -332,19 +363,48 @@ function buildChart(
       );
     }
     const caller = here(options);
+    step(options);
     includeDepth++;
     fileStack.push(def.file);
+    let text: string;
     try {
-      return def.fn(ctx ?? null, { data: options.data });
+      text = def.fn(ctx ?? null, { data: options.data });
     } catch (e) {
       const err = locate(e, { file: def.file });
-      err.details.push(`included from ${caller.file}:${caller.line}:${caller.col}`);
+      const from = `included from ${caller.file}:${caller.line}:${caller.col}`;
+      // a spent budget names the outermost caller only, not each of the (many) levels
+      if (err instanceof WorkLimitError) err.details.splice(0, err.details.length, from);
+      else err.details.push(from);
       throw err;
     } finally {
       fileStack.pop();
       includeDepth--;
     }
+    return made(text, options);
   });
+
+  // `#each` (and a block over a list, which handlebars runs through it): each item is a step
+  const each = hb.helpers.each as Handlebars.HelperDelegate;
+  hb.registerHelper('each', function (this: unknown, context: unknown, options: HelperOptions) {
+    if (!options || typeof options.fn !== 'function') return each.call(this, context, options);
+    step(options);
+    const body = options.fn;
+    const counted = ((item: unknown, opts: unknown) => {
+      step(options);
+      return body(item, opts as Handlebars.RuntimeOptions);
+    }) as Handlebars.TemplateDelegate;
+    return each.call(this, context, { ...options, fn: counted });
+  });
+
+  // partials (`{{> name}}`, inline ones too) are called through the environment's VM
+  const vm = (hb as any).VM;
+  (hb as any).VM = {
+    ...vm,
+    invokePartial(this: unknown, partial: unknown, context: unknown, options: HelperOptions) {
+      step(options);
+      return made(vm.invokePartial.call(this, partial, context, options), options);
+    },
+  };
 
   hb.registerHelper('helperMissing', (...argsAndOptions: unknown[]) => {
     const options = argsAndOptions.pop() as HelperOptions;
@@ -437,9 +497,10 @@ function buildChart(
 
   return {
     defines: [...defines.keys()].sort(),
-    render(context: object): RenderedTemplate[] {
+    render(context: object, limits?: Partial<WorkLimits>): RenderedTemplate[] {
       outputs = [];
       outputBytes = 0;
+      budget = new WorkBudget(limits);
       try {
         driver(context);
       } catch (e) {

@@ -43,3 +43,14 @@ export function lineColumn(text: string, pos: number): { line: number; column: n
   }
   return { line, column: Buffer.byteLength(text.slice(lineStart, pos), 'utf8') };
 }
+
+/**
+ * The evaluation's work budget is spent (util/work-budget.ts): located where it tripped, and
+ * passed up through nested calls unwrapped, so the innermost place is the one reported.
+ */
+export class GoTemplateWorkLimitError extends GoTemplateError {
+  constructor(message: string, templateName: string, line: number, column?: number) {
+    super('exec', message, templateName, line, column);
+    this.name = 'GoTemplateWorkLimitError';
+  }
+}

@@ -6,6 +6,7 @@
  */
 import { goQuote } from '../../go/fmt.js';
 import { isPlainObject } from '../../util/plain-object.js';
+import { WorkBudget } from '../../util/work-budget.js';
 import { FunctionFailure } from '../functions/failure.js';
 import type {
   ArgNode,
@@ -19,7 +20,7 @@ import type {
   VariableNode,
 } from './ast.js';
 import { nodeString } from './ast.js';
-import { GoTemplateError, lineColumn } from './errors.js';
+import { GoTemplateError, GoTemplateWorkLimitError, lineColumn } from './errors.js';
 import { sprintValue } from './fmt.js';
 import type { Tree } from './parser.js';
 import {
@@ -89,7 +90,16 @@ const INT_KINDS = new Set([
   'uint64',
 ]);
 
-export function execute(ctx: ExecContext, name: string, input: unknown): string {
+/**
+ * Runs the template `name`. `budget` is the evaluation's work budget, shared with the nested
+ * executions of the same render (Helm's include and tpl); a fresh one when it stands alone.
+ */
+export function execute(
+  ctx: ExecContext,
+  name: string,
+  input: unknown,
+  budget: WorkBudget = new WorkBudget(),
+): string {
   // reflect.ValueOf(nil) is the invalid value: nil data behaves like no data.
   const data = input === null ? undefined : input;
   const tree = ctx.trees.get(name);
@@ -97,6 +107,7 @@ export function execute(ctx: ExecContext, name: string, input: unknown): string 
     out: [],
     len: 0,
     iterations: 0,
+    budget,
   });
   if (!tree) st.errorf(`${goQuote(name)} is an incomplete or empty template`);
   st.walk(data, false, tree!.root);
@@ -107,6 +118,7 @@ interface Sink {
   out: string[];
   len: number;
   iterations: number;
+  budget: WorkBudget;
 }
 
 class State {
@@ -145,7 +157,25 @@ class State {
     );
   }
 
+  /** The work budget is spent: Go's exec error form, at the node being evaluated. */
+  private overBudget(): never {
+    const msg = this.sink.budget.exceeded();
+    if (!this.node || !this.tree) {
+      throw new GoTemplateWorkLimitError(`template: ${this.tmplName}: ${msg}`, this.tmplName, 0);
+    }
+    const { line, column } = lineColumn(this.tree.text, this.node.pos);
+    throw new GoTemplateWorkLimitError(
+      `template: ${this.tree.parseName}:${line}:${column}: executing ${goQuote(this.tmplName)} at <${nodeString(
+        this.node,
+      )}>: ${msg}`,
+      this.tmplName,
+      line,
+      column,
+    );
+  }
+
   private write(s: string): void {
+    if (!this.sink.budget.output(s.length)) this.overBudget();
     this.sink.len += s.length;
     if (this.sink.len > this.ctx.limits.maxOutput) {
       this.errorf(`output exceeds the limit of ${this.ctx.limits.maxOutput} characters`);
@@ -181,6 +211,8 @@ class State {
   // --- statements
   walk(dot: unknown, dotIface: boolean, node: Node): void {
     this.node = node;
+    // a list is counted in its items (so that an error names the action, not the whole list)
+    if (node.type !== 'list' && !this.sink.budget.step()) this.overBudget();
     switch (node.type) {
       case 'action': {
         const val = this.evalPipeline(dot, dotIface, node.pipe);
@@ -316,7 +348,12 @@ class State {
       this.depth + 1,
       this.sink,
     );
-    st.walk(newDot, false, tree.root);
+    this.sink.budget.depth++;
+    try {
+      st.walk(newDot, false, tree.root);
+    } finally {
+      this.sink.budget.depth--;
+    }
   }
 
   // --- expressions
@@ -567,12 +604,19 @@ class State {
       const callee = args.length === 0 ? sprintValue(final) : nodeString(args[0]);
       argv.unshift(callee);
     }
+    const budget = this.sink.budget;
+    if (!budget.step()) {
+      this.node = node;
+      this.overBudget();
+    }
+    let result: unknown;
     try {
-      return fn.fn(...argv);
+      result = fn.fn(...argv);
     } catch (e) {
       // the JS stack ran out (deep recursion through functions such as Helm's include): the
-      // function that recurses decides what to say, not every frame on the way up
-      if (e instanceof RangeError) throw e;
+      // function that recurses decides what to say, not every frame on the way up; a spent
+      // budget was located where it tripped
+      if (e instanceof RangeError || e instanceof GoTemplateWorkLimitError) throw e;
       const msg =
         e instanceof GoTemplateError
           ? e.message
@@ -584,6 +628,20 @@ class State {
       this.node = node;
       this.errorf(`error calling ${name}: ${msg}`, e);
     }
+    // what a function made counts too: a string doubled in a variable, a list concatenated to itself
+    const made =
+      typeof result === 'string'
+        ? budget.output(result.length)
+        : Array.isArray(result)
+          ? budget.step(result.length)
+          : result instanceof GoSlice
+            ? budget.step(result.items.length)
+            : true;
+    if (!made) {
+      this.node = node;
+      this.overBudget();
+    }
+    return result;
   }
 
   private validateType(value: unknown, typ: GoParamType | undefined): unknown {

@@ -26,7 +26,9 @@
  * ## Limits
  * Template call depth (1000; Go: 100000), output size (`maxOutput`, 20 MiB by default),
  * range iterations per execution (1,000,000) and parenthesis nesting (1000) are bounded, with
- * errors that say which limit was hit.
+ * errors that say which limit was hit. All work is bounded too: steps and characters produced,
+ * in a WorkBudget (util/work-budget.ts) that nested executions of one render share
+ * (`execute(data, budget)`); a spent budget is a GoTemplateWorkLimitError.
  *
  * ## Deliberate differences from Go
  * - Complex number constants (`1+2i`) are a parse error.
@@ -36,21 +38,25 @@
  *   error instead of producing non-deterministic output (see sprig.ts).
  */
 
+import type { WorkBudget } from '../../util/work-budget.js';
 import { builtinFuncs } from './builtins.js';
 import { GoTemplateError } from './errors.js';
 import { DEFAULT_LIMITS, type ExecLimits, execute, type MissingKey } from './exec.js';
 import { parseTemplates, type Tree } from './parser.js';
 import type { GoFuncMap } from './values.js';
 
-export { GoTemplateError } from './errors.js';
+export { GoTemplateError, GoTemplateWorkLimitError } from './errors.js';
 export { hermeticSprigFuncs } from './sprig.js';
 export type { GoFunc, GoFuncMap, GoParamType } from './values.js';
 export { GoFuncError, GoInt, GoMap, GoObject, GoSlice } from './values.js';
 
 export interface GoTemplate {
   readonly name: string;
-  /** Renders with `data` as dot; throws GoTemplateError. */
-  execute(data: unknown): string;
+  /**
+   * Renders with `data` as dot; throws GoTemplateError. `budget`: the work budget of the
+   * evaluation this execution is part of (a fresh one by default).
+   */
+  execute(data: unknown, budget?: WorkBudget): string;
 }
 
 export interface GoTemplateOptions {
@@ -82,8 +88,8 @@ export function parseGoTemplate(text: string, options: GoTemplateOptions = {}): 
   };
   return {
     name,
-    execute(data: unknown): string {
-      return execute(ctx, name, data);
+    execute(data: unknown, budget?: WorkBudget): string {
+      return execute(ctx, name, data, budget);
     },
   };
 }

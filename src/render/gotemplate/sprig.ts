@@ -362,7 +362,8 @@ const entries: [string, GoFunc][] = [
         for (const l of ls) {
           if (l === null) fail(NIL_DEREF);
           if (!isSlice(l)) fail(`Cannot concat type ${goKindOf(l)} as list`);
-          out.push(...sliceItems(l as unknown[]));
+          // one by one: spreading a long list into push overflows the stack
+          for (const x of sliceItems(l as unknown[])) out.push(x);
         }
         return out.length ? out : null;
       },

@@ -9,6 +9,7 @@
  */
 import { goQuote } from '../../go/fmt.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
+import type { WorkBudget } from '../../util/work-budget.js';
 import { builtinFuncs } from './builtins.js';
 import { GoTemplateError } from './errors.js';
 import { DEFAULT_LIMITS, type ExecLimits, execute, type MissingKey } from './exec.js';
@@ -82,8 +83,11 @@ export class GoTemplateSet {
     return this.trees.has(name);
   }
 
-  /** Go's ExecuteTemplate: runs the template `name` with `data` as dot. */
-  execute(name: string, data: unknown): string {
+  /**
+   * Go's ExecuteTemplate: runs the template `name` with `data` as dot, within `budget` (the
+   * work budget of the render this execution belongs to; a fresh one by default).
+   */
+  execute(name: string, data: unknown, budget?: WorkBudget): string {
     if (!this.trees.has(name)) {
       throw new GoTemplateError(
         'exec',
@@ -102,6 +106,7 @@ export class GoTemplateSet {
       },
       name,
       data,
+      budget,
     );
   }
 

@@ -3,11 +3,19 @@
  * of the chart and its subcharts parsed into one set (deepest paths first, so a parent's
  * `define` overrides a subchart's), each non-partial file executed with its chart's scope as
  * dot, `<no value>` removed; `include`, `tpl`, `required`, `fail` and `lookup` as Helm defines
- * them; errors reworded as Helm words them.
+ * them; errors reworded as Helm words them. One work budget spans the render: every file, and
+ * every include and tpl inside it (Helm has none: there a doubling include runs until killed).
  */
 import { goQuote } from '../../go/fmt.js';
 import { emptyMap, type PlainObject, setOwn } from '../../util/plain-object.js';
-import { GoFuncError, type GoFuncMap, GoTemplateError, GoTemplateSet } from '../gotemplate/index.js';
+import { WorkBudget, type WorkLimits } from '../../util/work-budget.js';
+import {
+  GoFuncError,
+  type GoFuncMap,
+  GoTemplateError,
+  GoTemplateSet,
+  GoTemplateWorkLimitError,
+} from '../gotemplate/index.js';
 import { chartFullPath, type HelmChart, type HelmFile, isLibraryChart } from './chart.js';
 import { table } from './dependencies.js';
 import { FilesObject } from './files-object.js';
@@ -39,6 +47,8 @@ export interface EngineOptions {
   lintMode?: boolean;
   /** Called with what lint mode tolerates. */
   warn?: (message: string) => void;
+  /** The render's work limits (default: LIMITS.maxTemplateSteps and maxTemplateOutputChars). */
+  workLimits?: Partial<WorkLimits>;
 }
 
 /**
@@ -53,7 +63,8 @@ export function renderTemplates(
   const tpls = new Map<string, Renderable>();
   collectTemplates(chart, top, tpls);
   const set = new GoTemplateSet({ name: ROOT, missingKey: options.strict ? 'error' : 'zero' });
-  installFunctions(set, options, new Map());
+  const budget = new WorkBudget(options.workLimits);
+  installFunctions(set, options, new Map(), budget);
   const keys = sortTemplates([...tpls.keys()]);
   for (const name of keys) {
     try {
@@ -69,7 +80,7 @@ export function renderTemplates(
     setOwn(r.dot, 'Template', { Name: name, BasePath: r.basePath });
     let out: string;
     try {
-      out = set.execute(name, r.dot);
+      out = set.execute(name, r.dot, budget);
     } catch (e) {
       throw reformatExecError(name, e);
     }
@@ -147,7 +158,12 @@ function collectTemplates(c: HelmChart, parentDot: PlainObject, out: Map<string,
   return next;
 }
 
-function installFunctions(set: GoTemplateSet, options: EngineOptions, included: Map<string, number>): void {
+function installFunctions(
+  set: GoTemplateSet,
+  options: EngineOptions,
+  included: Map<string, number>,
+  budget: WorkBudget,
+): void {
   const warnWrap = (s: string) => `${WARN_START}${s}${WARN_END}`;
   const funcs: GoFuncMap = Object.assign(Object.create(null), options.funcs);
   funcs.include = {
@@ -160,8 +176,9 @@ function installFunctions(set: GoTemplateSet, options: EngineOptions, included: 
         );
       }
       included.set(name, n + 1);
+      budget.depth++;
       try {
-        return set.execute(name, data);
+        return set.execute(name, data, budget);
       } catch (e) {
         // JavaScript's stack ends before Helm's 1,000 nested includes: say it as Helm does
         if (e instanceof RangeError) {
@@ -171,6 +188,7 @@ function installFunctions(set: GoTemplateSet, options: EngineOptions, included: 
         }
         throw e;
       } finally {
+        budget.depth--;
         included.set(name, (included.get(name) ?? 1) - 1);
       }
     },
@@ -179,19 +197,23 @@ function installFunctions(set: GoTemplateSet, options: EngineOptions, included: 
     params: ['string', 'any'],
     fn: (text: string, data: unknown) => {
       const clone = set.clone();
-      installFunctions(clone, options, included);
+      installFunctions(clone, options, included, budget);
       try {
         clone.parse(ROOT, text);
       } catch (e) {
         throw new HelmFunctionError(`cannot parse template ${goQuote(text)}: ${(e as Error).message}`, e);
       }
+      budget.depth++;
       try {
-        return clone.execute(ROOT, data).replaceAll('<no value>', '');
+        return clone.execute(ROOT, data, budget).replaceAll('<no value>', '');
       } catch (e) {
+        if (e instanceof GoTemplateWorkLimitError) throw e;
         throw new HelmFunctionError(
           `error during tpl function execution for ${goQuote(text)}: ${(e as Error).message}`,
           e,
         );
+      } finally {
+        budget.depth--;
       }
     },
   };

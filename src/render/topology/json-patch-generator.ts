@@ -2,10 +2,12 @@
  * The inline JSON patch generator of Cluster API topology (`patches/inline/json_patch_generator.go`):
  * for each request item, the patch's definitions whose selector matches, `enabledIf`, and each
  * `jsonPatches[]` entry with its value computed from `value`, `valueFrom.variable` or
- * `valueFrom.template`. Pure: the same request gives the same response.
+ * `valueFrom.template`. Pure: the same request gives the same response. Templates run within
+ * the caller's work budget (one per render of a ClusterClass's patches), else a fresh one each.
  */
 import { BoundedCache } from '../../util/bounded-cache.js';
 import { emptyMap, isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
+import type { WorkBudget } from '../../util/work-budget.js';
 import { type GoTemplate, hermeticSprigFuncs, parseGoTemplate } from '../gotemplate/index.js';
 import { readRenderedYaml } from './rendered-yaml.js';
 import type {
@@ -115,7 +117,7 @@ const goJson = (v: unknown): string => JSON.stringify(v) ?? 'null';
  * `renderValueTemplate`: execute, then read the output as YAML (sigs.k8s.io/yaml, YAML 1.1
  * like go-yaml v2) into a JSON value.
  */
-export function renderValueTemplate(text: string, variables: Variables): unknown {
+export function renderValueTemplate(text: string, variables: Variables, budget?: WorkBudget): unknown {
   let tpl: GoTemplate;
   try {
     tpl = compile(text);
@@ -124,25 +126,29 @@ export function renderValueTemplate(text: string, variables: Variables): unknown
   }
   let out: string;
   try {
-    out = tpl.execute(variables);
+    out = tpl.execute(variables, budget);
   } catch (e) {
     throw new Error(`failed to render template: ${goJson(text)}: ${(e as Error).message}`);
   }
   return readRenderedYaml(out);
 }
 
-export function patchIsEnabled(enabledIf: string | undefined, variables: Variables): boolean {
+export function patchIsEnabled(
+  enabledIf: string | undefined,
+  variables: Variables,
+  budget?: WorkBudget,
+): boolean {
   if (!enabledIf) return true;
   let v: unknown;
   try {
-    v = renderValueTemplate(enabledIf, variables);
+    v = renderValueTemplate(enabledIf, variables, budget);
   } catch (e) {
     throw new Error(`failed to calculate value for enabledIf: ${(e as Error).message}`);
   }
   return v === true;
 }
 
-export function calculateValue(p: JsonPatchSpec, variables: Variables): unknown {
+export function calculateValue(p: JsonPatchSpec, variables: Variables, budget?: WorkBudget): unknown {
   // a JSON null decodes to a nil pointer upstream: not set
   const hasValue = p.value !== undefined && p.value !== null;
   const vf = p.valueFrom ?? undefined;
@@ -167,7 +173,7 @@ export function calculateValue(p: JsonPatchSpec, variables: Variables): unknown 
     }
   }
   try {
-    return renderValueTemplate(vf?.template as string, variables);
+    return renderValueTemplate(vf?.template as string, variables, budget);
   } catch (e) {
     throw new Error(`failed to calculate value for template: ${(e as Error).message}`);
   }
@@ -181,7 +187,11 @@ export class PatchGenerationError extends Error {
 }
 
 /** Generates the response of one inline patch for a request. */
-export function generateInlinePatch(patch: ClusterClassPatch, req: PatchRequest): ResponseItem[] {
+export function generateInlinePatch(
+  patch: ClusterClassPatch,
+  req: PatchRequest,
+  budget?: WorkBudget,
+): ResponseItem[] {
   const out: ResponseItem[] = [];
   const errors: string[] = [];
   for (const item of req.items) {
@@ -194,7 +204,7 @@ export function generateInlinePatch(patch: ClusterClassPatch, req: PatchRequest)
     const variables = item.merged ?? mergeVariableMaps(req.variables, item.variables);
     let enabled: boolean;
     try {
-      enabled = patchIsEnabled(patch.enabledIf, variables);
+      enabled = patchIsEnabled(patch.enabledIf, variables, budget);
     } catch (e) {
       errors.push(`failed to calculate if patch is enabled for ${goJson(kind)}: ${(e as Error).message}`);
       continue;
@@ -206,7 +216,7 @@ export function generateInlinePatch(patch: ClusterClassPatch, req: PatchRequest)
         const origins: OperationOrigin[] = [];
         for (const [ji, jp] of (d.jsonPatches ?? []).entries()) {
           const op: JsonPatchOperation = { op: jp.op, path: jp.path };
-          if (jp.op === 'add' || jp.op === 'replace') op.value = calculateValue(jp, variables);
+          if (jp.op === 'add' || jp.op === 'replace') op.value = calculateValue(jp, variables, budget);
           ops.push(op);
           origins.push({ patch: patch.name, definition: di, jsonPatch: ji });
         }

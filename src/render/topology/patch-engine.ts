@@ -7,6 +7,7 @@
  * are in `patches/`, one module each, in upstream's order.
  */
 import { isPlainObject } from '../../util/plain-object.js';
+import { WorkBudget } from '../../util/work-budget.js';
 import type { Blueprint, DesiredState } from './desired-state.js';
 import { generateInlinePatch } from './json-patch-generator.js';
 import { applyToItem } from './patches/apply-response.js';
@@ -40,7 +41,12 @@ function itemText(item: EngineItem): string {
 }
 
 /** Runs one patch's generator over the request. */
-function generate(patch: ClusterClassPatch, req: PatchRequest, field: string): ResponseItem[] {
+function generate(
+  patch: ClusterClassPatch,
+  req: PatchRequest,
+  field: string,
+  budget: WorkBudget,
+): ResponseItem[] {
   if (!patch.definitions?.length) {
     throw new PatchEngineError(
       patch.external
@@ -50,7 +56,7 @@ function generate(patch: ClusterClassPatch, req: PatchRequest, field: string): R
     );
   }
   try {
-    return generateInlinePatch(patch, req);
+    return generateInlinePatch(patch, req, budget);
   } catch (e) {
     throw new PatchEngineError(
       `failed to generate patches for patch ${JSON.stringify(patch.name)}: ${(e as Error).message}`,
@@ -80,6 +86,9 @@ export function applyPatches(
   // the variables depend only on where the patch's definitions come from ('inline' for every
   // inline patch): computed once per origin, not once per patch
   const variablesByOrigin = new Map<string, RequestVariables>();
+  // one work budget for every template of every patch: a runaway stops the render, and the
+  // items after it fail at once instead of each spending a budget of its own
+  const budget = new WorkBudget();
 
   for (const [patchIndex, patch] of patches.entries()) {
     const field = `spec.patches[${patchIndex}]`;
@@ -90,7 +99,7 @@ export function applyPatches(
       variablesByOrigin.set(origin, vars);
     }
     assignVariables(vars);
-    const response = generate(patch, { variables: vars.global, items: items.all }, field);
+    const response = generate(patch, { variables: vars.global, items: items.all }, field, budget);
     for (const r of response) {
       const item = byUid.get(r.uid) as EngineItem;
       if (r.patch.length === 0) continue;

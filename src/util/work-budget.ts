@@ -1,0 +1,66 @@
+/**
+ * The work budget of one template evaluation: how many steps it may take and how many
+ * characters it may produce, shared by every nested include, `template` and `tpl` call, so that
+ * work is bounded in total and not only in depth (an include that calls the next one twice, 40
+ * deep, stays under any depth limit and still makes 2^40 calls). One budget is made per render
+ * of a chart or of a ClusterClass's patches and handed down; each engine counts in its hot loop
+ * (a compare per step) and, when a count goes over, throws its own error located where the
+ * template was when it tripped, worded by `exceeded()`.
+ */
+import { ClustermintError, type SourceLocation } from './errors.js';
+import { LIMITS } from './limits.js';
+
+export interface WorkLimits {
+  maxSteps: number;
+  maxChars: number;
+}
+
+export class WorkBudget {
+  /** Steps taken so far. */
+  steps = 0;
+  /** Characters produced so far. */
+  chars = 0;
+  /** Nested include/template/tpl calls now in progress (kept by the engines, for the message). */
+  depth = 0;
+  readonly maxSteps: number;
+  readonly maxChars: number;
+
+  constructor(limits: Partial<WorkLimits> = {}) {
+    this.maxSteps = limits.maxSteps ?? LIMITS.maxTemplateSteps;
+    this.maxChars = limits.maxChars ?? LIMITS.maxTemplateOutputChars;
+  }
+
+  /** Counts `n` steps; false once the budget is spent. */
+  step(n = 1): boolean {
+    this.steps += n;
+    return this.steps <= this.maxSteps;
+  }
+
+  /** Counts `n` characters produced; false once the budget is spent. */
+  output(n: number): boolean {
+    this.chars += n;
+    return this.chars <= this.maxChars;
+  }
+
+  /** Whether either count is over: an evaluation that tripped stays tripped. */
+  get spent(): boolean {
+    return this.steps > this.maxSteps || this.chars > this.maxChars;
+  }
+
+  /** The message for the limit that was exceeded (say where in the engine's own way). */
+  exceeded(): string {
+    const what =
+      this.chars > this.maxChars
+        ? `more than ${this.maxChars.toLocaleString('en-US')} characters of output`
+        : `more than ${this.maxSteps.toLocaleString('en-US')} steps`;
+    return `template work limit exceeded: ${what} (include depth ${this.depth})`;
+  }
+}
+
+/** A spent budget as a CLI error (exit 1), at the template's file, line and column. */
+export class WorkLimitError extends ClustermintError {
+  constructor(message: string, location: SourceLocation, details: string[] = []) {
+    super('TEMPLATE_EXEC', message, location, details);
+    this.name = 'WorkLimitError';
+  }
+}
