@@ -64,3 +64,49 @@ export class WorkLimitError extends ClustermintError {
     this.name = 'WorkLimitError';
   }
 }
+
+/** The budget of the evaluation now running (rendering is synchronous: one at a time). */
+let running: WorkBudget | undefined;
+
+/** Runs `fn` with `budget` as the running evaluation's (see chargeNode). */
+export function runWithin<T>(budget: WorkBudget, fn: () => T): T {
+  const outer = running;
+  running = budget;
+  try {
+    return fn();
+  } finally {
+    running = outer;
+  }
+}
+
+/**
+ * One node visited by a function that walks a value (serializing, printing, merging): a map
+ * that holds the same map twice, nested 40 times, is small to build and 2^40 nodes to walk.
+ * Throws once the running evaluation's budget is spent; the engine that called the function
+ * sees the spent budget and reports it at the call. Outside an evaluation it counts nothing.
+ */
+export function chargeNode(): void {
+  if (running !== undefined && !running.step()) throw new WorkBudgetSpent(running.exceeded());
+}
+
+/** Thrown from inside a function by chargeNode; engines report the spent budget in their own words. */
+export class WorkBudgetSpent extends Error {
+  override name = 'WorkBudgetSpent';
+}
+
+/**
+ * Charges every node of a value as a walk would expand it (a shared part once per place it
+ * appears) before a function turns it into text: the walk costs a step per node and no
+ * strings, so a value that would print as gigabytes stops here. `children`: a node's items or
+ * values, undefined for a leaf.
+ */
+export function chargeTree(root: unknown, children: (v: unknown) => readonly unknown[] | undefined): void {
+  if (running === undefined) return;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    chargeNode();
+    const c = children(v);
+    if (c !== undefined) for (const x of c) stack.push(x);
+  }
+}

@@ -148,6 +148,18 @@ describe('handlebars charts', () => {
     return files;
   };
 
+  it('a map holding one map twice, 40 deep, stops while toYaml prints it, at the call', () => {
+    let source = 'a:\n{{#with Values}}';
+    for (let i = 0; i < DEPTH; i++) source += '{{#with (dict "a" this "b" this)}}';
+    source += '{{toYaml this}}';
+    for (let i = 0; i <= DEPTH; i++) source += '{{/with}}';
+    const chart = compileChart([{ name: 'templates/a.yaml.hbs', source }]);
+    const { error } = failsQuickly(() => chart.render({ ...ctx, Values: { x: 1 } }));
+    expect(error).toBeInstanceOf(WorkLimitError);
+    expect(error.message).toMatch(stepsExceeded('0'));
+    expect((error as WorkLimitError).location).toMatchObject({ file: 'templates/a.yaml.hbs', line: 2 });
+  });
+
   it('partials calling the next one twice are counted too', () => {
     // registration runs each partial file once with an empty context: the guard holds only in a render
     const files = doublingPartials('Release');
@@ -236,6 +248,23 @@ describe('Helm charts (Go templates)', () => {
     );
     expect(msg).toMatch(charsExceeded);
   });
+
+  for (const [what, action, at] of [
+    ['toJson', '{{ toJson $d | len }}', '<toJson \\$d>'],
+    ['toYaml', '{{ toYaml $d | len }}', '<toYaml \\$d>'],
+    ['mergeOverwrite', '{{ mergeOverwrite $d $d | len }}', '<mergeOverwrite \\$d \\$d>'],
+    ['printing it', '{{ $d }}', '<\\{\\{\\$d\\}\\}>'],
+  ] as const) {
+    it(`a map holding one map twice, 40 deep, stops in ${what}, at the action`, () => {
+      const msg = helmFailure({
+        'templates/cm.yaml': `{{- $d := dict }}{{- range until ${DEPTH} }}{{- $d = dict "a" $d "b" $d }}{{- end }}\na: {{ "" }}${action}\n`,
+      });
+      expect(msg).toMatch(
+        new RegExp(`^demo/templates/cm\\.yaml:2:\\d+\\n {2}executing "demo/templates/cm\\.yaml" at ${at}`),
+      );
+      expect(msg).toMatch(stepsExceeded('0'));
+    });
+  }
 
   it('a list concatenated to itself stops at the step limit', () => {
     const msg = helmFailure({

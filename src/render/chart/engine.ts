@@ -17,7 +17,7 @@ import { loadGenerated } from '../../util/load-generated.js';
 import { GENERATED_DIR } from '../../util/paths.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
-import { WorkBudget, WorkLimitError, type WorkLimits } from '../../util/work-budget.js';
+import { runWithin, WorkBudget, WorkLimitError, type WorkLimits } from '../../util/work-budget.js';
 import {
   arityOf,
   chartFunctionError,
@@ -268,6 +268,7 @@ function buildChart(
           checkArity(name, spec, argsAndOptions.length);
         result = fn(...argsAndOptions);
       } catch (e) {
+        if (budget.spent) overBudget(here(options));
         throw locate(chartFunctionError(name, e), here(options));
       }
       return made(result, options);
@@ -441,7 +442,7 @@ function buildChart(
     registering = p.name;
     fileStack.push(p.name);
     try {
-      fn({});
+      runWithin(budget, () => fn({}));
     } catch (e) {
       throw locate(e, { file: p.name });
     } finally {
@@ -502,7 +503,7 @@ function buildChart(
       outputBytes = 0;
       budget = new WorkBudget(limits);
       try {
-        driver(context);
+        runWithin(budget, () => driver(context));
       } catch (e) {
         throw locate(e, { file: fileStack[0] });
       }

@@ -3,6 +3,7 @@
  * are prototype-less and keys are set as own properties (`__proto__` is a plain key).
  */
 import { emptyMap, type PlainObject, setOwn } from '../../util/plain-object.js';
+import { chargeNode } from '../../util/work-budget.js';
 import { isEmpty } from './defaults.js';
 import { fail } from './failure.js';
 import { isNil, untypedMap, type ValueModel } from './value-model.js';
@@ -77,6 +78,7 @@ export function mergeInto(
   adopt: (v: unknown) => unknown = (v) => v,
 ): void {
   for (const k of Object.keys(src)) {
+    chargeNode();
     const s = src[k];
     if (isNil(s)) {
       if (overwrite) setOwn(dst, k, null);

@@ -5,6 +5,7 @@
 import { goFloat } from '../../go/fmt.js';
 import { goJsonParse } from '../../go/json.js';
 import { sortedKeys } from '../../go/json-format.js';
+import { chargeTree } from '../../util/work-budget.js';
 import { fail } from './failure.js';
 import { isNil, type ValueModel } from './value-model.js';
 
@@ -16,6 +17,13 @@ export interface JsonStyle {
 }
 
 export function toJson(model: ValueModel, v: unknown, style: JsonStyle): string {
+  // a value that nests one map many times is printed in full: count it before building text
+  chargeTree(v, (x) => {
+    const items = model.listItems(x);
+    if (items !== undefined) return items;
+    const m = model.mapEntries(x);
+    return m === undefined ? undefined : Object.values(m);
+  });
   return encode(model, v, style.escapeHtml, style.indent ?? '', '');
 }
 

@@ -6,6 +6,7 @@
  */
 import { goFloat } from '../../go/fmt.js';
 import { emptyMap } from '../../util/plain-object.js';
+import { chargeNode, chargeTree, WorkBudgetSpent } from '../../util/work-budget.js';
 import { unmarshalGoYaml } from '../topology/rendered-yaml.js';
 import { fail } from './failure.js';
 import { isNil, type ValueModel } from './value-model.js';
@@ -43,6 +44,7 @@ function yamlString(s: string): string {
 
 /** What json.Marshal followed by yaml.v2's Unmarshal makes of a value. */
 export function jsonRoundTrip(model: ValueModel, v: unknown): YamlTree {
+  chargeNode();
   if (isNil(v) || model.isNilCollection?.(v)) return null;
   if (typeof v === 'string') return yamlString(v);
   if (typeof v === 'boolean') return v;
@@ -64,9 +66,17 @@ export function jsonRoundTrip(model: ValueModel, v: unknown): YamlTree {
 /** sigs.k8s.io/yaml Marshal: the YAML text (ending in a newline); throws FunctionFailure. */
 export function sigsYamlMarshal(model: ValueModel, v: unknown): string {
   let tree: YamlTree;
+  // the round trip copies the value as printed in full: count a value that nests one map many times first
+  chargeTree(v, (x) => {
+    const items = model.listItems(x);
+    if (items !== undefined) return items;
+    const m = model.mapEntries(x);
+    return m === undefined ? undefined : Object.values(m);
+  });
   try {
     tree = jsonRoundTrip(model, v);
   } catch (e) {
+    if (e instanceof WorkBudgetSpent) throw e;
     const msg = (e as Error).message;
     return fail(msg.startsWith('yaml: ') ? msg : `error marshaling into JSON: ${msg}`);
   }

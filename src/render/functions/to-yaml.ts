@@ -6,6 +6,7 @@
  * leave plain are declared to it as an implicit type, which makes it quote them.
  */
 import jsyaml from 'js-yaml';
+import { chargeTree } from '../../util/work-budget.js';
 
 // Plain scalars that YAML 1.1 resolves to something other than a string (go-yaml v2's table).
 const YAML11_NON_STRING = new RegExp(
@@ -67,6 +68,10 @@ export function toYaml(v: unknown): string {
 }
 
 function dump(v: unknown): string {
+  // a map holding one map twice, nested deep, is printed in full (noRefs): count it first
+  chargeTree(v, (x) =>
+    Array.isArray(x) ? x : x !== null && typeof x === 'object' ? Object.values(x) : undefined,
+  );
   return jsyaml
     .dump(v, {
       schema: DUMP_SCHEMA,

@@ -6,7 +6,7 @@
  */
 import { goQuote } from '../../go/fmt.js';
 import { isPlainObject } from '../../util/plain-object.js';
-import { WorkBudget } from '../../util/work-budget.js';
+import { runWithin, WorkBudget } from '../../util/work-budget.js';
 import { FunctionFailure } from '../functions/failure.js';
 import type {
   ArgNode,
@@ -110,7 +110,7 @@ export function execute(
     budget,
   });
   if (!tree) st.errorf(`${goQuote(name)} is an incomplete or empty template`);
-  st.walk(data, false, tree!.root);
+  runWithin(budget, () => st.walk(data, false, tree!.root));
   return st.sink.out.join('');
 }
 
@@ -218,10 +218,16 @@ class State {
         const val = this.evalPipeline(dot, dotIface, node.pipe);
         if (node.pipe.decl.length === 0) {
           this.node = node;
-          // a field reached from a template is addressable: a pointer-receiver String() applies
-          this.write(
-            val === undefined ? '<no value>' : val instanceof GoObject ? val.toString() : sprintValue(val),
-          );
+          let text: string;
+          try {
+            // a field reached from a template is addressable: a pointer-receiver String() applies
+            text =
+              val === undefined ? '<no value>' : val instanceof GoObject ? val.toString() : sprintValue(val);
+          } catch (e) {
+            if (this.sink.budget.spent) this.overBudget(); // printing a map that nests one map many times
+            throw e;
+          }
+          this.write(text);
         }
         return;
       }
@@ -617,6 +623,11 @@ class State {
       // function that recurses decides what to say, not every frame on the way up; a spent
       // budget was located where it tripped
       if (e instanceof RangeError || e instanceof GoTemplateWorkLimitError) throw e;
+      if (budget.spent) {
+        // spent inside the function (walking a value that nests one map many times)
+        this.node = node;
+        this.overBudget();
+      }
       const msg =
         e instanceof GoTemplateError
           ? e.message

@@ -5,6 +5,7 @@
  */
 import { goFloat, goQuote } from '../../go/fmt.js';
 import { isPlainObject } from '../../util/plain-object.js';
+import { chargeNode } from '../../util/work-budget.js';
 import {
   GoInt,
   GoMap,
@@ -25,6 +26,7 @@ export function sprintValue(v: unknown): string {
 }
 
 function formatV(v: unknown, plus: boolean): string {
+  chargeNode();
   if (v === undefined || v === null) return '<nil>';
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';

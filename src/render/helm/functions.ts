@@ -23,6 +23,7 @@ import { goQuote } from '../../go/fmt.js';
 import { goJsonParse } from '../../go/json.js';
 import { type GoTime, goFormatTime, now as goNow, goParseTime, timeAdd, timeSub } from '../../go/time.js';
 import { emptyMap } from '../../util/plain-object.js';
+import { WorkBudgetSpent } from '../../util/work-budget.js';
 import { FunctionFailure } from '../functions/failure.js';
 import { toJson } from '../functions/json.js';
 import { sigsYamlMarshal, sigsYamlUnmarshal } from '../functions/sigs-yaml.js';
@@ -395,7 +396,8 @@ function fromYamlList(s: string): unknown {
 const helmToJson = (v: unknown): string => {
   try {
     return toJson(model, v, { escapeHtml: true });
-  } catch {
+  } catch (e) {
+    if (e instanceof WorkBudgetSpent) throw e; // the render stops; Helm's "" is for values JSON cannot hold
     return '';
   }
 };
