@@ -21,13 +21,16 @@ export const LIMITS = {
   /**
    * Steps of one template evaluation (a chart render, a ClusterClass's patches), every nested
    * include, template and tpl call counted in the same budget (work-budget.ts): a node walked, a
-   * function or helper called, an item a function returns in a list. Depth limits alone let an
-   * include that calls the next one twice, 40 deep, run 2^40 calls.
+   * function or helper called, an item a function returns in a list, a node of a value that a
+   * function serializes, prints or merges. Depth limits alone let an include that calls the next
+   * one twice, 40 deep, run 2^40 calls. The largest real charts take under 1,000 (k0rdent's
+   * openstack-standalone-cp with every option: 847; the built-in handlebars charts: 350).
    */
   maxTemplateSteps: 5_000_000,
   /**
    * Characters one template evaluation produces: text written at every include level and
    * strings that functions return (a string doubled 40 times stops here, not at V8's limit).
+   * Real charts: about 20,000 (k0rdent's openstack-standalone-cp with every option: 20,170).
    */
   maxTemplateOutputChars: 64 * 1024 * 1024,
 } as const;

@@ -13,7 +13,14 @@ import { renderTopology } from '../../src/render/topology/index.js';
 import { readChartArchive } from '../../src/util/archive.js';
 import { LIMITS } from '../../src/util/limits.js';
 import type { PlainObject } from '../../src/util/plain-object.js';
-import { WorkBudget, WorkLimitError } from '../../src/util/work-budget.js';
+import {
+  chargeNode,
+  chargeTree,
+  runWithin,
+  WorkBudget,
+  WorkBudgetSpent,
+  WorkLimitError,
+} from '../../src/util/work-budget.js';
 import { run } from '../helpers/cli.js';
 import { tmpTree } from '../helpers/tmp.js';
 
@@ -67,6 +74,20 @@ describe('the budget object', () => {
     expect(c.exceeded()).toBe(
       'template work limit exceeded: more than 10 characters of output (include depth 0)',
     );
+  });
+
+  it('functions charge the running evaluation only, and a shared part once per place it appears', () => {
+    chargeNode(); // no evaluation running: nothing to charge, nothing thrown
+    const b = new WorkBudget({ maxSteps: 10 });
+    const leaf = { x: 1 };
+    const tree = { a: leaf, b: leaf, c: [leaf] };
+    const children = (v: unknown) =>
+      Array.isArray(v) ? v : v !== null && typeof v === 'object' ? Object.values(v) : undefined;
+    runWithin(b, () => chargeTree(tree, children));
+    // tree, a, a.x, b, b.x, c, c[0], c[0].x
+    expect(b.steps).toBe(8);
+    expect(() => runWithin(b, () => chargeTree(tree, children))).toThrow(WorkBudgetSpent);
+    expect(b.spent).toBe(true);
   });
 
   it('defaults to the documented limits', () => {
