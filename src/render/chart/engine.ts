@@ -145,6 +145,13 @@ function printObject(v: object): string {
 }
 
 const COMPILE_OPTIONS = { noEscape: true, strict: false, preventIndent: true } as const;
+/**
+ * Every top-level call's runtime options. A name found only on a prototype (`{{constructor}}`,
+ * `{{x.toString}}`) is not a value of the chart: denied and printed as nothing, like a missing key.
+ * Saying so explicitly keeps handlebars from logging its own "Access has been denied" notice to
+ * the process's stderr (it logs through console.error when the default is left unset).
+ */
+const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 /** Main templates run as one driver program (see buildChart); its source and each file's line offset. */
 function driverSource(mains: readonly TemplateSource[]): { source: string; offsets: Map<string, number> } {
@@ -381,7 +388,7 @@ function buildChart(
     registering = p.name;
     fileStack.push(p.name);
     try {
-      fn({});
+      fn({}, RUNTIME_OPTIONS);
     } catch (e) {
       throw locate(e, { file: p.name });
     } finally {
@@ -441,7 +448,7 @@ function buildChart(
       outputs = [];
       outputBytes = 0;
       try {
-        driver(context);
+        driver(context, RUNTIME_OPTIONS);
       } catch (e) {
         throw locate(e, { file: fileStack[0] });
       }
