@@ -70,7 +70,9 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     if (!positional) {
       const { LineCounter, parseAllDocuments } = positionalYaml();
       const lc = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter: lc }) as Document.Parsed[];
+      // js-yaml has refused duplicate keys already; `yaml`'s own check compares each key with
+      // every earlier one of its map (quadratic: 23 s for a map of 60,000 keys)
+      const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false }) as Document.Parsed[];
       positional = { finders: docs.map((d) => new NodeFinder(d, lc)) };
     }
     return positional;
@@ -148,7 +150,8 @@ function syntaxError(e: unknown, text: string, file: string): ClustermintError {
   try {
     const { LineCounter, parseAllDocuments } = positionalYaml();
     const lc = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+    // without `yaml`'s quadratic duplicate-key check: js-yaml's account of a duplicate stands
+    const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
     const err = (Array.isArray(docs) ? docs : [docs]).flatMap((d) => d.errors)[0];
     if (err && !/Maximum call stack/.test(err.message)) {
       const pos = lc.linePos(err.pos[0]);

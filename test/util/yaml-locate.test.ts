@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Document, isMap, isSeq, visit } from 'yaml';
 import { locateInYaml, parseYamlSource, yamlLocator } from '../../src/util/yaml-source.js';
+import { countArraySteps } from '../helpers/count-work.js';
 
 const require = createRequire(import.meta.url);
 /** The `yaml` module as yaml-source.ts loads it (lazily, through require). */
@@ -84,6 +85,18 @@ describe('locating a path in a YAML source', () => {
     const large = work(2000);
     // quadratic (a scan of the map per lookup) reads about 16x as much
     expect(large / small).toBeLessThan(5);
+  });
+
+  it('reading a source and its positions is linear work in the keys of a map', () => {
+    const work = (n: number) => {
+      const text = `config:\n${Array.from({ length: n }, (_, i) => `  k${i}: ${i}\n`).join('')}`;
+      return countArraySteps(() => {
+        const [d] = parseYamlSource(text, 'big.yaml');
+        expect(d.locate(['config', `k${n - 1}`])?.line).toBe(n + 1);
+      }).steps;
+    };
+    // `yaml`'s duplicate-key check compares each key with all the earlier ones: about 16x
+    expect(work(2000) / work(500)).toBeLessThan(5);
   });
 
   it('a rendered text is parsed once however many paths are located in it', () => {
