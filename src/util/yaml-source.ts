@@ -173,8 +173,6 @@ function syntaxError(e: unknown, text: string, file: string): ClustermintError {
  */
 export class NodeFinder {
   private readonly pairsByMap = new WeakMap<object, Map<string, Pair>>();
-  /** Index entries built so far (for tests that count the work). */
-  indexed = 0;
 
   constructor(
     private readonly doc: Document,
@@ -191,7 +189,6 @@ export class NodeFinder {
         const k = isScalar(p.key) ? p.key.value : p.key;
         const text = k === null || typeof k !== 'object' ? String(k) : undefined;
         if (text !== undefined && !index.has(text)) index.set(text, p);
-        this.indexed++;
       }
       this.pairsByMap.set(map, index);
     }
