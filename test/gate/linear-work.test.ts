@@ -7,7 +7,8 @@ import { jsonVerdicts, junitVerdicts, sarifVerdicts, textVerdicts } from '../../
 import { runGate, type Verdict } from '../../src/gate/index.js';
 import { loadPolicyFiles } from '../../src/policy/policy-files.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
-import { parseYamlSource } from '../../src/util/yaml-source.js';
+import { emptyMap } from '../../src/util/plain-object.js';
+import { copyBounded, parseYamlSource } from '../../src/util/yaml-source.js';
 import { countArraySteps } from '../helpers/count-work.js';
 import { ROOT } from '../webhook/helpers.js';
 
@@ -68,5 +69,29 @@ describe('the gate does linear work in the size of spec.config', () => {
     const large = steps(1200, 'labels');
     expect(large.verdict.violations.map((v) => v.code)).toContain('POLICY_VIOLATION');
     expect(large.steps / small.steps).toBeLessThan(5);
+  });
+});
+
+describe('a submission with more findings than a call can take arguments', () => {
+  it('150,000 unknown keys: a verdict with each of them, not "Maximum call stack size exceeded"', () => {
+    const config = emptyMap();
+    for (let i = 0; i < 150_000; i++) config[`key${i}`] = i;
+    const value = copyBounded(
+      {
+        apiVersion: 'clustermint.io/v1alpha1',
+        kind: 'ClusterDeployment',
+        metadata: { name: 'c1', namespace: 'team-a' },
+        spec: { template: 'simulated-standalone-cp', config },
+      },
+      'review',
+    );
+    // as the webhook reads an object: no text, so no positions
+    const doc = { value, index: 0, locate: () => undefined };
+    const v = runGate({
+      deployment: readClusterDeployment('review', doc),
+      resolveTemplate: (name) => catalog.resolve(name),
+      policies: [],
+    });
+    expect(v.violations.filter((x) => x.code === 'UNKNOWN_CONFIG_KEY')).toHaveLength(150_000);
   });
 });
