@@ -146,11 +146,15 @@ function syntaxError(e: unknown, text: string, file: string): ClustermintError {
       col,
     });
   }
+  if (jsErr.reason === 'duplicated mapping key') {
+    // js-yaml points at the repeated key, where `yaml` does; `yaml`'s own duplicate check is not
+    // run for it: it compares each key with every earlier one (quadratic in a map's size)
+    return new ClustermintError('YAML_SYNTAX', 'invalid YAML: Map keys must be unique', { file, line, col });
+  }
   let message = jsErr.reason ?? jsErr.message;
   try {
     const { LineCounter, parseAllDocuments } = positionalYaml();
     const lc = new LineCounter();
-    // without `yaml`'s quadratic duplicate-key check: js-yaml's account of a duplicate stands
     const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
     const err = (Array.isArray(docs) ? docs : [docs]).flatMap((d) => d.errors)[0];
     if (err && !/Maximum call stack/.test(err.message)) {

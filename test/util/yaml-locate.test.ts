@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Document, isMap, isSeq, visit } from 'yaml';
+import type { ClustermintError } from '../../src/util/errors.js';
 import { locateInYaml, parseYamlSource, yamlLocator } from '../../src/util/yaml-source.js';
 import { countArraySteps } from '../helpers/count-work.js';
 
@@ -97,6 +98,26 @@ describe('locating a path in a YAML source', () => {
     };
     // `yaml`'s duplicate-key check compares each key with all the earlier ones: about 16x
     expect(work(2000) / work(500)).toBeLessThan(5);
+  });
+
+  it('a duplicate key is an error at the repeated key, in linear work', () => {
+    const work = (n: number) => {
+      const keys = Array.from({ length: n }, (_, i) => `  k${i}: ${i}\n`).join('');
+      const text = `config:\n${keys}  k0: again\n`;
+      return countArraySteps(() => {
+        try {
+          parseYamlSource(text, 'dup.yaml');
+        } catch (e) {
+          return e as ClustermintError;
+        }
+        throw new Error('expected a duplicate-key error');
+      });
+    };
+    const small = work(500);
+    const large = work(2000);
+    expect(large.result.message).toBe('invalid YAML: Map keys must be unique');
+    expect(large.result.location).toMatchObject({ file: 'dup.yaml', line: 2002, col: 3 });
+    expect(large.steps / small.steps).toBeLessThan(5);
   });
 
   it('a rendered text is parsed once however many paths are located in it', () => {
