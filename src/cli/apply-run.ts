@@ -11,7 +11,7 @@ import { loadPolicyFiles } from '../policy/policy-files.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
-import { isAlreadyExists, isNotFound } from '../store/errors.js';
+import { isAlreadyExists, isNotFound, isStoreError } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
@@ -32,6 +32,7 @@ import { actingUser, recordHistory, violationLines } from './history-record.js';
 import { clusterDeployments, expandInputs, readSubmissionFile } from './inputs.js';
 import type { IO } from './io.js';
 import { printViolations } from './print.js';
+import { refuseOversizedDocuments } from './submission-size.js';
 import { refuseNamespaceDocuments, storeTeamLabels } from './team-labels.js';
 import { textVerdicts } from './verdict-formats.js';
 
@@ -54,6 +55,16 @@ export interface ApplyOptions {
 
 /** Creates the object or replaces its spec (and labels, annotations); says which. */
 export async function upsert(store: Store, obj: NewObject): Promise<'created' | 'configured' | 'unchanged'> {
+  try {
+    return await upsertObject(store, obj);
+  } catch (e) {
+    // refuseOversizedDocuments catches these before anything is stored; this is the net under it
+    if (isStoreError(e, 'RequestEntityTooLarge')) throw new ClustermintError('TOO_LARGE', e.message);
+    throw e;
+  }
+}
+
+async function upsertObject(store: Store, obj: NewObject): Promise<'created' | 'configured' | 'unchanged'> {
   const ref = {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
@@ -113,6 +124,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   const timeoutMs = parseTimeout(o.timeout);
   const files = expandInputs(o.files).map(readSubmissionFile);
   refuseNamespaceDocuments(files);
+  refuseOversizedDocuments(files);
   const deployments: ClusterDeployment[] = [];
   const others: NewObject[] = [];
   for (const f of files) {

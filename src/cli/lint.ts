@@ -10,6 +10,7 @@ import { TemplateCatalog } from '../resolve/catalog.js';
 import type { SourcedDocument } from '../resolve/documents.js';
 import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
 import { isChartDir, loadChart } from '../resolve/load-chart.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { formatPath } from '../util/json-path.js';
 import { printable } from '../util/printable.js';
@@ -38,8 +39,8 @@ export function lintChart(dir: string): LintReport {
     return report;
   }
   const { errors, warnings } = lintLoadedChart(chart);
-  report.errors.push(...errors);
-  report.warnings.push(...warnings);
+  append(report.errors, errors);
+  append(report.warnings, warnings);
   return report;
 }
 
@@ -87,8 +88,8 @@ function lintTopologyDocuments(
     for (const c of clusters) {
       found++;
       const run = runTopologyPipeline(c, candidates);
-      report.errors.push(...run.violations);
-      report.warnings.push(...run.warnings);
+      append(report.errors, run.violations);
+      append(report.warnings, run.warnings);
     }
   }
   return found;
@@ -117,8 +118,8 @@ export function lintSubmissions(
     }
     for (const cd of deployments) {
       const { verdict } = renderDeployment(cd, (name) => catalog.resolve(name));
-      report.errors.push(...verdict.violations);
-      report.warnings.push(...verdict.warnings);
+      append(report.errors, verdict.violations);
+      append(report.warnings, verdict.warnings);
     }
   } catch (e) {
     if (!(e instanceof ClustermintError)) throw e;
@@ -147,7 +148,7 @@ export function lintPaths(
           throw new ClustermintError('UNREADABLE', 'no charts (folders with Chart.yaml) found here', {
             file: p,
           });
-        reports.push(...charts.map(lintChart));
+        append(reports, charts.map(lintChart));
       }
     } else reports.push(lintSubmissions(p, catalog, templateDirs));
   }

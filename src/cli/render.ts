@@ -6,6 +6,7 @@ import { isTopologyCluster } from '../render/topology/kinds.js';
 import { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
 import type { Violation } from '../validate/violation.js';
@@ -67,8 +68,8 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
           for (const cluster of topologyClusters) {
             found++;
             const run = runTopologyPipeline(cluster, candidates, { trace: opts.explain === true });
-            warnings.push(...run.warnings);
-            violations.push(...run.violations);
+            append(warnings, run.warnings);
+            append(violations, run.violations);
             const meta = (cluster.value.metadata ?? {}) as Record<string, unknown>;
             const className = String(
               (run.clusterClass?.metadata as Record<string, unknown> | undefined)?.name ?? '',
@@ -89,8 +90,8 @@ export function registerRender(program: Command, io: IO, wrap: Wrap): void {
               cd,
               templateResolver(templates, cd.metadata.namespace, (name) => catalog.resolve(name)),
             );
-            warnings.push(...verdict.warnings);
-            violations.push(...verdict.violations);
+            append(warnings, verdict.warnings);
+            append(violations, verdict.violations);
             objects.push(
               ...documents.map((d) => ({
                 object: d.object,

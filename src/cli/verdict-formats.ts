@@ -140,7 +140,9 @@ export function junitVerdicts(verdicts: readonly Verdict[]): string {
           : isAdmission(x)
             ? `clustermint/admission/${x.rule}`
             : `clustermint/${x.stage}`;
-      cases.set(id, [...(cases.get(id) ?? []), x]);
+      const list = cases.get(id);
+      if (list) list.push(x);
+      else cases.set(id, [x]);
     }
     let suiteFailures = 0;
     const body = [...cases.entries()]

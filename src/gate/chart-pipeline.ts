@@ -8,7 +8,7 @@ import { coalesceValues, hasPath, mergeUserValues } from '../render/chart/values
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment, parsePath } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
-import { locateInYaml, type SourceDocument } from '../util/yaml-source.js';
+import { type SourceDocument, yamlLocator } from '../util/yaml-source.js';
 import { validateObject } from '../validate/objects.js';
 import { validateValues } from '../validate/values-schema.js';
 import type { ChartRunInput, ChartRunResult, ValuesSource } from './chart-run.js';
@@ -73,8 +73,9 @@ export function runChart(input: ChartRunInput): ChartRunResult {
 /** Every rendered object against its kind's schema; findings located in the rendered text. */
 function validateDocuments(result: ChartRunResult): void {
   for (const d of result.documents) {
+    const locate = yamlLocator(d.text); // one parse per document, however many findings
     for (const v of validateObject(d.object)) {
-      const pos = v.path ? locateInYaml(d.text, parsePath(v.path), /unknown key/.test(v.message)) : undefined;
+      const pos = v.path ? locate(parsePath(v.path), /unknown key/.test(v.message)) : undefined;
       const line = pos ? d.line + pos.line - 1 : d.line;
       const located = {
         ...v,

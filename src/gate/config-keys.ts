@@ -18,6 +18,11 @@ export const UNKNOWN_CONFIG_KEY = 'UNKNOWN_CONFIG_KEY';
 
 /** Set by the controller (k0rdent's fillHelmValues) or by Helm itself. */
 const INJECTED_KEYS = ['clusterIdentity', 'global', 'clusterLabels'];
+/**
+ * Unknown keys that get a "did you mean": a typo comes in ones and twos, while measuring each of
+ * 100,000 generated keys against every known one cost a second per submission (at admission too).
+ */
+export const MAX_SUGGESTED_KEYS = 1000;
 /** The fields of the injected clusterIdentity (an ObjectReference), allowed whatever subset the chart lists. */
 const IDENTITY_FIELDS = ['apiVersion', 'kind', 'name', 'namespace'];
 
@@ -156,7 +161,7 @@ export function unknownConfigKeys(chart: Chart, config: PlainObject): UnknownCon
         continue;
       }
       if (path.length === 0 && topExtra.includes(key)) continue;
-      const suggestion = closest(key, known);
+      const suggestion = out.length < MAX_SUGGESTED_KEYS ? closest(key, known) : undefined;
       out.push({ path: [...path, key], key, ...(suggestion ? { suggestion } : {}) });
     }
   };

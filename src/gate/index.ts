@@ -14,6 +14,7 @@ import type { LoadedPolicy } from '../policy/load.js';
 import type { ParsedDocument } from '../render/chart/parse-output.js';
 import { isTopologyCluster } from '../render/topology/index.js';
 import type { SourcedDocument } from '../resolve/documents.js';
+import { append } from '../util/append.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
 import { formatPath, type PathSegment } from '../util/json-path.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
@@ -130,8 +131,9 @@ export function renderDeployment(
   ];
   let documents: ParsedDocument[] = [];
   if (chart) {
-    verdict.violations.push(
-      ...configKeyViolations(chart, cd.spec.config, (path) => {
+    append(
+      verdict.violations,
+      configKeyViolations(chart, cd.spec.config, (path) => {
         const pos = cd.source.doc.locate(path, true);
         return { file, line: pos?.line, col: pos?.col, path: formatPath(path) };
       }),
@@ -141,8 +143,8 @@ export function renderDeployment(
       sources,
       release: { name: cd.metadata.name, namespace: cd.metadata.namespace },
     });
-    verdict.violations.push(...result.violations);
-    verdict.warnings.push(...result.warnings);
+    append(verdict.violations, result.violations);
+    append(verdict.warnings, result.warnings);
     verdict.values = result.values;
     documents = result.documents;
     verdict.objects = documents.map((d) => d.object);
@@ -235,8 +237,8 @@ function previewTopologies(
       });
       continue;
     }
-    verdict.violations.push(...run.violations);
-    verdict.warnings.push(...run.warnings);
+    append(verdict.violations, run.violations);
+    append(verdict.warnings, run.warnings);
   }
 }
 
@@ -342,8 +344,8 @@ function runTopologyGate(input: GateInput, topo: NonNullable<GateInput['topology
   const verdict = emptyVerdict('Cluster', String(meta.name ?? ''), namespace, cluster.file, start?.line);
   const at = locator(cluster.file, cluster.doc);
   const run = runTopologyPipeline(cluster, topo.candidates);
-  verdict.violations.push(...run.violations);
-  verdict.warnings.push(...run.warnings);
+  append(verdict.violations, run.violations);
+  append(verdict.warnings, run.warnings);
   verdict.objects = run.violations.length ? [] : run.objects;
   const values: PlainObject = {};
   for (const v of run.variables)

@@ -14,6 +14,7 @@
 import type { Chart } from '../api/chart.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { Release } from '../render/chart/render.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject, type PlainObject, toOrdinaryTree } from '../util/plain-object.js';
 import { parseYamlSource } from '../util/yaml-source.js';
@@ -100,8 +101,8 @@ export function runServiceGate(input: ServiceGateInput): Verdict {
       release,
       ...(input.kubeVersion ? { kubeVersion: input.kubeVersion } : {}),
     });
-    verdict.violations.push(...result.violations);
-    verdict.warnings.push(...result.warnings);
+    append(verdict.violations, result.violations);
+    append(verdict.warnings, result.warnings);
     verdict.values = result.values;
     verdict.objects = result.documents.map((d) => d.object);
   } else {

@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
-import type { Document, LineCounter } from 'yaml';
+import type { Document, LineCounter, Pair, YAMLMap } from 'yaml';
 import { ClustermintError } from './errors.js';
 import { ExpansionBudget } from './expansion-budget.js';
 import type { PathSegment } from './json-path.js';
@@ -65,12 +65,15 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   } catch (e) {
     throw inexactIntegerError(e, text, file) ?? syntaxError(e, text, file);
   }
-  let positional: { docs: Document.Parsed[]; lc: LineCounter } | undefined;
+  let positional: { finders: NodeFinder[] } | undefined;
   const positions = () => {
     if (!positional) {
       const { LineCounter, parseAllDocuments } = positionalYaml();
       const lc = new LineCounter();
-      positional = { docs: parseAllDocuments(text, { lineCounter: lc }) as Document.Parsed[], lc };
+      // js-yaml has refused duplicate keys already; `yaml`'s own check compares each key with
+      // every earlier one of its map (quadratic: 23 s for a map of 60,000 keys)
+      const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false }) as Document.Parsed[];
+      positional = { finders: docs.map((d) => new NodeFinder(d, lc)) };
     }
     return positional;
   };
@@ -84,8 +87,8 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
       index,
       locate: (path, atKey) => {
         const p = positions();
-        const d = p.docs[index];
-        return d ? locateNode(d, p.lc, path, atKey) : undefined;
+        const finder = p.finders[index];
+        return finder?.locate(path, atKey);
       },
     });
   });
@@ -143,11 +146,16 @@ function syntaxError(e: unknown, text: string, file: string): ClustermintError {
       col,
     });
   }
+  if (jsErr.reason === 'duplicated mapping key') {
+    // js-yaml points at the repeated key, where `yaml` does; `yaml`'s own duplicate check is not
+    // run for it: it compares each key with every earlier one (quadratic in a map's size)
+    return new ClustermintError('YAML_SYNTAX', 'invalid YAML: Map keys must be unique', { file, line, col });
+  }
   let message = jsErr.reason ?? jsErr.message;
   try {
     const { LineCounter, parseAllDocuments } = positionalYaml();
     const lc = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+    const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
     const err = (Array.isArray(docs) ? docs : [docs]).flatMap((d) => d.errors)[0];
     if (err && !/Maximum call stack/.test(err.message)) {
       const pos = lc.linePos(err.pos[0]);
@@ -161,46 +169,94 @@ function syntaxError(e: unknown, text: string, file: string): ClustermintError {
   return new ClustermintError('YAML_SYNTAX', `invalid YAML: ${message}`, { file, line, col });
 }
 
-function locateNode(
-  doc: Document,
-  lc: LineCounter,
-  path: readonly PathSegment[],
-  atKey = false,
-): Position | undefined {
-  const { isMap, isNode, isScalar } = positionalYaml();
-  const last = path[path.length - 1];
-  if (atKey && typeof last === 'string') {
-    const parent = doc.getIn(path.slice(0, -1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last);
-      const key = pair?.key;
-      if (isNode(key) && key.range) {
-        const pos = lc.linePos(key.range[0]);
-        return { line: pos.line, col: pos.col };
+/**
+ * Finds nodes by path in one positional document. Each map's keys are indexed once, on first
+ * use, so locating every finding of a document costs the document's size plus the path lengths,
+ * not (findings x map size): `yaml`'s own getIn scans a map's pairs on each call, and one
+ * finding per key of a 60,000-key map made `check` quadratic.
+ */
+export class NodeFinder {
+  private readonly pairsByMap = new WeakMap<object, Map<string, Pair>>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly lc: LineCounter,
+  ) {}
+
+  /** The pair of a map with this key (the first, as `yaml` finds it); scalar keys compare as text. */
+  private pair(map: YAMLMap, key: string): Pair | undefined {
+    let index = this.pairsByMap.get(map);
+    if (!index) {
+      const { isScalar } = positionalYaml();
+      index = new Map();
+      for (const p of map.items) {
+        const k = isScalar(p.key) ? p.key.value : p.key;
+        const text = k === null || typeof k !== 'object' ? String(k) : undefined;
+        if (text !== undefined && !index.has(text)) index.set(text, p);
       }
+      this.pairsByMap.set(map, index);
     }
+    return index.get(key);
   }
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) {
-      const pos = lc.linePos(node.range[0]);
+
+  /**
+   * Position of the node at `path`, or of its nearest ancestor that exists (an alias or a merged
+   * key ends the walk there). With `atKey`, the position of the last segment's map key.
+   */
+  locate(path: readonly PathSegment[], atKey = false): Position | undefined {
+    const { isMap, isSeq, isNode } = positionalYaml();
+    const at = (node: unknown): Position | undefined => {
+      if (!isNode(node) || !node.range) return undefined;
+      const pos = this.lc.linePos(node.range[0]);
       return { line: pos.line, col: pos.col };
+    };
+    let node: unknown = this.doc.contents;
+    let found = at(node);
+    for (const [i, seg] of path.entries()) {
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = this.pair(node, String(seg));
+        if (atKey && i === path.length - 1 && typeof seg === 'string') {
+          const key = at(pair?.key);
+          if (key) return key;
+        }
+        next = pair?.value;
+      } else if (isSeq(node)) {
+        const index = typeof seg === 'number' ? seg : /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : -1;
+        next = index >= 0 ? node.items[index] : undefined;
+      }
+      if (next === undefined || next === null) break;
+      node = next;
+      found = at(node) ?? found;
     }
+    return found;
   }
-  return undefined;
 }
 
 /**
- * Line and column of `path` inside a YAML text that already parsed once (used only on the
- * error path, to point a rendered-object finding at its line).
+ * Locates paths inside a YAML text that already parsed once (used only on the error path, to
+ * point rendered-object findings at their lines): the text is parsed on the first call only.
  */
+export function yamlLocator(
+  text: string,
+): (path: readonly PathSegment[], atKey?: boolean) => Position | undefined {
+  let finder: NodeFinder | null | undefined;
+  return (path, atKey = false) => {
+    if (finder === undefined) {
+      const { LineCounter, parseAllDocuments } = positionalYaml();
+      const lineCounter = new LineCounter();
+      const [doc] = parseAllDocuments(text, { lineCounter, uniqueKeys: false }) as Document.Parsed[];
+      finder = doc ? new NodeFinder(doc, lineCounter) : null;
+    }
+    return finder?.locate(path, atKey);
+  };
+}
+
+/** Line and column of `path` inside a YAML text (one lookup; see yamlLocator for several). */
 export function locateInYaml(
   text: string,
   path: readonly PathSegment[],
   atKey = false,
 ): Position | undefined {
-  const { LineCounter, parseAllDocuments } = positionalYaml();
-  const lineCounter = new LineCounter();
-  const [doc] = parseAllDocuments(text, { lineCounter, uniqueKeys: false }) as Document.Parsed[];
-  return doc ? locateNode(doc, lineCounter, path, atKey) : undefined;
+  return yamlLocator(text)(path, atKey);
 }

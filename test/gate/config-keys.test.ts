@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Chart } from '../../src/api/chart.js';
 import { readClusterDeployment } from '../../src/api/cluster-deployment.js';
-import { configKeyViolations, unknownConfigKeys } from '../../src/gate/config-keys.js';
+import { configKeyViolations, MAX_SUGGESTED_KEYS, unknownConfigKeys } from '../../src/gate/config-keys.js';
 import { runGate } from '../../src/gate/index.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import { loadChart } from '../../src/resolve/load-chart.js';
@@ -104,6 +104,16 @@ describe('config-unknown-keys: the rule', () => {
     expect(v!.message).toBe(
       'unknown key "replicaz": the chart mem has no such value (neither in values.yaml nor in values.schema.json); did you mean "replicas"?',
     );
+  });
+
+  it('suggests for the first MAX_SUGGESTED_KEYS unknown keys only (a generated map is not a typo)', () => {
+    const config: Record<string, unknown> = {};
+    for (let i = 0; i <= MAX_SUGGESTED_KEYS; i++) config[`k${i}`] = i;
+    config.replicaz = 3;
+    const found = unknownConfigKeys(chart, config);
+    expect(found).toHaveLength(MAX_SUGGESTED_KEYS + 2);
+    expect(found.at(-1)).toEqual({ path: ['replicaz'], key: 'replicaz' });
+    expect(unknownConfigKeys(chart, { k0: 0, replicaz: 3 })[1].suggestion).toBe('replicas');
   });
 
   it('treats a remote $ref as free-form', () => {

@@ -148,6 +148,13 @@ function printObject(v: object): string {
 }
 
 const COMPILE_OPTIONS = { noEscape: true, strict: false, preventIndent: true } as const;
+/**
+ * Every top-level call's runtime options. A name found only on a prototype (`{{constructor}}`,
+ * `{{x.toString}}`) is not a value of the chart: denied and printed as nothing, like a missing key.
+ * Saying so explicitly keeps handlebars from logging its own "Access has been denied" notice to
+ * the process's stderr (it logs through console.error when the default is left unset).
+ */
+const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 /** Main templates run as one driver program (see buildChart); its source and each file's line offset. */
 function driverSource(mains: readonly TemplateSource[]): { source: string; offsets: Map<string, number> } {
@@ -442,7 +449,7 @@ function buildChart(
     registering = p.name;
     fileStack.push(p.name);
     try {
-      runWithin(budget, () => fn({}));
+      runWithin(budget, () => fn({}, RUNTIME_OPTIONS));
     } catch (e) {
       throw locate(e, { file: p.name });
     } finally {
@@ -503,7 +510,7 @@ function buildChart(
       outputBytes = 0;
       budget = new WorkBudget(limits);
       try {
-        runWithin(budget, () => driver(context));
+        runWithin(budget, () => driver(context, RUNTIME_OPTIONS));
       } catch (e) {
         throw locate(e, { file: fileStack[0] });
       }

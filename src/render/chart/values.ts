@@ -3,6 +3,7 @@
  * (maps merge, everything else replaces), then coalesce onto the chart defaults, where a user
  * `null` removes the key. Pure functions on prototype-less trees.
  */
+import { goQuote } from '../../go/fmt.js';
 import { ClustermintError } from '../../util/errors.js';
 import type { PathSegment } from '../../util/json-path.js';
 import { emptyMap, hasOwn, isPlainObject, type PlainObject, toSafeTree } from '../../util/plain-object.js';
@@ -104,7 +105,9 @@ function typed(s: string, asString: boolean): unknown {
 
 function parseSetKey(key: string, where: string): PathSegment[] {
   const path: PathSegment[] = [];
-  for (const part of splitUnescaped(key, '.', false)) {
+  const parts = splitUnescaped(key, '.', false);
+  refuseEmptyName(parts, where);
+  for (const part of parts) {
     const m = /^((?:\\.|[^[\\])*)((?:\[\d+\])*)$/.exec(part);
     if (!m || (m[1] === '' && path.length === 0)) {
       throw new ClustermintError('BAD_SET', `${where}: invalid key ${JSON.stringify(key)}`);
@@ -125,6 +128,21 @@ function parseSetKey(key: string, where: string): PathSegment[] {
       throw new ClustermintError('BAD_SET', `${where}: ${tooDeepMessage()}`);
   }
   return path;
+}
+
+/**
+ * An empty name after a dot (`a..b=1`, `a.=1`): Helm's strvals sets nothing under an empty key,
+ * so the map before it stays empty and it fails with `key map "a" has no value` (naming the map
+ * before the last empty name). Helm drops the value silently where that map is a list item or
+ * already holds keys; here it is the same error whatever came before, not a silent normalisation.
+ */
+function refuseEmptyName(parts: readonly string[], where: string): void {
+  for (let i = parts.length - 1; i > 0; i--) {
+    if (parts[i] !== '') continue;
+    const before = parts[i - 1];
+    const name = /^((?:\\.|[^[\\])*)$/.test(before) ? unescapeSet(before) : before;
+    throw new ClustermintError('BAD_SET', `${where}: key map ${goQuote(name)} has no value`);
+  }
 }
 
 function setPath(

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkTemplateSyntax, compileChart } from '../../../src/render/chart/engine.js';
 import { parseRenderedTemplate } from '../../../src/render/chart/parse-output.js';
 import { ClustermintError } from '../../../src/util/errors.js';
@@ -84,6 +84,31 @@ describe('define / include', () => {
     const t = [{ name: 'templates/a.yaml.hbs', source: 'x' }];
     expect(compileChart(t)).toBe(compileChart([{ ...t[0] }]));
     expect(compileChart(t)).not.toBe(compileChart([{ name: 'templates/a.yaml.hbs', source: 'y' }]));
+  });
+});
+
+describe('prototype properties', () => {
+  it('a name found only on a prototype prints nothing, and handlebars writes nothing to stderr', () => {
+    const spies = (['error', 'warn', 'log', 'info'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation(() => {}),
+    );
+    const writes = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const chart = compileChart([
+        {
+          name: 'templates/_p.hbs',
+          source: '{{#define "p"}}{{Release.propertyIsEnumerable}}{{/define}}{{Release.valueOf}}',
+        },
+        {
+          name: 'templates/a.yaml.hbs',
+          source: 'a: "{{Release.toLocaleString}}{{Release.Name.constructor}}{{include "p" this}}"',
+        },
+      ]);
+      expect(chart.render(ctx)[0].text).toBe('a: ""');
+      for (const spy of [...spies, writes]) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of [...spies, writes]) spy.mockRestore();
+    }
   });
 });
 

@@ -136,6 +136,19 @@ describe('--set (Helm strvals)', () => {
     );
   });
 
+  it("an empty name between dots is an error with Helm's text, not normalised away", () => {
+    // Helm 4.3.2: failed parsing --set data: key map "a" has no value
+    expect(() => parseSetArgument('a..b=1')).toThrow(/^--set "a\.\.b=1": key map "a" has no value$/);
+    expect(() => parseSetArgument('x=1,a.b..c=2')).toThrow(/--set "a\.b\.\.c=2": key map "b" has no value$/);
+    expect(() => parseSetArgument('a.=1')).toThrow(/key map "a" has no value/);
+    expect(() => parseSetArgument('a..=1')).toThrow(/key map "" has no value/);
+    expect(() => parseSetArgument('a[0]..b=1', true)).toThrow(
+      /^--set-string .*key map "a\[0\]" has no value/,
+    );
+    // an escaped dot is part of a name
+    expect(plain(parseSetArgument('a.\\.b=1'))).toEqual({ a: { '.b': 1 } });
+  });
+
   it('a path nests at most 100 maps and lists; 5,000 levels are an error, not a stack overflow', () => {
     const names = (n: number) => `${Array.from({ length: n + 1 }, () => 'a').join('.')}=1`;
     expect(() => parseSetArgument(names(100))).not.toThrow();
