@@ -7,6 +7,7 @@
  */
 import type { compile } from '@jmespath-community/jmespath';
 import type { Bindings } from '../expression/bindings.js';
+import { BudgetExceededError, charge } from '../expression/budget.js';
 import {
   deepEqual,
   ExpRef,
@@ -57,7 +58,15 @@ function slice<T>(items: T[], start: number | null, stop: number | null, step: n
 
 const toNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
+/** go-jmespath swallows errors of some left sides; never an exhausted budget. */
+function swallowed(e: unknown): null {
+  if (e instanceof BudgetExceededError) throw e;
+  return null;
+}
+
+/** Evaluates `node` with `@` = value; each call is one step of the evaluation's budget. */
 export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
+  charge(1);
   // the most frequent node types first: a string switch tests its cases in order
   switch (node.type) {
     case 'Field':
@@ -100,8 +109,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       if (typeof value === 'string') {
         try {
           return slice([...value], node.start, node.stop, node.step).join('');
-        } catch {
-          return null;
+        } catch (e) {
+          return swallowed(e);
         }
       }
       return null;
@@ -123,8 +132,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       let left: unknown;
       try {
         left = evaluate(node.left, value, scope);
-      } catch {
-        return null;
+      } catch (e) {
+        return swallowed(e);
       }
       if (!isObject(left)) return null;
       const out: unknown[] = [];
@@ -139,8 +148,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       let left: unknown;
       try {
         left = evaluate(node.left, value, scope);
-      } catch {
-        return null;
+      } catch (e) {
+        return swallowed(e);
       }
       if (!Array.isArray(left)) return null;
       const out: unknown[] = [];
@@ -156,8 +165,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       let left: unknown;
       try {
         left = evaluate(node.child, value, scope);
-      } catch {
-        return null;
+      } catch (e) {
+        return swallowed(e);
       }
       if (!Array.isArray(left)) return null;
       const out: unknown[] = [];
