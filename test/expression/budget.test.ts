@@ -153,6 +153,12 @@ describe('CEL (Kubernetes runtime cost, PerCallLimit 1,000,000)', () => {
     expect(() => cel(`size(${e}) > 0`)).toThrow('operation cancelled: actual cost limit exceeded');
   });
 
+  test('a result sharing lists (2^40 elements as JSON) stops while it is converted', () => {
+    let e = '[1, 1]';
+    for (let i = 0; i < 40; i++) e = `cel.bind(l${i}, ${e}, [l${i}, l${i}])`;
+    expect(() => cel(e)).toThrow('operation cancelled: actual cost limit exceeded');
+  });
+
   test('ordinary expressions keep their results', () => {
     expect(cel("object.all(x, x > 0) && 'abc'.replace('b', 'x') == 'axc'", [1, 2, 3])).toBe(true);
     expect(cel("['a', 'b'].join('-') + 'c'.upperAscii()", {})).toBe('a-bC');
