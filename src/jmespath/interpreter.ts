@@ -7,7 +7,7 @@
  */
 import type { compile } from '@jmespath-community/jmespath';
 import type { Bindings } from '../expression/bindings.js';
-import { BudgetExceededError, charge } from '../expression/budget.js';
+import { BudgetExceededError, charge, traversalCost } from '../expression/budget.js';
 import {
   deepEqual,
   ExpRef,
@@ -105,6 +105,7 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       return i >= 0 && i < value.length ? value[i] : null;
     }
     case 'Slice': {
+      if (typeof value === 'string' || Array.isArray(value)) charge(traversalCost(value.length));
       if (Array.isArray(value)) return slice(value, node.start, node.stop, node.step);
       if (typeof value === 'string') {
         try {
@@ -170,10 +171,13 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       }
       if (!Array.isArray(left)) return null;
       const out: unknown[] = [];
+      charge(traversalCost(left.length));
       for (let i = 0; i < left.length; i++) {
         const el = left[i];
-        if (Array.isArray(el)) for (let j = 0; j < el.length; j++) out.push(el[j]);
-        else out.push(el);
+        if (Array.isArray(el)) {
+          charge(traversalCost(el.length));
+          for (let j = 0; j < el.length; j++) out.push(el[j]);
+        } else out.push(el);
       }
       return out;
     }
@@ -206,6 +210,7 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
     case 'Comparator': {
       const l = evaluate(node.left, value, scope);
       const r = evaluate(node.right, value, scope);
+      if (Array.isArray(l) && Array.isArray(r)) charge(traversalCost(Math.min(l.length, r.length)));
       if (node.name === 'EQ') return deepEqual(l, r);
       if (node.name === 'NE') return !deepEqual(l, r);
       if (typeof l !== 'number' || typeof r !== 'number') return null;
