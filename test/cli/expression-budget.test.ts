@@ -3,9 +3,11 @@
  * error through the CLI, quickly: JMESPath and CEL in policies (`check` exits 1; `scan`
  * reports an ERROR result naming the policy and rule, and keeps kyverno-json's exit code).
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../helpers/cli.js';
+import { BIN, cliBuilt } from '../helpers/process.js';
 import { tmpTree } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -82,4 +84,25 @@ describe('expression budgets through the CLI', () => {
     expect(r.stdout).toContain(`- ERROR: `);
     expect(r.stdout).toContain(`(POLICY=${name}, RULE=grow)`);
   });
+});
+
+describe('expression budgets in the built CLI (a process of its own)', () => {
+  const dir = tmpTree(Object.fromEntries(CASES.map(([name, , key]) => [`${name}.yaml`, policy(name, key)])));
+
+  it.skipIf(!cliBuilt()).each(CASES)(
+    'check, %s: exit 1, not an abort (exit 133)',
+    (name, _what, _key, message) => {
+      const r = spawnSync(
+        process.execPath,
+        [BIN, 'check', '-f', ALLOWED, '--policies', join(dir, `${name}.yaml`)],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+      expect(r.stdout + r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/Fatal|internal error/);
+      expect(r.status).toBe(1);
+    },
+  );
 });
