@@ -164,3 +164,13 @@ describe('CEL (Kubernetes runtime cost, PerCallLimit 1,000,000)', () => {
     expect(cel("['a', 'b'].join('-') + 'c'.upperAscii()", {})).toBe('a-bC');
   });
 });
+
+describe('JMESPath random()', () => {
+  test('nested repetitions are steps of the budget', () => {
+    // each `+` repeats 1 to 10 times: 20 levels make about 10^13 steps (fewer than 10^7 has a
+    // probability near 10^-6)
+    const nested = `${'('.repeat(20)}a${')+'.repeat(20)}`;
+    expect(() => jp(`random('${nested}')`)).toThrow(/evaluation cost limit exceeded/);
+    expect(jp("length(random('a{3}'))")).toBe(3);
+  });
+});
