@@ -167,9 +167,9 @@ describe('CEL (Kubernetes runtime cost, PerCallLimit 1,000,000)', () => {
 
 describe('JMESPath random()', () => {
   test('nested repetitions are steps of the budget', () => {
-    // each `+` repeats 1 to 10 times: 20 levels make about 10^13 steps (fewer than 10^7 has a
-    // probability near 10^-6)
-    const nested = `${'('.repeat(20)}a${')+'.repeat(20)}`;
+    // each `+` repeats 1 to 10 times (at random): 40 levels make about 10^26 steps, fewer than
+    // 10^7 with a probability far below 10^-12
+    const nested = `${'('.repeat(40)}a${')+'.repeat(40)}`;
     expect(() => jp(`random('${nested}')`)).toThrow(/evaluation cost limit exceeded/);
     expect(jp("length(random('a{3}'))")).toBe(3);
   });
