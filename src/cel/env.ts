@@ -15,6 +15,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { Bindings } from '../expression/bindings.js';
 import { cachedRe2, type RE2JS } from '../go/re2.js';
+import { type CostRegistry, instrumentCosts } from './cost.js';
 import { format } from './format.js';
 import { setsContains, setsEquivalent, setsIntersects } from './sets.js';
 import * as str from './strings.js';
@@ -61,6 +62,7 @@ interface FunctionDecl {
 
 interface Registry {
   functionCandidates(receiver: boolean, name: string, argCount: number): { declarations: FunctionDecl[] };
+  operatorCandidates(op: string): { declarations: FunctionDecl[] };
 }
 
 /** The environment's private registry, reached through a checked call node. */
@@ -177,6 +179,8 @@ export function newCelEnvironment(declare: (env: Environment) => Environment): E
   override('string.split(string, int): list<string>', str.split);
   override('list<string>.join(): string', (l: unknown[]) => str.join(l));
   override('list<string>.join(string): string', str.join);
+  // last: every overload it wraps must be registered
+  instrumentCosts(env, registry as unknown as CostRegistry);
   return env;
 }
 

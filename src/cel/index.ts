@@ -9,6 +9,7 @@
  */
 import type { ParseResult } from '@marcbachmann/cel-js';
 import type { Bindings } from '../expression/bindings.js';
+import { BudgetExceededError, withBudget } from '../expression/budget.js';
 import {
   type Compiler,
   ExpressionCompileError,
@@ -16,6 +17,7 @@ import {
   type Program,
 } from '../expression/compilers.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { CEL_COST_LIMITS, COST_LIMIT_MESSAGE } from './cost.js';
 import { BindingsHandle, celEnvironment } from './env.js';
 import { findHeterogeneousLiteral } from './literals.js';
 import { fromCel, toCel } from './values.js';
@@ -102,6 +104,7 @@ export function celEvalMessage(e: unknown): string {
 
 function evalError(e: unknown): ExpressionEvalError {
   if (e instanceof ExpressionEvalError) return e;
+  if (e instanceof BudgetExceededError) return new ExpressionEvalError(COST_LIMIT_MESSAGE);
   const message = e instanceof Error ? ((e as CelLibraryError).summary ?? e.message) : String(e);
   // cel-go says only "no such overload" where the library adds the operand types
   return new ExpressionEvalError(/^no such overload\b/.test(message) ? 'no such overload' : message);
@@ -111,13 +114,14 @@ class CelProgram implements Program {
   constructor(private readonly run: ParseResult) {}
 
   evaluate(value: unknown, bindings: Bindings): unknown {
-    let out: unknown;
     try {
-      out = this.run({ object: toCel(value), bindings: new BindingsHandle(bindings) });
+      // Kubernetes' per-expression runtime cost limit, shared with nested bindings
+      return withBudget(CEL_COST_LIMITS.perCallLimit, () =>
+        fromCel(this.run({ object: toCel(value), bindings: new BindingsHandle(bindings) })),
+      );
     } catch (e) {
       throw evalError(e);
     }
-    return fromCel(out);
   }
 }
 

@@ -12,8 +12,10 @@
  * RFC 3339, durations → cel-go's string form (`"90s"`), types → their name, optionals → their
  * value or null.
  */
+
 import { Environment, Optional } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
+import { charge, traversalCost } from '../expression/budget.js';
 import { ExpressionEvalError } from '../expression/compilers.js';
 import { emptyMap, isPlainObject, type PlainObject } from '../util/plain-object.js';
 
@@ -87,7 +89,12 @@ export function fromCel(v: unknown): unknown {
       throw new ExpressionEvalError(`unsupported result type: ${typeof v}`);
   }
   if (v === null) return null;
-  if (Array.isArray(v)) return v.map((e) => fromCel(e));
+  // a result that shares lists (cel.bind) can be far larger as JSON than in memory
+  charge(1);
+  if (Array.isArray(v)) {
+    charge(traversalCost(v.length));
+    return v.map((e) => fromCel(e));
+  }
   if (v instanceof Map) {
     const out = emptyMap();
     for (const [k, e] of v) assign(out, mapKey(k), fromCel(e));

@@ -1,6 +1,7 @@
 /** go-jmespath's function caller: table lookup, arity check, type check, call. */
 
 import { ExpRef, isObject } from '../expression/values.js';
+import { chargeCall, chargeResult } from './costs.js';
 import { invalidType, JpError, tooFewArguments, tooManyArguments } from './errors.js';
 import type { ArgSpec, FunctionEntry, JpType } from './types.js';
 
@@ -72,5 +73,8 @@ export function callFunction(table: FunctionTable, name: string, args: unknown[]
     const last = specs[n - 1];
     if (last.variadic) for (let i = n - 1; i < args.length; i++) typeCheck(last, args[i]);
   }
-  return entry.handler(args);
+  chargeCall(name, args);
+  const result = entry.handler(args);
+  chargeResult(result);
+  return result;
 }

@@ -32,6 +32,7 @@
  */
 import { compile as parseJmespath } from '@jmespath-community/jmespath';
 import { BindingError, Bindings } from '../expression/bindings.js';
+import { BudgetExceededError, withBudget } from '../expression/budget.js';
 import {
   type Compiler,
   ExpressionCompileError,
@@ -49,29 +50,50 @@ import { type AstNode, evaluate } from './interpreter.js';
 /** The kyverno-json function table. */
 export const jpFunctions: FunctionTable = buildTable(defaultFunctions, customFunctions, kyvernoFunctions);
 
-/** Unknown functions and wrong arities are reported when the expression compiles. */
-function check(node: unknown): void {
+/**
+ * Work one evaluation may do, in cost units (expression/budget.ts: a step per AST node and
+ * function call, a tenth of the size of each string or array a function reads or builds).
+ * cel-go's per-expression limit is 1,000,000; JMESPath steps are cheaper and policies run an
+ * expression once per payload, so ten times that (well under a second).
+ */
+export const JP_COST_LIMIT = 10_000_000;
+
+/** Deepest AST the checks and the interpreter walk (the parser's own recursion stops a little deeper). */
+export const JP_MAX_AST_DEPTH = 1000;
+
+/**
+ * Unknown functions and wrong arities are reported when the expression compiles (`strict`);
+ * the AST's depth is checked always.
+ */
+function check(node: unknown, strict: boolean, depth: number): void {
+  if (depth > JP_MAX_AST_DEPTH)
+    throw new ExpressionCompileError(
+      `SyntaxError: expression nested more than ${JP_MAX_AST_DEPTH} levels deep`,
+    );
   if (Array.isArray(node)) {
-    for (const n of node) check(n);
+    for (const n of node) check(n, strict, depth);
     return;
   }
   if (node === null || typeof node !== 'object') return;
   const n = node as AstNode;
   if (n.type === 'Literal') return;
-  if (n.type === 'Ternary') throw new ExpressionCompileError("SyntaxError: Unknown char: '?'");
-  if (n.type === 'Function') {
+  if (strict && n.type === 'Ternary') throw new ExpressionCompileError("SyntaxError: Unknown char: '?'");
+  if (strict && n.type === 'Function') {
     const entry = jpFunctions.get(n.name);
     if (!entry) throw new ExpressionCompileError(`unknown function: ${n.name}`);
     const arity = arityError(entry, n.children.length);
     if (arity) throw new ExpressionCompileError(arity);
   }
-  for (const value of Object.values(n)) if (value !== null && typeof value === 'object') check(value);
+  for (const value of Object.values(n))
+    if (value !== null && typeof value === 'object') check(value, strict, depth + 1);
 }
 
 function parse(expression: string): AstNode {
   try {
     return parseJmespath(expression);
   } catch (e) {
+    if (e instanceof RangeError)
+      throw new ExpressionCompileError('SyntaxError: expression nested too deeply to parse');
     const msg = (e as Error).message.replace(/^Syntax error[:,]?\s*/i, '');
     throw new ExpressionCompileError(`SyntaxError: ${msg}`);
   }
@@ -79,6 +101,10 @@ function parse(expression: string): AstNode {
 
 function toEvalError(e: unknown): Error {
   if (e instanceof ExpressionEvalError) return e;
+  if (e instanceof BudgetExceededError)
+    return new ExpressionEvalError(
+      `evaluation cost limit exceeded: more than ${JP_COST_LIMIT} units (steps, and sizes of the strings and arrays read or built)`,
+    );
   if (e instanceof JpError || e instanceof BindingError) return new ExpressionEvalError(e.message);
   if (e instanceof RangeError) return new ExpressionEvalError(`runtime error: ${e.message}`);
   return e instanceof Error ? e : new ExpressionEvalError(String(e));
@@ -89,7 +115,9 @@ class JpProgram implements Program {
 
   evaluate(value: unknown, bindings: Bindings): unknown {
     try {
-      return evaluate(this.ast, value ?? null, { bindings, functions: jpFunctions, root: null });
+      return withBudget(JP_COST_LIMIT, () =>
+        evaluate(this.ast, value ?? null, { bindings, functions: jpFunctions, root: null }),
+      );
     } catch (e) {
       throw toEvalError(e);
     }
@@ -106,7 +134,8 @@ export function compileJp(expression: string, strict = true): Program {
   const key = `${strict ? 's' : 'l'}${expression}`;
   return cache.getOrCreate(key, () => {
     const ast = parse(expression);
-    if (strict) check(ast);
+    // the depth check runs always: the interpreter recurses as deep as the AST
+    check(ast, strict, 0);
     return new JpProgram(ast);
   });
 }

@@ -7,6 +7,7 @@
  */
 import type { compile } from '@jmespath-community/jmespath';
 import type { Bindings } from '../expression/bindings.js';
+import { BudgetExceededError, charge, traversalCost } from '../expression/budget.js';
 import {
   deepEqual,
   ExpRef,
@@ -57,7 +58,15 @@ function slice<T>(items: T[], start: number | null, stop: number | null, step: n
 
 const toNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
+/** go-jmespath swallows errors of some left sides; never an exhausted budget. */
+function swallowed(e: unknown): null {
+  if (e instanceof BudgetExceededError) throw e;
+  return null;
+}
+
+/** Evaluates `node` with `@` = value; each call is one step of the evaluation's budget. */
 export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
+  charge(1);
   // the most frequent node types first: a string switch tests its cases in order
   switch (node.type) {
     case 'Field':
@@ -96,12 +105,13 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       return i >= 0 && i < value.length ? value[i] : null;
     }
     case 'Slice': {
+      if (typeof value === 'string' || Array.isArray(value)) charge(traversalCost(value.length));
       if (Array.isArray(value)) return slice(value, node.start, node.stop, node.step);
       if (typeof value === 'string') {
         try {
           return slice([...value], node.start, node.stop, node.step).join('');
-        } catch {
-          return null;
+        } catch (e) {
+          return swallowed(e);
         }
       }
       return null;
@@ -123,8 +133,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       let left: unknown;
       try {
         left = evaluate(node.left, value, scope);
-      } catch {
-        return null;
+      } catch (e) {
+        return swallowed(e);
       }
       if (!isObject(left)) return null;
       const out: unknown[] = [];
@@ -139,8 +149,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       let left: unknown;
       try {
         left = evaluate(node.left, value, scope);
-      } catch {
-        return null;
+      } catch (e) {
+        return swallowed(e);
       }
       if (!Array.isArray(left)) return null;
       const out: unknown[] = [];
@@ -156,15 +166,18 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       let left: unknown;
       try {
         left = evaluate(node.child, value, scope);
-      } catch {
-        return null;
+      } catch (e) {
+        return swallowed(e);
       }
       if (!Array.isArray(left)) return null;
       const out: unknown[] = [];
+      charge(traversalCost(left.length));
       for (let i = 0; i < left.length; i++) {
         const el = left[i];
-        if (Array.isArray(el)) for (let j = 0; j < el.length; j++) out.push(el[j]);
-        else out.push(el);
+        if (Array.isArray(el)) {
+          charge(traversalCost(el.length));
+          for (let j = 0; j < el.length; j++) out.push(el[j]);
+        } else out.push(el);
       }
       return out;
     }
@@ -197,6 +210,7 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
     case 'Comparator': {
       const l = evaluate(node.left, value, scope);
       const r = evaluate(node.right, value, scope);
+      if (Array.isArray(l) && Array.isArray(r)) charge(traversalCost(Math.min(l.length, r.length)));
       if (node.name === 'EQ') return deepEqual(l, r);
       if (node.name === 'NE') return !deepEqual(l, r);
       if (typeof l !== 'number' || typeof r !== 'number') return null;

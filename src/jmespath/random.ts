@@ -4,6 +4,7 @@
  * carry Go's `error parsing regexp: …` text. Supported: literals, escapes, `.`, classes,
  * groups, alternation, quantifiers; anchors and word boundaries generate nothing.
  */
+import { charge } from '../expression/budget.js';
 import { compileRe2 } from '../go/re2.js';
 
 type Node =
@@ -228,7 +229,11 @@ function generate(n: Node): string {
     case 'rep': {
       const count = n.min + randomInt(Math.max(0, n.max - n.min) + 1);
       let out = '';
-      for (let i = 0; i < count; i++) out += generate(n.node);
+      // nested counts multiply (`(a{1000}){1000}`): each repetition is a step of the budget
+      for (let i = 0; i < count; i++) {
+        charge(1);
+        out += generate(n.node);
+      }
       return out;
     }
   }

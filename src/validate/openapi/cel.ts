@@ -8,13 +8,16 @@
  *
  * Cost: cel-go's static cost estimator is not available on this CEL library. `estimateCost`
  * approximates it from the AST and the schema's size bounds (see its comment); the result is
- * used for the same limits Kubernetes applies at schema admission. At runtime each value is
- * checked against an explicit rule-evaluation budget instead of cel-go's runtime cost.
+ * used for the same limits Kubernetes applies at schema admission. At runtime each evaluation
+ * is held to Kubernetes' runtime cost (cel/cost.ts): PerCallLimit per rule and
+ * messageExpression, RuntimeCELCostBudget for all rules on one validated value.
  */
 import type { Environment, ParseResult } from '@marcbachmann/cel-js';
+import { CEL_COST_LIMITS, COST_LIMIT_MESSAGE } from '../../cel/cost.js';
 import { newCelEnvironment } from '../../cel/env.js';
 import { celEvalMessage, celGoCompileMessage } from '../../cel/index.js';
 import { fromCel, toCel } from '../../cel/values.js';
+import { BudgetExceededError, withBudget } from '../../expression/budget.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import {
@@ -34,9 +37,35 @@ export const CEL_LIMITS = {
   staticEstimatedCRDCostLimit: 100_000_000,
   /** Request size the unbounded-size estimates assume (3 MiB, as the API server). */
   maxRequestSizeBytes: 3 * 1024 * 1024,
-  /** Rule evaluations per validated value (our runtime budget, in place of cel-go's cost). */
+  /** Rule evaluations per validated value (a cap besides the runtime cost). */
   maxEvaluationsPerValue: 100_000,
+  /** Runtime cost of one rule evaluation (PerCallLimit). */
+  perCallLimit: CEL_COST_LIMITS.perCallLimit,
+  /** Runtime cost of all rules on one validated value (RuntimeCELCostBudget). */
+  runtimeCostBudget: CEL_COST_LIMITS.runtimeCostBudget,
 } as const;
+
+const OUT_OF_BUDGET =
+  'validation failed due to running out of cost budget, no further validation rules will be run';
+
+/** What is left of the budgets of one validated value. */
+export interface RuleBudget {
+  evaluations: number;
+  /** Runtime cost left (RuntimeCELCostBudget when absent). */
+  cost?: number;
+}
+
+/** Runs one program under the per-call limit and what is left of the value's budget. */
+function runCosted(program: ParseResult, vars: object, budget: RuleBudget): unknown {
+  const left = budget.cost ?? CEL_LIMITS.runtimeCostBudget;
+  return withBudget(
+    Math.min(CEL_LIMITS.perCallLimit, left),
+    () => program(vars),
+    (units) => {
+      budget.cost = left - units;
+    },
+  );
+}
 
 const RESERVED = new Set([
   'true',
@@ -409,11 +438,16 @@ export function runRules(
   rules: CompiledRules,
   value: unknown,
   oldValue: unknown,
-  budget: { evaluations: number },
+  budget: RuleBudget,
 ): RuleFailure[] {
   const out: RuleFailure[] = [];
   const self = rules.toCel(value);
   const oldSelf = oldValue === undefined ? undefined : rules.toCel(oldValue);
+  const stop = (r: CompiledRule, message: string): RuleFailure[] => {
+    budget.evaluations = -1;
+    out.push({ rule: r, message, evalError: true });
+    return out;
+  };
   for (const r of rules.rules) {
     if (r.program === undefined) {
       if (r.error) out.push({ rule: r, message: `rule compile error: ${r.error.detail}`, evalError: true });
@@ -421,32 +455,51 @@ export function runRules(
     }
     if (r.usesOldSelf && oldSelf === undefined) continue;
     if (--budget.evaluations < 0) {
-      out.push({
-        rule: r,
-        message: `validation failed due to running out of cost budget, no further validation rules will be run (more than ${CEL_LIMITS.maxEvaluationsPerValue} rule evaluations)`,
-        evalError: true,
-      });
-      return out;
+      return stop(r, `${OUT_OF_BUDGET} (more than ${CEL_LIMITS.maxEvaluationsPerValue} rule evaluations)`);
     }
+    if ((budget.cost ?? 1) <= 0) return stop(r, OUT_OF_BUDGET);
     let result: unknown;
     try {
-      result = r.program({ self, oldSelf: oldSelf ?? null });
+      result = runCosted(r.program, { self, oldSelf: oldSelf ?? null }, budget);
     } catch (e) {
+      if (e instanceof BudgetExceededError) {
+        // the per-call limit, or the value's budget when less was left
+        if ((budget.cost ?? 1) < 0 || e.limit < CEL_LIMITS.perCallLimit) return stop(r, OUT_OF_BUDGET);
+        return stop(
+          r,
+          `'${COST_LIMIT_MESSAGE}': no further validation rules will be run due to call cost exceeds limit for rule: ${ruleErrorString(r.rule)}`,
+        );
+      }
       out.push({ rule: r, message: celEvalMessage(e), evalError: true });
       continue;
     }
     if (result === true) continue;
-    out.push({ rule: r, message: failureMessage(r, self, oldSelf) });
+    const message = failureMessage(r, self, oldSelf, budget);
+    if (message === undefined) return stop(r, OUT_OF_BUDGET);
+    out.push({ rule: r, message });
   }
   return out;
 }
 
-function failureMessage(r: CompiledRule, self: unknown, oldSelf: unknown): string {
+/** Kubernetes' ruleErrorString: the rule's message, else its text. */
+function ruleErrorString(rule: ValidationRule): string {
+  const m = rule.message?.trim();
+  return m ? m : (rule.rule ?? '').trim();
+}
+
+/** The failure's message; undefined when messageExpression ran out of budget. */
+function failureMessage(
+  r: CompiledRule,
+  self: unknown,
+  oldSelf: unknown,
+  budget: RuleBudget,
+): string | undefined {
   if (r.messageProgram !== undefined) {
     try {
-      const m = fromCel(r.messageProgram({ self, oldSelf: oldSelf ?? null }));
+      const m = fromCel(runCosted(r.messageProgram, { self, oldSelf: oldSelf ?? null }, budget));
       if (typeof m === 'string' && m.trim() !== '' && !/[\r\n]/.test(m) && m.length <= 5000) return m;
-    } catch {
+    } catch (e) {
+      if (e instanceof BudgetExceededError) return undefined;
       // an evaluation error of messageExpression falls back to message, as in Kubernetes
     }
   }

@@ -18,7 +18,7 @@ import {
   withChanges,
 } from '../../k8s/field.js';
 import { isPlainObject } from '../../util/plain-object.js';
-import { CEL_LIMITS, compileRules, type RuleFailure, runRules } from './cel.js';
+import { CEL_LIMITS, compileRules, type RuleBudget, type RuleFailure, runRules } from './cel.js';
 import { applyDefaults, unknownFieldPaths } from './defaulting.js';
 import { parseFieldPath } from './field-path.js';
 import { canonicalJSON, depthOf, jsonCopy, jsonEqual } from './json.js';
@@ -103,6 +103,7 @@ class Compiled implements CompiledSchema {
     const out: FieldError[] = [];
     this.celNode(this.schema, value, oldValue, fldPath, out, {
       evaluations: CEL_LIMITS.maxEvaluationsPerValue,
+      cost: CEL_LIMITS.runtimeCostBudget,
     });
     return out;
   }
@@ -133,7 +134,7 @@ class Compiled implements CompiledSchema {
     oldValue: unknown,
     p: FieldPath,
     out: FieldError[],
-    budget: { evaluations: number },
+    budget: RuleBudget,
   ): void {
     if (value === null || value === undefined) return;
     if (s['x-kubernetes-validations']?.length) {
