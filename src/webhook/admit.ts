@@ -42,6 +42,9 @@ const DEPLOYMENT_GROUPS = new Set(['clustermint.io', 'k0rdent.mirantis.com']);
 /** Warnings beyond this length may be truncated by the API server. */
 const MAX_WARNING = 256;
 const MAX_WARNINGS = 20;
+/** A denial lists at most this many violations, in at most this many characters (then a count). */
+const MAX_DENIAL_VIOLATIONS = 100;
+const MAX_DENIAL_CHARS = 64 * 1024;
 
 /** Same JSON value (key order ignored). */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -133,7 +136,16 @@ function decide(
 ): AdmissionResponse {
   if (errors.length === 0) return allow(req.uid, [...warnings]);
   const n = errors.length;
-  const message = `${what} denied by clustermint: ${n} violation${n === 1 ? '' : 's'}:\n${errors.map((e) => `- ${e.replace(/\n/g, '\n  ')}`).join('\n')}`;
+  let message = `${what} denied by clustermint: ${n} violation${n === 1 ? '' : 's'}:`;
+  // a denial is read by a person through kubectl: the first violations, not megabytes of them
+  let listed = 0;
+  for (const e of errors) {
+    const item = `\n- ${e.replace(/\n/g, '\n  ')}`;
+    if (listed === MAX_DENIAL_VIOLATIONS || message.length + item.length > MAX_DENIAL_CHARS) break;
+    message += item;
+    listed++;
+  }
+  if (listed < n) message += `\n... and ${n - listed} more (clustermint check -f prints every one)`;
   return deny(req.uid, message, [...warnings]);
 }
 

@@ -428,3 +428,22 @@ describe('other requests', () => {
     ).toBe('[p/r] $.a: no (f.yaml)');
   });
 });
+
+describe('a denial with many violations', () => {
+  it('lists the first hundred and counts the rest, instead of megabytes of message', () => {
+    const cd = doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment');
+    const typos = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`typo${i}`, i]));
+    const r = decide({ ...cd, spec: { ...cd.spec, config: { ...cd.spec.config, ...typos } } }, 'validate');
+    expect(r.allowed).toBe(false);
+    const message = r.status?.message ?? '';
+    expect(message).toMatch(/denied by clustermint: 500 violations:/);
+    expect(message.match(/^- /gm)?.length).toBe(100);
+    expect(message).toMatch(/\n\.\.\. and 400 more \(clustermint check -f prints every one\)$/);
+    expect(message.length).toBeLessThan(64 * 1024 + 200);
+  });
+
+  it('lists every violation of a short denial', () => {
+    const r = decide(doc('examples/gate/team-a-denied.yaml', 'ClusterDeployment'), 'validate');
+    expect(r.status?.message).not.toMatch(/more \(clustermint check/);
+  });
+});
