@@ -18,7 +18,7 @@ function ruleId(v: Violation): string {
 }
 
 /** The bracketed tag after a finding: the policy rule, the admission rule, or the stage. */
-function tagOf(v: Violation): string {
+export function tagOf(v: Violation): string {
   if (v.stage === 'policy') return `[${v.policy}/${v.rule}]`;
   if (isAdmission(v)) return `[admission/${v.rule}]`;
   return `[${v.stage}]`;

@@ -5,10 +5,9 @@
  * after the answer was sent: one bounded queue, one write at a time, a conflict retried. A
  * write never delays or fails an admission: what cannot be written is logged and dropped.
  */
-import { DEPLOYMENT_HISTORY_TYPE } from '../api/deployment-history.js';
-import { type AuditEntry, appendEntry, auditAction } from '../domain/audit.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../store/errors.js';
-import type { KubeObject, Store } from '../store/types.js';
+import { type AuditEntry, auditAction } from '../domain/audit.js';
+import { appendHistoryEntry } from '../store/deployment-history.js';
+import type { Store } from '../store/types.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { AdmissionMode } from './admit.js';
 import type { Logger } from './log.js';
@@ -172,50 +171,7 @@ export class AuditWriter {
     }
   }
 
-  private async write(r: AuditRecord): Promise<void> {
-    const ref = { ...DEPLOYMENT_HISTORY_TYPE, namespace: r.namespace, name: r.name };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        let current: KubeObject | undefined;
-        try {
-          current = await this.store.get(ref);
-        } catch (e) {
-          if (!isNotFound(e)) throw e;
-        }
-        if (!current) {
-          const { entries, dropped } = appendEntry([], r.entry);
-          await this.store.create({
-            ...DEPLOYMENT_HISTORY_TYPE,
-            metadata: { name: r.name, namespace: r.namespace },
-            spec: {
-              deployment: r.name,
-              ...(r.uid ? { uid: r.uid } : {}),
-              entries,
-              ...(dropped ? { droppedEntries: dropped } : {}),
-            },
-          } as never);
-          return;
-        }
-        const spec = obj(current.spec);
-        const before = Array.isArray(spec.entries) ? (spec.entries as AuditEntry[]) : [];
-        const { entries, dropped } = appendEntry(before, r.entry);
-        const droppedBefore = Number(spec.droppedEntries) || 0;
-        // created again under the same name: the history is the live deployment's, not expiring
-        const { deletedAt: _d, expiresAt: _e, ...kept } = spec;
-        await this.store.update({
-          ...current,
-          spec: {
-            ...(r.entry.action === 'created' && r.entry.allowed ? kept : spec),
-            // a deployment created again under the same name: the history follows the new uid
-            ...(r.uid ? { uid: r.uid } : {}),
-            entries,
-            ...(droppedBefore + dropped ? { droppedEntries: droppedBefore + dropped } : {}),
-          },
-        } as KubeObject);
-        return;
-      } catch (e) {
-        if (!(isConflict(e) || isAlreadyExists(e)) || attempt >= this.attempts) throw e;
-      }
-    }
+  private write(r: AuditRecord): Promise<void> {
+    return appendHistoryEntry(this.store, r, r.entry, this.attempts);
   }
 }
