@@ -324,6 +324,14 @@ spawnSync(process.execPath, [join(ROOT, 'bench', 'webhook.js')], {
   stdio: 'inherit',
 });
 
+// --- the webhook under abuse (issue 17): normal reviews' p99 alone and while another client
+// sends 2 MiB reviews at 20/s (~35 s; its own process). CLUSTERMINT_WEBHOOK_ARGS passes flags to
+// `clustermint webhook`; BENCH_ABUSE=0 skips
+if (process.env.BENCH_ABUSE !== '0') {
+  console.log('');
+  spawnSync(process.execPath, [join(ROOT, 'bench', 'webhook-abuse.js')], { stdio: 'inherit' });
+}
+
 // --- ClusterClass: 10 patches, 3 MachineDeployments (issue 3's benchmark)
 {
   const { benchTopology } = await import('./topology.js');

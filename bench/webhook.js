@@ -10,15 +10,15 @@
 //   BENCH_RATE=1000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_WORKERS=1 (node:cluster workers),
 //   BENCH_PROFILE=DIR (a CPU profile of the webhook process)
 
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exampleCreates, fillReview as fill, ROOT, servingCertificate } from './lib/webhook-reviews.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 
@@ -83,8 +83,6 @@ async function serve({ cert, key, workers, port }) {
 
 async function main() {
   const { default: autocannon } = await import('autocannon');
-  const { default: jsyaml } = await import('js-yaml');
-  const { default: jsonpatch } = await import('fast-json-patch');
   const rate = env('BENCH_RATE', 1000);
   const seconds = env('BENCH_SECONDS', 10);
   const connections = env('BENCH_CONNECTIONS', 16);
@@ -92,18 +90,7 @@ async function main() {
   const [load1] = loadavg();
 
   // a throwaway serving certificate (EC P-256, self-signed)
-  const dir = mkdtempSync(join(tmpdir(), 'cm-bench-webhook-'));
-  const key = join(dir, 'tls.key');
-  const cert = join(dir, 'tls.crt');
-  execFileSync(
-    'openssl',
-    [
-      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
-      ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
-      ...['-addext', 'subjectAltName=IP:127.0.0.1'],
-    ],
-    { stdio: 'ignore' },
-  );
+  const { key, cert } = servingCertificate();
 
   const child = fork(SELF, ['--serve', JSON.stringify({ cert, key, workers, port: 0 })], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -118,68 +105,7 @@ async function main() {
   const base = `https://127.0.0.1:${ready.port}`;
   const tlsOptions = { ca: readFileSync(cert) };
 
-  const deployment = (file) =>
-    jsyaml.loadAll(readFileSync(join(ROOT, file), 'utf8')).find((d) => d?.kind === 'ClusterDeployment');
-  const review = (object, uid) =>
-    JSON.stringify({
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      request: {
-        uid,
-        kind: { group: 'clustermint.io', version: 'v1alpha1', kind: 'ClusterDeployment' },
-        resource: { group: 'clustermint.io', version: 'v1alpha1', resource: 'clusterdeployments' },
-        name: object.metadata.name,
-        namespace: object.metadata.namespace,
-        operation: 'CREATE',
-        userInfo: { username: 'system:serviceaccount:team-a:deployer', groups: ['system:authenticated'] },
-        object,
-      },
-    });
-  async function post(path, body) {
-    const { request } = await import('node:https');
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${base}${path}`,
-        { method: 'POST', ...tlsOptions, headers: { 'Content-Type': 'application/json' } },
-        (res) => {
-          let text = '';
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve(JSON.parse(text).response));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
-  // Bodies with placeholders for the name and uid, split once: a request is a join.
-  const NAME = 'zzbenchnamezz';
-  const UID = 'zzbenchuidzz';
-  const parts = (object) =>
-    review({ ...object, metadata: { ...object.metadata, name: NAME } }, UID)
-      .split(NAME)
-      .map((p) => p.split(UID));
-  const fill = (split, name, uid) => split.map((p) => p.join(uid)).join(name);
-  const kinds = [];
-  for (const [label, file, allowed] of [
-    ['allowed', 'examples/gate/team-a-allowed.yaml', true],
-    ['denied', 'examples/gate/team-a-denied.yaml', false],
-  ]) {
-    const object = deployment(file);
-    // what the API server sends to /validate: the object after the mutating webhook's patch
-    const m = await post('/mutate', review(object, randomUUID()));
-    const patch = m.patch ? JSON.parse(Buffer.from(m.patch, 'base64').toString('utf8')) : [];
-    const patched = jsonpatch.applyPatch(structuredClone(object), patch).newDocument;
-    const v = await post('/validate', review(patched, randomUUID()));
-    if (v.allowed !== allowed) throw new Error(`${label}: the webhook says allowed=${v.allowed}`);
-    kinds.push({
-      label,
-      allowed,
-      base: object.metadata.name,
-      mutate: parts(object),
-      validate: parts(patched),
-    });
-  }
+  const kinds = await exampleCreates(base, tlsOptions);
 
   // The sequence each connection repeats: 3 allowed creates, 1 denied (mutate, then validate).
   const mix = [kinds[0], kinds[0], kinds[1], kinds[0]];
