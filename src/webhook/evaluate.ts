@@ -148,6 +148,8 @@ export type EvaluationResult =
   | {
       kind: 'stopped';
       summary?: ReviewSummary;
+      /** The source it was in (an evaluation-site mark). */
+      source?: string;
       code: 500 | 504;
       reason: 'Timeout' | 'InternalError';
       message: string;

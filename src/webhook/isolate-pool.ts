@@ -363,5 +363,6 @@ export class IsolatePool implements ReviewEvaluator {
     if (this.closed) return;
     this.replaced++;
     this.spawn();
+    this.o.log.info({ why, replaced: this.replaced }, 'started an isolate in place of a stopped one');
   }
 }

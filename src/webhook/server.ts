@@ -337,7 +337,14 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       case 'stopped': {
         const ms = Math.round((performance.now() - started) * 100) / 100;
         log.error(
-          { mode, ...result.summary, reason: result.reason, ms, message: result.message },
+          {
+            mode,
+            ...result.summary,
+            source: result.source,
+            reason: result.reason,
+            ms,
+            message: result.message,
+          },
           'review stopped',
         );
         if (!result.summary) {
