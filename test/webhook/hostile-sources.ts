@@ -39,12 +39,15 @@ ${checks}`;
 
 const VARIABLES = 30;
 const ITEMS = 30;
+const ITEMS_VALUE = Array.from({ length: ITEMS }, (_, i) => `v${i}`);
 
 /**
  * The built-in ClusterClass simulated-k0s renamed, with 30 list variables of 20 CEL rules each
- * (three nested `all` over the list: each rule under the per-call cost limit, seconds in all).
+ * (three nested `all` over the list: each rule under the per-call cost limit, seconds in all);
+ * `withDefaults`: each variable defaults to such a list, so that any Cluster on the class (the
+ * warm-up's too) pays for them.
  */
-export function hostileClusterClass(name: string): string {
+export function hostileClusterClass(name: string, withDefaults = false): string {
   const rules = Array.from(
     { length: 20 },
     (_, i) =>
@@ -53,7 +56,7 @@ export function hostileClusterClass(name: string): string {
   const variables = Array.from(
     { length: VARIABLES },
     (_, v) =>
-      `    - name: heavy${v}\n      required: false\n      schema:\n        openAPIV3Schema:\n          type: array\n          maxItems: 40\n          items: { type: string, maxLength: 8 }\n          x-kubernetes-validations:\n${rules}`,
+      `    - name: heavy${v}\n      required: false\n      schema:\n        openAPIV3Schema:\n          type: array\n          maxItems: 40\n          items: { type: string, maxLength: 8 }\n${withDefaults ? `          default: ${JSON.stringify(ITEMS_VALUE)}\n` : ''}          x-kubernetes-validations:\n${rules}`,
   ).join('');
   const base = readFileSync(join(ROOT, 'templates/clusterclasses/simulated-k0s.yaml'), 'utf8');
   return base
@@ -65,7 +68,7 @@ export function hostileClusterClass(name: string): string {
 export function clusterOn(className: string, cluster: Record<string, any>): Record<string, any> {
   const copy = structuredClone(cluster);
   copy.spec.topology.classRef = { name: className };
-  const value = Array.from({ length: ITEMS }, (_, i) => `v${i}`);
-  for (let v = 0; v < VARIABLES; v++) copy.spec.topology.variables.push({ name: `heavy${v}`, value });
+  for (let v = 0; v < VARIABLES; v++)
+    copy.spec.topology.variables.push({ name: `heavy${v}`, value: ITEMS_VALUE });
   return copy;
 }

@@ -196,8 +196,9 @@ describe.skipIf(!built)('clustermint webhook --isolates', () => {
 
   it('refuses a reload that brings a slow policy, keeps the last good set; starts with one, denying what reaches it', async () => {
     const policies = policiesWith({});
+    const templates = mkdtempSync(join(tmpdir(), 'cm-isolate-templates-'));
     const { p, port: portP } = start([
-      ...['--policies', policies, '--reload-interval', '0.2'],
+      ...['--policies', policies, '--templates', templates, '--reload-interval', '0.2'],
       ...['--isolates', '1', '--review-deadline', '2'],
     ]);
     const port = await portP;
@@ -214,12 +215,18 @@ describe.skipIf(!built)('clustermint webhook --isolates', () => {
     rmSync(join(policies, 'hostile.yaml'));
     await eventually('the reload taken', () => p.first('reloaded the policy and template folders'));
     expect((await validate(port, allowed())).body.response.allowed).toBe(true);
-    writeFileSync(join(policies, 'hostile.yaml'), hostilePolicy('team-limits'));
-    await eventually('the second reload refused', () =>
-      p.lines.filter((l) => l.msg.startsWith('refusing the reload')).length >= 2 ? true : undefined,
+    // a ClusterClass whose variables' defaults take seconds to validate: refused the same way
+    writeFileSync(join(templates, 'hostile-k0s.yaml'), hostileClusterClass('hostile-k0s', true));
+    const second = await eventually(
+      'the second reload refused',
+      () => p.lines.filter((l) => l.msg.startsWith('refusing the reload'))[1],
     );
+    expect(second.err).toBe('evaluating ClusterClass hostile-k0s ran past the 2 s deadline');
+    const topology = await validate(port, reviewOf(doc('examples/topology/cluster.yaml', 'Cluster')));
+    expect(topology.body.response.allowed).toBe(true);
     p.proc.kill('SIGTERM');
     expect(await p.exit).toBe(0);
+    writeFileSync(join(policies, 'hostile.yaml'), hostilePolicy('team-limits'));
 
     // the same set at startup: logged with the source's name, served anyway, failing closed
     const again = start([...['--policies', policies], ...['--isolates', '1', '--review-deadline', '2']]);
