@@ -189,7 +189,15 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     reloadCertificate();
   });
 
+  /** Requests not answered yet: when the server stops, their connections close after the answer. */
+  const inFlight = new Set<ServerResponse>();
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (closing) res.setHeader('Connection', 'close');
+    else {
+      inFlight.add(res);
+      res.on('close', () => inFlight.delete(res));
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       sendJson(res, 200, '{"status":"ok"}');
@@ -450,6 +458,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       await new Promise<void>((resolve) => {
         closing = true;
         stopPolling();
+        // a keep-alive connection whose review is still being decided would hold close() open
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         server.close(() => resolve());
         server.closeIdleConnections();
       });

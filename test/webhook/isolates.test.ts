@@ -5,7 +5,7 @@
 // is refused; large reviews are queued apart and refused (429) beyond their share. Runs the built
 // CLI (bin/clustermint.js): skipped without `npm run build`.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ interface Reply {
   body: any;
 }
 
-function call(port: number, path: string, body?: object): Promise<Reply> {
+function call(port: number, path: string, body?: object, agent: Agent | false = false): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(
@@ -43,7 +43,7 @@ function call(port: number, path: string, body?: object): Promise<Reply> {
         path,
         method: body ? 'POST' : 'GET',
         ca: certs!.caPem,
-        agent: false,
+        agent,
         headers: { 'Content-Type': 'application/json' },
       },
       (res) => {
@@ -162,14 +162,17 @@ describe.skipIf(!built)('clustermint webhook --isolates', () => {
       },
     });
 
-    // SIGTERM while an isolate is busy: the process ends promptly (the review in flight is answered)
-    const inFlight = validate(port, labelled('slow')).catch(() => undefined);
+    // SIGTERM while an isolate is busy: the process ends promptly; the review in flight is
+    // answered, and its keep-alive connection (as the API server's) closed after the answer
+    const agent = new Agent({ keepAlive: true, ca: certs!.caPem });
+    const inFlight = call(port, '/validate?timeout=10s', labelled('slow'), agent);
     await new Promise((r) => setTimeout(r, 300));
     const signalled = Date.now();
     p.proc.kill('SIGTERM');
     expect(await p.exit).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(5000);
-    await inFlight;
+    expect((await inFlight).headers.connection).toBe('close');
+    agent.destroy();
     expect(p.stderr).toBe('');
   }, 90_000);
 
