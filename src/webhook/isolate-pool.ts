@@ -79,6 +79,8 @@ interface Slot {
   job?: Job;
   timer?: NodeJS.Timeout;
   dead: boolean;
+  /** Loading sources (and warming up) since this time; the site's mark count then. */
+  loading?: { since: number; count: number };
 }
 
 type Why = 'deadline' | 'memory' | 'abort';
@@ -96,8 +98,29 @@ export class IsolatePool implements ReviewEvaluator {
   /** Workers started in place of a stopped one, for the metrics and tests. */
   replaced = 0;
 
+  private readonly watchdog: NodeJS.Timeout;
+
   constructor(private readonly o: IsolatePoolOptions) {
     this.queue = new ReviewQueue(o.isolates);
+    this.watchdog = setInterval(() => this.watchLoading(), 50);
+    this.watchdog.unref();
+  }
+
+  /**
+   * A worker loading the sources is stopped when it stays in one source past the deadline (as the
+   * probe does); those started after it load without the warm-up.
+   */
+  private watchLoading(): void {
+    const now = Date.now();
+    for (const slot of this.slots) {
+      if (!slot.loading || slot.dead) continue;
+      const count = slot.site.count();
+      if (count !== slot.loading.count) slot.loading = { since: now, count };
+      else if (now - slot.loading.since > this.o.deadlineMs) {
+        this.warm = false;
+        this.stop(slot, 'deadline');
+      }
+    }
   }
 
   /**
@@ -219,6 +242,7 @@ export class IsolatePool implements ReviewEvaluator {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const job of this.queue.expire(Number.POSITIVE_INFINITY)) {
       clearTimeout(job.waitTimer);
       job.resolve({
@@ -260,6 +284,12 @@ export class IsolatePool implements ReviewEvaluator {
     slot.worker.on('exit', (code) => this.stop(slot, 'abort', `exit code ${code}`));
   }
 
+  private load1(slot: Slot, gen: number, spec: SnapshotSpec, warm: boolean): void {
+    // a busy worker loads after its review: its watch starts then, roughly (the review has a deadline of its own)
+    if (!slot.job) slot.loading = { since: Date.now(), count: slot.site.count() };
+    this.post(slot, { type: 'load', gen, spec, warm });
+  }
+
   private post(slot: Slot, m: ToWorker): void {
     slot.worker.postMessage(m);
   }
@@ -268,9 +298,10 @@ export class IsolatePool implements ReviewEvaluator {
     if (slot.dead) return;
     switch (m.type) {
       case 'started':
-        if (this.spec) this.post(slot, { type: 'load', gen: this.gen, spec: this.spec, warm: this.warm });
+        if (this.spec) this.load1(slot, this.gen, this.spec, this.warm);
         return;
       case 'loaded':
+        slot.loading = undefined;
         if (m.error) this.o.log.error({ err: m.error }, 'an isolate could not load the sources');
         for (const w of m.warnings) this.o.log.warn({ warning: w }, 'warming up an isolate');
         if (!m.error) slot.gen = m.gen;
