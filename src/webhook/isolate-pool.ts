@@ -326,21 +326,22 @@ export class IsolatePool implements ReviewEvaluator {
   /** Gives waiting reviews to free workers. */
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.dead || slot.job || slot.gen < 0) continue;
-      const now = Date.now();
-      const { take, expired } = this.queue.next(now);
-      for (const job of expired) this.expired(job);
-      if (!take) return;
-      clearTimeout(take.waitTimer);
-      const left = take.deadlineAt - now;
-      if (left <= 0) {
-        this.queue.finished(take);
-        this.expired(take);
-        continue;
+      while (!slot.dead && !slot.job && slot.gen >= 0) {
+        const now = Date.now();
+        const { take, expired } = this.queue.next(now);
+        for (const job of expired) this.expired(job);
+        if (!take) return;
+        clearTimeout(take.waitTimer);
+        const left = take.deadlineAt - now;
+        if (left <= 0) {
+          this.queue.finished(take);
+          this.expired(take);
+          continue;
+        }
+        slot.job = take;
+        this.post(slot, { type: 'review', id: take.id, mode: take.mode, text: take.text });
+        slot.timer = setTimeout(() => this.stop(slot, 'deadline'), left);
       }
-      slot.job = take;
-      this.post(slot, { type: 'review', id: take.id, mode: take.mode, text: take.text });
-      slot.timer = setTimeout(() => this.stop(slot, 'deadline'), left);
     }
   }
 

@@ -282,7 +282,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         return;
       }
       try {
-        review(text, mode, res, started, budget);
+        review(text, size, mode, res, started, budget);
       } catch (e) {
         log.error({ path, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
         sendJson(res, 500, statusBody(500, 'InternalError', `internal error: ${(e as Error).message}`));
@@ -309,6 +309,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
 
   function review(
     text: string,
+    bytes: number,
     mode: AdmissionMode,
     res: ServerResponse,
     started: number,
@@ -316,7 +317,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   ): void {
     // the API server gives up at its timeout: the decision must be sent before that
     const deadline = Math.max(1, Math.min(reviewDeadline, budget - 500));
-    evaluator.evaluate(text, mode, deadline, Buffer.byteLength(text)).then(
+    evaluator.evaluate(text, mode, deadline, bytes).then(
       (result) => settle(result, mode, res, started, budget),
       (e) => {
         log.error({ mode, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
