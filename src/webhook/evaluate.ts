@@ -161,6 +161,8 @@ export type EvaluationResult =
 export interface ReviewEvaluator {
   /** `deadlineMs`: the time left for the decision, queueing included; `bytes`: the body's size. */
   evaluate(text: string, mode: AdmissionMode, deadlineMs: number, bytes: number): Promise<EvaluationResult>;
+  /** The refusal a review of this many bytes would get now (too many large ones wait), to send before reading it. */
+  refusal?(bytes: number): Extract<EvaluationResult, { kind: 'refused' }> | undefined;
 }
 
 /** In the server's own thread (`--isolates 0`): no deadline, no isolation. */

@@ -182,12 +182,7 @@ export class IsolatePool implements ReviewEvaluator {
         resolve,
       };
       if (!this.queue.offer(job)) {
-        resolve({
-          kind: 'refused',
-          code: 429,
-          reason: 'TooManyRequests',
-          message: `too many large reviews: ${this.queue.maxLargeWaiting} reviews over ${this.o.largeReviewBytes} bytes wait already; retry later`,
-        });
+        resolve(this.tooMany());
         return;
       }
       job.waitTimer = setTimeout(() => {
@@ -195,6 +190,19 @@ export class IsolatePool implements ReviewEvaluator {
       }, deadlineMs);
       this.pump();
     });
+  }
+
+  refusal(bytes: number): Extract<EvaluationResult, { kind: 'refused' }> | undefined {
+    return this.queue.full(bytes > this.o.largeReviewBytes) ? this.tooMany() : undefined;
+  }
+
+  private tooMany(): Extract<EvaluationResult, { kind: 'refused' }> {
+    return {
+      kind: 'refused',
+      code: 429,
+      reason: 'TooManyRequests',
+      message: `too many large reviews: ${this.queue.maxLargeWaiting} reviews over ${this.o.largeReviewBytes} bytes wait already; retry later`,
+    };
   }
 
   /**

@@ -27,13 +27,18 @@ export class ReviewQueue<T extends Queued> {
     this.maxLargeWaiting = Math.max(1, 4 * isolates);
   }
 
+  /** Whether a review would be refused now. */
+  full(large: boolean): boolean {
+    return large && this.large.length >= this.maxLargeWaiting;
+  }
+
   /** Queues a review, or refuses it (false) when too many large ones wait already. */
   offer(item: T): boolean {
     if (!item.large) {
       this.small.push(item);
       return true;
     }
-    if (this.large.length >= this.maxLargeWaiting) return false;
+    if (this.full(true)) return false;
     this.large.push(item);
     return true;
   }

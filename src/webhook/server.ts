@@ -242,6 +242,17 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       tooLarge(req, res, declared);
       return;
     }
+    // a large review that would be refused anyway is refused before its body is read
+    const refusal = declared > 0 ? evaluator.refusal?.(declared) : undefined;
+    if (refusal) {
+      log.warn({ mode, code: refusal.code, bytes: declared, err: refusal.message }, 'review not evaluated');
+      res.setHeader('Connection', 'close');
+      res.setHeader('Retry-After', '1');
+      sendJson(res, refusal.code, statusBody(refusal.code, refusal.reason, refusal.message));
+      req.unpipe();
+      res.on('finish', () => req.destroy());
+      return;
+    }
     const started = performance.now();
     const budget = requestTimeout(req.url, fallbackTimeout);
     const chunks: Buffer[] = [];

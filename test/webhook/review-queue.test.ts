@@ -25,6 +25,8 @@ describe('ReviewQueue', () => {
   it('refuses a large review beyond the waiting limit, never a small one', () => {
     const q = new ReviewQueue<Item>(1);
     for (let i = 0; i < 4; i++) expect(q.offer(large(`l${i}`))).toBe(true);
+    expect(q.full(true)).toBe(true);
+    expect(q.full(false)).toBe(false);
     expect(q.offer(large('l4'))).toBe(false);
     for (let i = 0; i < 100; i++) expect(q.offer(small(`s${i}`))).toBe(true);
     // one taken: room for one more
