@@ -7,8 +7,10 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { KubeStore } from '../store/kube/store.js';
 import { ClustermintError } from '../util/errors.js';
+import { IsolatePool, isolateWorkerFile } from '../webhook/isolate-pool.js';
 import { createLogger, type LogLevel } from '../webhook/log.js';
 import { startWebhookServer } from '../webhook/server.js';
+import type { SnapshotSpec } from '../webhook/snapshot-spec.js';
 import { Sources, warmUp } from '../webhook/sources.js';
 import type { IO } from './io.js';
 
@@ -30,6 +32,11 @@ export interface WebhookOptions {
   maxMachines: number;
   /** Processes serving the port (node:cluster); 1: this process alone. */
   workers: number;
+  /** Worker threads evaluating the reviews (webhook/isolate-pool.ts); 0: inline. */
+  isolates: number;
+  isolateMemoryMb: number;
+  reviewDeadlineMs: number;
+  largeReviewBytes: number;
 }
 
 export async function runWebhook(opts: WebhookOptions, _io: IO): Promise<number> {
@@ -58,6 +65,24 @@ async function serve(opts: WebhookOptions): Promise<number> {
     );
   }
   const log = createLogger(opts.logLevel);
+  let pool: IsolatePool | undefined;
+  if (opts.isolates > 0) {
+    const workerFile = isolateWorkerFile();
+    if (!workerFile)
+      throw new ClustermintError(
+        'USAGE',
+        'the isolate worker (dist/webhook/isolate-worker.js) is not built: run npm run build, or use --isolates 0',
+      );
+    pool = new IsolatePool({
+      isolates: opts.isolates,
+      memoryMb: opts.isolateMemoryMb,
+      deadlineMs: opts.reviewDeadlineMs,
+      largeReviewBytes: opts.largeReviewBytes,
+      log,
+      workerFile,
+    });
+  }
+  const probe = pool ? (spec: SnapshotSpec) => (pool as IsolatePool).probe(spec) : undefined;
   const sources = await Sources.start(
     {
       policies: opts.policies,
@@ -66,10 +91,19 @@ async function serve(opts: WebhookOptions): Promise<number> {
       kube,
       clusterRefreshMs: opts.clusterRefreshMs,
       maxMachines: opts.maxMachines,
+      ...(probe ? { probe } : {}),
     },
     log,
   );
-  warmUp(sources.snapshot(), log);
+  if (pool) {
+    const p = pool;
+    await p.start(sources.spec(), sources.generation);
+    sources.onChange((spec, generation) => p.load(spec, generation));
+    log.info(
+      { isolates: opts.isolates, memoryMb: opts.isolateMemoryMb, deadlineMs: opts.reviewDeadlineMs },
+      'isolates ready',
+    );
+  } else warmUp(sources.snapshot(), log);
   let server: Awaited<ReturnType<typeof startWebhookServer>>;
   try {
     server = await startWebhookServer({
@@ -82,9 +116,12 @@ async function serve(opts: WebhookOptions): Promise<number> {
       maxBodyBytes: opts.maxBodyBytes,
       timeoutMs: opts.timeoutMs,
       reloadIntervalMs: opts.reloadIntervalMs,
+      reviewDeadlineMs: opts.reviewDeadlineMs,
+      ...(pool ? { evaluator: pool } : {}),
     });
   } catch (e) {
     sources.stop();
+    await pool?.close();
     throw new ClustermintError('USAGE', `cannot listen on port ${opts.port}: ${(e as Error).message}`);
   }
   log.info(
@@ -103,6 +140,7 @@ async function serve(opts: WebhookOptions): Promise<number> {
   log.info({ signal }, 'shutting down');
   await server.close();
   sources.stop();
+  await pool?.close();
   log.flush();
   return 0;
 }

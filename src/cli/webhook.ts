@@ -3,6 +3,11 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { ClustermintError } from '../util/errors.js';
+import {
+  DEFAULT_ISOLATE_MEMORY_MB,
+  DEFAULT_ISOLATES,
+  DEFAULT_LARGE_REVIEW_BYTES,
+} from '../webhook/isolate-defaults.js';
 import type { IO } from './io.js';
 import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
 import type { Wrap } from './program.js';
@@ -15,6 +20,16 @@ function positive(flag: string, value: string, integer = false): number {
     throw new ClustermintError(
       'USAGE',
       `${flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`,
+    );
+  return n;
+}
+
+function nonNegativeInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new ClustermintError(
+      'USAGE',
+      `${flag} must be 0 or a positive integer, got ${JSON.stringify(value)}`,
     );
   return n;
 }
@@ -62,11 +77,28 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
       'processes serving the port (node:cluster), each with all policies and templates; "auto": one per CPU',
       '1',
     )
+    .option(
+      '--isolates <n>',
+      'worker threads that evaluate the reviews, each with a memory limit and a deadline per review; 0: in the server thread (no isolation)',
+      String(DEFAULT_ISOLATES),
+    )
+    .option('--isolate-memory <MiB>', 'heap limit of each isolate', String(DEFAULT_ISOLATE_MEMORY_MB))
+    .option(
+      '--review-deadline <seconds>',
+      "longest time a review may take, its wait included (never more than the request's timeout less 0.5 s); an isolate past it is stopped and the review denied",
+      '8',
+    )
+    .option(
+      '--large-review-bytes <n>',
+      'bodies over this size are large reviews: at most half the isolates evaluate them, at most 4 per isolate wait (then HTTP 429)',
+      String(DEFAULT_LARGE_REVIEW_BYTES),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/\n' +
         '  clustermint webhook --tls-cert /certs/tls.crt --tls-key /certs/tls.key --policies /policies --in-cluster\n' +
-        '  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/ --workers auto\n',
+        '  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/ --workers auto\n' +
+        '  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/ --isolates 4 --isolate-memory 256 --review-deadline 5\n',
     )
     .action(
       wrap(async (opts) => {
@@ -94,6 +126,10 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
             clusterRefreshMs: positive('--cluster-refresh', opts.clusterRefresh) * 1000,
             logLevel: opts.logLevel,
             maxMachines: opts.maxMachines,
+            isolates: nonNegativeInteger('--isolates', opts.isolates),
+            isolateMemoryMb: positive('--isolate-memory', opts.isolateMemory, true),
+            reviewDeadlineMs: positive('--review-deadline', opts.reviewDeadline) * 1000,
+            largeReviewBytes: positive('--large-review-bytes', opts.largeReviewBytes, true),
             workers:
               opts.workers === 'auto' ? availableParallelism() : positive('--workers', opts.workers, true),
           },

@@ -2,10 +2,12 @@
  * The chart half of the gate: values (merge + schema) -> render -> validate every object.
  * Findings are returned as data; the caller decides how to print them.
  */
+
 import type { Chart } from '../api/chart.js';
 import { renderChart } from '../render/chart/render.js';
 import { coalesceValues, hasPath, mergeUserValues } from '../render/chart/values.js';
 import { ClustermintError, type SourceLocation } from '../util/errors.js';
+import { evaluationSite } from '../util/evaluation-site.js';
 import { formatPath, type PathSegment, parsePath } from '../util/json-path.js';
 import type { PlainObject } from '../util/plain-object.js';
 import { type SourceDocument, yamlLocator } from '../util/yaml-source.js';
@@ -24,6 +26,7 @@ export function mergedValues(chart: Chart, sources: readonly ValuesSource[]): Pl
 
 export function runChart(input: ChartRunInput): ChartRunResult {
   const { chart, sources } = input;
+  evaluationSite(`template ${chart.metadata.name}`);
   if (chart.helm) {
     const helm = runHelmChart(chart, sources, input.release, input.kubeVersion, (path, atKey) =>
       locateValue(chart, sources, path, atKey),
@@ -36,6 +39,7 @@ export function runChart(input: ChartRunInput): ChartRunResult {
     sources.map((s) => s.value),
     () => {
       const merged = mergedValues(chart, sources);
+      if (chart.schema) evaluationSite(`values schema of template ${chart.metadata.name}`);
       return {
         values: merged,
         problems: chart.schema ? validateValues(chart.schema, chart.schemaFile, merged) : [],
@@ -51,6 +55,7 @@ export function runChart(input: ChartRunInput): ChartRunResult {
     if (result.violations.length > 0) return result;
   }
 
+  evaluationSite(`template ${chart.metadata.name}`);
   try {
     result.documents = renderChart({ chart, values, release: input.release, kubeVersion: input.kubeVersion });
   } catch (e) {

@@ -19,6 +19,7 @@ import {
   RuleError,
 } from '../k8s/field.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { evaluationSite } from '../util/evaluation-site.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type AssertContext, CompileError, type Node, parseScalar, parseTree } from './assertion.js';
 import { type CompileMode, CompilerSet } from './compiler-set.js';
@@ -351,6 +352,7 @@ export function evaluateResource(
   const out: PolicyResponse[] = [];
   for (let p = 0; p < policies.length; p++) {
     const policy = policies[p];
+    evaluationSite(`ValidatingPolicy ${policy.name}`);
     const scope = base.with('policy', policy.raw);
     const rules: RuleResponse[] = [];
     for (let i = 0; i < policy.rules.length; i++) {

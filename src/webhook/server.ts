@@ -5,7 +5,6 @@
  * The serving certificate and key are re-read when their files change (new connections get the
  * new certificate; open keep-alive connections keep theirs until they close).
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,18 +14,18 @@ import { clip, clipLines } from '../util/printable.js';
 import { readInputBytes } from '../util/read-text-file.js';
 import { decodeUtf8Strict } from '../util/utf8.js';
 import { type AdmissionMode, admit } from './admit.js';
-import { AuditWriter, auditRecord } from './audit.js';
+import { type AuditRecord, AuditWriter, auditRecord } from './audit.js';
 import { admitDeletion, guardedObject, isGuardedDeletion, liveUsers } from './deletion.js';
-import type { Logger } from './log.js';
 import {
-  type AdmissionRequest,
-  type AdmissionResponse,
-  allow,
-  BadReview,
-  deny,
-  parseAdmissionReview,
-  reviewResponse,
-} from './review.js';
+  type EvaluationResult,
+  inlineEvaluator,
+  internalDenial,
+  type ReviewEvaluator,
+  type ReviewSummary,
+  reviewSummary,
+} from './evaluate.js';
+import type { Logger } from './log.js';
+import { type AdmissionRequest, type AdmissionResponse, allow, deny, reviewResponse } from './review.js';
 import type { ClusterAccess, Snapshot } from './snapshot.js';
 import { admitAccessManagement } from './tenancy-objects.js';
 import { pollChanges } from './watch.js';
@@ -47,6 +46,10 @@ export interface WebhookServerOptions {
   reloadIntervalMs?: number;
   /** Whether the sources are ready (for /readyz). */
   ready?: () => boolean;
+  /** Where reviews are decided (default: inline, with `snapshot`). */
+  evaluator?: ReviewEvaluator;
+  /** Longest time a review may take, queueing included (default 8 s; never past the request's timeout less 500 ms). */
+  reviewDeadlineMs?: number;
 }
 
 export interface WebhookServer {
@@ -59,6 +62,7 @@ export interface WebhookServer {
 
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_REVIEW_DEADLINE_MS = 8000;
 export const ADMISSION_PATHS: Record<string, AdmissionMode> = {
   '/validate': 'validate',
   '/mutate': 'mutate',
@@ -81,30 +85,6 @@ export function requestTimeout(url: string | undefined, fallbackMs: number): num
   if (!m) return fallbackMs;
   const n = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
   return n > 0 ? Math.min(n, fallbackMs) : fallbackMs;
-}
-
-const CACHE_SIZE = 1000;
-let cache: { snap: Snapshot; entries: Map<string, AdmissionResponse> } | undefined;
-
-/**
- * Decisions are pure functions of the request (less its uid) and the snapshot, so the same
- * review (the validating call after the mutating one, a retry, a re-apply) is answered from a
- * small LRU cache, emptied whenever the snapshot changes.
- */
-function cachedAdmit(request: AdmissionRequest, snap: Snapshot, mode: AdmissionMode): AdmissionResponse {
-  if (cache?.snap !== snap) cache = { snap, entries: new Map() };
-  const { uid, ...rest } = request;
-  const key = createHash('sha256').update(mode).update(JSON.stringify(rest)).digest('base64');
-  const hit = cache.entries.get(key);
-  if (hit) {
-    cache.entries.delete(key);
-    cache.entries.set(key, hit);
-    return { ...hit, uid };
-  }
-  const response = admit(request, snap, mode);
-  cache.entries.set(key, response);
-  if (cache.entries.size > CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value as string);
-  return response;
 }
 
 /** One audit writer per cluster connection (a reload keeps the connection, so the queue). */
@@ -175,6 +155,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const fallbackTimeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let closing = false;
+  const evaluator = opts.evaluator ?? inlineEvaluator(opts.snapshot);
+  const reviewDeadline = opts.reviewDeadlineMs ?? DEFAULT_REVIEW_DEADLINE_MS;
 
   const readPair = () => ({ cert: readInputBytes(opts.certFile), key: readInputBytes(opts.keyFile) });
   const server = createServer({ ...readPair() }, (req, res) => handle(req, res));
@@ -207,7 +189,15 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     reloadCertificate();
   });
 
+  /** Requests not answered yet: when the server stops, their connections close after the answer. */
+  const inFlight = new Set<ServerResponse>();
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (closing) res.setHeader('Connection', 'close');
+    else {
+      inFlight.add(res);
+      res.on('close', () => inFlight.delete(res));
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       sendJson(res, 200, '{"status":"ok"}');
@@ -252,6 +242,17 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       tooLarge(req, res, declared);
       return;
     }
+    // a large review that would be refused anyway is refused before its body is read
+    const refusal = declared > 0 ? evaluator.refusal?.(declared) : undefined;
+    if (refusal) {
+      log.warn({ mode, code: refusal.code, bytes: declared, err: refusal.message }, 'review not evaluated');
+      res.setHeader('Connection', 'close');
+      res.setHeader('Retry-After', '1');
+      sendJson(res, refusal.code, statusBody(refusal.code, refusal.reason, refusal.message));
+      req.unpipe();
+      res.on('finish', () => req.destroy());
+      return;
+    }
     const started = performance.now();
     const budget = requestTimeout(req.url, fallbackTimeout);
     const chunks: Buffer[] = [];
@@ -292,7 +293,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         return;
       }
       try {
-        review(text, mode, res, started, budget);
+        review(text, size, mode, res, started, budget);
       } catch (e) {
         log.error({ path, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
         sendJson(res, 500, statusBody(500, 'InternalError', `internal error: ${(e as Error).message}`));
@@ -319,80 +320,126 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
 
   function review(
     text: string,
+    bytes: number,
     mode: AdmissionMode,
     res: ServerResponse,
     started: number,
     budget: number,
   ): void {
-    let request: AdmissionRequest;
-    try {
-      request = parseAdmissionReview(text);
-    } catch (e) {
-      if (!(e instanceof BadReview)) throw e;
-      log.warn({ mode, err: e.message }, 'not an AdmissionReview');
-      sendJson(res, 400, statusBody(400, 'BadRequest', `not an AdmissionReview: ${e.message}`));
-      return;
+    // the API server gives up at its timeout: the decision must be sent before that
+    const deadline = Math.max(1, Math.min(reviewDeadline, budget - 500));
+    evaluator.evaluate(text, mode, deadline, bytes).then(
+      (result) => settle(result, mode, res, started, budget),
+      (e) => {
+        log.error({ mode, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
+        sendJson(res, 500, statusBody(500, 'InternalError', `internal error: ${(e as Error).message}`));
+      },
+    );
+  }
+
+  function settle(
+    result: EvaluationResult,
+    mode: AdmissionMode,
+    res: ServerResponse,
+    started: number,
+    budget: number,
+  ): void {
+    switch (result.kind) {
+      case 'bad':
+        log.warn({ mode, err: result.message }, 'not an AdmissionReview');
+        sendJson(res, 400, statusBody(400, 'BadRequest', `not an AdmissionReview: ${result.message}`));
+        return;
+      case 'refused':
+        log.warn({ mode, code: result.code, err: result.message }, 'review not evaluated');
+        if (result.code === 429) res.setHeader('Retry-After', '1');
+        sendJson(res, result.code, statusBody(result.code, result.reason, result.message));
+        return;
+      case 'stopped': {
+        const ms = Math.round((performance.now() - started) * 100) / 100;
+        log.error(
+          {
+            mode,
+            ...result.summary,
+            source: result.source,
+            reason: result.reason,
+            ms,
+            message: result.message,
+          },
+          'review stopped',
+        );
+        if (!result.summary) {
+          sendJson(res, result.code, statusBody(result.code, result.reason, result.message));
+          return;
+        }
+        const response: AdmissionResponse = {
+          uid: result.summary.uid,
+          allowed: false,
+          status: { code: result.code, reason: result.reason, message: result.message },
+        };
+        respond(result.summary, response, mode, res, started, budget, undefined);
+        return;
+      }
+      case 'live': {
+        const { request } = result;
+        const snap = opts.snapshot();
+        const live = liveDecision(request, snap, log);
+        // no cluster connection for the AccessManagement rule: the snapshot's decision
+        const decided = live ?? Promise.resolve().then(() => admit(request, snap, mode));
+        const after = (response: AdmissionResponse) =>
+          respond(
+            reviewSummary(request),
+            response,
+            mode,
+            res,
+            started,
+            budget,
+            auditRecord(request, response, mode, new Date()),
+          );
+        decided.then(after, (e) => {
+          log.error(
+            {
+              mode,
+              uid: request.uid,
+              kind: request.kind.kind,
+              err: (e as Error).message,
+              stack: (e as Error).stack,
+            },
+            'admission failed with an internal error',
+          );
+          after(internalDenial(request.uid, (e as Error).message));
+        });
+        return;
+      }
+      case 'done':
+        if (result.internalError)
+          log.error(
+            {
+              mode,
+              uid: result.summary.uid,
+              kind: result.summary.kind,
+              err: result.internalError.message,
+              stack: result.internalError.stack,
+            },
+            'admission failed with an internal error',
+          );
+        respond(result.summary, result.response, mode, res, started, budget, result.audit);
     }
-    const internal = (e: unknown): AdmissionResponse => {
-      log.error(
-        {
-          mode,
-          uid: request.uid,
-          kind: request.kind.kind,
-          err: (e as Error).message,
-          stack: (e as Error).stack,
-        },
-        'admission failed with an internal error',
-      );
-      return {
-        uid: request.uid,
-        allowed: false,
-        status: {
-          code: 500,
-          reason: 'InternalError',
-          message: `clustermint webhook internal error: ${(e as Error).message}`,
-        },
-      };
-    };
-    const snap = opts.snapshot();
-    // decisions that need the cluster as it is now (deletion guards, the one AccessManagement)
-    const live = mode === 'validate' ? liveDecision(request, snap, log) : undefined;
-    if (live) {
-      live.then(
-        (response) => respond(request, response, mode, res, started, budget, snap),
-        (e) => respond(request, internal(e), mode, res, started, budget, snap),
-      );
-      return;
-    }
-    let response: AdmissionResponse;
-    try {
-      response = cachedAdmit(request, snap, mode);
-    } catch (e) {
-      response = internal(e);
-    }
-    respond(request, response, mode, res, started, budget, snap);
   }
 
   /** Logs, sends, then records the request in the audit trail (after the answer is on its way). */
   function respond(
-    request: AdmissionRequest,
+    summary: ReviewSummary,
     response: AdmissionResponse,
     mode: AdmissionMode,
     res: ServerResponse,
     started: number,
     budget: number,
-    snap: Snapshot,
+    audit: AuditRecord | undefined,
   ): void {
     const ms = performance.now() - started;
-    // the request's strings are the caller's: a log line carries at most MAX_ECHO of each
     const entry = {
       mode,
-      uid: request.uid,
-      kind: clip(request.kind.kind),
-      namespace: clip(request.namespace),
-      name: clip(request.name) || undefined,
-      operation: request.operation,
-      user: clip(request.userInfo.username) || undefined,
+      ...summary,
       allowed: response.allowed,
       patched: response.patch !== undefined,
       ms: Math.round(ms * 100) / 100,
@@ -402,9 +449,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       log.info({ ...entry, message: clipLines(response.status?.message ?? '') }, 'denied');
     else log.debug(entry, 'admitted');
     sendJson(res, 200, reviewResponse(response));
-    if (!snap.cluster) return;
-    const record = auditRecord(request, response, mode, new Date());
-    if (record) auditWriter(snap.cluster, log).push(record);
+    const cluster = opts.snapshot().cluster;
+    if (cluster && audit) auditWriter(cluster, log).push(audit);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -424,6 +470,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       await new Promise<void>((resolve) => {
         closing = true;
         stopPolling();
+        // a keep-alive connection whose review is still being decided would hold close() open
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         server.close(() => resolve());
         server.closeIdleConnections();
       });

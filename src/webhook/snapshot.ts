@@ -91,6 +91,11 @@ export interface Snapshot {
   accessManagements?: readonly string[];
   /** The cluster itself, when the webhook reads one. */
   cluster?: ClusterAccess;
+  /**
+   * The webhook reads a cluster, though this snapshot has no connection (an isolate worker's:
+   * the main thread makes the decisions that read the cluster at request time).
+   */
+  readsCluster?: boolean;
 }
 
 /** Tenancy mode: an AccessManagement exists. */

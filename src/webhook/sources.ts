@@ -25,10 +25,8 @@ import { ACCESS_REVOKED_LABEL } from '../domain/labels.js';
 import { runGate } from '../gate/index.js';
 import { compilePolicy } from '../policy/engine.js';
 import { type LoadedPolicy, parsePolicies } from '../policy/load.js';
-import { loadPolicyFiles } from '../policy/policy-files.js';
 import { BUILTIN_TEMPLATES_DIR, TemplateCatalog } from '../resolve/catalog.js';
 import type { SourcedDocument } from '../resolve/documents.js';
-import { clusterClassCandidates } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { decideWithFetch, type SourceFetch } from '../resolve/template-source.js';
 import { isNotFound } from '../store/errors.js';
@@ -49,7 +47,17 @@ import {
   type ServiceTemplateObject,
   type Snapshot,
 } from './snapshot.js';
+import {
+  type ClusterTemplateSpec,
+  candidateValues,
+  clusterTemplateSpec,
+  policyTexts,
+  type SnapshotSpec,
+} from './snapshot-spec.js';
+import { type DirPart, loadDirectories } from './source-folders.js';
 import { pollChanges } from './watch.js';
+
+export { loadDirectories };
 
 const obj = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -65,21 +73,14 @@ export interface SourceOptions {
   clusterRefreshMs?: number;
   /** The platform's ceiling on machines per deployment (default DEFAULT_MAX_MACHINES). */
   maxMachines?: number;
+  /**
+   * Tries a reloaded set before it is taken (the isolate pool's probe worker): a refusal, naming
+   * the source that tripped, keeps the last good set.
+   */
+  probe?: (spec: SnapshotSpec) => Promise<string | undefined>;
 }
 
-type DirPart = Pick<Snapshot, 'policies' | 'catalog' | 'candidates'>;
 type ClusterPart = Omit<Snapshot, 'catalog'>;
-
-/** Reads the folders; throws ClustermintError on a broken policy or an unreadable folder. */
-export function loadDirectories(policies: readonly string[], templates: readonly string[]): DirPart {
-  const catalog = new TemplateCatalog(templates);
-  catalog.list(); // read every Chart.yaml now, not on the first request
-  return {
-    policies: loadPolicyFiles(policies),
-    catalog,
-    candidates: clusterClassCandidates([], templates),
-  };
-}
 
 /** An object from the API server as an input document. */
 function sourced(kind: string, o: PlainObject): SourcedDocument {
@@ -385,7 +386,11 @@ export class Sources {
   private dirs: DirPart;
   private cluster: ClusterPart | undefined;
   private current: Snapshot;
+  private currentSpec: SnapshotSpec;
   private readonly stops: Array<() => void> = [];
+  private readonly listeners: Array<(spec: SnapshotSpec, generation: number) => void> = [];
+  /** Reloads run one at a time (a probe takes a while). */
+  private queue: Promise<void> = Promise.resolve();
   /** How many times the folders and the cluster were (re)loaded successfully. */
   generation = 1;
 
@@ -397,7 +402,8 @@ export class Sources {
   ) {
     this.dirs = dirs;
     this.cluster = cluster;
-    this.current = this.combine();
+    this.current = this.combine(dirs, cluster);
+    this.currentSpec = this.describe(cluster);
   }
 
   /** Loads everything once (a failure here is a startup error), then keeps it current. */
@@ -408,7 +414,7 @@ export class Sources {
     s.logLoaded('loaded');
     const watched = [...opts.policies, ...opts.templates];
     if (watched.length)
-      s.stops.push(pollChanges(watched, opts.reloadIntervalMs ?? 2000, () => s.reloadDirectories()));
+      s.stops.push(pollChanges(watched, opts.reloadIntervalMs ?? 2000, () => void s.reloadDirectories()));
     if (opts.kube) {
       const timer = setInterval(() => void s.reloadCluster(), opts.clusterRefreshMs ?? 30_000);
       timer.unref();
@@ -421,32 +427,74 @@ export class Sources {
     return this.current;
   }
 
-  reloadDirectories(): void {
-    try {
-      this.dirs = loadDirectories(this.opts.policies, this.opts.templates);
-      this.current = this.combine();
-      this.generation++;
-      this.logLoaded('reloaded the policy and template folders');
-    } catch (e) {
-      this.log.error(
-        { err: describeError(e) },
-        'reloading the folders failed; keeping the previous policies and templates',
-      );
-    }
+  /** The current snapshot as a structured-clonable description (snapshot-spec.ts). */
+  spec(): SnapshotSpec {
+    return this.currentSpec;
   }
 
-  async reloadCluster(): Promise<void> {
-    if (!this.opts.kube) return;
-    try {
-      this.cluster = await loadCluster(this.opts.kube, this.log);
-      this.current = this.combine();
-      this.generation++;
-    } catch (e) {
+  /** Hears every reload taken (with the new generation). */
+  onChange(listener: (spec: SnapshotSpec, generation: number) => void): void {
+    this.listeners.push(listener);
+  }
+
+  reloadDirectories(): Promise<void> {
+    return this.serially(async () => {
+      let dirs: DirPart;
+      try {
+        dirs = loadDirectories(this.opts.policies, this.opts.templates);
+      } catch (e) {
+        this.log.error(
+          { err: describeError(e) },
+          'reloading the folders failed; keeping the previous policies and templates',
+        );
+        return;
+      }
+      if (await this.take(dirs, this.cluster, 'the policy and template folders'))
+        this.logLoaded('reloaded the policy and template folders');
+    });
+  }
+
+  reloadCluster(): Promise<void> {
+    const kube = this.opts.kube;
+    if (!kube) return Promise.resolve();
+    return this.serially(async () => {
+      let cluster: ClusterPart;
+      try {
+        cluster = await loadCluster(kube, this.log);
+      } catch (e) {
+        this.log.error(
+          { err: describeError(e) },
+          'listing the cluster objects failed; keeping the previous ones',
+        );
+        return;
+      }
+      await this.take(this.dirs, cluster, 'the cluster objects');
+    });
+  }
+
+  private serially(run: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(run, run);
+    return this.queue;
+  }
+
+  /** Takes a reloaded set once the probe (if any) accepted it. */
+  private async take(dirs: DirPart, cluster: ClusterPart | undefined, what: string): Promise<boolean> {
+    const spec = this.describe(cluster);
+    const refusal = this.opts.probe ? await this.opts.probe(spec) : undefined;
+    if (refusal !== undefined) {
       this.log.error(
-        { err: describeError(e) },
-        'listing the cluster objects failed; keeping the previous ones',
+        { err: refusal, reload: what },
+        'refusing the reload: a source stops the evaluation; keeping the previous policies and templates',
       );
+      return false;
     }
+    this.dirs = dirs;
+    this.cluster = cluster;
+    this.current = this.combine(dirs, cluster);
+    this.currentSpec = spec;
+    this.generation++;
+    for (const l of this.listeners) l(spec, this.generation);
+    return true;
   }
 
   stop(): void {
@@ -454,12 +502,11 @@ export class Sources {
     void this.opts.kube?.close();
   }
 
-  private combine(): Snapshot {
-    const c = this.cluster;
+  private combine(dirs: DirPart, c: ClusterPart | undefined): Snapshot {
     return {
-      catalog: this.dirs.catalog,
-      policies: c ? [...this.dirs.policies, ...c.policies] : this.dirs.policies,
-      candidates: c ? [...c.candidates, ...this.dirs.candidates] : this.dirs.candidates,
+      catalog: dirs.catalog,
+      policies: c ? [...dirs.policies, ...c.policies] : dirs.policies,
+      candidates: c ? [...c.candidates, ...dirs.candidates] : dirs.candidates,
       clusterTemplates: c?.clusterTemplates,
       namespaceLabels: c?.namespaceLabels ?? new Map(),
       ...(c
@@ -473,6 +520,30 @@ export class Sources {
           }
         : {}),
       ...(this.opts.maxMachines !== undefined ? { maxMachines: this.opts.maxMachines } : {}),
+    };
+  }
+
+  /** The spec the isolate workers build the same snapshot from (they read the folders themselves). */
+  private describe(c: ClusterPart | undefined): SnapshotSpec {
+    let clusterTemplates: Map<string, ClusterTemplateSpec> | undefined;
+    if (c?.clusterTemplates) {
+      clusterTemplates = new Map();
+      for (const [k, t] of c.clusterTemplates) clusterTemplates.set(k, clusterTemplateSpec(t));
+    }
+    return {
+      policyFolders: this.opts.policies,
+      templateFolders: this.opts.templates,
+      clusterPolicies: c ? policyTexts(c.policies) : [],
+      clusterCandidates: c ? candidateValues(c.candidates) : [],
+      ...(clusterTemplates ? { clusterTemplates } : {}),
+      namespaceLabels: c?.namespaceLabels ?? new Map(),
+      ...(c?.credentials ? { credentials: c.credentials } : {}),
+      ...(c?.serviceTemplates ? { serviceTemplates: c.serviceTemplates } : {}),
+      ...(c?.serviceChains ? { serviceChains: c.serviceChains } : {}),
+      ...(c?.providerInterfaces ? { providerInterfaces: c.providerInterfaces } : {}),
+      ...(c?.accessManagements ? { accessManagements: c.accessManagements } : {}),
+      ...(this.opts.maxMachines !== undefined ? { maxMachines: this.opts.maxMachines } : {}),
+      readsCluster: c !== undefined,
     };
   }
 
@@ -492,12 +563,16 @@ export class Sources {
 }
 
 /**
- * Runs the gate once per chart and ClusterClass with their defaults, so that the first
- * admission does not pay for loading the validators and compiling the templates (over a
- * second on a cold process, against the API server's 10 s default timeout).
+ * Runs the gate once per chart with its defaults and the policies, and once per ClusterClass, so that the first admission
+ * does not pay for loading the validators and compiling the templates (over a second on a cold
+ * process, against the API server's 10 s default timeout). Returns what failed, by chart.
  */
-export function warmUp(snap: Snapshot, log: Logger): void {
+export function warmUpSnapshot(snap: Snapshot): {
+  ms: number;
+  failures: Array<{ chart: string; err: string }>;
+} {
   const started = performance.now();
+  const failures: Array<{ chart: string; err: string }> = [];
   for (const entry of snap.catalog.list()) {
     try {
       const chart = snap.catalog.resolve(entry.dir);
@@ -515,8 +590,39 @@ export function warmUp(snap: Snapshot, log: Logger): void {
         policies: snap.policies,
       });
     } catch (e) {
-      log.warn({ chart: entry.dir, err: describeError(e) }, 'warming up a chart failed');
+      failures.push({ chart: entry.dir, err: describeError(e) });
     }
   }
-  log.info({ ms: Math.round(performance.now() - started) }, 'warmed up');
+  // each ClusterClass once, with a Cluster that sets no variable: its defaults, rules and patches
+  for (const c of snap.candidates) {
+    if (c.value.kind !== 'ClusterClass') continue;
+    const meta = obj(c.value.metadata);
+    const value = {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'Cluster',
+      metadata: { name: 'warm-up', namespace: str(meta.namespace) || 'default' },
+      spec: {
+        topology: { classRef: { name: str(meta.name) }, version: 'v1.31.0', controlPlane: { replicas: 1 } },
+      },
+    };
+    try {
+      runGate({
+        topology: {
+          cluster: { file: 'warm-up', value, doc: jsonDocument(value) },
+          candidates: snap.candidates,
+        },
+        policies: snap.policies,
+      });
+    } catch (e) {
+      failures.push({ chart: `ClusterClass ${str(meta.name)}`, err: describeError(e) });
+    }
+  }
+  return { ms: Math.round(performance.now() - started), failures };
+}
+
+/** warmUpSnapshot, logged. */
+export function warmUp(snap: Snapshot, log: Logger): void {
+  const { ms, failures } = warmUpSnapshot(snap);
+  for (const f of failures) log.warn(f, 'warming up a chart failed');
+  log.info({ ms }, 'warmed up');
 }

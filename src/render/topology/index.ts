@@ -5,7 +5,9 @@
  * defaulting webhook (version prefix, variable defaults) and variable validation, desired state,
  * then the patch engine. Pure: inputs in, objects and findings out.
  */
+
 import { errorText } from '../../k8s/field.js';
+import { evaluationSite } from '../../util/evaluation-site.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { findObject, resolveBlueprint } from './blueprint.js';
 import { clusterClassToV1beta2, clusterToV1beta2 } from './convert.js';
@@ -150,6 +152,7 @@ export function renderTopology(input: TopologyInput): TopologyResult {
     });
     return result;
   }
+  evaluationSite(`ClusterClass ${className}`);
   const { cc, admission, definitions } = classArtifacts(rawClass);
   result.clusterClass = cc;
   if (input.classAdmission !== false) findings.push(...admission);

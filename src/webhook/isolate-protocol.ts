@@ -1,0 +1,22 @@
+/** The messages between the isolate pool (main thread) and its workers. */
+import type { AdmissionMode } from './admit.js';
+import type { ReviewOutcome, ReviewSummary } from './evaluate.js';
+import type { SnapshotSpec } from './snapshot-spec.js';
+
+/** What the worker gets at start (workerData). */
+export interface IsolateWorkerData {
+  site: SharedArrayBuffer;
+}
+
+export type ToWorker =
+  /** Build the snapshot of `spec`; with `warm`, run the warm-up (the probe, and workers of a set that passed it). */
+  | { type: 'load'; gen: number; spec: SnapshotSpec; warm: boolean }
+  | { type: 'review'; id: number; mode: AdmissionMode; text: string };
+
+export type FromWorker =
+  /** The module is loaded: it takes messages. */
+  | { type: 'started' }
+  | { type: 'loaded'; gen: number; warnings: string[]; error?: string }
+  /** The review's request was read: its uid, should the worker die evaluating it. */
+  | { type: 'parsed'; id: number; summary: ReviewSummary }
+  | { type: 'outcome'; id: number; outcome: ReviewOutcome };
