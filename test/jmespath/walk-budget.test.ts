@@ -1,0 +1,39 @@
+/**
+ * JMESPath functions whose result can be much larger than their arguments ask the evaluation's
+ * budget (src/expression/budget.ts) before they build it: `regex_replace_all` with `$1`
+ * repeated used to build a string past V8's limit ("runtime error: Invalid string length") or
+ * close to it (a gigabyte) before anything was charged.
+ */
+import { describe, expect, it } from 'vitest';
+import { Bindings } from '../../src/expression/bindings.js';
+import { ExpressionEvalError } from '../../src/expression/compilers.js';
+import { compileJp, JP_COST_LIMIT } from '../../src/jmespath/index.js';
+
+const jp = (expr: string, value: unknown = {}) => compileJp(expr).evaluate(value, Bindings.empty);
+const ones = (n: number) => '$1'.repeat(n);
+
+describe('regex_replace_all', () => {
+  it('with $1 repeated, nested, stops at the cost limit before it builds the string', () => {
+    const call = (inner: string, n: number) => `regex_replace_all('(.*)', ${inner}, '${ones(n)}')`;
+    const expr = `${call(call(call("'abcdefghij'", 2000), 400), 1000)} | length(@)`;
+    const t0 = performance.now();
+    let error: unknown;
+    try {
+      jp(expr);
+    } catch (e) {
+      error = e;
+    }
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(ExpressionEvalError);
+    expect((error as Error).message).toBe(
+      `evaluation cost limit exceeded: more than ${JP_COST_LIMIT} units (steps, and sizes of the strings and arrays read or built)`,
+    );
+  });
+
+  it('expands and replaces as Go does, the literal form too', () => {
+    expect(jp("regex_replace_all('a(x*)b', '-ab-axxb-', '${1}W$$')")).toBe('-W$-xxW$-');
+    expect(jp("regex_replace_all_literal('a(x*)b', '-ab-axxb-', '$1')")).toBe('-$1-$1-');
+    // a literal replacement at each of 100,000 positions stays within the budget
+    expect(jp("regex_replace_all_literal('', @, 'xy') | length(@)", 'a'.repeat(100_000))).toBe(300_002);
+  });
+});
