@@ -37,3 +37,35 @@ describe('regex_replace_all', () => {
     expect(jp("regex_replace_all_literal('', @, 'xy') | length(@)", 'a'.repeat(100_000))).toBe(300_002);
   });
 });
+
+describe('values that hold one array twice, 30 deep (30 small arrays, 2^30 nodes)', () => {
+  const doubled = Array(30).fill('[@,@]').join(' | ');
+  /** The error `expr` ends in, which must come within a few seconds. */
+  const stops = (expr: string): Error => {
+    const t0 = performance.now();
+    try {
+      jp(expr, { a: 1 });
+    } catch (e) {
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      return e as Error;
+    }
+    throw new Error('expected an error');
+  };
+  const costLimit = `evaluation cost limit exceeded: more than ${JP_COST_LIMIT} units`;
+
+  it('to_string stops at the cost limit (it printed 2 GB, then "Invalid string length")', () => {
+    expect(stops(`${doubled} | to_string(@)`).message).toContain(costLimit);
+    expect(jp('[@,@] | [@,@] | to_string(@)', 1)).toBe('[[1,1],[1,1]]');
+  });
+
+  it('== and contains stop at the cost limit (19-23 s each before)', () => {
+    expect(stops(`{x: @ | ${doubled}, y: @ | ${doubled}} | x == y`).message).toContain(costLimit);
+    expect(stops(`{x: @ | ${doubled}, y: @ | ${doubled}} | contains([x], y)`).message).toContain(costLimit);
+    expect(jp('{x: [@,@], y: [@,@]} | x == y', 1)).toBe(true);
+  });
+
+  it('a type error that prints the value stops at the cost limit (it never finished)', () => {
+    expect(stops(`${doubled} | abs(@)`).message).toContain(costLimit);
+    expect(() => jp('abs(@)', [1, 2])).toThrow('invalid type for: [1 2], expected:');
+  });
+});
