@@ -6,6 +6,7 @@
  * then the patch engine. Pure: inputs in, objects and findings out.
  */
 import { errorText } from '../../k8s/field.js';
+import { append } from '../../util/append.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { findObject, resolveBlueprint } from './blueprint.js';
 import { clusterClassToV1beta2, clusterToV1beta2 } from './convert.js';
@@ -152,7 +153,7 @@ export function renderTopology(input: TopologyInput): TopologyResult {
   }
   const { cc, admission, definitions } = classArtifacts(rawClass);
   result.clusterClass = cc;
-  if (input.classAdmission !== false) findings.push(...admission);
+  if (input.classAdmission !== false) append(findings, admission);
 
   // variables: defaulting, then validation, with the class's definitions
   const defaulted = defaultAndValidateTopologyVariables(cluster, definitions);
@@ -166,7 +167,7 @@ export function renderTopology(input: TopologyInput): TopologyResult {
       field: e.field,
       in: 'cluster',
     });
-  findings.push(...validateTopology(effective, cc));
+  append(findings, validateTopology(effective, cc));
   const vars = o(o(effective.spec).topology).variables;
   result.variables = (Array.isArray(vars) ? vars : []).map((v) => ({
     name: str(o(v).name),
