@@ -13,6 +13,7 @@ import { sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { isAlreadyExists, isNotFound, isStoreError } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { printable } from '../util/printable.js';
@@ -129,7 +130,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
   const others: NewObject[] = [];
   for (const f of files) {
     const { deployments: ds, skipped } = clusterDeployments(f);
-    deployments.push(...ds);
+    append(deployments, ds);
     for (const d of f.docs) {
       const v = d.value;
       if (!isPlainObject(v)) continue;

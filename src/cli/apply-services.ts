@@ -21,6 +21,7 @@ import { chainProblems, isServiceTemplateChain } from '../api/template-chain.js'
 import { tenancyKindOf } from '../api/tenancy-kinds.js';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../k8s/names.js';
 import type { NewObject } from '../store/types.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { formatPath, type PathSegment, parsePath } from '../util/json-path.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
@@ -177,7 +178,7 @@ export function serviceKindObject(file: string, doc: SourceDocument): NewObject 
     ...body
   } = kind.kind === 'Secret' ? secretData(v) : v;
   const obj: NewObject = { apiVersion: kind.apiVersion, kind: kind.kind, metadata, ...json(body) };
-  problems.push(...(kind.read?.(v) ?? []));
+  append(problems, kind.read?.(v) ?? []);
   if (problems.length === 0) {
     const checked: PlainObject = { ...obj, metadata: json(v.metadata) };
     for (const p of storedKindProblems(checked))

@@ -18,6 +18,7 @@ import type { DeploymentStatus } from '../controller/deployment.js';
 import { isNotFound, isStoreError } from '../store/errors.js';
 import { openKubeStore } from '../store/kube/index.js';
 import type { KubeObject, ResourceType, Store } from '../store/types.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { printable, quote } from '../util/printable.js';
 import { upgradeSteps } from './apply-progress.js';
@@ -114,9 +115,16 @@ export function age(from: string | undefined, nowMs = Date.now()): string {
 const printableRows = (rows: string[][]): string[][] =>
   rows.map((r) => r.map((c) => printable(c, { oneLine: true })));
 
+/** The widest cell of column `i` (a loop: a spread of one argument per row overflows past ~100,000 rows). */
+function widest(rows: readonly string[][], i: number, least: number): number {
+  let w = least;
+  for (const r of rows) w = Math.max(w, (r[i] ?? '').length);
+  return w;
+}
+
 export function table(given: string[][]): string {
   const rows = printableRows(given);
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const widths = rows[0].map((_, i) => widest(rows, i, 0));
   return `${rows.map((r) => `${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('   ')}`.trimEnd()).join('\n')}\n`;
 }
 
@@ -342,7 +350,7 @@ async function watchGet(
     if (last.get(key) === seen) return;
     last.set(key, seen);
     const rows = headed ? [row] : [head, row];
-    widths = widths.map((w, i) => Math.max(w, ...rows.map((r) => (r[i] ?? '').length)));
+    widths = widths.map((w, i) => widest(rows, i, w));
     io.out(
       `${rows
         .map((r) =>
@@ -357,7 +365,7 @@ async function watchGet(
   else {
     if (!output || wide) {
       const initial = printableRows(rowsOf(type, first.items, wide));
-      widths = widths.map((w, i) => Math.max(w, ...initial.map((r) => (r[i] ?? '').length)));
+      widths = widths.map((w, i) => widest(initial, i, w));
     }
     for (const obj of type.kind === 'Event'
       ? (first.items as ClusterEvent[]).sort(compareEvents)
@@ -506,7 +514,7 @@ export async function runDescribe(kind: string, name: string, o: GetOptions, io:
           : '  <none>',
       );
     }
-    out.push(...servicesSection(st));
+    append(out, servicesSection(st));
     const events = await deploymentEvents(store, ns, name);
     out.push('Events:');
     out.push(

@@ -22,6 +22,7 @@ import { isNotFound } from '../store/errors.js';
 import { objectsView } from '../store/objects-view.js';
 import { storedTeamLabels } from '../store/team-labels.js';
 import type { KubeObject, Store } from '../store/types.js';
+import { append } from '../util/append.js';
 import { printable } from '../util/printable.js';
 import { prepareAdmission } from './admission-run.js';
 import { CD_TYPE, openState } from './embedded-run.js';
@@ -310,12 +311,15 @@ export async function runPlan(o: PlanOptions, io: IO): Promise<number> {
           for (const ch of c.changes ?? []) out.push(`        ${ch}`);
         }
         out.push('  machines:');
-        out.push(...(p.machines.length ? p.machines.map((m) => `    ${m}`) : ['    (no change)']));
+        append(out, p.machines.length ? p.machines.map((m) => `    ${m}`) : ['    (no change)']);
         if (p.upgradeSteps.length) {
           out.push('  upgrade steps:');
-          out.push(...p.upgradeSteps.map((s) => `    ${s}`));
+          append(
+            out,
+            p.upgradeSteps.map((s) => `    ${s}`),
+          );
         }
-        if (p.services) out.push(...servicesLines(p.services));
+        if (p.services) append(out, servicesLines(p.services));
       }
     }
     io.out(`${printable(out.join('\n'))}\n`);

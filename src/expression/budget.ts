@@ -112,3 +112,26 @@ export function reserve(size: number): void {
 export function traversalCost(size: number): number {
   return Math.ceil(size * TRAVERSAL_COST_FACTOR);
 }
+
+/**
+ * Charges a step per node of `root` as a deep walk (printing, comparing) would visit it, a
+ * shared list or map once per place: `[@,@]` piped 30 times is 30 small arrays and 2^30 nodes
+ * to print. Throws once the budget in force runs out; outside an evaluation it walks nothing.
+ */
+export function chargeWalk(root: unknown): void {
+  if (current === undefined) return;
+  const stack: unknown[] = [root];
+  let n = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    // in batches: a charge climbs the chain of enclosing budgets
+    if (++n === 4096) {
+      charge(n);
+      n = 0;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else for (const x of Object.values(v)) stack.push(x);
+  }
+  charge(n);
+}

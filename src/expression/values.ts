@@ -1,4 +1,5 @@
 /** The value model the JMESPath functions see: decoded JSON plus expression references. */
+import { charge } from './budget.js';
 
 /** An `&expr` argument: evaluates the expression against a value, in the scope it was made. */
 export class ExpRef {
@@ -31,8 +32,12 @@ export function isFalse(v: unknown): boolean {
   return false;
 }
 
-/** reflect.DeepEqual over decoded JSON (numbers compared by value). */
+/**
+ * reflect.DeepEqual over decoded JSON (numbers compared by value); each pair compared is a step
+ * of the evaluation's budget (two values that hold one list twice, 30 deep, are 2^30 pairs).
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
+  charge(1);
   if (a === b) return true;
   if (a === undefined) return b === null;
   if (b === undefined) return a === null;

@@ -15,6 +15,7 @@ import { helmFunctions } from '../render/helm/functions.js';
 import { checkSchemas, HelmError, prepareRelease } from '../render/helm/index.js';
 import { sortManifests } from '../render/helm/manifests.js';
 import { toJsonValue } from '../render/helm/schema.js';
+import { append } from '../util/append.js';
 import { readChartArchive } from '../util/archive.js';
 import { ClustermintError } from '../util/errors.js';
 import { formatPath } from '../util/json-path.js';
@@ -80,7 +81,7 @@ function lintHandlebars(chart: Chart, report: ChartLint): void {
     });
   const syntax = checkTemplateSyntax(chart.templates).map((e) => violationOf(e));
   for (const v of syntax) v.location = { ...v.location, file: join(dir, v.location?.file ?? '') };
-  report.errors.push(...syntax);
+  append(report.errors, syntax);
   if (report.errors.length > 0) return;
   // As chart-testing does: a chart with ci/*.yaml is judged by those values; its bare defaults
   // are still rendered, but what fails only there is a warning.

@@ -1,3 +1,5 @@
+import { append } from '../util/append.js';
+
 /** Small Go library functions: base64 (StdEncoding), filepath.Join/Clean. */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -48,7 +50,7 @@ export function goBase64Decode(s: string): Buffer {
     }
     const val = (dbuf[0] << 18) | (dbuf[1] << 12) | (dbuf[2] << 6) | dbuf[3];
     const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
-    out.push(...bytes.slice(0, dlen - 1));
+    append(out, bytes.slice(0, dlen - 1));
     if (pendingErr) throw pendingErr;
     if (dlen < 4) return Buffer.from(out);
   }

@@ -34,49 +34,71 @@ function extract(str: string): { name: string; num: number; rest: string } | und
   return { name, num, rest: str.slice(i) };
 }
 
-function expand(template: string, groups: (string | null)[], names: Record<string, number>): string {
-  let out = '';
+/** Go's Regexp.expand: appends `template` with its `$` references replaced, piece by piece. */
+function expand(
+  template: string,
+  groups: (string | null)[],
+  names: Record<string, number>,
+  add: (piece: string) => void,
+): void {
   for (;;) {
     const i = template.indexOf('$');
     if (i < 0) break;
-    out += template.slice(0, i);
+    add(template.slice(0, i));
     template = template.slice(i + 1);
     if (template[0] === '$') {
-      out += '$';
+      add('$');
       template = template.slice(1);
       continue;
     }
     const ex = extract(template);
     if (!ex) {
-      out += '$';
+      add('$');
       continue;
     }
     template = ex.rest;
-    if (ex.num >= 0) out += groups[ex.num] ?? '';
-    else if (Object.hasOwn(names, ex.name)) out += groups[names[ex.name]] ?? '';
+    if (ex.num >= 0) add(groups[ex.num] ?? '');
+    else if (Object.hasOwn(names, ex.name)) add(groups[names[ex.name]] ?? '');
   }
-  return out + template;
+  add(template);
 }
 
-/** regexp.ReplaceAll (expanding the template) or ReplaceAllLiteral. */
-export function replaceAll(re: RE2JS, src: string, repl: string, literal: boolean): string {
+/**
+ * Regexp.ReplaceAllString (`literal`: ReplaceAllLiteralString). `room`, when given, is asked
+ * before each piece is added whether the result may reach that many characters, and throws
+ * when not: `$1` repeated in the replacement multiplies the input, and the check has to come
+ * before the string is built (a result past V8's string limit is an error no budget sees, and
+ * one just under it costs a gigabyte).
+ */
+export function replaceAll(
+  re: RE2JS,
+  src: string,
+  repl: string,
+  literal: boolean,
+  room?: (size: number) => void,
+): string {
   const m = re.matcher(src);
   const names = re.namedGroups();
   const ngroups = re.groupCount();
   let out = '';
+  const add = (piece: string): void => {
+    if (piece.length === 0) return;
+    room?.(out.length + piece.length);
+    out += piece;
+  };
   let lastMatchEnd = 0;
   let searchPos = 0;
   while (searchPos <= src.length) {
     if (!m.find(searchPos)) break;
     const start = m.start();
     const end = m.end();
-    out += src.slice(lastMatchEnd, start);
+    add(src.slice(lastMatchEnd, start));
     if (end > lastMatchEnd || start === 0) {
-      if (literal) out += repl;
+      if (literal) add(repl);
       else {
         const groups: (string | null)[] = [];
         for (let g = 0; g <= ngroups; g++) groups.push(m.group(g));
-        out += expand(repl, groups, names);
+        expand(repl, groups, names, add);
       }
     }
     lastMatchEnd = end;
@@ -86,5 +108,6 @@ export function replaceAll(re: RE2JS, src: string, repl: string, literal: boolea
     else if (searchPos + 1 > end) searchPos++;
     else searchPos = end;
   }
-  return out + src.slice(lastMatchEnd);
+  add(src.slice(lastMatchEnd));
+  return out;
 }

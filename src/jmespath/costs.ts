@@ -25,8 +25,7 @@ const RESULT_SIZE: ReadonlyMap<string, (args: unknown[]) => number> = new Map<
 >([
   ['replace', (a) => replacedLength(text(a[0]), text(a[1]), text(a[2]))],
   ['replace_all', (a) => replacedLength(text(a[0]), text(a[1]), text(a[2]))],
-  // a literal replacement per match (at most one per position); templates are charged afterwards
-  ['regex_replace_all_literal', (a) => text(a[1]).length + (text(a[1]).length + 1) * text(a[2]).length],
+  // regex_replace_all and regex_replace_all_literal ask the budget as their result grows
   [
     'join',
     (a) => {

@@ -1,4 +1,5 @@
 /** Error texts of go-jmespath and kyverno-json's JMESPath functions. */
+import { chargeWalk } from '../expression/budget.js';
 import { goValue } from '../go/json-format.js';
 import type { JpType } from './types.js';
 
@@ -22,6 +23,7 @@ export function goTypeList(types: readonly JpType[]): string {
 }
 
 export function invalidType(arg: unknown, types: readonly JpType[]): JpError {
+  chargeWalk(arg); // the message prints the value
   return new JpError(`invalid type for: ${goValue(arg)}, expected: ${goTypeList(types)}`);
 }
 

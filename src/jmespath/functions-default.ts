@@ -1,5 +1,6 @@
 /** go-jmespath's 41 built-in functions (pkg/functions), with Go semantics and error texts. */
 
+import { chargeWalk } from '../expression/budget.js';
 import { deepEqual, ExpRef, isObject, type JsonObject, setField } from '../expression/values.js';
 import { byteLength, goCompare, goJsonMarshal } from '../go/json-format.js';
 import { parseGoFloat, toInteger, toPositiveInteger } from '../go/numbers.js';
@@ -316,6 +317,7 @@ export const defaultFunctions: FunctionEntry[] = [
     args: [arg('any')],
     handler: ([v]) => {
       if (typeof v === 'string') return v;
+      chargeWalk(v); // before the text is built
       try {
         return goJsonMarshal(v);
       } catch (e) {

@@ -1,5 +1,6 @@
 /** kyverno's JMESPath functions (pkg/jp/kyverno/functions.go), in upstream order. */
 import { createRequire } from 'node:module';
+import { reserve } from '../expression/budget.js';
 import { isObject, type JsonObject, setField } from '../expression/values.js';
 import { goJsonParse } from '../go/json.js';
 import { formatFloat32, goCompare, goJsonMarshal, sortedKeys } from '../go/json-format.js';
@@ -60,7 +61,8 @@ function regexReplace(fn: string, args: unknown[], literal: boolean): string {
   const regex = str(fn, args, 0);
   const src = stringOrReal(fn, args[1], 2);
   const repl = stringOrReal(fn, args[2], 3);
-  return replaceAll(compile(fn, regex), src, repl, literal);
+  // `$1` repeated in the replacement multiplies the input: the budget is asked as it grows
+  return replaceAll(compile(fn, regex), src, repl, literal, reserve);
 }
 
 function parseJson(text: string): unknown {

@@ -6,6 +6,7 @@
  */
 import { charge } from '../expression/budget.js';
 import { compileRe2 } from '../go/re2.js';
+import { append } from '../util/append.js';
 
 type Node =
   | { t: 'lit'; s: string }
@@ -132,7 +133,7 @@ class Parser {
             [97, 102],
           ],
         };
-        ranges.push(...(posix[name] ?? [PRINTABLE]));
+        append(ranges, posix[name] ?? [PRINTABLE]);
         this.i = end + 2;
         continue;
       }
@@ -141,7 +142,7 @@ class Parser {
         this.i++;
         const e = this.escape(true);
         if (e.t === 'set') {
-          ranges.push(...e.ranges);
+          append(ranges, e.ranges);
           continue;
         }
         lo = (e as { s: string }).s.codePointAt(0) ?? 0;

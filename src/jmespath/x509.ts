@@ -5,6 +5,7 @@
  */
 
 import type { JsonObject } from '../expression/values.js';
+import { append } from '../util/append.js';
 import {
   base64,
   bitString,
@@ -325,7 +326,7 @@ function certExtensions(exts: ReturnType<typeof parseExtension>[], cert: JsonObj
         for (const dp of children(v)) {
           const name = children(dp).find((p) => p.cls === 2 && p.tag === 0);
           const full = name && children(name).find((p) => p.cls === 2 && p.tag === 0);
-          if (full) urls.push(...uriNames(full));
+          if (full) append(urls, uriNames(full));
         }
         cert.CRLDistributionPoints = urls.length ? urls : null;
         break;

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Chart, ChartMetadata, ValuesFile } from '../api/chart.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { readTextFile } from '../util/read-text-file.js';
@@ -165,7 +166,7 @@ function listFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(p));
+    if (entry.isDirectory()) append(out, listFiles(p));
     else if (entry.isFile()) out.push(p);
   }
   return out;

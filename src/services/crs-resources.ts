@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../k8s/object.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { copyBounded, parseYamlSource } from '../util/yaml-source.js';
@@ -73,7 +74,10 @@ export function clusterResourceSetManifests(
     try {
       const found = objectsIn(bytes.toString('utf8'), at);
       // A stable sort, as SortForCreate is.
-      objects.push(...found.sort((a, b) => createRank(a) - createRank(b)));
+      append(
+        objects,
+        found.sort((a, b) => createRank(a) - createRank(b)),
+      );
     } catch (e) {
       if (e instanceof InvalidManifest) return fail(e.message);
       if (e instanceof ClustermintError) return fail(`${at}${where(e)}: ${e.message}`);

@@ -8,6 +8,7 @@
  */
 import { matchesSelector, type Requirement } from '../k8s/label-selector.js';
 import { LABEL_VALUE, qualifiedNameErrors } from '../k8s/names.js';
+import { append } from '../util/append.js';
 import { entryKey } from './inventory.js';
 import {
   DEFAULT_PRIORITY,
@@ -114,7 +115,7 @@ export function desiredServicesFor(
   // Candidates in precedence order for ties: the ClusterDeployment's own, then MCS by name.
   const candidates: DesiredService[] = [];
   const invalidSelectors: { owner: string; message: string }[] = [];
-  if (own) candidates.push(...fromSpec(own.owner, own.spec, []));
+  if (own) append(candidates, fromSpec(own.owner, own.spec, []));
   const sorted = [...multiClusterServices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const mcs of sorted) {
     const owner = `MultiClusterService/${mcs.name}`;
@@ -123,7 +124,7 @@ export function desiredServicesFor(
       invalidSelectors.push({ owner, message: `clusterSelector.${match.error}` });
       continue;
     }
-    if (match) candidates.push(...fromSpec(owner, mcs.spec.serviceSpec ?? {}, mcs.spec.dependsOn ?? []));
+    if (match) append(candidates, fromSpec(owner, mcs.spec.serviceSpec ?? {}, mcs.spec.dependsOn ?? []));
   }
 
   const byKey = new Map<string, DesiredService[]>();

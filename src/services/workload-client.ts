@@ -174,9 +174,16 @@ function invalidKubeconfig(message: string, server = ''): WorkloadError {
 /** The kubeconfig as a plain object, or a clear error (YAML syntax with its line and column). */
 function parseKubeconfig(text: string): Record<string, unknown> {
   if (text.trim() === '') throw invalidKubeconfig('it is empty');
-  const doc = parseDocument(text, { uniqueKeys: false });
+  // merge keys merge, as client-go's reader merges them (they were a literal "<<" key)
+  const doc = parseDocument(text, { uniqueKeys: false, merge: true });
   if (doc.errors.length > 0) throw invalidKubeconfig(`not YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // too many aliases, a merge of something that is not a map
+    throw invalidKubeconfig(`not usable YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   if (!isPlainObject(raw))
     throw invalidKubeconfig('not a mapping (expected apiVersion, clusters, users, contexts)');
   return raw;

@@ -11,25 +11,37 @@ import { formatBytes } from './read-text-file.js';
 /** What the tree was parsed from: only YAML has aliases to blame. */
 export type TreeSource = 'yaml' | 'json';
 
+/** Other bounds than the input limits, for a reader of larger documents (a repository index). */
+export interface ExpansionLimits {
+  maxNodes: number;
+  maxChars: number;
+}
+
 export class ExpansionBudget {
   private nodes = 0;
   private chars = 0;
+  private readonly maxNodes: number;
+  private readonly maxChars: number;
 
   constructor(
     private readonly where: SourceLocation,
     private readonly source: TreeSource = 'yaml',
-  ) {}
+    limits?: ExpansionLimits,
+  ) {
+    this.maxNodes = limits?.maxNodes ?? LIMITS.maxNodes;
+    this.maxChars = limits?.maxChars ?? LIMITS.maxExpandedChars;
+  }
 
   /** Counts one node (a map, a list or a scalar); `root` words the error when it trips. */
   node(root: unknown): void {
-    if (++this.nodes > LIMITS.maxNodes) throw this.tooManyNodes(root);
+    if (++this.nodes > this.maxNodes) throw this.tooManyNodes(root);
   }
 
   /** Counts a key or a string. */
   text(s: string): void {
     this.chars += s.length;
-    if (this.chars > LIMITS.maxExpandedChars) {
-      const limit = formatBytes(LIMITS.maxExpandedChars);
+    if (this.chars > this.maxChars) {
+      const limit = formatBytes(this.maxChars);
       throw this.source === 'yaml'
         ? new ClustermintError(
             'YAML_ALIASES',
@@ -46,8 +58,8 @@ export class ExpansionBudget {
 
   /** Node count exceeded: an alias bomb only when the tree without its shared parts is smaller. */
   private tooManyNodes(root: unknown): ClustermintError {
-    const limit = LIMITS.maxNodes.toLocaleString('en-US');
-    if (this.source === 'yaml' && distinctNodesWithin(root, LIMITS.maxNodes)) {
+    const limit = this.maxNodes.toLocaleString('en-US');
+    if (this.source === 'yaml' && distinctNodesWithin(root, this.maxNodes)) {
       return new ClustermintError(
         'YAML_ALIASES',
         `YAML aliases expand to over ${limit} nodes: refusing a possible alias bomb`,

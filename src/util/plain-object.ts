@@ -2,6 +2,8 @@
  * Maps built from user input inherit nothing, so `__proto__`, `constructor` and `prototype`
  * are plain keys (see DESIGN.md, cross-cutting rules).
  */
+import { chargeNode } from './work-budget.js';
+
 export type PlainObject = { [key: string]: unknown };
 
 /**
@@ -26,8 +28,13 @@ export function hasOwn(obj: object, key: string): boolean {
   return Object.hasOwn(obj, key);
 }
 
-/** Deep copy into prototype-less maps; keeps JSON types only. */
+/**
+ * Deep copy into prototype-less maps; keeps JSON types only. The copies count as steps of the
+ * running template (work-budget.ts), as every deep walk below: a template's `merge` copies what
+ * it takes, and a map that holds one map twice, nested 40 times, is 2^40 nodes to copy.
+ */
 export function toSafeTree(v: unknown): unknown {
+  chargeNode();
   if (Array.isArray(v)) return v.map(toSafeTree);
   if (isPlainObject(v)) {
     const out = emptyMap();
@@ -42,6 +49,7 @@ export function toSafeTree(v: unknown): unknown {
  * calls valueOf). Keys are defined, never assigned, so `__proto__` stays a plain own key.
  */
 export function toOrdinaryTree(v: unknown): unknown {
+  chargeNode();
   if (Array.isArray(v)) return v.map(toOrdinaryTree);
   if (isPlainObject(v)) {
     const out: PlainObject = {};
@@ -65,6 +73,7 @@ export function toOrdinaryTree(v: unknown): unknown {
  */
 export function cloneTree<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
+  chargeNode();
   // a typed value (a Go int64 from --set, ...) is immutable: shared, not turned into a map
   if (!Array.isArray(v) && !isPlainObject(v)) return v;
   if (Array.isArray(v)) {

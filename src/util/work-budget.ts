@@ -89,6 +89,18 @@ export function chargeNode(): void {
   if (running !== undefined && !running.step()) throw new WorkBudgetSpent(running.exceeded());
 }
 
+/**
+ * Before a function makes a string of `size` characters: throws once the running evaluation
+ * could not print that much (the result would be counted as output when it comes back, but
+ * building it first can cost gigabytes: `$1` repeated in a replacement). Nothing is counted.
+ */
+export function reserveOutput(size: number): void {
+  if (running !== undefined && running.chars + size > running.maxChars) {
+    running.output(size); // spent: the engine reports the output limit where the call was
+    throw new WorkBudgetSpent(running.exceeded());
+  }
+}
+
 /** Thrown from inside a function by chargeNode; engines report the spent budget in their own words. */
 export class WorkBudgetSpent extends Error {
   override name = 'WorkBudgetSpent';

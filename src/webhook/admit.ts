@@ -9,6 +9,7 @@
  * allowed with a warning (a webhook configuration that sends them is too broad). Deletion guards
  * and the audit trail need the cluster at request time: the server does them (server.ts).
  */
+
 import { isClusterDeployment, readClusterDeployment } from '../api/cluster-deployment.js';
 import {
   renderedKubeVersion,
@@ -24,6 +25,7 @@ import { clusterToV1beta2 } from '../render/topology/convert.js';
 import { isTopologyCluster } from '../render/topology/kinds.js';
 import type { SourcedDocument } from '../resolve/documents.js';
 import { intervalMs } from '../resolve/template-source.js';
+import { append } from '../util/append.js';
 import { ClustermintError, formatLocation } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import type { Violation } from '../validate/violation.js';
@@ -317,7 +319,7 @@ function validateDeployment(req: AdmissionRequest, raw: PlainObject, snap: Snaps
     return decide(req, what, [`${e.location?.path ? `${e.location.path}: ` : ''}${e.message}`], []);
   }
   const { errors, warnings } = verdictLines(verdict, file);
-  if (old) errors.push(...deploymentUpdateErrors(old, object, verdict, req, snap, file));
+  if (old) append(errors, deploymentUpdateErrors(old, object, verdict, req, snap, file));
   return decide(req, what, errors, warnings);
 }
 

@@ -3,9 +3,11 @@
  * its region; there is one AccessManagement, whose rules name only kinds it can distribute and
  * selectors that parse. Pure: the server gives the names of the AccessManagements that exist.
  */
+
 import { readAccessManagement } from '../api/access-management.js';
 import { readCredential } from '../api/credential.js';
 import type { ReadProblem } from '../api/read-problems.js';
+import { append } from '../util/append.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny } from './review.js';
 
@@ -53,6 +55,6 @@ export function admitAccessManagement(
   if (req.operation === 'CREATE' && others.length)
     errors.push(`only one AccessManagement may exist: ${others.join(', ')} exists`);
   const read = readAccessManagement(object);
-  if ('problems' in read) errors.push(...problemLines(read.problems));
+  if ('problems' in read) append(errors, problemLines(read.problems));
   return errors.length ? denial(req, 'AccessManagement', errors) : allow(req.uid);
 }

@@ -41,6 +41,25 @@ describe('WorkloadClient.fromKubeconfig: bad kubeconfigs', () => {
     c.close();
   });
 
+  it('merges YAML merge keys as client-go does (they were a literal "<<" key)', async () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Config',
+      'base: &base {server: "https://127.0.0.1:6443"}',
+      'clusters: [{name: c, cluster: {<<: *base}}]',
+      'users: [{name: u, user: {token: t}}]',
+      'contexts: [{name: x, context: {cluster: c, user: u}}]',
+      'current-context: x',
+      '',
+    ].join('\n');
+    const c = await WorkloadClient.fromKubeconfig(text);
+    expect(c.server).toBe('https://127.0.0.1:6443');
+    c.close();
+    expect(
+      await bad(text.replace('base: &base {server: "https://127.0.0.1:6443"}', 'base: &base [1]')),
+    ).toContain('Merge sources must be maps');
+  });
+
   it('explains what is wrong', async () => {
     expect(await bad('')).toContain('empty');
     expect(await bad('clusters: [\n  - name: c\n  server: x')).toMatch(/not YAML: .*line \d+, column \d+/);

@@ -16,6 +16,7 @@ import type { ServiceState, ServiceStateName } from '../../services/types.js';
 import { type WorkloadClient, WorkloadError } from '../../services/workload-client.js';
 import { isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
+import { append } from '../../util/append.js';
 import type { PlainObject } from '../../util/plain-object.js';
 import { isoSeconds } from '../conditions.js';
 import type { EventRecorder } from '../events.js';
@@ -104,7 +105,7 @@ export class ServicesReconciler implements Reconciler {
 
     // What the cluster should run.
     const wanted = await wantedServices(this.o.store, cd);
-    conditions.push(...wanted.conditions);
+    append(conditions, wanted.conditions);
     if (wanted.invalid) {
       await writeServiceStatus(this.o.store, cd, [], conditions, isoSeconds(this.o.clock.now()));
       return { requeueAfterMs: drift };

@@ -11,6 +11,7 @@ import { MULTI_CLUSTER_SERVICE_TYPE } from '../../api/services.js';
 import type { ServiceState } from '../../services/types.js';
 import { isConflict, isNotFound } from '../../store/errors.js';
 import type { KubeObject, Store } from '../../store/types.js';
+import { append } from '../../util/append.js';
 import type { PlainObject } from '../../util/plain-object.js';
 import { type Condition, setCondition } from '../conditions.js';
 import { sameJson } from '../machines.js';
@@ -110,7 +111,7 @@ async function writeMultiClusterStatus(
       const services = ((status.services ?? []) as PlainObject[]).filter((s) => !isThis(s as never));
       const matching = ((status.matchingClusters ?? []) as PlainObject[]).filter((s) => !isThis(s as never));
       if (mine.length) {
-        services.push(...(mine as unknown as PlainObject[]));
+        append(services, mine as unknown as PlainObject[]);
         const deployed = mine.every((s) => s.state === 'Deployed');
         const failed = mine.find((s) => s.state === 'Failed');
         matching.push({

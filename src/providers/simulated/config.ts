@@ -8,6 +8,7 @@
 import { parse as parseYaml } from 'yaml';
 import { DurationError, parseDuration } from '../../go/duration.js';
 import type { RenderedObject } from '../../k8s/object.js';
+import { append } from '../../util/append.js';
 import type { Endpoint } from '../contract.js';
 import { TerminalProviderError } from '../errors.js';
 import { annotationsOf, at, isRecord, numberAt, stringAt, stringsAt } from '../objects.js';
@@ -223,7 +224,7 @@ export function clusterSettings(
     const name = key.slice(ANNOTATION_PREFIX.length);
     const value = annotations[key];
     if (name === 'seed') s.seed = value;
-    else if (name === 'zone-outage') s.outages.push(...parseZoneOutages(value, `annotation ${key}`));
+    else if (name === 'zone-outage') append(s.outages, parseZoneOutages(value, `annotation ${key}`));
     else if (Object.hasOwn(ANNOTATIONS, name)) {
       const [field, parse, where] = ANNOTATIONS[name];
       const v = parse(value, `annotation ${key}`);

@@ -52,14 +52,22 @@ export const values = (d: PlainObject | null): unknown[] => (d ? Object.values(d
 
 export function pick(d: PlainObject | null, ks: readonly string[]): PlainObject {
   const out = emptyMap();
-  for (const k of ks) if (d && Object.hasOwn(d, k)) setOwn(out, k, d[k]);
+  for (const k of ks) {
+    chargeNode();
+    if (d && Object.hasOwn(d, k)) setOwn(out, k, d[k]);
+  }
   return out;
 }
 
+/** A step per key of the map; the keys to leave out in a set (a list made it keys × names). */
 export function omit(d: PlainObject | null, ks: readonly string[]): PlainObject {
   const out = emptyMap();
   if (!d) return out;
-  for (const k of Object.keys(d)) if (!ks.includes(k)) setOwn(out, k, d[k]);
+  const drop = new Set(ks);
+  for (const k of Object.keys(d)) {
+    chargeNode();
+    if (!drop.has(k)) setOwn(out, k, d[k]);
+  }
   return out;
 }
 

@@ -18,10 +18,44 @@ export const reverse = (items: Items): unknown[] => [...items].reverse();
 export const append = (items: Items, v: unknown): unknown[] => [...items, v];
 export const prepend = (items: Items, v: unknown): unknown[] => [v, ...items];
 
+/**
+ * sprig's uniq (the first of each run of deeply equal elements, in order). Go compares each
+ * element with every one kept (quadratic: 12 s for 40,000 numbers); scalars are found by a key
+ * of type and value here, and only lists and maps are compared with the lists and maps kept.
+ */
 export function uniq(model: ValueModel, items: Items): unknown[] {
   const out: unknown[] = [];
-  for (const e of items) if (!out.some((o) => deepEqual(model, o, e))) out.push(e);
+  const seen = new Set<string>();
+  const composites: unknown[] = [];
+  for (const e of items) {
+    const key = scalarKey(model, e);
+    if (key !== undefined) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    } else {
+      if (composites.some((o) => deepEqual(model, o, e))) continue;
+      composites.push(e);
+    }
+    out.push(e);
+  }
   return out;
+}
+
+/**
+ * A text that two scalars share exactly when deepEqual holds between them; undefined for a list,
+ * a map, NaN (unequal to itself) and other values, which are compared.
+ */
+function scalarKey(model: ValueModel, v: unknown): string | undefined {
+  if (
+    v === null ||
+    v === undefined ||
+    typeof v === 'string' ||
+    typeof v === 'boolean' ||
+    (typeof v === 'number' && !Number.isNaN(v))
+  )
+    return `${model.typeName(v)}\0${String(v)}`;
+  const i = model.intValue(v);
+  return i === undefined ? undefined : `${model.typeName(v)}\0${i}`;
 }
 
 export const compact = (model: ValueModel, items: Items): unknown[] =>

@@ -2,6 +2,7 @@
 import type { RE2JS } from '../../go/re2.js';
 import { compileGo, replaceAll as goReplaceAll } from '../../go/regexp.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
+import { reserveOutput } from '../../util/work-budget.js';
 import { RegexSyntaxError } from './failure.js';
 
 /** The compiled pattern (cached); throws RegexSyntaxError. */
@@ -28,16 +29,21 @@ export const regexFind = (pattern: string, s: string): string => regexFindAll(pa
 /**
  * Results of regexReplaceAll by pattern, replacement and input (length-prefixed, so the key is
  * unambiguous): charts call it in chains on values (path cleaning), the same for every render
- * of the same values. Inputs over 4 KiB are not kept.
+ * of the same values. Inputs and results over 4 KiB are not kept.
  */
 const replaced = new BoundedCache<string, string>(10_000);
 
 /** regexp.ReplaceAllString (`$1`, `${1}`, `$name`, `${name}` and `$$` expand) or ReplaceAllLiteralString. */
 export function regexReplaceAll(pattern: string, s: string, replacement: string, literal = false): string {
   const re = compileRegex(pattern);
-  if (s.length > 4096) return goReplaceAll(re, s, replacement, literal);
+  // the running template's output budget is asked as the result grows (`$1` repeated multiplies s)
+  if (s.length > 4096) return goReplaceAll(re, s, replacement, literal, reserveOutput);
   const key = `${literal ? 'L' : 'E'}${pattern.length}:${pattern}${replacement.length}:${replacement}${s}`;
-  return replaced.getOrCreate(key, () => goReplaceAll(re, s, replacement, literal));
+  const known = replaced.get(key);
+  if (known !== undefined) return known;
+  const out = goReplaceAll(re, s, replacement, literal, reserveOutput);
+  if (out.length <= 4096) replaced.set(key, out);
+  return out;
 }
 
 /** regexp.Split: at most `n` parts (all when n < 0, none when n == 0). */

@@ -7,6 +7,7 @@
  */
 
 import { errorText } from '../../k8s/field.js';
+import { append } from '../../util/append.js';
 import { evaluationSite } from '../../util/evaluation-site.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { findObject, resolveBlueprint } from './blueprint.js';
@@ -155,7 +156,7 @@ export function renderTopology(input: TopologyInput): TopologyResult {
   evaluationSite(`ClusterClass ${className}`);
   const { cc, admission, definitions } = classArtifacts(rawClass);
   result.clusterClass = cc;
-  if (input.classAdmission !== false) findings.push(...admission);
+  if (input.classAdmission !== false) append(findings, admission);
 
   // variables: defaulting, then validation, with the class's definitions
   const defaulted = defaultAndValidateTopologyVariables(cluster, definitions);
@@ -169,7 +170,7 @@ export function renderTopology(input: TopologyInput): TopologyResult {
       field: e.field,
       in: 'cluster',
     });
-  findings.push(...validateTopology(effective, cc));
+  append(findings, validateTopology(effective, cc));
   const vars = o(o(effective.spec).topology).variables;
   result.variables = (Array.isArray(vars) ? vars : []).map((v) => ({
     name: str(o(v).name),

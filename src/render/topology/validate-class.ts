@@ -4,6 +4,7 @@
  * offline. Findings are apimachinery-style field errors under `spec.patches[i]...`.
  */
 import { qualifiedNameErrors } from '../../k8s/names.js';
+import { append } from '../../util/append.js';
 import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { classNameMatches, templateParseError } from './json-patch-generator.js';
 import { variableRootName } from './variable-value.js';
@@ -342,8 +343,8 @@ export function validatePatches(clusterClass: PlainObject): ClassIssue[] {
     for (const [j, d] of arr(defs).entries()) {
       const dpath = `${path}.definitions[${j}]`;
       for (const [k, jp] of arr(o(d).jsonPatches).entries())
-        out.push(...validateJsonPatch(o(jp), variables, `${dpath}.jsonPatches[${k}]`));
-      out.push(...validateSelector(o(o(d).selector), spec, `${dpath}.selector`));
+        append(out, validateJsonPatch(o(jp), variables, `${dpath}.jsonPatches[${k}]`));
+      append(out, validateSelector(o(o(d).selector), spec, `${dpath}.selector`));
     }
     if (external != null) {
       // clustermint runs no Runtime Extensions: an external patch cannot be rendered offline

@@ -9,6 +9,7 @@
  * sends the credentials, if any, to the realm for a token).
  */
 import { newVersion, parseConstraint, satisfies } from '../../render/functions/semver.js';
+import { append } from '../../util/append.js';
 import { type ChartFile, readChartArchive } from '../../util/archive.js';
 import { ClustermintError } from '../../util/errors.js';
 import { readCachedArchive, sha256Hex, sha256Of, writeCachedArchive } from './cache.js';
@@ -316,7 +317,10 @@ class RegistryClient {
         body = undefined;
       }
       if (isRecord(body) && Array.isArray(body.tags))
-        out.push(...body.tags.filter((t): t is string => typeof t === 'string'));
+        append(
+          out,
+          body.tags.filter((t): t is string => typeof t === 'string'),
+        );
       const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(headerValue(res, 'link') ?? '');
       url = next ? new URL(next[1], url).toString() : undefined;
     }

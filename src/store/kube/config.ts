@@ -97,7 +97,8 @@ async function readKubeconfigFile(file: string): Promise<KubeConfig> {
     const text = readTextFile(file);
     kc.loadFromString(text);
     kc.makePathsAbsolute(dirname(file));
-    adaptKubectlFields(kc, parse(text), dirname(file));
+    // merge keys merge, as in the client's own reader above (they were a literal "<<" key here)
+    adaptKubectlFields(kc, parse(text, { merge: true }), dirname(file));
   } catch (e) {
     throw new ClustermintError('UNREADABLE', `not a readable kubeconfig: ${(e as Error).message}`, { file });
   }

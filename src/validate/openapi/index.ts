@@ -34,6 +34,7 @@ export {
   maxSize,
 } from './cel.js';
 
+import { append } from '../../util/append.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
 
 export { parseFieldPath } from './field-path.js';
@@ -197,8 +198,8 @@ function walkDefaults(s: JSONSchemaProps, p: FieldPath, out: FieldError[]): void
       out.push(invalid(dp, s.default, 'must not have unknown fields', 'int64'));
     } else {
       const errs = c.validate(s.default, dp);
-      if (errs.length > 0) out.push(...errs);
-      else out.push(...c.validateCel(s.default, s.default, dp));
+      if (errs.length > 0) append(out, errs);
+      else append(out, c.validateCel(s.default, s.default, dp));
     }
   }
   for (const k of Object.keys(s.properties ?? {}).sort())

@@ -18,6 +18,7 @@ import {
   tooMany,
   typeInvalid,
 } from '../../k8s/field.js';
+import { append } from '../../util/append.js';
 import { isPlainObject } from '../../util/plain-object.js';
 import { validFormat } from './formats.js';
 import { jsonEqual } from './json.js';
@@ -152,7 +153,7 @@ function checkComposition(schema: JSONSchemaProps, value: unknown, name: string,
     return errs;
   };
   const quoted = JSON.stringify(name);
-  if (schema.allOf) for (const s of schema.allOf) out.push(...run(s));
+  if (schema.allOf) for (const s of schema.allOf) append(out, run(s));
   if (schema.anyOf && schema.anyOf.length > 0) {
     let best: OpenAPIError[] | undefined;
     let ok = false;
@@ -171,7 +172,7 @@ function checkComposition(schema: JSONSchemaProps, value: unknown, name: string,
         value,
         message: `${quoted} must validate at least one schema (anyOf)`,
       });
-      out.push(...(best ?? []));
+      append(out, best ?? []);
     }
   }
   if (schema.oneOf && schema.oneOf.length > 0) {
@@ -189,7 +190,7 @@ function checkComposition(schema: JSONSchemaProps, value: unknown, name: string,
         value,
         message: `${quoted} must validate one and only one schema (oneOf). Found none valid`,
       });
-      out.push(...(best ?? []));
+      append(out, best ?? []);
     } else if (valid > 1) {
       out.push({
         code: 'composite',

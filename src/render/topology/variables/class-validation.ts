@@ -20,6 +20,7 @@ import {
   tooLong,
 } from '../../../k8s/field.js';
 import { LABEL_VALUE, qualifiedNameErrors } from '../../../k8s/names.js';
+import { append } from '../../../util/append.js';
 import { isPlainObject } from '../../../util/plain-object.js';
 import {
   CEL_LIMITS,
@@ -76,10 +77,10 @@ function xMetadata(s: JSONSchemaProps, p: FieldPath): FieldError[] {
     ...validateAnnotations(s['x-metadata']?.annotations, child(child(p, 'x-metadata'), 'annotations')),
   ];
   if (isPlainObject(s.additionalProperties))
-    out.push(...xMetadata(s.additionalProperties, child(p, 'additionalProperties')));
+    append(out, xMetadata(s.additionalProperties, child(p, 'additionalProperties')));
   for (const k of Object.keys(s.properties ?? {}).sort())
-    out.push(...xMetadata(s.properties![k], key(child(p, 'properties'), k)));
-  if (s.items) out.push(...xMetadata(s.items, child(p, 'items')));
+    append(out, xMetadata(s.properties![k], key(child(p, 'properties'), k)));
+  if (s.items) append(out, xMetadata(s.items, child(p, 'items')));
   return out;
 }
 
@@ -111,18 +112,18 @@ function conversionErrors(s: JSONSchemaProps, p: FieldPath, name: string): Field
   check(s.example, child(p, 'example'), 'example');
   for (const [i, e] of (s.enum ?? []).entries()) check(e, index(child(p, 'enum'), i), 'enum value');
   if (isPlainObject(s.additionalProperties))
-    out.push(...conversionErrors(s.additionalProperties, child(p, 'additionalProperties'), name));
+    append(out, conversionErrors(s.additionalProperties, child(p, 'additionalProperties'), name));
   for (const k of Object.keys(s.properties ?? {}).sort())
-    out.push(...conversionErrors(s.properties![k], key(child(p, 'properties'), k), name));
-  if (s.items) out.push(...conversionErrors(s.items, child(p, 'items'), name));
+    append(out, conversionErrors(s.properties![k], key(child(p, 'properties'), k), name));
+  if (s.items) append(out, conversionErrors(s.items, child(p, 'items'), name));
   for (const [kw, list] of [
     ['oneOf', s.oneOf],
     ['anyOf', s.anyOf],
     ['allOf', s.allOf],
   ] as const)
     for (const [i, x] of (list ?? []).entries())
-      out.push(...conversionErrors(x, index(child(p, kw), i), name));
-  if (s.not) out.push(...conversionErrors(s.not, child(p, 'not'), name));
+      append(out, conversionErrors(x, index(child(p, kw), i), name));
+  if (s.not) append(out, conversionErrors(s.not, child(p, 'not'), name));
   return out;
 }
 
@@ -163,17 +164,17 @@ function validateSchema(
 ): Errs {
   const errs: Errs = { schema: [], cel: [] };
   const add = (o: Errs) => {
-    errs.schema.push(...o.schema);
-    errs.cel.push(...o.cel);
+    append(errs.schema, o.schema);
+    append(errs.cel, o.cel);
   };
   if (s.type !== undefined && s.type !== '' && !VALID_TYPES.includes(s.type)) {
     errs.schema.push(notSupported(child(p, 'type'), s.type, VALID_TYPES));
     return errs;
   }
   const compiled = compileSchema(s);
-  if (s.example !== undefined) errs.schema.push(...compiled.validate(s.example, child(p, 'example')));
+  if (s.example !== undefined) append(errs.schema, compiled.validate(s.example, child(p, 'example')));
   for (const [i, e] of (s.enum ?? []).entries())
-    if (e !== null) errs.schema.push(...compiled.validate(e, index(child(p, 'enum'), i)));
+    if (e !== null) append(errs.schema, compiled.validate(e, index(child(p, 'enum'), i)));
   const extra = isPlainObject(s.additionalProperties)
     ? (s.additionalProperties as JSONSchemaProps)
     : undefined;
@@ -317,9 +318,9 @@ function validateSchema(
   if (errs.schema.length + errs.cel.length > 0) return errs;
   if (cardinality === undefined) return errs;
   if (s.example !== undefined)
-    errs.cel.push(...compiled.validateCel(s.example, undefined, child(p, 'example')));
+    append(errs.cel, compiled.validateCel(s.example, undefined, child(p, 'example')));
   for (const [i, e] of (s.enum ?? []).entries())
-    if (e !== null) errs.cel.push(...compiled.validateCel(e, undefined, index(child(p, 'enum'), i)));
+    if (e !== null) append(errs.cel, compiled.validateCel(e, undefined, index(child(p, 'enum'), i)));
   return errs;
 }
 
@@ -375,12 +376,12 @@ export function validateClassVariables(clusterClass: unknown): FieldError[] {
     if (name.includes('.')) errs.push(invalid(np, name, 'variable name cannot contain "."', 'int64'));
     const metaKey = isPlainObject(v.deprecatedV1Beta1Metadata) ? 'deprecatedV1Beta1Metadata' : 'metadata';
     const meta = isPlainObject(v[metaKey]) ? (v[metaKey] as Record<string, unknown>) : {};
-    errs.push(...validateLabels(meta.labels, child(child(vp, metaKey), 'labels')));
-    errs.push(...validateAnnotations(meta.annotations, child(child(vp, metaKey), 'annotations')));
+    append(errs, validateLabels(meta.labels, child(child(vp, metaKey), 'labels')));
+    append(errs, validateAnnotations(meta.annotations, child(child(vp, metaKey), 'annotations')));
     const sp = child(child(vp, 'schema'), 'openAPIV3Schema');
     const schema = defs[i]?.schema ?? {};
-    errs.push(...xMetadata(schema, sp));
-    errs.push(...validateRootSchema(schema, sp, name));
+    append(errs, xMetadata(schema, sp));
+    append(errs, validateRootSchema(schema, sp, name));
   }
   return errs;
 }

@@ -16,6 +16,7 @@ import {
   typeInvalid,
   withChanges,
 } from '../../../k8s/field.js';
+import { append } from '../../../util/append.js';
 import { emptyMap, isPlainObject, type PlainObject, setOwn } from '../../../util/plain-object.js';
 import { compileSchema, jsonEqual } from '../../../validate/openapi/index.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';
@@ -175,7 +176,7 @@ export function validateClusterVariables(
       errors.push(invalid(vp, rawJSON(v.value), 'variable is not defined', 'int64'));
       continue;
     }
-    errors.push(...validateClusterVariable(v, oi.index.get(v.name), def, vp));
+    append(errors, validateClusterVariable(v, oi.index.get(v.name), def, vp));
   }
   return errors;
 }

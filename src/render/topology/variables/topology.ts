@@ -6,6 +6,7 @@
  * check), against old values from the old Cluster for transition rules.
  */
 import type { FieldError } from '../../../k8s/field.js';
+import { append } from '../../../util/append.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../../util/plain-object.js';
 import { defaultClusterVariables, validateClusterVariables } from './cluster-values.js';
 import type { ClusterVariable, VariableDefinition } from './definitions.js';
@@ -94,7 +95,7 @@ export function defaultAndValidateTopologyVariables(
       createVariables: s.cluster,
       fieldPath: s.fieldPath,
     });
-    if (r.errors.length > 0) errors.push(...r.errors);
+    if (r.errors.length > 0) append(errors, r.errors);
     else if (s.cluster && r.values.length === 0 && s.holder[s.field] === undefined) continue;
     else s.holder[s.field] = r.values;
   }
