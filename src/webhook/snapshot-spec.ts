@@ -5,6 +5,7 @@
  * sourced ClusterTemplates by digest, read from the digest-keyed disk cache, or with their
  * files when the cache does not hold them). A worker's snapshot has no cluster connection.
  */
+
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HelmChartFiles } from '../api/chart.js';
@@ -14,6 +15,7 @@ import { sha256Of } from '../resolve/chart-sources/cache.js';
 import type { SourcedDocument } from '../resolve/documents.js';
 import { chartFromHelmFiles } from '../resolve/load-chart.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
+import { append } from '../util/append.js';
 import { ExpansionBudget } from '../util/expansion-budget.js';
 import { cacheRoot } from '../util/paths.js';
 import type { PlainObject } from '../util/plain-object.js';
@@ -88,7 +90,7 @@ let loader: TemplateChartLoader | undefined;
 export function snapshotFromSpec(spec: SnapshotSpec): Snapshot {
   const dirs = loadDirectories(spec.policyFolders, spec.templateFolders);
   const policies = [...dirs.policies];
-  for (const p of spec.clusterPolicies) policies.push(...parsePolicies(p.text, p.file));
+  for (const p of spec.clusterPolicies) append(policies, parsePolicies(p.text, p.file));
   const cluster: SourcedDocument[] = spec.clusterCandidates.map(({ file, value }) => {
     // a structured clone has the ordinary prototype: copied again into prototype-less maps
     const copy = copyBounded(value, file, new ExpansionBudget({ file }, 'json')) as PlainObject;
