@@ -59,6 +59,8 @@ async function runChunk({ seed, numRuns, budget, known, shrinkEvals }) {
     if ((evaluations & 63) === 0) peakHeapMB = Math.max(peakHeapMB, heapMB());
     if (!finding && ms > budget) finding = `slow: ${Math.round(ms)} ms, over the ${budget} ms budget`;
     if (!finding) return true;
+    // a shrink candidate that fails another way is another bug: keep shrinking this one
+    if (shrinking && signature(finding) !== first.signature) return true;
     if (!shrinking) {
       const sig = signature(finding);
       if (knownSignatures.has(sig)) {
@@ -66,7 +68,7 @@ async function runChunk({ seed, numRuns, budget, known, shrinkEvals }) {
         return true;
       }
       shrinking = true;
-      first = { finding, input, runIndex };
+      first = { finding, input, runIndex, signature: sig };
       process.send({ type: 'first', first });
     }
     last = { finding, input };

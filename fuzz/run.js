@@ -145,13 +145,15 @@ class Child {
       const onExit = (code, signal) => {
         this.proc = undefined;
         const why = signal ? `signal ${signal}` : `exit code ${code}`;
-        const text = this.stderr
+        // first line: how it died and V8's message (if any); then the stderr tail with stacks
+        const message = this.stderr
           .trim()
           .split('\n')
-          .filter((l) => l.trim() && !/^\s+at |^\s*\d+: 0x|Native stack trace/.test(l));
+          .find((l) => l.trim() && !/^\s+at |^\s*\d+: |stack trace -----/.test(l));
+        const head = `crash: the child died (${why})${message ? `: ${message.trim().slice(0, 300)}` : ''}`;
         done({
           type: 'died',
-          finding: `crash: the child died (${why}): ${text.slice(0, 6).join(' / ').slice(0, 1500)}`,
+          finding: `${head}\n${this.stderr.trim().slice(-1500)}`,
           progress: this.progress(),
           first,
         });
@@ -197,7 +199,7 @@ function chunkSeed(seed, name, chunk) {
  * Shrinks a run that hung or killed its child: fast-check replays run `runIndex` of `seed` and
  * its shrink candidates, each in the child (restarted after each death).
  */
-async function shrinkIsolated(target, child, seed, runIndex, opts) {
+async function shrinkIsolated(target, child, seed, runIndex, opts, kind) {
   let last;
   let evals = 0;
   const property = fc.asyncProperty(target.arbitrary, async (input) => {
@@ -206,7 +208,8 @@ async function shrinkIsolated(target, child, seed, runIndex, opts) {
     let finding = answer.finding;
     if (!finding && answer.ms > opts.budget)
       finding = `slow: ${Math.round(answer.ms)} ms, over the ${opts.budget} ms budget`;
-    if (!finding) return true;
+    // only the same kind of failure (another one is another bug)
+    if (!finding || (kind && signature(finding) !== kind)) return true;
     last = { finding, input };
     return false;
   });
@@ -268,7 +271,7 @@ async function fuzzTarget(target, runs, opts) {
           const { finding, input, path, first } = answer.failed;
           const f = { target: target.name, seed, path, finding, input, first: first.finding, count: 1 };
           stats.findings.push(f);
-          remember(f, finding, first.finding);
+          remember(f, finding);
           printFinding(f);
         }
         if (answer.error) throw new Error(`fast-check failed in the ${target.name} child: ${answer.error}`);
@@ -297,7 +300,7 @@ async function fuzzTarget(target, runs, opts) {
           process.stderr.write(
             `  ${target.name}: ${answer.finding.split('\n')[0]} at run ${runIndex} of seed ${seed}; shrinking in isolation\n`,
           );
-          const shrunk = await shrinkIsolated(target, child, seed, runIndex, opts);
+          const shrunk = await shrinkIsolated(target, child, seed, runIndex, opts, sig);
           stats.shrinkEvals += shrunk.evals;
           const f = shrunk.finding
             ? {
@@ -339,8 +342,10 @@ function printFinding(f) {
     return s.length > 4000 ? `${s.slice(0, 4000)}… (${s.length} chars)` : s;
   };
   process.stdout.write(
-    `\nFINDING in ${f.target}: ${f.finding}\n  replay: node fuzz/run.js --target ${f.target} --seed ${f.seed} --path ${f.path}\n  shrunk input: ${show(f.input)}\n` +
-      (f.first && f.first !== f.finding ? `  first seen as: ${f.first.split('\n')[0]}\n` : '') +
+    `\nFINDING in ${f.target}: ${f.finding.split('\n').slice(0, 8).join('\n')}\n  replay: node fuzz/run.js --target ${f.target} --seed ${f.seed} --path ${f.path}\n  shrunk input: ${show(f.input)}\n` +
+      (f.first && signature(f.first) !== signature(f.finding)
+        ? `  first seen as: ${f.first.split('\n')[0]}\n`
+        : '') +
       (f.note ? `  note: ${f.note}\n` : ''),
   );
 }
