@@ -11,7 +11,7 @@ import { jsonReport, plural, type ResourceResponse, resourceText } from '../poli
 import { ClustermintError } from '../util/errors.js';
 import { checkTree, ExpansionBudget } from '../util/expansion-budget.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
-import { printable } from '../util/printable.js';
+import { clip, printable } from '../util/printable.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { CORE_WITH_MERGE } from '../util/yaml-source.js';
 import type { IO } from './io.js';
@@ -126,7 +126,7 @@ export function runScan(opts: ScanOptions, io: IO): number {
     throw new ClustermintError('INVALID_SUBMISSION', 'payload is `null`');
   println('Pre processing ...');
   for (const expr of opts.preProcess) {
-    payload = jpCompiler.compile(expr).evaluate(payload, Bindings.empty);
+    payload = preProcess(expr, payload);
     if (payload === null || payload === undefined) {
       throw new ClustermintError('INVALID_SUBMISSION', `prepocessor resulted in \`null\` payload (${expr})`);
     }
@@ -157,4 +157,27 @@ export function runScan(opts: ScanOptions, io: IO): number {
   }
   println('Done');
   return 0;
+}
+
+/**
+ * One `--pre-process` expression over the payload. A bad expression is the flag's fault (exit 2);
+ * one that fails on this payload is a refusal of the payload (exit 1); never an internal error.
+ */
+function preProcess(expr: string, payload: unknown): unknown {
+  let program: ReturnType<typeof jpCompiler.compile>;
+  try {
+    program = jpCompiler.compile(expr);
+  } catch (e) {
+    if (e instanceof ClustermintError) throw e;
+    throw new ClustermintError('USAGE', `--pre-process ${clip(JSON.stringify(expr))}: ${(e as Error).message}`);
+  }
+  try {
+    return program.evaluate(payload, Bindings.empty);
+  } catch (e) {
+    if (e instanceof ClustermintError) throw e;
+    throw new ClustermintError(
+      'INVALID_SUBMISSION',
+      `--pre-process ${clip(JSON.stringify(expr))} failed on the payload: ${(e as Error).message}`,
+    );
+  }
 }

@@ -119,6 +119,29 @@ describe('clustermint scan: inputs and errors', () => {
     expect(r.stderr).toMatch(/prepocessor resulted in `null` payload \(nothing\.here\)/);
     expect(r.code).toBe(1);
   });
+
+  it('a pre-process that does not compile is a usage error; one that fails on the payload a refusal', async () => {
+    // found by npm run fuzz: these were 'internal error' (exit 70)
+    for (const [expr, code, message] of [
+      ['abs()', 2, /--pre-process "abs\(\)": invalid arity/],
+      ['@.@', 2, /--pre-process "@\.@": .*unexpected token/],
+      ['$team', 1, /--pre-process "\$team" failed on the payload: variable not defined: \$team/],
+      ['abs(@)', 1, /--pre-process "abs\(@\)" failed on the payload: invalid type/],
+    ] as const) {
+      const r = await run(
+        'scan',
+        '--payload',
+        p('payload.json'),
+        '--policy',
+        policies,
+        '--pre-process',
+        expr,
+      );
+      expect(r.stderr, expr).toMatch(message);
+      expect(r.stderr, expr).not.toMatch(/internal error/);
+      expect(r.code, expr).toBe(code);
+    }
+  });
 });
 
 describe('compile errors print Go values as kyverno-json does', () => {
