@@ -30,7 +30,8 @@ interface CelLibraryError extends Error {
 
 /** cel-go's layout: `ERROR: <input>:line:col: msg`, the source line and a caret. */
 function compileMessage(expression: string, summary: string, pos: number | undefined): string {
-  if (pos === undefined) return `ERROR: <input>: ${summary}`;
+  // the library gives -1 (or nothing) when it has no position: cel-go prints no caret then
+  if (pos === undefined || pos < 0 || pos > expression.length) return `ERROR: <input>: ${summary}`;
   const before = expression.slice(0, pos);
   const line = before.split('\n').length;
   const lineStart = before.lastIndexOf('\n') + 1;
