@@ -3,6 +3,7 @@
  * only when its whole name is `<team>-<provider>[-identity]`, so neither another team's name nor
  * a team whose name is a prefix of another's (`team` and `team-a`) gets through.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { runGate } from '../../src/gate/index.js';
 import { loadPolicyFiles } from '../../src/policy/policy-files.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import { parseYamlSource } from '../../src/util/yaml-source.js';
+import { run } from '../helpers/cli.js';
+import { tmpTree } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const policies = loadPolicyFiles([join(ROOT, 'policies', 'all-teams.yaml')]);
@@ -60,5 +63,34 @@ describe('policies/all-teams.yaml: own credentials and cluster identities', () =
       'own-credentials/cluster-identity-of-the-team',
       'own-credentials/credential-of-the-team',
     ]);
+  });
+});
+
+describe('policies/team-a.yaml: the workers of a topology Cluster', () => {
+  const cluster = (workers: string) =>
+    readFileSync(join(ROOT, 'examples', 'topology', 'cluster.yaml'), 'utf8').replace(
+      / {4}workers:\n {6}machineDeployments:\n(?: {8}.*\n)+/,
+      workers,
+    );
+  const check = async (text: string) => {
+    const dir = tmpTree({ 'c.yaml': text });
+    return run('check', '-f', join(dir, 'c.yaml'), '--policies', join(ROOT, 'policies'));
+  };
+
+  it('a Cluster without machineDeployments has no workers: allowed (sum of none was an evaluation error)', async () => {
+    const r = await check(cluster(''));
+    expect(r.stdout).toMatch(/ALLOWED +team-a\/dev-2/);
+    expect(r.stdout + r.stderr).not.toMatch(/could not be evaluated/);
+    expect(r.code).toBe(0);
+  });
+
+  it('more than 5 workers in total: denied with the count', async () => {
+    const r = await check(
+      cluster(
+        '    workers:\n      machineDeployments:\n        - {class: default-worker, name: md-0, replicas: 4}\n        - {class: default-worker, name: md-1, replicas: 3}\n',
+      ),
+    );
+    expect(r.stdout).toContain('team-a may run at most 5 workers, not 7');
+    expect(r.code).toBe(1);
   });
 });
