@@ -73,6 +73,8 @@ interface Job extends Queued {
 
 interface Slot {
   worker: Worker;
+  /** It takes large reviews too, at a low CPU priority (when there are isolates for the others). */
+  takesLarge: boolean;
   site: SiteReader;
   /** The generation of the sources it has loaded; -1 before the first. */
   gen: number;
@@ -146,7 +148,8 @@ export class IsolatePool implements ReviewEvaluator {
       };
       check();
     });
-    for (let i = 0; i < this.o.isolates; i++) this.spawn();
+    // the first maxLargeRunning isolates take large reviews too; the others small ones only
+    for (let i = 0; i < this.o.isolates; i++) this.spawn(i < this.queue.maxLargeRunning);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([loaded, new Promise<void>((r) => (timer = setTimeout(r, START_WAIT_MS)))]);
     clearTimeout(timer);
@@ -274,18 +277,29 @@ export class IsolatePool implements ReviewEvaluator {
     return this.slots.size;
   }
 
-  private newWorker(site: SharedArrayBuffer): Worker {
+  private newWorker(site: SharedArrayBuffer, lowPriority = false): Worker {
     return new Worker(this.o.workerFile, {
-      workerData: { site } satisfies IsolateWorkerData,
+      workerData: { site, lowPriority } satisfies IsolateWorkerData,
       resourceLimits: { maxOldGenerationSizeMb: this.o.memoryMb },
       stdout: false,
       stderr: false,
     });
   }
 
-  private spawn(): void {
+  /**
+   * Starts a worker. One that takes large reviews runs at a low CPU priority when other isolates
+   * serve the small ones: a tenant's large reviews then take the CPU the others leave.
+   */
+  private spawn(takesLarge: boolean): void {
     const buffer = newSiteBuffer();
-    const slot: Slot = { worker: this.newWorker(buffer), site: siteReader(buffer), gen: -1, dead: false };
+    const lowPriority = takesLarge && this.o.isolates > this.queue.maxLargeRunning;
+    const slot: Slot = {
+      worker: this.newWorker(buffer, lowPriority),
+      takesLarge,
+      site: siteReader(buffer),
+      gen: -1,
+      dead: false,
+    };
     this.slots.add(slot);
     slot.worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     slot.worker.on('error', (e) => this.stop(slot, this.why(e), e.message));
@@ -331,14 +345,15 @@ export class IsolatePool implements ReviewEvaluator {
     }
   }
 
-  /** Gives waiting reviews to free workers. */
+  /** Gives waiting reviews to free workers: small reviews to the small-only workers first. */
   private pump(): void {
-    for (const slot of this.slots) {
+    const slots = [...this.slots].sort((a, b) => Number(a.takesLarge) - Number(b.takesLarge));
+    for (const slot of slots) {
       while (!slot.dead && !slot.job && slot.gen >= 0) {
         const now = Date.now();
-        const { take, expired } = this.queue.next(now);
+        const { take, expired } = this.queue.next(now, slot.takesLarge);
         for (const job of expired) this.expired(job);
-        if (!take) return;
+        if (!take) break;
         clearTimeout(take.waitTimer);
         const left = take.deadlineAt - now;
         if (left <= 0) {
@@ -402,7 +417,7 @@ export class IsolatePool implements ReviewEvaluator {
     } else if (!this.closed) this.o.log.error({ reason }, 'an isolate stopped');
     if (this.closed) return;
     this.replaced++;
-    this.spawn();
+    this.spawn(slot.takesLarge);
     this.o.log.info({ why, replaced: this.replaced }, 'started an isolate in place of a stopped one');
   }
 }

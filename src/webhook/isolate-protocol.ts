@@ -6,6 +6,8 @@ import type { SnapshotSpec } from './snapshot-spec.js';
 /** What the worker gets at start (workerData). */
 export interface IsolateWorkerData {
   site: SharedArrayBuffer;
+  /** Run this thread at a lower CPU priority (it evaluates the large reviews). */
+  lowPriority?: boolean;
 }
 
 export type ToWorker =

@@ -4,6 +4,8 @@
  * (util/evaluation-site.ts) in shared memory, so that the main thread can name the source of a
  * review it had to stop. It has no I/O of its own beyond reading the sources' folders.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ClustermintError, formatError } from '../util/errors.js';
 import { setEvaluationSiteSink } from '../util/evaluation-site.js';
@@ -19,6 +21,7 @@ if (!port) throw new Error('isolate-worker.js runs as a worker thread');
 const data = workerData as IsolateWorkerData;
 const mark = siteWriter(data.site);
 setEvaluationSiteSink(mark);
+if (data.lowPriority) lowerThreadPriority();
 
 let snap: Snapshot | undefined;
 const send = (m: FromWorker) => port.postMessage(m);
@@ -53,3 +56,18 @@ port.on('message', (m: ToWorker) => {
   mark('idle');
 });
 send({ type: 'started' });
+
+/**
+ * Lowers this thread's CPU priority (nice 10), so that the large reviews it evaluates take what
+ * CPU the ordinary reviews leave. On Linux a thread has a priority of its own: setpriority with
+ * its thread id (/proc/thread-self) changes this thread alone. Raising it again would need
+ * privileges, so a thread is low-priority for its whole life. Elsewhere: nothing (best effort).
+ */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // no /proc (not Linux), or not allowed: the isolate runs at the process's priority
+  }
+}

@@ -4,8 +4,9 @@
  * (isolate-pool.ts) asks and tells.
  * - A review whose body is over the large-review size is "large": at most ceil(isolates/2) of them
  *   are evaluated at once, at most 4 × isolates wait; one more is refused (HTTP 429).
- * - A free isolate takes the oldest small review first, then the oldest large one if fewer than
- *   the limit are running.
+ * - A free isolate takes the oldest small review first, then, if it is one that takes large
+ *   reviews, the oldest large one if fewer than the limit are running (the pool runs large
+ *   reviews only in its low-priority isolates, isolate-pool.ts).
  * - A review whose deadline passed while it waited is dropped (HTTP 503), never evaluated.
  */
 
@@ -45,12 +46,13 @@ export class ReviewQueue<T extends Queued> {
 
   /**
    * For a free isolate at `now`: the review to evaluate (counted as running until `finished`),
-   * and the ones whose deadline passed meanwhile (removed).
+   * and the ones whose deadline passed meanwhile (removed). An isolate that does not take large
+   * reviews (`takesLarge` false) gets small ones only.
    */
-  next(now: number): { take?: T; expired: T[] } {
+  next(now: number, takesLarge = true): { take?: T; expired: T[] } {
     const expired = this.expire(now);
     let take = this.small.shift();
-    if (!take && this.large.length > 0 && this.largeRunning < this.maxLargeRunning) {
+    if (!take && takesLarge && this.large.length > 0 && this.largeRunning < this.maxLargeRunning) {
       take = this.large.shift();
       this.largeRunning++;
     }

@@ -74,6 +74,16 @@ describe('ReviewQueue', () => {
     expect(q.waiting).toEqual({ small: 0, large: 0, largeRunning: 1 });
   });
 
+  it('an isolate that does not take large reviews gets the small ones only', () => {
+    const q = new ReviewQueue<Item>(2);
+    q.offer(large('l1'));
+    q.offer(small('s1'));
+    expect(q.next(0, false).take?.name).toBe('s1');
+    expect(q.next(0, false).take).toBeUndefined(); // l1 stays for an isolate that takes large ones
+    expect(q.waiting).toEqual({ small: 0, large: 1, largeRunning: 0 });
+    expect(q.next(0, true).take?.name).toBe('l1');
+  });
+
   it('removes a waiting review (its deadline timer fired)', () => {
     const q = new ReviewQueue<Item>(1);
     const s = small('s');
