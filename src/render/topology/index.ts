@@ -11,7 +11,8 @@ import { append } from '../../util/append.js';
 import { evaluationSite } from '../../util/evaluation-site.js';
 import { cloneTree, isPlainObject, type PlainObject } from '../../util/plain-object.js';
 import { findObject, resolveBlueprint } from './blueprint.js';
-import { clusterClassToV1beta2, clusterToV1beta2 } from './convert.js';
+import { clusterClassToV1beta2, clusterToV1beta2, isV1beta1 } from './convert.js';
+import { decodeClusterClass } from './decode-class.js';
 import {
   computeDesiredState,
   type DesiredState,
@@ -68,9 +69,18 @@ export interface TopologyResult {
 const o = (v: unknown): PlainObject => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** Lint of a ClusterClass on its own: patch rules and variable definitions. */
+/**
+ * The class converted to v1beta2 and decoded into Cluster API's Go types; a class that does not
+ * decode gets no further (its errors are all the API server would report).
+ */
+function decodedClass(raw: PlainObject): ReturnType<typeof decodeClusterClass> {
+  return decodeClusterClass(clusterClassToV1beta2(raw), isV1beta1(raw) ? 'v1beta1' : 'v1beta2');
+}
+
+/** Lint of a ClusterClass on its own: decoding, patch rules and variable definitions. */
 export function lintClusterClass(raw: PlainObject): Array<{ field: string; message: string }> {
-  const cc = clusterClassToV1beta2(raw);
+  const { clusterClass: cc, errors } = decodedClass(raw);
+  if (errors.length > 0) return errors.map((e) => ({ field: e.field, message: errorText(e) }));
   return [
     ...validatePatches(cc).map((i) => ({ field: i.field, message: issueText(i) })),
     ...validateClassVariables(cc).map((e) => ({ field: e.field, message: errorText(e) })),
@@ -80,6 +90,8 @@ export function lintClusterClass(raw: PlainObject): Array<{ field: string; messa
 interface ClassArtifacts {
   cc: PlainObject;
   admission: TopologyFinding[];
+  /** The class does not decode: `admission` holds the decode errors, nothing else is known. */
+  undecodable: boolean;
   definitions: ReturnType<typeof classVariableDefinitions>;
 }
 
@@ -90,8 +102,19 @@ const classCache = new WeakMap<object, ClassArtifacts>();
 function classArtifacts(rawClass: PlainObject): ClassArtifacts {
   const known = classCache.get(rawClass);
   if (known) return known;
-  const cc = clusterClassToV1beta2(rawClass);
-  const admission: TopologyFinding[] = [];
+  const { clusterClass: cc, errors } = decodedClass(rawClass);
+  const admission: TopologyFinding[] = errors.map((e) => ({
+    stage: 'resolve',
+    code: 'CLUSTERCLASS_INVALID',
+    message: errorText(e),
+    field: e.field,
+    in: 'clusterClass',
+  }));
+  if (errors.length > 0) {
+    const artifacts = { cc, admission, undecodable: true, definitions: [] };
+    classCache.set(rawClass, artifacts);
+    return artifacts;
+  }
   for (const i of validatePatches(cc))
     admission.push({
       stage: 'resolve',
@@ -108,7 +131,7 @@ function classArtifacts(rawClass: PlainObject): ClassArtifacts {
       field: e.field,
       in: 'clusterClass',
     });
-  const artifacts = { cc, admission, definitions: classVariableDefinitions(cc) };
+  const artifacts = { cc, admission, undecodable: false, definitions: classVariableDefinitions(cc) };
   classCache.set(rawClass, artifacts);
   return artifacts;
 }
@@ -154,9 +177,11 @@ export function renderTopology(input: TopologyInput): TopologyResult {
     return result;
   }
   evaluationSite(`ClusterClass ${className}`);
-  const { cc, admission, definitions } = classArtifacts(rawClass);
+  const { cc, admission, undecodable, definitions } = classArtifacts(rawClass);
   result.clusterClass = cc;
-  if (input.classAdmission !== false) append(findings, admission);
+  // a class that does not decode is refused whatever `classAdmission` says: nothing can read it
+  if (input.classAdmission !== false || undecodable) append(findings, admission);
+  if (undecodable) return result;
 
   // variables: defaulting, then validation, with the class's definitions
   const defaulted = defaultAndValidateTopologyVariables(cluster, definitions);
