@@ -4,12 +4,10 @@
  * its ClusterClass. Only what is missing is added; nothing the user wrote is replaced. Pure.
  */
 import jsonpatch from 'fast-json-patch';
-import { clusterClassToV1beta2, clusterToV1beta2 } from '../render/topology/convert.js';
+import { clusterToV1beta2 } from '../render/topology/convert.js';
+import { clusterClassDefinitions } from '../render/topology/index.js';
 import { isClusterClass } from '../render/topology/kinds.js';
-import {
-  classVariableDefinitions,
-  defaultAndValidateTopologyVariables,
-} from '../render/topology/variables/index.js';
+import { defaultAndValidateTopologyVariables } from '../render/topology/variables/index.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 
 export interface PatchOperation {
@@ -102,7 +100,9 @@ export function topologyDefaults(
 ): PatchOperation[] {
   const cc = findClusterClass(cluster, candidates);
   if (!cc) return [];
-  const defs = classVariableDefinitions(clusterClassToV1beta2(cc));
+  // a class that does not decode into Cluster API's types has no defaults (validation says why)
+  const defs = clusterClassDefinitions(cc);
+  if (!defs) return [];
   const r = defaultAndValidateTopologyVariables(cluster, defs, oldCluster);
   if (r.errors.length > 0) return [];
   return jsonpatch.compare(toJson(cluster) as object, toJson(r.cluster) as object) as PatchOperation[];

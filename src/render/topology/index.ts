@@ -136,6 +136,17 @@ function classArtifacts(rawClass: PlainObject): ClassArtifacts {
   return artifacts;
 }
 
+/**
+ * The variable definitions of a ClusterClass (for the defaulting webhook), or undefined when the
+ * class does not decode into Cluster API's types (validation reports why).
+ */
+export function clusterClassDefinitions(
+  rawClass: PlainObject,
+): ReturnType<typeof classVariableDefinitions> | undefined {
+  const artifacts = classArtifacts(rawClass);
+  return artifacts.undecodable ? undefined : artifacts.definitions;
+}
+
 export function renderTopology(input: TopologyInput): TopologyResult {
   const findings: TopologyFinding[] = [];
   const cluster = cloneTree(clusterToV1beta2(input.cluster));
