@@ -169,7 +169,10 @@ function preProcess(expr: string, payload: unknown): unknown {
     program = jpCompiler.compile(expr);
   } catch (e) {
     if (e instanceof ClustermintError) throw e;
-    throw new ClustermintError('USAGE', `--pre-process ${clip(JSON.stringify(expr))}: ${(e as Error).message}`);
+    throw new ClustermintError(
+      'USAGE',
+      `--pre-process ${clip(JSON.stringify(expr))}: ${(e as Error).message}`,
+    );
   }
   try {
     return program.evaluate(payload, Bindings.empty);
