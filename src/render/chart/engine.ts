@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
 import type { TemplateSource } from '../../api/chart.js';
+import { goTypeName } from '../../go/fmt.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
 import { ClustermintError, formatLocation } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
@@ -18,6 +19,7 @@ import { GENERATED_DIR } from '../../util/paths.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
 import { runWithin, WorkBudget, WorkLimitError, type WorkLimits } from '../../util/work-budget.js';
+import { unsupportedDecorator } from './decorators.js';
 import {
   arityOf,
   chartFunctionError,
@@ -192,11 +194,54 @@ function splitTemplates(templates: readonly TemplateSource[]): {
   };
 }
 
+/**
+ * Handlebars reads `{{@index}}` as a call of a helper named `index` when there is one, and a
+ * chart has `index`, `first` and `last` functions: in this compiler a data variable without
+ * arguments is always the variable.
+ */
+function dataVariableCompiler(hb: typeof Handlebars): unknown {
+  const Base = (hb as any).Compiler;
+  function DataVariableCompiler(this: any) {
+    Base.call(this);
+  }
+  DataVariableCompiler.prototype = Object.create(Base.prototype);
+  DataVariableCompiler.prototype.compiler = DataVariableCompiler;
+  DataVariableCompiler.prototype.classifySexpr = function (this: any, sexpr: any) {
+    if (sexpr.path.type === 'PathExpression' && sexpr.path.data && !sexpr.params.length && !sexpr.hash)
+      return 'simple';
+    return Base.prototype.classifySexpr.call(this, sexpr);
+  };
+  return DataVariableCompiler;
+}
+
 /** A compiling handlebars environment with clustermint's compiler tweaks. */
 function compilingHandlebars(): typeof Handlebars {
   const hb = fullHandlebars().create();
+  (hb as any).Compiler = dataVariableCompiler(hb);
   (hb as any).JavaScriptCompiler = stringAppendingCompiler(hb);
   return hb;
+}
+
+/** Parses a template and refuses what handlebars would only fail on unlocated when it runs. */
+function parseTemplate(hb: typeof Handlebars, t: TemplateSource): hbs.AST.Program {
+  let ast: hbs.AST.Program;
+  try {
+    ast = hb.parse(t.source);
+  } catch (e) {
+    throw syntaxError(e, t);
+  }
+  const decorator = unsupportedDecorator(ast);
+  if (decorator) {
+    const { name, line, col } = decorator;
+    const src = t.source.split('\n')[line - 1] ?? '';
+    throw new ClustermintError(
+      'TEMPLATE_SYNTAX',
+      `template syntax error: unknown decorator ${JSON.stringify(name)} (only {{#*inline "NAME"}} is supported)`,
+      { file: t.name, line, col },
+      [src, `${' '.repeat(col - 1)}^`],
+    );
+  }
+  return ast;
 }
 
 /**
@@ -207,7 +252,7 @@ export function precompileChart(templates: readonly TemplateSource[]): string {
   const hb = compilingHandlebars();
   const { partials, mains } = splitTemplates(templates);
   const specs: string[] = [];
-  for (const t of [...partials, ...mains]) hb.parse(t.source); // fail the build on a syntax error
+  for (const t of [...partials, ...mains]) parseTemplate(hb, t); // fail the build on a syntax error
   for (const p of partials)
     specs.push(`${JSON.stringify(p.name)}: ${hb.precompile(p.source, COMPILE_OPTIONS)}`);
   specs.push(`"__driver": ${hb.precompile(driverSource(mains).source, COMPILE_OPTIONS)}`);
@@ -371,6 +416,12 @@ function buildChart(
     if (argsAndOptions.length === 4) return emptyMap();
     if (argsAndOptions.length === 2) {
       const [obj, key] = argsAndOptions;
+      if (key !== null && typeof key === 'object') {
+        throw locate(
+          new FunctionError(`lookup: cannot look up a key that is a ${goTypeName(key)}`),
+          here(options),
+        );
+      }
       if (obj !== null && typeof obj === 'object' && hasOwn(obj, String(key)))
         return (obj as any)[String(key)];
       return undefined;
@@ -489,13 +540,7 @@ function buildChart(
 
   const compileOne = (t: TemplateSource): Handlebars.TemplateDelegate => {
     if (specs?.[t.name]) return hb.template(specs[t.name] as any);
-    let ast: hbs.AST.Program;
-    try {
-      ast = hb.parse(t.source);
-    } catch (e) {
-      throw syntaxError(e, t);
-    }
-    return hb.compile(ast, COMPILE_OPTIONS);
+    return hb.compile(parseTemplate(hb, t), COMPILE_OPTIONS);
   };
 
   const { partials, mains } = splitTemplates(templates);
@@ -524,11 +569,7 @@ function buildChart(
   // first (so a syntax error names its file), then wrapped in a `__file` block whose tag sits
   // on a line of its own (handlebars drops such lines), so output and columns are unchanged.
   for (const t of mains) {
-    try {
-      if (!specs) hb.parse(t.source);
-    } catch (e) {
-      throw syntaxError(e, t);
-    }
+    if (!specs) parseTemplate(hb, t);
     if (/\b__file\b/.test(t.source)) {
       throw new ClustermintError('TEMPLATE_SYNTAX', 'template syntax error: "__file" is reserved', {
         file: t.name,
@@ -689,9 +730,9 @@ export function checkTemplateSyntax(templates: readonly TemplateSource[]): Clust
   const errors: ClustermintError[] = [];
   for (const t of templates) {
     try {
-      fullHandlebars().parse(t.source);
+      parseTemplate(fullHandlebars(), t);
     } catch (e) {
-      errors.push(syntaxError(e, t));
+      errors.push(e as ClustermintError);
     }
   }
   return errors;

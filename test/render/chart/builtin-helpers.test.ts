@@ -6,7 +6,7 @@
  * charts. Every refusal is a located error naming the helper, never a JavaScript message.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compileChart } from '../../../src/render/chart/engine.js';
+import { checkTemplateSyntax, compileChart } from '../../../src/render/chart/engine.js';
 import { ClustermintError } from '../../../src/util/errors.js';
 import { run } from '../../helpers/cli.js';
 import { tmpTree } from '../../helpers/tmp.js';
@@ -119,6 +119,46 @@ describe('handlebars built-ins in charts', () => {
     expect(out('{{#if Values.l}}y{{else}}n{{/if}}{{#unless Values.l}}y{{else}}n{{/unless}}')).toBe('yn');
     expect(out('{{#with Values.m}}{{a}}{{/with}}')).toBe('1');
     expect(out('{{#Values.l}}<{{this}}>{{/Values.l}}{{#Values.n}}x{{else}}-{{/Values.n}}')).toBe('<1><2>-');
+  });
+
+  it('a data variable is the variable, even where a function has its name (index, first, last)', () => {
+    const out = (s: string) => renderOf(s)[0].text;
+    expect(out('{{#each Values.l}}{{@index}}:{{@first}}:{{@last}};{{/each}}')).toBe(
+      '0:true:false;1:false:true;',
+    );
+    expect(out('{{#each Values.l}}{{#if @first}}F{{/if}}{{add @index 1}}{{/each}}')).toBe('F12');
+    expect(out('{{index Values.l 1}}{{first Values.l}}')).toBe('21');
+  });
+
+  it.each([
+    ['{{*foo}}', 1, 1],
+    ['a: 1\n  {{#*foo 1}}x{{/foo}}', 2, 3],
+  ])('decorator %j is a located syntax error (inline partials still work)', (source, line, col) => {
+    const e = failure(() => renderOf(source));
+    expect(e.code).toBe('TEMPLATE_SYNTAX');
+    expect(e.message).toBe(
+      'template syntax error: unknown decorator "foo" (only {{#*inline "NAME"}} is supported)',
+    );
+    expect(e.location).toEqual({ file: FILE, line, col });
+    expect(e.details[1]).toBe(`${' '.repeat(col - 1)}^`);
+    // found by lint too, and in a partial (whose decorators run before anything can locate them)
+    expect(checkTemplateSyntax([{ name: FILE, source }]).map((x) => x.message)).toEqual([e.message]);
+    expect(failure(() => renderOf('a', source)).location).toEqual({
+      file: 'templates/_helpers.hbs',
+      line,
+      col,
+    });
+    expect(renderOf('{{#*inline "p"}}P{{/inline}}[{{> p}}]')[0].text).toBe('[P]');
+  });
+
+  it('lookup by a map or a list is a located error; by a string or a number it looks up', () => {
+    const e = failure(() => renderOf('a: 1\n  {{quote (lookup this Values)}}'));
+    expect(e.message).toBe('lookup: cannot look up a key that is a map[string]interface {}');
+    expect(e.location).toEqual({ file: FILE, line: 2, col: 11 });
+    expect(failure(() => renderOf('{{lookup Values Values.l}}')).message).toBe(
+      'lookup: cannot look up a key that is a []interface {}',
+    );
+    expect(renderOf('{{lookup Values.m "a"}}{{lookup Values.l 1}}')[0].text).toBe('12');
   });
 
   it('through `template`, {{log}} is an error on stderr and nothing reaches the terminal', async () => {
