@@ -99,7 +99,7 @@ const PRINT_HELPER = '__print';
 
 /**
  * With `noEscape`, handlebars joins adjacent outputs with `+`, so `{{a}}{{b}}` with two numbers
- * renders their sum. This compiler coerces every appended value to a string first; an object
+ * renders their sum. This compiler (named for its first job) coerces every appended value to a string first; an object
  * goes through the PRINT_HELPER with the mustache's position, so printing a map is a located
  * error instead of "Cannot convert object to primitive value" (or "[object Object]").
  */
@@ -117,6 +117,13 @@ function stringAppendingCompiler(hb: typeof Handlebars): unknown {
   };
   StringAppendingCompiler.prototype = Object.create(Base.prototype);
   StringAppendingCompiler.prototype.compiler = StringAppendingCompiler;
+  // `{{x.y ARG}}` calls the value at x.y when it is truthy (`(value || helperMissing).call(...)`):
+  // a chart's values are data, never functions, so a call goes to a helper or helperMissing.
+  StringAppendingCompiler.prototype.invokeHelper = function (this: any, ...args: unknown[]) {
+    this.popStack();
+    this.pushStackLiteral('undefined');
+    return Base.prototype.invokeHelper.apply(this, args);
+  };
   StringAppendingCompiler.prototype.append = function (this: any) {
     if (this.isInline()) {
       this.replaceStack((current: string) => [' != null ? ', ...printed(this, current), ' : ""']);
@@ -336,6 +343,13 @@ function buildChart(
   /** The error for a call of a name that is no chart function, at the call. */
   const unknownFunction = (options: HelperOptions | undefined): ClustermintError => {
     const name = options?.name ?? '?';
+    // a path, `this`, `..` or a data variable given arguments
+    if (/[./@]|^this\b/.test(name)) {
+      return locate(
+        new FunctionError(`cannot call ${JSON.stringify(name)}: only a function takes arguments`),
+        here(options),
+      );
+    }
     const hint = closest(
       name,
       Object.keys(hb.helpers).filter((h) => !INTERNAL_HELPERS.has(h)),

@@ -161,6 +161,25 @@ describe('handlebars built-ins in charts', () => {
     expect(renderOf('{{lookup Values.m "a"}}{{lookup Values.l 1}}')[0].text).toBe('12');
   });
 
+  it.each([
+    ['{{~....~}}x', '..', 1],
+    ['{{Values.s 1}}', 'Values.s', 1],
+    ['{{quote (Values.m 1)}}', 'Values.m', 9],
+    ['{{#Values.s 1}}x{{/Values.s}}', 'Values.s', 1],
+    ['{{this 1}}', 'this', 1],
+    ['{{#each Values.l}}{{@index 1}}{{/each}}', '@index', 19],
+  ])('a value given arguments, %j, is a located error, not a call of the value', (source, name, col) => {
+    const e = failure(() => renderOf(source));
+    expect(e.message).toBe(`cannot call ${JSON.stringify(name)}: only a function takes arguments`);
+    expect(e.location).toEqual({ file: FILE, line: 1, col });
+  });
+
+  it('a name in the data given arguments is an unknown function, not a call of the value', () => {
+    const e = failure(() => renderOf('{{#with Values.m}}{{a 1}}{{/with}}'));
+    expect(e.message).toMatch(/^unknown function "a"/);
+    expect(e.location).toEqual({ file: FILE, line: 1, col: 19 });
+  });
+
   it('through `template`, {{log}} is an error on stderr and nothing reaches the terminal', async () => {
     const chart = tmpTree({
       'Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 0.1.0\n',
