@@ -10,14 +10,16 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
 import type { TemplateSource } from '../../api/chart.js';
+import { goTypeName } from '../../go/fmt.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
-import { ClustermintError } from '../../util/errors.js';
+import { ClustermintError, formatLocation } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { loadGenerated } from '../../util/load-generated.js';
 import { GENERATED_DIR } from '../../util/paths.js';
 import { emptyMap, hasOwn, isPlainObject } from '../../util/plain-object.js';
 import { closest } from '../../util/suggest.js';
 import { runWithin, WorkBudget, WorkLimitError, type WorkLimits } from '../../util/work-budget.js';
+import { unsupportedDecorator } from './decorators.js';
 import {
   arityOf,
   chartFunctionError,
@@ -97,7 +99,7 @@ const PRINT_HELPER = '__print';
 
 /**
  * With `noEscape`, handlebars joins adjacent outputs with `+`, so `{{a}}{{b}}` with two numbers
- * renders their sum. This compiler coerces every appended value to a string first; an object
+ * renders their sum. This compiler (named for its first job) coerces every appended value to a string first; an object
  * goes through the PRINT_HELPER with the mustache's position, so printing a map is a located
  * error instead of "Cannot convert object to primitive value" (or "[object Object]").
  */
@@ -115,6 +117,13 @@ function stringAppendingCompiler(hb: typeof Handlebars): unknown {
   };
   StringAppendingCompiler.prototype = Object.create(Base.prototype);
   StringAppendingCompiler.prototype.compiler = StringAppendingCompiler;
+  // `{{x.y ARG}}` calls the value at x.y when it is truthy (`(value || helperMissing).call(...)`):
+  // a chart's values are data, never functions, so a call goes to a helper or helperMissing.
+  StringAppendingCompiler.prototype.invokeHelper = function (this: any, ...args: unknown[]) {
+    this.popStack();
+    this.pushStackLiteral('undefined');
+    return Base.prototype.invokeHelper.apply(this, args);
+  };
   StringAppendingCompiler.prototype.append = function (this: any) {
     if (this.isInline()) {
       this.replaceStack((current: string) => [' != null ? ', ...printed(this, current), ' : ""']);
@@ -147,7 +156,18 @@ function printObject(v: object): string {
   }
 }
 
-const COMPILE_OPTIONS = { noEscape: true, strict: false, preventIndent: true } as const;
+/**
+ * Handlebars compiles a call to a name it knows as a built-in into a direct call of that helper.
+ * `log` is removed from chart environments (see chartHandlebars) and `helperMissing` and
+ * `blockHelperMissing` live in its hooks, not its helpers: compiled as ordinary names they are
+ * unknown functions, not a call of `undefined`.
+ */
+const COMPILE_OPTIONS = {
+  noEscape: true,
+  strict: false,
+  preventIndent: true,
+  knownHelpers: { log: false, helperMissing: false, blockHelperMissing: false },
+} as const;
 /**
  * Every top-level call's runtime options. A name found only on a prototype (`{{constructor}}`,
  * `{{x.toString}}`) is not a value of the chart: denied and printed as nothing, like a missing key.
@@ -181,11 +201,54 @@ function splitTemplates(templates: readonly TemplateSource[]): {
   };
 }
 
+/**
+ * Handlebars reads `{{@index}}` as a call of a helper named `index` when there is one, and a
+ * chart has `index`, `first` and `last` functions: in this compiler a data variable without
+ * arguments is always the variable.
+ */
+function dataVariableCompiler(hb: typeof Handlebars): unknown {
+  const Base = (hb as any).Compiler;
+  function DataVariableCompiler(this: any) {
+    Base.call(this);
+  }
+  DataVariableCompiler.prototype = Object.create(Base.prototype);
+  DataVariableCompiler.prototype.compiler = DataVariableCompiler;
+  DataVariableCompiler.prototype.classifySexpr = function (this: any, sexpr: any) {
+    if (sexpr.path.type === 'PathExpression' && sexpr.path.data && !sexpr.params.length && !sexpr.hash)
+      return 'simple';
+    return Base.prototype.classifySexpr.call(this, sexpr);
+  };
+  return DataVariableCompiler;
+}
+
 /** A compiling handlebars environment with clustermint's compiler tweaks. */
 function compilingHandlebars(): typeof Handlebars {
   const hb = fullHandlebars().create();
+  (hb as any).Compiler = dataVariableCompiler(hb);
   (hb as any).JavaScriptCompiler = stringAppendingCompiler(hb);
   return hb;
+}
+
+/** Parses a template and refuses what handlebars would only fail on unlocated when it runs. */
+function parseTemplate(hb: typeof Handlebars, t: TemplateSource): hbs.AST.Program {
+  let ast: hbs.AST.Program;
+  try {
+    ast = hb.parse(t.source);
+  } catch (e) {
+    throw syntaxError(e, t);
+  }
+  const decorator = unsupportedDecorator(ast);
+  if (decorator) {
+    const { name, line, col } = decorator;
+    const src = t.source.split('\n')[line - 1] ?? '';
+    throw new ClustermintError(
+      'TEMPLATE_SYNTAX',
+      `template syntax error: unknown decorator ${JSON.stringify(name)} (only {{#*inline "NAME"}} is supported)`,
+      { file: t.name, line, col },
+      [src, `${' '.repeat(col - 1)}^`],
+    );
+  }
+  return ast;
 }
 
 /**
@@ -196,7 +259,7 @@ export function precompileChart(templates: readonly TemplateSource[]): string {
   const hb = compilingHandlebars();
   const { partials, mains } = splitTemplates(templates);
   const specs: string[] = [];
-  for (const t of [...partials, ...mains]) hb.parse(t.source); // fail the build on a syntax error
+  for (const t of [...partials, ...mains]) parseTemplate(hb, t); // fail the build on a syntax error
   for (const p of partials)
     specs.push(`${JSON.stringify(p.name)}: ${hb.precompile(p.source, COMPILE_OPTIONS)}`);
   specs.push(`"__driver": ${hb.precompile(driverSource(mains).source, COMPILE_OPTIONS)}`);
@@ -211,12 +274,34 @@ export function chartFromSpecs(
   return buildChart(templates, specs);
 }
 
+/** The helper that runs each main template inside the driver program. */
+const FILE_HELPER = '__file';
+/** Registered helpers a chart cannot name (nor be offered as a suggestion). */
+const INTERNAL_HELPERS = new Set(['helperMissing', 'blockHelperMissing', PRINT_HELPER, FILE_HELPER]);
+/** How each block built-in is written, for the error when it is called any other way. */
+const BLOCK_USAGE: Record<string, string> = {
+  each: '{{#each LIST}}...{{/each}}',
+  if: '{{#if VALUE}}...{{/if}}',
+  unless: '{{#unless VALUE}}...{{/unless}}',
+  with: '{{#with VALUE}}...{{/with}}',
+};
+
+/**
+ * A chart's handlebars environment: handlebars' `log` helper writes to the process's console
+ * (raw, ahead of the rendered YAML) and Helm has no `log`, so a chart cannot call it.
+ */
+function chartHandlebars(precompiled: boolean): typeof Handlebars {
+  const hb = precompiled ? runtimeHandlebars().create() : compilingHandlebars();
+  hb.unregisterHelper('log');
+  return hb;
+}
+
 function buildChart(
   templates: readonly TemplateSource[],
   givenSpecs?: Record<string, object>,
 ): CompiledChart {
   const specs = givenSpecs?.__driver ? givenSpecs : undefined;
-  const hb = specs ? runtimeHandlebars().create() : compilingHandlebars();
+  const hb = chartHandlebars(specs !== undefined);
   const defines = new Map<string, NamedTemplate>();
   // The file being executed (top-level template, or the partial file of an included define).
   const fileStack: string[] = [];
@@ -255,7 +340,48 @@ function buildChart(
     return result;
   };
 
-  hb.registerHelper(PRINT_HELPER, (v: object, start: { line: number; column: number }) => {
+  /** The error for a call of a name that is no chart function, at the call. */
+  const unknownFunction = (options: HelperOptions | undefined): ClustermintError => {
+    const name = options?.name ?? '?';
+    // a path, `this`, `..` or a data variable given arguments
+    if (/[./@]|^this\b/.test(name)) {
+      return locate(
+        new FunctionError(`cannot call ${JSON.stringify(name)}: only a function takes arguments`),
+        here(options),
+      );
+    }
+    const hint = closest(
+      name,
+      Object.keys(hb.helpers).filter((h) => !INTERNAL_HELPERS.has(h)),
+    );
+    return locate(
+      new FunctionError(
+        `unknown function ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`,
+      ),
+      here(options),
+    );
+  };
+  /** The one argument and the options of a block built-in, or a located error for any other use. */
+  const blockCall = (name: string, argsAndOptions: unknown[]): [unknown, HelperOptions] => {
+    const options = argsAndOptions.pop() as HelperOptions;
+    if (typeof options?.fn !== 'function')
+      throw locate(new FunctionError(`${name}: use as a block, ${BLOCK_USAGE[name]}`), here(options));
+    step(options);
+    if (argsAndOptions.length !== 1) {
+      throw locate(
+        new FunctionError(`#${name}: expects 1 argument, got ${argsAndOptions.length}`),
+        here(options),
+      );
+    }
+    return [argsAndOptions[0], options];
+  };
+
+  // Compiled code calls this with a value and a position object; a template naming it passes
+  // handlebars' options (with a `hash`) last.
+  hb.registerHelper(PRINT_HELPER, (...args: unknown[]) => {
+    const [v, start] = args as [object, { line: number; column: number }];
+    if (args.length !== 2 || typeof start !== 'object' || start === null || 'hash' in start)
+      throw unknownFunction(args[args.length - 1] as HelperOptions);
     try {
       return printObject(v);
     } catch (e) {
@@ -284,25 +410,15 @@ function buildChart(
 
   // Go template truth for blocks: empty maps, empty lists, 0, "" and null are false.
   hb.registerHelper('if', function (this: unknown, ...argsAndOptions: unknown[]) {
-    const options = argsAndOptions.pop() as HelperOptions;
-    step(options);
-    if (argsAndOptions.length !== 1)
-      throw locate(new FunctionError('#if: expects 1 argument'), here(options));
-    return isEmpty(argsAndOptions[0]) ? options.inverse(this) : options.fn(this);
+    const [v, options] = blockCall('if', argsAndOptions);
+    return isEmpty(v) ? options.inverse(this) : options.fn(this);
   });
   hb.registerHelper('unless', function (this: unknown, ...argsAndOptions: unknown[]) {
-    const options = argsAndOptions.pop() as HelperOptions;
-    step(options);
-    if (argsAndOptions.length !== 1)
-      throw locate(new FunctionError('#unless: expects 1 argument'), here(options));
-    return isEmpty(argsAndOptions[0]) ? options.fn(this) : options.inverse(this);
+    const [v, options] = blockCall('unless', argsAndOptions);
+    return isEmpty(v) ? options.fn(this) : options.inverse(this);
   });
   hb.registerHelper('with', function (this: unknown, ...argsAndOptions: unknown[]) {
-    const options = argsAndOptions.pop() as HelperOptions;
-    step(options);
-    if (argsAndOptions.length !== 1)
-      throw locate(new FunctionError('#with: expects 1 argument'), here(options));
-    const ctx = argsAndOptions[0];
+    const [ctx, options] = blockCall('with', argsAndOptions);
     if (isEmpty(ctx)) return options.inverse(this);
     return options.fn(ctx, { data: options.data, blockParams: [ctx] });
   });
@@ -314,6 +430,12 @@ function buildChart(
     if (argsAndOptions.length === 4) return emptyMap();
     if (argsAndOptions.length === 2) {
       const [obj, key] = argsAndOptions;
+      if (key !== null && typeof key === 'object') {
+        throw locate(
+          new FunctionError(`lookup: cannot look up a key that is a ${goTypeName(key)}`),
+          here(options),
+        );
+      }
       if (obj !== null && typeof obj === 'object' && hasOwn(obj, String(key)))
         return (obj as any)[String(key)];
       return undefined;
@@ -343,6 +465,24 @@ function buildChart(
     return '';
   });
 
+  /** Runs `fn` as code of `file` (a define's or a partial's), called from where `options` point. */
+  const inFileOf = (file: string, options: HelperOptions, fn: () => string): string => {
+    const caller = here(options);
+    fileStack.push(file);
+    try {
+      return fn();
+    } catch (e) {
+      const err = locate(e, { file });
+      const from = `included from ${formatLocation(stripUndefined(caller))}`;
+      // a spent budget names the outermost caller only, not each of the (many) levels
+      if (err instanceof WorkLimitError) err.details.splice(0, err.details.length, from);
+      else err.details.push(from);
+      throw err;
+    } finally {
+      fileStack.pop();
+    }
+  };
+
   hb.registerHelper('include', (...argsAndOptions: unknown[]) => {
     const options = argsAndOptions.pop() as HelperOptions;
     if (argsAndOptions.length < 1 || argsAndOptions.length > 2) {
@@ -370,32 +510,22 @@ function buildChart(
         here(options),
       );
     }
-    const caller = here(options);
     step(options);
     includeDepth++;
-    fileStack.push(def.file);
-    let text: string;
     try {
-      text = def.fn(ctx ?? null, { data: options.data });
-    } catch (e) {
-      const err = locate(e, { file: def.file });
-      const from = `included from ${caller.file}:${caller.line}:${caller.col}`;
-      // a spent budget names the outermost caller only, not each of the (many) levels
-      if (err instanceof WorkLimitError) err.details.splice(0, err.details.length, from);
-      else err.details.push(from);
-      throw err;
+      return made(
+        inFileOf(def.file, options, () => def.fn(ctx ?? null, { data: options.data })),
+        options,
+      );
     } finally {
-      fileStack.pop();
       includeDepth--;
     }
-    return made(text, options);
   });
 
   // `#each` (and a block over a list, which handlebars runs through it): each item is a step
   const each = hb.helpers.each as Handlebars.HelperDelegate;
-  hb.registerHelper('each', function (this: unknown, context: unknown, options: HelperOptions) {
-    if (!options || typeof options.fn !== 'function') return each.call(this, context, options);
-    step(options);
+  hb.registerHelper('each', function (this: unknown, ...argsAndOptions: unknown[]) {
+    const [context, options] = blockCall('each', argsAndOptions);
     const body = options.fn;
     const counted = ((item: unknown, opts: unknown) => {
       step(options);
@@ -404,37 +534,27 @@ function buildChart(
     return each.call(this, context, { ...options, fn: counted });
   });
 
-  // partials (`{{> name}}`, inline ones too) are called through the environment's VM
+  // partials (`{{> name}}`, inline ones too) are called through the environment's VM; a partial
+  // file's code runs as that file (an inline partial's stays in the file that declares it)
+  const partialFiles = new Map<unknown, string>();
   const vm = (hb as any).VM;
   (hb as any).VM = {
     ...vm,
     invokePartial(this: unknown, partial: unknown, context: unknown, options: HelperOptions) {
       step(options);
-      return made(vm.invokePartial.call(this, partial, context, options), options);
+      const file = partialFiles.get(partial);
+      const run = () => vm.invokePartial.call(this, partial, context, options);
+      return made(file === undefined ? run() : inFileOf(file, options, run), options);
     },
   };
 
   hb.registerHelper('helperMissing', (...argsAndOptions: unknown[]) => {
-    const options = argsAndOptions.pop() as HelperOptions;
-    const name = options.name ?? '?';
-    const hint = closest(name, Object.keys(hb.helpers));
-    throw locate(
-      new FunctionError(
-        `unknown function ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`,
-      ),
-      here(options),
-    );
+    throw unknownFunction(argsAndOptions.pop() as HelperOptions);
   });
 
   const compileOne = (t: TemplateSource): Handlebars.TemplateDelegate => {
     if (specs?.[t.name]) return hb.template(specs[t.name] as any);
-    let ast: hbs.AST.Program;
-    try {
-      ast = hb.parse(t.source);
-    } catch (e) {
-      throw syntaxError(e, t);
-    }
-    return hb.compile(ast, COMPILE_OPTIONS);
+    return hb.compile(parseTemplate(hb, t), COMPILE_OPTIONS);
   };
 
   const { partials, mains } = splitTemplates(templates);
@@ -445,6 +565,7 @@ function buildChart(
       .replace(/^_/, '')
       .replace(/\.hbs$/, '');
     hb.registerPartial(base, fn);
+    partialFiles.set(fn, p.name);
     // Executing a partial file once registers its define blocks.
     registering = p.name;
     fileStack.push(p.name);
@@ -462,11 +583,7 @@ function buildChart(
   // first (so a syntax error names its file), then wrapped in a `__file` block whose tag sits
   // on a line of its own (handlebars drops such lines), so output and columns are unchanged.
   for (const t of mains) {
-    try {
-      if (!specs) hb.parse(t.source);
-    } catch (e) {
-      throw syntaxError(e, t);
-    }
+    if (!specs) parseTemplate(hb, t);
     if (/\b__file\b/.test(t.source)) {
       throw new ClustermintError('TEMPLATE_SYNTAX', 'template syntax error: "__file" is reserved', {
         file: t.name,
@@ -478,16 +595,24 @@ function buildChart(
   const driver = compileOne({ name: '__driver', source: driverProgram.source });
   let outputs: RenderedTemplate[] = [];
   let outputBytes = 0;
-  hb.registerHelper('__file', function (this: object, i: number, options: HelperOptions) {
-    const name = mains[i].name;
+  // The driver calls it once per main template, never nested: a call while partials register
+  // or within a main template (a partial naming it; main templates cannot, see above) is a chart's.
+  let inFile = false;
+  hb.registerHelper(FILE_HELPER, function (this: object, ...argsAndOptions: unknown[]) {
+    const options = argsAndOptions.pop() as HelperOptions;
+    if (inFile || registering !== undefined) throw unknownFunction(options);
+    const name = mains[argsAndOptions[0] as number].name;
     fileStack.length = 0;
     fileStack.push(name);
     includeDepth = 0;
     let text: string;
+    inFile = true;
     try {
       text = options.fn({ ...this, Template: { Name: name, BasePath: 'templates' } }, { data: options.data });
     } catch (e) {
       throw locate(e, { file: name });
+    } finally {
+      inFile = false;
     }
     outputBytes += text.length;
     if (outputBytes > LIMITS.maxRenderedBytes) {
@@ -619,9 +744,9 @@ export function checkTemplateSyntax(templates: readonly TemplateSource[]): Clust
   const errors: ClustermintError[] = [];
   for (const t of templates) {
     try {
-      fullHandlebars().parse(t.source);
+      parseTemplate(fullHandlebars(), t);
     } catch (e) {
-      errors.push(syntaxError(e, t));
+      errors.push(e as ClustermintError);
     }
   }
   return errors;
