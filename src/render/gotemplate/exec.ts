@@ -357,6 +357,14 @@ class State {
     this.sink.budget.depth++;
     try {
       st.walk(newDot, false, tree.root);
+    } catch (e) {
+      // JavaScript's stack can fill before maxTemplateDepth (each level takes several frames):
+      // that is the same limit, said in Go's words, at this call (one with stack to spare)
+      if (isStackOverflow(e)) {
+        this.node = t;
+        this.errorf(`exceeded maximum template depth (the call stack is full at depth ${this.depth + 1})`);
+      }
+      throw e;
     } finally {
       this.sink.budget.depth--;
     }
@@ -736,4 +744,9 @@ function zeroOf(typ: string): unknown {
   if (typ === 'float64') return 0;
   if (INT_KINDS.has(typ)) return new GoInt(typ as IntKind, 0n);
   return null;
+}
+
+/** V8's RangeError for a full call stack (any other error passes). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message === 'Maximum call stack size exceeded';
 }

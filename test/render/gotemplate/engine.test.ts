@@ -91,6 +91,23 @@ describe('parseGoTemplate', () => {
     expect(() => loops.execute(null)).toThrow('range iterations exceed the limit of 50');
   });
 
+  it('a recursion whose levels fill the JavaScript stack before depth 1000 is the same limit, located', () => {
+    // found by npm run fuzz: variables and an `if` per level filled the stack at ~800 levels, and
+    // the error was V8's 'Maximum call stack size exceeded'
+    const text =
+      '{{define "T"}}{{- $x := .}}{{- $v := 1}}{{- $i := 0}}{{if .}}{{template "T" .}}{{end}}{{end}}{{template "T" .}}';
+    let message = '';
+    try {
+      parseGoTemplate(text, { name: 'x.tpl' }).execute({ a: 1 });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      /^template: x\.tpl:1:\d+: executing "T" at <\{\{template "T" \.\}\}>: exceeded maximum template depth \(/,
+    );
+    expect(message).not.toMatch(/Maximum call stack/);
+  });
+
   it('evaluates define/template/block and break/continue', () => {
     expect(
       render(
