@@ -20,7 +20,7 @@ import type { Clock } from '../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { TemplateCatalog } from '../resolve/catalog.js';
-import { isStoreError } from '../store/errors.js';
+import { isNotFound, isStoreError } from '../store/errors.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import type { EventInput } from './events.js';
 import { type Controller, type ControllerOptions, createController } from './index.js';
@@ -247,6 +247,8 @@ export class KubeController {
       const fields: Record<string, unknown> = { key, reason: errorReason(result), error: result.message };
       if (isTransientProviderError(result)) fields.retryAfterMs = result.retryAfterMs;
       if (isStoreError(result) && result.reason === 'Conflict') this.log.info(fields, 'reconcile conflict');
+      else if (deletedMeanwhile(key, result))
+        this.log.info(fields, 'reconcile stopped: the deployment was deleted meanwhile');
       else this.log.error(fields, 'reconcile failed');
     } else this.log.debug({ key, requeueAfterMs: result.requeueAfterMs }, 'reconciled');
   };
@@ -377,4 +379,16 @@ export async function startKubeController(o: KubeControllerOptions): Promise<Kub
   const c = new KubeController(o);
   await c.start();
   return c;
+}
+
+/**
+ * The deployment being reconciled was deleted between the read and a write (the API server's
+ * NotFound names it): nothing is wrong, the next event has nothing to do (controller-runtime
+ * treats it the same way).
+ */
+function deletedMeanwhile(key: string, e: Error): boolean {
+  const name = key.slice(key.indexOf('/') + 1);
+  return (
+    isNotFound(e) && e.message.startsWith('clusterdeployments.') && e.message.includes(`"${name}" not found`)
+  );
 }

@@ -393,6 +393,7 @@ export class Sources {
   private queue: Promise<void> = Promise.resolve();
   /** How many times the folders and the cluster were (re)loaded successfully. */
   generation = 1;
+  private stopped = false;
 
   private constructor(
     private readonly opts: SourceOptions,
@@ -462,18 +463,22 @@ export class Sources {
       try {
         cluster = await loadCluster(kube, this.log);
       } catch (e) {
-        this.log.error(
-          { err: describeError(e) },
-          'listing the cluster objects failed; keeping the previous ones',
-        );
+        // stopped while listing: the store was closed under it, which is no failure
+        if (!this.stopped)
+          this.log.error(
+            { err: describeError(e) },
+            'listing the cluster objects failed; keeping the previous ones',
+          );
         return;
       }
       await this.take(this.dirs, cluster, 'the cluster objects');
     });
   }
 
+  /** Runs reloads one after the other; none after stop() (a queued one would meet a closed store). */
   private serially(run: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(run, run);
+    const unlessStopped = () => (this.stopped ? Promise.resolve() : run());
+    this.queue = this.queue.then(unlessStopped, unlessStopped);
     return this.queue;
   }
 
@@ -481,6 +486,7 @@ export class Sources {
   private async take(dirs: DirPart, cluster: ClusterPart | undefined, what: string): Promise<boolean> {
     const spec = this.describe(cluster);
     const refusal = this.opts.probe ? await this.opts.probe(spec) : undefined;
+    if (this.stopped) return false;
     if (refusal !== undefined) {
       this.log.error(
         { err: refusal, reload: what },
@@ -498,6 +504,7 @@ export class Sources {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const s of this.stops) s();
     void this.opts.kube?.close();
   }
