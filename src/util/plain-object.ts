@@ -12,7 +12,14 @@ export type PlainObject = { [key: string]: unknown };
  * `Object.create(null)`. Unlike prototype-less objects, which V8 keeps as hash tables
  * ("dictionary mode", several times slower to read and copy), these keep V8's fast layout.
  */
-export const MAP_PROTOTYPE: object = Object.freeze(Object.create(null));
+export const MAP_PROTOTYPE: object = Object.freeze(
+  Object.create(null, {
+    // Loose comparisons with a primitive (`map != "x"`, as handlebars' runtime does between a
+    // block's context and its parent's) convert the map: an ordinary object's answer, not
+    // TypeError "Cannot convert object to primitive value". A symbol: no template can name it.
+    [Symbol.toPrimitive]: { value: () => '[object Object]' },
+  }),
+);
 
 export function isPlainObject(v: unknown): v is PlainObject {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;

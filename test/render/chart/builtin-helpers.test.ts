@@ -194,3 +194,20 @@ describe('handlebars built-ins in charts', () => {
     expect(r.stderr).not.toMatch(/\u001b|\u0007|internal error|\n\s+at /);
   });
 });
+
+describe('a block over the parent context (../) inside another block', () => {
+  it('iterates maps and scalars alike (was "Cannot convert object to primitive value"; found by npm run fuzz)', async () => {
+    const dir = tmpTree({
+      'Chart.yaml': 'apiVersion: v2\nname: hb\nversion: 0.1.0\n',
+      'values.yaml': 'a:\n  b:\n    c: x\nb: 2\n',
+      'templates/_helpers.hbs':
+        '{{#define "body"}}{{#with Values.a}}{{#each ../Values}}{{@key}};{{/each}}{{/with}}{{/define}}',
+      'templates/cm.yaml.hbs':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  v: {{quote (include "body" this)}}\n',
+    });
+    const r = await run('template', dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('  v: a;b;\n');
+    expect(r.code).toBe(0);
+  });
+});
