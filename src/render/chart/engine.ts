@@ -148,12 +148,26 @@ function stringAppendingCompiler(hb: typeof Handlebars): unknown {
 function printObject(v: object): string {
   if (isPlainObject(v))
     throw new FunctionError('cannot print a map: use toYaml or toJson to print it as text');
-  try {
-    return `${v}`;
-  } catch {
-    // a list whose items include maps (prototype-less ones have no toString)
+  // a list prints as its items joined with commas (nested lists flattened), where a map would
+  // print as "[object Object]"
+  if (Array.isArray(v) && holdsMap(v))
     throw new FunctionError('cannot print a list that holds maps: use toYaml or toJson to print it as text');
-  }
+  return `${v}`;
+}
+
+/** Whether a list, or a list inside it, holds a map (what printing it would show as "[object Object]"). */
+function holdsMap(list: readonly unknown[]): boolean {
+  const todo: (readonly unknown[])[] = [list];
+  const seen = new Set<unknown>(todo);
+  for (let l = todo.pop(); l !== undefined; l = todo.pop())
+    for (const item of l) {
+      if (isPlainObject(item)) return true;
+      if (Array.isArray(item) && !seen.has(item)) {
+        seen.add(item);
+        todo.push(item);
+      }
+    }
+  return false;
 }
 
 /**
