@@ -480,18 +480,20 @@ describe.skipIf(!server)('tenancy: two teams on a real API server, shipped RBAC 
       (await getOrUndefined('ServiceTemplate', A, 'svc-a')) === undefined ? true : undefined,
     );
     // a new deployment is refused (once the webhook has seen the label: it re-lists every second)
-    const denied = await eventually('a new deployment refused', async () => {
-      const r = await refusal(
-        teamA.create(deployment('a-new', { template: 'sim-a', credential: 'cred-a' })),
-      ).catch(
-        () => undefined, // admitted before the webhook saw the label: delete it and try again
-      );
-      if (!r) {
+    const denied = await eventually(
+      'a new deployment refused',
+      async () => {
+        const r = await refusal(
+          teamA.create(deployment('a-new', { template: 'sim-a', credential: 'cred-a' })),
+        ).catch(() => undefined);
+        if (r?.message.includes('[admission/')) return r;
+        // admitted before the webhook saw the label, or the last attempt's object is still being
+        // deleted ("object is being deleted: ... already exists"): delete it and try again
         await admin.delete({ ...CD, namespace: A, name: 'a-new' }).catch(() => {});
         return undefined;
-      }
-      return r;
-    });
+      },
+      60_000,
+    );
     expect(denied.message).toContain(
       `[admission/template-access] $.spec.template: access to ClusterTemplate sim-a was revoked from namespace ${A}`,
     );
