@@ -53,6 +53,8 @@ export interface ExecLimits {
 export interface ExecContext {
   trees: Map<string, Tree>;
   funcs: GoFuncMap;
+  /** Functions found when `funcs` has no such name (a shared map, never copied per render). */
+  baseFuncs?: GoFuncMap;
   builtins: GoFuncMap;
   missingKey: MissingKey;
   limits: ExecLimits;
@@ -564,6 +566,7 @@ class State {
     let fn: GoFunc | undefined;
     let isBuiltin = false;
     if (Object.hasOwn(this.ctx.funcs, name)) fn = this.ctx.funcs[name];
+    else if (this.ctx.baseFuncs && Object.hasOwn(this.ctx.baseFuncs, name)) fn = this.ctx.baseFuncs[name];
     else if (Object.hasOwn(this.ctx.builtins, name)) {
       fn = this.ctx.builtins[name];
       isBuiltin = true;

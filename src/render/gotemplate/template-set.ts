@@ -26,9 +26,12 @@ export interface GoTemplateSetOptions {
 
 /**
  * Parses by text: a chart's templates are the same on every render, and trees are never changed
- * once built. The key holds the function names, since a parse checks that each function exists.
+ * once built. Keyed first by the text itself (the same string object on every render of a chart,
+ * so V8 hashes it once; a key concatenated per parse was hashed whole every time), then by the
+ * function names and the template's name, since a parse checks that each function exists.
  */
-const parsedTexts = new BoundedCache<string, Map<string, Tree>>(4096);
+const parsedTexts = new BoundedCache<string, Map<string, Map<string, Tree>>>(4096);
+const MAX_PARSES_PER_TEXT = 64;
 const funcNamesKey = new WeakMap<GoFuncMap, string>();
 
 function namesOf(funcs: GoFuncMap): string {
@@ -41,16 +44,34 @@ function namesOf(funcs: GoFuncMap): string {
   return key;
 }
 
+const EMPTY_FUNCS: GoFuncMap = Object.freeze(Object.create(null));
+
+/** A small number per distinct list of function names, so parse keys stay short. */
+const funcListIds = new BoundedCache<string, number>(1024);
+let nextFuncListId = 0;
+function funcListId(names: string): number {
+  return funcListIds.getOrCreate(names, () => nextFuncListId++);
+}
+
 export class GoTemplateSet {
   readonly name: string;
   private readonly trees: Map<string, Tree>;
+  /**
+   * Two layers: the caller's map as given (Helm's ~200 functions, shared by every render and
+   * never copied: copying it per render was a tenth of a chart render), and the functions added
+   * later (the engine's own, a handful per render), which win.
+   */
+  private readonly baseFuncs: GoFuncMap;
   private funcs: GoFuncMap;
+  /** funcListId of both layers' names, computed when first needed after a change. */
+  private funcsId: number | undefined;
   private readonly missingKey: MissingKey;
   private readonly limits: ExecLimits;
 
-  constructor(options: GoTemplateSetOptions, trees?: Map<string, Tree>) {
+  constructor(options: GoTemplateSetOptions, trees?: Map<string, Tree>, added?: GoFuncMap) {
     this.name = options.name;
-    this.funcs = Object.assign(Object.create(null), options.funcs);
+    this.baseFuncs = options.funcs ?? EMPTY_FUNCS;
+    this.funcs = Object.assign(Object.create(null), added);
     this.missingKey = options.missingKey ?? 'default';
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.trees = trees ?? new Map();
@@ -59,18 +80,26 @@ export class GoTemplateSet {
   /** Adds or replaces functions (Go's `Funcs`); templates parsed later may call them. */
   addFuncs(funcs: GoFuncMap): void {
     this.funcs = Object.assign(Object.create(null), this.funcs, funcs);
+    this.funcsId = undefined;
   }
 
   /** Parses `text` as the template `name` (and its `define`s); throws GoTemplateError. */
   parse(name: string, text: string): void {
-    const funcs = this.funcs;
-    const key = `${namesOf(funcs)}\u0000${name}\u0000${text}`;
-    let parsed = parsedTexts.get(key);
+    const { baseFuncs, funcs } = this;
+    this.funcsId ??= funcListId(`${namesOf(baseFuncs)}\u0000${Object.keys(funcs).join(',')}`);
+    const key = `${this.funcsId}\u0000${name}`;
+    let byKey = parsedTexts.get(text);
+    let parsed = byKey?.get(key);
     if (!parsed) {
       parsed = new Map<string, Tree>();
-      const hasFunction = (fn: string) => Object.hasOwn(funcs, fn) || Object.hasOwn(builtinFuncs, fn);
+      const hasFunction = (fn: string) =>
+        Object.hasOwn(funcs, fn) || Object.hasOwn(baseFuncs, fn) || Object.hasOwn(builtinFuncs, fn);
       parseTemplates(name, text, hasFunction, parsed);
-      parsedTexts.set(key, parsed);
+      if (!byKey || byKey.size >= MAX_PARSES_PER_TEXT) {
+        byKey = new Map();
+        parsedTexts.set(text, byKey);
+      }
+      byKey.set(key, parsed);
     }
     for (const [n, tree] of parsed) {
       const old = this.trees.get(n);
@@ -100,6 +129,7 @@ export class GoTemplateSet {
       {
         trees: this.trees,
         funcs: this.funcs,
+        baseFuncs: this.baseFuncs,
         builtins: builtinFuncs,
         missingKey: this.missingKey,
         limits: this.limits,
@@ -113,8 +143,9 @@ export class GoTemplateSet {
   /** A copy whose later parses and function changes leave this set untouched (trees are immutable). */
   clone(): GoTemplateSet {
     const copy = new GoTemplateSet(
-      { name: this.name, funcs: this.funcs, missingKey: this.missingKey, limits: this.limits },
+      { name: this.name, funcs: this.baseFuncs, missingKey: this.missingKey, limits: this.limits },
       new Map(this.trees),
+      this.funcs,
     );
     return copy;
   }

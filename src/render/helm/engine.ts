@@ -62,7 +62,11 @@ export function renderTemplates(
 ): Map<string, string> {
   const tpls = new Map<string, Renderable>();
   collectTemplates(chart, top, tpls);
-  const set = new GoTemplateSet({ name: ROOT, missingKey: options.strict ? 'error' : 'zero' });
+  const set = new GoTemplateSet({
+    name: ROOT,
+    funcs: options.funcs,
+    missingKey: options.strict ? 'error' : 'zero',
+  });
   const budget = new WorkBudget(options.workLimits);
   installFunctions(set, options, new Map(), budget);
   const keys = sortTemplates([...tpls.keys()]);
@@ -165,7 +169,8 @@ function installFunctions(
   budget: WorkBudget,
 ): void {
   const warnWrap = (s: string) => `${WARN_START}${s}${WARN_END}`;
-  const funcs: GoFuncMap = Object.assign(Object.create(null), options.funcs);
+  // Helm's map (options.funcs) is the set's base layer already; these are the engine's own
+  const funcs: GoFuncMap = Object.create(null);
   funcs.include = {
     params: ['string', 'any'],
     fn: (name: string, data: unknown) => {

@@ -418,7 +418,10 @@ export function unmarshalGoYaml(text: string): unknown {
  * anything js-yaml refuses (its errors are not go-yaml's; duplicate keys), a special float
  * (JSON cannot hold it) or a key from a float (sigs.k8s.io/yaml writes it as float32).
  */
-const FAST_UNSAFE = /[!&*%\t\r]|<<|\\/;
+// A tag, anchor or alias starts a node: at a line's start or after a space or a flow indicator. A
+// `*` inside a word or a quoted string (`"ami-2023.*"`, common in rendered manifests) is text, so
+// it no longer sends a document to the slow reader (a quoted ` *` still does: conservative).
+const FAST_UNSAFE = /(?:^|[\s[{,:])[!&*]|^%|[\t\r]|<<|\\/m;
 let special = false;
 const goPlainScalar = new jsyaml.Type('tag:clustermint.io,2026:go-yaml-plain', {
   kind: 'scalar',

@@ -90,6 +90,11 @@ const READS: Array<[string, unknown]> = [
   ['a: 1\n<<: {a: 2}', { a: 2 }],
   ['<<: [{a: 1}, {a: 2, b: 2}]\nc: 3', { a: 1, b: 2, c: 3 }],
   ['x: &a {k: v}\ny: *a', { true: { k: 'v' }, x: { k: 'v' } }],
+  ['[&x 1, *x]', [1, 1]],
+  ['{a: &x 1,b: *x}', { a: 1, b: 1 }],
+  ['- &x 1\n- *x', [1, 1]],
+  // `*`, `&` and `!` inside a word or a quoted string are text (the reader's fast path keeps them)
+  ['image: "al2023-ami-2023.*"\nx: a*b&c!', { image: 'al2023-ami-2023.*', x: 'a*b&c!' }],
   ['|+\n  x', 'x'],
   ['|-\n  x\n', 'x'],
   ['a: |\n  x', { a: 'x' }],
