@@ -4,7 +4,7 @@
  * santhosh-tekuri/jsonschema words them (`- at '/age': minimum: got -5, want 0`) under the
  * chart's name.
  */
-import { isPlainObject, type PlainObject } from '../../util/plain-object.js';
+import { isPlainObject, type PlainObject, setOwn } from '../../util/plain-object.js';
 import { compileValuesSchema } from '../../validate/values-schema.js';
 import { GoInt, GoSlice } from '../gotemplate/index.js';
 import type { HelmChart } from './chart.js';
@@ -17,14 +17,7 @@ export function toJsonValue(v: unknown): unknown {
   if (isPlainObject(v)) {
     // ordinary objects: ajv's helpers (uniqueItems' deep equal) call Object.prototype methods
     const out: PlainObject = {};
-    for (const [k, x] of Object.entries(v)) {
-      Object.defineProperty(out, k, {
-        value: toJsonValue(x),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    for (const k of Object.keys(v)) setOwn(out, k, toJsonValue(v[k]));
     return out;
   }
   return v;

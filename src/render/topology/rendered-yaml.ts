@@ -423,12 +423,17 @@ export function unmarshalGoYaml(text: string): unknown {
 // it no longer sends a document to the slow reader (a quoted ` *` still does: conservative).
 const FAST_UNSAFE = /(?:^|[\s[{,:])[!&*]|^%|[\t\r]|<<|\\/m;
 let special = false;
+/** Whether a plain scalar resolved to a float (only then can a key be one: hasFloatKey walks). */
+let sawFloat = false;
 const goPlainScalar = new jsyaml.Type('tag:clustermint.io,2026:go-yaml-plain', {
   kind: 'scalar',
   resolve: () => true,
   construct: (text: string) => {
     const r = resolveUntagged('', text);
-    if (typeof r.value === 'number' && !Number.isFinite(r.value)) special = true;
+    if (r.tag === FLOAT) {
+      sawFloat = true;
+      if (typeof r.value === 'number' && !Number.isFinite(r.value)) special = true;
+    }
     return r.value;
   },
 });
@@ -450,13 +455,14 @@ function fastUnmarshal(text: string): unknown {
   if (FAST_UNSAFE.test(text)) return undefined;
   if (!text.endsWith('\n') && /[|>][-+0-9]*[ ]*(#.*)?\n(?![\s\S]*\n[^ \n])/.test(text)) return undefined;
   special = false;
+  sawFloat = false;
   let v: unknown;
   try {
     v = jsyaml.load(text, { schema: GO_PLAIN_SCHEMA });
   } catch {
     return undefined;
   }
-  if (special || hasFloatKey(v)) return undefined;
+  if (special || (sawFloat && hasFloatKey(v))) return undefined;
   return v === undefined ? null : v;
 }
 
