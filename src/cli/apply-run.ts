@@ -35,7 +35,7 @@ import type { IO } from './io.js';
 import { printViolations } from './print.js';
 import { refuseOversizedDocuments } from './submission-size.js';
 import { refuseNamespaceDocuments, storeTeamLabels } from './team-labels.js';
-import { textVerdicts } from './verdict-formats.js';
+import { printedVerdict, textVerdicts } from './verdict-formats.js';
 
 export interface ApplyOptions {
   files: string[];
@@ -232,7 +232,7 @@ export async function runApply(o: ApplyOptions, io: IO): Promise<number> {
       else {
         denied.push(`${cd.metadata.namespace}/${cd.metadata.name}`);
         // As `check` prints it, without its summary line.
-        io.err(textVerdicts([v]).replace(/\n\d+ submissions?: [^\n]*\n$/, ''));
+        io.err(textVerdicts([printedVerdict(v)]).replace(/\n\d+ submissions?: [^\n]*\n$/, ''));
         await recordHistory(emb.store, {
           namespace: cd.metadata.namespace,
           name: cd.metadata.name,

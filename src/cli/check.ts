@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
+import { defaultCheckThreads } from './check-parallel.js';
 import type { IO } from './io.js';
-import { collect, MAX_MACHINES_HELP, maxMachinesOption } from './options.js';
+import { collect, MAX_MACHINES_HELP, maxMachinesOption, threadsOption } from './options.js';
 import type { Wrap } from './program.js';
 
 export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
@@ -38,6 +39,11 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
       DEFAULT_STATE_PATH,
     )
     .option('--max-machines <n>', MAX_MACHINES_HELP, maxMachinesOption, DEFAULT_MAX_MACHINES)
+    .option(
+      '--parallel <n>',
+      'threads that judge submissions, from 64 of them on (default: the cores, at most 4; 1: one)',
+      (v: string) => threadsOption('--parallel', v),
+    )
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--format <format>', 'sarif or junit (for CI systems); overrides --output')
     .addHelpText(
@@ -65,6 +71,7 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
             state: opts.state,
             format,
             maxMachines: opts.maxMachines,
+            threads: opts.parallel ?? defaultCheckThreads(),
           },
           io,
         );

@@ -25,3 +25,14 @@ export function maxMachinesOption(value: string): number {
 }
 
 export const MAX_MACHINES_HELP = `most machines one deployment may ask for, a platform limit no policy lifts (default ${DEFAULT_MAX_MACHINES})`;
+
+/** `--parallel N` and the like: a whole number from 1 to 64. */
+export function threadsOption(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64)
+    throw new ClustermintError(
+      'USAGE',
+      `${flag} must be a whole number from 1 to 64, got ${JSON.stringify(value)}`,
+    );
+  return n;
+}

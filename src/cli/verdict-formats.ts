@@ -7,7 +7,14 @@ import type { Violation } from '../validate/violation.js';
 import { formatViolation } from './print.js';
 import { VERSION } from './version.js';
 
-const who = (v: Verdict) => `${v.submission.namespace}/${v.submission.name}`;
+/** What the printers read of a verdict: all of it but the rendered objects, which only count. */
+export type PrintedVerdict = Omit<Verdict, 'objects'> & { objectCount: number };
+
+export function printedVerdict({ objects, ...rest }: Verdict): PrintedVerdict {
+  return { ...rest, objectCount: objects.length };
+}
+
+const who = (v: PrintedVerdict) => `${v.submission.namespace}/${v.submission.name}`;
 
 const isAdmission = (v: Violation) => v.stage === 'admission' && v.rule !== undefined;
 
@@ -24,7 +31,7 @@ export function tagOf(v: Violation): string {
   return `[${v.stage}]`;
 }
 
-export function textVerdicts(verdicts: readonly Verdict[]): string {
+export function textVerdicts(verdicts: readonly PrintedVerdict[]): string {
   let out = '';
   for (const v of verdicts) {
     const where = formatLocation({ file: v.submission.file, line: v.submission.line });
@@ -46,16 +53,12 @@ export function textVerdicts(verdicts: readonly Verdict[]): string {
   return out;
 }
 
-export function jsonVerdicts(verdicts: readonly Verdict[]): string {
-  return `${JSON.stringify(
-    verdicts.map(({ objects, ...rest }) => ({ ...rest, objectCount: objects.length })),
-    null,
-    2,
-  )}\n`;
+export function jsonVerdicts(verdicts: readonly PrintedVerdict[]): string {
+  return `${JSON.stringify(verdicts, null, 2)}\n`;
 }
 
 /** SARIF 2.1.0, as GitHub code scanning reads it. */
-export function sarifVerdicts(verdicts: readonly Verdict[]): string {
+export function sarifVerdicts(verdicts: readonly PrintedVerdict[]): string {
   const all = verdicts.flatMap((v) => [...v.violations, ...v.warnings].map((x) => ({ verdict: v, x })));
   const rules = [...new Map(all.map(({ x }) => [ruleId(x), x])).entries()].map(([id, x]) => ({
     id,
@@ -126,7 +129,7 @@ const xml = (s: string) =>
     );
 
 /** JUnit XML: a testsuite per submission, a testcase per submission x rule (and per gate stage). */
-export function junitVerdicts(verdicts: readonly Verdict[]): string {
+export function junitVerdicts(verdicts: readonly PrintedVerdict[]): string {
   let tests = 0;
   let failures = 0;
   const suites = verdicts.map((v) => {

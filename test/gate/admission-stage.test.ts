@@ -2,7 +2,7 @@
 // with ADMISSION_* codes, the rule, the path and the submission's line; every printer tags them.
 import { describe, expect, it } from 'vitest';
 import { readClusterDeployment } from '../../src/api/cluster-deployment.js';
-import { junitVerdicts, sarifVerdicts, textVerdicts } from '../../src/cli/verdict-formats.js';
+import { junitVerdicts, printedVerdict, sarifVerdicts, textVerdicts } from '../../src/cli/verdict-formats.js';
 import type { AdmissionFacts } from '../../src/domain/admission.js';
 import { admissionCode } from '../../src/gate/admission-violations.js';
 import { runGate } from '../../src/gate/index.js';
@@ -91,13 +91,13 @@ describe('printing admission findings', () => {
   });
 
   it('text: the finding with its tag', () => {
-    expect(textVerdicts([denied])).toContain(
+    expect(textVerdicts([printedVerdict(denied)])).toContain(
       '  error: cd.yaml:6:15 ($.spec.credential): Credential team-a/sim-cred not found [admission/credential-exists]\n',
     );
   });
 
   it('SARIF: one rule per admission rule, described as such', () => {
-    const run = JSON.parse(sarifVerdicts([denied])).runs[0];
+    const run = JSON.parse(sarifVerdicts([printedVerdict(denied)])).runs[0];
     expect(run.tool.driver.rules).toEqual([
       {
         id: 'clustermint/admission/credential-exists',
@@ -110,7 +110,7 @@ describe('printing admission findings', () => {
   });
 
   it('JUnit: a failing test case named after the rule', () => {
-    const xml = junitVerdicts([denied]);
+    const xml = junitVerdicts([printedVerdict(denied)]);
     expect(xml).toContain('<testcase classname="team-a/c1" name="clustermint/admission/credential-exists">');
     expect(xml).toContain('type="ADMISSION_CREDENTIAL_EXISTS"');
   });

@@ -3,7 +3,13 @@
 // located in the file) through the policies to every verdict printer. Counted, not timed.
 import { describe, expect, it } from 'vitest';
 import { readClusterDeployment } from '../../src/api/cluster-deployment.js';
-import { jsonVerdicts, junitVerdicts, sarifVerdicts, textVerdicts } from '../../src/cli/verdict-formats.js';
+import {
+  jsonVerdicts,
+  junitVerdicts,
+  printedVerdict,
+  sarifVerdicts,
+  textVerdicts,
+} from '../../src/cli/verdict-formats.js';
 import { runGate, type Verdict } from '../../src/gate/index.js';
 import { loadPolicyFiles } from '../../src/policy/policy-files.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
@@ -46,7 +52,8 @@ function steps(n: number, where: 'unknown' | 'labels'): { steps: number; verdict
   const text = submission(n, where);
   const { result, steps } = countArraySteps(() => {
     const v = gate(text);
-    for (const print of [textVerdicts, jsonVerdicts, sarifVerdicts, junitVerdicts]) print([v]);
+    for (const print of [textVerdicts, jsonVerdicts, sarifVerdicts, junitVerdicts])
+      print([printedVerdict(v)]);
     return v;
   });
   return { steps, verdict: result };
