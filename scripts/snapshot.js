@@ -1,0 +1,148 @@
+// Build step: a V8 startup snapshot of the CLI (dist/bundle/clustermint.blob), which bin/clustermint
+// (the launcher `npx clustermint` runs) starts with `node --snapshot-blob`: the CLI is then already
+// loaded and its top-level code run, with the code a common command needs compiled, so a cold run
+// costs little more than Node's own start. See docs/fast-start.md.
+//
+// 1. A recording run (its own process) runs the warm-up commands on dist/bundle/cli.cjs and notes
+//    every CommonJS module and generated file they load, and how each `require` resolved.
+// 2. The snapshot's entry script is written: those files as functions, then scripts/snapshot-loader.cjs.
+// 3. `node --build-snapshot` runs it; a check then compares the snapshot's output with the plain CLI's.
+// Any failure removes the blob and says so: the launcher then runs bin/clustermint.js as before.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)));
+const BUNDLE = join(ROOT, 'dist', 'bundle', 'cli.cjs');
+const BLOB = join(ROOT, 'dist', 'bundle', 'clustermint.blob');
+const GENERATED = join(ROOT, 'dist', 'generated');
+// Native addons (and what loads them) stay outside: the snapshot cannot hold them.
+const NEVER = /[\\/]node_modules[\\/](better-sqlite3|bindings|file-uri-to-path)[\\/]|\.node$/;
+
+/** The commands the snapshot is warmed with (each chart's CI values, a render, scans). */
+function warmUps(dir) {
+  const charts = (process.env.SNAPSHOT_CHARTS ?? 'aws-standalone-cp,aws-hosted-cp,simulated-standalone-cp,adopted-cluster,capi-inmemory,docker-hosted-cp,hetzner-hosted-cp,openstack-standalone-cp').split(',').filter(Boolean);
+  const pods = Array.from({ length: 10 }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `p${i}`, labels: { team: i % 2 ? 'a' : 'b' } },
+    spec: { containers: [{ name: 'c', image: i % 3 ? `nginx:1.${i}` : 'nginx:latest' }] },
+  }));
+  writeFileSync(join(dir, 'payload.json'), JSON.stringify(pods));
+  writeFileSync(join(dir, 'payload.yaml'), pods.map((p) => JSON.stringify(p)).join('\n---\n'));
+  const policies = [join(ROOT, 'policies'), join(ROOT, 'bench', 'fixtures', 'cluster-deployment-5-rules.yaml')];
+  return [
+    ...charts.map((c) => ['template', c, '-f', join(ROOT, 'templates', c, 'ci', 'example-values.yaml')]),
+    ['render', '-f', join(ROOT, 'examples', 'simulated-cluster.yaml')],
+    ...['payload.json', 'payload.yaml'].flatMap((p) => [
+      ['scan', '--payload', join(dir, p), '--policy', policies.join(',')],
+      ['scan', '--payload', join(dir, p), '--policy', policies.join(','), '--output', 'json'],
+    ]),
+  ];
+}
+
+/** Step 1, in its own process (`--record <out>`): what the warm-ups load. */
+async function record(out, argvs) {
+  const resolved = {};
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, parent, ...rest) {
+    const file = resolve.call(this, request, parent, ...rest);
+    // by folder: a resolution depends on nothing else (and Node caches relative ones so)
+    if (parent?.filename) resolved[`${dirname(parent.filename)}\0${request}`] = file;
+    return file;
+  };
+  const fs = Module.createRequire(import.meta.url)('node:fs');
+  let generated = new Set();
+  const readFileSync_ = fs.readFileSync;
+  fs.readFileSync = function (file, ...rest) {
+    if (typeof file === 'string' && file.startsWith(GENERATED) && file.endsWith('.cjs')) generated.add(file);
+    return readFileSync_.call(this, file, ...rest);
+  };
+  const { loadGenerated } = await import('../dist/util/load-generated.js');
+  const { cli } = loadGenerated(BUNDLE);
+  const sink = { out() {}, err() {} };
+  // Generated code every chart needs (the kinds' validators, RE2) goes into the snapshot; one
+  // chart's own (its templates, its values validator) loads from dist/generated when used.
+  let common;
+  for (const argv of argvs) {
+    generated = new Set();
+    const code = await cli(argv, sink);
+    if (code !== 0) throw new Error(`warm-up failed (exit ${code}): clustermint ${argv.join(' ')}`);
+    if (argv[0] === 'template') common = common ? common.intersection?.(generated) ?? new Set([...common].filter((f) => generated.has(f))) : generated;
+  }
+  const modules = Object.keys(Module._cache).filter((f) => !NEVER.test(f));
+  writeFileSync(out, JSON.stringify({ resolved, files: [...new Set([...modules, ...(common ?? [])])] }));
+}
+
+function entryScript(recorded, argvs) {
+  const files = [BUNDLE, ...recorded.files.filter((f) => f !== BUNDLE)];
+  const embedded = new Set(files);
+  const resolved = Object.entries(recorded.resolved).filter(([, f]) => embedded.has(f) || !f.includes('/') || NEVER.test(f));
+  const build = { bundle: BUNDLE, preload: files.slice(1) };
+  return [
+    `const FILES = ${JSON.stringify(files)};`,
+    `const RESOLVED = new Map(${JSON.stringify(resolved)});`,
+    `const WARM_UPS = ${JSON.stringify(argvs)};`,
+    `const BUILD = ${JSON.stringify(build)};`,
+    readFileSync(join(ROOT, 'scripts', 'snapshot-loader.cjs'), 'utf8'),
+  ].join('\n');
+}
+
+/** What bin/clustermint checks before using the blob: the node binary it was built by and where the package is. */
+export function snapshotKey(nodePath, root) {
+  return `${nodePath} ${root}`;
+}
+
+async function main() {
+  if (process.argv[2] === '--record') return record(process.argv[3], JSON.parse(process.argv[4]));
+  const dir = mkdtempSync(join(tmpdir(), 'clustermint-snapshot-'));
+  const t0 = Date.now();
+  try {
+    rmSync(BLOB, { force: true });
+    rmSync(`${BLOB}.key`, { force: true });
+    const argvs = warmUps(dir);
+    const recordFile = join(dir, 'record.json');
+    const rec = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--record', recordFile, JSON.stringify(argvs)], {
+      stdio: 'inherit',
+    });
+    if (rec.status !== 0) throw new Error('the recording run failed');
+    const entry = join(dir, 'entry.cjs');
+    writeFileSync(entry, entryScript(JSON.parse(readFileSync(recordFile, 'utf8')), argvs));
+    const tmpBlob = `${BLOB}.${process.pid}.tmp`; // beside it: a rename across file systems fails
+    const built = spawnSync(process.execPath, ['--snapshot-blob', tmpBlob, '--build-snapshot', entry], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`node --build-snapshot failed:\n${built.stderr}`);
+    verify(tmpBlob, dir);
+    renameSync(tmpBlob, BLOB);
+    writeFileSync(`${BLOB}.key`, `${snapshotKey(realpathSync(process.execPath), ROOT)}\n`);
+    console.log(`built the startup snapshot dist/bundle/clustermint.blob in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    rmSync(`${BLOB}.${process.pid}.tmp`, { force: true });
+    rmSync(BLOB, { force: true });
+    rmSync(`${BLOB}.key`, { force: true });
+    console.warn(`warning: no startup snapshot (clustermint starts without it, a little slower): ${e.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The snapshot must print what the plain CLI prints, byte for byte, with the same exit code. */
+function verify(blob, dir) {
+  const bin = join(ROOT, 'bin', 'clustermint.js');
+  const cases = [
+    ['template', 'aws-standalone-cp', '-f', join(ROOT, 'templates', 'aws-standalone-cp', 'ci', 'example-values.yaml')],
+    ['scan', '--payload', join(dir, 'payload.json'), '--policy', join(ROOT, 'policies')],
+    ['template', 'no-such-chart'],
+    ['--version'],
+  ];
+  for (const argv of cases) {
+    const plain = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8' });
+    const fast = spawnSync(process.execPath, ['--snapshot-blob', blob, bin, ...argv], { encoding: 'utf8' });
+    if (plain.status !== fast.status || plain.stdout !== fast.stdout || plain.stderr !== fast.stderr)
+      throw new Error(`the snapshot's \`clustermint ${argv.join(' ')}\` differs from the plain CLI's:\n${fast.stderr}`);
+  }
+}
+
+await main();
