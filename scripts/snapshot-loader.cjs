@@ -23,7 +23,7 @@ function wrapper(file) {
   if (!fn) {
     const text = EMBEDDED.get(file);
     if (file.endsWith('.json')) {
-      fn = (exports, require, module) => {
+      fn = (_exports, _require, module) => {
         module.exports = JSON.parse(text);
       };
     } else {
@@ -42,7 +42,16 @@ let running = false;
 // Built-ins the bundle requires at its top level but a template or scan never uses (the webhook's
 // and the kube store's network stack, compression): a proxy loads them on first use, so they are
 // neither in the snapshot nor loaded by a run that does not need them.
-const LAZY_BUILTINS = new Set(['http', 'https', 'http2', 'net', 'tls', 'zlib', 'worker_threads', 'child_process']);
+const LAZY_BUILTINS = new Set([
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'zlib',
+  'worker_threads',
+  'child_process',
+]);
 const lazyBuiltins = new Map();
 function builtin(spec) {
   const bare = spec.startsWith('node:') ? spec.slice(5) : spec;
@@ -96,15 +105,18 @@ function makeRequire(from) {
   const req = (spec) => {
     if (spec.startsWith('node:')) return builtin(spec);
     const file = RESOLVED.get(`${dir}\0${spec}`);
-    if (file !== undefined) return EMBEDDED.has(file) ? load(file) : file.includes('/') ? nodeRequire(from, spec) : builtin(file);
+    if (file !== undefined)
+      return EMBEDDED.has(file) ? load(file) : file.includes('/') ? nodeRequire(from, spec) : builtin(file);
     if (!running && !spec.startsWith('.') && !spec.startsWith('/')) return builtin(spec);
     return nodeRequire(from, spec);
   };
-  req.resolve = (spec) => RESOLVED.get(`${dir}\0${spec}`) ?? builtinRequire('node:module').createRequire(from).resolve(spec);
+  req.resolve = (spec) =>
+    RESOLVED.get(`${dir}\0${spec}`) ?? builtinRequire('node:module').createRequire(from).resolve(spec);
   return req;
 }
 
-const toPath = (from) => (String(from).startsWith('file:') ? builtinRequire('node:url').fileURLToPath(from) : String(from));
+const toPath = (from) =>
+  String(from).startsWith('file:') ? builtinRequire('node:url').fileURLToPath(from) : String(from);
 const moduleShim = {
   createRequire: (from) => makeRequire(toPath(from)),
 };
@@ -146,11 +158,17 @@ async function warmUp() {
   };
   for (const argv of WARM_UPS) {
     const code = await cli.cli(argv, sink);
-    if (code !== 0) throw new Error(`warm-up failed (exit ${code}): clustermint ${argv.join(' ')}\n${errors}`);
+    if (code !== 0)
+      throw new Error(`warm-up failed (exit ${code}): clustermint ${argv.join(' ')}\n${errors}`);
   }
 }
 
-const listenersBefore = new Map(['exit', 'beforeExit', 'warning', 'uncaughtException', 'unhandledRejection'].map((e) => [e, process.listeners(e)]));
+const listenersBefore = new Map(
+  ['exit', 'beforeExit', 'warning', 'uncaughtException', 'unhandledRejection'].map((e) => [
+    e,
+    process.listeners(e),
+  ]),
+);
 
 warmUp().then(() => {
   // drop whatever the warm-up instance left on the process

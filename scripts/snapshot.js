@@ -12,19 +12,23 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)));
 const BUNDLE = join(ROOT, 'dist', 'bundle', 'cli.cjs');
-const BLOB = join(ROOT, 'dist', 'bundle', 'clustermint.blob');
 const GENERATED = join(ROOT, 'dist', 'generated');
 // Native addons (and what loads them) stay outside: the snapshot cannot hold them.
 const NEVER = /[\\/]node_modules[\\/](better-sqlite3|bindings|file-uri-to-path)[\\/]|\.node$/;
 
 /** The commands the snapshot is warmed with (each chart's CI values, a render, scans). */
 function warmUps(dir) {
-  const charts = (process.env.SNAPSHOT_CHARTS ?? 'aws-standalone-cp,aws-hosted-cp,simulated-standalone-cp,adopted-cluster,capi-inmemory,docker-hosted-cp,hetzner-hosted-cp,openstack-standalone-cp').split(',').filter(Boolean);
+  const charts = (
+    process.env.SNAPSHOT_CHARTS ??
+    'aws-standalone-cp,aws-hosted-cp,simulated-standalone-cp,adopted-cluster,capi-inmemory,docker-hosted-cp,hetzner-hosted-cp,openstack-standalone-cp'
+  )
+    .split(',')
+    .filter(Boolean);
   const pods = Array.from({ length: 10 }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -33,7 +37,10 @@ function warmUps(dir) {
   }));
   writeFileSync(join(dir, 'payload.json'), JSON.stringify(pods));
   writeFileSync(join(dir, 'payload.yaml'), pods.map((p) => JSON.stringify(p)).join('\n---\n'));
-  const policies = [join(ROOT, 'policies'), join(ROOT, 'bench', 'fixtures', 'cluster-deployment-5-rules.yaml')];
+  const policies = [
+    join(ROOT, 'policies'),
+    join(ROOT, 'bench', 'fixtures', 'cluster-deployment-5-rules.yaml'),
+  ];
   return [
     ...charts.map((c) => ['template', c, '-f', join(ROOT, 'templates', c, 'ci', 'example-values.yaml')]),
     ['render', '-f', join(ROOT, 'examples', 'simulated-cluster.yaml')],
@@ -45,7 +52,7 @@ function warmUps(dir) {
 }
 
 /** Step 1, in its own process (`--record <out>`): what the warm-ups load. */
-async function record(out, argvs) {
+async function record(bundle, out, argvs) {
   const resolved = {};
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request, parent, ...rest) {
@@ -62,7 +69,7 @@ async function record(out, argvs) {
     return readFileSync_.call(this, file, ...rest);
   };
   const { loadGenerated } = await import('../dist/util/load-generated.js');
-  const { cli } = loadGenerated(BUNDLE);
+  const { cli } = loadGenerated(bundle);
   const sink = { out() {}, err() {} };
   // Generated code every chart needs (the kinds' validators, RE2) goes into the snapshot; one
   // chart's own (its templates, its values validator) loads from dist/generated when used.
@@ -71,17 +78,22 @@ async function record(out, argvs) {
     generated = new Set();
     const code = await cli(argv, sink);
     if (code !== 0) throw new Error(`warm-up failed (exit ${code}): clustermint ${argv.join(' ')}`);
-    if (argv[0] === 'template') common = common ? common.intersection?.(generated) ?? new Set([...common].filter((f) => generated.has(f))) : generated;
+    if (argv[0] === 'template')
+      common = common
+        ? (common.intersection?.(generated) ?? new Set([...common].filter((f) => generated.has(f))))
+        : generated;
   }
   const modules = Object.keys(Module._cache).filter((f) => !NEVER.test(f));
   writeFileSync(out, JSON.stringify({ resolved, files: [...new Set([...modules, ...(common ?? [])])] }));
 }
 
-function entryScript(recorded, argvs) {
-  const files = [BUNDLE, ...recorded.files.filter((f) => f !== BUNDLE)];
+function entryScript(bundle, recorded, argvs) {
+  const files = [bundle, ...recorded.files.filter((f) => f !== bundle)];
   const embedded = new Set(files);
-  const resolved = Object.entries(recorded.resolved).filter(([, f]) => embedded.has(f) || !f.includes('/') || NEVER.test(f));
-  const build = { bundle: BUNDLE, preload: files.slice(1) };
+  const resolved = Object.entries(recorded.resolved).filter(
+    ([, f]) => embedded.has(f) || !f.includes('/') || NEVER.test(f),
+  );
+  const build = { bundle, preload: files.slice(1) };
   return [
     `const FILES = ${JSON.stringify(files)};`,
     `const RESOLVED = new Map(${JSON.stringify(resolved)});`,
@@ -96,52 +108,81 @@ export function snapshotKey(nodePath, root) {
   return `${nodePath} ${root}`;
 }
 
+/** The snapshots: the full CLI, and `scan` alone from its smaller bundle (bin/clustermint picks). */
+const SNAPSHOTS = [
+  { blob: join(ROOT, 'dist', 'bundle', 'clustermint.blob'), bundle: BUNDLE, only: undefined },
+  {
+    blob: join(ROOT, 'dist', 'bundle', 'scan.blob'),
+    bundle: join(ROOT, 'dist', 'bundle', 'scan.cjs'),
+    only: 'scan',
+  },
+];
+
 async function main() {
-  if (process.argv[2] === '--record') return record(process.argv[3], JSON.parse(process.argv[4]));
+  if (process.argv[2] === '--record')
+    return record(process.argv[3], process.argv[4], JSON.parse(process.argv[5]));
   const dir = mkdtempSync(join(tmpdir(), 'clustermint-snapshot-'));
-  const t0 = Date.now();
   try {
-    rmSync(BLOB, { force: true });
-    rmSync(`${BLOB}.key`, { force: true });
-    const argvs = warmUps(dir);
-    const recordFile = join(dir, 'record.json');
-    const rec = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--record', recordFile, JSON.stringify(argvs)], {
-      stdio: 'inherit',
-    });
-    if (rec.status !== 0) throw new Error('the recording run failed');
-    const entry = join(dir, 'entry.cjs');
-    writeFileSync(entry, entryScript(JSON.parse(readFileSync(recordFile, 'utf8')), argvs));
-    const tmpBlob = `${BLOB}.${process.pid}.tmp`; // beside it: a rename across file systems fails
-    const built = spawnSync(process.execPath, ['--snapshot-blob', tmpBlob, '--build-snapshot', entry], { encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`node --build-snapshot failed:\n${built.stderr}`);
-    verify(tmpBlob, dir);
-    renameSync(tmpBlob, BLOB);
-    writeFileSync(`${BLOB}.key`, `${snapshotKey(realpathSync(process.execPath), ROOT)}\n`);
-    console.log(`built the startup snapshot dist/bundle/clustermint.blob in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  } catch (e) {
-    rmSync(`${BLOB}.${process.pid}.tmp`, { force: true });
-    rmSync(BLOB, { force: true });
-    rmSync(`${BLOB}.key`, { force: true });
-    console.warn(`warning: no startup snapshot (clustermint starts without it, a little slower): ${e.message}`);
+    for (const s of SNAPSHOTS) buildSnapshot(s, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+function buildSnapshot({ blob, bundle, only }, dir) {
+  const t0 = Date.now();
+  const tmpBlob = `${blob}.${process.pid}.tmp`; // beside it: a rename across file systems fails
+  const name = relative(ROOT, blob);
+  try {
+    rmSync(blob, { force: true });
+    rmSync(`${blob}.key`, { force: true });
+    const argvs = warmUps(dir).filter((argv) => !only || argv[0] === only);
+    const recordFile = join(dir, 'record.json');
+    const rec = spawnSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--record', bundle, recordFile, JSON.stringify(argvs)],
+      { stdio: 'inherit' },
+    );
+    if (rec.status !== 0) throw new Error('the recording run failed');
+    const entry = join(dir, 'entry.cjs');
+    writeFileSync(entry, entryScript(bundle, JSON.parse(readFileSync(recordFile, 'utf8')), argvs));
+    const built = spawnSync(process.execPath, ['--snapshot-blob', tmpBlob, '--build-snapshot', entry], {
+      encoding: 'utf8',
+    });
+    if (built.status !== 0) throw new Error(`node --build-snapshot failed:\n${built.stderr}`);
+    verify(tmpBlob, dir, only);
+    renameSync(tmpBlob, blob);
+    writeFileSync(`${blob}.key`, `${snapshotKey(realpathSync(process.execPath), ROOT)}\n`);
+    console.log(`built the startup snapshot ${name} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    for (const f of [tmpBlob, blob, `${blob}.key`]) rmSync(f, { force: true });
+    console.warn(
+      `warning: no startup snapshot ${name} (clustermint starts without it, a little slower): ${e.message}`,
+    );
+  }
+}
+
 /** The snapshot must print what the plain CLI prints, byte for byte, with the same exit code. */
-function verify(blob, dir) {
+function verify(blob, dir, only) {
   const bin = join(ROOT, 'bin', 'clustermint.js');
   const cases = [
-    ['template', 'aws-standalone-cp', '-f', join(ROOT, 'templates', 'aws-standalone-cp', 'ci', 'example-values.yaml')],
+    [
+      'template',
+      'aws-standalone-cp',
+      '-f',
+      join(ROOT, 'templates', 'aws-standalone-cp', 'ci', 'example-values.yaml'),
+    ],
     ['scan', '--payload', join(dir, 'payload.json'), '--policy', join(ROOT, 'policies')],
+    ['scan', '--payload', join(dir, 'payload.yaml'), '--policy', join(ROOT, 'policies'), '--output', 'json'],
+    ['scan', '--payload', join(dir, 'missing.json'), '--policy', join(ROOT, 'policies')],
     ['template', 'no-such-chart'],
     ['--version'],
-  ];
+  ].filter((argv) => !only || argv[0] === only);
   for (const argv of cases) {
     const plain = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8' });
     const fast = spawnSync(process.execPath, ['--snapshot-blob', blob, bin, ...argv], { encoding: 'utf8' });
     if (plain.status !== fast.status || plain.stdout !== fast.stdout || plain.stderr !== fast.stderr)
-      throw new Error(`the snapshot's \`clustermint ${argv.join(' ')}\` differs from the plain CLI's:\n${fast.stderr}`);
+      throw new Error(`its \`clustermint ${argv.join(' ')}\` differs from the plain CLI's:\n${fast.stderr}`);
   }
 }
 

@@ -30,10 +30,9 @@ interface SnapshotModules {
 
 /** `requireFrom`: the file its `require`s resolve from (default: itself). */
 export function loadGenerated(file: string, requireFrom?: string): unknown {
-  const inSnapshot = (globalThis as { __clustermintSnapshot?: SnapshotModules }).__clustermintSnapshot?.loadGenerated(
-    file,
-    requireFrom,
-  );
+  const inSnapshot = (
+    globalThis as { __clustermintSnapshot?: SnapshotModules }
+  ).__clustermintSnapshot?.loadGenerated(file, requireFrom);
   if (inSnapshot !== undefined) return inSnapshot;
   const cacheFile = `${file}.v8cache`;
   const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
