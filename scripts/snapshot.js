@@ -9,7 +9,16 @@
 // 3. `node --build-snapshot` runs it; a check then compares the snapshot's output with the plain CLI's.
 // Any failure removes the blob and says so: the launcher then runs bin/clustermint.js as before.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -20,14 +29,16 @@ const GENERATED = join(ROOT, 'dist', 'generated');
 // Native addons (and what loads them) stay outside: the snapshot cannot hold them.
 const NEVER = /[\\/]node_modules[\\/](better-sqlite3|bindings|file-uri-to-path)[\\/]|\.node$/;
 
-/** The commands the snapshot is warmed with (each chart's CI values, a render, scans). */
+/**
+ * The commands the snapshots are warmed with: each built-in chart with its CI values, a render,
+ * scans (table and JSON, JSON and YAML payloads) with the example team policies, a
+ * ClusterDeployment policy and one written here (whichever the checkout has).
+ */
 function warmUps(dir) {
-  const charts = (
-    process.env.SNAPSHOT_CHARTS ??
-    'aws-standalone-cp,aws-hosted-cp,simulated-standalone-cp,adopted-cluster,capi-inmemory,docker-hosted-cp,hetzner-hosted-cp,openstack-standalone-cp'
-  )
-    .split(',')
-    .filter(Boolean);
+  const templates = join(ROOT, 'templates');
+  const charts = readdirSync(templates).filter((c) =>
+    existsSync(join(templates, c, 'ci', 'example-values.yaml')),
+  );
   const pods = Array.from({ length: 10 }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -36,19 +47,42 @@ function warmUps(dir) {
   }));
   writeFileSync(join(dir, 'payload.json'), JSON.stringify(pods));
   writeFileSync(join(dir, 'payload.yaml'), pods.map((p) => JSON.stringify(p)).join('\n---\n'));
+  writeFileSync(join(dir, 'policy.yaml'), POLICY);
   const policies = [
+    join(dir, 'policy.yaml'),
     join(ROOT, 'policies'),
     join(ROOT, 'bench', 'fixtures', 'cluster-deployment-5-rules.yaml'),
-  ];
+  ].filter((p) => existsSync(p));
+  const example = join(ROOT, 'examples', 'simulated-cluster.yaml');
   return [
-    ...charts.map((c) => ['template', c, '-f', join(ROOT, 'templates', c, 'ci', 'example-values.yaml')]),
-    ['render', '-f', join(ROOT, 'examples', 'simulated-cluster.yaml')],
+    ...charts.map((c) => ['template', c, '-f', join(templates, c, 'ci', 'example-values.yaml')]),
+    ...(existsSync(example) ? [['render', '-f', example]] : []),
     ...['payload.json', 'payload.yaml'].flatMap((p) => [
       ['scan', '--payload', join(dir, p), '--policy', policies.join(',')],
       ['scan', '--payload', join(dir, p), '--policy', policies.join(','), '--output', 'json'],
     ]),
   ];
 }
+
+const POLICY = `apiVersion: json.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata:
+  name: no-latest
+spec:
+  rules:
+  - name: no-latest
+    match:
+      any:
+      - apiVersion: v1
+        kind: Pod
+    assert:
+      all:
+      - message: 'image of {{ metadata.name }} must not be latest'
+        check:
+          spec:
+            ~.containers:
+              (ends_with(image, ':latest')): false
+`;
 
 /** Step 1, in its own process (`--record <out>`): what the warm-ups load. */
 async function record(bundle, out, argvs) {
@@ -178,9 +212,17 @@ function verify(blob, dir, only) {
       '-f',
       join(ROOT, 'templates', 'aws-standalone-cp', 'ci', 'example-values.yaml'),
     ],
-    ['scan', '--payload', join(dir, 'payload.json'), '--policy', join(ROOT, 'policies')],
-    ['scan', '--payload', join(dir, 'payload.yaml'), '--policy', join(ROOT, 'policies'), '--output', 'json'],
-    ['scan', '--payload', join(dir, 'missing.json'), '--policy', join(ROOT, 'policies')],
+    ['scan', '--payload', join(dir, 'payload.json'), '--policy', join(dir, 'policy.yaml')],
+    [
+      'scan',
+      '--payload',
+      join(dir, 'payload.yaml'),
+      '--policy',
+      join(dir, 'policy.yaml'),
+      '--output',
+      'json',
+    ],
+    ['scan', '--payload', join(dir, 'missing.json'), '--policy', join(dir, 'policy.yaml')],
     ['template', 'no-such-chart'],
     ['--version'],
   ].filter((argv) => only.includes(argv[0]));
