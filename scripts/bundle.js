@@ -72,4 +72,4 @@ for (const [entry, outfile] of bundles) {
 // Warm the code caches with real runs (a cache keeps the functions its runs compiled).
 const warm = spawnSync(process.execPath, ['scripts/warm-bundle-cache.js'], { stdio: 'inherit' });
 if (warm.status !== 0) throw new Error('warming the bundle code cache failed');
-console.log('bundled the CLI into dist/bundle/cli.cjs and dist/bundle/scan.cjs');
+console.log('bundled the CLI into dist/bundle/cli.cjs, scan.cjs and chart.cjs');
