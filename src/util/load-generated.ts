@@ -23,8 +23,17 @@ function run(script: Script, file: string, requireFrom = file): unknown {
   return module.exports;
 }
 
+/** Set inside the startup snapshot (scripts/snapshot-loader.cjs): the generated modules it holds. */
+interface SnapshotModules {
+  loadGenerated(file: string, requireFrom?: string): unknown;
+}
+
 /** `requireFrom`: the file its `require`s resolve from (default: itself). */
 export function loadGenerated(file: string, requireFrom?: string): unknown {
+  const inSnapshot = (
+    globalThis as { __clustermintSnapshot?: SnapshotModules }
+  ).__clustermintSnapshot?.loadGenerated(file, requireFrom);
+  if (inSnapshot !== undefined) return inSnapshot;
   const cacheFile = `${file}.v8cache`;
   const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
   return run(compile(file, cachedData), file, requireFrom);
