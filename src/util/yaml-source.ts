@@ -19,7 +19,10 @@ import { formatBytes } from './read-text-file.js';
 import { EXACT_INPUT_SCHEMA, inexactIntegerError } from './yaml-integers.js';
 
 const require = createRequire(import.meta.url);
-const positionalYaml = (): typeof import('yaml') => require('yaml');
+let yamlModule: typeof import('yaml') | undefined;
+// require() resolves the module's path on every call even when it is loaded (package exports,
+// stat calls): once per process, not once per located finding
+const positionalYaml = (): typeof import('yaml') => (yamlModule ??= require('yaml'));
 
 /** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
 // Merge keys (`<<: *base`) as go-yaml reads them: an implicit type (given as an array to
