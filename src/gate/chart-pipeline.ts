@@ -39,18 +39,14 @@ export function runChart(input: ChartRunInput): ChartRunResult {
   const runId = key === undefined ? undefined : runKey(key, input.release, input.kubeVersion);
   const hit = runId === undefined ? undefined : cachedRun(chart, runId);
   if (hit) return hit;
-  const { values, problems } = cachedValues(
-    chart,
-    key,
-    () => {
-      const merged = mergedValues(chart, sources);
-      if (chart.schema) evaluationSite(`values schema of template ${chart.metadata.name}`);
-      return {
-        values: merged,
-        problems: chart.schema ? validateValues(chart.schema, chart.schemaFile, merged) : [],
-      };
-    },
-  );
+  const { values, problems } = cachedValues(chart, key, () => {
+    const merged = mergedValues(chart, sources);
+    if (chart.schema) evaluationSite(`values schema of template ${chart.metadata.name}`);
+    return {
+      values: merged,
+      problems: chart.schema ? validateValues(chart.schema, chart.schemaFile, merged) : [],
+    };
+  });
   const result: ChartRunResult = { values, documents: [], violations: [], warnings: [] };
 
   if (chart.schema) {

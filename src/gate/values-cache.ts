@@ -50,11 +50,7 @@ export function valuesKey(values: readonly unknown[]): string | undefined {
 }
 
 /** `compute()`'s entry for these values (`key`: their valuesKey), computed once per chart and content. */
-export function cachedValues(
-  chart: Chart,
-  key: string | undefined,
-  compute: () => ValuesEntry,
-): ValuesEntry {
+export function cachedValues(chart: Chart, key: string | undefined, compute: () => ValuesEntry): ValuesEntry {
   if (key === undefined) return compute();
   let entries = byChart.get(chart);
   if (!entries) {

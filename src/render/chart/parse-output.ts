@@ -116,7 +116,11 @@ function parseRenamed(template: string, text: string, name: string): ParsedDocum
   const rename = (v: unknown): unknown => renamed(v, standIn, name, check);
   try {
     return docs.map((d) =>
-      Object.freeze({ ...d, object: rename(d.object) as PlainObject, text: d.text.replaceAll(standIn, name) }),
+      Object.freeze({
+        ...d,
+        object: rename(d.object) as PlainObject,
+        text: d.text.replaceAll(standIn, name),
+      }),
     );
   } catch (e) {
     if (e instanceof NotRenameable) return undefined;
