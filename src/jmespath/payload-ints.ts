@@ -8,7 +8,9 @@
  * permitted, as everywhere else in clustermint (src/jmespath/index.ts): a bare `@` (it may hold a
  * computed number), variables other than `$payload`, function results, literals.
  */
-import type { AstNode } from './interpreter.js';
+import type { compile } from '@jmespath-community/jmespath';
+
+type AstNode = ReturnType<typeof compile>;
 
 /** The functions that parse their operands with kyverno-json's parseArithemticOperand. */
 export const ARITHMETIC = new Set(['add', 'subtract', 'multiply', 'divide', 'modulo', 'sum']);
