@@ -12,6 +12,7 @@ import { renderChart, renderChartText } from '../dist/render/chart/render.js';
 import { hermeticSprigFuncs, parseGoTemplate } from '../dist/render/gotemplate/index.js';
 import { renderTopology } from '../dist/render/topology/index.js';
 import { TemplateCatalog } from '../dist/resolve/catalog.js';
+import { emptyMap } from '../dist/util/plain-object.js';
 import { parseYamlSource } from '../dist/util/yaml-source.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,6 +47,15 @@ bench
   .add(`${CHART}: whole chart pipeline (values, schema, render, parse, validate)`, () =>
     runChart({ chart, sources, release }),
   )
+  .add(`${CHART}: whole chart pipeline, new name and values every time`, () => {
+    n++;
+    const value = Object.assign(emptyMap(), valuesDoc.value, { workersNumber: (n % 97) + 1 });
+    runChart({
+      chart,
+      sources: [{ label: valuesFile, value, doc: valuesDoc }],
+      release: { name: `c${n}`, namespace: 'team-a' },
+    });
+  })
   .add(`parse rendered output: js-yaml (${(text.length / 1024).toFixed(1)} KiB)`, () =>
     jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }),
   )
@@ -92,7 +102,19 @@ const opsOf = (i) => 1000 / bench.tasks[i].result.period;
 console.log(
   `render + parse: ${Math.round(opsOf(1))} renders/s with repeated values, ${Math.round(opsOf(2))} renders/s with new values each time (target >= 5,000/s)`,
 );
-console.log(`js-yaml / yaml parse speed ratio: ${(opsOf(4) / opsOf(5)).toFixed(1)}x`);
+console.log(
+  `whole chart pipeline: ${Math.round(opsOf(3))} runs/s with the same values, ${Math.round(opsOf(4))} runs/s with a new name and values each time (target >= 10,000/s for both; issue 18 before: 5,500/s and 2,100/s)`,
+);
+console.log(`js-yaml / yaml parse speed ratio: ${(opsOf(5) / opsOf(6)).toFixed(1)}x`);
+if (process.env.BENCH_JSON === '1') {
+  for (const [figure, value] of [
+    ['whole chart pipeline, same values (runs/s)', opsOf(3)],
+    ['whole chart pipeline, new name and values (runs/s)', opsOf(4)],
+  ])
+    console.log(
+      `ISSUE18 ${JSON.stringify({ figure, value: Math.round(value), target: 10000, before: figure.includes('same') ? 5500 : 2100 })}`,
+    );
+}
 console.log(
   `heap: ${(heapBefore / 1048576).toFixed(1)} MiB before, ${(heapAfter / 1048576).toFixed(1)} MiB after; rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB`,
 );

@@ -15,7 +15,8 @@ import { validateObject } from '../validate/objects.js';
 import { validateValues } from '../validate/values-schema.js';
 import type { ChartRunInput, ChartRunResult, ValuesSource } from './chart-run.js';
 import { runHelmChart } from './helm-pipeline.js';
-import { cachedValues } from './values-cache.js';
+import { cachedRun, rememberRun, runKey } from './run-cache.js';
+import { cachedValues, valuesKey } from './values-cache.js';
 import { valuesViolations } from './values-violations.js';
 
 export type { ChartRunInput, ChartRunResult, ValuesSource } from './chart-run.js';
@@ -34,18 +35,18 @@ export function runChart(input: ChartRunInput): ChartRunResult {
     if (helm.violations.length === 0) validateDocuments(helm);
     return helm;
   }
-  const { values, problems } = cachedValues(
-    chart,
-    sources.map((s) => s.value),
-    () => {
-      const merged = mergedValues(chart, sources);
-      if (chart.schema) evaluationSite(`values schema of template ${chart.metadata.name}`);
-      return {
-        values: merged,
-        problems: chart.schema ? validateValues(chart.schema, chart.schemaFile, merged) : [],
-      };
-    },
-  );
+  const key = valuesKey(sources.map((s) => s.value));
+  const runId = key === undefined ? undefined : runKey(key, input.release, input.kubeVersion);
+  const hit = runId === undefined ? undefined : cachedRun(chart, runId);
+  if (hit) return hit;
+  const { values, problems } = cachedValues(chart, key, () => {
+    const merged = mergedValues(chart, sources);
+    if (chart.schema) evaluationSite(`values schema of template ${chart.metadata.name}`);
+    return {
+      values: merged,
+      problems: chart.schema ? validateValues(chart.schema, chart.schemaFile, merged) : [],
+    };
+  });
   const result: ChartRunResult = { values, documents: [], violations: [], warnings: [] };
 
   if (chart.schema) {
@@ -72,6 +73,7 @@ export function runChart(input: ChartRunInput): ChartRunResult {
   }
 
   validateDocuments(result);
+  if (runId !== undefined) rememberRun(chart, runId, result);
   return result;
 }
 

@@ -8,7 +8,7 @@ import type { ClusterDeployment } from '../api/cluster-deployment.js';
 import { type AdmissionFacts, deploymentAdmission } from '../domain/admission.js';
 import { machineCeilingError } from '../domain/machine-ceiling.js';
 import { errorBody } from '../k8s/field.js';
-import { compilePolicy, evaluateResource } from '../policy/engine.js';
+import { type CompiledPolicy, compilePolicy, evaluateResource } from '../policy/engine.js';
 import { parseKey } from '../policy/expression.js';
 import type { LoadedPolicy } from '../policy/load.js';
 import type { ParsedDocument } from '../render/chart/parse-output.js';
@@ -267,6 +267,29 @@ function locator(file: string, doc: SourceDocument): (path: PathSegment[]) => So
   };
 }
 
+const compiledLists = new WeakMap<
+  readonly LoadedPolicy[],
+  { compiled: Array<{ loaded: LoadedPolicy; compiled: CompiledPolicy }>; all: CompiledPolicy[] }
+>();
+
+/**
+ * The compiled form of a list of loaded policies, once per list: the same list object comes with
+ * every submission (`check`, the webhook), and rule-filter.ts keeps its answers by the list it is
+ * given. compilePolicy caches by policy content, so an equal list compiles to the same policies.
+ */
+function compiledPolicies(policies: readonly LoadedPolicy[]) {
+  let known = compiledLists.get(policies);
+  // a list changed in place since (its type says it is not) is compiled again
+  const same =
+    known?.compiled.length === policies.length && known.compiled.every((c, i) => c.loaded === policies[i]);
+  if (!known || !same) {
+    const compiled = policies.map((p) => ({ loaded: p, compiled: compilePolicy(p.raw) }));
+    known = { compiled, all: compiled.map((c) => c.compiled) };
+    compiledLists.set(policies, known);
+  }
+  return known;
+}
+
 /** Policies on every resource of the input; findings go into the verdict. */
 export function runPolicies(
   verdict: Verdict,
@@ -275,8 +298,7 @@ export function runPolicies(
   at: (path: PathSegment[]) => SourceLocation,
   locateInValues: (segments: PathSegment[]) => SourceLocation | undefined,
 ): void {
-  const compiled = policies.map((p) => ({ loaded: p, compiled: compilePolicy(p.raw) }));
-  const all = compiled.map((c) => c.compiled);
+  const { compiled, all } = compiledPolicies(policies);
   const ctx = { payloadOrigin: 'int64' as const };
   for (const resource of pin.resources) {
     // rules that cannot apply to this resource are left out (rule-filter.ts proves the engine would skip them)

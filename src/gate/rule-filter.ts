@@ -9,6 +9,7 @@
  */
 import type { CompiledPolicy, CompiledRule } from '../policy/engine.js';
 import { parseKey } from '../policy/expression.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 
 /** An entry compared with a literal string: a plain top-level key, or the `$team` binding. */
@@ -104,6 +105,32 @@ export function policiesFor(
 ): readonly CompiledPolicy[] {
   if (!isPlainObject(resource)) return policies;
   const team = Object.hasOwn(bindings, 'team') ? bindings.team : undefined;
+  // the answer depends on the resource's kind and apiVersion and on $team only (the literals a
+  // gate compares): kept by those, when they are strings or absent
+  const key = filterKey(resource.kind, resource.apiVersion, team);
+  if (key === undefined) return filtered(policies, resource, team);
+  let known = byList.get(policies);
+  if (!known) {
+    known = new BoundedCache(256);
+    byList.set(policies, known);
+  }
+  return known.getOrCreate(key, () => filtered(policies, resource, team));
+}
+
+const byList = new WeakMap<readonly CompiledPolicy[], BoundedCache<string, readonly CompiledPolicy[]>>();
+
+/** What `skips` reads, as text, when each is a string or absent; undefined otherwise. */
+function filterKey(kind: unknown, apiVersion: unknown, team: unknown): string | undefined {
+  const keyable = (v: unknown) => v === undefined || typeof v === 'string';
+  if (!keyable(kind) || !keyable(apiVersion) || !keyable(team)) return undefined;
+  return JSON.stringify([kind, apiVersion, team]); // absent is null here: null itself is not keyed
+}
+
+function filtered(
+  policies: readonly CompiledPolicy[],
+  resource: PlainObject,
+  team: unknown,
+): readonly CompiledPolicy[] {
   let out: CompiledPolicy[] | undefined;
   for (let p = 0; p < policies.length; p++) {
     const policy = policies[p];

@@ -34,24 +34,24 @@ function exact(this: unknown, _key: string, v: unknown): unknown {
   return v;
 }
 
-/** The content key of the user's values, or undefined when they are not plain data. */
-function keyOf(values: readonly unknown[]): string | undefined {
+/**
+ * The content key of the user's values: equal keys, equal values (types, -0 and key order
+ * included). Undefined when they are not plain data or too large to be worth keying.
+ */
+export function valuesKey(values: readonly unknown[]): string | undefined {
+  let key: string;
   try {
-    return JSON.stringify(values, exact);
+    key = JSON.stringify(values, exact);
   } catch (e) {
     if (e instanceof NotPlainData) return undefined;
     throw e;
   }
+  return key.length > MAX_KEY ? undefined : key;
 }
 
-/** `compute()`'s entry for these values, computed once per chart and content. */
-export function cachedValues(
-  chart: Chart,
-  userValues: readonly unknown[],
-  compute: () => ValuesEntry,
-): ValuesEntry {
-  const key = keyOf(userValues);
-  if (key === undefined || key.length > MAX_KEY) return compute();
+/** `compute()`'s entry for these values (`key`: their valuesKey), computed once per chart and content. */
+export function cachedValues(chart: Chart, key: string | undefined, compute: () => ValuesEntry): ValuesEntry {
+  if (key === undefined) return compute();
   let entries = byChart.get(chart);
   if (!entries) {
     entries = new Map();

@@ -7,8 +7,9 @@ import { formatFloat32, goCompare, goJsonMarshal, sortedKeys } from '../go/json-
 import { Base64Error, goBase64Decode, goFilepathJoin } from '../go/misc.js';
 import { intNumber } from '../go/numbers.js';
 import { compileGo, replaceAll } from '../go/regexp.js';
-import { parseRange, parseVersion, ZERO_VERSION } from '../go/semver.js';
+import { parseRange, parseVersion, type Version, ZERO_VERSION } from '../go/semver.js';
 import { goEqualFold, goReplace, goSplit, goToLower, goToUpper, trimCutset } from '../go/strings.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { checkTree, ExpansionBudget } from '../util/expansion-budget.js';
 import { arithmeticFunctions } from './arithmetic.js';
 import { argTypeError, fnError, JpError } from './errors.js';
@@ -20,7 +21,8 @@ import { x509Decode } from './x509.js';
 
 // `yaml` is large and only parse_yaml needs it: loaded on first use, not on every cold start.
 const require = createRequire(import.meta.url);
-const yamlLib = (): typeof import('yaml') => require('yaml');
+let yamlModule: typeof import('yaml') | undefined;
+const yamlLib = (): typeof import('yaml') => (yamlModule ??= require('yaml'));
 
 /** kyverno's validateArg for a string argument (`argument #n is not of type string`). */
 function str(fn: string, args: unknown[], i: number): string {
@@ -189,18 +191,25 @@ function objectFromLists(args: unknown[]): JsonObject {
   return out;
 }
 
+/**
+ * Parsed versions and ranges by text: a policy compares the same few literals for every resource.
+ * Only what parses is kept (a bad range throws each time).
+ */
+const versions = new BoundedCache<string, Version>(512);
+const ranges = new BoundedCache<string, ReturnType<typeof parseRange>>(256);
+
 function semverCompare(args: unknown[]): boolean {
   const v = str('semver_compare', args, 0);
   const r = str('semver_compare', args, 1);
   let version = ZERO_VERSION;
   try {
-    version = parseVersion(v);
+    version = versions.getOrCreate(v, () => parseVersion(v));
   } catch {
     // upstream ignores the parse error (the zero Version)
   }
   let range: ReturnType<typeof parseRange>;
   try {
-    range = parseRange(r);
+    range = ranges.getOrCreate(r, () => parseRange(r));
   } catch (e) {
     throw new JpError((e as Error).message);
   }

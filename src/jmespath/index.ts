@@ -11,7 +11,9 @@
  * Numbers: Go distinguishes float64 (JSON literals, arithmetic) from int/int64 (payload
  * integers) and rejects the latter for `number`-typed arguments, `type()` and `==` against a
  * float. JavaScript has one number type, so we are permissive: every JS number is accepted
- * wherever Go wants a float64, `type(1)` is "number", and `1 == \`1\`` is true. Numbers in
+ * wherever Go wants a float64, `type(1)` is "number", and `1 == \`1\`` is true. One exception,
+ * in kyverno-json's mode (`scan`, not the gate): its arithmetic functions refuse an integer read
+ * from the payload by a field path (payload-ints.ts). Numbers in
  * error texts print as Go prints a float64 (`%v`, e.g. `1e+06`). All other error texts are
  * kyverno-json's.
  *
@@ -111,12 +113,21 @@ function toEvalError(e: unknown): Error {
 }
 
 class JpProgram implements Program {
-  constructor(private readonly ast: AstNode) {}
+  /** @param payloadInts kyverno-json's refusal of payload integers in arithmetic (payload-ints.ts) */
+  constructor(
+    private readonly ast: AstNode,
+    private readonly payloadInts: boolean,
+  ) {}
 
   evaluate(value: unknown, bindings: Bindings): unknown {
     try {
       return withBudget(JP_COST_LIMIT, () =>
-        evaluate(this.ast, value ?? null, { bindings, functions: jpFunctions, root: null }),
+        evaluate(this.ast, value ?? null, {
+          bindings,
+          functions: jpFunctions,
+          root: null,
+          payloadInts: this.payloadInts,
+        }),
       );
     } catch (e) {
       throw toEvalError(e);
@@ -127,23 +138,27 @@ class JpProgram implements Program {
 const cache = new BoundedCache<string, Program>(2048);
 
 /**
+ * @param payloadInts refuse payload integers in kyverno-json's arithmetic (payload-ints.ts)
  * @param strict report unknown functions and wrong arities now (the gate refuses such a policy
  *   before anything runs); without it they surface when the call is evaluated, as in kyverno-json.
  */
-export function compileJp(expression: string, strict = true): Program {
-  const key = `${strict ? 's' : 'l'}${expression}`;
+export function compileJp(expression: string, strict = true, payloadInts = false): Program {
+  const key = `${strict ? 's' : 'l'}${payloadInts ? 'i' : 'n'}${expression}`;
   return cache.getOrCreate(key, () => {
     const ast = parse(expression);
     // the depth check runs always: the interpreter recurses as deep as the AST
     check(ast, strict, 0);
-    return new JpProgram(ast);
+    return new JpProgram(ast, payloadInts);
   });
 }
 
 export const jpCompiler: Compiler = { compile: (e) => compileJp(e, true) };
 
-/** kyverno-json's own timing of function checks: at evaluation (used by `scan`). */
+/** kyverno-json's own timing of function checks: at evaluation. */
 export const jpCompilerDeferred: Compiler = { compile: (e) => compileJp(e, false) };
+
+/** kyverno-json's semantics (`scan`): deferred function checks, payload integers refused by arithmetic. */
+export const jpCompilerKyverno: Compiler = { compile: (e) => compileJp(e, false, true) };
 
 /** Compile (cached) and evaluate `expression` with `@` = value. */
 export function searchJp(expression: string, value: unknown, bindings: Bindings = Bindings.empty): unknown {

@@ -19,6 +19,7 @@ import {
 } from '../expression/values.js';
 import { callFunction, type FunctionTable } from './caller.js';
 import { JpError } from './errors.js';
+import { ARITHMETIC, markPayloadInts } from './payload-ints.js';
 
 export type AstNode = ReturnType<typeof compile>;
 
@@ -26,6 +27,8 @@ export interface Scope {
   readonly bindings: Bindings;
   readonly functions: FunctionTable;
   readonly root: unknown;
+  /** kyverno-json's arithmetic refuses the payload's integers (payload-ints.ts): `scan` only. */
+  readonly payloadInts?: boolean;
 }
 
 function sliceParams(
@@ -80,6 +83,8 @@ export function evaluate(node: AstNode, value: unknown, scope: Scope): unknown {
       const children = node.children;
       const args: unknown[] = [];
       for (let i = 0; i < children.length; i++) args.push(evaluate(children[i], value, scope));
+      if (scope.payloadInts && ARITHMETIC.has(node.name))
+        return callFunction(scope.functions, node.name, markPayloadInts(node.name, children, args));
       return callFunction(scope.functions, node.name, args);
     }
     case 'Variable':

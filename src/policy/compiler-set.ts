@@ -6,7 +6,7 @@
 import { celCompiler } from '../cel/index.js';
 import type { Compiler } from '../expression/compilers.js';
 import type { NumberOrigin } from '../go/values.js';
-import { jpCompiler, jpCompilerDeferred } from '../jmespath/index.js';
+import { jpCompiler, jpCompilerKyverno } from '../jmespath/index.js';
 
 export interface NamedCompiler {
   name: 'jp' | 'cel';
@@ -16,7 +16,7 @@ export interface NamedCompiler {
 }
 
 const JP: NamedCompiler = { name: 'jp', compiler: jpCompiler, origin: 'float64' };
-const JP_DEFERRED: NamedCompiler = { name: 'jp', compiler: jpCompilerDeferred, origin: 'float64' };
+const JP_DEFERRED: NamedCompiler = { name: 'jp', compiler: jpCompilerKyverno, origin: 'float64' };
 const CEL: NamedCompiler = { name: 'cel', compiler: celCompiler, origin: 'int64' };
 
 /**

@@ -44,14 +44,13 @@ export class TemplateCatalog {
         });
       return this.load(resolve(ref));
     }
-    // Fast path for a built-in asked for by name: no scan.
-    if (
-      this.dirs.length === 0 &&
-      this.builtins &&
-      /^[a-z0-9-]+$/.test(ref) &&
-      isChartDir(join(BUILTIN_TEMPLATES_DIR, ref))
-    ) {
-      return this.load(join(BUILTIN_TEMPLATES_DIR, ref));
+    // Fast path for a built-in asked for by name: no scan; once loaded, no look at the disk
+    // either (its chart is served from memory from then on, as load() serves it).
+    if (this.dirs.length === 0 && this.builtins && /^[a-z0-9-]+$/.test(ref)) {
+      const dir = join(BUILTIN_TEMPLATES_DIR, ref);
+      const known = this.loaded.get(dir);
+      if (known) return known;
+      if (isChartDir(dir)) return this.load(dir);
     }
     const entries = this.list();
     for (let i = entries.length - 1; i >= 0; i--) {

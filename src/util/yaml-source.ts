@@ -19,7 +19,10 @@ import { formatBytes } from './read-text-file.js';
 import { EXACT_INPUT_SCHEMA, inexactIntegerError } from './yaml-integers.js';
 
 const require = createRequire(import.meta.url);
-const positionalYaml = (): typeof import('yaml') => require('yaml');
+let yamlModule: typeof import('yaml') | undefined;
+// require() resolves the module's path on every call even when it is loaded (package exports,
+// stat calls): once per process, not once per located finding
+const positionalYaml = (): typeof import('yaml') => (yamlModule ??= require('yaml'));
 
 /** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
 // Merge keys (`<<: *base`) as go-yaml reads them: an implicit type (given as an array to
@@ -65,17 +68,36 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   } catch (e) {
     throw inexactIntegerError(e, text, file) ?? syntaxError(e, text, file);
   }
-  let positional: { finders: NodeFinder[] } | undefined;
-  const positions = () => {
-    if (!positional) {
-      const { LineCounter, parseAllDocuments } = positionalYaml();
-      const lc = new LineCounter();
-      // js-yaml has refused duplicate keys already; `yaml`'s own check compares each key with
-      // every earlier one of its map (quadratic: 23 s for a map of 60,000 keys)
-      const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false }) as Document.Parsed[];
-      positional = { finders: docs.map((d) => new NodeFinder(d, lc)) };
+  // Positions come from `yaml`, parsed on the first locate only. A stream of many documents is
+  // parsed one document at a time, when each can be cut out of the text on its own (see
+  // documentStarts): locating the findings of one ClusterDeployment of a 1,000-document file
+  // then costs that document, not the file.
+  let starts: readonly DocumentStart[] | null | undefined;
+  const finders: (NodeFinder | undefined)[] = [];
+  const finderOf = (index: number): NodeFinder | undefined => {
+    if (starts === undefined) starts = raw.length > 1 ? (documentStarts(text, raw.length) ?? null) : null;
+    if (starts === null) {
+      if (finders.length === 0) {
+        const { LineCounter, parseAllDocuments } = positionalYaml();
+        const lc = new LineCounter();
+        // js-yaml has refused duplicate keys already; `yaml`'s own check compares each key with
+        // every earlier one of its map (quadratic: 23 s for a map of 60,000 keys)
+        const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false }) as Document.Parsed[];
+        for (const d of docs) finders.push(new NodeFinder(d, lc));
+      }
+      return finders[index];
     }
-    return positional;
+    let finder = finders[index];
+    if (!finder && index < starts.length) {
+      const { LineCounter, parseDocument } = positionalYaml();
+      const lc = new LineCounter();
+      const { offset, line } = starts[index];
+      const chunk = text.slice(offset, starts[index + 1]?.offset ?? text.length);
+      const doc = parseDocument(chunk, { lineCounter: lc, uniqueKeys: false });
+      finder = new NodeFinder(doc, lc, line);
+      finders[index] = finder;
+    }
+    return finder;
   };
   const out: SourceDocument[] = [];
   const budget = new ExpansionBudget({ file });
@@ -85,14 +107,43 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     out.push({
       value,
       index,
-      locate: (path, atKey) => {
-        const p = positions();
-        const finder = p.finders[index];
-        return finder?.locate(path, atKey);
-      },
+      locate: (path, atKey) => finderOf(index)?.locate(path, atKey),
     });
   });
   return out;
+}
+
+/** Where a document starts: its offset in the text and the lines before it. */
+interface DocumentStart {
+  offset: number;
+  line: number;
+}
+
+/**
+ * Where each of the `count` documents of a stream starts, when the text can be cut at its
+ * `---` lines: a line that starts with `---` and a space or its end is a document start
+ * wherever it is (YAML forbids it inside any scalar), so the text between two such lines is one
+ * document. Undefined (parse the stream whole) for what would make a cut unsafe: directives and
+ * `...` ends, a `---` line with content after it, a block scalar at the root (js-yaml reads a
+ * `---` line inside one as text), other line breaks than \n, a byte order mark, and any count
+ * that does not match js-yaml's.
+ */
+function documentStarts(text: string, count: number): DocumentStart[] | undefined {
+  if (/[\r\u2028\u2029\ufeff]/.test(text) || /^(?:%|\.\.\.|[|>])/m.test(text)) return undefined;
+  const starts: DocumentStart[] = [];
+  const marker = /^---(?=[ \t\n]|$)(.*)$/gm;
+  let line = 0;
+  let counted = 0; // offset up to which `line` counts the line breaks
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    if (!/^[ \t]*(?:#.*)?$/.test(m[1])) return undefined;
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    counted = m.index;
+    starts.push({ offset: m.index, line });
+  }
+  // what comes before the first `---` is a document when it holds more than blank lines and comments
+  const first = starts[0]?.offset ?? text.length;
+  if (first !== 0 && /^[ \t]*[^\s#]/m.test(text.slice(0, first))) starts.unshift({ offset: 0, line: 0 });
+  return starts.length === count ? starts : undefined;
 }
 
 /**
@@ -178,9 +229,11 @@ function syntaxError(e: unknown, text: string, file: string): ClustermintError {
 export class NodeFinder {
   private readonly pairsByMap = new WeakMap<object, Map<string, Pair>>();
 
+  /** @param lineOffset lines of the text before the one `doc` was parsed from (a cut-out document) */
   constructor(
     private readonly doc: Document,
     private readonly lc: LineCounter,
+    private readonly lineOffset = 0,
   ) {}
 
   /** The pair of a map with this key (the first, as `yaml` finds it); scalar keys compare as text. */
@@ -208,7 +261,7 @@ export class NodeFinder {
     const at = (node: unknown): Position | undefined => {
       if (!isNode(node) || !node.range) return undefined;
       const pos = this.lc.linePos(node.range[0]);
-      return { line: pos.line, col: pos.col };
+      return { line: pos.line + this.lineOffset, col: pos.col };
     };
     let node: unknown = this.doc.contents;
     let found = at(node);

@@ -74,12 +74,34 @@ export function validateObject(o: PlainObject): Violation[] {
   }
   // The API server drops null fields before it validates, so a rendered `id:` with no value
   // is not an error there; validate what it would store.
-  const stored = withoutNulls(o);
+  const stored = hasNull(o) ? withoutNulls(o) : o;
   if (!validate(stored)) {
     for (const p of describeSchemaErrors(validate.errors, stored))
       out.push(err(formatPath(p.path), p.message));
   }
   return out;
+}
+
+/**
+ * Whether withoutNulls would change the tree: a null map value, or a map that is not an ordinary
+ * object. A walk that allocates nothing, for the usual rendered object (none of either).
+ */
+function hasNull(v: unknown): boolean {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && typeof x === 'object' && hasNull(x)) return true;
+    }
+    return false;
+  }
+  if (!isPlainObject(v)) return false;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return true;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const x = v[keys[i]];
+    if (x === null || (typeof x === 'object' && hasNull(x))) return true;
+  }
+  return false;
 }
 
 /**

@@ -3,7 +3,7 @@
 // hide (-0, NaN, infinities, undefined, a string that looks like a tag) is a different entry.
 import { describe, expect, it } from 'vitest';
 import { runChart } from '../../src/gate/chart-pipeline.js';
-import { cachedValues } from '../../src/gate/values-cache.js';
+import { cachedValues, valuesKey } from '../../src/gate/values-cache.js';
 import { toYaml } from '../../src/render/functions/to-yaml.js';
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
 
@@ -30,7 +30,7 @@ describe('values computed once per content', () => {
   it('keeps apart what JSON text would confuse', () => {
     let calls = 0;
     const entry = (v: unknown) =>
-      cachedValues(chart, [v], () => {
+      cachedValues(chart, valuesKey([v]), () => {
         calls++;
         return { values: { v } as Record<string, unknown>, problems: [] };
       });

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Document, isMap, isSeq, visit } from 'yaml';
 import type { ClustermintError } from '../../src/util/errors.js';
-import { locateInYaml, parseYamlSource, yamlLocator } from '../../src/util/yaml-source.js';
+import { locateInYaml, NodeFinder, parseYamlSource, yamlLocator } from '../../src/util/yaml-source.js';
 import { countArraySteps } from '../helpers/count-work.js';
 
 const require = createRequire(import.meta.url);
@@ -71,6 +71,41 @@ describe('locating a path in a YAML source', () => {
     const docs = parseYamlSource('a: 1\n---\nb:\n  c: 2\n', 'two.yaml');
     expect(docs[1].locate(['b', 'c'])).toEqual({ line: 4, col: 6 });
     expect(locateInYaml('x:\n  - y: 1\n', ['x', 0, 'y'], true)).toEqual({ line: 2, col: 5 });
+  });
+
+  it('locates in each document of a stream as a parse of the whole stream does', () => {
+    // cut at `---` lines (one document parsed at a time) where that is safe, whole otherwise
+    const streams = [
+      'a: 1\n---\nb:\n  c: [x, {d: 2}]\n---\n# only a comment\n---\nkey: |\n  text\n  --- not a marker\n',
+      '# head comment\n\n---\nfirst: 1\n--- # a comment on the marker\nsecond:\n  - 1\n  - two: 2\n',
+      'x: 1\n---\n---\ny: &a {k: v}\nz: *a\n',
+      '---\n|\n  literal\n---\nafter: 1\n', // a root block scalar: whole parse
+      '%YAML 1.2\n---\na: 1\n...\n---\nb: 2\n', // directives and ends: whole parse
+      '--- {a: 1}\n--- [1, 2]\n', // content on the marker line: whole parse
+      'a: 1\r\n---\r\nb: 2\r\n', // CRLF: whole parse
+      `${Array.from({ length: 30 }, (_, i) => `name: n${i}\nspec:\n  list:\n  - k: ${i}\n    v: "${'x'.repeat(i)}"\n`).join('---\n')}`,
+    ];
+    const leafPaths = (v: unknown, at: (string | number)[] = []): (string | number)[][] => {
+      if (Array.isArray(v)) return [at, ...v.flatMap((x, i) => leafPaths(x, [...at, i]))];
+      if (v !== null && typeof v === 'object')
+        return [at, ...Object.entries(v).flatMap(([k, x]) => leafPaths(x, [...at, k]))];
+      return [at];
+    };
+    for (const text of streams) {
+      const lc = new yamlModule.LineCounter();
+      const whole = yamlModule
+        .parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false })
+        .map((d) => new NodeFinder(d as Document, lc));
+      for (const doc of parseYamlSource(text, 'stream.yaml')) {
+        for (const path of leafPaths(doc.value)) {
+          for (const atKey of [false, true]) {
+            expect(doc.locate(path, atKey), `${JSON.stringify(text)} ${doc.index} ${path}`).toEqual(
+              whole[doc.index].locate(path, atKey),
+            );
+          }
+        }
+      }
+    }
   });
 
   it('locating every key of a map is linear work: 4x the keys, about 4x the item reads', () => {

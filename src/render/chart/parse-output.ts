@@ -65,22 +65,38 @@ function remember(key: string, docs: ParsedDocument[]): void {
 /**
  * Names for which parsing commutes with renaming. A DNS-1123 name has no YAML indicator, quote,
  * escape or space, so replacing it in the text by another such string of the same length keeps
- * every token, line and column; one of the letters g h j k m p q v w y z makes every plain
- * scalar that holds it a string under the core schema (no null, bool, int, float or .inf/.nan
- * has them), and keeps keys that hold it from being array indices (which would reorder keys).
+ * every token, line and column. The stand-in (`zzz...`) makes every plain scalar that holds it a
+ * string under the core schema (no null, bool, int, float or .inf/.nan has a `z`); the real name
+ * does too when it has one of the letters g h j k m p q v w y z (STRING_LETTER), and then keys
+ * that hold it cannot be array indices (which would reorder keys) either. A name without such a
+ * letter (`c12`, `dev-01`) is checked instead: every string and key the renaming changed must
+ * still read as a string (no implicit type of the schema resolves it), else the text is parsed.
  */
 const RENAMEABLE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const STRING_LETTER = /[ghjkmpqvwyz]/;
+
+/** Implicit types of the parse schema: a plain scalar one of them resolves is not a string. */
+const IMPLICIT_TYPES = (CORE_WITH_MERGE as unknown as { compiledImplicit: jsyaml.Type[] }).compiledImplicit;
+
+/** Whether js-yaml would read this text, written as a plain scalar, as a string. */
+function readsAsString(text: string): boolean {
+  for (const t of IMPLICIT_TYPES) if (t.resolve?.(text)) return false;
+  return true;
+}
+
+/** Thrown by `renamed` when a renamed string might not read as a string: parse the text instead. */
+class NotRenameable extends Error {}
 
 /**
  * The parse of `text` from the parse of the same text with the name replaced by a stand-in of
  * its length (`zzz...`), renamed back: a new name with the same values costs a string replace
  * and a copy instead of a YAML parse. Undefined (parse normally) when the name is not
  * RENAMEABLE, when the stand-in already occurs in the text or the replacement is not exactly
- * reversible, and when the stand-in text does not parse (so errors quote the real text).
+ * reversible, when the stand-in text does not parse (so errors quote the real text), and when a
+ * renamed string might read as another type.
  */
 function parseRenamed(template: string, text: string, name: string): ParsedDocument[] | undefined {
-  if (name.length < 3 || !RENAMEABLE.test(name) || !STRING_LETTER.test(name)) return undefined;
+  if (name.length < 3 || !RENAMEABLE.test(name)) return undefined;
   const standIn = 'z'.repeat(name.length);
   if (text.includes(standIn)) return undefined;
   const neutral = text.replaceAll(name, standIn);
@@ -96,26 +112,80 @@ function parseRenamed(template: string, text: string, name: string): ParsedDocum
     }
     remember(key, docs);
   }
-  const rename = (v: unknown): unknown => renamed(v, standIn, name);
-  return docs.map((d) =>
-    Object.freeze({ ...d, object: rename(d.object) as PlainObject, text: d.text.replaceAll(standIn, name) }),
-  );
+  const check = !STRING_LETTER.test(name);
+  const rename = (v: unknown): unknown => renamed(v, standIn, name, check);
+  try {
+    return docs.map((d) =>
+      Object.freeze({
+        ...d,
+        object: rename(d.object) as PlainObject,
+        text: d.text.replaceAll(standIn, name),
+      }),
+    );
+  } catch (e) {
+    if (e instanceof NotRenameable) return undefined;
+    throw e;
+  }
 }
 
-/** A frozen copy of a parsed tree with `from` replaced by `to` in every string and key. */
-function renamed(v: unknown, from: string, to: string): unknown {
-  if (typeof v === 'string') return v.includes(from) ? v.replaceAll(from, to) : v;
-  if (v === null || typeof v !== 'object') return v;
+/**
+ * Whether a (frozen, cached) parsed subtree holds the stand-in it was parsed with, in a string
+ * or a key. A subtree without it is shared by every renamed copy instead of copied. Each parsed
+ * tree comes from one neutral text, so from one stand-in: the answer never changes.
+ */
+const holdsStandIn = new WeakMap<object, boolean>();
+
+function holds(v: object, from: string): boolean {
+  const known = holdsStandIn.get(v);
+  if (known !== undefined) return known;
+  let found = false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && !found; i++) found = holdsValue(v[i], from);
+  } else {
+    const src = v as PlainObject;
+    for (const k of Object.keys(src)) {
+      if (k.includes(from) || holdsValue(src[k], from)) {
+        found = true;
+        break;
+      }
+    }
+  }
+  holdsStandIn.set(v, found);
+  return found;
+}
+
+function holdsValue(v: unknown, from: string): boolean {
+  if (typeof v === 'string') return v.includes(from);
+  return v !== null && typeof v === 'object' && holds(v, from);
+}
+
+/**
+ * A frozen copy of a parsed tree with `from` replaced by `to` in every string and key; subtrees
+ * without `from` are shared. With `check`, a changed string or key that might not read as a
+ * string throws NotRenameable.
+ */
+function renamed(v: unknown, from: string, to: string, check: boolean): unknown {
+  if (typeof v === 'string') {
+    if (!v.includes(from)) return v;
+    const out = v.replaceAll(from, to);
+    if (check && !readsAsString(out)) throw new NotRenameable();
+    return out;
+  }
+  if (v === null || typeof v !== 'object' || !holds(v, from)) return v;
   if (Array.isArray(v)) {
     const out = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = renamed(v[i], from, to);
+    for (let i = 0; i < v.length; i++) out[i] = renamed(v[i], from, to, check);
     return Object.freeze(out);
   }
   const src = v as PlainObject;
   const out: PlainObject = {};
   for (const k of Object.keys(src)) {
-    const key = k.includes(from) ? k.replaceAll(from, to) : k;
-    const value = renamed(src[k], from, to);
+    let key = k;
+    if (k.includes(from)) {
+      key = k.replaceAll(from, to);
+      if (check && !readsAsString(key)) throw new NotRenameable();
+    }
+    const value = renamed(src[k], from, to, check);
     // `__proto__` is defined, never assigned: it stays a plain own key, as js-yaml made it
     if (key === '__proto__')
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });

@@ -14,6 +14,8 @@
 //     (Go: unequal), and never reaches type() or a number-typed argument (Go: an error);
 //   - "types are not comparable, X - Y" errors only name kinds clustermint can know (no integral
 //     float64, no foreach index, no payload integer returned by an expression);
+//   - an integral float64 of the payload (`-1.0`) never reaches kyverno's arithmetic (clustermint
+//     reads it as an integer, which that arithmetic refuses);
 //   - payload and literal numbers stay below 1e6 (Go prints an integral float64 from 1e6 on as
 //     `1e+06`, an int64 as `1000000`);
 //   - no JMESPath syntax errors (their texts are the npm parser's).

@@ -244,6 +244,9 @@ export const FUNCTIONS: Record<string, FnSpec> = {
       if (a.length === 0) return ERR;
       if (!a.every((e) => isNumber(e))) return UNKNOWN;
       if (!a.every((e) => isF64(e))) return UNKNOWN; // Go: invalid operand; clustermint adds them
+      // an integral float64 (`-1.0` in the payload) is an integer to JavaScript: clustermint's scan
+      // refuses it as kyverno-json refuses the payload's integers (src/jmespath/payload-ints.ts)
+      if (a.length > 1 && a.some((e) => e instanceof GoFloat)) return UNKNOWN;
       return ok(f64(a.reduce<number>((s, e) => s + num(e as number), 0)));
     },
   },

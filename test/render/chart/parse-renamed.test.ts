@@ -41,7 +41,11 @@ describe('parsing a rendered template with the release name', () => {
     'dev-eu', // the usual case
     'dev-eu-2', // same length as another
     'prod.west-1.k8s', // dots
-    'abc', // no letter that keeps scalars strings: parsed as usual
+    'abc', // no letter that keeps scalars strings: each renamed string is checked
+    'c12',
+    'dev-01',
+    '1e3', // a float when it stands alone
+    '123', // an int
     'yes', // YAML 1.1 boolean, a string in the core schema
     'null-cluster',
     'x'.repeat(70), // longer than a label: the charts truncate it
