@@ -364,10 +364,7 @@ function buildChart(
         here(options),
       );
     }
-    const hint = closest(
-      name,
-      Object.keys(hb.helpers).filter((h) => !INTERNAL_HELPERS.has(h)),
-    );
+    const hint = closest(name, functionNames());
     return locate(
       new FunctionError(
         `unknown function ${JSON.stringify(name)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}`,
@@ -375,6 +372,9 @@ function buildChart(
       here(options),
     );
   };
+  // every function a chart may name (for suggestions), taken before unusedHelpersGone drops some
+  let allFunctions: string[] | undefined;
+  const functionNames = () => allFunctions ?? Object.keys(hb.helpers).filter((h) => !INTERNAL_HELPERS.has(h));
   /** The one argument and the options of a block built-in, or a located error for any other use. */
   const blockCall = (name: string, argsAndOptions: unknown[]): [unknown, HelperOptions] => {
     const options = argsAndOptions.pop() as HelperOptions;
@@ -642,6 +642,9 @@ function buildChart(
     return '';
   });
 
+  allFunctions = functionNames();
+  unusedHelpersGone(hb, templates);
+
   return {
     defines: [...defines.keys()].sort(),
     render(context: object, limits?: Partial<WorkLimits>): RenderedTemplate[] {
@@ -656,6 +659,27 @@ function buildChart(
       return outputs;
     },
   };
+}
+
+/** Block built-ins the runtime calls itself (`{{#list}}` over an array runs `each`). */
+const BUILT_IN_BLOCKS = new Set(['each', 'if', 'unless', 'with', 'lookup']);
+
+/**
+ * Handlebars' runtime copies and wraps every registered helper on each top-level call (its
+ * `_setup`, so that each can be handed `lookupProperty`): with the ~200 chart functions that was a
+ * third of a render. A template can only call a helper by writing its name, so a chart keeps the
+ * helpers whose names are words of its templates' text (an over-approximation: a name in a
+ * comment or a string stays too) and the internal ones; the rest are unregistered once built.
+ */
+function unusedHelpersGone(hb: typeof Handlebars, templates: readonly TemplateSource[]): void {
+  const words = new Set<string>();
+  // handlebars' identifiers: runs of what its lexer's ID rule takes
+  for (const t of templates)
+    for (const w of t.source.match(/[^\s!"#%&'()*+,./;<=>@[\\\]^`{|}~]+/g) ?? []) words.add(w);
+  for (const name of Object.keys(hb.helpers)) {
+    if (INTERNAL_HELPERS.has(name) || BUILT_IN_BLOCKS.has(name) || words.has(name)) continue;
+    hb.unregisterHelper(name);
+  }
 }
 
 /** Turns anything thrown during execution into a located ClustermintError (innermost place wins). */
