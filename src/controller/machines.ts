@@ -86,7 +86,16 @@ export interface MachineContext {
   joinToken: string;
   /** Shortest retry a transient provider error asked for during this pass. */
   retryAfterMs?: number;
+  /**
+   * Machines this pass created that came up Ready at once, plus machines it deleted that went at
+   * once: changes the plans of the pass did not see (the pass plans again: phases/pass.ts).
+   */
+  settled?: number;
 }
+
+const noteSettled = (ctx: MachineContext): void => {
+  ctx.settled = (ctx.settled ?? 0) + 1;
+};
 
 export const machineId = (m: { metadata: { namespace?: string; name: string } }): string =>
   `${m.metadata.namespace ?? 'default'}/${m.metadata.name}`;
@@ -187,6 +196,7 @@ export async function createMachine(
     `created ${spec.role} machine ${name} (${spec.version}${spec.failureDomain ? `, ${spec.failureDomain}` : ''})`,
   );
   await startMachine(ctx, m, recipe);
+  if (m.status?.ready) noteSettled(ctx);
   return m;
 }
 
@@ -378,5 +388,5 @@ export async function deleteMachine(ctx: MachineContext, m: Machine, why: string
     'MachineDeleting',
     `deleting machine ${m.metadata.name} (${m.spec.version}): ${why}`,
   );
-  await syncMachine(ctx, m, () => undefined);
+  if (!(await syncMachine(ctx, m, () => undefined))) noteSettled(ctx);
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { kubernetesVersion } from '../../domain/kubernetes-version.js';
 import { planControlPlaneUpgrade } from '../../domain/upgrade-path.js';
-import type { RenderedObject as ProviderObject } from '../../providers/contract.js';
+import type { InfraClusterStatus, RenderedObject as ProviderObject } from '../../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../../providers/errors.js';
 import { getCondition, removeCondition } from '../conditions.js';
 import { type DesiredCluster, DesiredStateError, desiredCluster } from '../desired.js';
@@ -19,8 +19,13 @@ import { adoptedClusterOf, reconcileAdopted } from './adopted.js';
 import { decideApply } from './apply.js';
 import { capiFor, reconcileCapi } from './capi/index.js';
 import type { PassContext } from './context.js';
-import { controlPlaneStrategy, recordControlPlane } from './control-plane/index.js';
-import { finishPass } from './finish.js';
+import {
+  type ControlPlaneFrame,
+  type ControlPlaneStrategy,
+  controlPlaneStrategy,
+  recordControlPlane,
+} from './control-plane/index.js';
+import { finishPass, tellConditionChanges } from './finish.js';
 import { checkHealth } from './health.js';
 import { reconcileInfrastructure } from './infrastructure.js';
 import { syncMachines } from './machine-sync.js';
@@ -129,7 +134,45 @@ async function reconcileCluster(
   const target = kubernetesVersion(binding.spec.version);
   const frame = { ctx, desired: d, clusterId, target };
   const strategy = controlPlaneStrategy(frame, binding);
+  // A round plans on the machines as they were when it began. When a machine it created came up
+  // Ready at once, or one it deleted went at once (a fast provider), the next round plans on the
+  // new state within this pass, as the next pass would have: one pass goes as far as it can.
+  // Each round tells its condition transitions, so the events are those of separate passes.
+  const before = outcomes.length;
+  for (let round = 1; ; round++) {
+    outcomes.length = before;
+    const settled = mctx.settled ?? 0;
+    await machineRound(ctx, {
+      desired: d,
+      refusal,
+      outcomes,
+      mctx,
+      frame,
+      strategy,
+      infrastructure: infra.status,
+    });
+    if ((mctx.settled ?? 0) === settled || round >= MAX_ROUNDS) return;
+    await tellConditionChanges(ctx);
+  }
+}
 
+/** Rounds of one pass at most (a large pool rolling one machine at a time goes on in the next pass). */
+const MAX_ROUNDS = 50;
+
+interface Round {
+  desired: DesiredCluster;
+  refusal: Refusal | undefined;
+  outcomes: PhaseOutcome[];
+  mctx: MachineContext;
+  frame: ControlPlaneFrame;
+  strategy: ControlPlaneStrategy;
+  infrastructure: InfraClusterStatus;
+}
+
+/** Control plane (prepare) -> machine sync -> health -> control plane (roll) -> workers -> summary. */
+async function machineRound(ctx: PassContext, r: Round): Promise<void> {
+  const { desired: d, refusal, outcomes, mctx, frame, strategy } = r;
+  const { target } = frame;
   const stored = await listMachines(ctx.o.store, ctx.ns, ctx.cd.metadata.name);
   const prepared = await strategy.prepare(stored);
   outcomes.push(prepared.outcome);
@@ -147,7 +190,7 @@ async function reconcileCluster(
   const steps = plan.ok ? plan.steps : [];
   const rolled = await strategy.roll({
     machineContext: mctx,
-    infrastructure: infra.status,
+    infrastructure: r.infrastructure,
     machines,
     unhealthy: health.unhealthy,
     workersRolling: pools.some((p) => p.tracked && p.rolling),
