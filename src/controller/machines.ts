@@ -91,6 +91,8 @@ export interface MachineContext {
    * once: changes the plans of the pass did not see (the pass plans again: phases/pass.ts).
    */
   settled?: number;
+  /** Names of the machines this pass deleted that went at once (their stored object is gone). */
+  gone?: Set<string>;
 }
 
 const noteSettled = (ctx: MachineContext): void => {
@@ -388,5 +390,8 @@ export async function deleteMachine(ctx: MachineContext, m: Machine, why: string
     'MachineDeleting',
     `deleting machine ${m.metadata.name} (${m.spec.version}): ${why}`,
   );
-  if (!(await syncMachine(ctx, m, () => undefined))) noteSettled(ctx);
+  if (await syncMachine(ctx, m, () => undefined)) return;
+  noteSettled(ctx);
+  ctx.gone ??= new Set();
+  ctx.gone.add(m.metadata.name);
 }

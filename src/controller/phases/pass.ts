@@ -5,6 +5,7 @@
  * requeueing; the pass merges them.
  */
 import { createHash } from 'node:crypto';
+import type { Machine } from '../../api/machine.js';
 import { kubernetesVersion } from '../../domain/kubernetes-version.js';
 import { planControlPlaneUpgrade } from '../../domain/upgrade-path.js';
 import type { InfraClusterStatus, RenderedObject as ProviderObject } from '../../providers/contract.js';
@@ -15,6 +16,7 @@ import { listMachines, type MachineContext } from '../machines.js';
 import { upgradeConcurrency } from '../planners/rolled-version.js';
 import type { ReconcileResult } from '../runtime.js';
 import type { Refusal } from '../status.js';
+import { writeBatchOf } from '../write-batch.js';
 import { adoptedClusterOf, reconcileAdopted } from './adopted.js';
 import { decideApply } from './apply.js';
 import { capiFor, reconcileCapi } from './capi/index.js';
@@ -88,6 +90,22 @@ export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> 
     ctx.cond('Ready', 'False', e.reason, e.message);
     return finishPass(ctx, {});
   }
+  // The machine phases and the status in few commits (write-batch.ts: providers' changes commit first).
+  const batch = writeBatchOf(ctx.o.store);
+  batch?.begin();
+  try {
+    return await reconcileDesired(ctx, desired, refusal);
+  } finally {
+    batch?.end();
+  }
+}
+
+/** The cluster's phases, then the status. */
+async function reconcileDesired(
+  ctx: PassContext,
+  desired: DesiredCluster,
+  refusal: Refusal | undefined,
+): Promise<ReconcileResult> {
   // Kept across a provider error that ends the phases early: what they said still counts.
   const outcomes: PhaseOutcome[] = [];
   try {
@@ -139,10 +157,11 @@ async function reconcileCluster(
   // new state within this pass, as the next pass would have: one pass goes as far as it can.
   // Each round tells its condition transitions, so the events are those of separate passes.
   const before = outcomes.length;
+  let stored = await listMachines(ctx.o.store, ctx.ns, ctx.cd.metadata.name);
   for (let round = 1; ; round++) {
     outcomes.length = before;
     const settled = mctx.settled ?? 0;
-    await machineRound(ctx, {
+    const machines = await machineRound(ctx, stored, {
       desired: d,
       refusal,
       outcomes,
@@ -153,6 +172,11 @@ async function reconcileCluster(
     });
     if ((mctx.settled ?? 0) === settled || round >= MAX_ROUNDS) return;
     await tellConditionChanges(ctx);
+    // The pass's own writes kept these as stored: the next round needs no new list, only the
+    // store's order (by name) and without the machines that went.
+    stored = machines
+      .filter((m) => !mctx.gone?.has(m.metadata.name))
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   }
 }
 
@@ -169,11 +193,13 @@ interface Round {
   infrastructure: InfraClusterStatus;
 }
 
-/** Control plane (prepare) -> machine sync -> health -> control plane (roll) -> workers -> summary. */
-async function machineRound(ctx: PassContext, r: Round): Promise<void> {
+/**
+ * Control plane (prepare) -> machine sync -> health -> control plane (roll) -> workers ->
+ * summary, on the stored machines; returns the machines after it (created ones included).
+ */
+async function machineRound(ctx: PassContext, stored: readonly Machine[], r: Round): Promise<Machine[]> {
   const { desired: d, refusal, outcomes, mctx, frame, strategy } = r;
   const { target } = frame;
-  const stored = await listMachines(ctx.o.store, ctx.ns, ctx.cd.metadata.name);
   const prepared = await strategy.prepare(stored);
   outcomes.push(prepared.outcome);
   if (prepared.endpoint) mctx.endpoint = prepared.endpoint;
@@ -224,6 +250,7 @@ async function machineRound(ctx: PassContext, r: Round): Promise<void> {
     workers,
     refusal,
   });
+  return machines;
 }
 
 /** The kubeadm-style join token of a deployment's machines (derived from its uid). */
