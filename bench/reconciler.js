@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 import { createController } from '../dist/controller/index.js';
 import { embeddedRegistry, ManualClock, SimulatedCloud } from '../dist/providers/index.js';
 import { TemplateCatalog } from '../dist/resolve/catalog.js';
@@ -120,6 +121,8 @@ export async function benchReconciler({
         cd.status?.observedGeneration === cd.metadata.generation,
     );
     const memory = memoryFigures(dir);
+    // BENCH_HEAP_SNAPSHOT=path: a heap snapshot of the controller after the upgrade
+    if (process.env.BENCH_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     const machines = (await store.list({ apiVersion: 'clustermint.io/v1alpha1', kind: 'Machine' })).items;
     const upToDate = machines.filter((m) => m.status?.kubeletVersion?.startsWith('v1.34.1')).length;
     return {
