@@ -16,6 +16,7 @@ import { deleteDeployment } from './phases/deletion.js';
 import { reconcileLive } from './phases/pass.js';
 import type { ReconcileResult, Reconciler } from './runtime.js';
 import { splitKey } from './runtime.js';
+import { committingRegistry, writeBatchOf } from './write-batch.js';
 
 export type { Endpoint } from '../providers/contract.js';
 export type { DeploymentReconcilerOptions } from './phases/context.js';
@@ -28,7 +29,13 @@ export type {
 const CD_TYPE = { apiVersion: 'clustermint.io/v1alpha1', kind: 'ClusterDeployment' };
 
 export class DeploymentReconciler implements Reconciler {
-  constructor(readonly o: DeploymentReconcilerOptions) {}
+  readonly o: DeploymentReconcilerOptions;
+
+  constructor(o: DeploymentReconcilerOptions) {
+    // With a store that batches writes, providers' changes commit what a pass wrote first.
+    const batch = writeBatchOf(o.store);
+    this.o = batch ? { ...o, registry: committingRegistry(o.registry, batch) } : o;
+  }
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const { namespace, name } = splitKey(key);

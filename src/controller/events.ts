@@ -67,8 +67,6 @@ export class EventRecorder {
   private readonly lastRecorded = new Map<string, number>();
   /** While deferring (a reconcile pass): events recorded but not yet stored. */
   private pending: NewObject[] | undefined;
-  /** Events recorded by this process (also when storing them failed). */
-  readonly recorded: EventInput[] = [];
 
   constructor(
     private readonly store: Store,
@@ -81,7 +79,6 @@ export class EventRecorder {
 
   async record(e: EventInput): Promise<void> {
     const now = this.clock.now();
-    this.recorded.push(e);
     this.onEvent?.(e);
     const digest = createHash('sha256')
       .update(JSON.stringify([e.involved.name, e.reason, e.message, now]))

@@ -86,7 +86,18 @@ export interface MachineContext {
   joinToken: string;
   /** Shortest retry a transient provider error asked for during this pass. */
   retryAfterMs?: number;
+  /**
+   * Machines this pass created that came up Ready at once, plus machines it deleted that went at
+   * once: changes the plans of the pass did not see (the pass plans again: phases/pass.ts).
+   */
+  settled?: number;
+  /** Names of the machines this pass deleted that went at once (their stored object is gone). */
+  gone?: Set<string>;
 }
+
+const noteSettled = (ctx: MachineContext): void => {
+  ctx.settled = (ctx.settled ?? 0) + 1;
+};
 
 export const machineId = (m: { metadata: { namespace?: string; name: string } }): string =>
   `${m.metadata.namespace ?? 'default'}/${m.metadata.name}`;
@@ -187,6 +198,7 @@ export async function createMachine(
     `created ${spec.role} machine ${name} (${spec.version}${spec.failureDomain ? `, ${spec.failureDomain}` : ''})`,
   );
   await startMachine(ctx, m, recipe);
+  if (m.status?.ready) noteSettled(ctx);
   return m;
 }
 
@@ -378,5 +390,8 @@ export async function deleteMachine(ctx: MachineContext, m: Machine, why: string
     'MachineDeleting',
     `deleting machine ${m.metadata.name} (${m.spec.version}): ${why}`,
   );
-  await syncMachine(ctx, m, () => undefined);
+  if (await syncMachine(ctx, m, () => undefined)) return;
+  noteSettled(ctx);
+  ctx.gone ??= new Set();
+  ctx.gone.add(m.metadata.name);
 }

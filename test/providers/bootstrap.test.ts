@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { cloudConfigYaml } from '../../src/providers/bootstrap/cloud-config.js';
 import { MAX_USER_DATA_BYTES } from '../../src/providers/bootstrap/inspect.js';
 import type { BootstrapInput, BootstrapRole } from '../../src/providers/contract.js';
 import {
@@ -159,6 +160,47 @@ describe('k0s user data', () => {
       expect(call).toThrow(TerminalProviderError);
       expect(call).toThrow(message);
     }
+  });
+});
+
+describe('cloud-config YAML', () => {
+  // The generators dump the part after hostname and fqdn once per cluster and role (a cache):
+  // the text must be the whole document's dump, for names YAML would quote too.
+  it('is the dump of the whole document, for every role, generator and machine name', async () => {
+    const names = [
+      'demo-worker',
+      'w-0a1b2',
+      '123',
+      '1e3',
+      '0x1f',
+      'true',
+      'null',
+      'yes',
+      'on',
+      'n',
+      '0o17',
+      'inf',
+    ];
+    for (const generate of [k0sUserData, kubeadmUserData])
+      for (const role of ROLES)
+        for (const machineName of names) {
+          const extra: Partial<BootstrapInput> = { machineName };
+          if (generate === kubeadmUserData && role !== 'control-plane-init') extra.joinToken = KUBEADM_TOKEN;
+          const data = generate(input(role, extra));
+          const doc = parse(data.userData) as Record<string, unknown>;
+          expect(doc.hostname).toBe(machineName);
+          expect(data.userData).toBe(
+            `#cloud-config\n${stringify(doc, { lineWidth: 0, minContentWidth: 0 })}`,
+          );
+          expect(cloudConfigYaml(doc)).toBe(stringify(doc, { lineWidth: 0, minContentWidth: 0 }));
+        }
+  });
+
+  it('dumps documents of other shapes whole', () => {
+    const doc = { hostname: 'a', fqdn: 'a', runcmd: ['x'], when: new Date(0), n: 1 };
+    expect(cloudConfigYaml(doc)).toBe(stringify(doc, { lineWidth: 0, minContentWidth: 0 }));
+    const other = { runcmd: ['x'], hostname: 'b', fqdn: 'b' };
+    expect(cloudConfigYaml(other)).toBe(stringify(other, { lineWidth: 0, minContentWidth: 0 }));
   });
 });
 

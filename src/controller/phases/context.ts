@@ -55,6 +55,8 @@ export class PassContext {
   /** The status this pass writes (a copy of the stored one to start with). */
   readonly status: DeploymentStatus;
   readonly oldConditions: readonly Condition[];
+  /** The conditions the pass's transition events were last told from (a round of the pass moves it on). */
+  toldConditions: readonly Condition[];
   conditions: Condition[];
   /** The namespace's ClusterTemplateChains, read once at the start of the pass. */
   chains: KubeObject[] = [];
@@ -71,6 +73,7 @@ export class PassContext {
     this.status = JSON.parse(JSON.stringify(cd.status ?? {})) as DeploymentStatus;
     this.oldConditions = this.status.conditions ?? [];
     this.conditions = [...this.oldConditions];
+    this.toldConditions = this.oldConditions;
     this.ns = cd.metadata.namespace ?? 'default';
   }
 

@@ -5,9 +5,10 @@
  * requeueing; the pass merges them.
  */
 import { createHash } from 'node:crypto';
+import type { Machine } from '../../api/machine.js';
 import { kubernetesVersion } from '../../domain/kubernetes-version.js';
 import { planControlPlaneUpgrade } from '../../domain/upgrade-path.js';
-import type { RenderedObject as ProviderObject } from '../../providers/contract.js';
+import type { InfraClusterStatus, RenderedObject as ProviderObject } from '../../providers/contract.js';
 import { isTerminalProviderError, isTransientProviderError } from '../../providers/errors.js';
 import { getCondition, removeCondition } from '../conditions.js';
 import { type DesiredCluster, DesiredStateError, desiredCluster } from '../desired.js';
@@ -15,12 +16,18 @@ import { listMachines, type MachineContext } from '../machines.js';
 import { upgradeConcurrency } from '../planners/rolled-version.js';
 import type { ReconcileResult } from '../runtime.js';
 import type { Refusal } from '../status.js';
+import { writeBatchOf } from '../write-batch.js';
 import { adoptedClusterOf, reconcileAdopted } from './adopted.js';
 import { decideApply } from './apply.js';
 import { capiFor, reconcileCapi } from './capi/index.js';
 import type { PassContext } from './context.js';
-import { controlPlaneStrategy, recordControlPlane } from './control-plane/index.js';
-import { finishPass } from './finish.js';
+import {
+  type ControlPlaneFrame,
+  type ControlPlaneStrategy,
+  controlPlaneStrategy,
+  recordControlPlane,
+} from './control-plane/index.js';
+import { finishPass, tellConditionChanges } from './finish.js';
 import { checkHealth } from './health.js';
 import { reconcileInfrastructure } from './infrastructure.js';
 import { syncMachines } from './machine-sync.js';
@@ -83,6 +90,22 @@ export async function reconcileLive(ctx: PassContext): Promise<ReconcileResult> 
     ctx.cond('Ready', 'False', e.reason, e.message);
     return finishPass(ctx, {});
   }
+  // The machine phases and the status in few commits (write-batch.ts: providers' changes commit first).
+  const batch = writeBatchOf(ctx.o.store);
+  batch?.begin();
+  try {
+    return await reconcileDesired(ctx, desired, refusal);
+  } finally {
+    batch?.end();
+  }
+}
+
+/** The cluster's phases, then the status. */
+async function reconcileDesired(
+  ctx: PassContext,
+  desired: DesiredCluster,
+  refusal: Refusal | undefined,
+): Promise<ReconcileResult> {
   // Kept across a provider error that ends the phases early: what they said still counts.
   const outcomes: PhaseOutcome[] = [];
   try {
@@ -129,8 +152,54 @@ async function reconcileCluster(
   const target = kubernetesVersion(binding.spec.version);
   const frame = { ctx, desired: d, clusterId, target };
   const strategy = controlPlaneStrategy(frame, binding);
+  // A round plans on the machines as they were when it began. When a machine it created came up
+  // Ready at once, or one it deleted went at once (a fast provider), the next round plans on the
+  // new state within this pass, as the next pass would have: one pass goes as far as it can.
+  // Each round tells its condition transitions, so the events are those of separate passes.
+  const before = outcomes.length;
+  let stored = await listMachines(ctx.o.store, ctx.ns, ctx.cd.metadata.name);
+  for (let round = 1; ; round++) {
+    outcomes.length = before;
+    const settled = mctx.settled ?? 0;
+    const machines = await machineRound(ctx, stored, {
+      desired: d,
+      refusal,
+      outcomes,
+      mctx,
+      frame,
+      strategy,
+      infrastructure: infra.status,
+    });
+    if ((mctx.settled ?? 0) === settled || round >= MAX_ROUNDS) return;
+    await tellConditionChanges(ctx);
+    // The pass's own writes kept these as stored: the next round needs no new list, only the
+    // store's order (by name) and without the machines that went.
+    stored = machines
+      .filter((m) => !mctx.gone?.has(m.metadata.name))
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  }
+}
 
-  const stored = await listMachines(ctx.o.store, ctx.ns, ctx.cd.metadata.name);
+/** Rounds of one pass at most (a large pool rolling one machine at a time goes on in the next pass). */
+const MAX_ROUNDS = 50;
+
+interface Round {
+  desired: DesiredCluster;
+  refusal: Refusal | undefined;
+  outcomes: PhaseOutcome[];
+  mctx: MachineContext;
+  frame: ControlPlaneFrame;
+  strategy: ControlPlaneStrategy;
+  infrastructure: InfraClusterStatus;
+}
+
+/**
+ * Control plane (prepare) -> machine sync -> health -> control plane (roll) -> workers ->
+ * summary, on the stored machines; returns the machines after it (created ones included).
+ */
+async function machineRound(ctx: PassContext, stored: readonly Machine[], r: Round): Promise<Machine[]> {
+  const { desired: d, refusal, outcomes, mctx, frame, strategy } = r;
+  const { target } = frame;
   const prepared = await strategy.prepare(stored);
   outcomes.push(prepared.outcome);
   if (prepared.endpoint) mctx.endpoint = prepared.endpoint;
@@ -147,7 +216,7 @@ async function reconcileCluster(
   const steps = plan.ok ? plan.steps : [];
   const rolled = await strategy.roll({
     machineContext: mctx,
-    infrastructure: infra.status,
+    infrastructure: r.infrastructure,
     machines,
     unhealthy: health.unhealthy,
     workersRolling: pools.some((p) => p.tracked && p.rolling),
@@ -181,6 +250,7 @@ async function reconcileCluster(
     workers,
     refusal,
   });
+  return machines;
 }
 
 /** The kubeadm-style join token of a deployment's machines (derived from its uid). */

@@ -52,6 +52,28 @@ function withoutVersion(spec: unknown): unknown {
   return s;
 }
 
+/** The pools' template hashes by version, for the pass (its rounds hash the same pools again). */
+const poolHashes = new WeakMap<DesiredMachineDeployment, Map<string, string>>();
+
+function poolHash(md: DesiredMachineDeployment, version: string): string {
+  let byVersion = poolHashes.get(md);
+  if (!byVersion) {
+    byVersion = new Map();
+    poolHashes.set(md, byVersion);
+  }
+  let hash = byVersion.get(version);
+  if (hash === undefined) {
+    hash = hashOf([
+      version,
+      md.infrastructureTemplate.spec,
+      withoutVersion(md.bootstrapTemplate.spec),
+      md.failureDomain ?? '',
+    ]);
+    byVersion.set(version, hash);
+  }
+  return hash;
+}
+
 export interface WorkersInput {
   desired: DesiredCluster;
   machineContext: MachineContext;
@@ -112,12 +134,7 @@ export async function reconcileWorkers(ctx: PassContext, i: WorkersInput): Promi
         `upgrading MachineDeployment ${md.name} from ${step.upgradeFrom} to ${version}`,
       );
     const poolMachines = poolMachinesOf(i.machines, md);
-    const hash = hashOf([
-      version,
-      md.infrastructureTemplate.spec,
-      withoutVersion(md.bootstrapTemplate.spec),
-      md.failureDomain ?? '',
-    ]);
+    const hash = poolHash(md, version);
     if (cp.initialized && i.machineContext.endpoint) {
       const recipe = i.recipes.get(md.name);
       const plan = planPool({

@@ -1,6 +1,7 @@
 /** Shared pieces of the `#cloud-config` documents the bootstrap providers write. */
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import type { BootstrapData, BootstrapFile, BootstrapInput, Endpoint } from '../contract.js';
 import { TerminalProviderError } from '../errors.js';
 
@@ -10,10 +11,38 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0 } as const;
+
+/**
+ * The YAML of documents without their leading hostname and fqdn, by their JSON: a cluster's
+ * machines of a role differ only in those, so each is dumped once per cluster and role.
+ */
+const restYaml = new BoundedCache<string, string>(256);
+
 /** A cloud-init document: the header line, then the YAML mapping (no line folding). */
 export function cloudConfigData(doc: Record<string, unknown>): BootstrapData {
-  const userData = `${CLOUD_CONFIG_HEADER}\n${stringify(doc, { lineWidth: 0, minContentWidth: 0 })}`;
+  const userData = `${CLOUD_CONFIG_HEADER}\n${cloudConfigYaml(doc)}`;
   return { format: 'cloud-config', userData, hash: sha256Hex(userData) };
+}
+
+/**
+ * The mapping as YAML. A block mapping's top-level entries are written one after the other,
+ * each on its own: the leading hostname and fqdn dumped apart and the rest from the cache give
+ * the very text of the whole dump (test/providers/bootstrap.test.ts compares them).
+ */
+export function cloudConfigYaml(doc: Record<string, unknown>): string {
+  const { hostname, fqdn, ...rest } = doc;
+  const keys = Object.keys(doc);
+  // (JSON tells strings, lists and maps apart exactly: anything else is dumped whole)
+  if (keys[0] !== 'hostname' || keys[1] !== 'fqdn' || keys.length === 2 || !onlyStrings(rest))
+    return stringify(doc, YAML_OPTIONS);
+  const key = JSON.stringify(rest);
+  let tail = restYaml.get(key);
+  if (tail === undefined) {
+    tail = stringify(rest, YAML_OPTIONS);
+    restYaml.set(key, tail);
+  }
+  return stringify({ hostname, fqdn }, YAML_OPTIONS) + tail;
 }
 
 export function writeFile(f: BootstrapFile): Record<string, unknown> {
@@ -76,4 +105,12 @@ export function waitForApiServer(e: Endpoint): string {
 /** Single-quote a word for sh. */
 export function shQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+/** Whether a value is strings in lists and plain maps only. */
+function onlyStrings(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  if (Array.isArray(v)) return v.every(onlyStrings);
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  return Object.values(v).every(onlyStrings);
 }

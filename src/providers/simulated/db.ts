@@ -7,9 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
+import { BoundedCache } from '../../util/bounded-cache.js';
 import { TerminalProviderError, TransientProviderError } from '../errors.js';
 
 const SCHEMA_VERSION = '1';
+/** Parsed records kept: a reconcile pass reads one cluster's machines again and again. */
+const DOC_CACHE_ENTRIES = 4096;
 
 // Loaded at run time (as the store does), so the CLI bundle keeps the native addon outside.
 const require = createRequire(import.meta.url);
@@ -29,9 +32,10 @@ export class SimulatedCloudDb {
   /**
    * Parsed records by table and id, so a reconcile looking at a cluster's machines reads no
    * SQL and parses no JSON. Writes of this connection go through it; a write of another
-   * connection (seen as a new `PRAGMA data_version`) empties it.
+   * connection (seen as a new `PRAGMA data_version`) empties it. Bounded: a large fleet's
+   * records (deleted machines' too) would otherwise all stay in memory; an evicted one is read again.
    */
-  private readonly docs = new Map<string, unknown>();
+  private readonly docs = new BoundedCache<string, unknown>(DOC_CACHE_ENTRIES);
   private readonly shared: boolean;
   private dataVersion: number | undefined;
   private inTransaction = false;

@@ -132,6 +132,10 @@ export class SqliteStore implements Store {
   /** Kinds (`group/kind`) this process wrote since the waiting watches were last woken. */
   private readonly writtenKinds = new Set<string>();
   private closed = false;
+  /** Between beginWriteBatch and endWriteBatch: writes share one transaction (see there). */
+  private batching = false;
+  /** The batch's transaction is open (begun by the batch's first write). */
+  private batchOpen = false;
   private readonly sql: ReturnType<SqliteStore['prepare']>;
   /** One transaction wrapper for all calls (better-sqlite3 prepares BEGIN/COMMIT per wrapper). */
   private readonly tx: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
@@ -150,6 +154,8 @@ export class SqliteStore implements Store {
   private prepare() {
     const db = this.db;
     return {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
       head: db.prepare('SELECT max(id) FROM events').pluck(),
       oldest: db.prepare('SELECT min(id) FROM events').pluck(),
       dropEvents: db.prepare('DELETE FROM events WHERE id <= ?'),
@@ -198,14 +204,53 @@ export class SqliteStore implements Store {
     };
   }
 
-  /** Runs fn inside a transaction; SQLite file errors become ClustermintErrors. */
+  /**
+   * Runs fn inside a transaction; SQLite file errors become ClustermintErrors. In a write batch
+   * the first write begins the batch's transaction and each write is a savepoint in it (one
+   * that fails undoes only itself).
+   */
   private run<T>(fn: () => T, write: boolean): T {
     if (this.closed) throw new Error('the store is closed');
     try {
+      if (write && this.batching && !this.batchOpen) {
+        this.sql.begin.run();
+        this.batchOpen = true;
+      }
       return (write ? this.tx.immediate(fn) : this.tx.deferred(fn)) as T;
     } catch (e) {
       throw fileError(this.path, e);
     }
+  }
+
+  /**
+   * From now until endWriteBatch, writes are committed together: at commitWriteBatch (a caller
+   * about to act outside the store on what it wrote calls it first) and at the end. Each write
+   * keeps its own semantics and is seen at once by this process (its watches too); other
+   * processes see the batch at its commits, and the write lock is held from a batch's first
+   * write to its commit, so a batch is for a run of local work (a reconcile pass), never for a
+   * wait. Not part of the Store interface (the reconciler looks for it).
+   */
+  beginWriteBatch(): void {
+    this.batching = true;
+  }
+
+  /** Commits what the batch wrote so far (nothing when it wrote nothing). */
+  commitWriteBatch(): void {
+    if (!this.batchOpen) return;
+    this.batchOpen = false;
+    // An I/O error may have rolled the transaction back already: nothing to commit then.
+    if (!this.db.inTransaction) return;
+    try {
+      this.sql.commit.run();
+    } catch (e) {
+      throw fileError(this.path, e);
+    }
+  }
+
+  /** Commits and ends the batch: writes commit one by one again. */
+  endWriteBatch(): void {
+    this.batching = false;
+    this.commitWriteBatch();
   }
 
   /** One read statement: atomic on its own, so it needs no transaction. */
@@ -567,6 +612,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.endWriteBatch();
     for (const w of [...this.watches]) w.close();
     this.wakeAll();
     this.closed = true;

@@ -42,6 +42,8 @@ export class MachineControlPlane implements ControlPlaneStrategy {
   readonly unit = 'machines';
   readonly readyUnit = 'machines';
   private options: BootstrapOptions | undefined;
+  /** Template hashes by version: the strategy lives for one pass, whose rounds roll again. */
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     private readonly f: ControlPlaneFrame,
@@ -84,8 +86,14 @@ export class MachineControlPlane implements ControlPlaneStrategy {
     const { machineContext } = input;
     const { spec } = this.cp;
     const template = this.machineTemplate();
-    const hashFor = (v: string) =>
-      hashOf([v, template.spec, { ...spec.bootstrapOptions, distributionVersion: undefined }]);
+    const hashFor = (v: string) => {
+      let h = this.hashes.get(v);
+      if (h === undefined) {
+        h = hashOf([v, template.spec, { ...spec.bootstrapOptions, distributionVersion: undefined }]);
+        this.hashes.set(v, h);
+      }
+      return h;
+    };
     const cpMachines = input.machines.filter(isControlPlane);
     const settled = (hash: string) =>
       cpMachines.every((m) => !isDeleting(m) && isReady(m) && m.spec.templateHash === hash);
