@@ -171,7 +171,8 @@ describe.skipIf(!env)('clustermint controller on a real kube-apiserver', () => {
         text,
       )?.[1],
     );
-    expect(count).toBeGreaterThan(5);
+    // a pass goes as far as it can (rounds), so the scenarios above took a handful of requeues
+    expect(count).toBeGreaterThan(0);
     expect(text).toMatch(/^clustermint_leader 1$/m);
     expect(text).toMatch(/^clustermint_workqueue_depth\{kind="ClusterDeployment"\} \d+$/m);
     const transitions = log.lines.filter((l) => l.reason === 'MachineCreated');
