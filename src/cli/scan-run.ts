@@ -55,24 +55,45 @@ export function loadPayload(file: string): { value: unknown; origin: NumberOrigi
   throw new ClustermintError('UNREADABLE', `unrecognized payload format, must be yaml or json (${file})`);
 }
 
-/** A growing UTF-8 buffer: the text appended to it is short-lived, the bytes are not objects. */
+/**
+ * A growing UTF-8 buffer: the text appended to it is short-lived, the bytes are not objects.
+ * Appends gather in a list joined into the buffer a megabyte at a time: a byte count and a copy
+ * per resource's few lines cost more than the lines (a fifth of a 1,000-resource scan).
+ */
 class TextBuffer {
   private buf = Buffer.allocUnsafe(1 << 16);
-  length = 0;
+  private bytes = 0;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  get length(): number {
+    return this.bytes + this.pendingChars;
+  }
 
   append(s: string): void {
     if (s.length === 0) return;
-    const need = this.length + Buffer.byteLength(s);
+    this.pending.push(s);
+    this.pendingChars += s.length;
+    if (this.pendingChars >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const s = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    const need = this.bytes + Buffer.byteLength(s);
     if (need > this.buf.length) {
       const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
-      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf.copy(bigger, 0, 0, this.bytes);
       this.buf = bigger;
     }
-    this.length += this.buf.write(s, this.length);
+    this.bytes += this.buf.write(s, this.bytes);
   }
 
   text(): string {
-    return this.buf.toString('utf8', 0, this.length);
+    this.flush();
+    return this.buf.toString('utf8', 0, this.bytes);
   }
 }
 
