@@ -8,6 +8,7 @@ import { TemplateCatalog } from '../resolve/catalog.js';
 import { clusterClassCandidates, type SourcedDocument, sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import type { Store } from '../store/types.js';
+import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
 import { ADMISSION_KINDS, prepareAdmission } from './admission-run.js';
 import { type Chunk, judgeInParallel } from './check-parallel.js';
@@ -120,7 +121,7 @@ async function submissions(
   const skipped: string[] = [];
   for (const f of files) {
     const found = clusterDeployments(f);
-    skipped.push(...found.skipped);
+    append(skipped, found.skipped);
     for (const cd of found.deployments) {
       tasks.push(async () => {
         const judged = await admission.judge(cd);

@@ -16,6 +16,7 @@ import type { PathSegment } from './json-path.js';
 import { LIMITS } from './limits.js';
 import { emptyMap } from './plain-object.js';
 import { formatBytes } from './read-text-file.js';
+import { eventPositions } from './yaml-event-positions.js';
 import { EXACT_INPUT_SCHEMA, inexactIntegerError } from './yaml-integers.js';
 
 const require = createRequire(import.meta.url);
@@ -68,16 +69,19 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   } catch (e) {
     throw inexactIntegerError(e, text, file) ?? syntaxError(e, text, file);
   }
-  // Positions come from `yaml`, parsed on the first locate only. A stream of many documents is
+  // Positions come from js-yaml's reading of a document where yaml-event-positions.ts models it,
+  // else from `yaml`, parsed on the first locate only. A stream of many documents is
   // parsed one document at a time, when each can be cut out of the text on its own (see
   // documentStarts): locating the findings of one ClusterDeployment of a 1,000-document file
   // then costs that document, not the file.
   let starts: readonly DocumentStart[] | null | undefined;
-  const finders: (NodeFinder | undefined)[] = [];
-  const finderOf = (index: number): NodeFinder | undefined => {
+  const finders: (Finder | undefined)[] = [];
+  const finderOf = (index: number): Finder | undefined => {
     if (starts === undefined) starts = raw.length > 1 ? (documentStarts(text, raw.length) ?? null) : null;
     if (starts === null) {
-      if (finders.length === 0) {
+      if (finders.length === 0 && raw.length === 1) finders[0] = eventPositions(text);
+      if (finders.length === 0 || finders[0] === undefined) {
+        finders.length = 0;
         const { LineCounter, parseAllDocuments } = positionalYaml();
         const lc = new LineCounter();
         // js-yaml has refused duplicate keys already; `yaml`'s own check compares each key with
@@ -89,12 +93,14 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     }
     let finder = finders[index];
     if (!finder && index < starts.length) {
-      const { LineCounter, parseDocument } = positionalYaml();
-      const lc = new LineCounter();
       const { offset, line } = starts[index];
       const chunk = text.slice(offset, starts[index + 1]?.offset ?? text.length);
-      const doc = parseDocument(chunk, { lineCounter: lc, uniqueKeys: false });
-      finder = new NodeFinder(doc, lc, line);
+      finder = eventPositions(chunk, line);
+      if (!finder) {
+        const { LineCounter, parseDocument } = positionalYaml();
+        const lc = new LineCounter();
+        finder = new NodeFinder(parseDocument(chunk, { lineCounter: lc, uniqueKeys: false }), lc, line);
+      }
       finders[index] = finder;
     }
     return finder;
@@ -111,6 +117,11 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     });
   });
   return out;
+}
+
+/** Positions of one document's nodes (NodeFinder, or js-yaml's where it models the document). */
+interface Finder {
+  locate(path: readonly PathSegment[], atKey?: boolean): Position | undefined;
 }
 
 /** Where a document starts: its offset in the text and the lines before it. */
