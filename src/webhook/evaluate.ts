@@ -5,7 +5,7 @@
  * from the cache; the result is structured-clonable, so the same function runs inline
  * (`--isolates 0`) and inside an isolate worker (isolate-worker.ts).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { evaluationSite } from '../util/evaluation-site.js';
 import { clip } from '../util/printable.js';
 import { type AdmissionMode, admit } from './admit.js';
@@ -64,20 +64,45 @@ function needsLive(request: AdmissionRequest, mode: AdmissionMode, snap: Snapsho
 const CACHE_SIZE = 1000;
 let cache: { snap: Snapshot; entries: Map<string, AdmissionResponse> } | undefined;
 
+/** A uid as the API server makes them (a UUID): nothing in it that JSON escapes. */
+const PLAIN_UID = /^[A-Za-z0-9-]+$/;
+
+/**
+ * The decision cache's key: a hash of the body's text with the request's uid cut out where it
+ * first occurs (and that place), so the request is not serialized again for it. Sound for a plain
+ * uid: where the text has it unescaped as the uid field, the cut is that field's whole string
+ * (an escaped uid string cannot contain its decoded value), and a text with the same key is the
+ * same review under another uid; where the first occurrence is elsewhere, the uid field is among
+ * the bytes kept, so such a text has the same uid and is the same text. Otherwise the key is the
+ * parsed request less its uid, as before.
+ */
+function decisionKey(text: string, request: AdmissionRequest, mode: AdmissionMode): string {
+  const { uid } = request;
+  const at = PLAIN_UID.test(uid) ? text.indexOf(uid) : -1;
+  if (at >= 0)
+    return hash('sha256', `${mode} ${at} ${text.slice(0, at)}${text.slice(at + uid.length)}`, 'base64');
+  const { uid: _, ...rest } = request;
+  return `request ${hash('sha256', `${mode} ${JSON.stringify(rest)}`, 'base64')}`;
+}
+
 /**
  * Decisions are pure functions of the request (less its uid) and the snapshot, so the same
- * review (the validating call after the mutating one, a retry, a re-apply) is answered from a
- * small LRU cache, emptied whenever the snapshot changes.
+ * review (a retry, a re-apply) is answered from a small LRU cache, emptied whenever the snapshot
+ * changes.
  */
-function cachedAdmit(request: AdmissionRequest, snap: Snapshot, mode: AdmissionMode): AdmissionResponse {
+function cachedAdmit(
+  text: string,
+  request: AdmissionRequest,
+  snap: Snapshot,
+  mode: AdmissionMode,
+): AdmissionResponse {
   if (cache?.snap !== snap) cache = { snap, entries: new Map() };
-  const { uid, ...rest } = request;
-  const key = createHash('sha256').update(mode).update(JSON.stringify(rest)).digest('base64');
+  const key = decisionKey(text, request, mode);
   const hit = cache.entries.get(key);
   if (hit) {
     cache.entries.delete(key);
     cache.entries.set(key, hit);
-    return { ...hit, uid };
+    return { ...hit, uid: request.uid };
   }
   const response = admit(request, snap, mode);
   cache.entries.set(key, response);
@@ -120,7 +145,7 @@ export function evaluateReview(
   let response: AdmissionResponse;
   let internalError: { message: string; stack?: string } | undefined;
   try {
-    response = cachedAdmit(request, snap, mode);
+    response = cachedAdmit(text, request, snap, mode);
   } catch (e) {
     internalError = {
       message: (e as Error).message,
@@ -128,7 +153,11 @@ export function evaluateReview(
     };
     response = internalDenial(request.uid, internalError.message);
   }
-  const audit = auditRecord(request, response, mode, now);
+  // the audit trail is written only with a cluster (the main thread's, for an isolate)
+  const audit =
+    snap.cluster !== undefined || snap.readsCluster === true
+      ? auditRecord(request, response, mode, now)
+      : undefined;
   return {
     kind: 'done',
     summary,

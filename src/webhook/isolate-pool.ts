@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { AdmissionMode } from './admit.js';
 import type { EvaluationResult, ReviewEvaluator, ReviewSummary } from './evaluate.js';
 import type { FromWorker, IsolateWorkerData, ToWorker } from './isolate-protocol.js';
-import { newSiteBuffer, type SiteReader, siteReader } from './isolate-site.js';
+import { newSiteBuffer, type SiteReader, siteReader, summaryReader } from './isolate-site.js';
 import type { Logger } from './log.js';
 import { type Queued, ReviewQueue } from './review-queue.js';
 import type { SnapshotSpec } from './snapshot-spec.js';
@@ -67,7 +67,6 @@ interface Job extends Queued {
   mode: AdmissionMode;
   deadlineMs: number;
   resolve: (r: EvaluationResult) => void;
-  summary?: ReviewSummary;
   waitTimer?: NodeJS.Timeout;
 }
 
@@ -76,6 +75,8 @@ interface Slot {
   /** It takes large reviews too, at a low CPU priority (when there are isolates for the others). */
   takesLarge: boolean;
   site: SiteReader;
+  /** The summary of a review the worker has read (shared memory, isolate-site.ts). */
+  summary: (id: number) => ReviewSummary | undefined;
   /** The generation of the sources it has loaded; -1 before the first. */
   gen: number;
   job?: Job;
@@ -297,6 +298,7 @@ export class IsolatePool implements ReviewEvaluator {
       worker: this.newWorker(buffer, lowPriority),
       takesLarge,
       site: siteReader(buffer),
+      summary: summaryReader(buffer),
       gen: -1,
       dead: false,
     };
@@ -329,9 +331,6 @@ export class IsolatePool implements ReviewEvaluator {
         if (!m.error) slot.gen = m.gen;
         for (const w of this.loadedWaiters.splice(0)) w();
         this.pump();
-        return;
-      case 'parsed':
-        if (slot.job?.id === m.id) slot.job.summary = m.summary;
         return;
       case 'outcome': {
         const job = slot.job;
@@ -406,9 +405,10 @@ export class IsolatePool implements ReviewEvaluator {
     if (why === 'deadline') void slot.worker.terminate();
     if (job) {
       this.queue.finished(job);
+      const summary = slot.summary(job.id);
       job.resolve({
         kind: 'stopped',
-        ...(job.summary ? { summary: job.summary } : {}),
+        ...(summary ? { summary } : {}),
         ...(source && source !== 'idle' ? { source } : {}),
         code: why === 'deadline' ? 504 : 500,
         reason: why === 'deadline' ? 'Timeout' : 'InternalError',

@@ -1,6 +1,6 @@
 /** The messages between the isolate pool (main thread) and its workers. */
 import type { AdmissionMode } from './admit.js';
-import type { ReviewOutcome, ReviewSummary } from './evaluate.js';
+import type { ReviewOutcome } from './evaluate.js';
 import type { SnapshotSpec } from './snapshot-spec.js';
 
 /** What the worker gets at start (workerData). */
@@ -19,6 +19,4 @@ export type FromWorker =
   /** The module is loaded: it takes messages. */
   | { type: 'started' }
   | { type: 'loaded'; gen: number; warnings: string[]; error?: string }
-  /** The review's request was read: its uid, should the worker die evaluating it. */
-  | { type: 'parsed'; id: number; summary: ReviewSummary }
   | { type: 'outcome'; id: number; outcome: ReviewOutcome };

@@ -11,7 +11,7 @@ import { ClustermintError, formatError } from '../util/errors.js';
 import { setEvaluationSiteSink } from '../util/evaluation-site.js';
 import { evaluateReview } from './evaluate.js';
 import type { FromWorker, IsolateWorkerData, ToWorker } from './isolate-protocol.js';
-import { siteWriter } from './isolate-site.js';
+import { siteWriter, summaryWriter } from './isolate-site.js';
 import type { Snapshot } from './snapshot.js';
 import { snapshotFromSpec } from './snapshot-spec.js';
 import { warmUpSnapshot } from './sources.js';
@@ -20,6 +20,7 @@ const port = parentPort;
 if (!port) throw new Error('isolate-worker.js runs as a worker thread');
 const data = workerData as IsolateWorkerData;
 const mark = siteWriter(data.site);
+const writeSummary = summaryWriter(data.site);
 setEvaluationSiteSink(mark);
 if (data.lowPriority) lowerThreadPriority();
 
@@ -49,9 +50,7 @@ port.on('message', (m: ToWorker) => {
   }
   // the pool sends reviews only to a loaded worker
   if (!snap) throw new Error('a review before the sources were loaded');
-  const outcome = evaluateReview(m.text, m.mode, snap, new Date(), (summary) =>
-    send({ type: 'parsed', id: m.id, summary }),
-  );
+  const outcome = evaluateReview(m.text, m.mode, snap, new Date(), (summary) => writeSummary(m.id, summary));
   send({ type: 'outcome', id: m.id, outcome });
   mark('idle');
 });

@@ -10,6 +10,7 @@
  * A failed reload keeps the last good snapshot and logs why.
  */
 
+import { isDeepStrictEqual } from 'node:util';
 import type { Chart } from '../api/chart.js';
 import { readClusterDeployment } from '../api/cluster-deployment.js';
 import {
@@ -471,6 +472,10 @@ export class Sources {
           );
         return;
       }
+      // Unchanged (the usual refresh): nothing to take. Taking it anyway would empty the decision
+      // caches and have the probe and every isolate rebuild and warm up the same sources. The
+      // spec describes all the snapshot holds from the cluster (the isolates build from it).
+      if (isDeepStrictEqual(this.describe(cluster), this.currentSpec)) return;
       await this.take(this.dirs, cluster, 'the cluster objects');
     });
   }

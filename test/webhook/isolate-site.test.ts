@@ -5,7 +5,14 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluationSite, setEvaluationSiteSink } from '../../src/util/evaluation-site.js';
 import { evaluateReview } from '../../src/webhook/evaluate.js';
-import { newSiteBuffer, SITE_BYTES, siteReader, siteWriter } from '../../src/webhook/isolate-site.js';
+import {
+  newSiteBuffer,
+  SITE_BYTES,
+  siteReader,
+  siteWriter,
+  summaryReader,
+  summaryWriter,
+} from '../../src/webhook/isolate-site.js';
 import { loadDirectories } from '../../src/webhook/sources.js';
 import { doc, ROOT, reviewOf } from './helpers.js';
 
@@ -29,6 +36,28 @@ describe('evaluation site', () => {
     const text = read.text()!;
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(SITE_BYTES);
     expect(text).toMatch(/^ClusterClass é+$/);
+  });
+
+  it("holds the summary of the review being evaluated, for that review's id only", () => {
+    const buffer = newSiteBuffer();
+    const read = summaryReader(buffer);
+    const write = summaryWriter(buffer);
+    const summary = {
+      uid: 'u-1',
+      kind: 'ClusterDeployment',
+      namespace: 'team-a',
+      name: 'ü',
+      operation: 'CREATE',
+    };
+    expect(read(1)).toBeUndefined();
+    write(1, summary);
+    siteWriter(buffer)('ValidatingPolicy team-limits'); // the marks are beside it
+    expect(read(1)).toEqual(summary);
+    expect(read(2)).toBeUndefined();
+    write(2, { ...summary, uid: 'u-2' });
+    expect(read(1)).toBeUndefined();
+    expect(read(2)?.uid).toBe('u-2');
+    expect(siteReader(buffer).text()).toBe('ValidatingPolicy team-limits');
   });
 
   it('is written by another thread', async () => {
