@@ -41,7 +41,7 @@ export function registerCheck(program: Command, io: IO, wrap: Wrap): void {
     .option('--max-machines <n>', MAX_MACHINES_HELP, maxMachinesOption, DEFAULT_MAX_MACHINES)
     .option(
       '--parallel <n>',
-      'threads that judge submissions, from 64 of them on (default: the cores, at most 4; 1: one)',
+      'threads that judge submissions, from 64 of them on (default: the cores up to 4, one below 4 cores)',
       (v: string) => threadsOption('--parallel', v),
     )
     .option('-o, --output <format>', 'text or json', 'text')
