@@ -84,6 +84,33 @@ function expand(root: Schema, nodes: readonly Schema[]): Schema[] | undefined {
   return out;
 }
 
+/**
+ * Views by the list of schemas they were made from: a chart's schema never changes once loaded,
+ * and every list but the root's comes out of an earlier view (so the same array object comes
+ * back for the same place), which makes a submission's walk a few map lookups per key.
+ */
+const views = new WeakMap<readonly Schema[], SchemaView | undefined>();
+const rootLists = new WeakMap<Schema, Schema[]>();
+/** The known keys of a map: the view's properties and the default map's keys, per view and defaults. */
+const knownKeys = new WeakMap<SchemaView, WeakMap<object, Set<string>>>();
+const NO_DEFAULTS = {};
+
+function cachedView(root: Schema, nodes: readonly Schema[]): SchemaView | undefined {
+  if (views.has(nodes)) return views.get(nodes);
+  const v = view(root, nodes);
+  views.set(nodes, v);
+  return v;
+}
+
+function rootList(root: Schema): Schema[] {
+  let list = rootLists.get(root);
+  if (!list) {
+    list = [root];
+    rootLists.set(root, list);
+  }
+  return list;
+}
+
 function view(root: Schema, nodes: readonly Schema[]): SchemaView | undefined {
   const all = expand(root, nodes);
   if (!all) return { properties: new Map(), open: true, items: [] };
@@ -104,7 +131,20 @@ function view(root: Schema, nodes: readonly Schema[]): SchemaView | undefined {
 }
 
 /** Subchart names (dependencies' alias or name, charts/ folders and archives): their values are theirs. */
+/** Subchart names per chart files array (a chart's files never change once loaded). */
+const subchartKeysOf = new WeakMap<object, string[]>();
+
 function subchartKeys(chart: Chart): string[] {
+  if (!chart.helm) return [];
+  let keys = subchartKeysOf.get(chart.helm.files);
+  if (!keys) {
+    keys = readSubchartKeys(chart);
+    subchartKeysOf.set(chart.helm.files, keys);
+  }
+  return keys;
+}
+
+function readSubchartKeys(chart: Chart): string[] {
   if (!chart.helm) return [];
   const names = new Set<string>();
   const decoder = new TextDecoder();
@@ -139,7 +179,7 @@ export function unknownConfigKeys(chart: Chart, config: PlainObject): UnknownCon
   const topExtra = [...INJECTED_KEYS, ...subchartKeys(chart)];
 
   const walk = (value: unknown, dflt: unknown, schemas: Schema[], path: PathSegment[]) => {
-    const sv = root && schemas.length ? view(root, schemas) : undefined;
+    const sv = root && schemas.length ? cachedView(root, schemas) : undefined;
     if (Array.isArray(value)) {
       if (!sv || sv.items.length === 0) return;
       for (const [i, v] of value.entries()) walk(v, undefined, sv.items, [...path, i]);
@@ -153,8 +193,8 @@ export function unknownConfigKeys(chart: Chart, config: PlainObject): UnknownCon
     // or no schema and a default of {} or none at all
     if (props.size === 0 && (sv !== undefined || dmap === undefined || Object.keys(dmap).length === 0))
       return;
-    const known = new Set([...Object.keys(dmap ?? {}), ...props.keys()]);
-    if (path.length === 1 && path[0] === 'clusterIdentity') for (const k of IDENTITY_FIELDS) known.add(k);
+    const identity = path.length === 1 && path[0] === 'clusterIdentity';
+    const known = identity || !sv ? knownOf(dmap, props, identity) : knownFor(sv, dmap);
     for (const [key, v] of Object.entries(value as PlainObject)) {
       if (known.has(key)) {
         walk(v, dmap?.[key], props.get(key) ?? [], [...path, key]);
@@ -165,8 +205,33 @@ export function unknownConfigKeys(chart: Chart, config: PlainObject): UnknownCon
       out.push({ path: [...path, key], key, ...(suggestion ? { suggestion } : {}) });
     }
   };
-  walk(config, defaults, root ? [root] : [], []);
+  walk(config, defaults, root ? rootList(root) : [], []);
   return out;
+}
+
+function knownOf(
+  dmap: PlainObject | undefined,
+  props: Map<string, Schema[]>,
+  identity: boolean,
+): Set<string> {
+  const known = new Set([...Object.keys(dmap ?? {}), ...props.keys()]);
+  if (identity) for (const k of IDENTITY_FIELDS) known.add(k);
+  return known;
+}
+
+function knownFor(sv: SchemaView, dmap: PlainObject | undefined): Set<string> {
+  let byDefaults = knownKeys.get(sv);
+  if (!byDefaults) {
+    byDefaults = new WeakMap();
+    knownKeys.set(sv, byDefaults);
+  }
+  const key = dmap ?? NO_DEFAULTS;
+  let known = byDefaults.get(key);
+  if (!known) {
+    known = knownOf(dmap, sv.properties, false);
+    byDefaults.set(key, known);
+  }
+  return known;
 }
 
 /** The unknown keys as values-stage violations, `$.spec.config.<path>`, located by `locate`. */
