@@ -1,15 +1,6 @@
-/**
- * `check` on every core: worker threads judge submissions beside this thread. Each worker reads
- * the same inputs (files, policies, templates, state) and judges the submissions it is handed by
- * their ordinal (their place in the output), in chunks taken from one counter, so a worker that
- * started late or got slow submissions simply takes fewer chunks. The verdicts come back as the
- * printers read them (PrintedVerdict, no rendered objects) and are printed in ordinal order, so
- * the output is the same as one thread's, byte for byte. A worker that fails hands its chunk back.
- */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtModule } from '../util/paths.js';
 import type { PrintedVerdict } from './verdict-formats.js';
 
 /** Below this many submissions a worker's start (loading the CLI, reading the inputs) costs more than it saves. */
@@ -62,15 +53,6 @@ export type FromWorker = { ready: true } | { chunk: Chunk; verdicts: PrintedVerd
 /** Main -> worker: the next chunk, or none left. */
 export type ToWorker = { chunk: Chunk } | { done: true };
 
-/** The worker's module: dist/cli/check-worker.js, beside this module or (from the bundle) above it. */
-function workerFile(): string | undefined {
-  for (const rel of ['./check-worker.js', '../cli/check-worker.js']) {
-    const file = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(file)) return file;
-  }
-  return undefined;
-}
-
 /**
  * Judges ordinals 0..total-1 with `judgeChunk` here and in `threads - 1` workers started with
  * `options`; returns the verdicts in ordinal order. Without a worker module (running from the
@@ -84,7 +66,8 @@ export async function judgeInParallel<O>(
 ): Promise<PrintedVerdict[]> {
   const out = new Array<PrintedVerdict>(total);
   const counter = new ChunkCounter(total);
-  const file = threads > 1 && total >= MIN_PARALLEL_SUBMISSIONS ? workerFile() : undefined;
+  const file =
+    threads > 1 && total >= MIN_PARALLEL_SUBMISSIONS ? builtModule('cli/check-worker.js') : undefined;
   const workers = file
     ? Array.from({ length: threads - 1 }, () => runWorker(file, options, counter, out))
     : [];

@@ -21,6 +21,11 @@ export interface Position {
   col: number;
 }
 
+/** Where the node at a path is (or its nearest ancestor that exists); `atKey`: its map key. */
+export interface PositionFinder {
+  locate(path: readonly PathSegment[], atKey?: boolean): Position | undefined;
+}
+
 interface PositionNode {
   /** Offset of the node's first character in the text. */
   start: number;
@@ -48,10 +53,7 @@ function skipBlank(text: string, pos: number): number {
 }
 
 /** The document's positions, or undefined when it holds what this reader does not model. */
-export function eventPositions(
-  text: string,
-  lineOffset = 0,
-): { locate(path: readonly PathSegment[], atKey?: boolean): Position | undefined } | undefined {
+export function eventPositions(text: string, lineOffset = 0): PositionFinder | undefined {
   if (UNMODELLED.test(text)) return undefined;
   interface Frame {
     open: number;

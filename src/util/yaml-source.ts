@@ -16,7 +16,7 @@ import type { PathSegment } from './json-path.js';
 import { LIMITS } from './limits.js';
 import { emptyMap } from './plain-object.js';
 import { formatBytes } from './read-text-file.js';
-import { eventPositions } from './yaml-event-positions.js';
+import { eventPositions, type Position, type PositionFinder } from './yaml-event-positions.js';
 import { EXACT_INPUT_SCHEMA, inexactIntegerError } from './yaml-integers.js';
 
 const require = createRequire(import.meta.url);
@@ -33,10 +33,7 @@ export const CORE_WITH_MERGE = jsyaml.CORE_SCHEMA.extend({
   implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
 });
 
-export interface Position {
-  line: number;
-  col: number;
-}
+export type { Position } from './yaml-event-positions.js';
 
 export interface SourceDocument {
   /** The document as JSON data, with prototype-less maps. */
@@ -75,8 +72,9 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   // documentStarts): locating the findings of one ClusterDeployment of a 1,000-document file
   // then costs that document, not the file.
   let starts: readonly DocumentStart[] | null | undefined;
-  const finders: (Finder | undefined)[] = [];
-  const finderOf = (index: number): Finder | undefined => {
+  // NodeFinder, or js-yaml's positions where they model the document
+  const finders: (PositionFinder | undefined)[] = [];
+  const finderOf = (index: number): PositionFinder | undefined => {
     if (starts === undefined) starts = raw.length > 1 ? (documentStarts(text, raw.length) ?? null) : null;
     if (starts === null) {
       if (finders.length === 0 && raw.length === 1) finders[0] = eventPositions(text);
@@ -117,11 +115,6 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
     });
   });
   return out;
-}
-
-/** Positions of one document's nodes (NodeFinder, or js-yaml's where it models the document). */
-interface Finder {
-  locate(path: readonly PathSegment[], atKey?: boolean): Position | undefined;
 }
 
 /** Where a document starts: its offset in the text and the lines before it. */
@@ -237,7 +230,7 @@ function syntaxError(e: unknown, text: string, file: string): ClustermintError {
  * not (findings x map size): `yaml`'s own getIn scans a map's pairs on each call, and one
  * finding per key of a 60,000-key map made `check` quadratic.
  */
-export class NodeFinder {
+export class NodeFinder implements PositionFinder {
   private readonly pairsByMap = new WeakMap<object, Map<string, Pair>>();
 
   /** @param lineOffset lines of the text before the one `doc` was parsed from (a cut-out document) */

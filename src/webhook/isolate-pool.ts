@@ -1,15 +1,3 @@
-/**
- * The webhook's isolates (main side): worker threads (isolate-worker.ts) that evaluate the
- * reviews, each with a heap limit (`resourceLimits`) and a deadline per review, so that no
- * policy, template or ClusterClass can stop the server: the main thread keeps only I/O (HTTP,
- * probes, signals, the decisions that read the cluster, the audit trail). A worker past its
- * deadline is terminated, one that dies (out of memory, an abort) is gone; either is replaced by
- * a new one that loads the current sources first. The review it was evaluating is denied, naming
- * the source it was in (isolate-site.ts); the other reviews go to the other workers. The queue's
- * rules (large reviews, deadlines) are review-queue.ts's.
- */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AdmissionMode } from './admit.js';
 import type { EvaluationResult, ReviewEvaluator, ReviewSummary } from './evaluate.js';
@@ -25,20 +13,13 @@ export {
   DEFAULT_LARGE_REVIEW_BYTES,
 } from './isolate-defaults.js';
 
+import { builtModule } from '../util/paths.js';
+
 /** How long the workers may take to load the sources at start before the server listens anyway. */
 const START_WAIT_MS = 120_000;
 
-/**
- * The worker's module: beside this one in dist/ (also from the bundle, dist/bundle/cli.cjs, whose
- * module URL is that file's); from the TypeScript sources (tests), the built one in dist/.
- */
-export function isolateWorkerFile(): string | undefined {
-  for (const rel of ['../webhook/isolate-worker.js', '../../dist/webhook/isolate-worker.js']) {
-    const file = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(file)) return file;
-  }
-  return undefined;
-}
+/** The worker's module (dist/webhook/isolate-worker.js), when there is a build. */
+export const isolateWorkerFile = (): string | undefined => builtModule('webhook/isolate-worker.js');
 
 export interface IsolatePoolOptions {
   isolates: number;
