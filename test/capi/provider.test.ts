@@ -19,6 +19,7 @@ import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import { BUILTIN_CLUSTERCLASSES_DIR } from '../../src/resolve/documents.js';
 import { isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
+import { modify } from '../../src/store/modify.js';
 import type { KubeObject } from '../../src/store/types.js';
 import { createLogger } from '../../src/util/log.js';
 import { run } from '../helpers/cli.js';
@@ -101,6 +102,9 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     }
   };
   const cd = async (name: string) => (await get(CD, name)) as CDObject | undefined;
+  /** Changes the newest version, again on a Conflict: the controller writes its status meanwhile. */
+  const modifyCd = (name: string, f: (o: KubeObject) => KubeObject) =>
+    modify(store, { ...CD, namespace: ns, name }, f);
   const condition = (o: CDObject | undefined, type: string) =>
     o?.status?.conditions?.find((c) => c.type === type);
   const events = async (name: string) =>
@@ -237,8 +241,10 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
   });
 
   it('scales workers up and down through the MachineDeployment', async () => {
-    const o = (await cd('dev'))!;
-    await store.update({ ...o, spec: { template: 'capi-inmemory', config: config({ workersNumber: 3 }) } });
+    await modifyCd('dev', (o) => ({
+      ...o,
+      spec: { template: 'capi-inmemory', config: config({ workersNumber: 3 }) },
+    }));
     await eventually(
       '3 workers',
       async () => {
@@ -251,8 +257,10 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
       250,
     );
     expect((await capiMachines('dev')).length).toBe(4);
-    const o2 = (await cd('dev'))!;
-    await store.update({ ...o2, spec: { template: 'capi-inmemory', config: config({ workersNumber: 1 }) } });
+    await modifyCd('dev', (o2) => ({
+      ...o2,
+      spec: { template: 'capi-inmemory', config: config({ workersNumber: 1 }) },
+    }));
     await eventually(
       '1 worker',
       async () => {
@@ -318,8 +326,10 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
         30_000,
       );
       // A change made while Cluster API cannot be reached waits, and is not lost.
-      const o = (await cd('dev'))!;
-      await store.update({ ...o, spec: { template: 'capi-inmemory', config: config({ workersNumber: 2 }) } });
+      await modifyCd('dev', (o) => ({
+        ...o,
+        spec: { template: 'capi-inmemory', config: config({ workersNumber: 2 }) },
+      }));
       await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - t0))));
       const during = (await cd('dev'))!;
       expect(condition(during, 'Ready')).toMatchObject({
@@ -458,11 +468,10 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const o = (await cd('up'))!;
-    await store.update({
+    await modifyCd('up', (o) => ({
       ...o,
       spec: { template: 'capi-inmemory', config: config({ kubernetesVersion: 'v1.34.1' }) },
-    });
+    }));
     // Kill the controller as soon as the first step is under way (no Lease to release), start another.
     await eventually(
       'first step applied',
@@ -513,13 +522,13 @@ describe.skipIf(!env)('the capi provider on a real Cluster API', () => {
     );
     const victim = before[0]!;
     // Cluster API's manual remediation: the MachineHealthCheck marks it unhealthy, the MachineSet replaces it.
-    await store.update({
-      ...victim,
+    await modify(store, { ...MACHINE, namespace: ns, name: victim.metadata.name }, (m) => ({
+      ...m,
       metadata: {
-        ...victim.metadata,
-        annotations: { ...victim.metadata.annotations, 'cluster.x-k8s.io/remediate-machine': '' },
+        ...m.metadata,
+        annotations: { ...m.metadata.annotations, 'cluster.x-k8s.io/remediate-machine': '' },
       },
-    });
+    }));
     await until('up', 'victim replaced', async () => {
       const c = await cd('up');
       const names = (c?.status?.capi?.machines ?? []).map((m) => m.name);

@@ -16,6 +16,7 @@ import { embeddedRegistry, SimulatedCloud, systemClock } from '../../src/provide
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import { isNotFound } from '../../src/store/errors.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
+import { modify } from '../../src/store/modify.js';
 import type { KubeObject } from '../../src/store/types.js';
 import { createLogger } from '../../src/util/log.js';
 import { eventually } from '../helpers/process.js';
@@ -131,8 +132,11 @@ describe.skipIf(!env)('clustermint controller on a real kube-apiserver', () => {
 
   it('upgrades it one minor, replacing every machine', async () => {
     const before = new Set((await machines()).map((m) => m.metadata.name));
-    const cd = (await get('dev'))!;
-    await store.update({ ...cd, spec: spec('v1.34.1+k0s.0') });
+    // the newest version, again on a Conflict: the controller writes its status meanwhile
+    await modify(store, { ...CD, namespace: ns, name: 'dev' }, (cd) => ({
+      ...cd,
+      spec: spec('v1.34.1+k0s.0'),
+    }));
     const up = await readyAt('dev', 'v1.34.1');
     expect(condition(up, 'UpgradeInProgress')?.status).not.toBe('True');
     const after = await eventually('old machines gone', async () => {

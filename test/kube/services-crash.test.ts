@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeInventory } from '../../src/services/inventory.js';
 import type { ServiceState } from '../../src/services/types.js';
 import { WorkloadClient } from '../../src/services/workload-client.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
+import { modify, openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { BIN, cliBuilt, eventually } from '../helpers/process.js';
 import { kubeTestenv } from '../testenv/index.js';
@@ -222,13 +222,11 @@ describe.skipIf(!env || !clusters)('services: a controller killed mid-delivery (
 
   it('killed while pruning after the service shrank: the rest is pruned, nothing else is lost', async () => {
     // Continuous, so that the smaller service is applied
-    const mcs = await store.get({
-      apiVersion: 'clustermint.io/v1alpha1',
-      kind: 'MultiClusterService',
-      name: 'bulk',
+    const mcsRef = { apiVersion: 'clustermint.io/v1alpha1', kind: 'MultiClusterService', name: 'bulk' };
+    await modify(store, mcsRef, (mcs) => {
+      (mcs.spec as { serviceSpec: { syncMode: string } }).serviceSpec.syncMode = 'Continuous';
+      return mcs;
     });
-    (mcs.spec as { serviceSpec: { syncMode: string } }).serviceSpec.syncMode = 'Continuous';
-    await store.update(mcs);
     const cm = await store.get({ ...CONFIG_MAP, namespace: 'clustermint-system', name: 'bulk-manifests' });
     await store.update({ ...cm, data: { 'objects.yaml': manifests(FEW) } } as KubeObject);
     const seen = await killWhen(

@@ -19,6 +19,7 @@ import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import type { ServiceState } from '../../src/services/types.js';
 import { WorkloadClient } from '../../src/services/workload-client.js';
 import { installCrds, type KubeStore, openKubeStore } from '../../src/store/kube/index.js';
+import { modify } from '../../src/store/modify.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { createLogger } from '../../src/util/log.js';
 import { eventually } from '../helpers/process.js';
@@ -122,10 +123,10 @@ describe.skipIf(!env || !clusters)('services in Kubernetes mode (a real manageme
         }
       | undefined;
   const setSyncMode = async (mode: string) => {
-    const m = await store.get({ ...MCS, name: mcsName });
-    const spec = m.spec as { serviceSpec: { syncMode: string } };
-    spec.serviceSpec.syncMode = mode;
-    await store.update(m);
+    await modify(store, { ...MCS, name: mcsName }, (m) => {
+      (m.spec as { serviceSpec: { syncMode: string } }).serviceSpec.syncMode = mode;
+      return m;
+    });
   };
 
   beforeAll(async () => {
@@ -373,8 +374,10 @@ describe.skipIf(!env || !clusters)('services in Kubernetes mode (a real manageme
   });
 
   it('a label change takes the services away from one cluster only', async () => {
-    const c1 = await getCd('c1');
-    await store.update({ ...c1, metadata: { ...c1.metadata, labels: { env: 'prod' } } });
+    await modify(store, { ...CD, namespace: ns, name: 'c1' }, (c1) => ({
+      ...c1,
+      metadata: { ...c1.metadata, labels: { env: 'prod' } },
+    }));
     await eventually('services gone from c1', async () =>
       (await servicesOf('c1')).length === 0 ? true : undefined,
     );

@@ -18,7 +18,7 @@ import { embeddedRegistry, SimulatedCloud, systemClock } from '../../src/provide
 import { TemplateCatalog } from '../../src/resolve/catalog.js';
 import type { ServiceState } from '../../src/services/types.js';
 import { WorkloadClient } from '../../src/services/workload-client.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
+import { modify, openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import type { KubeObject, NewObject } from '../../src/store/types.js';
 import { eventually } from '../helpers/process.js';
 import { keepDeploymentsAvailable } from '../helpers/workload-deployments.js';
@@ -115,6 +115,10 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   const cl = () => clusters as WorkloadCluster[];
 
   const getCd = (ns: string, name: string) => store.get({ ...CD, namespace: ns, name });
+  /** Changes the newest version, again on a Conflict: the controller writes these objects too. */
+  const modifyCd = (ns: string, name: string, f: (o: KubeObject) => KubeObject) =>
+    modify(store, { ...CD, namespace: ns, name }, f);
+  const modifyMcs = (f: (o: KubeObject) => KubeObject) => modify(store, { ...MCS, name: 'platform' }, f);
   const servicesOf = async (ns: string, name: string): Promise<ServiceState[]> =>
     ((await getCd(ns, name)).status as { services?: ServiceState[] } | undefined)?.services ?? [];
   const stateOf = async (ns: string, name: string, svc: string) =>
@@ -298,10 +302,12 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   });
 
   it("a team's policy denies the privileged chart on its cluster only", async () => {
-    const mcs = await store.get({ ...MCS, name: 'platform' });
-    const spec = mcs.spec as { serviceSpec: { services: { name: string; values?: string }[] } };
-    spec.serviceSpec.services[0]!.values = 'replicas: 2\nmessage: from-mcs\nprivileged: true\n';
-    await store.update(mcs);
+    type Spec = { serviceSpec: { services: { name: string; values?: string }[] } };
+    const withValues = (values: string) => (mcs: KubeObject) => {
+      (mcs.spec as Spec).serviceSpec.services[0]!.values = values;
+      return mcs;
+    };
+    await modifyMcs(withValues('replicas: 2\nmessage: from-mcs\nprivileged: true\n'));
     const denied = await waitState('team-a', 'c0', 'web', 'Failed');
     expect(denied.reason).toBe('PolicyDenied');
     expect(denied.message).toContain('team-a may not run privileged containers');
@@ -316,8 +322,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
       return c?.securityContext?.privileged === true ? d : undefined;
     });
     expect((await stateOf('team-b', 'c1', 'web'))?.state).not.toBe('Failed');
-    spec.serviceSpec.services[0]!.values = 'replicas: 2\nmessage: from-mcs\n';
-    await store.update({ ...(await store.get({ ...MCS, name: 'platform' })), spec });
+    await modifyMcs(withValues('replicas: 2\nmessage: from-mcs\n'));
     await waitState('team-a', 'c0', 'web', 'Deployed');
   });
 
@@ -354,12 +359,16 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   });
 
   it('a new matching cluster gets the services; a label change takes them away', async () => {
-    const c2 = await getCd('team-b', 'c2');
-    await store.update({ ...c2, metadata: { ...c2.metadata, labels: { env: 'prod' } } });
+    await modifyCd('team-b', 'c2', (c2) => ({
+      ...c2,
+      metadata: { ...c2.metadata, labels: { env: 'prod' } },
+    }));
     await waitState('team-b', 'c2', 'web', 'Deployed');
     expect(await live(2, { ...CONFIG_MAP, namespace: 'apps', name: 'base-settings' })).toBeDefined();
-    const again = await getCd('team-b', 'c2');
-    await store.update({ ...again, metadata: { ...again.metadata, labels: { env: 'dev' } } });
+    await modifyCd('team-b', 'c2', (again) => ({
+      ...again,
+      metadata: { ...again.metadata, labels: { env: 'dev' } },
+    }));
     await eventually('services gone from c2', async () =>
       (await servicesOf('team-b', 'c2')).length === 0 ? true : undefined,
     );
@@ -374,10 +383,12 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
 
   it('an upgrade through the chain prunes the object the new version no longer has', async () => {
     expect(await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'web-config' })).toBeDefined();
-    const mcs = await store.get({ ...MCS, name: 'platform' });
-    const spec = mcs.spec as { serviceSpec: { services: { name: string; template: string }[] } };
-    spec.serviceSpec.services[0]!.template = 'web-2-0-0';
-    await store.update(mcs);
+    type Spec = { serviceSpec: { services: { name: string; template: string }[] } };
+    const withTemplate = (template: string) => (mcs: KubeObject) => {
+      (mcs.spec as Spec).serviceSpec.services[0]!.template = template;
+      return mcs;
+    };
+    await modifyMcs(withTemplate('web-2-0-0'));
     await eventually('web-config pruned', async () =>
       (await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'web-config' })) === undefined
         ? true
@@ -391,14 +402,11 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
       (await events('team-b', 'ServiceUpgraded')).some((e) => /web-1-0-0 -> web-2-0-0/.test(e.message ?? '')),
     ).toBe(true);
     // and back is not in the chain: refused, the cluster keeps 2.0.0
-    const m2 = await store.get({ ...MCS, name: 'platform' });
-    (m2.spec as typeof spec).serviceSpec.services[0]!.template = 'web-1-0-0';
-    await store.update(m2);
+    await modifyMcs(withTemplate('web-1-0-0'));
     const refused = await waitState('team-b', 'c1', 'web', 'Failed');
     expect(refused.reason).toBe('UpgradeNotAllowed');
     expect(await live(1, { ...CONFIG_MAP, namespace: 'apps', name: 'web-config' })).toBeUndefined();
-    (m2.spec as typeof spec).serviceSpec.services[0]!.template = 'web-2-0-0';
-    await store.update({ ...(await store.get({ ...MCS, name: 'platform' })), spec: m2.spec });
+    await modifyMcs(withTemplate('web-2-0-0'));
     await waitState('team-b', 'c1', 'web', 'Deployed');
   });
 
@@ -444,8 +452,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
       metadata: { name: 'broken-1-0-0', namespace: 'clustermint-system' },
       spec: { resources: { localSourceRef: { kind: 'ConfigMap', name: 'broken-manifests' } } },
     });
-    const cd = await getCd('team-b', 'c1');
-    await store.update({
+    await modifyCd('team-b', 'c1', (cd) => ({
       ...cd,
       spec: {
         ...(cd.spec as object),
@@ -472,7 +479,7 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
           ],
         },
       },
-    });
+    }));
     expect((await waitState('team-b', 'c1', 'future', 'Failed')).reason).toBe('K8sConstraintNotMet');
     const broken = await waitState('team-b', 'c1', 'broken', 'Failed');
     expect(broken.message).toMatch(/broken-manifests key x\.yaml.*metadata\.name/);
@@ -509,9 +516,10 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
     await waitState('team-b', 'c1', 'dup-a', 'Deployed');
     // the MultiClusterService's services on the same cluster are still Deployed
     expect((await stateOf('team-b', 'c1', 'web'))?.state).toBe('Deployed');
-    const fresh = await getCd('team-b', 'c1');
-    const { serviceSpec: _drop, ...rest } = fresh.spec as { serviceSpec?: unknown };
-    await store.update({ ...fresh, spec: rest });
+    await modifyCd('team-b', 'c1', (fresh) => {
+      const { serviceSpec: _drop, ...rest } = fresh.spec as { serviceSpec?: unknown };
+      return { ...fresh, spec: rest };
+    });
   });
 
   it('a ClusterResourceSet applies its ConfigMap once; a Secret of the wrong type is refused', async () => {
@@ -651,14 +659,13 @@ describe.skipIf(!env || !clusters)('services on real workload clusters (embedded
   });
 
   it("deleting an adopted cluster's deployment takes its services off the cluster, and leaves the cluster", async () => {
-    const c2 = await getCd('team-b', 'c2');
-    await store.update({
+    await modifyCd('team-b', 'c2', (c2) => ({
       ...c2,
       spec: {
         ...(c2.spec as object),
         serviceSpec: { services: [{ name: 'own', namespace: 'mine', template: 'base-1-0-0' }] },
       },
-    });
+    }));
     await waitState('team-b', 'c2', 'own', 'Deployed');
     expect(await live(2, { ...CONFIG_MAP, namespace: 'mine', name: 'base-settings' })).toBeDefined();
     await store.delete({ ...CD, namespace: 'team-b', name: 'c2' });

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReason } from '../../src/store/errors.js';
+import { modify } from '../../src/store/modify.js';
 import type { KubeObject, NewObject, Store, Watch, WatchEvent } from '../../src/store/types.js';
 
 export interface StoreHarness {
@@ -640,6 +641,50 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         };
         await Promise.all(Array.from({ length: 10 }, bump));
         expect((await store.get(ref)).metadata.annotations?.count).toBe('10');
+      });
+
+      it('modify() reapplies its change to the newest version after a concurrent write', async () => {
+        const ns = await namespace();
+        const ref = { ...CD, namespace: ns, name: 'modified' };
+        await store.create(deployment(ns, 'modified'));
+        // the first read is overtaken by a status write before modify() updates
+        let reads = 0;
+        const racing = {
+          get: async (r: typeof ref) => {
+            const cur = await store.get(r);
+            if (++reads === 1) await store.updateStatus({ ...cur, status: { observedGeneration: 1 } });
+            return cur;
+          },
+          update: (o: KubeObject) => store.update(o),
+        };
+        const got = await modify(racing, ref, (cur) => ({
+          ...cur,
+          metadata: { ...cur.metadata, labels: { env: 'prod' } },
+        }));
+        expect(reads).toBe(2);
+        const stored = await store.get(ref);
+        expect(stored).toEqual(got);
+        expect(stored.metadata.labels).toEqual({ env: 'prod' });
+        expect(stored.status).toMatchObject({ observedGeneration: 1 });
+      });
+
+      it('modify() gives up with Conflict after its attempts, and passes other errors at once', async () => {
+        const ns = await namespace();
+        const ref = { ...CD, namespace: ns, name: 'contended' };
+        const stale = await store.create(deployment(ns, 'contended'));
+        await store.update({ ...stale, metadata: { ...stale.metadata, labels: { moved: 'on' } } });
+        let calls = 0;
+        const staleVersion = (cur: KubeObject) => {
+          calls++;
+          return { ...cur, metadata: { ...cur.metadata, resourceVersion: stale.metadata.resourceVersion } };
+        };
+        await expect(modify(store, ref, staleVersion, 3)).rejects.toMatchObject({ reason: 'Conflict' });
+        expect(calls).toBe(3);
+        calls = 0;
+        await expect(modify(store, { ...ref, name: 'absent' }, staleVersion)).rejects.toMatchObject({
+          reason: 'NotFound',
+        });
+        expect(calls).toBe(0);
       });
     });
   });

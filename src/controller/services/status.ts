@@ -9,7 +9,8 @@
 
 import { MULTI_CLUSTER_SERVICE_TYPE } from '../../api/services.js';
 import type { ServiceState } from '../../services/types.js';
-import { isConflict, isNotFound } from '../../store/errors.js';
+import { isNotFound } from '../../store/errors.js';
+import { retryOnConflict } from '../../store/modify.js';
 import type { KubeObject, Store } from '../../store/types.js';
 import { append } from '../../util/append.js';
 import type { PlainObject } from '../../util/plain-object.js';
@@ -33,16 +34,6 @@ function withTimes(
       lastStateTransitionTime: p && p.state === s.state ? p.lastStateTransitionTime : nowIso,
     } as ServiceState;
   });
-}
-
-async function retryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!isConflict(e) || i >= 5) throw e;
-    }
-  }
 }
 
 export async function writeServiceStatus(
