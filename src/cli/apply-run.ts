@@ -12,6 +12,7 @@ import { TemplateCatalog } from '../resolve/catalog.js';
 import { sourcedDocuments } from '../resolve/documents.js';
 import { TemplateChartLoader } from '../resolve/template-chart.js';
 import { isAlreadyExists, isNotFound, isStoreError } from '../store/errors.js';
+import { modify } from '../store/modify.js';
 import type { KubeObject, NewObject, Store } from '../store/types.js';
 import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
@@ -78,21 +79,25 @@ async function upsertObject(store: Store, obj: NewObject): Promise<'created' | '
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
   }
-  const old = await store.get(ref);
   const { metadata: m, ...rest } = obj;
-  const next: KubeObject = {
-    ...old,
-    ...rest,
-    status: old.status,
-    metadata: {
-      ...old.metadata,
-      ...(m.labels ? { labels: m.labels } : {}),
-      ...(m.annotations ? { annotations: m.annotations } : {}),
-    },
-  };
-  if (!m.labels) delete next.metadata.labels;
-  const stored = await store.update(next);
-  return stored.metadata.resourceVersion === old.metadata.resourceVersion ? 'unchanged' : 'configured';
+  let oldVersion: string | undefined;
+  // on a Conflict (a controller wrote the status meanwhile) the change goes onto the newer version
+  const stored = await modify(store, ref, (old) => {
+    oldVersion = old.metadata.resourceVersion;
+    const next: KubeObject = {
+      ...old,
+      ...rest,
+      status: old.status,
+      metadata: {
+        ...old.metadata,
+        ...(m.labels ? { labels: m.labels } : {}),
+        ...(m.annotations ? { annotations: m.annotations } : {}),
+      },
+    };
+    if (!m.labels) delete next.metadata.labels;
+    return next;
+  });
+  return stored.metadata.resourceVersion === oldVersion ? 'unchanged' : 'configured';
 }
 
 function deploymentObject(cd: ClusterDeployment): NewObject {
