@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialReconciler } from '../../src/controller/credentials.js';
 import { getIfExists } from '../../src/store/errors.js';
+import { modify } from '../../src/store/modify.js';
 import type { KubeObject, NewObject, ObjectRef, Store } from '../../src/store/types.js';
 import { Harness } from './harness.js';
 
@@ -34,7 +35,7 @@ const get = (type: { apiVersion: string; kind: string }, namespace: string | und
   getIfExists(h!.store, { ...type, ...(namespace ? { namespace } : {}), name });
 
 async function patch(ref: ObjectRef, f: (o: KubeObject) => KubeObject): Promise<void> {
-  await h!.store.update(f(await h!.store.get(ref)));
+  await modify(h!.store, ref, f);
 }
 
 function credentialCondition(o: KubeObject | undefined) {
