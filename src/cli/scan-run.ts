@@ -10,10 +10,11 @@ import { policyFilePaths } from '../policy/policy-files.js';
 import { jsonReport, plural, type ResourceResponse, resourceText } from '../policy/report.js';
 import { ClustermintError } from '../util/errors.js';
 import { checkTree, ExpansionBudget } from '../util/expansion-budget.js';
+import { jsonSyntaxError } from '../util/json-syntax.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { clip, printable } from '../util/printable.js';
 import { readTextFile } from '../util/read-text-file.js';
-import { CORE_WITH_MERGE } from '../util/yaml-source.js';
+import { CORE_WITH_MERGE, yamlSyntaxError } from '../util/yaml-source.js';
 import type { IO } from './io.js';
 
 /** kyverno-json's payload loader: JSON (integers int64) or YAML (int; several documents = a list). */
@@ -24,7 +25,7 @@ export function loadPayload(file: string): { value: unknown; origin: NumberOrigi
     try {
       return { value: JSON.parse(text), origin: 'int64' };
     } catch (e) {
-      throw new ClustermintError('INVALID_SUBMISSION', (e as Error).message, { file });
+      throw jsonSyntaxError(e, text, file, 'INVALID_SUBMISSION');
     }
   }
   if (ext === '.yaml' || ext === '.yml') {
@@ -32,11 +33,7 @@ export function loadPayload(file: string): { value: unknown; origin: NumberOrigi
     try {
       docs = jsyaml.loadAll(text, undefined, { schema: CORE_WITH_MERGE }).filter((d) => d !== undefined);
     } catch (e) {
-      throw new ClustermintError(
-        'YAML_SYNTAX',
-        `invalid YAML: ${(e as jsyaml.YAMLException).reason ?? (e as Error).message}`,
-        { file },
-      );
+      throw yamlSyntaxError(e, text, file);
     }
     // js-yaml shares aliased nodes: bound what they expand to before anything walks them
     const budget = new ExpansionBudget({ file });

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { Chart, ChartMetadata, ValuesFile } from '../api/chart.js';
 import { append } from '../util/append.js';
 import { ClustermintError } from '../util/errors.js';
+import { jsonSyntaxError } from '../util/json-syntax.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { readTextFile } from '../util/read-text-file.js';
 import { parseYamlSource } from '../util/yaml-source.js';
@@ -147,18 +148,7 @@ function parseJsonText(text: string, file: string): object {
     return v;
   } catch (e) {
     if (e instanceof ClustermintError) throw e;
-    const m = /position (\d+)/.exec((e as Error).message);
-    const loc: { file: string; line?: number; col?: number } = { file };
-    if (m) {
-      const before = text.slice(0, Number(m[1])).split('\n');
-      loc.line = before.length;
-      loc.col = before[before.length - 1].length + 1;
-    }
-    throw new ClustermintError(
-      'INVALID_CHART',
-      `invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`,
-      loc,
-    );
+    throw jsonSyntaxError(e, text, file, 'INVALID_CHART');
   }
 }
 

@@ -64,7 +64,7 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
       maxDepth: LIMITS.maxDepth,
     } as jsyaml.LoadOptions) as unknown[];
   } catch (e) {
-    throw inexactIntegerError(e, text, file) ?? syntaxError(e, text, file);
+    throw inexactIntegerError(e, text, file) ?? yamlSyntaxError(e, text, file);
   }
   // Positions come from js-yaml's reading of a document where yaml-event-positions.ts models it,
   // else from `yaml`, parsed on the first locate only. A stream of many documents is
@@ -180,8 +180,8 @@ export function copyBounded(
   return copy(root, 0);
 }
 
-/** A js-yaml failure, re-read with `yaml` for its clearer wording where it agrees. */
-function syntaxError(e: unknown, text: string, file: string): ClustermintError {
+/** A js-yaml failure, placed, re-read with `yaml` for its clearer wording where it agrees. */
+export function yamlSyntaxError(e: unknown, text: string, file: string): ClustermintError {
   if (e instanceof RangeError) {
     return new ClustermintError(
       'TOO_DEEP',

@@ -28,6 +28,9 @@ describe('clustermint scan: inputs and errors', () => {
     'seq.yaml': '- a\n- b\n',
     'payload.txt': 'x',
     'null.json': 'null',
+    'truncated.json': '[{"name": "a",\n  "size": [1, 2\n',
+    'token.json': '[{"name": "a",\n  "size": tru}]',
+    'broken.yaml': 'name: a\nsize: [1, 2\n',
     'bindings.json': '[1, 2]',
   });
   const p = (f: string) => join(dir, f);
@@ -77,6 +80,9 @@ describe('clustermint scan: inputs and errors', () => {
     ['payload.txt', 2, /unrecognized payload format, must be yaml or json/],
     ['seq.yaml', 1, /a payload document must be a mapping/],
     ['null.json', 1, /payload is `null`/],
+    ['truncated.json', 1, /truncated\.json:3:1: invalid JSON: Expected ',' or ']' after array element\n/],
+    ['token.json', 1, /token\.json:2:14: invalid JSON: Unexpected token '}'\n/],
+    ['broken.yaml', 1, /broken\.yaml:3:1: invalid YAML: /],
   ])('refuses payload %s clearly (exit %d)', async (file, code, message) => {
     const r = await run('scan', '--payload', p(file), '--policy', p('policies/policy.yaml'));
     expect(r.code).toBe(code);
