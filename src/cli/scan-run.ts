@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import jsyaml from 'js-yaml';
 import { Bindings } from '../expression/bindings.js';
 import { goV, type NumberOrigin } from '../go/values.js';
+import { goYamlSchema } from '../go/yaml-scalars.js';
 import { jpCompiler } from '../jmespath/index.js';
 import { matchesSelector, parseSelector } from '../k8s/label-selector.js';
 import { compilePolicy, evaluateResource, rootBindings } from '../policy/engine.js';
@@ -14,7 +15,7 @@ import { jsonSyntaxError } from '../util/json-syntax.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { clip, printable } from '../util/printable.js';
 import { readTextFile } from '../util/read-text-file.js';
-import { CORE_WITH_MERGE, yamlSyntaxError } from '../util/yaml-source.js';
+import { yamlSyntaxError } from '../util/yaml-source.js';
 import type { IO } from './io.js';
 
 /** kyverno-json's payload loader: JSON (integers int64) or YAML (int; several documents = a list). */
@@ -31,7 +32,10 @@ export function loadPayload(file: string): { value: unknown; origin: NumberOrigi
   if (ext === '.yaml' || ext === '.yml') {
     let docs: unknown[];
     try {
-      docs = jsyaml.loadAll(text, undefined, { schema: CORE_WITH_MERGE }).filter((d) => d !== undefined);
+      // kyverno-json reads YAML payloads with go-yaml v3 (`yes` is text, `017` is 15, `1_000` is 1000)
+      docs = jsyaml
+        .loadAll(text, undefined, { schema: goYamlSchema('v3', false) })
+        .filter((d) => d !== undefined);
     } catch (e) {
       throw yamlSyntaxError(e, text, file);
     }

@@ -13,8 +13,12 @@ const types = (jsyaml as unknown as { types: Record<'int' | 'merge', jsyaml.Type
 
 /** Thrown while parsing, with the integer's text, until the caller knows where it stands. */
 export class InexactInteger extends Error {
-  constructor(readonly text: string) {
-    super(inexactMessage(text));
+  /** `problem`: what else is wrong with the number than being inexact. */
+  constructor(
+    readonly text: string,
+    problem?: string,
+  ) {
+    super(problem ? `number ${text} ${problem}` : inexactMessage(text));
   }
 }
 

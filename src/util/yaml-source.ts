@@ -47,7 +47,19 @@ export interface SourceDocument {
   locate(path: readonly PathSegment[], atKey?: boolean): Position | undefined;
 }
 
-export function parseYamlSource(text: string, file: string): SourceDocument[] {
+export interface YamlSourceOptions {
+  /**
+   * How plain scalars resolve: YAML 1.2's core schema by default, with exact integers; a reader
+   * that must read as a Go program does passes go-yaml's (go/yaml-scalars.ts goYamlSchema).
+   */
+  schema?: jsyaml.Schema;
+}
+
+export function parseYamlSource(
+  text: string,
+  file: string,
+  options: YamlSourceOptions = {},
+): SourceDocument[] {
   const bytes = Buffer.byteLength(text);
   if (bytes > LIMITS.maxFileBytes) {
     throw new ClustermintError(
@@ -59,7 +71,7 @@ export function parseYamlSource(text: string, file: string): SourceDocument[] {
   let raw: unknown[];
   try {
     raw = jsyaml.loadAll(text, undefined, {
-      schema: EXACT_INPUT_SCHEMA,
+      schema: options.schema ?? EXACT_INPUT_SCHEMA,
       filename: file,
       maxDepth: LIMITS.maxDepth,
     } as jsyaml.LoadOptions) as unknown[];

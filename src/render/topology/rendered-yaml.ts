@@ -38,6 +38,18 @@ import {
   parseDocument,
   type Scalar,
 } from 'yaml';
+import {
+  BINARY,
+  FLOAT,
+  INT,
+  MERGE,
+  NULL,
+  RESOLVABLE,
+  type Resolved,
+  resolvePlainV2 as resolveUntagged,
+  STR,
+  shortTag,
+} from '../../go/yaml-scalars.js';
 import { BoundedCache } from '../../util/bounded-cache.js';
 import { LIMITS } from '../../util/limits.js';
 import { cloneTree, emptyMap, type PlainObject, setOwn } from '../../util/plain-object.js';
@@ -55,84 +67,6 @@ const fail = (message: string): never => {
   throw new RenderedYamlError(message);
 };
 
-const TAG = 'tag:yaml.org,2002:';
-const STR = `${TAG}str`;
-const INT = `${TAG}int`;
-const FLOAT = `${TAG}float`;
-const BOOL = `${TAG}bool`;
-const NULL = `${TAG}null`;
-const TIMESTAMP = `${TAG}timestamp`;
-const BINARY = `${TAG}binary`;
-const MERGE = `${TAG}merge`;
-const RESOLVABLE: ReadonlySet<string> = new Set(['', STR, BOOL, INT, FLOAT, NULL, TIMESTAMP]);
-const shortTag = (t: string) => (t.startsWith(TAG) ? `!!${t.slice(TAG.length)}` : t);
-
-/** What a scalar resolved to: go-yaml's tag, the value, and for a number its Go type. */
-interface Resolved {
-  tag: string;
-  value: unknown;
-  goType?: 'int' | 'uint64' | 'float64';
-}
-
-const WORDS = new Map<string, Resolved>();
-for (const [value, tag, words] of [
-  [true, BOOL, 'y Y yes Yes YES true True TRUE on On ON'],
-  [false, BOOL, 'n N no No NO false False FALSE off Off OFF'],
-  [null, NULL, '~ null Null NULL'],
-  [Number.NaN, FLOAT, '.nan .NaN .NAN'],
-  [Number.POSITIVE_INFINITY, FLOAT, '.inf .Inf .INF +.inf +.Inf +.INF'],
-  [Number.NEGATIVE_INFINITY, FLOAT, '-.inf -.Inf -.INF'],
-  ['<<', MERGE, '<<'],
-] as const)
-  for (const w of words.split(' ')) WORDS.set(w, { tag, value });
-WORDS.set('', { tag: NULL, value: null });
-
-/** Which of resolve's branches a first character leads to ('' when the text is a plain string). */
-function hint(s: string): string {
-  if (s === '') return 'N';
-  const c = s[0];
-  if (c === '+' || c === '-') return 'S';
-  if (c >= '0' && c <= '9') return 'D';
-  if ('yYnNtTfFoO~'.includes(c)) return 'M';
-  if (c === '.') return '.';
-  return '';
-}
-
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
-const UINT64_MAX = (1n << 64n) - 1n;
-const DIGITS: Record<number, RegExp> = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ };
-
-/** Go's strconv.ParseInt(s, 0, 64) or ParseUint(s, 0, 64) (`signed`), on a string without `_`. */
-function parseGoInt(s: string, signed: boolean): bigint | undefined {
-  let rest = s;
-  let neg = false;
-  if (signed && (rest[0] === '+' || rest[0] === '-')) {
-    neg = rest[0] === '-';
-    rest = rest.slice(1);
-  }
-  let base = 10;
-  if (/^0[xX]/.test(rest)) [base, rest] = [16, rest.slice(2)];
-  else if (/^0[oO]/.test(rest)) [base, rest] = [8, rest.slice(2)];
-  else if (/^0[bB]/.test(rest)) [base, rest] = [2, rest.slice(2)];
-  else if (rest.length > 1 && rest[0] === '0') [base, rest] = [8, rest.slice(1)];
-  if (!DIGITS[base].test(rest)) return undefined;
-  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
-  let n = BigInt(prefix + rest);
-  if (neg) n = -n;
-  if (signed ? n < INT64_MIN || n > INT64_MAX : n > UINT64_MAX) return undefined;
-  return n;
-}
-
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-/** Go's ParseFloat of a decimal in YAML's style: undefined when it overflows (ErrRange). */
-function parseGoFloat(s: string): number | undefined {
-  const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-const bigToNumber = (n: bigint): number => Number(n);
-
 /** go-yaml v2's `resolve(tag, in)`: a scalar's tag and value, or its error. */
 function resolve(tag: string, text: string): Resolved {
   if (!RESOLVABLE.has(tag)) return { tag, value: text };
@@ -141,31 +75,6 @@ function resolve(tag: string, text: string): Resolved {
   if (tag === FLOAT && out.tag === INT && out.goType === 'int')
     return { tag: FLOAT, value: out.value, goType: 'float64' };
   return fail(`yaml: cannot decode ${shortTag(out.tag)} \`${text}\` as a ${shortTag(tag)}`);
-}
-
-function resolveUntagged(tag: string, text: string): Resolved {
-  const h = hint(text);
-  if (h === '' || tag === STR || tag === BINARY) return { tag: STR, value: text };
-  const word = WORDS.get(text);
-  if (word) return word.tag === FLOAT ? { ...word, goType: 'float64' } : word;
-  if (h === '.') {
-    if (YAML_STYLE_FLOAT.test(text)) {
-      const f = parseGoFloat(text);
-      if (f !== undefined) return { tag: FLOAT, value: f, goType: 'float64' };
-    }
-  } else if (h === 'D' || h === 'S') {
-    // (a timestamp resolves as one but goes into interface{} as its text: same as a string)
-    const plain = text.replaceAll('_', '');
-    const i = parseGoInt(plain, true);
-    if (i !== undefined) return { tag: INT, value: bigToNumber(i), goType: 'int' };
-    const u = parseGoInt(plain, false);
-    if (u !== undefined) return { tag: INT, value: bigToNumber(u), goType: 'uint64' };
-    if (YAML_STYLE_FLOAT.test(plain)) {
-      const f = parseGoFloat(plain);
-      if (f !== undefined) return { tag: FLOAT, value: f, goType: 'float64' };
-    }
-  }
-  return { tag: STR, value: text };
 }
 
 /** A map key as sigs.k8s.io/yaml writes it into JSON (an int as Itoa, a float as FormatFloat 'g' 32). */

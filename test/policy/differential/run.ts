@@ -100,7 +100,9 @@ export async function checkCandidateScan(argv: readonly string[]): Promise<{ ok:
 
 export interface Rendered {
   policy: string; // YAML text
-  payload: string; // JSON text
+  payload: string; // JSON text, or YAML when payloadFile says so
+  /** the payload's file name (its extension picks the reader): payload.json by default */
+  payloadFile?: string;
 }
 
 export function render(c: Pick<DiffCase, 'policy' | 'payload'>): Rendered {
@@ -131,7 +133,7 @@ export async function runRendered(
   oracleRepeats = 0,
 ): Promise<Record<Mode, PairResult>> {
   return withTmp(async (dir) => {
-    const payload = join(dir, 'payload.json');
+    const payload = join(dir, c.payloadFile ?? 'payload.json');
     const policy = join(dir, 'policy.yaml');
     await writeFile(payload, c.payload);
     await writeFile(policy, c.policy);
@@ -392,6 +394,8 @@ export interface Fixture {
   oracle?: string;
   policy: string;
   payload: string;
+  /** the payload's file name, for a YAML payload (`payload.yaml`); payload.json by default */
+  payloadFile?: string;
   /** kyverno-json's output for this case (the expectation when the binary is not available) */
   expected?: Partial<Record<Mode, { exitCode: number; stdout: string }>>;
 }
@@ -453,7 +457,7 @@ export async function replayFixtures(
   const problems: ReplayResult[] = [];
   const fixtures = loadFixtures(dir);
   for (const { file, fixture } of fixtures) {
-    const rendered = { policy: fixture.policy, payload: fixture.payload };
+    const rendered = { policy: fixture.policy, payload: fixture.payload, payloadFile: fixture.payloadFile };
     for (const mode of MODES) {
       let expected = fixture.expected?.[mode];
       if (tools.oracle) {
