@@ -153,6 +153,9 @@ export function goYamlSchema(version: 'v2' | 'v3', exact: boolean): jsyaml.Schem
         if (exact && typeof r.value === 'number') {
           if (r.goType === 'float64' && !Number.isFinite(r.value))
             throw new InexactInteger(text, SPECIAL_FLOAT);
+          // an integer past uint64, which Go reads as a float: refused as one past 2^53 is
+          if (r.goType === 'float64' && DECIMAL_INTEGER.test(text) && !Number.isSafeInteger(r.value))
+            throw new InexactInteger(text);
           if (r.goType !== 'float64' && !Number.isSafeInteger(r.value)) throw new InexactInteger(text);
         }
         return r.value;
@@ -164,6 +167,7 @@ export function goYamlSchema(version: 'v2' | 'v3', exact: boolean): jsyaml.Schem
   return schema;
 }
 
+const DECIMAL_INTEGER = /^[-+]?[0-9][0-9_]*$/;
 const SPECIAL_FLOAT = 'has no JSON form (infinity or NaN)';
 const JS_YAML_TYPES = (jsyaml as unknown as { types: Record<'merge', jsyaml.Type> }).types;
 const schemas = new Map<string, jsyaml.Schema>();

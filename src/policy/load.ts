@@ -4,7 +4,6 @@
  * (unknown fields rejected, required ones present), reported with a path and a line.
  */
 
-import { goYamlSchema } from '../go/yaml-scalars.js';
 import type { SourceLocation } from '../util/errors.js';
 import { isPlainObject, type PlainObject } from '../util/plain-object.js';
 import { parseYamlSource, type SourceDocument } from '../util/yaml-source.js';
@@ -167,9 +166,8 @@ function pathText(path: (string | number)[]): string {
 /** Parses every document of a policy file; throws PolicyLoadError on the first bad one. */
 export function parsePolicies(text: string, file: string): LoadedPolicy[] {
   const out: LoadedPolicy[] = [];
-  // kyverno-json reads policy files with sigs.k8s.io/yaml (go-yaml v2: `yes` is true, `017` is 15),
-  // and so does kubectl applying them to a cluster
-  for (const doc of parseYamlSource(text, file, { schema: goYamlSchema('v2', true) })) {
+  // read as kyverno-json (and kubectl) read policy files: sigs.k8s.io/yaml (parseYamlSource's default)
+  for (const doc of parseYamlSource(text, file)) {
     const v = doc.value;
     if (v === null || v === undefined) continue;
     const where = (path: (string | number)[], atKey = false): SourceLocation => {

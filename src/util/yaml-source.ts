@@ -10,6 +10,7 @@
 import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter, Pair, YAMLMap } from 'yaml';
+import { goYamlSchema } from '../go/yaml-scalars.js';
 import { ClustermintError } from './errors.js';
 import { ExpansionBudget } from './expansion-budget.js';
 import type { PathSegment } from './json-path.js';
@@ -17,7 +18,7 @@ import { LIMITS } from './limits.js';
 import { emptyMap } from './plain-object.js';
 import { formatBytes } from './read-text-file.js';
 import { eventPositions, type Position, type PositionFinder } from './yaml-event-positions.js';
-import { EXACT_INPUT_SCHEMA, inexactIntegerError } from './yaml-integers.js';
+import { inexactIntegerError } from './yaml-integers.js';
 
 const require = createRequire(import.meta.url);
 let yamlModule: typeof import('yaml') | undefined;
@@ -49,8 +50,9 @@ export interface SourceDocument {
 
 export interface YamlSourceOptions {
   /**
-   * How plain scalars resolve: YAML 1.2's core schema by default, with exact integers; a reader
-   * that must read as a Go program does passes go-yaml's (go/yaml-scalars.ts goYamlSchema).
+   * How plain scalars resolve. By default as kubectl, Helm and kyverno-json read what a person
+   * wrote (sigs.k8s.io/yaml, so go-yaml v2: `yes` and `on` are true, `017` is 15), with exact
+   * integers: a file `check` reads means what it will mean to the cluster.
    */
   schema?: jsyaml.Schema;
 }
@@ -71,7 +73,7 @@ export function parseYamlSource(
   let raw: unknown[];
   try {
     raw = jsyaml.loadAll(text, undefined, {
-      schema: options.schema ?? EXACT_INPUT_SCHEMA,
+      schema: options.schema ?? goYamlSchema('v2', true),
       filename: file,
       maxDepth: LIMITS.maxDepth,
     } as jsyaml.LoadOptions) as unknown[];

@@ -57,6 +57,7 @@ describe('policy files read as kyverno-json reads them', () => {
     expect(checkOf(policy('enabled: yes'))).toEqual({ enabled: true });
     expect(checkOf(policy('mode: 0755'))).toEqual({ mode: 493 });
     expect(checkOf(policy('y: 1'))).toEqual({ true: 1 });
+    expect(checkOf(policy('v: 09'))).toEqual({ v: 9 });
   });
 
   it('refuses what JSON cannot hold, at its line and column', () => {
@@ -64,5 +65,6 @@ describe('policy files read as kyverno-json reads them', () => {
       expect.objectContaining({ location: expect.objectContaining({ file: 'p.yaml', line: 11, col: 18 }) }),
     );
     expect(() => parsePolicies(policy('v: 9007199254740993'), 'p.yaml')).toThrow(/out of range/);
+    expect(() => parsePolicies(policy('v: 99999999999999999999'), 'p.yaml')).toThrow(/out of range/);
   });
 });

@@ -83,7 +83,7 @@ describe('clusterResourceSetManifests', () => {
       '',
       'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}',
       'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}',
-      'apiVersion: v1\nkind: Namespace\nmetadata: {name: n}',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}',
     ].join('\n---\n');
     const r = ok(
       clusterResourceSetManifests(configMap('m', { all: text }), { name: 'm', kind: 'ConfigMap' }),

@@ -7,12 +7,12 @@ import { ClustermintError } from '../../src/util/errors.js';
 import { CORE_WITH_MERGE, parseYamlSource } from '../../src/util/yaml-source.js';
 
 const MERGED =
-  'base: &base {a: 1, b: 2}\nmore: &more {c: 3}\nx:\n  <<: *base\n  b: 9\ny:\n  <<: [*base, *more]\n';
+  'base: &base {a: 1, b: 2}\nmore: &more {c: 3}\nx:\n  <<: *base\n  b: 9\nw:\n  <<: [*base, *more]\n';
 
 describe('YAML merge keys', () => {
   it('merge a map and a list of maps, later keys winning, in the input reader', () => {
     const [d] = parseYamlSource(MERGED, 'values.yaml');
-    expect(d!.value).toMatchObject({ x: { a: 1, b: 9 }, y: { a: 1, b: 2, c: 3 } });
+    expect(d!.value).toMatchObject({ x: { a: 1, b: 9 }, w: { a: 1, b: 2, c: 3 } });
     expect(Object.keys((d!.value as { x: object }).x)).not.toContain('<<');
   });
 
