@@ -133,6 +133,9 @@ export const resolvePlainV2 = (tag: string, text: string): Resolved => resolvePl
 /** go-yaml v3's resolution of an untagged plain scalar (or of `tag`'s text, when one is given). */
 export const resolvePlainV3 = (tag: string, text: string): Resolved => resolvePlain(WORDS_V3, tag, text);
 
+/** A plain map key as it ends up in the JSON object go-yaml v2 makes (`on` is "true", `017` "15"). */
+export const plainKeyV2 = (text: string): string => String(resolvePlainV2('', text).value);
+
 /**
  * A js-yaml schema whose plain scalars resolve as go-yaml `version` resolves them; quoted and
  * block scalars stay text, `<<` merges maps (both versions do). With `exact`, an integer a number

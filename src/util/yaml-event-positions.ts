@@ -14,6 +14,7 @@
  * (test/util/yaml-event-positions.test.ts compares them on every node of the repository's YAML).
  */
 import jsyaml from 'js-yaml';
+import { plainKeyV2 } from '../go/yaml-scalars.js';
 import type { PathSegment } from './json-path.js';
 
 export interface Position {
@@ -97,8 +98,10 @@ export function eventPositions(text: string, lineOffset = 0): PositionFinder | u
               simple = false;
               break;
             }
-            if (!node.keys.has(k.result))
-              node.keys.set(k.result, { keyStart: k.node.start, value: frame.children[i + 1].node });
+            // the key as the input reader (go-yaml v2) makes it: `on:` is the key "true"
+            const key = quoted ? k.result : plainKeyV2(raw);
+            if (!node.keys.has(key))
+              node.keys.set(key, { keyStart: k.node.start, value: frame.children[i + 1].node });
           }
         } else if (state.kind === 'sequence') {
           node.items = frame.children.map((c) => c.node);

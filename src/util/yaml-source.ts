@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
 import type { Document, LineCounter, Pair, YAMLMap } from 'yaml';
-import { goYamlSchema } from '../go/yaml-scalars.js';
+import { goYamlSchema, plainKeyV2 } from '../go/yaml-scalars.js';
 import { ClustermintError } from './errors.js';
 import { ExpansionBudget } from './expansion-budget.js';
 import type { PathSegment } from './json-path.js';
@@ -262,7 +262,13 @@ export class NodeFinder implements PositionFinder {
       index = new Map();
       for (const p of map.items) {
         const k = isScalar(p.key) ? p.key.value : p.key;
-        const text = k === null || typeof k !== 'object' ? String(k) : undefined;
+        // a plain key as the input reader (go-yaml v2) makes it: `on:` is the key "true"
+        const plain = isScalar(p.key) && p.key.type === 'PLAIN' && typeof p.key.source === 'string';
+        const text = plain
+          ? plainKeyV2((p.key as { source: string }).source)
+          : k === null || typeof k !== 'object'
+            ? String(k)
+            : undefined;
         if (text !== undefined && !index.has(text)) index.set(text, p);
       }
       this.pairsByMap.set(map, index);

@@ -22,6 +22,7 @@ describe('YAML 1.1 words in what people write', () => {
     'yes.yaml': withBastion('yes'),
     'on.yaml': withBastion('On'),
     'quoted.yaml': withBastion('"yes"'),
+    'key.yaml': example.replace('    workersNumber: 2\n', '    workersNumber: 2\n    on: 1\n'),
     'values.yaml':
       'region: eu-west-1\nclusterIdentity: {name: id, kind: AWSClusterStaticIdentity}\n' +
       'controlPlane: {instanceType: t3.large}\nworker: {instanceType: t3.large}\nbastion:\n  enabled: y\n',
@@ -41,9 +42,15 @@ describe('YAML 1.1 words in what people write', () => {
     );
   });
 
+  it('a word key is the key kubectl makes of it, found at its place', async () => {
+    const r = await run('check', '-f', join(dir, 'key.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/key\.yaml:18:5 \(\$\.spec\.config\.true\): unknown key "true"/);
+  });
+
   it('template renders the boolean', async () => {
     const r = await run('template', 'aws-standalone-cp', '-f', join(dir, 'values.yaml'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\n  bastion:\n(    .*\n)*    enabled: true\n/);
+    expect(r.stdout).toMatch(/\n {2}bastion:\n( {4}.*\n)* {4}enabled: true\n/);
   });
 });
