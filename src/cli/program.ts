@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ClustermintError, formatError } from '../util/errors.js';
+import { REFLOWED_HELP } from './help-text.js';
 import { forTerminal, type IO } from './io.js';
 import { VERSION } from './version.js';
 
@@ -27,8 +28,11 @@ export function buildProgram(given: IO, setResult: (code: number) => void, regis
       setResult(await run(...args));
     };
   register(program, io, wrap);
+  program.configureHelp(REFLOWED_HELP);
   for (const c of program.commands)
-    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    c.exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+      .configureHelp(REFLOWED_HELP);
   return program;
 }
 
