@@ -30,20 +30,23 @@ const COMMANDS = [
 ];
 
 describe('--help wraps its paragraphs once, at the width', () => {
-  it.each(COMMANDS)('%s --help: no line past 80 columns but examples, no hand break inside a sentence', async (cmd) => {
-    const r = await run(cmd, '--help');
-    expect(r.code).toBe(0);
-    // examples are command lines, printed as written
-    const wrapped = r.stdout.split(/\nExamples?:\n/)[0]!;
-    for (const l of wrapped.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
-    // a ragged break: a short line in a paragraph, the next one going on with the same sentence
-    const description = r.stdout.split('\n\n')[1]!.split('\n');
-    for (let i = 0; i + 1 < description.length; i++) {
-      const [line, next] = [description[i]!, description[i + 1]!];
-      if (/[.:!?]$/.test(line) || /^\s|^[-*]/.test(next) || next === '') continue;
-      expect(line.length + 1 + next.split(' ')[0]!.length, `${line}⏎${next}`).toBeGreaterThan(80);
-    }
-  });
+  it.each(COMMANDS)(
+    '%s --help: no line past 80 columns but examples, no hand break inside a sentence',
+    async (cmd) => {
+      const r = await run(cmd, '--help');
+      expect(r.code).toBe(0);
+      // examples are command lines, printed as written
+      const wrapped = r.stdout.split(/\nExamples?:\n/)[0]!;
+      for (const l of wrapped.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
+      // a ragged break: a short line in a paragraph, the next one going on with the same sentence
+      const description = r.stdout.split('\n\n')[1]!.split('\n');
+      for (let i = 0; i + 1 < description.length; i++) {
+        const [line, next] = [description[i]!, description[i + 1]!];
+        if (/[.:!?]$/.test(line) || /^\s|^[-*]/.test(next) || next === '') continue;
+        expect(line.length + 1 + next.split(' ')[0]!.length, `${line}⏎${next}`).toBeGreaterThan(80);
+      }
+    },
+  );
 
   it('get --help keeps the list of types together', async () => {
     const r = await run('get', '--help');
