@@ -1,6 +1,7 @@
 /** `clustermint get` and `clustermint describe`: what the embedded store holds. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
+import { ClustermintError } from '../util/errors.js';
 import type { IO } from './io.js';
 import type { Wrap } from './program.js';
 
@@ -23,6 +24,12 @@ export function registerGet(program: Command, io: IO, wrap: Wrap): void {
     )
     .argument('[name]', 'one object')
     .option('-n, --namespace <ns>', 'only this namespace')
+    .addOption(
+      new Option(
+        '-A, --all-namespaces',
+        'every namespace, as kubectl says it (the default without -n)',
+      ).conflicts('namespace'),
+    )
     .option('-o, --output <format>', 'wide, yaml or json')
     .option('-w, --watch', 'after the list, print a line (or document) per change until interrupted')
     .option('--state <path>', 'state file of the embedded store', DEFAULT_STATE_PATH)
@@ -33,12 +40,17 @@ export function registerGet(program: Command, io: IO, wrap: Wrap): void {
     .option('--context <name>', 'a kubeconfig context other than the current one (reads that cluster)')
     .addHelpText(
       'after',
-      '\nExamples:\n  clustermint get clusterdeployments\n  clustermint get machines -n team-a -o wide\n' +
+      '\nExamples:\n  clustermint get clusterdeployments -A\n  clustermint get machines -n team-a -o wide\n' +
         '  clustermint get cd dev-1 -o yaml\n  clustermint get events -n team-a\n  clustermint get clusterdeployments -w\n' +
         '  clustermint get credentials -n team-a -o wide\n  clustermint get am\n',
     )
     .action(
       wrap(async (type: string, name: string | undefined, opts) => {
+        if (opts.allNamespaces && name !== undefined)
+          throw new ClustermintError(
+            'USAGE',
+            'a resource cannot be retrieved by name across all namespaces (-A)',
+          );
         const { runGet } = await import('./get-run.js');
         const ac = new AbortController();
         const stop = () => ac.abort();

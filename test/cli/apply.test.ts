@@ -70,6 +70,14 @@ describe.skipIf(!built)('embedded CLI (bin)', () => {
     expect(table.stdout).toMatch(
       /team-a\s+dev-1\s+True\s+Ready\s+simulated-standalone-cp\s+v1\.33\.4\s+3\/3/,
     );
+    // -A says what no -n means, as in kubectl; with -n or a name it is a usage error
+    expect(cm(dir, 'get', 'clusterdeployments', '-A').stdout).toBe(table.stdout);
+    const both = cm(dir, 'get', 'cd', '-A', '-n', 'team-a');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/cannot be used with option '-n, --namespace <ns>'/);
+    const named = cm(dir, 'get', 'cd', 'dev-1', '-A');
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/cannot be retrieved by name across all namespaces/);
     const json = JSON.parse(cm(dir, 'get', 'cd', 'dev-1', '-o', 'json').stdout);
     expect(json.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
     const machines = cm(dir, 'get', 'machines', '-n', 'team-a');
