@@ -1,5 +1,6 @@
 /** `clustermint apply -f FILE...`: store ClusterDeployments and reconcile them until Ready. */
 import type { Command } from 'commander';
+import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import { quote } from '../util/printable.js';
@@ -38,10 +39,10 @@ export function registerApply(program: Command, io: IO, wrap: Wrap): void {
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
     .option(
       '--max-machines <n>',
-      `${MAX_MACHINES_HELP}; remembered with the state like --policies`,
+      `${MAX_MACHINES_HELP} (default ${DEFAULT_MAX_MACHINES}); remembered with the state like --policies`,
       maxMachinesOption,
     )
-    .option('--wait', 'reconcile until Ready, denied or failed (default)', true)
+    .option('--wait', 'reconcile until Ready, denied or failed', true)
     .option('--no-wait', 'only store the deployments')
     .option('--timeout <duration>', 'how long --wait waits', '10m')
     .option('--progress <mode>', 'auto (live on a terminal), live or events', 'auto')

@@ -4,6 +4,7 @@
  * or any other Kubernetes-mode option (controller-run.ts, docs/kubernetes.md).
  */
 import type { Command } from 'commander';
+import { DEFAULT_MAX_MACHINES } from '../domain/machine-ceiling.js';
 import { DEFAULT_STATE_PATH } from '../store/sqlite/schema.js';
 import { ClustermintError } from '../util/errors.js';
 import { isLogLevel, LOG_LEVELS } from '../util/log.js';
@@ -110,7 +111,7 @@ export function registerController(program: Command, io: IO, wrap: Wrap): void {
     )
     .option(
       '--max-machines <n>',
-      `${MAX_MACHINES_HELP}; embedded: remembered with the state`,
+      `${MAX_MACHINES_HELP} (default ${DEFAULT_MAX_MACHINES}); embedded: remembered with the state`,
       maxMachinesOption,
     )
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')} (default: info)`)

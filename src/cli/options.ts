@@ -1,5 +1,5 @@
 /** Option parsers shared by the commands (commander's argParser callbacks). */
-import { DEFAULT_MAX_MACHINES, parseMaxMachines } from '../domain/machine-ceiling.js';
+import { parseMaxMachines } from '../domain/machine-ceiling.js';
 import { ClustermintError } from '../util/errors.js';
 
 export function collect(value: string, previous: string[]): string[] {
@@ -24,7 +24,8 @@ export function maxMachinesOption(value: string): number {
   return n;
 }
 
-export const MAX_MACHINES_HELP = `most machines one deployment may ask for, a platform limit no policy lifts (default ${DEFAULT_MAX_MACHINES})`;
+/** Commands that give commander the default print it after this; the others say it themselves. */
+export const MAX_MACHINES_HELP = 'most machines one deployment may ask for, a platform limit no policy lifts';
 
 /** `--parallel N` and the like: a whole number from 1 to 64. */
 export function threadsOption(flag: string, value: string): number {

@@ -35,6 +35,8 @@ describe('--help wraps its paragraphs once, at the width', () => {
     async (cmd) => {
       const r = await run(cmd, '--help');
       expect(r.code).toBe(0);
+      // a default said once: by commander, or by the text when commander is not given it
+      expect(r.stdout.replace(/\s+/g, ' ')).not.toMatch(/\(default[^)]*\) \(default/);
       // examples are command lines, printed as written
       const wrapped = r.stdout.split(/\nExamples?:\n/)[0]!;
       for (const l of wrapped.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
