@@ -26,6 +26,7 @@ const COMMANDS = [
   'get',
   'describe',
   'controller',
+  'webhook',
   'scan',
 ];
 
