@@ -19,6 +19,8 @@ export interface WebhookOptions {
   keyFile: string;
   port: number;
   address?: string;
+  /** Plain-HTTP port of GET /metrics; absent: no metrics served. */
+  metricsPort?: number;
   policies: string[];
   templates: string[];
   kubeconfig?: string;
@@ -104,6 +106,11 @@ async function serve(opts: WebhookOptions): Promise<number> {
       'isolates ready',
     );
   } else warmUp(sources.snapshot(), log);
+  // prom-client is loaded only when metrics are asked for
+  const metrics =
+    opts.metricsPort === undefined
+      ? undefined
+      : (await import('../webhook/metrics.js')).webhookMetrics(() => pool?.replaced ?? 0);
   let server: Awaited<ReturnType<typeof startWebhookServer>>;
   try {
     server = await startWebhookServer({
@@ -118,11 +125,24 @@ async function serve(opts: WebhookOptions): Promise<number> {
       reloadIntervalMs: opts.reloadIntervalMs,
       reviewDeadlineMs: opts.reviewDeadlineMs,
       ...(pool ? { evaluator: pool } : {}),
+      ...(metrics ? { metrics } : {}),
     });
   } catch (e) {
     sources.stop();
     await pool?.close();
     throw new ClustermintError('USAGE', `cannot listen on port ${opts.port}: ${(e as Error).message}`);
+  }
+  // a worker of --workers counts; the primary serves the sum
+  let metricsServer: Awaited<ReturnType<typeof listenForMetrics>> | undefined;
+  if (metrics && !cluster.isWorker) {
+    try {
+      metricsServer = await listenForMetrics(opts, log);
+    } catch (e) {
+      await server.close();
+      sources.stop();
+      await pool?.close();
+      throw e;
+    }
   }
   log.info(
     {
@@ -138,6 +158,7 @@ async function serve(opts: WebhookOptions): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   log.info({ signal }, 'shutting down');
+  await metricsServer?.close();
   await server.close();
   sources.stop();
   await pool?.close();
@@ -174,6 +195,8 @@ async function runPrimary(opts: WebhookOptions): Promise<number> {
       }, 1000).unref();
     });
   };
+  // before the workers: a port in use then ends the run with nothing started
+  const metricsServer = opts.metricsPort === undefined ? undefined : await listenForMetrics(opts, log);
   for (let i = 0; i < opts.workers; i++) start();
   log.info({ workers: opts.workers, pid: process.pid }, 'started workers');
   const reason = await new Promise<string>((resolve) => {
@@ -183,6 +206,7 @@ async function runPrimary(opts: WebhookOptions): Promise<number> {
   });
   stopping = true;
   log.info({ signal: reason }, 'stopping workers');
+  await metricsServer?.close();
   await Promise.all(
     Object.values(cluster.workers ?? {}).map(
       (w) =>
@@ -195,4 +219,27 @@ async function runPrimary(opts: WebhookOptions): Promise<number> {
   );
   log.flush();
   return failure ?? 0;
+}
+
+/**
+ * GET /metrics on --metrics-port: this process's registry, or, in the primary of --workers, the
+ * sum of the workers' (prom-client's AggregatorRegistry asks them over the cluster channel).
+ */
+async function listenForMetrics(opts: WebhookOptions, log: ReturnType<typeof createLogger>) {
+  const { serveMetrics } = await import('../webhook/metrics.js');
+  const { AggregatorRegistry, register } = await import('prom-client');
+  const aggregator = cluster.isPrimary && opts.workers > 1 ? new AggregatorRegistry() : undefined;
+  const text = aggregator
+    ? async () => (await aggregator.clusterMetrics()) as string
+    : () => register.metrics();
+  try {
+    const m = await serveMetrics(opts.metricsPort ?? 0, opts.address, text);
+    log.info({ port: m.port, paths: ['/metrics'] }, 'serving metrics');
+    return m;
+  } catch (e) {
+    throw new ClustermintError(
+      'USAGE',
+      `cannot listen on --metrics-port ${opts.metricsPort}: ${(e as Error).message}`,
+    );
+  }
 }

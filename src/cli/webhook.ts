@@ -50,6 +50,10 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
     .requiredOption('--tls-key <file>', 'its private key (PEM); re-read when it changes')
     .option('--port <n>', 'port to listen on', '9443')
     .option('--address <ip>', 'address to listen on (default: all)')
+    .option(
+      '--metrics-port <n>',
+      'serve Prometheus metrics on GET /metrics of this plain-HTTP port (reviews by result, latency, isolates replaced); with --workers, their sum (default: none)',
+    )
     .option('--policies <path>', 'policy file or folder, repeatable', collect, [])
     .option(
       '--templates <dir>',
@@ -97,7 +101,7 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
       'after',
       '\nExamples:\n  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/\n' +
         '  clustermint webhook --tls-cert /certs/tls.crt --tls-key /certs/tls.key --policies /policies --in-cluster\n' +
-        '  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/ --workers auto\n' +
+        '  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/ --workers auto --metrics-port 8080\n' +
         '  clustermint webhook --tls-cert tls.crt --tls-key tls.key --policies policies/ --isolates 4 --isolate-memory 256 --review-deadline 5\n',
     )
     .action(
@@ -107,6 +111,17 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new ClustermintError('USAGE', `--port must be 0..65535, got ${JSON.stringify(opts.port)}`);
+        const metricsPort = opts.metricsPort === undefined ? undefined : Number(opts.metricsPort);
+        if (
+          metricsPort !== undefined &&
+          (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)
+        )
+          throw new ClustermintError(
+            'USAGE',
+            `--metrics-port must be 0..65535, got ${JSON.stringify(opts.metricsPort)}`,
+          );
+        if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
+          throw new ClustermintError('USAGE', '--metrics-port must differ from --port');
         if (opts.kubeconfig && opts.inCluster)
           throw new ClustermintError('USAGE', '--kubeconfig and --in-cluster exclude each other');
         const { runWebhook } = await import('./webhook-run.js');
@@ -116,6 +131,7 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
             keyFile: opts.tlsKey,
             port,
             address: opts.address,
+            ...(metricsPort !== undefined ? { metricsPort } : {}),
             policies: opts.policies,
             templates: opts.templates,
             kubeconfig: opts.kubeconfig,

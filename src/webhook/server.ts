@@ -25,6 +25,7 @@ import {
   reviewSummary,
 } from './evaluate.js';
 import type { Logger } from './log.js';
+import type { ReviewResult, WebhookMetrics } from './metrics.js';
 import { type AdmissionRequest, type AdmissionResponse, allow, deny, reviewResponse } from './review.js';
 import type { ClusterAccess, Snapshot } from './snapshot.js';
 import { admitAccessManagement } from './tenancy-objects.js';
@@ -50,6 +51,8 @@ export interface WebhookServerOptions {
   evaluator?: ReviewEvaluator;
   /** Longest time a review may take, queueing included (default 8 s; never past the request's timeout less 500 ms). */
   reviewDeadlineMs?: number;
+  /** Counts each review's result and latency (webhook/metrics.ts); absent: not counted. */
+  metrics?: WebhookMetrics;
 }
 
 export interface WebhookServer {
@@ -157,6 +160,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   let closing = false;
   const evaluator = opts.evaluator ?? inlineEvaluator(opts.snapshot);
   const reviewDeadline = opts.reviewDeadlineMs ?? DEFAULT_REVIEW_DEADLINE_MS;
+  const count = (mode: AdmissionMode, result: ReviewResult, started: number) =>
+    opts.metrics?.review(mode, result, (performance.now() - started) / 1000);
 
   const readPair = () => ({ cert: readInputBytes(opts.certFile), key: readInputBytes(opts.keyFile) });
   const server = createServer({ ...readPair() }, (req, res) => handle(req, res));
@@ -235,11 +240,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           `${path} takes an AdmissionReview as application/json, not ${clip(media, 64)}`,
         ),
       );
+      count(mode, 'bad', performance.now());
       return;
     }
     const declared = Number(req.headers['content-length']);
     if (declared > maxBody) {
       tooLarge(req, res, declared);
+      count(mode, 'refused', performance.now());
       return;
     }
     // a large review that would be refused anyway is refused before its body is read
@@ -251,6 +258,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       sendJson(res, refusal.code, statusBody(refusal.code, refusal.reason, refusal.message));
       req.unpipe();
       res.on('finish', () => req.destroy());
+      count(mode, 'refused', performance.now());
       return;
     }
     const started = performance.now();
@@ -264,6 +272,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       log.warn({ path, bytes: size, ms: budget }, 'request body not received in time');
       sendJson(res, 408, statusBody(408, 'Timeout', `request body not received within ${budget} ms`));
       req.destroy();
+      count(mode, 'refused', started);
     }, budget);
     req.on('data', (c: Buffer) => {
       if (done) return;
@@ -272,6 +281,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         done = true;
         clearTimeout(timer);
         tooLarge(req, res, size);
+        count(mode, 'refused', started);
         return;
       }
       chunks.push(c);
@@ -290,6 +300,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         text = decodeUtf8Strict(Buffer.concat(chunks), 'request body');
       } catch (e) {
         sendJson(res, 400, statusBody(400, 'BadRequest', `not an AdmissionReview: ${(e as Error).message}`));
+        count(mode, 'bad', started);
         return;
       }
       try {
@@ -297,6 +308,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       } catch (e) {
         log.error({ path, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
         sendJson(res, 500, statusBody(500, 'InternalError', `internal error: ${(e as Error).message}`));
+        count(mode, 'error', started);
       }
     });
   }
@@ -333,6 +345,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       (e) => {
         log.error({ mode, err: (e as Error).message, stack: (e as Error).stack }, 'internal error');
         sendJson(res, 500, statusBody(500, 'InternalError', `internal error: ${(e as Error).message}`));
+        count(mode, 'error', started);
       },
     );
   }
@@ -348,11 +361,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       case 'bad':
         log.warn({ mode, err: result.message }, 'not an AdmissionReview');
         sendJson(res, 400, statusBody(400, 'BadRequest', `not an AdmissionReview: ${result.message}`));
+        count(mode, 'bad', started);
         return;
       case 'refused':
         log.warn({ mode, code: result.code, err: result.message }, 'review not evaluated');
         if (result.code === 429) res.setHeader('Retry-After', '1');
         sendJson(res, result.code, statusBody(result.code, result.reason, result.message));
+        count(mode, 'refused', started);
         return;
       case 'stopped': {
         const ms = Math.round((performance.now() - started) * 100) / 100;
@@ -369,6 +384,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         );
         if (!result.summary) {
           sendJson(res, result.code, statusBody(result.code, result.reason, result.message));
+          count(mode, 'stopped', started);
           return;
         }
         const response: AdmissionResponse = {
@@ -376,7 +392,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           allowed: false,
           status: { code: result.code, reason: result.reason, message: result.message },
         };
-        respond(result.summary, response, mode, res, started, budget, undefined);
+        respond(result.summary, response, mode, res, started, budget, undefined, 'stopped');
         return;
       }
       case 'live': {
@@ -435,6 +451,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     started: number,
     budget: number,
     audit: AuditRecord | undefined,
+    result: ReviewResult = response.allowed ? 'allowed' : 'denied',
   ): void {
     const ms = performance.now() - started;
     const entry = {
@@ -449,6 +466,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       log.info({ ...entry, message: clipLines(response.status?.message ?? '') }, 'denied');
     else log.debug(entry, 'admitted');
     sendJson(res, 200, reviewResponse(response));
+    count(mode, result, started);
     const cluster = opts.snapshot().cluster;
     if (cluster && audit) auditWriter(cluster, log).push(audit);
   }
