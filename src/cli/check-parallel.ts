@@ -1,3 +1,11 @@
+/**
+ * `check` on every core: worker threads judge submissions beside this thread. Each worker reads
+ * the same inputs (files, policies, templates, state) and judges the submissions it is handed by
+ * their ordinal (their place in the output), in chunks taken from one counter, so a worker that
+ * started late or got slow submissions simply takes fewer chunks. The verdicts come back as the
+ * printers read them (PrintedVerdict, no rendered objects) and are printed in ordinal order, so
+ * the output is the same as one thread's, byte for byte. A worker that fails hands its chunk back.
+ */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { builtModule } from '../util/paths.js';

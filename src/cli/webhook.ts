@@ -108,18 +108,9 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
       wrap(async (opts) => {
         if (!LEVELS.includes(opts.logLevel))
           throw new ClustermintError('USAGE', `--log-level must be one of ${LEVELS.join(', ')}`);
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new ClustermintError('USAGE', `--port must be 0..65535, got ${JSON.stringify(opts.port)}`);
-        const metricsPort = opts.metricsPort === undefined ? undefined : Number(opts.metricsPort);
-        if (
-          metricsPort !== undefined &&
-          (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)
-        )
-          throw new ClustermintError(
-            'USAGE',
-            `--metrics-port must be 0..65535, got ${JSON.stringify(opts.metricsPort)}`,
-          );
+        const port = portNumber('--port', opts.port);
+        const metricsPort =
+          opts.metricsPort === undefined ? undefined : portNumber('--metrics-port', opts.metricsPort);
         if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
           throw new ClustermintError('USAGE', '--metrics-port must differ from --port');
         if (opts.kubeconfig && opts.inCluster)
@@ -153,4 +144,12 @@ export function registerWebhook(program: Command, io: IO, wrap: Wrap): void {
         );
       }),
     );
+}
+
+/** A TCP port option's value: 0 (any free port) to 65535. */
+function portNumber(flag: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ClustermintError('USAGE', `${flag} must be 0..65535, got ${JSON.stringify(value)}`);
+  return port;
 }

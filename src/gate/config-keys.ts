@@ -130,10 +130,10 @@ function view(root: Schema, nodes: readonly Schema[]): SchemaView | undefined {
   return { properties, open, items };
 }
 
-/** Subchart names (dependencies' alias or name, charts/ folders and archives): their values are theirs. */
 /** Subchart names per chart files array (a chart's files never change once loaded). */
 const subchartKeysOf = new WeakMap<object, string[]>();
 
+/** Subchart names (dependencies' alias or name, charts/ folders and archives): their values are theirs. */
 function subchartKeys(chart: Chart): string[] {
   if (!chart.helm) return [];
   let keys = subchartKeysOf.get(chart.helm.files);

@@ -4,17 +4,7 @@
  * file, line and column, as YAML errors have them.
  */
 import { ClustermintError, type ErrorCode } from './errors.js';
-
-/** 1-based line and column of a UTF-16 offset in `text`. */
-export function lineAndColumn(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
-}
+import { lineAndColumn } from './text-position.js';
 
 const positionOf = (message: string): number | undefined => {
   const at = /\bat position (\d+)/.exec(message);

@@ -48,20 +48,12 @@ export interface SourceDocument {
   locate(path: readonly PathSegment[], atKey?: boolean): Position | undefined;
 }
 
-export interface YamlSourceOptions {
-  /**
-   * How plain scalars resolve. By default as kubectl, Helm and kyverno-json read what a person
-   * wrote (sigs.k8s.io/yaml, so go-yaml v2: `yes` and `on` are true, `017` is 15), with exact
-   * integers: a file `check` reads means what it will mean to the cluster.
-   */
-  schema?: jsyaml.Schema;
-}
-
-export function parseYamlSource(
-  text: string,
-  file: string,
-  options: YamlSourceOptions = {},
-): SourceDocument[] {
+/**
+ * Every document of a file a person wrote, read as kubectl, Helm and kyverno-json read it
+ * (sigs.k8s.io/yaml, so go-yaml v2: `yes` and `on` are true, `017` is 15), with exact integers:
+ * a file `check` reads means what it will mean to the cluster.
+ */
+export function parseYamlSource(text: string, file: string): SourceDocument[] {
   const bytes = Buffer.byteLength(text);
   if (bytes > LIMITS.maxFileBytes) {
     throw new ClustermintError(
@@ -73,7 +65,7 @@ export function parseYamlSource(
   let raw: unknown[];
   try {
     raw = jsyaml.loadAll(text, undefined, {
-      schema: options.schema ?? goYamlSchema('v2', true),
+      schema: goYamlSchema('v2', true),
       filename: file,
       maxDepth: LIMITS.maxDepth,
     } as jsyaml.LoadOptions) as unknown[];

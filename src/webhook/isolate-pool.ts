@@ -1,3 +1,13 @@
+/**
+ * The webhook's isolates (main side): worker threads (isolate-worker.ts) that evaluate the
+ * reviews, each with a heap limit (`resourceLimits`) and a deadline per review, so that no
+ * policy, template or ClusterClass can stop the server: the main thread keeps only I/O (HTTP,
+ * probes, signals, the decisions that read the cluster, the audit trail). A worker past its
+ * deadline is terminated, one that dies (out of memory, an abort) is gone; either is replaced by
+ * a new one that loads the current sources first. The review it was evaluating is denied, naming
+ * the source it was in (isolate-site.ts); the other reviews go to the other workers. The queue's
+ * rules (large reviews, deadlines) are review-queue.ts's.
+ */
 import { Worker } from 'node:worker_threads';
 import type { AdmissionMode } from './admit.js';
 import type { EvaluationResult, ReviewEvaluator, ReviewSummary } from './evaluate.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError, lineAndColumn } from '../../src/util/json-syntax.js';
+import { jsonSyntaxError } from '../../src/util/json-syntax.js';
+import { lineAndColumn } from '../../src/util/text-position.js';
 
 const placed = (text: string) => {
   try {

@@ -7,6 +7,25 @@ import jsyaml from 'js-yaml';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
+/**
+ * The flags of a `clustermint webhook` process the tests start: these certificates, the
+ * repository's policies, any free port on 127.0.0.1.
+ */
+export function webhookFlags(certs: { certFile: string; keyFile: string }): string[] {
+  return [
+    '--tls-cert',
+    certs.certFile,
+    '--tls-key',
+    certs.keyFile,
+    '--policies',
+    join(ROOT, 'policies'),
+    '--port',
+    '0',
+    '--address',
+    '127.0.0.1',
+  ];
+}
+
 /** The documents of a YAML file in the repository, as plain JSON. */
 export function docs(file: string): Record<string, any>[] {
   return (jsyaml.loadAll(readFileSync(join(ROOT, file), 'utf8')) as Record<string, any>[]).filter(Boolean);

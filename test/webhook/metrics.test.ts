@@ -1,11 +1,10 @@
 // `clustermint webhook --metrics-port`: Prometheus metrics of the reviews on a plain-HTTP port,
 // summed over the processes of --workers. Runs the built CLI (skipped without `npm run build`).
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliProcess, cliBuilt, eventually } from '../helpers/process.js';
 import { webhookCertificates } from '../testenv/certs.js';
-import { doc, ROOT, reviewOf } from './helpers.js';
+import { doc, reviewOf, webhookFlags } from './helpers.js';
 
 const built = cliBuilt();
 if (!built) console.warn('skipping the webhook metrics test: run npm run build first');
@@ -37,22 +36,7 @@ const value = (text: string, series: string) => {
 };
 
 describe.skipIf(!built)('clustermint webhook --metrics-port', () => {
-  const args = (...more: string[]) => [
-    'webhook',
-    '--tls-cert',
-    certs!.certFile,
-    '--tls-key',
-    certs!.keyFile,
-    '--policies',
-    join(ROOT, 'policies'),
-    '--port',
-    '0',
-    '--address',
-    '127.0.0.1',
-    '--metrics-port',
-    '0',
-    ...more,
-  ];
+  const args = (...more: string[]) => ['webhook', ...webhookFlags(certs!), '--metrics-port', '0', ...more];
   const denied = JSON.stringify(reviewOf(doc('examples/gate/team-a-denied.yaml', 'ClusterDeployment')));
   const allowed = JSON.stringify(reviewOf(doc('examples/gate/team-a-allowed.yaml', 'ClusterDeployment')));
 

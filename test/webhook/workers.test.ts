@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliProcess, cliBuilt, eventually } from '../helpers/process.js';
 import { webhookCertificates } from '../testenv/certs.js';
-import { doc, ROOT, reviewOf } from './helpers.js';
+import { doc, reviewOf, webhookFlags } from './helpers.js';
 
 const built = cliBuilt();
 if (!built) console.warn('skipping the webhook --workers test: run npm run build first');
@@ -55,18 +55,7 @@ function validate(port: number, review: object): Promise<{ status: number; body:
 }
 
 describe.skipIf(!built)('clustermint webhook --workers', () => {
-  const common = () => [
-    '--tls-cert',
-    certs!.certFile,
-    '--tls-key',
-    certs!.keyFile,
-    '--policies',
-    join(ROOT, 'policies'),
-    '--port',
-    '0',
-    '--address',
-    '127.0.0.1',
-  ];
+  const common = () => webhookFlags(certs!);
 
   it('serves from N processes on one port, replaces a dead worker, stops all on SIGTERM', async () => {
     const p = new WebhookProcess([...common(), '--workers', '2']);

@@ -6,6 +6,7 @@
  * - exec:  `template: NAME:LINE:COL: executing "NAME" at <NODE>: MESSAGE`
  *          (COL is Go's 0-based byte offset within the line)
  */
+import { lineAndColumn } from '../../util/text-position.js';
 export class GoTemplateError extends Error {
   readonly kind: 'parse' | 'exec';
   /** The template being parsed or executed (a `define` name or the top-level name). */
@@ -35,13 +36,8 @@ export class GoTemplateError extends Error {
 
 /** A 1-based line and Go's 0-based byte column of a source offset. */
 export function lineColumn(text: string, pos: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: Buffer.byteLength(text.slice(lineStart, pos), 'utf8') };
+  const { line, col } = lineAndColumn(text, pos);
+  return { line, column: Buffer.byteLength(text.slice(pos - col + 1, pos), 'utf8') };
 }
 
 /**
